@@ -1,0 +1,97 @@
+package consortium
+
+import (
+	"fmt"
+	"strings"
+
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/cosmos/cosmos-sdk/version"
+
+	"github.com/healthchain/healthd/x/consortium/types"
+)
+
+// AutoCLIOptions describes `healthd tx consortium` and `healthd q consortium`.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	roles := strings.Join(types.RoleShortNames(), ", ")
+	authorityNote := "Signed by the chain authority: the consensus-params authority (on the localnet a 3-of-4 multisig " +
+		"of the founding members; sign with --generate-only, then `tx sign --multisig` by three members and `tx multisign`), " +
+		"otherwise the x/gov module account through a proposal."
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: "healthd.consortium.v1.Query",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod:      "Member",
+					Use:            "member [address]",
+					Short:          "Show one member organisation: name, roles, identifiers, status",
+					Example:        fmt.Sprintf("%s q consortium member health1...", version.AppName),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+				},
+				{
+					RpcMethod: "Members",
+					Use:       "members",
+					Short:     "List all members, active and suspended (paginated: --limit, --page-key)",
+					Example:   fmt.Sprintf("%s q consortium members --limit 50", version.AppName),
+				},
+				{
+					RpcMethod:      "MembersByRole",
+					Use:            "members-by-role [role]",
+					Short:          "List the members holding a role (paginated)",
+					Long:           "List the members holding a role. Roles: " + roles + ".",
+					Example:        fmt.Sprintf("%s q consortium members-by-role pharmacy", version.AppName),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}},
+				},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: "healthd.consortium.v1.Msg",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod: "AdmitMember",
+					Use:       "admit-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D]",
+					Short:     "Admit an organisation to the consortium",
+					Long: "Admit an organisation with one or more roles and at least one external identifier " +
+						"(NPI: 10 digits with Luhn check; GLN: 13 digits with GS1 check digit; DEA: 2 letters and 7 digits with DEA check digit).\n" +
+						"Roles: " + roles + ".\n" + authorityNote,
+					Example: fmt.Sprintf("%s tx consortium admit-member health1... \"St Mary Hospital\" --roles hospital,laboratory --npi 1234567893 --from authority --generate-only", version.AppName),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "address"},
+						{ProtoField: "name"},
+					},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"roles": {Usage: "roles, comma separated or repeated"},
+						"npi":   {Usage: "National Provider Identifier: 10 digits, Luhn check over 80840 + first 9"},
+						"gln":   {Usage: "GS1 Global Location Number: 13 digits, GS1 check digit"},
+						"dea":   {Usage: "DEA registration number: 2 letters and 7 digits, DEA check digit"},
+					},
+				},
+				{
+					RpcMethod:      "UpdateRoles",
+					Use:            "update-roles [address] --roles r1,r2",
+					Short:          "Replace a member's roles",
+					Long:           "Replace a member's roles with the given list. Roles: " + roles + ".\n" + authorityNote,
+					Example:        fmt.Sprintf("%s tx consortium update-roles health1... --roles pharmacy --from authority --generate-only", version.AppName),
+					FlagOptions:    map[string]*autocliv1.FlagOptions{"roles": {Usage: "the member's new roles, comma separated or repeated"}},
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+				},
+				{
+					RpcMethod:      "SuspendMember",
+					Use:            "suspend-member [address] [reason]",
+					Short:          "Suspend a member: it fails every role check and its validator is jailed",
+					Long:           "Suspend an active member. Its validator, if any, is jailed in the same block.\n" + authorityNote,
+					Example:        fmt.Sprintf("%s tx consortium suspend-member health1... \"licence lapsed\" --from authority --generate-only", version.AppName),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}, {ProtoField: "reason"}},
+				},
+				{
+					RpcMethod:      "ReinstateMember",
+					Use:            "reinstate-member [address]",
+					Short:          "Reinstate a suspended member (its operator may then unjail its validator)",
+					Long:           authorityNote,
+					Example:        fmt.Sprintf("%s tx consortium reinstate-member health1... --from authority --generate-only", version.AppName),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+				},
+			},
+		},
+	}
+}

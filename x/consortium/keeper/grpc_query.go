@@ -1,0 +1,78 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/healthchain/healthd/x/consortium/types"
+)
+
+type queryServer struct {
+	k Keeper
+}
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the consortium's Query service.
+func NewQueryServerImpl(k Keeper) types.QueryServer {
+	return queryServer{k: k}
+}
+
+// Member implements types.QueryServer.
+func (q queryServer) Member(ctx context.Context, req *types.QueryMemberRequest) (*types.QueryMemberResponse, error) {
+	if req == nil || req.Address == "" {
+		return nil, status.Error(codes.InvalidArgument, "address is required")
+	}
+	addr, err := q.k.addressCodec.StringToBytes(req.Address)
+	if err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "invalid address %q: %s", req.Address, err)
+	}
+	m, err := q.k.Members.Get(ctx, addr)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "member %s not found", req.Address)
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryMemberResponse{Member: m}, nil
+}
+
+// Members implements types.QueryServer.
+func (q queryServer) Members(ctx context.Context, req *types.QueryMembersRequest) (*types.QueryMembersResponse, error) {
+	if req == nil {
+		req = &types.QueryMembersRequest{}
+	}
+	members, page, err := query.CollectionPaginate(ctx, q.k.Members, req.Pagination,
+		func(_ sdk.AccAddress, m types.Member) (types.Member, error) { return m, nil })
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryMembersResponse{Members: members, Pagination: page}, nil
+}
+
+// MembersByRole implements types.QueryServer. It walks only the role's index entries.
+func (q queryServer) MembersByRole(ctx context.Context, req *types.QueryMembersByRoleRequest) (*types.QueryMembersByRoleResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if err := req.Role.Validate(); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	members, page, err := query.CollectionPaginate(ctx, q.k.RoleIndex, req.Pagination,
+		func(key collections.Pair[int32, sdk.AccAddress], _ collections.NoValue) (types.Member, error) {
+			return q.k.Members.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[int32, sdk.AccAddress](int32(req.Role)),
+	)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryMembersByRoleResponse{Members: members, Pagination: page}, nil
+}

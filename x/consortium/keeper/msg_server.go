@@ -1,0 +1,212 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	"github.com/healthchain/healthd/x/consortium/types"
+)
+
+type msgServer struct {
+	Keeper
+}
+
+var _ types.MsgServer = msgServer{}
+
+// NewMsgServerImpl returns the consortium's Msg service.
+func NewMsgServerImpl(k Keeper) types.MsgServer {
+	return msgServer{Keeper: k}
+}
+
+// AdmitMember implements types.MsgServer.
+func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) (*types.MsgAdmitMemberResponse, error) {
+	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	addr, err := ms.parseAddress(msg.Address)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateName(msg.Name); err != nil {
+		return nil, err
+	}
+	roles, err := types.NormalizeRoles(msg.Roles)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateIdentifiers(msg.Npi, msg.Gln, msg.Dea); err != nil {
+		return nil, err
+	}
+	has, err := ms.Members.Has(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	if has {
+		return nil, errorsmod.Wrapf(types.ErrMemberExists, "%s", msg.Address)
+	}
+
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	m := types.Member{
+		Address:         msg.Address,
+		Name:            msg.Name,
+		Roles:           roles,
+		NPI:             msg.Npi,
+		GLN:             msg.Gln,
+		DEA:             msg.Dea,
+		Status:          types.MemberStatus_MEMBER_STATUS_ACTIVE,
+		AdmittedAt:      now,
+		StatusChangedAt: now,
+	}
+	if err := ms.setMember(ctx, addr, m, nil); err != nil {
+		return nil, err
+	}
+	return &types.MsgAdmitMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberAdmitted{
+		Address: msg.Address, Name: msg.Name, Roles: roles,
+	})
+}
+
+// UpdateRoles implements types.MsgServer.
+func (ms msgServer) UpdateRoles(ctx context.Context, msg *types.MsgUpdateRoles) (*types.MsgUpdateRolesResponse, error) {
+	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	addr, err := ms.parseAddress(msg.Address)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := types.NormalizeRoles(msg.Roles)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ms.GetMember(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	previous := m.Roles
+	m.Roles = roles
+	if err := ms.setMember(ctx, addr, m, previous); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateRolesResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberRolesChanged{
+		Address: msg.Address, PreviousRoles: previous, Roles: roles,
+	})
+}
+
+// SuspendMember implements types.MsgServer. The member's validator, if any, is
+// jailed in the same transaction so it leaves the active set at the end of this block.
+func (ms msgServer) SuspendMember(ctx context.Context, msg *types.MsgSuspendMember) (*types.MsgSuspendMemberResponse, error) {
+	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	addr, err := ms.parseAddress(msg.Address)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateReason(msg.Reason); err != nil {
+		return nil, err
+	}
+	m, err := ms.GetMember(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	if !m.IsActive() {
+		return nil, errorsmod.Wrapf(types.ErrMemberSuspended, "%s", msg.Address)
+	}
+	jailed, err := ms.jailValidatorOf(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	m.Status = types.MemberStatus_MEMBER_STATUS_SUSPENDED
+	m.SuspensionReason = msg.Reason
+	m.StatusChangedAt = sdk.UnwrapSDKContext(ctx).BlockTime()
+	if err := ms.Members.Set(ctx, addr, m); err != nil {
+		return nil, err
+	}
+	return &types.MsgSuspendMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberSuspended{
+		Address: msg.Address, Reason: msg.Reason, ValidatorJailed: jailed,
+	})
+}
+
+// ReinstateMember implements types.MsgServer. A jailed validator stays jailed
+// until its operator sends MsgUnjail, which the ante handler now lets through.
+func (ms msgServer) ReinstateMember(ctx context.Context, msg *types.MsgReinstateMember) (*types.MsgReinstateMemberResponse, error) {
+	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	addr, err := ms.parseAddress(msg.Address)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ms.GetMember(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	if m.IsActive() {
+		return nil, errorsmod.Wrapf(types.ErrMemberNotSuspended, "%s", msg.Address)
+	}
+	m.Status = types.MemberStatus_MEMBER_STATUS_ACTIVE
+	m.SuspensionReason = ""
+	m.StatusChangedAt = sdk.UnwrapSDKContext(ctx).BlockTime()
+	if err := ms.Members.Set(ctx, addr, m); err != nil {
+		return nil, err
+	}
+	return &types.MsgReinstateMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberReinstated{
+		Address: msg.Address,
+	})
+}
+
+func (ms msgServer) validateAuthority(ctx context.Context, signer string) error {
+	return sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), ms.authority, signer)
+}
+
+func (ms msgServer) parseAddress(s string) (sdk.AccAddress, error) {
+	if s == "" {
+		return nil, errorsmod.Wrap(types.ErrInvalidAddress, "member address is empty")
+	}
+	bz, err := ms.addressCodec.StringToBytes(s)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%q: %s", s, err)
+	}
+	return bz, nil
+}
+
+// jailValidatorOf jails the validator operated by addr, if there is one and it
+// is not jailed yet. It refuses to jail the only bonded validator, which would
+// leave the chain without a validator set.
+func (k Keeper) jailValidatorOf(ctx context.Context, addr sdk.AccAddress) (bool, error) {
+	if k.staking == nil {
+		return false, nil
+	}
+	val, err := k.staking.GetValidator(ctx, sdk.ValAddress(addr))
+	switch {
+	case errors.Is(err, stakingtypes.ErrNoValidatorFound), errors.Is(err, collections.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case val.IsJailed():
+		return false, nil
+	}
+	if val.IsBonded() {
+		last, err := k.staking.GetLastValidators(ctx)
+		if err != nil {
+			return false, err
+		}
+		if len(last) <= 1 {
+			return false, errorsmod.Wrapf(types.ErrLastValidator, "%s operates the only bonded validator", k.addrString(addr))
+		}
+	}
+	consAddr, err := val.GetConsAddr()
+	if err != nil {
+		return false, err
+	}
+	if err := k.staking.Jail(ctx, consAddr); err != nil {
+		return false, err
+	}
+	return true, nil
+}

@@ -1,0 +1,20 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// Registered errors of the consortium module.
+var (
+	ErrInvalidAddress    = errorsmod.Register(ModuleName, 2, "invalid address")
+	ErrInvalidName       = errorsmod.Register(ModuleName, 3, "invalid member name")
+	ErrInvalidRole       = errorsmod.Register(ModuleName, 4, "invalid role")
+	ErrInvalidIdentifier = errorsmod.Register(ModuleName, 5, "invalid external identifier")
+	ErrMemberExists      = errorsmod.Register(ModuleName, 6, "member already admitted")
+	ErrMemberNotFound    = errorsmod.Register(ModuleName, 7, "member not found")
+	ErrMemberSuspended   = errorsmod.Register(ModuleName, 8, "member is suspended")
+	ErrMemberNotSuspended = errorsmod.Register(ModuleName, 9, "member is not suspended")
+	ErrMissingRole       = errorsmod.Register(ModuleName, 10, "member lacks required role")
+	ErrNotMember         = errorsmod.Register(ModuleName, 11, "not an active consortium member")
+	ErrInvalidReason     = errorsmod.Register(ModuleName, 12, "invalid reason")
+	ErrLastValidator     = errorsmod.Register(ModuleName, 13, "suspension would jail the last bonded validator")
+	ErrInvalidGenesis    = errorsmod.Register(ModuleName, 14, "invalid genesis state")
+)

@@ -1,0 +1,187 @@
+package types
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Identifier lengths and constants used by the validators in this file.
+const (
+	// npiLength is the number of digits in a US National Provider Identifier.
+	npiLength = 10
+	// npiLuhnPrefix is the constant prefix (health-industry issuer "80840")
+	// that CMS prepends to the first nine NPI digits before computing the
+	// Luhn check digit.
+	npiLuhnPrefix = "80840"
+	// glnLength is the number of digits in a GS1 Global Location Number.
+	glnLength = 13
+	// deaLength is the number of characters in a DEA registration number.
+	deaLength = 9
+	// identMaxEcho bounds how much of an identifier is echoed back in an
+	// error message, so that oversized input cannot bloat logs or events.
+	identMaxEcho = 32
+)
+
+// deaRegistrantTypes is the set of valid first characters of a DEA
+// registration number (registrant / business activity type).
+const deaRegistrantTypes = "ABCDEFGHJKLMPRSTUX"
+
+// ValidateNPI checks that s is a well-formed US National Provider Identifier:
+// exactly 10 ASCII digits whose 10th digit is the Luhn check digit computed
+// over the constant prefix "80840" followed by the first 9 digits, as
+// specified by CMS. It returns nil when s is valid.
+func ValidateNPI(s string) error {
+	if err := identCheckDigits("NPI", s, npiLength); err != nil {
+		return err
+	}
+	want := identLuhnCheckDigit(npiLuhnPrefix + s[:npiLength-1])
+	if got := s[npiLength-1]; got != want {
+		return fmt.Errorf("NPI %s: invalid check digit: expected %c, got %c",
+			identQuote(s), want, got)
+	}
+	return nil
+}
+
+// ValidateGLN checks that s is a well-formed GS1 Global Location Number:
+// exactly 13 ASCII digits whose last digit is the GS1 mod-10 check digit of
+// the first 12 digits (see GS1CheckDigit). It returns nil when s is valid.
+func ValidateGLN(s string) error {
+	if err := identCheckDigits("GLN", s, glnLength); err != nil {
+		return err
+	}
+	want, err := GS1CheckDigit(s[:glnLength-1])
+	if err != nil {
+		// Unreachable: the data part has already been checked to be digits.
+		return fmt.Errorf("GLN %s: %w", identQuote(s), err)
+	}
+	if got := s[glnLength-1]; got != want {
+		return fmt.Errorf("GLN %s: invalid check digit: expected %c, got %c",
+			identQuote(s), want, got)
+	}
+	return nil
+}
+
+// GS1CheckDigit returns the GS1 mod-10 check digit ('0'..'9') for data, a
+// non-empty string of ASCII digits of any length (the identifier without its
+// check digit, e.g. 12 digits for a GLN or GTIN-13, 13 for a GTIN-14, 17 for
+// an SSCC). Digits are weighted 3 and 1 alternately starting with weight 3 on
+// the rightmost data digit (the one adjacent to the check digit); the check
+// digit is the amount needed to bring the weighted sum up to a multiple of 10.
+func GS1CheckDigit(data string) (byte, error) {
+	if data == "" {
+		return 0, fmt.Errorf("GS1 check digit: data is empty")
+	}
+	sum := 0
+	weight := 3
+	for i := len(data) - 1; i >= 0; i-- {
+		c := data[i]
+		if !identIsDigit(c) {
+			return 0, fmt.Errorf("GS1 check digit: data %s has a non-digit character at position %d",
+				identQuote(data), i+1)
+		}
+		sum += int(c-'0') * weight
+		weight = 4 - weight // alternate 3, 1, 3, 1, ...
+	}
+	return byte('0' + (10-sum%10)%10), nil
+}
+
+// ValidateDEA checks that s is a well-formed DEA registration number:
+// 9 characters, where the first is an uppercase registrant-type letter from
+// the set A B C D E F G H J K L M P R S T U X, the second is an uppercase
+// letter (initial of the registrant's last name or business name) or the
+// digit '9', and the remaining 7 are ASCII digits d1..d7 with
+// d7 == ((d1+d3+d5) + 2*(d2+d4+d6)) mod 10. Lowercase letters are rejected
+// rather than normalised. It returns nil when s is valid.
+func ValidateDEA(s string) error {
+	if s == "" {
+		return fmt.Errorf("DEA number is empty")
+	}
+	if len(s) != deaLength {
+		return fmt.Errorf("DEA number %s: invalid length: expected %d characters, got %d",
+			identQuote(s), deaLength, len(s))
+	}
+
+	switch c := s[0]; {
+	case c >= 'a' && c <= 'z':
+		return fmt.Errorf("DEA number %s: registrant type letter at position 1 must be uppercase",
+			identQuote(s))
+	case strings.IndexByte(deaRegistrantTypes, c) < 0:
+		return fmt.Errorf("DEA number %s: invalid registrant type at position 1: must be one of %s",
+			identQuote(s), deaRegistrantTypes)
+	}
+
+	switch c := s[1]; {
+	case c >= 'a' && c <= 'z':
+		return fmt.Errorf("DEA number %s: name letter at position 2 must be uppercase",
+			identQuote(s))
+	case !(c >= 'A' && c <= 'Z') && c != '9':
+		return fmt.Errorf("DEA number %s: invalid character at position 2: must be an uppercase letter or '9'",
+			identQuote(s))
+	}
+
+	for i := 2; i < deaLength; i++ {
+		if !identIsDigit(s[i]) {
+			return fmt.Errorf("DEA number %s: non-digit character at position %d", identQuote(s), i+1)
+		}
+	}
+
+	d := func(i int) int { return int(s[1+i] - '0') } // d(1)..d(7) -> s[2]..s[8]
+	sum := d(1) + d(3) + d(5) + 2*(d(2)+d(4)+d(6))
+	want := byte('0' + sum%10)
+	if got := s[deaLength-1]; got != want {
+		return fmt.Errorf("DEA number %s: invalid check digit: expected %c, got %c",
+			identQuote(s), want, got)
+	}
+	return nil
+}
+
+// identCheckDigits verifies that s is non-empty, exactly n bytes long and
+// made only of ASCII digits. kind names the identifier in error messages.
+func identCheckDigits(kind, s string, n int) error {
+	if s == "" {
+		return fmt.Errorf("%s is empty", kind)
+	}
+	if len(s) != n {
+		return fmt.Errorf("%s %s: invalid length: expected %d digits, got %d",
+			kind, identQuote(s), n, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		if !identIsDigit(s[i]) {
+			return fmt.Errorf("%s %s: non-digit character at position %d", kind, identQuote(s), i+1)
+		}
+	}
+	return nil
+}
+
+// identLuhnCheckDigit returns the Luhn (mod 10) check digit for payload, a
+// string of ASCII digits that the caller has already validated. Every second
+// digit is doubled, starting with the rightmost payload digit.
+func identLuhnCheckDigit(payload string) byte {
+	sum := 0
+	double := true
+	for i := len(payload) - 1; i >= 0; i-- {
+		v := int(payload[i] - '0')
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return byte('0' + (10-sum%10)%10)
+}
+
+// identIsDigit reports whether c is an ASCII digit.
+func identIsDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// identQuote renders the identifier for an error message as a Go-quoted
+// string (so control characters and invalid UTF-8 are escaped), truncated to
+// identMaxEcho bytes.
+func identQuote(s string) string {
+	if len(s) > identMaxEcho {
+		return fmt.Sprintf("%q...", s[:identMaxEcho])
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,108 @@
+package types
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"cosmossdk.io/core/address"
+	errorsmod "cosmossdk.io/errors"
+)
+
+// ValidateName checks an organisation name: printable, trimmed, bounded.
+func ValidateName(name string) error {
+	switch {
+	case name == "":
+		return errorsmod.Wrap(ErrInvalidName, "name is empty")
+	case !utf8.ValidString(name):
+		return errorsmod.Wrap(ErrInvalidName, "name is not valid UTF-8")
+	case utf8.RuneCountInString(name) > MaxNameLength:
+		return errorsmod.Wrapf(ErrInvalidName, "name has %d characters, at most %d", utf8.RuneCountInString(name), MaxNameLength)
+	case strings.TrimSpace(name) != name:
+		return errorsmod.Wrap(ErrInvalidName, "name has leading or trailing spaces")
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			return errorsmod.Wrapf(ErrInvalidName, "name contains the non-printable character %U", r)
+		}
+	}
+	return nil
+}
+
+// ValidateReason checks a suspension reason: non-empty, printable, bounded.
+func ValidateReason(reason string) error {
+	switch {
+	case strings.TrimSpace(reason) == "":
+		return errorsmod.Wrap(ErrInvalidReason, "a reason is required")
+	case !utf8.ValidString(reason):
+		return errorsmod.Wrap(ErrInvalidReason, "reason is not valid UTF-8")
+	case utf8.RuneCountInString(reason) > MaxReasonLength:
+		return errorsmod.Wrapf(ErrInvalidReason, "reason has %d characters, at most %d", utf8.RuneCountInString(reason), MaxReasonLength)
+	}
+	for _, r := range reason {
+		if !unicode.IsPrint(r) {
+			return errorsmod.Wrapf(ErrInvalidReason, "reason contains the non-printable character %U", r)
+		}
+	}
+	return nil
+}
+
+// ValidateIdentifiers checks the external identifiers. At least one is required
+// so that every member can be matched to a public registry; each one given must
+// have a valid format and check digit.
+func ValidateIdentifiers(npi, gln, dea string) error {
+	if npi == "" && gln == "" && dea == "" {
+		return errorsmod.Wrap(ErrInvalidIdentifier, "at least one of NPI, GLN or DEA number is required")
+	}
+	if npi != "" {
+		if err := ValidateNPI(npi); err != nil {
+			return errorsmod.Wrapf(ErrInvalidIdentifier, "NPI: %s", err)
+		}
+	}
+	if gln != "" {
+		if err := ValidateGLN(gln); err != nil {
+			return errorsmod.Wrapf(ErrInvalidIdentifier, "GLN: %s", err)
+		}
+	}
+	if dea != "" {
+		if err := ValidateDEA(dea); err != nil {
+			return errorsmod.Wrapf(ErrInvalidIdentifier, "DEA number: %s", err)
+		}
+	}
+	return nil
+}
+
+// Validate checks a stored member record as a whole (used for genesis).
+func (m Member) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Address); err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "member %q: %s", m.Address, err)
+	}
+	if err := ValidateName(m.Name); err != nil {
+		return errorsmod.Wrapf(err, "member %s", m.Address)
+	}
+	roles, err := NormalizeRoles(m.Roles)
+	if err != nil {
+		return errorsmod.Wrapf(err, "member %s", m.Address)
+	}
+	for i := range roles {
+		if roles[i] != m.Roles[i] {
+			return errorsmod.Wrapf(ErrInvalidRole, "member %s: roles must be sorted", m.Address)
+		}
+	}
+	if err := ValidateIdentifiers(m.NPI, m.GLN, m.DEA); err != nil {
+		return errorsmod.Wrapf(err, "member %s", m.Address)
+	}
+	switch m.Status {
+	case MemberStatus_MEMBER_STATUS_ACTIVE:
+		if m.SuspensionReason != "" {
+			return errorsmod.Wrapf(ErrInvalidReason, "member %s: active member has a suspension reason", m.Address)
+		}
+	case MemberStatus_MEMBER_STATUS_SUSPENDED:
+		if err := ValidateReason(m.SuspensionReason); err != nil {
+			return errorsmod.Wrapf(err, "member %s", m.Address)
+		}
+	default:
+		return errorsmod.Wrapf(ErrInvalidGenesis, "member %s: status %s", m.Address, m.Status)
+	}
+	return nil
+}
