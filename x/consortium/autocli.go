@@ -49,18 +49,18 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "AdmitMember",
-					Use:       "admit-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D]",
+					Use:       "admit-member [address] [name] --roles r1 [--roles r2] [--npi N] [--gln G] [--dea D]",
 					Short:     "Admit an organisation to the consortium",
 					Long: "Admit an organisation with one or more roles and at least one external identifier " +
 						"(NPI: 10 digits with Luhn check; GLN: 13 digits with GS1 check digit; DEA: 2 letters and 7 digits with DEA check digit).\n" +
 						"Roles: " + roles + ".\n" + authorityNote,
-					Example: fmt.Sprintf("%s tx consortium admit-member health1... \"St Mary Hospital\" --roles hospital,laboratory --npi 1234567893 --from authority --generate-only", version.AppName),
+					Example: fmt.Sprintf("%s tx consortium admit-member health1... \"St Mary Hospital\" --roles hospital --roles laboratory --npi 1234567893 --from authority --generate-only", version.AppName),
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "address"},
 						{ProtoField: "name"},
 					},
 					FlagOptions: map[string]*autocliv1.FlagOptions{
-						"roles": {Usage: "roles, comma separated or repeated"},
+						"roles": {Usage: "a role; repeat the flag for several (--roles hospital --roles laboratory)"},
 						"npi":   {Usage: "National Provider Identifier: 10 digits, Luhn check over 80840 + first 9"},
 						"gln":   {Usage: "GS1 Global Location Number: 13 digits, GS1 check digit"},
 						"dea":   {Usage: "DEA registration number: 2 letters and 7 digits, DEA check digit"},
@@ -68,11 +68,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{
 					RpcMethod:      "UpdateRoles",
-					Use:            "update-roles [address] --roles r1,r2",
+					Use:            "update-roles [address] --roles r1 [--roles r2]",
 					Short:          "Replace a member's roles",
 					Long:           "Replace a member's roles with the given list. Roles: " + roles + ".\n" + authorityNote,
 					Example:        fmt.Sprintf("%s tx consortium update-roles health1... --roles pharmacy --from authority --generate-only", version.AppName),
-					FlagOptions:    map[string]*autocliv1.FlagOptions{"roles": {Usage: "the member's new roles, comma separated or repeated"}},
+					FlagOptions:    map[string]*autocliv1.FlagOptions{"roles": {Usage: "a role; repeat the flag for several"}},
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
 				},
 				{

@@ -46,6 +46,7 @@ func NewRootCmd() *cobra.Command {
 		Long: "healthd runs a node of a healthcare consortium chain (hospitals, laboratories, pharmacies, payers; " +
 			"or manufacturers, distributors and pharmacies) and is its command-line client.",
 		SilenceErrors: true,
+		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SetOut(cmd.OutOrStdout())
 			cmd.SetErr(cmd.ErrOrStderr())

@@ -62,14 +62,15 @@ func (q queryServer) MembersByRole(ctx context.Context, req *types.QueryMembersB
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	if err := req.Role.Validate(); err != nil {
+	role, err := types.ParseRole(req.Role)
+	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	members, page, err := query.CollectionPaginate(ctx, q.k.RoleIndex, req.Pagination,
 		func(key collections.Pair[int32, sdk.AccAddress], _ collections.NoValue) (types.Member, error) {
 			return q.k.Members.Get(ctx, key.K2())
 		},
-		query.WithCollectionPaginationPairPrefix[int32, sdk.AccAddress](int32(req.Role)),
+		query.WithCollectionPaginationPairPrefix[int32, sdk.AccAddress](int32(role)),
 	)
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())

@@ -133,7 +133,6 @@ func request_Query_MembersByRole_0(ctx context.Context, marshaler runtime.Marsha
 
 	var (
 		val string
-		e   int32
 		ok  bool
 		err error
 		_   = err
@@ -144,13 +143,11 @@ func request_Query_MembersByRole_0(ctx context.Context, marshaler runtime.Marsha
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "role")
 	}
 
-	e, err = runtime.Enum(val, Role_value)
+	protoReq.Role, err = runtime.String(val)
 
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "role", err)
 	}
-
-	protoReq.Role = Role(e)
 
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
@@ -170,7 +167,6 @@ func local_request_Query_MembersByRole_0(ctx context.Context, marshaler runtime.
 
 	var (
 		val string
-		e   int32
 		ok  bool
 		err error
 		_   = err
@@ -181,13 +177,11 @@ func local_request_Query_MembersByRole_0(ctx context.Context, marshaler runtime.
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "role")
 	}
 
-	e, err = runtime.Enum(val, Role_value)
+	protoReq.Role, err = runtime.String(val)
 
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "role", err)
 	}
-
-	protoReq.Role = Role(e)
 
 	if err := req.ParseForm(); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)

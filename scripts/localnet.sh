@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Single-validator healthd network on 127.0.0.1 with the four founding members
+# (hospital, laboratory, pharmacy, payer), two demo patients, and a 3-of-4
+# multisig of the founders as the chain authority.
+#
+#   scripts/localnet.sh            set up (if needed) and run in the foreground; Ctrl-C stops it
+#   scripts/localnet.sh setup      only create the home directory
+#   scripts/localnet.sh reset      delete the home directory
+#
+# Environment: HEALTHD (binary, default build/healthd), LOCALNET_HOME (default
+# .localnet), CHAIN_ID (healthd-local), PORT_OFFSET (added to every port, default 0),
+# BLOCK_TIME (timeout_commit, default 1s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HEALTHD=${HEALTHD:-$PWD/build/healthd}
+HOME_DIR=${LOCALNET_HOME:-$PWD/.localnet}
+CHAIN_ID=${CHAIN_ID:-healthd-local}
+OFF=${PORT_OFFSET:-0}
+BLOCK_TIME=${BLOCK_TIME:-1s}
+DENOM=uhealth
+
+RPC_PORT=$((26657 + OFF)); P2P_PORT=$((26656 + OFF)); GRPC_PORT=$((9090 + OFF)); API_PORT=$((1317 + OFF))
+NODE_HOME="$HOME_DIR/node"
+LOG="$HOME_DIR/node.log"
+KR=(--keyring-backend test --home "$NODE_HOME")
+
+log() { printf '[localnet] %s\n' "$*" >&2; }
+
+# Founding members: key name, organisation name, roles, NPI, GLN, DEA.
+FOUNDERS=(
+  "hospital|Riverside General Hospital|hospital|1245319599|0614141000005|AB1234563"
+  "lab|Northgate Clinical Laboratory|laboratory|1679576722|0614141000012|"
+  "pharmacy|Harbour Pharmacy|pharmacy|1003000126|0614141999996|BJ1234563"
+  "payer|Meridian Health Plan|payer||5901234123457|"
+)
+PATIENTS=(patient1 patient2)
+
+addr() { "$HEALTHD" keys show "$1" -a "${KR[@]}"; }
+
+setup() {
+  [ -x "$HEALTHD" ] || { log "binary $HEALTHD not found: run 'make build'"; exit 1; }
+  if [ -f "$NODE_HOME/config/genesis.json" ]; then
+    log "using existing $NODE_HOME (scripts/localnet.sh reset to start over)"
+    return
+  fi
+  log "creating $NODE_HOME (chain $CHAIN_ID)"
+  mkdir -p "$HOME_DIR"
+  "$HEALTHD" init localnet --chain-id "$CHAIN_ID" --default-denom "$DENOM" --home "$NODE_HOME" >/dev/null 2>&1
+
+  local f name
+  for f in "${FOUNDERS[@]}"; do
+    name=${f%%|*}
+    "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
+  done
+  for name in "${PATIENTS[@]}"; do
+    "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
+  done
+  "$HEALTHD" keys add authority --multisig hospital,lab,pharmacy,payer --multisig-threshold 3 "${KR[@]}" >/dev/null 2>&1
+
+  for name in hospital lab pharmacy payer "${PATIENTS[@]}" authority; do
+    "$HEALTHD" genesis add-genesis-account "$(addr "$name")" "1000000000000$DENOM" --home "$NODE_HOME"
+  done
+
+  local key org roles npi gln dea
+  for f in "${FOUNDERS[@]}"; do
+    IFS='|' read -r key org roles npi gln dea <<<"$f"
+    "$HEALTHD" genesis add-member "$(addr "$key")" "$org" --roles "$roles" \
+      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} --home "$NODE_HOME"
+  done
+  "$HEALTHD" genesis set-authority "$(addr authority)" --home "$NODE_HOME"
+
+  "$HEALTHD" genesis gentx hospital "100000000$DENOM" --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
+  "$HEALTHD" genesis collect-gentxs --home "$NODE_HOME" >/dev/null 2>&1
+  "$HEALTHD" genesis validate --home "$NODE_HOME" >/dev/null
+
+  # Loopback only, a block every BLOCK_TIME, client defaults for this network.
+  local cfg="$NODE_HOME/config/config.toml"
+  sed -i -e "s/^timeout_commit = .*/timeout_commit = \"$BLOCK_TIME\"/" \
+         -e 's/^pprof_laddr = .*/pprof_laddr = ""/' "$cfg"
+  "$HEALTHD" config chain-id "$CHAIN_ID" --home "$NODE_HOME"
+  "$HEALTHD" config keyring-backend test --home "$NODE_HOME"
+  "$HEALTHD" config node "tcp://127.0.0.1:$RPC_PORT" --home "$NODE_HOME"
+  log "setup done"
+}
+
+START_ARGS=(--home "$NODE_HOME"
+  --rpc.laddr "tcp://127.0.0.1:$RPC_PORT" --p2p.laddr "tcp://127.0.0.1:$P2P_PORT"
+  --grpc.address "127.0.0.1:$GRPC_PORT"
+  --api.enable --api.address "tcp://127.0.0.1:$API_PORT" --minimum-gas-prices "0$DENOM")
+
+run() {
+  setup
+  log "starting node; log: $LOG"
+  "$HEALTHD" start "${START_ARGS[@]}" >"$LOG" 2>&1 &
+  local pid=$!
+  echo "$pid" > "$HOME_DIR/node.pid"
+  trap 'log "stopping node (pid $pid)"; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$HOME_DIR/node.pid"; exit 0' INT TERM
+
+  local i
+  for i in $(seq 1 60); do
+    if "$HEALTHD" status --node "tcp://127.0.0.1:$RPC_PORT" 2>/dev/null | grep -q '"latest_block_height":"[1-9]'; then break; fi
+    kill -0 "$pid" 2>/dev/null || { log "node exited; last lines of $LOG:"; tail -n 30 "$LOG" >&2; exit 1; }
+    sleep 1
+  done
+  cat <<INFO
+
+healthd localnet is running (chain $CHAIN_ID, pid $pid)
+  CometBFT RPC  http://127.0.0.1:$RPC_PORT
+  gRPC          127.0.0.1:$GRPC_PORT
+  REST          http://127.0.0.1:$API_PORT   e.g. curl http://127.0.0.1:$API_PORT/healthd/consortium/v1/members
+  home          $NODE_HOME   (keyring: test)
+  log           $LOG
+  keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig)
+  try           $HEALTHD q consortium members --home $NODE_HOME
+
+Ctrl-C stops the node.
+INFO
+  wait "$pid"
+}
+
+case "${1:-run}" in
+  setup) setup ;;
+  run) run ;;
+  reset) rm -rf "$HOME_DIR"; log "removed $HOME_DIR" ;;
+  *) echo "usage: $0 [run|setup|reset]" >&2; exit 2 ;;
+esac
