@@ -466,3 +466,12 @@ func (app *App) GetIBCKeeper() *ibckeeper.Keeper { return app.IBCKeeper }
 
 // GetTxConfig implements ibctesting.TestingApp.
 func (app *App) GetTxConfig() client.TxConfig { return app.txConfig }
+
+// GetStoreKeys returns every mounted store key (tests).
+func (app *App) GetStoreKeys() []storetypes.StoreKey {
+	out := make([]storetypes.StoreKey, 0, len(app.keys))
+	for _, k := range app.keys {
+		out = append(out, k)
+	}
+	return out
+}

@@ -25,12 +25,26 @@ func (k Keeper) Hooks() Hooks { return Hooks{k: k} }
 
 // AfterValidatorCreated refuses a validator whose operator is not an active member.
 func (h Hooks) AfterValidatorCreated(ctx context.Context, valAddr sdk.ValAddress) error {
+	if atGenesis(ctx) {
+		return nil
+	}
 	return h.k.RequireActive(ctx, sdk.AccAddress(valAddr))
 }
 
 // BeforeDelegationCreated refuses a new delegation from a non-member.
 func (h Hooks) BeforeDelegationCreated(ctx context.Context, delAddr sdk.AccAddress, _ sdk.ValAddress) error {
+	if atGenesis(ctx) {
+		return nil
+	}
 	return h.k.RequireActive(ctx, delAddr)
+}
+
+// atGenesis reports whether the chain is running InitChain (height 0). Validators
+// and delegations written directly into x/staking's genesis state are part of the
+// genesis document every founder signs off, so the hooks accept them; gentxs,
+// which are transactions, still pass the ante handler's staking gate.
+func atGenesis(ctx context.Context) bool {
+	return sdk.UnwrapSDKContext(ctx).BlockHeight() == 0
 }
 
 // BeforeValidatorModified implements stakingtypes.StakingHooks.
