@@ -11,8 +11,8 @@ const (
 
 // Collection prefixes. Each prefix is used by exactly one collection.
 var (
-	MembersKey     = collections.NewPrefix(0)
-	RoleIndexKey   = collections.NewPrefix(1)
+	MembersKey   = collections.NewPrefix(0)
+	RoleIndexKey = collections.NewPrefix(1)
 )
 
 // Limits on what a member record may hold. They bound state size and gas.
