@@ -62,6 +62,10 @@ func BenchmarkRequireRole(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("members=%d", n), func(b *testing.B) {
 			ctx, k, target, role := benchEnv(b, n)
+			// Store gas is deterministic whatever the machine's load: report it too.
+			gctx := ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+			require.NoError(b, k.RequireRole(gctx, target, role))
+			b.ReportMetric(float64(gctx.GasMeter().GasConsumed()), "gas/op")
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := k.RequireRole(ctx, target, role); err != nil {
@@ -79,6 +83,10 @@ func BenchmarkMembersByRole(b *testing.B) {
 			ctx, k, _, role := benchEnv(b, n)
 			qs := keeper.NewQueryServerImpl(k)
 			req := &types.QueryMembersByRoleRequest{Role: role.ShortName(), Pagination: &query.PageRequest{Limit: 10}}
+			gctx := ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+			_, err := qs.MembersByRole(gctx, req)
+			require.NoError(b, err)
+			b.ReportMetric(float64(gctx.GasMeter().GasConsumed()), "gas/op")
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := qs.MembersByRole(ctx, req)
