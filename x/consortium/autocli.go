@@ -20,6 +20,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: "healthd.consortium.v1.Query",
+			Short:   "Consortium members: by address, all, or by role",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod:      "Member",
@@ -46,6 +47,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: "healthd.consortium.v1.Msg",
+			Short:   "Admit, re-role, suspend and reinstate members (signed by the chain authority)",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "AdmitMember",

@@ -5,14 +5,15 @@ package ante
 import (
 	"context"
 
+	coreaddress "cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/cosmos/cosmos-sdk/codec/address"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
-	"github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -30,8 +31,8 @@ type MembershipChecker interface {
 // wrapped in authz MsgExec.
 type StakingGateDecorator struct {
 	members  MembershipChecker
-	accCodec address.Bech32Codec
-	valCodec address.Bech32Codec
+	accCodec coreaddress.Codec
+	valCodec coreaddress.Codec
 }
 
 // NewStakingGateDecorator returns the decorator. The codecs parse the bech32
@@ -39,8 +40,8 @@ type StakingGateDecorator struct {
 func NewStakingGateDecorator(members MembershipChecker, accPrefix, valPrefix string) StakingGateDecorator {
 	return StakingGateDecorator{
 		members:  members,
-		accCodec: address.NewBech32Codec(accPrefix).(address.Bech32Codec),
-		valCodec: address.NewBech32Codec(valPrefix).(address.Bech32Codec),
+		accCodec: address.NewBech32Codec(accPrefix),
+		valCodec: address.NewBech32Codec(valPrefix),
 	}
 }
 

@@ -65,6 +65,29 @@ func (s *KeeperTestSuite) TestHooksGateValidatorsAndDelegations() {
 	})
 }
 
+// TestHooksAcceptGenesisValidators: at height 0 (InitChain) validators and
+// delegations written into x/staking's genesis are accepted whoever owns them;
+// from height 1 on the same calls are refused.
+func (s *KeeperTestSuite) TestHooksAcceptGenesisValidators() {
+	suspended := testAddr("genesis-suspended")
+	stranger := testAddr("genesis-stranger")
+	s.admit(suspended, "Genesis Suspended", types.Role_ROLE_HOSPITAL)
+	s.suspend(suspended, "x")
+	h := s.keeper.Hooks()
+
+	for _, addr := range []sdk.AccAddress{suspended, stranger} {
+		s.ctx = s.ctx.WithBlockHeight(0)
+		before := s.dumpState()
+		s.Require().NoError(h.AfterValidatorCreated(s.ctx, sdk.ValAddress(addr)))
+		s.Require().NoError(h.BeforeDelegationCreated(s.ctx, addr, sdk.ValAddress(addr)))
+		s.Require().Equal(before, s.dumpState())
+
+		s.ctx = s.ctx.WithBlockHeight(1)
+		s.Require().ErrorIs(h.AfterValidatorCreated(s.ctx, sdk.ValAddress(addr)), types.ErrNotMember)
+		s.Require().ErrorIs(h.BeforeDelegationCreated(s.ctx, addr, sdk.ValAddress(addr)), types.ErrNotMember)
+	}
+}
+
 // TestHooksLetSuspendedMembersLeave: the other hooks never refuse, so a
 // suspended member or a non-member can still undelegate, be slashed, be
 // removed, and so on.

@@ -74,16 +74,8 @@ func (k Keeper) GetMember(ctx context.Context, addr sdk.AccAddress) (types.Membe
 
 // RequireActive returns nil when addr is an active member, ErrNotMember otherwise.
 func (k Keeper) RequireActive(ctx context.Context, addr sdk.AccAddress) error {
-	m, err := k.Members.Get(ctx, addr)
-	switch {
-	case errors.Is(err, collections.ErrNotFound):
-		return errorsmod.Wrapf(types.ErrNotMember, "%s is not a consortium member", k.addrString(addr))
-	case err != nil:
-		return err
-	case !m.IsActive():
-		return errorsmod.Wrapf(types.ErrNotMember, "%s is suspended", k.addrString(addr))
-	}
-	return nil
+	_, err := k.activeMember(ctx, addr)
+	return err
 }
 
 // RequireRole returns nil when addr is an active member holding at least one of
@@ -93,10 +85,7 @@ func (k Keeper) RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...t
 	if len(roles) == 0 {
 		return errorsmod.Wrap(types.ErrInvalidRole, "no role to require")
 	}
-	if err := k.RequireActive(ctx, addr); err != nil {
-		return err
-	}
-	m, err := k.Members.Get(ctx, addr)
+	m, err := k.activeMember(ctx, addr)
 	if err != nil {
 		return err
 	}
@@ -108,6 +97,20 @@ func (k Keeper) RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...t
 		names = append(names, r.ShortName())
 	}
 	return errorsmod.Wrapf(types.ErrMissingRole, "%s holds none of the roles: %s", k.addrString(addr), strings.Join(names, ", "))
+}
+
+// activeMember reads addr's record and refuses unknown and suspended accounts.
+func (k Keeper) activeMember(ctx context.Context, addr sdk.AccAddress) (types.Member, error) {
+	m, err := k.Members.Get(ctx, addr)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		return m, errorsmod.Wrapf(types.ErrNotMember, "%s is not a consortium member", k.addrString(addr))
+	case err != nil:
+		return m, err
+	case !m.IsActive():
+		return m, errorsmod.Wrapf(types.ErrNotMember, "%s is suspended", k.addrString(addr))
+	}
+	return m, nil
 }
 
 // setMember writes m and keeps the role index in step with it. previous is the

@@ -52,8 +52,9 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 	}
 
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	canonical := ms.addrString(addr)
 	m := types.Member{
-		Address:         msg.Address,
+		Address:         canonical,
 		Name:            msg.Name,
 		Roles:           roles,
 		NPI:             msg.Npi,
@@ -67,7 +68,7 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 		return nil, err
 	}
 	return &types.MsgAdmitMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberAdmitted{
-		Address: msg.Address, Name: msg.Name, Roles: roles,
+		Address: canonical, Name: msg.Name, Roles: roles,
 	})
 }
 
@@ -94,7 +95,7 @@ func (ms msgServer) UpdateRoles(ctx context.Context, msg *types.MsgUpdateRoles) 
 		return nil, err
 	}
 	return &types.MsgUpdateRolesResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberRolesChanged{
-		Address: msg.Address, PreviousRoles: previous, Roles: roles,
+		Address: m.Address, PreviousRoles: previous, Roles: roles,
 	})
 }
 
@@ -129,7 +130,7 @@ func (ms msgServer) SuspendMember(ctx context.Context, msg *types.MsgSuspendMemb
 		return nil, err
 	}
 	return &types.MsgSuspendMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberSuspended{
-		Address: msg.Address, Reason: msg.Reason, ValidatorJailed: jailed,
+		Address: m.Address, Reason: msg.Reason, ValidatorJailed: jailed,
 	})
 }
 
@@ -157,7 +158,7 @@ func (ms msgServer) ReinstateMember(ctx context.Context, msg *types.MsgReinstate
 		return nil, err
 	}
 	return &types.MsgReinstateMemberResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberReinstated{
-		Address: msg.Address,
+		Address: m.Address,
 	})
 }
 
@@ -197,8 +198,16 @@ func (k Keeper) jailValidatorOf(ctx context.Context, addr sdk.AccAddress) (bool,
 		if err != nil {
 			return false, err
 		}
-		if len(last) <= 1 {
-			return false, errorsmod.Wrapf(types.ErrLastValidator, "%s operates the only bonded validator", k.addrString(addr))
+		// The last set is only refreshed at EndBlock: a validator jailed earlier
+		// in this block is still listed, so count only the others still unjailed.
+		others := 0
+		for _, v := range last {
+			if !v.IsJailed() && v.OperatorAddress != val.OperatorAddress {
+				others++
+			}
+		}
+		if others == 0 {
+			return false, errorsmod.Wrapf(types.ErrLastValidator, "%s operates the only bonded validator left", k.addrString(addr))
 		}
 	}
 	consAddr, err := val.GetConsAddr()

@@ -305,7 +305,6 @@ func (s *KeeperTestSuite) TestAdmitMemberTwice() {
 // canonical (lower-case) spelling, as every other module and client compares
 // address strings.
 func (s *KeeperTestSuite) TestAdmitMemberStoresCanonicalAddress() {
-	s.T().Skip("known bug: AdmitMember stores msg.Address verbatim (x/consortium/keeper/msg_server.go, Member.Address: msg.Address); see report")
 
 	addr := testAddr("upper-case")
 	msg := s.admitMsg(addr, "Upper Case Org", types.Role_ROLE_HOSPITAL)
@@ -570,7 +569,6 @@ func (s *KeeperTestSuite) TestSuspendMemberWithoutStakingKeeper() {
 // The second suspension must be refused with ErrLastValidator, or the chain is
 // left without any validator at the end of the block.
 func (s *KeeperTestSuite) TestSuspendTwoValidatorsInOneBlock() {
-	s.T().Skip("known bug: jailValidatorOf counts jailed validators of the last set (x/consortium/keeper/msg_server.go, len(last) <= 1); see report")
 
 	a, b := testAddr("two-a"), testAddr("two-b")
 	s.admit(a, "Validator A", types.Role_ROLE_HOSPITAL)

@@ -16,12 +16,12 @@ func (s *KeeperTestSuite) TestRequireRole() {
 	stranger := testAddr("rr-stranger")
 
 	cases := []struct {
-		name      string
-		addr      func() []byte
-		roles     []types.Role
-		expErr    error
-		expInMsg  []string // substrings of the error message
-		notInMsg  []string
+		name     string
+		addr     func() []byte
+		roles    []types.Role
+		expErr   error
+		expInMsg []string // substrings of the error message
+		notInMsg []string
 	}{
 		{"active member with the role", func() []byte { return lab }, []types.Role{types.Role_ROLE_LABORATORY}, nil, nil, nil},
 		{"active member with one of several roles", func() []byte { return lab },

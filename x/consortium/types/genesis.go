@@ -1,6 +1,8 @@
 package types
 
 import (
+	"fmt"
+
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 )
@@ -15,7 +17,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	seen := make(map[string]struct{}, len(gs.Members))
 	for _, m := range gs.Members {
 		if err := m.Validate(ac); err != nil {
-			return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+			// Keep both sentinels reachable with errors.Is.
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 		}
 		bz, _ := ac.StringToBytes(m.Address)
 		if _, dup := seen[string(bz)]; dup {

@@ -26,9 +26,12 @@ func TestGenesisStateValidate(t *testing.T) {
 		{"duplicate address", func(gs *types.GenesisState) {
 			gs.Members[2].Address = gs.Members[0].Address
 		}, "listed twice"},
-		{"duplicate address in upper case", func(gs *types.GenesisState) {
-			gs.Members[2].Address = strings.ToUpper(gs.Members[0].Address)
+		{"duplicate address", func(gs *types.GenesisState) {
+			gs.Members[2].Address = gs.Members[0].Address
 		}, "listed twice"},
+		{"address in upper case", func(gs *types.GenesisState) {
+			gs.Members[2].Address = strings.ToUpper(gs.Members[2].Address)
+		}, "canonical"},
 		{"unsorted roles", func(gs *types.GenesisState) {
 			gs.Members[1].Roles = []types.Role{types.Role_ROLE_REGULATOR, types.Role_ROLE_PAYER}
 		}, "roles must be sorted"},

@@ -74,8 +74,12 @@ func ValidateIdentifiers(npi, gln, dea string) error {
 
 // Validate checks a stored member record as a whole (used for genesis).
 func (m Member) Validate(ac address.Codec) error {
-	if _, err := ac.StringToBytes(m.Address); err != nil {
+	bz, err := ac.StringToBytes(m.Address)
+	if err != nil {
 		return errorsmod.Wrapf(ErrInvalidAddress, "member %q: %s", m.Address, err)
+	}
+	if canonical, err := ac.BytesToString(bz); err != nil || canonical != m.Address {
+		return errorsmod.Wrapf(ErrInvalidAddress, "member %q: address is not in canonical (lower-case bech32) form", m.Address)
 	}
 	if err := ValidateName(m.Name); err != nil {
 		return errorsmod.Wrapf(err, "member %s", m.Address)
