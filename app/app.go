@@ -86,6 +86,9 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v11/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
+	"github.com/healthchain/healthd/x/consent"
+	consentkeeper "github.com/healthchain/healthd/x/consent/keeper"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	"github.com/healthchain/healthd/x/consortium"
 	consortiumkeeper "github.com/healthchain/healthd/x/consortium/keeper"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -130,6 +133,7 @@ type App struct {
 	IBCKeeper             *ibckeeper.Keeper
 	TransferKeeper        *ibctransferkeeper.Keeper
 	ConsortiumKeeper      consortiumkeeper.Keeper
+	ConsentKeeper         consentkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -171,7 +175,7 @@ func New(
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
-		consortiumtypes.StoreKey,
+		consortiumtypes.StoreKey, consenttypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -215,6 +219,9 @@ func New(
 
 	app.ConsortiumKeeper = consortiumkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consortiumtypes.StoreKey]),
 		accCodec, govAuthority, app.StakingKeeper)
+
+	app.ConsentKeeper = consentkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consenttypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper)
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
 		app.ConsortiumKeeper.Hooks(),
@@ -276,6 +283,7 @@ func New(
 		transfer.NewAppModule(app.TransferKeeper),
 		ibctm.NewAppModule(tmLightClientModule),
 		consortium.NewAppModule(app.ConsortiumKeeper),
+		consent.NewAppModule(app.ConsentKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -289,11 +297,12 @@ func New(
 	app.ModuleManager.SetOrderBeginBlockers(
 		distrtypes.ModuleName, slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName,
 		ibcexported.ModuleName, ibctransfertypes.ModuleName, genutiltypes.ModuleName, authz.ModuleName,
-		feegrant.ModuleName, consortiumtypes.ModuleName,
+		feegrant.ModuleName, consortiumtypes.ModuleName, consenttypes.ModuleName,
 	)
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, ibcexported.ModuleName, ibctransfertypes.ModuleName,
 		genutiltypes.ModuleName, feegrant.ModuleName, authz.ModuleName, banktypes.ModuleName, consortiumtypes.ModuleName,
+		consenttypes.ModuleName,
 	)
 	// x/consortium is initialised before x/staking and x/genutil: the founding
 	// members must exist when their genesis validators are created.
@@ -301,7 +310,7 @@ func New(
 		authtypes.ModuleName, banktypes.ModuleName, consortiumtypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
-		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName,
+		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -29,6 +29,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/healthchain/healthd/app"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -320,6 +321,18 @@ func TestExportImportSameState(t *testing.T) {
 	res := c.deliver("authority", &consortiumtypes.MsgAdmitMember{
 		Authority: c.accs["authority"].addr.String(), Address: newAccount("newcomer").addr.String(), Name: "Harbour Pharmacy",
 		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PHARMACY}, Gln: "0614141999996",
+	})
+	require.Zero(t, res.Code, res.Log)
+	// Consent state too: a patient's grant and a hospital's break-glass access.
+	patient := c.accs["outsider"]
+	res = c.deliver("outsider", &consenttypes.MsgGrantConsent{
+		Signer: patient.addr.String(), Patient: patient.addr.String(), Grantee: c.accs["lab"].addr.String(),
+		Purpose: "TREAT", Categories: []string{"Observation"}, End: c.time.Add(24 * time.Hour),
+	})
+	require.Zero(t, res.Code, res.Log)
+	res = c.deliver("hospital", &consenttypes.MsgBreakGlass{
+		Member: c.accs["hospital"].addr.String(), Patient: patient.addr.String(),
+		Justification: consenttypes.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING,
 	})
 	require.Zero(t, res.Code, res.Log)
 	c.nextBlock()

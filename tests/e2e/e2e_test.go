@@ -162,8 +162,21 @@ func (n *node) multisigBroadcast(signers []string, txArgs ...string) string {
 	return n.mustCLI("tx", "broadcast", signed, "-o", "json")
 }
 
-func TestAdmitMemberWithMultisigAuthority(t *testing.T) {
+// TestLocalnet starts one node and runs each scenario against it in turn.
+func TestLocalnet(t *testing.T) {
 	n := startLocalnet(t)
+	t.Run("admit member with multisig authority", func(t *testing.T) { admitMemberWithMultisigAuthority(t, n.withT(t)) })
+	t.Run("patient grants, provider checks, patient revokes", func(t *testing.T) { consentLifecycle(t, n.withT(t)) })
+}
+
+// withT returns the node bound to a subtest.
+func (n *node) withT(t *testing.T) *node {
+	c := *n
+	c.t = t
+	return &c
+}
+
+func admitMemberWithMultisigAuthority(t *testing.T, n *node) {
 	n.mustCLI("keys", "add", "eastside")
 	newcomer := n.addr("eastside")
 	admit := []string{"tx", "consortium", "admit-member", newcomer, "Eastside Diagnostics",
@@ -202,7 +215,6 @@ func TestAdmitMemberWithMultisigAuthority(t *testing.T) {
 	require.Equal(t, "MEMBER_STATUS_ACTIVE", q.Member.Status)
 
 	// ...and the REST gateway.
-	api := fmt.Sprintf("http://127.0.0.1:%d", 1317+portOffset)
 	body := httpGet(t, api+"/healthd/consortium/v1/members/"+newcomer)
 	require.Contains(t, body, `"name":"Eastside Diagnostics"`)
 	body = httpGet(t, api+"/healthd/consortium/v1/roles/laboratory/members")
@@ -211,6 +223,8 @@ func TestAdmitMemberWithMultisigAuthority(t *testing.T) {
 	body = httpGet(t, api+"/healthd/consortium/v1/roles/payer/members")
 	require.NotContains(t, body, newcomer)
 }
+
+var api = fmt.Sprintf("http://127.0.0.1:%d", 1317+portOffset)
 
 func httpGet(t *testing.T, url string) string {
 	t.Helper()

@@ -1,0 +1,151 @@
+package consent
+
+import (
+	"fmt"
+	"strings"
+
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/version"
+
+	"github.com/healthchain/healthd/x/consent/types"
+)
+
+// AutoCLIOptions describes `healthd tx consent` and `healthd q consent`.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	purposes := strings.Join(types.PurposeCodes(), ", ")
+	app := version.AppName
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service:              "healthd.consent.v1.Query",
+			Short:                "Consent checks, consents, guardians, audit history, FHIR export",
+			EnhanceCustomCommand: true,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod: "Check", Use: "check [patient] [grantee] [purpose] [category]",
+					Short:          "May grantee access the patient's data of category for purpose now? Says which consent allows it, or why not",
+					Long:           "Purposes (HL7 v3 PurposeOfUse): " + purposes + ".\nCategories: FHIR R4 resource types (Observation, DiagnosticReport, ...) or observation categories (laboratory, vital-signs, imaging, ...).",
+					Example:        fmt.Sprintf("%s q consent check health1patient... health1lab... TREAT Observation", app),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "grantee"}, {ProtoField: "purpose"}, {ProtoField: "category"}},
+				},
+				{RpcMethod: "Consent", Use: "consent [id]", Short: "Show a consent", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "ConsentFHIR", Skip: true}, // `fhir` below prints the resource itself
+				{
+					RpcMethod: "ConsentsByPatient", Use: "by-patient [patient]", Short: "A patient's consents, newest last (--status active|revoked|expired)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
+				},
+				{
+					RpcMethod: "ConsentsByGrantee", Use: "by-grantee [grantee]", Short: "Consents given to a grantee (--status active|revoked|expired)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "grantee"}},
+				},
+				{
+					RpcMethod: "AuditHistory", Use: "audit [patient]", Short: "A patient's consent history: grants, amendments, revocations, expiries, break-glass, guardians",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
+				},
+				{
+					RpcMethod: "Guardians", Use: "guardians [patient]", Short: "A patient's guardians and their periods",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
+				},
+				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: "healthd.consent.v1.Msg",
+			Short:   "Grant, amend and revoke consent (patient or guardian); appoint guardians; break glass (hospitals)",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod: "GrantConsent", Use: "grant [patient] [grantee] [purpose] --end TIME (--categories C ... | --all-categories)",
+					Short: "Grant grantee access to the patient's data for a purpose until --end (signed by the patient or a guardian)",
+					Long: "Purposes (HL7 v3 PurposeOfUse): " + purposes + ".\n" +
+						"Categories: FHIR R4 resource types (Observation, DiagnosticReport, MedicationRequest, ...) or observation categories " +
+						"(laboratory, vital-signs, imaging, ...); repeat --categories, or give --all-categories. An empty list is refused, never read as \"all\".\n" +
+						"--end and --start are RFC 3339 times; the period may not exceed the max_duration param.",
+					Example:        fmt.Sprintf("%s tx consent grant health1patient... health1lab... TREAT --categories Observation --categories laboratory --end 2027-06-30T00:00:00Z --from patient1", app),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "grantee"}, {ProtoField: "purpose"}},
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"categories":     {Usage: "a FHIR resource type or observation category; repeat for several"},
+						"all_categories": {Usage: "cover every category (explicit; an empty list never means all)"},
+						"start":          {Usage: "start time, RFC 3339 (default: the block time)"},
+						"end":            {Usage: "end time, RFC 3339 (required)"},
+					},
+				},
+				{
+					RpcMethod: "AmendConsent", Use: "amend [consent-id] --end TIME (--categories C ... | --all-categories)",
+					Short:          "Narrow or widen an active consent's categories and move its end (within max_duration of its start)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}},
+				},
+				{
+					RpcMethod: "RevokeConsent", Use: "revoke [consent-id] [reason]",
+					Short:          "Revoke a consent at once (reason: patient-request, guardian-request, care-ended, provider-changed, purpose-fulfilled, other)",
+					Example:        fmt.Sprintf("%s tx consent revoke 7 patient-request --from patient1", app),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}, {ProtoField: "reason"}},
+				},
+				{
+					RpcMethod: "RevokeAllForGrantee", Use: "revoke-all [patient] [grantee] [reason]",
+					Short:          "Revoke every active consent the patient gave grantee",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "grantee"}, {ProtoField: "reason"}},
+				},
+				{
+					RpcMethod: "AppointGuardian", Use: "appoint-guardian [guardian] [end]",
+					Short:          "Let guardian grant, amend and revoke consents for you until end (RFC 3339)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "guardian"}, {ProtoField: "end"}},
+				},
+				{
+					RpcMethod: "RemoveGuardian", Use: "remove-guardian [guardian]", Short: "End a guardianship at once",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "guardian"}},
+				},
+				{
+					RpcMethod: "BreakGlass", Use: "break-glass [patient] [justification]",
+					Short:          "Open emergency (ETREAT) access to a patient without consent: hospitals only, time-boxed, rate-limited, always audited",
+					Long:           "Justifications: patient-unconscious, life-threatening, no-capacity-no-guardian, critical-continuity-of-care.",
+					Example:        fmt.Sprintf("%s tx consent break-glass health1patient... life-threatening --from hospital", app),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "justification"}},
+				},
+				{RpcMethod: "UpdateParams", Skip: true}, // authority only, through a multisig or proposal
+			},
+		},
+	}
+}
+
+// GetQueryCmd returns `healthd q consent` with the fhir command; autocli adds the rest.
+func (AppModule) GetQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Consent checks, consents, guardians, audit history, FHIR export",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(fhirCmd())
+	return cmd
+}
+
+func fhirCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "fhir [id]",
+		Short:   "Print a consent as a FHIR R4 Consent resource (JSON)",
+		Example: fmt.Sprintf("%s q consent fhir 7 > consent-7.json", version.AppName),
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientQueryContext(cmd)
+			if err != nil {
+				return err
+			}
+			var id uint64
+			if _, err := fmt.Sscan(args[0], &id); err != nil {
+				return fmt.Errorf("consent id %q: %w", args[0], err)
+			}
+			res, err := types.NewQueryClient(clientCtx).ConsentFHIR(cmd.Context(), &types.QueryConsentFHIRRequest{Id: id})
+			if err != nil {
+				return err
+			}
+			cmd.Println(res.Json)
+			return nil
+		},
+	}
+	flags.AddQueryFlagsToCmd(cmd)
+	return cmd
+}

@@ -1,0 +1,168 @@
+// Package keeper holds patient consents, guardianships, break-glass access and
+// the audit trail, and answers consent checks in constant time.
+package keeper
+
+import (
+	"context"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/healthchain/healthd/x/consent/types"
+)
+
+// QuadKey indexes (patient, grantee, purpose, category).
+type QuadKey = collections.Quad[sdk.AccAddress, sdk.AccAddress, string, string]
+
+// Keeper owns the consent state.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	authority    string
+	consortium   types.ConsortiumKeeper
+
+	Schema        collections.Schema
+	Params        collections.Item[types.Params]
+	ConsentSeq    collections.Sequence
+	BreakGlassSeq collections.Sequence
+	AuditSeq      collections.Sequence
+	// Consents holds every consent ever granted, by ID; nothing is deleted.
+	Consents collections.Map[uint64, types.Consent]
+	// Active maps (patient, grantee, purpose, category or "*") to the one active
+	// consent covering it: a check is two reads of this map.
+	Active collections.Map[QuadKey, uint64]
+	// Latest maps the same key to the newest consent that ever covered it, so a
+	// failed check can say "revoked" or "expired" without scanning.
+	Latest collections.Map[QuadKey, uint64]
+	// ActiveByPair lists the active consents from a patient to a grantee.
+	ActiveByPair collections.KeySet[collections.Triple[sdk.AccAddress, sdk.AccAddress, uint64]]
+	ByPatient    collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	ByGrantee    collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	// ExpiryQueue orders active consents by end time for the end-blocker.
+	ExpiryQueue      collections.KeySet[collections.Pair[time.Time, uint64]]
+	Guardians        collections.Map[collections.Pair[sdk.AccAddress, sdk.AccAddress], types.Guardianship]
+	BreakGlasses     collections.Map[uint64, types.BreakGlass]
+	ActiveBreakGlass collections.Map[collections.Pair[sdk.AccAddress, sdk.AccAddress], uint64]
+	RateWindows      collections.Map[sdk.AccAddress, types.RateWindow]
+	// Audit is each patient's history, in order.
+	Audit collections.Map[collections.Pair[sdk.AccAddress, uint64], types.AuditEntry]
+}
+
+// NewKeeper builds the keeper. authority is the fallback authority (x/gov).
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string, consortium types.ConsortiumKeeper) Keeper {
+	if _, err := addressCodec.StringToBytes(authority); err != nil {
+		panic(errorsmod.Wrapf(err, "consent: invalid authority address %q", authority))
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	quad := collections.QuadKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.StringKey, collections.StringKey)
+	pairAddr := collections.PairKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey)
+	k := Keeper{
+		cdc: cdc, addressCodec: addressCodec, authority: authority, consortium: consortium,
+		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		ConsentSeq:    collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
+		BreakGlassSeq: collections.NewSequence(sb, types.BreakGlassSeqKey, "break_glass_seq"),
+		AuditSeq:      collections.NewSequence(sb, types.AuditSeqKey, "audit_seq"),
+		Consents:      collections.NewMap(sb, types.ConsentsKey, "consents", collections.Uint64Key, codec.CollValue[types.Consent](cdc)),
+		Active:        collections.NewMap(sb, types.ActiveKey, "active", quad, collections.Uint64Value),
+		Latest:        collections.NewMap(sb, types.LatestKey, "latest", quad, collections.Uint64Value),
+		ActiveByPair: collections.NewKeySet(sb, types.ActiveByPairKey, "active_by_pair",
+			collections.TripleKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.Uint64Key)),
+		ByPatient:        collections.NewKeySet(sb, types.ByPatientKey, "by_patient", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		ByGrantee:        collections.NewKeySet(sb, types.ByGranteeKey, "by_grantee", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		ExpiryQueue:      collections.NewKeySet(sb, types.ExpiryQueueKey, "expiry_queue", collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
+		Guardians:        collections.NewMap(sb, types.GuardiansKey, "guardians", pairAddr, codec.CollValue[types.Guardianship](cdc)),
+		BreakGlasses:     collections.NewMap(sb, types.BreakGlassesKey, "break_glasses", collections.Uint64Key, codec.CollValue[types.BreakGlass](cdc)),
+		ActiveBreakGlass: collections.NewMap(sb, types.ActiveBreakGlassKey, "active_break_glass", pairAddr, collections.Uint64Value),
+		RateWindows:      collections.NewMap(sb, types.RateWindowsKey, "rate_windows", sdk.AccAddressKey, codec.CollValue[types.RateWindow](cdc)),
+		Audit:            collections.NewMap(sb, types.AuditKey, "audit", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key), codec.CollValue[types.AuditEntry](cdc)),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// GetAuthority returns the fallback authority.
+func (k Keeper) GetAuthority() string { return k.authority }
+
+// AddressCodec returns the account address codec.
+func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+func (k Keeper) addrString(addr sdk.AccAddress) string {
+	s, err := k.addressCodec.BytesToString(addr)
+	if err != nil {
+		return "<invalid address>"
+	}
+	return s
+}
+
+func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
+	if s == "" {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s is empty", field)
+	}
+	bz, err := k.addressCodec.StringToBytes(s)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q: %s", field, s, err)
+	}
+	return bz, nil
+}
+
+// audit appends an entry to the patient's history.
+func (k Keeper) audit(ctx context.Context, patient sdk.AccAddress, e types.AuditEntry) error {
+	seq, err := k.AuditSeq.Next(ctx)
+	if err != nil {
+		return err
+	}
+	e.Seq = seq
+	e.Patient = k.addrString(patient)
+	e.Time = sdk.UnwrapSDKContext(ctx).BlockTime()
+	return k.Audit.Set(ctx, collections.Join(patient, seq), e)
+}
+
+// quads are the index keys a consent occupies.
+func quads(patient, grantee sdk.AccAddress, c types.Consent) []QuadKey {
+	cats := c.IndexCategories()
+	out := make([]QuadKey, len(cats))
+	for i, cat := range cats {
+		out[i] = collections.Join4(patient, grantee, c.Purpose, cat)
+	}
+	return out
+}
+
+// activate writes a consent's active indexes and queues its expiry.
+func (k Keeper) activate(ctx context.Context, patient, grantee sdk.AccAddress, c types.Consent) error {
+	for _, q := range quads(patient, grantee, c) {
+		if err := k.Active.Set(ctx, q, c.ID); err != nil {
+			return err
+		}
+		if err := k.Latest.Set(ctx, q, c.ID); err != nil {
+			return err
+		}
+	}
+	if err := k.ActiveByPair.Set(ctx, collections.Join3(patient, grantee, c.ID)); err != nil {
+		return err
+	}
+	return k.ExpiryQueue.Set(ctx, collections.Join(c.End, c.ID))
+}
+
+// deactivate removes a consent from the active indexes and the expiry queue.
+// Latest keeps pointing at it so later checks can say why they fail.
+func (k Keeper) deactivate(ctx context.Context, patient, grantee sdk.AccAddress, c types.Consent) error {
+	for _, q := range quads(patient, grantee, c) {
+		if err := k.Active.Remove(ctx, q); err != nil {
+			return err
+		}
+	}
+	if err := k.ActiveByPair.Remove(ctx, collections.Join3(patient, grantee, c.ID)); err != nil {
+		return err
+	}
+	return k.ExpiryQueue.Remove(ctx, collections.Join(c.End, c.ID))
+}
