@@ -92,6 +92,9 @@ import (
 	"github.com/healthchain/healthd/x/consortium"
 	consortiumkeeper "github.com/healthchain/healthd/x/consortium/keeper"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	"github.com/healthchain/healthd/x/drugtrace"
+	drugtracekeeper "github.com/healthchain/healthd/x/drugtrace/keeper"
+	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
 
 // maccPerms are the module accounts and what each may do with coins.
@@ -134,6 +137,7 @@ type App struct {
 	TransferKeeper        *ibctransferkeeper.Keeper
 	ConsortiumKeeper      consortiumkeeper.Keeper
 	ConsentKeeper         consentkeeper.Keeper
+	DrugtraceKeeper       drugtracekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -175,7 +179,7 @@ func New(
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
-		consortiumtypes.StoreKey, consenttypes.StoreKey,
+		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -221,6 +225,9 @@ func New(
 		accCodec, govAuthority, app.StakingKeeper)
 
 	app.ConsentKeeper = consentkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consenttypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper)
+
+	app.DrugtraceKeeper = drugtracekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[drugtracetypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper)
 
 	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(
@@ -284,6 +291,7 @@ func New(
 		ibctm.NewAppModule(tmLightClientModule),
 		consortium.NewAppModule(app.ConsortiumKeeper),
 		consent.NewAppModule(app.ConsentKeeper),
+		drugtrace.NewAppModule(app.DrugtraceKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -311,6 +319,7 @@ func New(
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
 		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
+		drugtracetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -35,6 +35,11 @@ FOUNDERS=(
   "payer|Meridian Health Plan|payer||5901234123457|"
 )
 PATIENTS=(patient1 patient2)
+# Demo supply-chain members (not founders, not in the authority multisig).
+SUPPLY=(
+  "manufacturer|Northwind Pharmaceuticals|manufacturer||0614141000029|"
+  "distributor|Atlas Pharma Distribution|distributor||0614141000036|MA1234563"
+)
 
 addr() { "$HEALTHD" keys show "$1" -a "${KR[@]}"; }
 
@@ -53,17 +58,17 @@ setup() {
     name=${f%%|*}
     "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
   done
-  for name in "${PATIENTS[@]}"; do
+  for name in "${PATIENTS[@]}" manufacturer distributor; do
     "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
   done
   "$HEALTHD" keys add authority --multisig hospital,lab,pharmacy,payer --multisig-threshold 3 "${KR[@]}" >/dev/null 2>&1
 
-  for name in hospital lab pharmacy payer "${PATIENTS[@]}" authority; do
+  for name in hospital lab pharmacy payer "${PATIENTS[@]}" manufacturer distributor authority; do
     "$HEALTHD" genesis add-genesis-account "$(addr "$name")" "1000000000000$DENOM" --home "$NODE_HOME"
   done
 
   local key org roles npi gln dea
-  for f in "${FOUNDERS[@]}"; do
+  for f in "${FOUNDERS[@]}" "${SUPPLY[@]}"; do
     IFS='|' read -r key org roles npi gln dea <<<"$f"
     "$HEALTHD" genesis add-member "$(addr "$key")" "$org" --roles "$roles" \
       ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} --home "$NODE_HOME"
@@ -111,7 +116,8 @@ healthd localnet is running (chain $CHAIN_ID, pid $pid)
   REST          http://127.0.0.1:$API_PORT   e.g. curl http://127.0.0.1:$API_PORT/healthd/consortium/v1/members
   home          $NODE_HOME   (keyring: test)
   log           $LOG
-  keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig)
+  keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),
+                manufacturer distributor (demo supply-chain members)
   try           $HEALTHD q consortium members --home $NODE_HOME
 
 Ctrl-C stops the node.

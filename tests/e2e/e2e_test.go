@@ -167,6 +167,7 @@ func TestLocalnet(t *testing.T) {
 	n := startLocalnet(t)
 	t.Run("admit member with multisig authority", func(t *testing.T) { admitMemberWithMultisigAuthority(t, n.withT(t)) })
 	t.Run("patient grants, provider checks, patient revokes", func(t *testing.T) { consentLifecycle(t, n.withT(t)) })
+	t.Run("a unit from commissioning to dispensing", func(t *testing.T) { unitLifecycle(t, n.withT(t)) })
 }
 
 // withT returns the node bound to a subtest.

@@ -43,21 +43,32 @@ func (k Keeper) ExpireDue(ctx context.Context, limit uint32) (uint32, error) {
 		if err != nil {
 			return 0, err
 		}
-		patient, _ := k.addressCodec.StringToBytes(c.Patient)
-		grantee, _ := k.addressCodec.StringToBytes(c.Grantee)
-		if err := k.deactivate(ctx, patient, grantee, c); err != nil {
-			return 0, err
-		}
-		c.Status = types.ConsentStatus_CONSENT_STATUS_EXPIRED
-		if err := k.Consents.Set(ctx, c.ID, c); err != nil {
-			return 0, err
-		}
-		if err := k.audit(ctx, patient, types.AuditEntry{Action: types.AuditAction_AUDIT_ACTION_EXPIRED, ConsentID: c.ID, Counterparty: c.Grantee}); err != nil {
-			return 0, err
-		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConsentExpired{ConsentID: c.ID, Patient: c.Patient}); err != nil {
+		if err := k.expire(ctx, c); err != nil {
 			return 0, err
 		}
 	}
 	return uint32(len(due)), nil
+}
+
+// expire marks an ended consent expired, takes it out of the active indexes and
+// records the expiry in the patient's history.
+func (k Keeper) expire(ctx context.Context, c types.Consent) error {
+	patient, _ := k.addressCodec.StringToBytes(c.Patient)
+	grantee, _ := k.addressCodec.StringToBytes(c.Grantee)
+	if err := k.deactivate(ctx, patient, grantee, c); err != nil {
+		return err
+	}
+	c.Status = types.ConsentStatus_CONSENT_STATUS_EXPIRED
+	if err := k.Consents.Set(ctx, c.ID, c); err != nil {
+		return err
+	}
+	if err := k.audit(ctx, patient, types.AuditEntry{Action: types.AuditAction_AUDIT_ACTION_EXPIRED, ConsentID: c.ID, Counterparty: c.Grantee}); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConsentExpired{ConsentID: c.ID, Patient: c.Patient})
+}
+
+// ended reports whether an active consent's end has passed at the block time.
+func ended(ctx context.Context, c types.Consent) bool {
+	return !sdk.UnwrapSDKContext(ctx).BlockTime().Before(c.End)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -107,6 +108,7 @@ type KeeperTestSuite struct {
 	suite.Suite
 
 	key         *storetypes.KVStoreKey
+	cms         store.CommitMultiStore
 	ctx         sdk.Context
 	cdc         codec.Codec
 	ac          address.Codec
@@ -130,6 +132,16 @@ func TestKeeperTestSuite(t *testing.T) {
 // genesis, at blockTime.
 func newEnv(tb testing.TB, consortium types.ConsortiumKeeper) (*storetypes.KVStoreKey, testutil.TestContext, codec.Codec, address.Codec, string, keeper.Keeper) {
 	tb.Helper()
+	key, tc, cdc, ac, gov, k := newBareEnv(tb, consortium)
+	if err := k.InitGenesis(tc.Ctx, types.DefaultGenesisState()); err != nil {
+		tb.Fatal(err)
+	}
+	return key, tc, cdc, ac, gov, k
+}
+
+// newBareEnv is newEnv without any genesis: the store is empty.
+func newBareEnv(tb testing.TB, consortium types.ConsortiumKeeper) (*storetypes.KVStoreKey, testutil.TestContext, codec.Codec, address.Codec, string, keeper.Keeper) {
+	tb.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
 	tc := testutil.DefaultContextWithDB(tb, key, storetypes.NewTransientStoreKey("transient_test"))
 	tc.Ctx = tc.Ctx.WithBlockTime(blockTime).WithBlockHeight(42).WithEventManager(sdk.NewEventManager())
@@ -141,9 +153,6 @@ func newEnv(tb testing.TB, consortium types.ConsortiumKeeper) (*storetypes.KVSto
 		tb.Fatal(err)
 	}
 	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, gov, consortium)
-	if err := k.InitGenesis(tc.Ctx, types.DefaultGenesisState()); err != nil {
-		tb.Fatal(err)
-	}
 	return key, tc, encCfg.Codec, ac, gov, k
 }
 
@@ -152,6 +161,7 @@ func (s *KeeperTestSuite) SetupTest() {
 	var tc testutil.TestContext
 	s.key, tc, s.cdc, s.ac, s.govAddr, s.keeper = newEnv(s.T(), s.consortium)
 	s.ctx = tc.Ctx
+	s.cms = tc.CMS
 	s.msgServer = keeper.NewMsgServerImpl(s.keeper)
 	s.queryServer = keeper.NewQueryServerImpl(s.keeper)
 
@@ -194,6 +204,17 @@ func (s *KeeperTestSuite) setParams(f func(*types.Params)) {
 	f(&p)
 	s.Require().NoError(p.Validate())
 	s.Require().NoError(s.keeper.Params.Set(s.ctx, p))
+}
+
+// deliver runs f as a transaction does: on a cache of the state, written back
+// (with its events) only when f succeeds.
+func (s *KeeperTestSuite) deliver(f func(ctx sdk.Context) error) error {
+	cc, write := s.ctx.CacheContext()
+	err := f(cc)
+	if err == nil {
+		write()
+	}
+	return err
 }
 
 // freshEvents gives the context a new, empty event manager.

@@ -357,14 +357,42 @@ func (s *KeeperTestSuite) TestRevokeAllForGranteeRefusals() {
 }
 
 // A consent whose end has passed is expired even before the end-blocker runs
-// (RevokeConsent refuses it with ErrConsentExpired). RevokeAllForGrantee must
-// not turn it into a revoked consent, and with nothing live must say so.
-func (s *KeeperTestSuite) TestRevokeAllForGranteeSkipsEndedConsents() {
-	s.T().Skip("known bug: RevokeAllForGrantee (keeper/msg_server.go:294-312) revokes consents whose end has passed but that the end-blocker has not swept yet")
+// (RevokeConsent refuses it with ErrConsentExpired). RevokeAllForGrantee
+// expires it instead of revoking it, and revokes only the live ones.
+func (s *KeeperTestSuite) TestRevokeAllForGranteeExpiresEndedConsents() {
+	short := s.grantMsg(s.patient, s.doctor, "HRESCH", "Observation")
+	short.End = blockTime.Add(time.Hour)
+	ended := s.grant(short)
+	live := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
+	s.setTime(short.End)
+	s.freshEvents()
+	res, err := s.msgServer.RevokeAllForGrantee(s.ctx, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor)))
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{live}, res.RevokedIDs)
+	s.Require().Equal(types.ConsentStatus_CONSENT_STATUS_EXPIRED, s.consent(ended).Status)
+	s.Require().Empty(s.consent(ended).RevokedBy)
+	s.Require().Equal(types.ConsentStatus_CONSENT_STATUS_REVOKED, s.consent(live).Status)
+	s.Require().Equal([]string{evExpired, evRevoked}, s.moduleEvents())
+	audit := s.auditOf(s.patient)
+	s.Require().Equal(types.AuditAction_AUDIT_ACTION_EXPIRED, audit[len(audit)-2].Action)
+	s.Require().Equal(ended, audit[len(audit)-2].ConsentID)
+	s.Require().Equal(types.AuditAction_AUDIT_ACTION_REVOKED, audit[len(audit)-1].Action)
+	s.Require().Empty(s.expiryQueue())
+	s.Require().Empty(s.activeIndex())
+}
+
+// With only ended consents left there is nothing to revoke. The handler
+// expires them before it refuses, so the refusal leaves the state unchanged
+// only because a failed transaction's writes are discarded: run it as one.
+func (s *KeeperTestSuite) TestRevokeAllForGranteeOnlyEndedConsents() {
 	id := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
 	s.setTime(s.consent(id).End)
 	s.freshEvents()
 	before := s.dumpState()
-	_, err := s.msgServer.RevokeAllForGrantee(s.ctx, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor)))
+	err := s.deliver(func(ctx sdk.Context) error {
+		_, err := s.msgServer.RevokeAllForGrantee(ctx, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor)))
+		return err
+	})
 	s.requireRefused(err, types.ErrNoActiveConsents, before)
+	s.Require().Equal(types.ConsentStatus_CONSENT_STATUS_ACTIVE, s.consent(id).Status)
 }

@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"time"
 
+	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
@@ -215,7 +216,7 @@ func (s *KeeperTestSuite) TestGrantConsentRefusals() {
 // A consent over all categories and one over a specific category, for the same
 // grantee and purpose, both cover that category: they overlap.
 func (s *KeeperTestSuite) TestGrantConsentOverlapAcrossAllCategories() {
-	s.T().Skip("known bug: checkOverlap (keeper/msg_server.go:59) compares exact index keys only, so a specific-category consent and an all-categories consent for the same grantee and purpose both stay active")
+	s.T().Skip("known bug: checkOverlap (keeper/msg_server.go:61-86) compares exact index keys only, so a specific-category consent and an all-categories consent for the same grantee and purpose both stay active")
 	s.grantSimple(s.patient, s.doctor, "TREAT") // all categories
 	msg := s.grantMsg(s.patient, s.doctor, "TREAT", "Observation")
 	s.freshEvents()
@@ -238,6 +239,48 @@ func (s *KeeperTestSuite) TestGrantConsentOverlapAllowedAfterRevocationAndOtherP
 	s.requireAllowed(s.check(s.patient, s.doctor, "TREAT", "Observation"), id2)
 }
 
+// A consent that has ended but that the end-blocker has not swept yet does not
+// block a new grant of the same slot: the grant expires it on the way.
+func (s *KeeperTestSuite) TestGrantConsentOverEndedUnsweptConsent() {
+	old := s.grantMsg(s.patient, s.doctor, "TREAT", "Observation", "Condition")
+	old.End = blockTime.Add(time.Hour)
+	oldID := s.grant(old)
+	s.setTime(old.End)
+	s.freshEvents()
+	newID := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
+
+	c := s.consent(oldID)
+	s.Require().Equal(types.ConsentStatus_CONSENT_STATUS_EXPIRED, c.Status)
+	s.Require().Equal([]string{evExpired, evGranted}, s.moduleEvents())
+	audit := s.auditOf(s.patient)
+	s.Require().Equal(types.AuditAction_AUDIT_ACTION_EXPIRED, audit[len(audit)-2].Action)
+	s.Require().Equal(oldID, audit[len(audit)-2].ConsentID)
+	s.Require().Empty(audit[len(audit)-2].Actor)
+	s.requireAllowed(s.check(s.patient, s.doctor, "TREAT", "Observation"), newID)
+	// the old consent's other category is gone from the indexes too
+	s.Require().Equal(keeper.CheckResult{ConsentID: oldID, Reason: types.CheckReason_CHECK_REASON_EXPIRED},
+		s.check(s.patient, s.doctor, "TREAT", "Condition"))
+	s.Require().Equal([]uint64{newID}, s.activeIDsOfPair(s.patient, s.doctor))
+	s.Require().Equal([]string{queueEntry(s.consent(newID).End, newID)}, s.expiryQueue())
+	// the end-blocker has nothing left to do for it
+	s.freshEvents()
+	s.Require().NoError(s.keeper.EndBlocker(s.ctx))
+	s.Require().Empty(s.moduleEvents())
+}
+
+// The same holds for an amendment that widens onto an ended consent's slot.
+func (s *KeeperTestSuite) TestAmendConsentOverEndedUnsweptConsent() {
+	old := s.grantMsg(s.patient, s.doctor, "TREAT", "Condition")
+	old.End = blockTime.Add(time.Hour)
+	oldID := s.grant(old)
+	id := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
+	s.setTime(old.End)
+	_, err := s.msgServer.AmendConsent(s.ctx, s.amendMsg(s.patient, id, s.consent(id).End, "Condition", "Observation"))
+	s.Require().NoError(err)
+	s.Require().Equal(types.ConsentStatus_CONSENT_STATUS_EXPIRED, s.consent(oldID).Status)
+	s.requireAllowed(s.check(s.patient, s.doctor, "TREAT", "Condition"), id)
+}
+
 func (s *KeeperTestSuite) TestGrantConsentMaxActivePerPairCountsOnlyThatPair() {
 	s.setParams(func(p *types.Params) { p.MaxActivePerPair = 2 })
 	a := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
@@ -248,4 +291,18 @@ func (s *KeeperTestSuite) TestGrantConsentMaxActivePerPairCountsOnlyThatPair() {
 	// revoking one frees a slot
 	s.revoke(s.patient, a)
 	s.grantSimple(s.patient, s.doctor, "HRESCH")
+}
+
+// Consents that have ended but wait for the end-blocker are not live: they do
+// not count against MaxActivePerPair.
+func (s *KeeperTestSuite) TestGrantConsentMaxActivePerPairIgnoresEndedConsents() {
+	s.T().Skip("known bug (minor): GrantConsent counts ActiveByPair entries (keeper/msg_server.go:136-146) including consents whose end has passed but that the end-blocker has not swept")
+	s.setParams(func(p *types.Params) { p.MaxActivePerPair = 2 })
+	for _, purpose := range []string{"HPAYMT", "HRESCH"} {
+		m := s.grantMsg(s.patient, s.doctor, purpose, "Observation")
+		m.End = blockTime.Add(time.Hour)
+		s.grant(m)
+	}
+	s.setTime(blockTime.Add(time.Hour))
+	s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
 }

@@ -55,7 +55,9 @@ func (k Keeper) validatePeriod(params types.Params, now, start, end time.Time) e
 	return nil
 }
 
-// checkOverlap refuses a consent whose index keys are held by another active consent.
+// checkOverlap refuses a consent whose index keys are held by another live
+// consent. One that has ended but is still waiting for the end-blocker is
+// expired here, so it never blocks a new grant.
 func (k Keeper) checkOverlap(ctx context.Context, patient, grantee sdk.AccAddress, c types.Consent) error {
 	for _, q := range quads(patient, grantee, c) {
 		id, err := k.Active.Get(ctx, q)
@@ -65,9 +67,20 @@ func (k Keeper) checkOverlap(ctx context.Context, patient, grantee sdk.AccAddres
 		if err != nil {
 			return err
 		}
-		if id != c.ID {
-			return errorsmod.Wrapf(types.ErrOverlappingConsent, "consent %d already covers %s/%s; amend or revoke it", id, c.Purpose, q.K4())
+		if id == c.ID {
+			continue
 		}
+		other, err := k.Consents.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ended(ctx, other) {
+			if err := k.expire(ctx, other); err != nil {
+				return err
+			}
+			continue
+		}
+		return errorsmod.Wrapf(types.ErrOverlappingConsent, "consent %d already covers %s/%s; amend or revoke it", id, c.Purpose, q.K4())
 	}
 	return nil
 }
@@ -177,7 +190,7 @@ func (ms msgServer) liveConsent(ctx context.Context, signerStr string, id uint64
 	switch {
 	case c.Status == types.ConsentStatus_CONSENT_STATUS_REVOKED:
 		return c, nil, nil, nil, errorsmod.Wrapf(types.ErrAlreadyRevoked, "consent %d", id)
-	case c.Status == types.ConsentStatus_CONSENT_STATUS_EXPIRED || !sdk.UnwrapSDKContext(ctx).BlockTime().Before(c.End):
+	case c.Status == types.ConsentStatus_CONSENT_STATUS_EXPIRED || ended(ctx, c):
 		return c, nil, nil, nil, errorsmod.Wrapf(types.ErrConsentExpired, "consent %d ended at %s", id, c.End.UTC().Format(time.RFC3339))
 	}
 	return c, signer, patient, grantee, nil
@@ -298,19 +311,27 @@ func (ms msgServer) RevokeAllForGrantee(ctx context.Context, msg *types.MsgRevok
 		}); err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 {
-		return nil, errorsmod.Wrapf(types.ErrNoActiveConsents, "patient %s, grantee %s", msg.Patient, msg.Grantee)
-	}
+	var revoked []uint64
 	for _, id := range ids {
 		c, err := ms.Consents.Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		if ended(ctx, c) { // ended, not yet swept: it expired, it is not revoked
+			if err := ms.expire(ctx, c); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := ms.revoke(ctx, c, signer, patient, grantee, msg.Reason); err != nil {
 			return nil, err
 		}
+		revoked = append(revoked, id)
 	}
-	return &types.MsgRevokeAllForGranteeResponse{RevokedIDs: ids}, nil
+	if len(revoked) == 0 {
+		return nil, errorsmod.Wrapf(types.ErrNoActiveConsents, "patient %s, grantee %s", msg.Patient, msg.Grantee)
+	}
+	return &types.MsgRevokeAllForGranteeResponse{RevokedIDs: revoked}, nil
 }
 
 // AppointGuardian implements types.MsgServer. Re-appointing replaces the end.

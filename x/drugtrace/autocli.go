@@ -1,0 +1,142 @@
+package drugtrace
+
+import (
+	"fmt"
+
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+	"github.com/spf13/cobra"
+
+	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/version"
+
+	"github.com/healthchain/healthd/x/drugtrace/types"
+)
+
+const unitHelp = "A unit is \"GTIN/serial\", a GS1 element string as printed under the DataMatrix " +
+	"((01)…(21)…(10)…(17)…, or the raw scan without parentheses, FNC1-separated), or a GS1 Digital Link URI " +
+	"(https://id.gs1.org/01/…/10/…/21/…?17=…). Quote element strings in the shell."
+
+// AutoCLIOptions describes `healthd tx drugtrace` and `healthd q drugtrace`.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	app := version.AppName
+	pos := func(names ...string) []*autocliv1.PositionalArgDescriptor {
+		out := make([]*autocliv1.PositionalArgDescriptor, len(names))
+		for i, n := range names {
+			out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: n}
+		}
+		return out
+	}
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service:              "healthd.drugtrace.v1.Query",
+			Short:                "Products, units, histories (EPCIS), lots, verification verdicts, shipments, alerts",
+			EnhanceCustomCommand: true,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Product", Use: "product [gtin]", Short: "Show a product", PositionalArgs: pos("gtin")},
+				{RpcMethod: "Unit", Use: "unit [unit]", Short: "Show a unit: status, custodian, lot, expiry, container", Long: unitHelp, PositionalArgs: pos("unit")},
+				{RpcMethod: "History", Skip: true}, // custom `history` below, with --epcis
+				{RpcMethod: "EPCIS", Skip: true},
+				{RpcMethod: "UnitsByLot", Use: "lot [gtin] [lot]", Short: "Units of a lot (paginated)", PositionalArgs: pos("gtin", "lot")},
+				{
+					RpcMethod: "Verify", Use: "verify [unit] [asker]",
+					Short:          "Authentic and saleable, or the precise reason not (recalled, quarantined, expired, already dispensed, custody mismatch, ...)",
+					Long:           unitHelp + " With asker, a unit held by someone else is a custody mismatch.",
+					Example:        fmt.Sprintf("%s q drugtrace verify '(01)09506000134352(17)271231(10)LOT1(21)SN0001' health1pharmacy...", app),
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "unit"}, {ProtoField: "asker", Optional: true}},
+				},
+				{RpcMethod: "Shipment", Use: "shipment [id]", Short: "Show a shipment", PositionalArgs: pos("id")},
+				{RpcMethod: "Container", Use: "container [sscc]", Short: "Show a case or pallet and what it holds", PositionalArgs: pos("sscc")},
+				{RpcMethod: "Alerts", Use: "alerts", Short: "Suspect-product alerts (second dispense, shipment by a non-custodian)"},
+				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: "healthd.drugtrace.v1.Msg",
+			Short:   "Register products; commission, pack, ship, receive, dispense, decommission; quarantine, release, recall",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod: "RegisterProduct", Use: "register-product [gtin] [name]", Short: "Register a product (manufacturers)",
+					PositionalArgs: pos("gtin", "name"),
+					Example:        fmt.Sprintf("%s tx drugtrace register-product 09506000134352 \"Amoxicillin 500 mg capsules\" --ndc 0093-4155-73 --strength 500mg --form capsule --prescription-only --from manufacturer", app),
+				},
+				{
+					RpcMethod: "Commission", Use: "commission [gtin] [lot] [expiry YYYY-MM-DD] [serial]...", Short: "Commission serialized units of a lot (up to max_batch_units)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "gtin"}, {ProtoField: "lot"}, {ProtoField: "expiry"}, {ProtoField: "serials", Varargs: true}},
+				},
+				{
+					RpcMethod: "Pack", Use: "pack [sscc] --units U ... --containers SSCC ...", Short: "Pack units (and cases) into a case or pallet identified by an SSCC",
+					PositionalArgs: pos("sscc"), Long: unitHelp,
+				},
+				{RpcMethod: "Unpack", Use: "unpack [sscc]", Short: "Empty a case or pallet", PositionalArgs: pos("sscc")},
+				{
+					RpcMethod: "Ship", Use: "ship [to] --containers SSCC ... --units U ...", Short: "Ship pallets, cases and loose units to a distributor, pharmacy or hospital",
+					PositionalArgs: pos("to"), Long: unitHelp,
+				},
+				{RpcMethod: "Receive", Use: "receive [shipment-id]", Short: "Receive a shipment addressed to you (re-verifies every unit)", PositionalArgs: pos("shipment_id")},
+				{RpcMethod: "RefuseShipment", Use: "refuse [shipment-id]", Short: "Refuse a shipment: custody returns to the sender", PositionalArgs: pos("shipment_id")},
+				{
+					RpcMethod: "Dispense", Use: "dispense [unit] [patient-account] [prescription-ref]", Short: "Dispense a unit to a patient (pharmacies, hospital pharmacies)",
+					Long:           unitHelp + " The patient is named only by their pseudonymous account; only a hash of it is stored.",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "unit"}, {ProtoField: "patient_ref"}, {ProtoField: "prescription_ref", Optional: true}},
+				},
+				{RpcMethod: "Decommission", Use: "decommission [unit] [reason]", Short: "Decommission a unit (destroyed, stolen, sample, expired)", PositionalArgs: pos("unit", "reason")},
+				{RpcMethod: "Quarantine", Use: "quarantine [--unit U | --gtin G --lot L]", Short: "Quarantine a suspect unit (custodian, regulator) or a lot (regulator, manufacturer)"},
+				{RpcMethod: "Release", Use: "release [--unit U | --gtin G --lot L]", Short: "Clear a quarantine (regulator or manufacturer)"},
+				{RpcMethod: "ConfirmIllegitimate", Use: "confirm-illegitimate [unit]", Short: "Confirm a quarantined unit illegitimate (regulator or manufacturer)", PositionalArgs: pos("unit")},
+				{RpcMethod: "Recall", Use: "recall [gtin] [lot] [reason-code]", Short: "Recall a lot: blocks shipping and dispensing of all its units at once", PositionalArgs: pos("gtin", "lot", "reason")},
+				{RpcMethod: "UpdateParams", Skip: true},
+			},
+		},
+	}
+}
+
+// GetQueryCmd returns `healthd q drugtrace` with the history command; autocli adds the rest.
+func (AppModule) GetQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Products, units, histories (EPCIS), lots, verification verdicts, shipments, alerts",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(historyCmd())
+	return cmd
+}
+
+func historyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "history [unit] [--epcis]",
+		Short: "A unit's events in order, including the containers it travelled in; --epcis prints an EPCIS 2.0 JSON document",
+		Long:  unitHelp,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := client.GetClientQueryContext(cmd)
+			if err != nil {
+				return err
+			}
+			qc := types.NewQueryClient(clientCtx)
+			if epcis, _ := cmd.Flags().GetBool("epcis"); epcis {
+				res, err := qc.EPCIS(cmd.Context(), &types.QueryEPCISRequest{Unit: args[0]})
+				if err != nil {
+					return err
+				}
+				cmd.Println(res.Json)
+				return nil
+			}
+			page, err := client.ReadPageRequest(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			res, err := qc.History(cmd.Context(), &types.QueryHistoryRequest{Unit: args[0], Pagination: page})
+			if err != nil {
+				return err
+			}
+			return clientCtx.PrintProto(res)
+		},
+	}
+	cmd.Flags().Bool("epcis", false, "print an EPCIS 2.0 JSON document")
+	flags.AddQueryFlagsToCmd(cmd)
+	flags.AddPaginationFlagsToCmd(cmd, "history")
+	return cmd
+}

@@ -1,0 +1,173 @@
+// Package keeper holds unit-level drug traceability state: products, serialized
+// units, containers, shipments, recalls and holds, and every unit's history.
+package keeper
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/healthchain/healthd/x/drugtrace/types"
+)
+
+// UnitPK is a unit's primary key: (GTIN, serial).
+type UnitPK = collections.Pair[string, string]
+
+// Keeper owns the traceability state.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	authority    string
+	consortium   types.ConsortiumKeeper
+
+	Schema   collections.Schema
+	Params   collections.Item[types.Params]
+	Products collections.Map[string, types.Product]
+	Units    collections.Map[UnitPK, types.Unit]
+	// UnitsByLot lists (GTIN, lot, serial): recalls and lot holds block a lot
+	// with one write, and listing a lot reads only that lot.
+	UnitsByLot        collections.KeySet[collections.Triple[string, string, string]]
+	Containers        collections.Map[string, types.Container]
+	ContainerUnits    collections.KeySet[collections.Triple[string, string, string]]
+	ContainerChildren collections.KeySet[collections.Pair[string, string]]
+	Shipments         collections.Map[uint64, types.Shipment]
+	ShipmentSeq       collections.Sequence
+	Recalls           collections.Map[collections.Pair[string, string], types.Recall]
+	LotHolds          collections.Map[collections.Pair[string, string], types.LotHold]
+	// History is every unit's events in order: (GTIN, serial, seq).
+	History  collections.Map[collections.Triple[string, string, uint64], types.TraceEvent]
+	EventSeq collections.Sequence
+	Alerts   collections.Map[uint64, types.Alert]
+	AlertSeq collections.Sequence
+}
+
+// NewKeeper builds the keeper. authority is the fallback authority (x/gov).
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string, consortium types.ConsortiumKeeper) Keeper {
+	if _, err := addressCodec.StringToBytes(authority); err != nil {
+		panic(errorsmod.Wrapf(err, "drugtrace: invalid authority address %q", authority))
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	str3 := collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.StringKey)
+	str2 := collections.PairKeyCodec(collections.StringKey, collections.StringKey)
+	k := Keeper{
+		cdc: cdc, addressCodec: addressCodec, authority: authority, consortium: consortium,
+		Params:            collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Products:          collections.NewMap(sb, types.ProductsKey, "products", collections.StringKey, codec.CollValue[types.Product](cdc)),
+		Units:             collections.NewMap(sb, types.UnitsKey, "units", str2, codec.CollValue[types.Unit](cdc)),
+		UnitsByLot:        collections.NewKeySet(sb, types.UnitsByLotKey, "units_by_lot", str3),
+		Containers:        collections.NewMap(sb, types.ContainersKey, "containers", collections.StringKey, codec.CollValue[types.Container](cdc)),
+		ContainerUnits:    collections.NewKeySet(sb, types.ContainerUnitsKey, "container_units", str3),
+		ContainerChildren: collections.NewKeySet(sb, types.ContainerChildrenKey, "container_children", str2),
+		Shipments:         collections.NewMap(sb, types.ShipmentsKey, "shipments", collections.Uint64Key, codec.CollValue[types.Shipment](cdc)),
+		ShipmentSeq:       collections.NewSequence(sb, types.ShipmentSeqKey, "shipment_seq"),
+		Recalls:           collections.NewMap(sb, types.RecallsKey, "recalls", str2, codec.CollValue[types.Recall](cdc)),
+		LotHolds:          collections.NewMap(sb, types.LotHoldsKey, "lot_holds", str2, codec.CollValue[types.LotHold](cdc)),
+		History: collections.NewMap(sb, types.HistoryKey, "history",
+			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.Uint64Key), codec.CollValue[types.TraceEvent](cdc)),
+		EventSeq: collections.NewSequence(sb, types.EventSeqKey, "event_seq"),
+		Alerts:   collections.NewMap(sb, types.AlertsKey, "alerts", collections.Uint64Key, codec.CollValue[types.Alert](cdc)),
+		AlertSeq: collections.NewSequence(sb, types.AlertSeqKey, "alert_seq"),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// GetAuthority returns the fallback authority.
+func (k Keeper) GetAuthority() string { return k.authority }
+
+// AddressCodec returns the account address codec.
+func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
+	if s == "" {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s is empty", field)
+	}
+	bz, err := k.addressCodec.StringToBytes(s)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q: %s", field, s, err)
+	}
+	return bz, nil
+}
+
+func (k Keeper) addrString(a sdk.AccAddress) string {
+	s, _ := k.addressCodec.BytesToString(a)
+	return s
+}
+
+// resolveUnit parses a unit reference and loads the unit. When the reference
+// carries a lot or an expiry (an element string or Digital Link), they must
+// match what was commissioned: a mismatch is a counterfeit label.
+func (k Keeper) resolveUnit(ctx context.Context, ref string) (types.Unit, error) {
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	id, err := types.ParseUnitRef(ref, now)
+	if err != nil {
+		return types.Unit{}, err
+	}
+	u, err := k.Units.Get(ctx, collections.Join(id.GTIN, id.Serial))
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.Unit{}, errorsmod.Wrapf(types.ErrUnitNotFound, "%s", types.UnitKey(id.GTIN, id.Serial))
+	}
+	if err != nil {
+		return types.Unit{}, err
+	}
+	if (id.Lot != "" && id.Lot != u.Lot) || (id.HasExpiry && !sameDay(id.Expiry, u.Expiry)) {
+		return types.Unit{}, errorsmod.Wrapf(types.ErrUnitNotFound, "%s: lot or expiry on the label differ from the commissioned unit", types.UnitKey(id.GTIN, id.Serial))
+	}
+	return u, nil
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.UTC().Date()
+	by, bm, bd := b.UTC().Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// record appends an event to the history of each unit and emits one typed event.
+func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.Unit) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	ev.Time = sdkCtx.BlockTime()
+	keys := make([]string, 0, min(len(units), types.MaxEventUnits))
+	for _, u := range units {
+		seq, err := k.EventSeq.Next(ctx)
+		if err != nil {
+			return err
+		}
+		e := ev
+		e.Seq = seq
+		if e.Container == "" {
+			e.Container = u.Container
+		}
+		if err := k.History.Set(ctx, collections.Join3(u.GTIN, u.Serial, seq), e); err != nil {
+			return err
+		}
+		if len(keys) < types.MaxEventUnits {
+			keys = append(keys, types.UnitKey(u.GTIN, u.Serial))
+		}
+	}
+	return sdkCtx.EventManager().EmitTypedEvent(&types.EventTrace{Event: ev, Units: keys, Count: uint32(len(units))})
+}
+
+// chargeUnits charges gas per unit touched and enforces the batch cap.
+func (k Keeper) chargeUnits(ctx context.Context, n int) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if n > int(params.MaxBatchUnits) {
+		return errorsmod.Wrapf(types.ErrBatchTooLarge, "%d units, at most %d per message", n, params.MaxBatchUnits)
+	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(params.GasPerUnit*uint64(n), "drugtrace: per unit")
+	return nil
+}

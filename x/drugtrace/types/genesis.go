@@ -1,0 +1,62 @@
+package types
+
+import (
+	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
+)
+
+// DefaultGenesisState has default params and no products.
+func DefaultGenesisState() *GenesisState {
+	return &GenesisState{Params: DefaultParams()}
+}
+
+// Validate checks identifiers and that no unit, product or container appears twice.
+func (gs GenesisState) Validate() error {
+	if err := gs.Params.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
+	}
+	products := map[string]bool{}
+	for _, p := range gs.Products {
+		if err := ValidateGTIN14(p.GTIN); err != nil || products[p.GTIN] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "product %q invalid or listed twice", p.GTIN)
+		}
+		products[p.GTIN] = true
+	}
+	units := map[string]bool{}
+	for _, u := range gs.Units {
+		key := UnitKey(u.GTIN, u.Serial)
+		if !products[u.GTIN] || ValidateSerial(u.Serial) != nil || ValidateLot(u.Lot) != nil || units[key] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "unit %q invalid, of an unknown product, or listed twice", key)
+		}
+		units[key] = true
+	}
+	containers := map[string]bool{}
+	for _, c := range gs.Containers {
+		if ValidateSSCC(c.SSCC) != nil || containers[c.SSCC] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "container %q invalid or listed twice", c.SSCC)
+		}
+		containers[c.SSCC] = true
+	}
+	for _, h := range gs.Histories {
+		if !units[h.Unit] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "history of unknown unit %q", h.Unit)
+		}
+		for _, e := range h.Events {
+			if e.Seq >= gs.NextEventSeq {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "event seq %d not below next %d", e.Seq, gs.NextEventSeq)
+			}
+		}
+	}
+	for _, a := range gs.Alerts {
+		if a.ID >= gs.NextAlertId {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d not below next %d", a.ID, gs.NextAlertId)
+		}
+	}
+	for _, s := range gs.Shipments {
+		if s.ID == 0 || s.ID > gs.NextShipmentId {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d out of range (next sequence %d)", s.ID, gs.NextShipmentId)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,19 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// DefaultParams: batches of up to 10,000 units, 2,000 gas per unit.
+func DefaultParams() Params {
+	return Params{MaxBatchUnits: 10_000, GasPerUnit: 2_000}
+}
+
+// Validate checks the batch cap and per-unit gas.
+func (p Params) Validate() error {
+	if p.MaxBatchUnits == 0 || p.MaxBatchUnits > 100_000 {
+		return errorsmod.Wrap(ErrInvalidParams, "max_batch_units must be in 1..100000")
+	}
+	if p.GasPerUnit == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "gas_per_unit must be positive")
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package types
+
+import (
+	"strings"
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
+)
+
+// UnitKey is the canonical "GTIN/serial" name of a unit.
+func UnitKey(gtin, serial string) string { return gtin + "/" + serial }
+
+// ParseUnitRef reads a unit identifier as a person or a scanner gives it:
+// "GTIN/serial", a GS1 element string (with or without parentheses, FNC1
+// separated, with or without a symbology prefix) or a GS1 Digital Link URI.
+// ref anchors the century of a two-digit expiry year.
+func ParseUnitRef(s string, ref time.Time) (UnitID, error) {
+	switch {
+	case s == "":
+		return UnitID{}, errorsmod.Wrap(ErrInvalidUnitRef, "empty unit identifier")
+	case strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://"):
+		u, err := ParseDigitalLink(s, ref)
+		if err != nil {
+			return UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "digital link: %s", err)
+		}
+		return u, nil
+	case strings.Count(s, "/") == 1 && !strings.HasPrefix(s, "("):
+		gtin, serial, _ := strings.Cut(s, "/")
+		g, err := NormalizeGTIN(gtin)
+		if err != nil {
+			return UnitID{}, errorsmod.Wrapf(ErrInvalidGTIN, "%s", err)
+		}
+		if err := ValidateSerial(serial); err != nil {
+			return UnitID{}, errorsmod.Wrapf(ErrInvalidSerial, "%s", err)
+		}
+		return UnitID{GTIN: g, Serial: serial}, nil
+	}
+	u, err := ParseElementString(s, ref)
+	if err != nil {
+		return UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "element string: %s", err)
+	}
+	return u, nil
+}
+
+// ParseSSCCRef reads an SSCC as 18 digits or a "(00)…" element string.
+func ParseSSCCRef(s string) (string, error) {
+	if len(s) == 18 {
+		if err := ValidateSSCC(s); err != nil {
+			return "", errorsmod.Wrapf(ErrInvalidSSCC, "%s", err)
+		}
+		return s, nil
+	}
+	sscc, err := ParseSSCCElementString(s)
+	if err != nil {
+		return "", errorsmod.Wrapf(ErrInvalidSSCC, "%s", err)
+	}
+	return sscc, nil
+}
+
+// ParseExpiryDate reads a YYYY-MM-DD expiry date as 00:00 UTC of that day.
+func ParseExpiryDate(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, errorsmod.Wrapf(ErrInvalidExpiry, "%q: want YYYY-MM-DD", s)
+	}
+	return t.UTC(), nil
+}
+
+// Expired reports whether a unit expiring on the day of expiry is expired at
+// now: it may be used through the whole of its expiry day.
+func Expired(expiry, now time.Time) bool {
+	return !now.Before(expiry.Add(24 * time.Hour))
+}
