@@ -26,6 +26,9 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 // ExpireDue expires up to limit consents whose end is at or before the block
 // time and returns how many it expired.
 func (k Keeper) ExpireDue(ctx context.Context, limit uint32) (uint32, error) {
+	if limit == 0 {
+		return 0, nil
+	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	var due []collections.Pair[time.Time, uint64]
 	// The queue is ordered by end time: stop at the first entry still in the future.

@@ -215,7 +215,6 @@ func (s *KeeperTestSuite) TestEndBlockerGasBoundedByLimitNotBacklog() {
 
 // ExpireDue expires "up to limit" consents: a limit of 0 expires none.
 func (s *KeeperTestSuite) TestExpireDueZeroLimit() {
-	s.T().Skip("known bug (minor): ExpireDue (keeper/abci.go:34-37) appends before testing the limit, so limit 0 still expires one consent")
 	m := s.grantMsg(s.patient, s.doctor, "TREAT", "Observation")
 	m.End = blockTime.Add(time.Hour)
 	s.grant(m)

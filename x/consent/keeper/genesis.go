@@ -43,6 +43,15 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			}
 		}
 	}
+	// The exported Latest index overrides what the consents imply: a consent
+	// narrowed by amendment still answers for the categories it dropped.
+	for _, e := range gs.Latest {
+		patient, _ := k.addressCodec.StringToBytes(e.Patient)
+		grantee, _ := k.addressCodec.StringToBytes(e.Grantee)
+		if err := k.Latest.Set(ctx, collections.Join4(sdk.AccAddress(patient), sdk.AccAddress(grantee), e.Purpose, e.Category), e.ConsentID); err != nil {
+			return err
+		}
+	}
 	for _, g := range gs.Guardians {
 		patient, _ := k.addressCodec.StringToBytes(g.Patient)
 		guardian, _ := k.addressCodec.StringToBytes(g.Guardian)
@@ -108,6 +117,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.RateWindows.Walk(ctx, nil, func(m sdk.AccAddress, w types.RateWindow) (bool, error) {
 		gs.RateWindows = append(gs.RateWindows, types.MemberRateWindow{Member: k.addrString(m), Window: w})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Latest.Walk(ctx, nil, func(q QuadKey, id uint64) (bool, error) {
+		gs.Latest = append(gs.Latest, types.LatestEntry{Patient: k.addrString(q.K1()), Grantee: k.addrString(q.K2()),
+			Purpose: q.K3(), Category: q.K4(), ConsentID: id})
 		return false, nil
 	}); err != nil {
 		return nil, err

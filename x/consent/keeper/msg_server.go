@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -55,34 +56,63 @@ func (k Keeper) validatePeriod(params types.Params, now, start, end time.Time) e
 	return nil
 }
 
-// checkOverlap refuses a consent whose index keys are held by another live
-// consent. One that has ended but is still waiting for the end-blocker is
-// expired here, so it never blocks a new grant.
-func (k Keeper) checkOverlap(ctx context.Context, patient, grantee sdk.AccAddress, c types.Consent) error {
-	for _, q := range quads(patient, grantee, c) {
-		id, err := k.Active.Get(ctx, q)
-		if errors.Is(err, collections.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
+// checkOverlap refuses a consent that covers a category another live consent
+// of the same patient, grantee and purpose already covers (an all-categories
+// consent covers every category). Consents that have ended but are still
+// waiting for the end-blocker are expired here, so they never block a new
+// grant. It returns how many other consents to this grantee are live; the walk
+// is bounded by params.MaxActivePerPair.
+func (k Keeper) checkOverlap(ctx context.Context, patient, grantee sdk.AccAddress, c types.Consent) (uint32, error) {
+	var ids []uint64
+	if err := k.ActiveByPair.Walk(ctx, collections.NewSuperPrefixedTripleRange[sdk.AccAddress, sdk.AccAddress, uint64](patient, grantee),
+		func(key collections.Triple[sdk.AccAddress, sdk.AccAddress, uint64]) (bool, error) {
+			ids = append(ids, key.K3())
+			return false, nil
+		}); err != nil {
+		return 0, err
+	}
+	live := uint32(0)
+	for _, id := range ids {
 		if id == c.ID {
 			continue
 		}
 		other, err := k.Consents.Get(ctx, id)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if ended(ctx, other) {
 			if err := k.expire(ctx, other); err != nil {
-				return err
+				return 0, err
 			}
 			continue
 		}
-		return errorsmod.Wrapf(types.ErrOverlappingConsent, "consent %d already covers %s/%s; amend or revoke it", id, c.Purpose, q.K4())
+		live++
+		if other.Purpose != c.Purpose {
+			continue
+		}
+		if cat, ok := sharedCategory(c, other); ok {
+			return 0, errorsmod.Wrapf(types.ErrOverlappingConsent, "consent %d already covers %s/%s; amend or revoke it", id, c.Purpose, cat)
+		}
 	}
-	return nil
+	return live, nil
+}
+
+// sharedCategory returns a category both consents cover, if any.
+func sharedCategory(a, b types.Consent) (string, bool) {
+	switch {
+	case a.AllCategories && b.AllCategories:
+		return "all categories", true
+	case a.AllCategories:
+		return b.Categories[0], true
+	case b.AllCategories:
+		return a.Categories[0], true
+	}
+	for _, x := range a.Categories {
+		if slices.Contains(b.Categories, x) {
+			return x, true
+		}
+	}
+	return "", false
 }
 
 // GrantConsent implements types.MsgServer.
@@ -130,15 +160,8 @@ func (ms msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent
 		Categories: cats, AllCategories: msg.AllCategories, Start: start, End: msg.End,
 		Status: types.ConsentStatus_CONSENT_STATUS_ACTIVE, GrantedBy: ms.addrString(signer), GrantedAt: now, Version: 1,
 	}
-	if err := ms.checkOverlap(ctx, patient, grantee, c); err != nil {
-		return nil, err
-	}
-	live := uint32(0)
-	if err := ms.ActiveByPair.Walk(ctx, collections.NewSuperPrefixedTripleRange[sdk.AccAddress, sdk.AccAddress, uint64](patient, grantee),
-		func(collections.Triple[sdk.AccAddress, sdk.AccAddress, uint64]) (bool, error) {
-			live++
-			return live >= params.MaxActivePerPair, nil
-		}); err != nil {
+	live, err := ms.checkOverlap(ctx, patient, grantee, c)
+	if err != nil {
 		return nil, err
 	}
 	if live >= params.MaxActivePerPair {
@@ -223,7 +246,7 @@ func (ms msgServer) AmendConsent(ctx context.Context, msg *types.MsgAmendConsent
 	amended := c
 	amended.Categories, amended.AllCategories, amended.End = cats, msg.AllCategories, msg.End
 	amended.Version++
-	if err := ms.checkOverlap(ctx, patient, grantee, amended); err != nil {
+	if _, err := ms.checkOverlap(ctx, patient, grantee, amended); err != nil {
 		return nil, err
 	}
 	if err := ms.deactivate(ctx, patient, grantee, c); err != nil {

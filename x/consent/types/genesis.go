@@ -29,6 +29,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		return nil
 	}
 	var prev uint64
+	activeKeys := map[string]uint64{}
 	for i, c := range gs.Consents {
 		if c.ID == 0 || (i > 0 && c.ID <= prev) || c.ID >= gs.NextConsentId {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "consent id %d out of order or not below next id %d", c.ID, gs.NextConsentId)
@@ -51,6 +52,15 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		}
 		if _, ok := ConsentStatus_name[int32(c.Status)]; !ok || c.Status == ConsentStatus_CONSENT_STATUS_UNSPECIFIED {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "consent %d: status %d", c.ID, c.Status)
+		}
+		if c.Status == ConsentStatus_CONSENT_STATUS_ACTIVE {
+			for _, cat := range c.IndexCategories() {
+				key := c.Patient + "|" + c.Grantee + "|" + c.Purpose + "|" + cat
+				if other, dup := activeKeys[key]; dup {
+					return errorsmod.Wrapf(ErrInvalidGenesis, "active consents %d and %d both cover %s/%s", other, c.ID, c.Purpose, cat)
+				}
+				activeKeys[key] = c.ID
+			}
 		}
 	}
 	for _, g := range gs.Guardians {
@@ -80,6 +90,17 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		}
 		if err := addr("patient", e.Patient); err != nil {
 			return err
+		}
+	}
+	for _, e := range gs.Latest {
+		if err := addr("patient", e.Patient); err != nil {
+			return err
+		}
+		if err := addr("grantee", e.Grantee); err != nil {
+			return err
+		}
+		if e.ConsentID == 0 || e.ConsentID >= gs.NextConsentId {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "latest entry names consent %d", e.ConsentID)
 		}
 	}
 	for _, rw := range gs.RateWindows {
