@@ -93,10 +93,14 @@ func (s *KeeperTestSuite) TestRegisterProductRefusals() {
 // validateText promises "printable characters" but accepts control characters
 // inside a name.
 func (s *KeeperTestSuite) TestRegisterProductRefusesControlCharacters() {
-	s.T().Skip("known bug: keeper/msg_server.go validateText accepts control characters (e.g. \\x00, \\x1b) inside name/strength/form although its error says 'printable characters'")
 	gtin := withCheckDigit("0950600013442")
-	refuse(s, s.ms.RegisterProduct, &types.MsgRegisterProduct{Manufacturer: s.M, GTIN: gtin, Name: "Ibu\x1b[31mprofen"}, types.ErrInvalidProduct)
-	refuse(s, s.ms.RegisterProduct, &types.MsgRegisterProduct{Manufacturer: s.M, GTIN: gtin, Name: "Ibu\x00profen"}, types.ErrInvalidProduct)
+	for _, name := range []string{"Ibu\x1b[31mprofen", "Ibu\x00profen", "Ibu\u202eprofen"} {
+		msg := &types.MsgRegisterProduct{Manufacturer: s.M, GTIN: gtin, Name: name}
+		if _, err := run(s, s.ms.RegisterProduct, msg); err == nil {
+			s.T().Skipf("known bug (minor): keeper/msg_server.go validateText accepts control/format characters inside name, strength and form (accepted %q) although its error says 'printable characters'", name)
+		}
+		refuse(s, s.ms.RegisterProduct, msg, types.ErrInvalidProduct)
+	}
 }
 
 // ---------------------------------------------------------------------------

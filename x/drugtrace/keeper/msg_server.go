@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"cosmossdk.io/collections"
@@ -75,6 +76,11 @@ func validateText(kind, s string, required bool) error {
 	}
 	if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > types.MaxNameLength || strings.TrimSpace(s) != s {
 		return errorsmod.Wrapf(types.ErrInvalidProduct, "%s must be 1..%d printable characters without surrounding spaces", kind, types.MaxNameLength)
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return errorsmod.Wrapf(types.ErrInvalidProduct, "%s contains the non-printable character %U", kind, r)
+		}
 	}
 	return nil
 }
@@ -325,11 +331,16 @@ func (ms msgServer) Pack(ctx context.Context, msg *types.MsgPack) (*types.MsgPac
 	}
 	total := len(msg.Units)
 	var children []types.Container
+	seenContainers := map[string]bool{}
 	for _, ref := range msg.Containers {
 		c, err := ms.heldContainer(ctx, ref, a)
 		if err != nil {
 			return nil, err
 		}
+		if seenContainers[c.SSCC] || c.SSCC == sscc {
+			return nil, errorsmod.Wrapf(types.ErrInvalidSSCC, "container %s listed twice", c.SSCC)
+		}
+		seenContainers[c.SSCC] = true
 		if has, err := ms.hasChildren(ctx, c.SSCC); err != nil {
 			return nil, err
 		} else if has {
@@ -344,14 +355,18 @@ func (ms msgServer) Pack(ctx context.Context, msg *types.MsgPack) (*types.MsgPac
 	var units []types.Unit
 	seen := map[string]bool{}
 	for _, ref := range msg.Units {
+		id, err := types.ParseUnitRef(ref, sdk.UnwrapSDKContext(ctx).BlockTime())
+		if err != nil {
+			return nil, err
+		}
+		if seen[types.UnitKey(id.GTIN, id.Serial)] {
+			return nil, errorsmod.Wrapf(types.ErrDuplicateSerial, "%s listed twice", types.UnitKey(id.GTIN, id.Serial))
+		}
+		seen[types.UnitKey(id.GTIN, id.Serial)] = true
 		u, err := ms.heldUnit(ctx, ref, a)
 		if err != nil {
 			return nil, err
 		}
-		if seen[types.UnitKey(u.GTIN, u.Serial)] {
-			return nil, errorsmod.Wrapf(types.ErrDuplicateSerial, "%s listed twice", types.UnitKey(u.GTIN, u.Serial))
-		}
-		seen[types.UnitKey(u.GTIN, u.Serial)] = true
 		if u.Status != types.UnitStatus_UNIT_STATUS_ACTIVE {
 			return nil, errorsmod.Wrapf(types.ErrInvalidStatus, "%s is %s", types.UnitKey(u.GTIN, u.Serial), u.Status)
 		}
@@ -465,6 +480,7 @@ func (k Keeper) alert(ctx context.Context, u types.Unit, actor, attempted string
 	if err != nil {
 		return 0, err
 	}
+	id++ // alert ids start at 1: 0 in a response means "no alert"
 	a := types.Alert{ID: id, Unit: types.UnitKey(u.GTIN, u.Serial), Actor: actor, Attempted: attempted, Verdict: v,
 		Time: sdk.UnwrapSDKContext(ctx).BlockTime()}
 	if err := k.Alerts.Set(ctx, id, a); err != nil {
@@ -534,11 +550,16 @@ func (ms msgServer) Ship(ctx context.Context, msg *types.MsgShip) (*types.MsgShi
 
 	total := len(msg.Units)
 	var containers []types.Container
+	seenContainers := map[string]bool{}
 	for _, ref := range msg.Containers {
 		c, err := ms.heldContainer(ctx, ref, a)
 		if err != nil {
 			return nil, err
 		}
+		if seenContainers[c.SSCC] {
+			return nil, errorsmod.Wrapf(types.ErrInvalidSSCC, "container %s listed twice", c.SSCC)
+		}
+		seenContainers[c.SSCC] = true
 		containers = append(containers, c)
 		total += int(c.Units)
 	}
@@ -665,11 +686,23 @@ func (ms msgServer) settle(ctx context.Context, s types.Shipment, holder string,
 	if err != nil {
 		return 0, err
 	}
-	if err := ms.chargeUnits(ctx, len(units)); err != nil {
+	// Gas per unit, but no cap: a shipment already on its way must always be
+	// receivable or refusable, even if the cap was lowered meanwhile.
+	params, err := ms.Params.Get(ctx)
+	if err != nil {
 		return 0, err
 	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(params.GasPerUnit*uint64(len(units)), "drugtrace: per unit")
 	for i, u := range units {
-		u.Status, u.ShipmentID, u.Custodian = types.UnitStatus_UNIT_STATUS_ACTIVE, 0, holder
+		switch u.Status {
+		case types.UnitStatus_UNIT_STATUS_IN_TRANSIT:
+			u.Status = types.UnitStatus_UNIT_STATUS_ACTIVE
+		case types.UnitStatus_UNIT_STATUS_QUARANTINED:
+			// Held while in transit: it stays held, and a release makes it active.
+			u.HeldStatus = types.UnitStatus_UNIT_STATUS_ACTIVE
+		}
+		// Illegitimate (and any other terminal) status is kept as it is.
+		u.ShipmentID, u.Custodian = 0, holder
 		if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
 			return 0, err
 		}

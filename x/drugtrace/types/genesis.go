@@ -49,8 +49,8 @@ func (gs GenesisState) Validate() error {
 		}
 	}
 	for _, a := range gs.Alerts {
-		if a.ID >= gs.NextAlertId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d not below next %d", a.ID, gs.NextAlertId)
+		if a.ID == 0 || a.ID > gs.NextAlertId {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d out of range (next sequence %d)", a.ID, gs.NextAlertId)
 		}
 	}
 	for _, s := range gs.Shipments {

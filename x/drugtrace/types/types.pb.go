@@ -777,8 +777,9 @@ type TraceEvent struct {
 	// transaction_reference links the business transaction (shipment id, prescription reference).
 	TransactionReference string `protobuf:"bytes,11,opt,name=transaction_reference,json=transactionReference,proto3" json:"transaction_reference,omitempty"`
 	// patient_ref_hash is hex SHA-256 of the dispensing's pseudonymous patient
-	// reference and the unit: it proves a dispense to a known patient without
-	// revealing who received which medicine.
+	// account and the unit. It keeps account lists out of history queries; it is
+	// not secret (the account is in the dispensing transaction), which the
+	// design allows for pseudonymous accounts.
 	PatientRefHash string `protobuf:"bytes,12,opt,name=patient_ref_hash,json=patientRefHash,proto3" json:"patient_ref_hash,omitempty"`
 }
 

@@ -24,7 +24,7 @@ func ParseUnitRef(s string, ref time.Time) (UnitID, error) {
 			return UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "digital link: %s", err)
 		}
 		return u, nil
-	case strings.Count(s, "/") == 1 && !strings.HasPrefix(s, "("):
+	case isPlainUnitRef(s):
 		gtin, serial, _ := strings.Cut(s, "/")
 		g, err := NormalizeGTIN(gtin)
 		if err != nil {
@@ -70,4 +70,19 @@ func ParseExpiryDate(s string) (time.Time, error) {
 // now: it may be used through the whole of its expiry day.
 func Expired(expiry, now time.Time) bool {
 	return !now.Before(expiry.Add(24 * time.Hour))
+}
+
+// isPlainUnitRef reports whether s is "GTIN/serial": up to 14 digits, a slash,
+// then the serial (which may itself contain slashes).
+func isPlainUnitRef(s string) bool {
+	gtin, _, ok := strings.Cut(s, "/")
+	if !ok || len(gtin) == 0 || len(gtin) > 14 {
+		return false
+	}
+	for _, r := range gtin {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

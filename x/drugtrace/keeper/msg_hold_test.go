@@ -1,0 +1,278 @@
+package keeper_test
+
+import (
+	"cosmossdk.io/collections"
+
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	"github.com/healthchain/healthd/x/drugtrace/types"
+)
+
+// ---------------------------------------------------------------------------
+// Decommission
+// ---------------------------------------------------------------------------
+
+func (s *KeeperTestSuite) TestDecommission() {
+	s.unitsAt(s.D, s.M, gtinA, lotA, "D1", "D2", "D3", "D4")
+	for sr, tc := range map[string]struct {
+		reason types.DecommissionReason
+		disp   string
+	}{
+		"D1": {types.DecommissionReason_DECOMMISSION_REASON_DESTROYED, "destroyed"},
+		"D2": {types.DecommissionReason_DECOMMISSION_REASON_STOLEN, "stolen"},
+		"D3": {types.DecommissionReason_DECOMMISSION_REASON_SAMPLE, "non_sellable_other"},
+		"D4": {types.DecommissionReason_DECOMMISSION_REASON_EXPIRED, "expired"},
+	} {
+		mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: tc.reason})
+		u := s.unit(gtinA, sr)
+		s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, u.Status)
+		s.Require().Equal(tc.reason, u.DecommissionReason)
+		e := s.lastEvent(gtinA, sr)
+		s.Require().Equal("decommissioning", e.BizStep)
+		s.Require().Equal("DELETE", e.Action)
+		s.Require().Equal(tc.disp, e.Disposition)
+		s.Require().Equal(s.D, e.Actor)
+		s.Require().Equal(types.Verdict_VERDICT_DECOMMISSIONED, s.verify(unitRef(gtinA, sr), ""))
+		// Terminal: no second decommission, no shipment, no dispense.
+		refuse(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: tc.reason}, types.ErrInvalidStatus)
+		refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, sr)}, types.ErrNotSaleable)
+	}
+
+	// A quarantined unit may be destroyed by its custodian.
+	s.commissionA("Q1")
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, Unit: unitRef(gtinA, "Q1")})
+	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.M, Unit: unitRef(gtinA, "Q1"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, s.unit(gtinA, "Q1").Status)
+}
+
+func (s *KeeperTestSuite) TestDecommissionRefusals() {
+	s.commissionA("U1", "U2", "U3")
+	msg := func(actor, sr string, r types.DecommissionReason) *types.MsgDecommission {
+		return &types.MsgDecommission{Actor: actor, Unit: unitRef(gtinA, sr), Reason: r}
+	}
+	destroyed := types.DecommissionReason_DECOMMISSION_REASON_DESTROYED
+	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason_DECOMMISSION_REASON_UNSPECIFIED), types.ErrInvalidStatus)
+	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason(99)), types.ErrInvalidStatus)
+	refuse(s, s.ms.Decommission, msg(s.D, "U1", destroyed), types.ErrNotCustodian)
+	refuse(s, s.ms.Decommission, msg(s.R, "U1", destroyed), types.ErrNotCustodian)
+	refuse(s, s.ms.Decommission, msg(s.M, "NOPE", destroyed), types.ErrUnitNotFound)
+	s.pack(s.M, sscc(1), refsOf(gtinA, "U2"))
+	refuse(s, s.ms.Decommission, msg(s.M, "U2", destroyed), types.ErrPacked)
+	s.ship(s.M, s.D, nil, refsOf(gtinA, "U3"))
+	refuse(s, s.ms.Decommission, msg(s.M, "U3", destroyed), types.ErrInTransit)
+}
+
+// ---------------------------------------------------------------------------
+// Quarantine, Release, ConfirmIllegitimate
+// ---------------------------------------------------------------------------
+
+func (s *KeeperTestSuite) TestQuarantineUnit() {
+	s.unitsAt(s.D, s.M, gtinA, lotA, "U1", "U2", "U3")
+
+	// Outsiders and other members that neither hold the unit nor regulate.
+	for _, a := range []string{s.X, s.P, s.M, s.M2, s.L} {
+		refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: a, Unit: unitRef(gtinA, "U1")}, types.ErrNotCustodian)
+	}
+	// Target: a unit or a GTIN and lot, not both, not half.
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D}, types.ErrInvalidUnitRef)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1"), GTIN: gtinA}, types.ErrInvalidUnitRef)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA}, types.ErrInvalidUnitRef)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Lot: lotA}, types.ErrInvalidUnitRef)
+
+	// The custodian quarantines its unit.
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1")})
+	u := s.unit(gtinA, "U1")
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_QUARANTINED, u.Status)
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, u.HeldStatus)
+	e := s.lastEvent(gtinA, "U1")
+	s.Require().Equal("holding", e.BizStep)
+	s.Require().Equal("non_sellable_other", e.Disposition)
+	s.Require().Equal(s.D, e.Actor)
+	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinA, "U1"), s.D))
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1")}, types.ErrAlreadyQuarantined)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrAlreadyQuarantined)
+
+	// A regulator quarantines a unit it does not hold.
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: elementString(gtinA, stdExpiryGS1, lotA, "U2")})
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_QUARANTINED, s.unit(gtinA, "U2").Status)
+	s.Require().Equal(s.D, s.unit(gtinA, "U2").Custodian, "quarantine does not move custody")
+	s.Require().Equal(s.R, s.lastEvent(gtinA, "U2").Actor)
+
+	// A dispensed unit cannot be quarantined.
+	s.receive(s.P, s.ship(s.D, s.P, nil, refsOf(gtinA, "U3")))
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "U3"), PatientRef: s.Pt})
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U3")}, types.ErrInvalidStatus)
+}
+
+func (s *KeeperTestSuite) TestReleaseUnit() {
+	s.unitsAt(s.D, s.M, gtinA, lotA, "U1")
+	s.commissionA("T1")
+	id := s.ship(s.M, s.D, nil, refsOf(gtinA, "T1"))
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1")})
+	// The custodian of an in-transit unit is still the sender; a regulator may hold it.
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "T1")})
+	t1 := s.unit(gtinA, "T1")
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_QUARANTINED, t1.Status)
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_IN_TRANSIT, t1.HeldStatus)
+
+	// Only a regulator or the product's manufacturer releases; not the custodian.
+	for _, a := range []string{s.D, s.P, s.M2, s.X} {
+		refuse(s, s.ms.Release, &types.MsgRelease{Actor: a, Unit: unitRef(gtinA, "U1")}, types.ErrNotAllowed)
+	}
+	// A manufacturer that lost its role cannot release its own units.
+	s.cons.remove(s.acc(s.M))
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")}, types.ErrNotAllowed)
+	s.cons.set(s.acc(s.M), consortiumtypes.Role_ROLE_MANUFACTURER)
+
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")})
+	u := s.unit(gtinA, "U1")
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, u.Status)
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_UNSPECIFIED, u.HeldStatus)
+	e := s.lastEvent(gtinA, "U1")
+	s.Require().Equal("holding", e.BizStep)
+	s.Require().Equal("active", e.Disposition)
+	s.Require().Equal(s.M, e.Actor)
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "U1"), s.D))
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrNotQuarantined)
+
+	// The in-transit unit goes back in transit and can be received.
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, Unit: unitRef(gtinA, "T1")})
+	t1 = s.unit(gtinA, "T1")
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_IN_TRANSIT, t1.Status)
+	s.Require().Equal(id, t1.ShipmentID)
+	s.Require().Equal(types.Verdict_VERDICT_IN_TRANSIT, s.verify(unitRef(gtinA, "T1"), ""))
+	s.receive(s.D, id)
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, s.unit(gtinA, "T1").Status)
+}
+
+func (s *KeeperTestSuite) TestLotHold() {
+	s.commissionA("U1", "U2")
+	s.commission(s.M, gtinA, lotA2, stdExpiry, "V1")
+	s.unitsAt(s.D, s.M2, gtinB, lotB, "B1")
+
+	// Not by a distributor, a pharmacy, another manufacturer or an outsider.
+	for _, a := range []string{s.D, s.P, s.M2, s.X} {
+		refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: a, GTIN: gtinA, Lot: lotA}, types.ErrNotAllowed)
+	}
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, GTIN: gtinB, Lot: lotB}, types.ErrNotAllowed)
+	// Unknown lot, malformed target.
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: "LOT-NONE"}, types.ErrUnknownLot)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinB, Lot: lotA}, types.ErrUnknownLot)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: badGTIN, Lot: lotA}, types.ErrInvalidGTIN)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: "LOT A"}, types.ErrInvalidLot)
+
+	// The manufacturer holds its lot with one write: no unit is touched.
+	units := s.dumpOnly(types.UnitsKey, types.HistoryKey)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
+	s.Require().Equal(units, s.dumpOnly(types.UnitsKey, types.HistoryKey))
+	h, err := s.k.LotHolds.Get(s.ctx, collections.Join(gtinA, lotA))
+	s.Require().NoError(err)
+	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.M, At: blockTime}, h)
+	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinA, "U1"), ""))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "V1"), ""), "another lot is not held")
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
+
+	// A regulator holds another manufacturer's lot.
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinB, Lot: lotB})
+	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinB, "B1"), s.D))
+
+	// Release: regulator or manufacturer only.
+	for _, a := range []string{s.D, s.M2, s.X} {
+		refuse(s, s.ms.Release, &types.MsgRelease{Actor: a, GTIN: gtinA, Lot: lotA}, types.ErrNotAllowed)
+	}
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA2}, types.ErrNotQuarantined)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA}, types.ErrInvalidUnitRef)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M2, GTIN: gtinB, Lot: lotB})
+	s.Require().Empty(s.dumpOnly(types.LotHoldsKey))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "U1"), s.M))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinB, "B1"), s.D))
+}
+
+func (s *KeeperTestSuite) TestConfirmIllegitimate() {
+	s.unitsAt(s.D, s.M, gtinA, lotA, "U1", "U2")
+	s.commission(s.M, gtinA, lotA2, stdExpiry, "V1")
+
+	refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrNotQuarantined)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1")})
+	for _, a := range []string{s.D, s.P, s.M2, s.X} {
+		refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: a, Unit: unitRef(gtinA, "U1")}, types.ErrNotAllowed)
+	}
+	refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "NOPE")}, types.ErrUnitNotFound)
+
+	mustRun(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "U1")})
+	u := s.unit(gtinA, "U1")
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ILLEGITIMATE, u.Status)
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_UNSPECIFIED, u.HeldStatus)
+	s.Require().Equal(types.Verdict_VERDICT_ILLEGITIMATE, s.verify(unitRef(gtinA, "U1"), s.D))
+	// Final: it cannot be released, re-quarantined, shipped, dispensed or decommissioned.
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrNotQuarantined)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrInvalidStatus)
+	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, "U1")}, types.ErrNotSaleable)
+	refuse(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, "U1"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED}, types.ErrInvalidStatus)
+
+	// A unit of a held lot counts as quarantined; the manufacturer may confirm.
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA2})
+	mustRun(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.M, Unit: unitRef(gtinA, "V1")})
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ILLEGITIMATE, s.unit(gtinA, "V1").Status)
+	// Releasing the lot does not make it legitimate.
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA2})
+	s.Require().Equal(types.Verdict_VERDICT_ILLEGITIMATE, s.verify(unitRef(gtinA, "V1"), ""))
+}
+
+// ---------------------------------------------------------------------------
+// Recall
+// ---------------------------------------------------------------------------
+
+func (s *KeeperTestSuite) TestRecall() {
+	lotSers := serials("R", 25)
+	s.commissionA(lotSers...)
+	s.commission(s.M, gtinA, lotA2, stdExpiry, "O1")
+	s.unitsAt(s.D, s.M2, gtinB, lotB, "B1")
+	// Some of the lot moved on: at D, in transit, in a case.
+	s.receive(s.D, s.ship(s.M, s.D, nil, refsOf(gtinA, "R00001")))
+	s.ship(s.M, s.D, nil, refsOf(gtinA, "R00002"))
+	s.pack(s.M, sscc(1), refsOf(gtinA, "R00003"))
+
+	recall := func(actor, gtin, lot string) *types.MsgRecall {
+		return &types.MsgRecall{Actor: actor, GTIN: gtin, Lot: lot, Reason: "class-i"}
+	}
+	for _, a := range []string{s.D, s.P, s.H, s.M2, s.X, s.L} {
+		refuse(s, s.ms.Recall, recall(a, gtinA, lotA), types.ErrNotAllowed)
+	}
+	refuse(s, s.ms.Recall, recall(s.M, gtinA, "LOT-NONE"), types.ErrUnknownLot)
+	refuse(s, s.ms.Recall, recall(s.R, gtinB, lotA), types.ErrUnknownLot)
+	refuse(s, s.ms.Recall, recall(s.M, badGTIN, lotA), types.ErrInvalidGTIN)
+	refuse(s, s.ms.Recall, &types.MsgRecall{Actor: s.M, GTIN: gtinA, Lot: lotA, Reason: ""}, types.ErrInvalidReference)
+	refuse(s, s.ms.Recall, &types.MsgRecall{Actor: s.M, GTIN: gtinA, Lot: lotA, Reason: "patient Jane Doe reacted"}, types.ErrInvalidReference)
+
+	untouched := s.dumpExcept(types.RecallsKey)
+	s.freshEvents()
+	mustRun(s, s.ms.Recall, recall(s.M, gtinA, lotA))
+	// One write: the Units (and every other) collection is byte-identical.
+	s.Require().Equal(untouched, s.dumpExcept(types.RecallsKey), "recall wrote outside the Recalls collection")
+	s.Require().Len(s.dumpOnly(types.RecallsKey), 1)
+	r, err := s.k.Recalls.Get(s.ctx, collections.Join(gtinA, lotA))
+	s.Require().NoError(err)
+	s.Require().Equal(types.Recall{GTIN: gtinA, Lot: lotA, By: s.M, Reason: "class-i", At: blockTime}, r)
+	evs := s.typedEvents("healthd.drugtrace.v1.EventRecall")
+	s.Require().Len(evs, 1)
+	s.Require().Equal(r, evs[0].(*types.EventRecall).Recall)
+
+	for _, sr := range lotSers {
+		s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, sr), ""), sr)
+		res, err := s.qs.Unit(s.ctx, &types.QueryUnitRequest{Unit: unitRef(gtinA, sr)})
+		s.Require().NoError(err)
+		s.Require().True(res.Recalled)
+	}
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "O1"), s.M), "other lot")
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinB, "B1"), s.D), "other product")
+
+	refuse(s, s.ms.Recall, recall(s.R, gtinA, lotA), types.ErrAlreadyRecalled)
+	refuse(s, s.ms.Recall, recall(s.M, gtinA, lotA), types.ErrAlreadyRecalled)
+
+	// A regulator recalls another manufacturer's lot.
+	mustRun(s, s.ms.Recall, recall(s.R, gtinB, lotB))
+	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinB, "B1"), s.D))
+	// Recalled units can still be decommissioned by their custodian.
+	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, "R00001"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
+}
