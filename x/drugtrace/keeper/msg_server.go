@@ -29,7 +29,6 @@ const (
 	stepDispensing      = "dispensing"
 	stepDecommissioning = "decommissioning"
 	stepHolding         = "holding"
-	stepRecalling       = "recalling"
 
 	dispActive        = "active"
 	dispInTransit     = "in_transit"
@@ -39,7 +38,6 @@ const (
 	dispStolen        = "stolen"
 	dispExpired       = "expired"
 	dispNonSellable   = "non_sellable_other"
-	dispRecalled      = "recalled"
 	dispReturned      = "returned"
 	evObject          = "ObjectEvent"
 	evAggregation     = "AggregationEvent"
@@ -489,14 +487,25 @@ func (k Keeper) alert(ctx context.Context, u types.Unit, actor, attempted string
 	return id, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSuspectProduct{Alert: a})
 }
 
-// requireShippable refuses units that may not move: recalled, quarantined,
-// illegitimate, dispensed, decommissioned or expired.
-func (k Keeper) requireShippable(ctx context.Context, u types.Unit) error {
-	v, err := k.Verdict(ctx, u, nil)
-	if err != nil {
-		return err
+// shippableChecker refuses units that may not move: recalled, quarantined,
+// illegitimate, dispensed, decommissioned or expired. It reads each lot's
+// facts once, so a pallet of one lot costs one set of lot reads.
+type shippableChecker struct {
+	k     Keeper
+	facts map[string]lotFacts
+}
+
+func (c *shippableChecker) check(ctx context.Context, u types.Unit) error {
+	key := u.GTIN + "|" + u.Lot
+	f, ok := c.facts[key]
+	if !ok {
+		var err error
+		if f, err = c.k.lotFacts(ctx, u.GTIN, u.Lot); err != nil {
+			return err
+		}
+		c.facts[key] = f
 	}
-	if v != types.Verdict_VERDICT_AUTHENTIC_SALEABLE {
+	if v := c.k.verdictWith(ctx, f, u, nil); v != types.Verdict_VERDICT_AUTHENTIC_SALEABLE {
 		return errorsmod.Wrapf(types.ErrNotSaleable, "%s: %s", types.UnitKey(u.GTIN, u.Serial), v)
 	}
 	return nil
@@ -602,8 +611,9 @@ func (ms msgServer) Ship(ctx context.Context, msg *types.MsgShip) (*types.MsgShi
 		shipment.Containers = append(shipment.Containers, c.SSCC)
 		moved = append(moved, inner...)
 	}
+	shippable := &shippableChecker{k: ms.Keeper, facts: map[string]lotFacts{}}
 	for i, u := range moved {
-		if err := ms.requireShippable(ctx, u); err != nil {
+		if err := shippable.check(ctx, u); err != nil {
 			return nil, err
 		}
 		u.Status, u.ShipmentID = types.UnitStatus_UNIT_STATUS_IN_TRANSIT, id
@@ -733,12 +743,16 @@ func (ms msgServer) Receive(ctx context.Context, msg *types.MsgReceive) (*types.
 	if err != nil {
 		return nil, err
 	}
+	facts := map[string]lotFacts{}
 	for _, u := range units {
-		v, err := ms.Verdict(ctx, u, nil)
-		if err != nil {
-			return nil, err
+		f, ok := facts[u.GTIN+"|"+u.Lot]
+		if !ok {
+			if f, err = ms.lotFacts(ctx, u.GTIN, u.Lot); err != nil {
+				return nil, err
+			}
+			facts[u.GTIN+"|"+u.Lot] = f
 		}
-		switch v {
+		switch v := ms.verdictWith(ctx, f, u, nil); v {
 		case types.Verdict_VERDICT_UNKNOWN_PRODUCT, types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER, types.Verdict_VERDICT_ILLEGITIMATE,
 			types.Verdict_VERDICT_ALREADY_DISPENSED, types.Verdict_VERDICT_DECOMMISSIONED:
 			return nil, errorsmod.Wrapf(types.ErrNotSaleable, "%s: %s; refuse the shipment", types.UnitKey(u.GTIN, u.Serial), v)

@@ -12,54 +12,75 @@ import (
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
-// Verdict says whether a unit is authentic and saleable by asker (nil: anyone),
-// or the first reason it is not. It reads the product, the unit, the
-// manufacturer's membership, and the lot's recall and hold: the same handful
-// of reads whatever the number of units in state.
-func (k Keeper) Verdict(ctx context.Context, u types.Unit, asker sdk.AccAddress) (types.Verdict, error) {
-	p, err := k.Products.Get(ctx, u.GTIN)
+// lotFacts are what a verdict needs beyond the unit itself; they are the same
+// for every unit of a lot, so a batch reads them once per lot.
+type lotFacts struct {
+	unknownProduct, manufacturerNotMember, recalled, held bool
+}
+
+func (k Keeper) lotFacts(ctx context.Context, gtin, lot string) (lotFacts, error) {
+	p, err := k.Products.Get(ctx, gtin)
 	if errors.Is(err, collections.ErrNotFound) {
-		return types.Verdict_VERDICT_UNKNOWN_PRODUCT, nil
+		return lotFacts{unknownProduct: true}, nil
 	}
 	if err != nil {
-		return 0, err
+		return lotFacts{}, err
 	}
 	mfr, err := k.addressCodec.StringToBytes(p.Manufacturer)
 	if err != nil {
-		return 0, err
+		return lotFacts{}, err
 	}
 	if err := k.consortium.RequireRole(ctx, mfr, consortiumtypes.Role_ROLE_MANUFACTURER); err != nil {
-		return types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER, nil
+		return lotFacts{manufacturerNotMember: true}, nil
 	}
-	switch u.Status {
-	case types.UnitStatus_UNIT_STATUS_ILLEGITIMATE:
-		return types.Verdict_VERDICT_ILLEGITIMATE, nil
-	case types.UnitStatus_UNIT_STATUS_DISPENSED:
-		return types.Verdict_VERDICT_ALREADY_DISPENSED, nil
-	case types.UnitStatus_UNIT_STATUS_DECOMMISSIONED:
-		return types.Verdict_VERDICT_DECOMMISSIONED, nil
+	key := collections.Join(gtin, lot)
+	var f lotFacts
+	if f.recalled, err = k.Recalls.Has(ctx, key); err != nil {
+		return lotFacts{}, err
 	}
-	lot := collections.Join(u.GTIN, u.Lot)
-	if recalled, err := k.Recalls.Has(ctx, lot); err != nil {
+	if f.held, err = k.LotHolds.Has(ctx, key); err != nil {
+		return lotFacts{}, err
+	}
+	return f, nil
+}
+
+// Verdict says whether a unit is authentic and saleable by asker (nil: anyone),
+// or the first reason it is not. It reads the product, the manufacturer's
+// membership, and the lot's recall and hold: the same handful of reads
+// whatever the number of units in state.
+func (k Keeper) Verdict(ctx context.Context, u types.Unit, asker sdk.AccAddress) (types.Verdict, error) {
+	f, err := k.lotFacts(ctx, u.GTIN, u.Lot)
+	if err != nil {
 		return 0, err
-	} else if recalled {
-		return types.Verdict_VERDICT_RECALLED, nil
 	}
-	if held, err := k.LotHolds.Has(ctx, lot); err != nil {
-		return 0, err
-	} else if held || u.Status == types.UnitStatus_UNIT_STATUS_QUARANTINED {
-		return types.Verdict_VERDICT_QUARANTINED, nil
+	return k.verdictWith(ctx, f, u, asker), nil
+}
+
+// verdictWith applies a lot's facts and the unit's own state, in order of precedence.
+func (k Keeper) verdictWith(ctx context.Context, f lotFacts, u types.Unit, asker sdk.AccAddress) types.Verdict {
+	switch {
+	case f.unknownProduct:
+		return types.Verdict_VERDICT_UNKNOWN_PRODUCT
+	case f.manufacturerNotMember:
+		return types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER
+	case u.Status == types.UnitStatus_UNIT_STATUS_ILLEGITIMATE:
+		return types.Verdict_VERDICT_ILLEGITIMATE
+	case u.Status == types.UnitStatus_UNIT_STATUS_DISPENSED:
+		return types.Verdict_VERDICT_ALREADY_DISPENSED
+	case u.Status == types.UnitStatus_UNIT_STATUS_DECOMMISSIONED:
+		return types.Verdict_VERDICT_DECOMMISSIONED
+	case f.recalled:
+		return types.Verdict_VERDICT_RECALLED
+	case f.held || u.Status == types.UnitStatus_UNIT_STATUS_QUARANTINED:
+		return types.Verdict_VERDICT_QUARANTINED
+	case types.Expired(u.Expiry, sdk.UnwrapSDKContext(ctx).BlockTime()):
+		return types.Verdict_VERDICT_EXPIRED
+	case u.Status == types.UnitStatus_UNIT_STATUS_IN_TRANSIT:
+		return types.Verdict_VERDICT_IN_TRANSIT
+	case asker != nil && u.Custodian != k.addrString(asker):
+		return types.Verdict_VERDICT_CUSTODY_MISMATCH
 	}
-	if types.Expired(u.Expiry, sdk.UnwrapSDKContext(ctx).BlockTime()) {
-		return types.Verdict_VERDICT_EXPIRED, nil
-	}
-	if u.Status == types.UnitStatus_UNIT_STATUS_IN_TRANSIT {
-		return types.Verdict_VERDICT_IN_TRANSIT, nil
-	}
-	if asker != nil && u.Custodian != k.addrString(asker) {
-		return types.Verdict_VERDICT_CUSTODY_MISMATCH, nil
-	}
-	return types.Verdict_VERDICT_AUTHENTIC_SALEABLE, nil
+	return types.Verdict_VERDICT_AUTHENTIC_SALEABLE
 }
 
 // VerifyRef resolves a unit reference and gives its verdict; a reference to a
