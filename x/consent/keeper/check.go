@@ -57,10 +57,10 @@ func (k Keeper) Check(ctx context.Context, patient, grantee sdk.AccAddress, purp
 	}
 
 	if purpose == PurposeEmergency {
-		if bgID, ok, err := k.liveBreakGlass(ctx, patient, grantee, now); err != nil {
+		if bg, ok, err := k.liveBreakGlass(ctx, patient, grantee, now); err != nil {
 			return CheckResult{}, err
 		} else if ok {
-			return CheckResult{Allowed: true, BreakGlassID: bgID, Reason: types.CheckReason_CHECK_REASON_ALLOWED}, nil
+			return CheckResult{Allowed: true, BreakGlassID: bg.ID, Reason: types.CheckReason_CHECK_REASON_ALLOWED}, nil
 		}
 	}
 	if reason != types.CheckReason_CHECK_REASON_NO_CONSENT {
@@ -112,19 +112,19 @@ func (k Keeper) Check(ctx context.Context, patient, grantee sdk.AccAddress, purp
 	return CheckResult{Reason: reason}, nil
 }
 
-func (k Keeper) liveBreakGlass(ctx context.Context, patient, member sdk.AccAddress, now time.Time) (uint64, bool, error) {
+func (k Keeper) liveBreakGlass(ctx context.Context, patient, member sdk.AccAddress, now time.Time) (types.BreakGlass, bool, error) {
 	id, err := k.ActiveBreakGlass.Get(ctx, collections.Join(patient, member))
 	if errors.Is(err, collections.ErrNotFound) {
-		return 0, false, nil
+		return types.BreakGlass{}, false, nil
 	}
 	if err != nil {
-		return 0, false, err
+		return types.BreakGlass{}, false, err
 	}
 	bg, err := k.BreakGlasses.Get(ctx, id)
 	if err != nil {
-		return 0, false, err
+		return types.BreakGlass{}, false, err
 	}
-	return id, now.Before(bg.ExpiresAt), nil
+	return bg, now.Before(bg.ExpiresAt), nil
 }
 
 // Authorize is the keeper API other modules call before disclosing data: it
@@ -145,5 +145,48 @@ func (k Keeper) Authorize(ctx context.Context, patient, grantee sdk.AccAddress, 
 		return types.Authorization{}, errorsmod.Wrapf(types.ErrNotAuthorized, "%s for %s/%s: %s",
 			k.addrString(grantee), purpose, category, res.Reason)
 	}
-	return types.Authorization{ConsentID: res.ConsentID, BreakGlassID: res.BreakGlassID}, nil
+	auth := types.Authorization{ConsentID: res.ConsentID, BreakGlassID: res.BreakGlassID}
+	if res.ConsentID != 0 {
+		c, err := k.Consents.Get(ctx, res.ConsentID)
+		if err != nil {
+			return types.Authorization{}, err
+		}
+		auth.Until = c.End
+	} else {
+		bg, err := k.BreakGlasses.Get(ctx, res.BreakGlassID)
+		if err != nil {
+			return types.Authorization{}, err
+		}
+		auth.Until = bg.ExpiresAt
+	}
+	return auth, nil
+}
+
+// StillAuthorized answers whether an authorization Authorize gave earlier still
+// holds at the block time: its consent is active and has not ended, or its
+// break-glass access has not expired. Revoking the consent ends it at once. It
+// costs one read.
+func (k Keeper) StillAuthorized(ctx context.Context, auth types.Authorization) (bool, error) {
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	if auth.ConsentID != 0 {
+		c, err := k.Consents.Get(ctx, auth.ConsentID)
+		if errors.Is(err, collections.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return c.Status == types.ConsentStatus_CONSENT_STATUS_ACTIVE && !now.Before(c.Start) && now.Before(c.End), nil
+	}
+	if auth.BreakGlassID != 0 {
+		bg, err := k.BreakGlasses.Get(ctx, auth.BreakGlassID)
+		if errors.Is(err, collections.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return now.Before(bg.ExpiresAt), nil
+	}
+	return false, nil
 }

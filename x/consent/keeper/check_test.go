@@ -146,7 +146,9 @@ func (s *KeeperTestSuite) TestCheckReasons() {
 			auth, err := s.keeper.Authorize(s.ctx, s.patient, s.doctor, tc.purpose, tc.category)
 			if want.Allowed {
 				s.Require().NoError(err)
-				s.Require().Equal(types.Authorization{ConsentID: want.ConsentID}, auth)
+				c, err := s.keeper.Consents.Get(s.ctx, want.ConsentID)
+				s.Require().NoError(err)
+				s.Require().Equal(types.Authorization{ConsentID: want.ConsentID, Until: c.End}, auth, "Until is the consent's end")
 			} else {
 				s.Require().ErrorIs(err, types.ErrNotAuthorized)
 				s.Require().Contains(err.Error(), want.Reason.String())
@@ -179,7 +181,12 @@ func (s *KeeperTestSuite) TestAuthorize() {
 	id := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
 	auth, err := s.keeper.Authorize(s.ctx, s.patient, s.doctor, "TREAT", "Observation")
 	s.Require().NoError(err)
-	s.Require().Equal(types.Authorization{ConsentID: id}, auth)
+	c, err := s.keeper.Consents.Get(s.ctx, id)
+	s.Require().NoError(err)
+	s.Require().Equal(types.Authorization{ConsentID: id, Until: c.End}, auth)
+	live, err := s.keeper.StillAuthorized(s.ctx, auth)
+	s.Require().NoError(err)
+	s.Require().True(live)
 
 	testCases := []struct {
 		name              string
@@ -223,4 +230,43 @@ func (s *KeeperTestSuite) TestCheckAfterNarrowingThenRevoking() {
 	// Observation was last covered by consent id, now revoked: REVOKED is reported.
 	s.Require().Equal(keeper.CheckResult{ConsentID: id, Reason: types.CheckReason_CHECK_REASON_REVOKED},
 		s.check(s.patient, s.doctor, "TREAT", "Observation"))
+}
+
+func (s *KeeperTestSuite) TestStillAuthorized() {
+	still := func(auth types.Authorization) bool {
+		ok, err := s.keeper.StillAuthorized(s.ctx, auth)
+		s.Require().NoError(err)
+		return ok
+	}
+	s.Require().False(still(types.Authorization{}), "an empty authorization holds nothing")
+	s.Require().False(still(types.Authorization{ConsentID: 999}), "unknown consent")
+	s.Require().False(still(types.Authorization{BreakGlassID: 999}), "unknown break glass")
+
+	// A consent holds until it is revoked...
+	id := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
+	auth, err := s.keeper.Authorize(s.ctx, s.patient, s.doctor, "TREAT", "Observation")
+	s.Require().NoError(err)
+	s.Require().True(still(auth))
+	s.revoke(s.patient, id)
+	s.Require().False(still(auth), "revocation ends it at once")
+
+	// ...or until its end, even before the end-blocker sweeps it.
+	s.grantSimple(s.patient, s.doctor, "TREAT", "Condition")
+	auth, err = s.keeper.Authorize(s.ctx, s.patient, s.doctor, "TREAT", "Condition")
+	s.Require().NoError(err)
+	saved := s.ctx
+	s.setTime(auth.Until.Add(-time.Nanosecond))
+	s.Require().True(still(auth))
+	s.setTime(auth.Until)
+	s.Require().False(still(auth), "ended at its end time")
+	s.ctx = saved
+
+	// Break glass holds until it expires.
+	s.breakGlass(s.hospital, s.patient)
+	auth, err = s.keeper.Authorize(s.ctx, s.patient, s.hospital, "ETREAT", "Observation")
+	s.Require().NoError(err)
+	s.Require().NotZero(auth.BreakGlassID)
+	s.Require().True(still(auth))
+	s.setTime(auth.Until)
+	s.Require().False(still(auth), "break glass ended at its expiry")
 }

@@ -220,7 +220,9 @@ func (s *KeeperTestSuite) TestBreakGlass() {
 	}
 	auth, err := s.keeper.Authorize(s.ctx, s.patient, s.hospital, "ETREAT", "Condition")
 	s.Require().NoError(err)
-	s.Require().Equal(types.Authorization{BreakGlassID: 1}, auth)
+	bgRec, err := s.keeper.BreakGlasses.Get(s.ctx, 1)
+	s.Require().NoError(err)
+	s.Require().Equal(types.Authorization{BreakGlassID: 1, Until: bgRec.ExpiresAt}, auth, "Until is the break-glass expiry")
 
 	// break glass covers emergency treatment only
 	s.requireDenied(s.check(s.patient, s.hospital, "TREAT", "Observation"), types.CheckReason_CHECK_REASON_NO_CONSENT)

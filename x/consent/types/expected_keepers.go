@@ -2,6 +2,7 @@ package types
 
 import (
 	"context"
+	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -17,4 +18,7 @@ type ConsortiumKeeper interface {
 type Authorization struct {
 	ConsentID    uint64
 	BreakGlassID uint64
+	// Until is when the consent ends or the break-glass access expires: nothing
+	// granted on the strength of this authorization may outlive it.
+	Until time.Time
 }
