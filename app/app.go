@@ -95,6 +95,9 @@ import (
 	"github.com/healthchain/healthd/x/drugtrace"
 	drugtracekeeper "github.com/healthchain/healthd/x/drugtrace/keeper"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
+	"github.com/healthchain/healthd/x/records"
+	recordskeeper "github.com/healthchain/healthd/x/records/keeper"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
 // maccPerms are the module accounts and what each may do with coins.
@@ -137,6 +140,7 @@ type App struct {
 	TransferKeeper        *ibctransferkeeper.Keeper
 	ConsortiumKeeper      consortiumkeeper.Keeper
 	ConsentKeeper         consentkeeper.Keeper
+	RecordsKeeper         recordskeeper.Keeper
 	DrugtraceKeeper       drugtracekeeper.Keeper
 
 	ModuleManager      *module.Manager
@@ -179,7 +183,7 @@ func New(
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
-		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey,
+		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey, recordstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -226,6 +230,9 @@ func New(
 
 	app.ConsentKeeper = consentkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[consenttypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper)
+
+	app.RecordsKeeper = recordskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[recordstypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper)
 
 	app.DrugtraceKeeper = drugtracekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[drugtracetypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper)
@@ -291,6 +298,7 @@ func New(
 		ibctm.NewAppModule(tmLightClientModule),
 		consortium.NewAppModule(app.ConsortiumKeeper),
 		consent.NewAppModule(app.ConsentKeeper),
+		records.NewAppModule(app.RecordsKeeper),
 		drugtrace.NewAppModule(app.DrugtraceKeeper),
 	)
 
@@ -319,7 +327,7 @@ func New(
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
 		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
-		drugtracetypes.ModuleName,
+		recordstypes.ModuleName, drugtracetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

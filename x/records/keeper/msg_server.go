@@ -1,0 +1,263 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	"github.com/healthchain/healthd/x/records/types"
+)
+
+type msgServer struct {
+	k Keeper
+}
+
+var _ types.MsgServer = msgServer{}
+
+// NewMsgServerImpl returns the records Msg service.
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k: k} }
+
+// clinicalRoles may author records.
+var clinicalRoles = []consortiumtypes.Role{consortiumtypes.Role_ROLE_HOSPITAL, consortiumtypes.Role_ROLE_LABORATORY}
+
+// RegisterEncryptionKey publishes or replaces the signer's age recipient. Any
+// account may: patients need one to receive their records' keys.
+func (m msgServer) RegisterEncryptionKey(ctx context.Context, msg *types.MsgRegisterEncryptionKey) (*types.MsgRegisterEncryptionKeyResponse, error) {
+	owner, err := m.k.parseAddress("owner", msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateRecipient(msg.Recipient); err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	key := types.EncryptionKey{Owner: m.k.addrString(owner), Recipient: msg.Recipient, RegisteredAt: sdkCtx.BlockTime()}
+	if err := m.k.EncryptionKeys.Set(ctx, owner, key); err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterEncryptionKeyResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventEncryptionKeyRegistered{Owner: key.Owner})
+}
+
+// AnchorRecord anchors version 1 of a new record.
+func (m msgServer) AnchorRecord(ctx context.Context, msg *types.MsgAnchorRecord) (*types.MsgAnchorRecordResponse, error) {
+	author, err := m.k.parseAddress("author", msg.Author)
+	if err != nil {
+		return nil, err
+	}
+	patient, err := m.k.parseAddress("patient", msg.Patient)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateAnchor(msg.Format, msg.Kind, msg.Category, msg.Commitment, msg.CID, msg.BlobSize); err != nil {
+		return nil, err
+	}
+	if err := m.k.consortium.RequireRole(ctx, author, clinicalRoles...); err != nil {
+		return nil, err
+	}
+	id, err := m.k.RecordSeq.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	r := types.Record{
+		ID: id, Patient: m.k.addrString(patient), Author: m.k.addrString(author),
+		Format: msg.Format, Kind: msg.Kind, Category: msg.Category,
+		Commitment: msg.Commitment, CID: msg.CID, BlobSize: msg.BlobSize,
+		Version: 1, RootID: id, AnchoredAt: sdkCtx.BlockTime(),
+	}
+	if err := m.k.putRecord(ctx, r); err != nil {
+		return nil, err
+	}
+	return &types.MsgAnchorRecordResponse{ID: id}, sdkCtx.EventManager().EmitTypedEvent(&types.EventRecordAnchored{
+		ID: id, Patient: r.Patient, Author: r.Author, Format: r.Format, Category: r.Category, Version: 1,
+	})
+}
+
+func validateAnchor(f types.Format, kind, category string, commitment []byte, cid string, size uint64) error {
+	if err := types.ValidateKind(f, kind); err != nil {
+		return err
+	}
+	if err := types.ValidateCategory(category); err != nil {
+		return err
+	}
+	return types.ValidateContent(commitment, cid, size)
+}
+
+// AmendRecord anchors a new version of a record; the old version stays and
+// points to it.
+func (m msgServer) AmendRecord(ctx context.Context, msg *types.MsgAmendRecord) (*types.MsgAmendRecordResponse, error) {
+	author, err := m.k.parseAddress("author", msg.Author)
+	if err != nil {
+		return nil, err
+	}
+	old, err := m.k.GetRecord(ctx, msg.Supersedes)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateAnchor(old.Format, msg.Kind, msg.Category, msg.Commitment, msg.CID, msg.BlobSize); err != nil {
+		return nil, err
+	}
+	if m.k.addrString(author) != old.Author {
+		return nil, errorsmod.Wrapf(types.ErrNotAuthor, "record %d was anchored by %s", old.ID, old.Author)
+	}
+	if old.SupersededBy != 0 {
+		return nil, errorsmod.Wrapf(types.ErrSuperseded, "record %d is superseded by %d: amend the current version", old.ID, old.SupersededBy)
+	}
+	if err := m.k.consortium.RequireRole(ctx, author, clinicalRoles...); err != nil {
+		return nil, err
+	}
+	params, err := m.k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if old.Version >= params.MaxVersions {
+		return nil, errorsmod.Wrapf(types.ErrTooManyVersions, "record %d has %d versions, the most allowed", old.RootID, old.Version)
+	}
+	id, err := m.k.RecordSeq.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	r := types.Record{
+		ID: id, Patient: old.Patient, Author: old.Author, Format: old.Format, Kind: msg.Kind, Category: msg.Category,
+		Commitment: msg.Commitment, CID: msg.CID, BlobSize: msg.BlobSize,
+		Version: old.Version + 1, Supersedes: old.ID, RootID: old.RootID, AnchoredAt: sdkCtx.BlockTime(),
+	}
+	old.SupersededBy = id
+	if err := m.k.Records.Set(ctx, old.ID, old); err != nil {
+		return nil, err
+	}
+	if err := m.k.putRecord(ctx, r); err != nil {
+		return nil, err
+	}
+	return &types.MsgAmendRecordResponse{ID: id, Version: r.Version}, sdkCtx.EventManager().EmitTypedEvent(&types.EventRecordAnchored{
+		ID: id, Patient: r.Patient, Author: r.Author, Format: r.Format, Category: r.Category, Version: r.Version, Supersedes: old.ID,
+	})
+}
+
+// RequestAccess grants the signer access to one record version when the
+// patient's consent (or the signer's break-glass access) covers the purpose
+// and the record's category. The grant lasts params.access_ttl at most and
+// never beyond the consent; it is the patient's record of the disclosure.
+func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAccess) (*types.MsgRequestAccessResponse, error) {
+	grantee, err := m.k.parseAddress("grantee", msg.Grantee)
+	if err != nil {
+		return nil, err
+	}
+	if err := consenttypes.ValidatePurpose(msg.Purpose); err != nil {
+		return nil, err
+	}
+	r, err := m.k.GetRecord(ctx, msg.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	granteeStr := m.k.addrString(grantee)
+	if granteeStr == r.Patient || granteeStr == r.Author {
+		return nil, errorsmod.Wrapf(types.ErrNoGrantNeeded, "%s may fetch record %d without one", granteeStr, r.ID)
+	}
+	if err := m.k.consortium.RequireActive(ctx, grantee); err != nil {
+		return nil, err
+	}
+	patient, err := m.k.parseAddress("patient", r.Patient)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := m.k.consent.Authorize(ctx, patient, grantee, msg.Purpose, r.Category)
+	if err != nil {
+		return nil, err
+	}
+	params, err := m.k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	now := sdkCtx.BlockTime()
+	expires := now.Add(params.AccessTtl)
+	if !auth.Until.IsZero() && auth.Until.Before(expires) {
+		expires = auth.Until
+	}
+	id, err := m.k.GrantSeq.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := types.AccessGrant{
+		ID: id, RecordID: r.ID, Patient: r.Patient, Grantee: granteeStr, Purpose: msg.Purpose, Category: r.Category,
+		ConsentID: auth.ConsentID, BreakGlassID: auth.BreakGlassID, GrantedAt: now, ExpiresAt: expires,
+	}
+	if err := m.k.putGrant(ctx, g); err != nil {
+		return nil, err
+	}
+	return &types.MsgRequestAccessResponse{GrantID: id, ExpiresAt: expires}, sdkCtx.EventManager().EmitTypedEvent(&types.EventAccessGranted{
+		GrantID: id, RecordID: r.ID, Patient: r.Patient, Grantee: g.Grantee, Purpose: g.Purpose,
+		ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID, ExpiresAt: expires,
+	})
+}
+
+// UpdateParams replaces the params; only the authority may.
+func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), m.k.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	if err := msg.Params.Validate(); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateParamsResponse{}, m.k.Params.Set(ctx, msg.Params)
+}
+
+// CheckAccess answers whether account may fetch record id from the vault now:
+// the patient and the author always may; anyone else needs a grant that has
+// not expired, resting on a consent or break-glass access that still holds,
+// and must still be an active member. It costs a constant number of reads.
+func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddress) (types.QueryAccessCheckResponse, types.Record, error) {
+	r, err := k.GetRecord(ctx, id)
+	if err != nil {
+		return types.QueryAccessCheckResponse{}, r, err
+	}
+	res := types.QueryAccessCheckResponse{CID: r.CID, Patient: r.Patient, Author: r.Author}
+	switch k.addrString(account) {
+	case r.Patient:
+		res.Allowed, res.Basis = true, types.AccessBasis_ACCESS_BASIS_PATIENT
+		return res, r, nil
+	case r.Author:
+		res.Allowed, res.Basis = true, types.AccessBasis_ACCESS_BASIS_AUTHOR
+		return res, r, nil
+	}
+	gid, err := k.LatestGrant.Get(ctx, collections.Join(id, account))
+	if errors.Is(err, collections.ErrNotFound) {
+		res.Basis = types.AccessBasis_ACCESS_BASIS_NO_GRANT
+		return res, r, nil
+	}
+	if err != nil {
+		return res, r, err
+	}
+	g, err := k.Grants.Get(ctx, gid)
+	if err != nil {
+		return res, r, err
+	}
+	res.GrantId, res.ExpiresAt = gid, &g.ExpiresAt
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	if !now.Before(g.ExpiresAt) {
+		res.Basis = types.AccessBasis_ACCESS_BASIS_GRANT_EXPIRED
+		return res, r, nil
+	}
+	live, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID})
+	if err != nil {
+		return res, r, err
+	}
+	if !live {
+		res.Basis = types.AccessBasis_ACCESS_BASIS_CONSENT_ENDED
+		return res, r, nil
+	}
+	if err := k.consortium.RequireActive(ctx, account); err != nil {
+		res.Basis = types.AccessBasis_ACCESS_BASIS_NOT_A_MEMBER
+		return res, r, nil //nolint:nilerr // a refusal, not a failure
+	}
+	res.Allowed, res.Basis = true, types.AccessBasis_ACCESS_BASIS_GRANT
+	return res, r, nil
+}

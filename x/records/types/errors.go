@@ -1,0 +1,25 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// Registered errors of the records module.
+var (
+	ErrInvalidAddress       = errorsmod.Register(ModuleName, 2, "invalid address")
+	ErrInvalidFormat        = errorsmod.Register(ModuleName, 3, "invalid record format")
+	ErrInvalidKind          = errorsmod.Register(ModuleName, 4, "invalid record kind")
+	ErrInvalidCategory      = errorsmod.Register(ModuleName, 5, "invalid record category")
+	ErrInvalidCommitment    = errorsmod.Register(ModuleName, 6, "invalid commitment")
+	ErrInvalidCID           = errorsmod.Register(ModuleName, 7, "invalid content identifier")
+	ErrRecordNotFound       = errorsmod.Register(ModuleName, 8, "record not found")
+	ErrSuperseded           = errorsmod.Register(ModuleName, 9, "record version already superseded")
+	ErrNotAuthor            = errorsmod.Register(ModuleName, 10, "signer is not the author of the record")
+	ErrFormatChanged        = errorsmod.Register(ModuleName, 11, "an amendment keeps the record's format")
+	ErrTooManyVersions      = errorsmod.Register(ModuleName, 12, "too many versions")
+	ErrNoGrantNeeded        = errorsmod.Register(ModuleName, 13, "the patient and the author need no access grant")
+	ErrAccessDenied         = errorsmod.Register(ModuleName, 14, "access denied")
+	ErrInvalidEncryptionKey = errorsmod.Register(ModuleName, 15, "invalid encryption key")
+	ErrKeyNotFound          = errorsmod.Register(ModuleName, 16, "encryption key not found")
+	ErrInvalidParams        = errorsmod.Register(ModuleName, 17, "invalid params")
+	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 18, "invalid genesis state")
+	ErrInvalidSize          = errorsmod.Register(ModuleName, 19, "invalid blob size")
+)
