@@ -1,0 +1,692 @@
+package vault
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"cosmossdk.io/log/v2"
+
+	recordstypes "github.com/healthchain/healthd/x/records/types"
+)
+
+// DefaultMaxBlobSize is the default bound on an uploaded blob (256 MiB).
+const DefaultMaxBlobSize int64 = 256 << 20
+
+// DefaultChainTimeout bounds each query to the chain node.
+const DefaultChainTimeout = 10 * time.Second
+
+// Refusal reasons beyond the authentication ones. A refused access check
+// uses the access basis name instead: NO_GRANT, GRANT_EXPIRED,
+// CONSENT_ENDED, NOT_A_MEMBER.
+const (
+	ReasonNotFound           = "NOT_FOUND"
+	ReasonMethodNotAllowed   = "METHOD_NOT_ALLOWED"
+	ReasonInvalidRecordID    = "INVALID_RECORD_ID"
+	ReasonInvalidAccount     = "INVALID_ACCOUNT"
+	ReasonTooLarge           = "TOO_LARGE"
+	ReasonEmptyBody          = "EMPTY_BODY"
+	ReasonBadBody            = "BAD_BODY"
+	ReasonTooManyChallenges  = "TOO_MANY_CHALLENGES"
+	ReasonNotAuthor          = "NOT_AUTHOR"
+	ReasonNotPatientOrAuthor = "NOT_PATIENT_OR_AUTHOR"
+	ReasonNotPatient         = "NOT_PATIENT"
+	ReasonAccessDenied       = "ACCESS_DENIED"
+	ReasonUnknownRecord      = "UNKNOWN_RECORD"
+	ReasonBlobMissing        = "BLOB_MISSING"
+	ReasonNoKey              = "NO_KEY"
+	ReasonErased             = "ERASED"
+	ReasonChainUnavailable   = "CHAIN_UNAVAILABLE"
+	ReasonChainError         = "CHAIN_ERROR"
+	ReasonStoreError         = "STORE_ERROR"
+	ReasonNoGrant            = "NO_GRANT"
+	ReasonGrantExpired       = "GRANT_EXPIRED"
+	ReasonConsentEnded       = "CONSENT_ENDED"
+	ReasonNotAMember         = "NOT_A_MEMBER"
+)
+
+// Config configures the vault HTTP server.
+type Config struct {
+	// ChainID is part of every signed request; required.
+	ChainID string
+	// MaxBlobSize bounds an uploaded blob; DefaultMaxBlobSize if <= 0.
+	MaxBlobSize int64
+	// Now is the clock for challenge expiry and erasure times; time.Now if nil.
+	Now func() time.Time
+	// TempDir receives uploads while their signature is checked; the
+	// system temporary directory if empty. Put it on the store's disk.
+	TempDir string
+	// ChainTimeout bounds each chain query; DefaultChainTimeout if <= 0.
+	ChainTimeout time.Duration
+	// MaxNonces bounds the outstanding challenges; DefaultMaxNonces if <= 0.
+	MaxNonces int
+}
+
+type server struct {
+	cfg    Config
+	store  Store
+	chain  Chain
+	log    log.Logger
+	nonces *nonceStore
+	mux    *http.ServeMux
+}
+
+// NewServer returns the vault's HTTP handler. It panics if cfg.ChainID is
+// empty or store or chain is nil.
+func NewServer(cfg Config, store Store, chain Chain, logger log.Logger) http.Handler {
+	if cfg.ChainID == "" {
+		panic("vault: Config.ChainID is required")
+	}
+	if store == nil || chain == nil {
+		panic("vault: NewServer needs a store and a chain")
+	}
+	if cfg.MaxBlobSize <= 0 {
+		cfg.MaxBlobSize = DefaultMaxBlobSize
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.TempDir == "" {
+		cfg.TempDir = os.TempDir()
+	}
+	if cfg.ChainTimeout <= 0 {
+		cfg.ChainTimeout = DefaultChainTimeout
+	}
+	if cfg.MaxNonces <= 0 {
+		cfg.MaxNonces = DefaultMaxNonces
+	}
+	if logger == nil {
+		logger = log.NewNopLogger()
+	}
+	s := &server{
+		cfg:    cfg,
+		store:  store,
+		chain:  chain,
+		log:    logger,
+		nonces: newNonceStore(NonceTTL, cfg.MaxNonces),
+		mux:    http.NewServeMux(),
+	}
+	routes := []struct {
+		method, path string
+		h            http.HandlerFunc
+	}{
+		{http.MethodGet, "/healthz", s.handleHealth},
+		{http.MethodGet, "/v1/challenge", s.handleChallenge},
+		{http.MethodPut, "/v1/blobs", s.handlePutBlob},
+		{http.MethodPut, "/v1/records/{id}/keys/{account}", s.handlePutKey},
+		{http.MethodGet, "/v1/records/{id}/blob", s.handleGetBlob},
+		{http.MethodGet, "/v1/records/{id}/key", s.handleGetKey},
+		{http.MethodDelete, "/v1/records/{id}", s.handleErase},
+	}
+	for _, rt := range routes {
+		s.mux.HandleFunc(rt.method+" "+rt.path, rt.h)
+		allow := rt.method
+		if rt.method == http.MethodGet {
+			allow = "GET, HEAD"
+		}
+		s.mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Reason: ReasonMethodNotAllowed,
+				Message: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, rt.path, allow)})
+		})
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Reason: ReasonNotFound,
+			Message: fmt.Sprintf("no vault endpoint at %s", r.URL.Path)})
+	})
+	return s
+}
+
+// --- request bookkeeping and logging ---
+
+type reqInfoKey struct{}
+
+// reqInfo collects what the access log line reports about a request.
+type reqInfo struct {
+	account  string
+	recordID string
+}
+
+func setAccount(r *http.Request, account string) {
+	if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		info.account = account
+	}
+}
+
+func setRecordID(r *http.Request, id uint64) {
+	if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		info.recordID = strconv.FormatUint(id, 10)
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom keeps the underlying writer's sendfile path for blob downloads.
+func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := io.Copy(w.ResponseWriter, r)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ServeHTTP routes the request and logs one line about it: method, route
+// pattern, record id, authenticated account, status, duration. Bodies, keys
+// and other path values are never logged.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	info := &reqInfo{}
+	r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
+	sw := &statusWriter{ResponseWriter: w}
+	h := sw.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	s.mux.ServeHTTP(sw, r)
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	route := r.Pattern
+	if route == "" || route == "/" {
+		route = "unmatched"
+	}
+	kv := []any{"method", r.Method, "route", route, "status", sw.status, "duration", time.Since(start).String(), "bytes", sw.bytes}
+	if info.recordID != "" {
+		kv = append(kv, "record", info.recordID)
+	}
+	if info.account != "" {
+		kv = append(kv, "account", info.account)
+	}
+	s.log.Info("vault request", kv...)
+}
+
+// --- responses ---
+
+// apiError is a refusal or failure, sent as JSON {"error", "reason", ...}.
+type apiError struct {
+	Status    int
+	Reason    string
+	Message   string
+	ErasedAt  *time.Time
+	ExpiresAt *time.Time
+}
+
+type errorBody struct {
+	Error     string `json:"error"`
+	Reason    string `json:"reason"`
+	ErasedAt  string `json:"erased_at,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	body := errorBody{Error: e.Message, Reason: e.Reason}
+	if e.ErasedAt != nil {
+		body.ErasedAt = e.ErasedAt.UTC().Format(time.RFC3339)
+	}
+	if e.ExpiresAt != nil {
+		body.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	writeJSON(w, e.Status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	bz, err := json.Marshal(v)
+	if err != nil {
+		status, bz = http.StatusInternalServerError, []byte(`{"error":"encoding the response failed","reason":"INTERNAL"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(bz)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(bz, '\n'))
+}
+
+func (s *server) now() time.Time { return s.cfg.Now() }
+
+func (s *server) storeFailure(r *http.Request, op string, err error) *apiError {
+	s.log.Error("vault storage failure", "route", r.Pattern, "op", op, "err", err.Error())
+	return &apiError{Status: http.StatusInternalServerError, Reason: ReasonStoreError,
+		Message: fmt.Sprintf("the vault could not %s: storage failure", op)}
+}
+
+func (s *server) chainFailure(err error) *apiError {
+	switch {
+	case errors.Is(err, ErrNotAuthor):
+		msg := "only active consortium members with the hospital or laboratory role may upload blobs"
+		if detail := strings.TrimPrefix(strings.TrimPrefix(err.Error(), ErrNotAuthor.Error()), ": "); detail != "" {
+			msg += ": " + detail
+		}
+		return &apiError{Status: http.StatusForbidden, Reason: ReasonNotAuthor, Message: msg}
+	case errors.Is(err, ErrUnknownRecord):
+		return &apiError{Status: http.StatusNotFound, Reason: ReasonUnknownRecord,
+			Message: fmt.Sprintf("no record with this id exists on chain %s", s.cfg.ChainID)}
+	case errors.Is(err, ErrChainUnavailable), errors.Is(err, context.DeadlineExceeded):
+		s.log.Error("vault chain unavailable", "err", err.Error())
+		return &apiError{Status: http.StatusBadGateway, Reason: ReasonChainUnavailable,
+			Message: "the vault cannot reach the chain node to check access; try again later"}
+	default:
+		s.log.Error("vault chain query failed", "err", err.Error())
+		return &apiError{Status: http.StatusBadGateway, Reason: ReasonChainError,
+			Message: fmt.Sprintf("the chain node failed to answer the access check: %v", err)}
+	}
+}
+
+// --- body handling ---
+
+// readSmallBody reads at most limit bytes of body.
+func readSmallBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apiError) {
+	if r.ContentLength > limit {
+		return nil, tooLarge(limit)
+	}
+	bz, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge(limit)
+		}
+		return nil, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadBody, Message: fmt.Sprintf("reading the request body: %v", err)}
+	}
+	return bz, nil
+}
+
+func tooLarge(limit int64) *apiError {
+	return &apiError{Status: http.StatusRequestEntityTooLarge, Reason: ReasonTooLarge,
+		Message: fmt.Sprintf("the request body is larger than the %d bytes this endpoint accepts", limit)}
+}
+
+func parseRecordID(r *http.Request) (uint64, *apiError) {
+	raw := r.PathValue("id")
+	id, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil || strconv.FormatUint(id, 10) != raw {
+		return 0, &apiError{Status: http.StatusBadRequest, Reason: ReasonInvalidRecordID,
+			Message: "the record id in the path must be a decimal number without leading zeros"}
+	}
+	setRecordID(r, id)
+	return id, nil
+}
+
+// --- handlers ---
+
+func (s *server) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type challengeResponse struct {
+	Nonce     string `json:"nonce"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+func (s *server) handleChallenge(w http.ResponseWriter, _ *http.Request) {
+	nonce, exp, err := s.nonces.issue(s.now())
+	if errors.Is(err, errTooManyNonces) {
+		w.Header().Set("Retry-After", "30")
+		writeError(w, &apiError{Status: http.StatusServiceUnavailable, Reason: ReasonTooManyChallenges,
+			Message: fmt.Sprintf("the vault already holds %d outstanding challenges; retry shortly, when some have expired", s.cfg.MaxNonces)})
+		return
+	}
+	if err != nil {
+		writeError(w, &apiError{Status: http.StatusInternalServerError, Reason: "INTERNAL", Message: "could not make a challenge"})
+		return
+	}
+	writeJSON(w, http.StatusOK, challengeResponse{Nonce: nonce, ExpiresAt: exp.UTC().Format(time.RFC3339)})
+}
+
+type putBlobResponse struct {
+	CID  string `json:"cid"`
+	Size int64  `json:"size"`
+}
+
+// handlePutBlob: PUT /v1/blobs. The body is the ciphertext. Everything that
+// does not need the body (headers, key/account binding, nonce, author rule)
+// is checked before the body is read; the body is then spooled to a
+// temporary file while hashed, the signature checked, and only then stored.
+func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
+	c, aerr := s.parseCredentials(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	defer s.release(c)
+	max := s.cfg.MaxBlobSize
+	if r.ContentLength > max {
+		writeError(w, tooLarge(max))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ChainTimeout)
+	err := s.chain.RequireAuthor(ctx, c.account)
+	cancel()
+	if err != nil {
+		writeError(w, s.chainFailure(err))
+		return
+	}
+
+	tmp, err := os.CreateTemp(s.cfg.TempDir, "vault-upload-*")
+	if err != nil {
+		writeError(w, s.storeFailure(r, "spool the upload", err))
+		return
+	}
+	defer func() {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+	}()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, tooLarge(max))
+			return
+		}
+		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadBody, Message: fmt.Sprintf("reading the request body: %v", err)})
+		return
+	}
+	if aerr := s.verify(c, r, h.Sum(nil)); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if n == 0 {
+		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "an encrypted blob is never empty"})
+		return
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		writeError(w, s.storeFailure(r, "spool the upload", err))
+		return
+	}
+	cid, size, err := s.store.PutBlob(tmp, max)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		writeError(w, tooLarge(max))
+		return
+	case errors.Is(err, ErrEmpty):
+		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "an encrypted blob is never empty"})
+		return
+	case err != nil:
+		writeError(w, s.storeFailure(r, "store the blob", err))
+		return
+	}
+	writeJSON(w, http.StatusCreated, putBlobResponse{CID: cid, Size: size})
+}
+
+// recordAccess authenticates a request on /v1/records/{id}... and asks the
+// chain about the caller's access to the record.
+func (s *server) recordAccess(w http.ResponseWriter, r *http.Request, id uint64, bodyLimit int64) (string, []byte, *recordstypes.QueryAccessCheckResponse, *apiError) {
+	account, body, aerr := s.authenticate(w, r, bodyLimit)
+	if aerr != nil {
+		return "", nil, nil, aerr
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ChainTimeout)
+	defer cancel()
+	res, err := s.chain.AccessCheck(ctx, id, account)
+	if err != nil {
+		return "", nil, nil, s.chainFailure(err)
+	}
+	if res == nil || ValidateCID(res.CID) != nil {
+		s.log.Error("vault chain returned an unusable record", "record", id)
+		return "", nil, nil, &apiError{Status: http.StatusBadGateway, Reason: ReasonChainError,
+			Message: fmt.Sprintf("the chain returned record %d without a valid CID", id)}
+	}
+	return account, body, res, nil
+}
+
+// BasisName is the access basis without its enum prefix, e.g. "NO_GRANT".
+func BasisName(b recordstypes.AccessBasis) string {
+	return strings.TrimPrefix(b.String(), "ACCESS_BASIS_")
+}
+
+func allowedBasis(b recordstypes.AccessBasis) bool {
+	switch b {
+	case recordstypes.AccessBasis_ACCESS_BASIS_PATIENT, recordstypes.AccessBasis_ACCESS_BASIS_AUTHOR, recordstypes.AccessBasis_ACCESS_BASIS_GRANT:
+		return true
+	}
+	return false
+}
+
+// refusal explains a refused access check; the reason is the basis name.
+func refusal(id uint64, account string, res *recordstypes.QueryAccessCheckResponse) *apiError {
+	e := &apiError{Status: http.StatusForbidden, Reason: BasisName(res.Basis)}
+	switch res.Basis {
+	case recordstypes.AccessBasis_ACCESS_BASIS_NO_GRANT:
+		e.Message = fmt.Sprintf("%s holds no access grant for record %d: ask the patient to grant access", account, id)
+	case recordstypes.AccessBasis_ACCESS_BASIS_GRANT_EXPIRED:
+		e.Message = fmt.Sprintf("the access grant of %s for record %d has expired: ask the patient for a new one", account, id)
+		if res.ExpiresAt != nil {
+			e.ExpiresAt = res.ExpiresAt
+			e.Message = fmt.Sprintf("the access grant of %s for record %d expired at %s: ask the patient for a new one",
+				account, id, res.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+	case recordstypes.AccessBasis_ACCESS_BASIS_CONSENT_ENDED:
+		e.Message = fmt.Sprintf("the consent behind the access grant of %s for record %d was revoked or has ended", account, id)
+	case recordstypes.AccessBasis_ACCESS_BASIS_NOT_A_MEMBER:
+		e.Message = fmt.Sprintf("%s is no longer an active consortium member, so its grant for record %d does not apply", account, id)
+	default:
+		e.Reason = ReasonAccessDenied
+		e.Message = fmt.Sprintf("the chain refuses %s access to record %d (basis %s)", account, id, BasisName(res.Basis))
+	}
+	return e
+}
+
+func (s *server) erased(id uint64, cid string) *apiError {
+	at, erased := s.store.Tombstone(cid)
+	if !erased {
+		return nil
+	}
+	e := &apiError{Status: http.StatusGone, Reason: ReasonErased,
+		Message: fmt.Sprintf("record %d was erased at the patient's request", id)}
+	if !at.IsZero() {
+		e.ErasedAt = &at
+		e.Message = fmt.Sprintf("record %d was erased at the patient's request at %s", id, at.UTC().Format(time.RFC3339))
+	}
+	return e
+}
+
+// handleGetBlob: GET /v1/records/{id}/blob.
+func (s *server) handleGetBlob(w http.ResponseWriter, r *http.Request) {
+	id, aerr := parseRecordID(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if !res.Allowed || !allowedBasis(res.Basis) {
+		writeError(w, refusal(id, account, res))
+		return
+	}
+	if e := s.erased(id, res.CID); e != nil {
+		writeError(w, e)
+		return
+	}
+	rc, size, err := s.store.GetBlob(res.CID)
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Reason: ReasonBlobMissing,
+			Message: fmt.Sprintf("the vault does not hold blob %s of record %d: its author has not uploaded it", res.CID, id)})
+		return
+	}
+	if err != nil {
+		writeError(w, s.storeFailure(r, "read the blob", err))
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	w.Header().Set(HeaderCID, res.CID)
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if _, err := io.Copy(w, rc); err != nil {
+		s.log.Error("vault blob stream interrupted", "record", id, "err", err.Error())
+	}
+}
+
+// handleGetKey: GET /v1/records/{id}/key.
+func (s *server) handleGetKey(w http.ResponseWriter, r *http.Request) {
+	id, aerr := parseRecordID(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if !res.Allowed || !allowedBasis(res.Basis) {
+		writeError(w, refusal(id, account, res))
+		return
+	}
+	if e := s.erased(id, res.CID); e != nil {
+		writeError(w, e)
+		return
+	}
+	key, err := s.store.GetKey(res.CID, account)
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, &apiError{Status: http.StatusNotFound, Reason: ReasonNoKey,
+			Message: "no record key is wrapped for this account: ask the patient to share it"})
+		return
+	}
+	if err != nil {
+		writeError(w, s.storeFailure(r, "read the wrapped key", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.Itoa(len(key)))
+	w.Header().Set(HeaderCID, res.CID)
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(key)
+	}
+}
+
+// handlePutKey: PUT /v1/records/{id}/keys/{account}.
+func (s *server) handlePutKey(w http.ResponseWriter, r *http.Request) {
+	id, aerr := parseRecordID(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	target := r.PathValue("account")
+	if err := ValidateAccount(target); err != nil {
+		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonInvalidAccount,
+			Message: fmt.Sprintf("the account in the path is not a valid %s1... address: %v", AccountPrefix, err)})
+		return
+	}
+	account, body, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	switch {
+	case res.Allowed && (res.Basis == recordstypes.AccessBasis_ACCESS_BASIS_PATIENT || res.Basis == recordstypes.AccessBasis_ACCESS_BASIS_AUTHOR):
+	case res.Allowed && res.Basis == recordstypes.AccessBasis_ACCESS_BASIS_GRANT:
+		writeError(w, &apiError{Status: http.StatusForbidden, Reason: ReasonNotPatientOrAuthor,
+			Message: fmt.Sprintf("only the patient or the author of record %d may share its key; %s reads it under a grant", id, account)})
+		return
+	default:
+		writeError(w, refusal(id, account, res))
+		return
+	}
+	if len(body) == 0 {
+		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "the wrapped key is empty"})
+		return
+	}
+	if e := s.erased(id, res.CID); e != nil {
+		writeError(w, e)
+		return
+	}
+	blobMissing := &apiError{Status: http.StatusConflict, Reason: ReasonBlobMissing,
+		Message: fmt.Sprintf("the vault does not hold blob %s of record %d: upload the blob before sharing its key", res.CID, id)}
+	held, err := s.store.HasBlob(res.CID)
+	if err != nil {
+		writeError(w, s.storeFailure(r, "check the blob", err))
+		return
+	}
+	if !held {
+		writeError(w, blobMissing)
+		return
+	}
+	err = s.store.PutKey(res.CID, target, body)
+	switch {
+	case errors.Is(err, ErrErased):
+		e := s.erased(id, res.CID)
+		if e == nil {
+			e = &apiError{Status: http.StatusGone, Reason: ReasonErased, Message: fmt.Sprintf("record %d was erased at the patient's request", id)}
+		}
+		writeError(w, e)
+		return
+	case errors.Is(err, ErrBlobMissing):
+		writeError(w, blobMissing)
+		return
+	case errors.Is(err, ErrTooLarge):
+		writeError(w, tooLarge(MaxKeySize))
+		return
+	case err != nil:
+		writeError(w, s.storeFailure(r, "store the wrapped key", err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type eraseResponse struct {
+	Erased   bool   `json:"erased"`
+	CID      string `json:"cid"`
+	ErasedAt string `json:"erased_at"`
+}
+
+// handleErase: DELETE /v1/records/{id}. Idempotent: erasing again answers
+// 200 with the first erasure's time.
+func (s *server) handleErase(w http.ResponseWriter, r *http.Request) {
+	id, aerr := parseRecordID(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if !res.Allowed || res.Basis != recordstypes.AccessBasis_ACCESS_BASIS_PATIENT {
+		writeError(w, &apiError{Status: http.StatusForbidden, Reason: ReasonNotPatient,
+			Message: fmt.Sprintf("only the patient of record %d may erase it; %s's access basis is %s", id, account, BasisName(res.Basis))})
+		return
+	}
+	at, err := s.store.Erase(res.CID, s.now())
+	if err != nil {
+		writeError(w, s.storeFailure(r, "erase the record", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, eraseResponse{Erased: true, CID: res.CID, ErasedAt: at.UTC().Format(time.RFC3339)})
+}
