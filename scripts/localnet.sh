@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Single-validator healthd network on 127.0.0.1 with the four founding members
-# (hospital, laboratory, pharmacy, payer), two demo patients, and a 3-of-4
-# multisig of the founders as the chain authority.
+# (hospital, laboratory, pharmacy, payer), two demo patients, a 3-of-4 multisig
+# of the founders as the chain authority, and the records vault.
 #
 #   scripts/localnet.sh            set up (if needed) and run in the foreground; Ctrl-C stops it
 #   scripts/localnet.sh setup      only create the home directory
@@ -21,6 +21,7 @@ BLOCK_TIME=${BLOCK_TIME:-1s}
 DENOM=uhealth
 
 RPC_PORT=$((26657 + OFF)); P2P_PORT=$((26656 + OFF)); GRPC_PORT=$((9090 + OFF)); API_PORT=$((1317 + OFF))
+VAULT_PORT=$((8088 + OFF))
 NODE_HOME="$HOME_DIR/node"
 LOG="$HOME_DIR/node.log"
 KR=(--keyring-backend test --home "$NODE_HOME")
@@ -94,13 +95,42 @@ START_ARGS=(--home "$NODE_HOME"
   --grpc.address "127.0.0.1:$GRPC_PORT"
   --api.enable --api.address "tcp://127.0.0.1:$API_PORT" --minimum-gas-prices "0$DENOM")
 
+# register_keys publishes the demo accounts' record encryption keys, once.
+register_keys() {
+  [ -f "$HOME_DIR/keys-registered" ] && return
+  log "registering record encryption keys of the demo accounts"
+  local name pids=()
+  for name in hospital lab pharmacy payer "${PATIENTS[@]}"; do
+    "$HEALTHD" records keys register --from "$name" "${KR[@]}" --gas auto --gas-adjustment 1.5 >/dev/null &
+    pids+=($!)
+  done
+  local p ok=1
+  for p in "${pids[@]}"; do wait "$p" || ok=0; done
+  [ "$ok" = 1 ] && touch "$HOME_DIR/keys-registered" || log "some keys were not registered; they will be retried at the next start"
+}
+
 run() {
   setup
+  if "$HEALTHD" status --node "tcp://127.0.0.1:$RPC_PORT" >/dev/null 2>&1; then
+    log "a node already answers on 127.0.0.1:$RPC_PORT: stop it first, or set PORT_OFFSET"; exit 1
+  fi
   log "starting node; log: $LOG"
   "$HEALTHD" start "${START_ARGS[@]}" >"$LOG" 2>&1 &
-  local pid=$!
+  pid=$!
   echo "$pid" > "$HOME_DIR/node.pid"
-  trap 'log "stopping node (pid $pid)"; kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$HOME_DIR/node.pid"; exit 0' INT TERM
+  vpid=""
+  # Stop exactly what this script started, however it ends.
+  cleanup() {
+    trap - EXIT INT TERM
+    log "stopping node (pid $pid) and vault (pid ${vpid:-none})"
+    [ -n "$vpid" ] && kill -TERM "$vpid" 2>/dev/null
+    kill -TERM "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    [ -n "$vpid" ] && wait "$vpid" 2>/dev/null
+    rm -f "$HOME_DIR/node.pid" "$HOME_DIR/vault.pid"
+  }
+  trap cleanup EXIT
+  trap 'cleanup; exit 0' INT TERM
 
   local i
   for i in $(seq 1 60); do
@@ -108,19 +138,32 @@ run() {
     kill -0 "$pid" 2>/dev/null || { log "node exited; last lines of $LOG:"; tail -n 30 "$LOG" >&2; exit 1; }
     sleep 1
   done
+
+  log "starting vault; log: $HOME_DIR/vault.log"
+  "$HEALTHD" vault start --listen "127.0.0.1:$VAULT_PORT" --data "$HOME_DIR/vault" \
+    --grpc "127.0.0.1:$GRPC_PORT" --chain-id "$CHAIN_ID" >"$HOME_DIR/vault.log" 2>&1 &
+  vpid=$!
+  echo "$vpid" > "$HOME_DIR/vault.pid"
+  for i in $(seq 1 30); do
+    curl -fsS "http://127.0.0.1:$VAULT_PORT/healthz" >/dev/null 2>&1 && break
+    kill -0 "$vpid" 2>/dev/null || { log "vault exited; last lines:"; tail -n 30 "$HOME_DIR/vault.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  register_keys
   cat <<INFO
 
 healthd localnet is running (chain $CHAIN_ID, pid $pid)
   CometBFT RPC  http://127.0.0.1:$RPC_PORT
   gRPC          127.0.0.1:$GRPC_PORT
   REST          http://127.0.0.1:$API_PORT   e.g. curl http://127.0.0.1:$API_PORT/healthd/consortium/v1/members
+  vault         http://127.0.0.1:$VAULT_PORT   (pid $vpid, data $HOME_DIR/vault; export HEALTHD_VAULT=http://127.0.0.1:$VAULT_PORT)
   home          $NODE_HOME   (keyring: test)
   log           $LOG
   keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),
                 manufacturer distributor (demo supply-chain members)
   try           $HEALTHD q consortium members --home $NODE_HOME
 
-Ctrl-C stops the node.
+Ctrl-C stops the node and the vault.
 INFO
   wait "$pid"
 }

@@ -67,8 +67,9 @@ func startLocalnet(t *testing.T) *node {
 	n := &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
 	t.Cleanup(n.stop)
 
-	ready := make(chan struct{})
+	ready, exited := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(exited)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if strings.Contains(sc.Text(), "localnet is running") {
@@ -78,6 +79,8 @@ func startLocalnet(t *testing.T) *node {
 	}()
 	select {
 	case <-ready:
+	case <-exited:
+		t.Fatalf("the localnet script exited before the network was up; see %s/node.log and vault.log", dir)
 	case <-time.After(3 * time.Minute):
 		t.Fatalf("localnet did not start; see %s/node.log", dir)
 	}
@@ -168,6 +171,18 @@ func TestLocalnet(t *testing.T) {
 	t.Run("admit member with multisig authority", func(t *testing.T) { admitMemberWithMultisigAuthority(t, n.withT(t)) })
 	t.Run("patient grants, provider checks, patient revokes", func(t *testing.T) { consentLifecycle(t, n.withT(t)) })
 	t.Run("a unit from commissioning to dispensing", func(t *testing.T) { unitLifecycle(t, n.withT(t)) })
+	t.Run("records put, get, share, verify, revoke, erase", func(t *testing.T) { recordsRoundTrip(t, n.withT(t)) })
+
+	// Last: stop the node, export the whole state and look for plaintext in it.
+	n.stop()
+	exported := filepath.Join(t.TempDir(), "export.json")
+	n.mustCLI("export", "--output-document", exported)
+	state := mustRead(t, exported)
+	require.Contains(t, string(state), `"records"`)
+	for _, needle := range allNeedles() {
+		require.NotContains(t, string(state), needle, "plaintext in the exported state")
+	}
+	t.Logf("exported state: %d bytes, no plaintext", len(state))
 }
 
 // withT returns the node bound to a subtest.

@@ -22,6 +22,8 @@ import (
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/healthchain/healthd/app"
+	"github.com/healthchain/healthd/vault"
+	recordscli "github.com/healthchain/healthd/x/records/client/cli"
 )
 
 func initRootCmd(rootCmd *cobra.Command, a *app.App) {
@@ -43,6 +45,8 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		recordscli.Cmd(),
+		vault.Cmd(app.DefaultNodeHome),
 	)
 }
 
