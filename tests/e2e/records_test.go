@@ -182,6 +182,35 @@ func recordsRoundTrip(t *testing.T, n *node) {
 	out = n.mustCLI("records", "verify", compactFile, "--id", strconv.FormatUint(obs.ID, 10), "--from", "patient2", "--vault", vaultURL)
 	require.Contains(t, out, `"match": true`)
 
+	// The lab corrects the result: a new version supersedes the old, which stays.
+	var amended putOut
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("records", "amend", strconv.FormatUint(obs.ID, 10), tamperedFile,
+		"--from", "lab", "--vault", vaultURL)), &amended))
+	require.Greater(t, amended.ID, obs.ID)
+	var versions struct {
+		Versions []struct {
+			ID           string `json:"id"`
+			Version      int    `json:"version"`
+			SupersededBy string `json:"superseded_by"`
+		} `json:"versions"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "records", "versions", strconv.FormatUint(amended.ID, 10), "-o", "json")), &versions))
+	require.Len(t, versions.Versions, 2)
+	require.Equal(t, strconv.FormatUint(amended.ID, 10), versions.Versions[0].SupersededBy)
+	out = n.mustCLI("records", "verify", obsFile, "--id", strconv.FormatUint(obs.ID, 10), "--from", "patient2", "--vault", vaultURL)
+	require.Contains(t, out, `"match": true`)
+	require.Contains(t, out, `"current": false`, "the original still verifies, as superseded")
+	out = n.mustCLI("records", "verify", tamperedFile, "--id", strconv.FormatUint(amended.ID, 10), "--from", "patient2", "--vault", vaultURL)
+	require.Contains(t, out, `"match": true`)
+	// Only the author amends, and only the current version; a refused
+	// amendment uploads nothing (the chain is asked first).
+	blobs := countFiles(t, filepath.Join(n.vaultDir(), "blobs"))
+	_, err = n.cli("records", "amend", strconv.FormatUint(amended.ID, 10), obsFile, "--from", "hospital", "--vault", vaultURL)
+	require.ErrorContains(t, err, "not the author")
+	_, err = n.cli("records", "amend", strconv.FormatUint(obs.ID, 10), obsFile, "--from", "lab", "--vault", vaultURL)
+	require.ErrorContains(t, err, "superseded")
+	require.Equal(t, blobs, countFiles(t, filepath.Join(n.vaultDir(), "blobs")))
+
 	// One changed byte of the stored blob is caught on get.
 	blob := filepath.Join(n.vaultDir(), "blobs", oru.CID)
 	orig, err := os.ReadFile(blob)

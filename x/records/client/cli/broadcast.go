@@ -25,6 +25,14 @@ const broadcastTimeout = 60 * time.Second
 // the transaction is in a block and returns its messages' responses. A refusal
 // by the chain is returned as an error carrying the chain's log.
 func broadcastAndWait(ctx context.Context, clientCtx client.Context, flagSet *pflag.FlagSet, msgs ...sdk.Msg) ([]*codectypes.Any, error) {
+	return simulateThenBroadcast(ctx, clientCtx, flagSet, nil, msgs...)
+}
+
+// simulateThenBroadcast is broadcastAndWait with a step between: the messages
+// are simulated first (always, so that a refusal comes before anything else is
+// done), then before runs (an upload to the vault, say), then the transaction
+// is signed and broadcast.
+func simulateThenBroadcast(ctx context.Context, clientCtx client.Context, flagSet *pflag.FlagSet, before func() error, msgs ...sdk.Msg) ([]*codectypes.Any, error) {
 	txf, err := tx.NewFactoryCLI(clientCtx, flagSet)
 	if err != nil {
 		return nil, err
@@ -32,12 +40,17 @@ func broadcastAndWait(ctx context.Context, clientCtx client.Context, flagSet *pf
 	if txf, err = txf.Prepare(clientCtx); err != nil {
 		return nil, err
 	}
+	_, adjusted, err := tx.CalculateGas(clientCtx, txf, msgs...)
+	if err != nil {
+		return nil, refusal(err)
+	}
 	if txf.SimulateAndExecute() {
-		_, adjusted, err := tx.CalculateGas(clientCtx, txf, msgs...)
-		if err != nil {
-			return nil, refusal(err)
-		}
 		txf = txf.WithGas(adjusted)
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return nil, err
+		}
 	}
 	unsigned, err := txf.BuildUnsignedTx(msgs...)
 	if err != nil {

@@ -305,14 +305,12 @@ encryption key.`,
 			if _, err := s.recipient(patient); err != nil {
 				return err
 			}
-			if err := s.upload(sl); err != nil {
-				return err
-			}
 			msgs := append(s.registerIfNeeded(me), &types.MsgAnchorRecord{
 				Author: s.me, Patient: patient, Format: sl.prepared.Format, Kind: sl.prepared.Kind, Category: sl.category,
 				Commitment: sl.commitment, CID: sl.cid, BlobSize: uint64(len(sl.ciphertext)),
 			})
-			resps, err := broadcastAndWait(s.ctx(), s.clientCtx, cmd.Flags(), msgs...)
+			// The chain checks the anchor first; only then is the blob uploaded.
+			resps, err := simulateThenBroadcast(s.ctx(), s.clientCtx, cmd.Flags(), func() error { return s.upload(sl) }, msgs...)
 			if err != nil {
 				return err
 			}
@@ -374,10 +372,7 @@ func amendCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := s.upload(sl); err != nil {
-				return err
-			}
-			resps, err := broadcastAndWait(s.ctx(), s.clientCtx, cmd.Flags(), &types.MsgAmendRecord{
+			resps, err := simulateThenBroadcast(s.ctx(), s.clientCtx, cmd.Flags(), func() error { return s.upload(sl) }, &types.MsgAmendRecord{
 				Author: s.me, Supersedes: id, Kind: sl.prepared.Kind, Category: sl.category,
 				Commitment: sl.commitment, CID: sl.cid, BlobSize: uint64(len(sl.ciphertext)),
 			})

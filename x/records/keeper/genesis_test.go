@@ -1,0 +1,227 @@
+package keeper_test
+
+import (
+	"strings"
+	"time"
+
+	"cosmossdk.io/collections"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/healthchain/healthd/x/records/types"
+)
+
+// buildState fills the records state through the Msg service: two patients,
+// a chain of three versions, grants on a consent and on break glass, keys.
+func (s *KeeperTestSuite) buildState() {
+	s.T().Helper()
+	r1 := s.anchor(s.patient, "r1")
+	msg := s.anchorMsg(s.lab, s.patient2, "r2")
+	msg.Format, msg.Kind, msg.Category = types.Format_FORMAT_HL7_V2, "ORU^R01", "laboratory"
+	r2 := s.anchorWith(msg)
+	msg = s.anchorMsg(s.hospital, s.patient, "r3")
+	msg.Format, msg.Kind, msg.Category = types.Format_FORMAT_DICOM, dicomCT, "imaging"
+	r3 := s.anchorWith(msg)
+	s.advance(time.Hour)
+	v2 := s.amend(s.hospital, r1, "r1b")
+	s.amend(s.hospital, v2, "r1c")
+
+	s.consentTo(s.patient, s.clinic, "TREAT", blockTime.Add(month))
+	s.consentTo(s.patient2, s.clinic, "TREAT", blockTime.Add(month), "laboratory")
+	s.mustRequest(s.clinic, r1, "TREAT")
+	s.mustRequest(s.clinic, r2, "TREAT")
+	s.mustRequest(s.clinic, r3, "TREAT")
+	s.advance(time.Minute)
+	s.mustRequest(s.clinic, r1, "TREAT") // a newer grant for the same pair
+	s.breakGlass(s.er, s.patient)
+	s.mustRequest(s.er, r3, "ETREAT")
+
+	for _, a := range []string{s.addr(s.patient), s.addr(s.clinic), s.addr(s.er)} {
+		_, err := s.ms.RegisterEncryptionKey(s.ctx, &types.MsgRegisterEncryptionKey{Owner: a, Recipient: newRecipient(s.T())})
+		s.Require().NoError(err)
+	}
+}
+
+func (s *KeeperTestSuite) export() *types.GenesisState {
+	s.T().Helper()
+	gs, err := s.k.ExportGenesis(s.ctx)
+	s.Require().NoError(err)
+	return gs
+}
+
+func (s *KeeperTestSuite) TestDefaultGenesis() {
+	gs := s.export()
+	s.Require().Equal(types.DefaultGenesisState(), gs)
+	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().Equal(uint64(1), s.anchor(s.patient, "first"))
+}
+
+func (s *KeeperTestSuite) TestGenesisRoundTrip() {
+	s.buildState()
+	s.setParams(func(p *types.Params) { p.AccessTtl, p.MaxVersions = 6*time.Hour, 12 })
+	gs := s.export()
+	s.Require().Len(gs.Records, 5)
+	s.Require().Len(gs.Grants, 5)
+	s.Require().Len(gs.EncryptionKeys, 3)
+	s.Require().Equal(uint64(6), gs.NextRecordId)
+	s.Require().Equal(uint64(6), gs.NextGrantId)
+	s.Require().NoError(gs.Validate(s.ac))
+
+	// the JSON a chain export writes reads back the same
+	bz, err := s.cdc.MarshalJSON(gs)
+	s.Require().NoError(err)
+	var fromJSON types.GenesisState
+	s.Require().NoError(s.cdc.UnmarshalJSON(bz, &fromJSON))
+	s.Require().Equal(gs, &fromJSON)
+
+	fresh := newEnv(s.T())
+	fresh.ctx = fresh.ctx.WithBlockTime(s.now())
+	s.Require().NoError(fresh.k.InitGenesis(fresh.ctx, &fromJSON))
+	again, err := fresh.k.ExportGenesis(fresh.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(gs, again)
+	// every index is rebuilt exactly: the stores are byte for byte equal
+	s.Require().Equal(rawKV(s.ctx, s.recKey), rawKV(fresh.ctx, fresh.recKey))
+
+	// and the queries that walk the indexes answer on the imported state
+	qs := fresh.qs
+	res, err := qs.RecordsByPatient(fresh.ctx, &types.QueryRecordsByPatientRequest{Patient: s.addr(s.patient)})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{1, 3, 4, 5}, ids(res.Records))
+	res, err = qs.RecordsByPatient(fresh.ctx, &types.QueryRecordsByPatientRequest{Patient: s.addr(s.patient), Kind: dicomCT})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{3}, ids(res.Records))
+	res, err = qs.RecordsByPatient(fresh.ctx, &types.QueryRecordsByPatientRequest{Patient: s.addr(s.patient2), Category: "laboratory"})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{2}, ids(res.Records))
+	vres, err := qs.Versions(fresh.ctx, &types.QueryVersionsRequest{Id: 4})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{1, 4, 5}, ids(vres.Versions))
+	gid, err := fresh.k.LatestGrant.Get(fresh.ctx, collections.Join(uint64(1), s.clinic))
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(4), gid, "the newest grant of the pair")
+	gid, err = fresh.k.LatestGrant.Get(fresh.ctx, collections.Join(uint64(3), s.er))
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(5), gid)
+	dres, err := qs.Disclosures(fresh.ctx, &types.QueryDisclosuresRequest{Patient: s.addr(s.patient), Pagination: &query.PageRequest{CountTotal: true}})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{1, 3, 4, 5}, grantIDs(dres.Disclosures))
+	ares, err := qs.AccessGrants(fresh.ctx, &types.QueryAccessGrantsRequest{RecordId: 1})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{1, 4}, grantIDs(ares.Grants))
+
+	// sequences continue after the imported ids
+	fresh.ctx = fresh.ctx.WithEventManager(s.ctx.EventManager())
+	rid, err := fresh.ms.AnchorRecord(fresh.ctx, s.anchorMsg(s.hospital, s.patient, "after"))
+	s.Require().ErrorContains(err, "not a consortium member", "the fresh consortium is empty")
+	s.Require().Nil(rid)
+	next, err := fresh.k.RecordSeq.Peek(fresh.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(6), next)
+	next, err = fresh.k.GrantSeq.Peek(fresh.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(6), next)
+}
+
+func (s *KeeperTestSuite) TestInitGenesisRefusesInvalidState() {
+	s.buildState()
+	gs := s.export()
+	gs.Records[1].ID = gs.Records[0].ID
+	fresh := newEnv(s.T())
+	before := rawKV(fresh.ctx, fresh.recKey)
+	s.Require().ErrorIs(fresh.k.InitGenesis(fresh.ctx, gs), types.ErrInvalidGenesis)
+	s.Require().Equal(before, rawKV(fresh.ctx, fresh.recKey))
+}
+
+func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
+	s.buildState()
+	// records: 1 (v1, superseded by 4), 2, 3, 4 (v2 of 1, superseded by 5), 5 (v3)
+	// grants: 1..4 on consents, 5 on break glass
+	base := s.export()
+	s.Require().NoError(base.Validate(s.ac))
+	upper := strings.ToUpper(s.addr(s.patient))
+
+	cases := []struct {
+		name     string
+		malleate func(gs *types.GenesisState)
+		msg      string // the refusal names this
+	}{
+		{"invalid params", func(gs *types.GenesisState) { gs.Params.MaxVersions = 0 }, "max_versions"},
+		{"next record id zero", func(gs *types.GenesisState) { gs.NextRecordId = 0; gs.Records = nil; gs.Grants = nil }, "next ids start at 1"},
+		{"next grant id zero", func(gs *types.GenesisState) { gs.NextGrantId = 0; gs.Grants = nil }, "next ids start at 1"},
+		{"duplicate record id", func(gs *types.GenesisState) { gs.Records[2].ID = gs.Records[1].ID }, "record id 2 out of order"},
+		{"unordered record ids", func(gs *types.GenesisState) { gs.Records[1], gs.Records[2] = gs.Records[2], gs.Records[1] }, "record id 2 out of order"},
+		{"record id zero", func(gs *types.GenesisState) { gs.Records[0].ID = 0 }, "record id 0 out of order"},
+		{"record id at next id", func(gs *types.GenesisState) { gs.NextRecordId = 5 }, "record id 5 out of order or not below next id 5"},
+		{"record id above next id", func(gs *types.GenesisState) { gs.Records[4].ID = 9 }, "record id 9 out of order"},
+		{"bad patient", func(gs *types.GenesisState) { gs.Records[1].Patient = "patient" }, "patient \"patient\""},
+		{"patient with another prefix", func(gs *types.GenesisState) { gs.Records[1].Patient = otherPrefix(s.patient2) }, "patient \"cosmos1"},
+		{"bad author", func(gs *types.GenesisState) { gs.Records[1].Author = "" }, "author \"\""},
+		{"bad kind", func(gs *types.GenesisState) { gs.Records[1].Kind = "ORU-R01" }, "invalid record kind"},
+		{"bad format", func(gs *types.GenesisState) { gs.Records[1].Format = types.Format_FORMAT_UNSPECIFIED }, "invalid record format"},
+		{"bad category", func(gs *types.GenesisState) { gs.Records[1].Category = "Unicorn" }, "invalid record category"},
+		{"commitment of 31 bytes", func(gs *types.GenesisState) { gs.Records[1].Commitment = gs.Records[1].Commitment[:31] }, "invalid commitment"},
+		{"CIDv0", func(gs *types.GenesisState) { gs.Records[1].CID = "QmaozNR7DZHQK1ZcU9p7QdrshMvXqWK6gpu5rmrkPdT3L4" }, "CIDv0"},
+		{"size 0", func(gs *types.GenesisState) { gs.Records[1].BlobSize = 0 }, "invalid blob size"},
+		{"version 0", func(gs *types.GenesisState) { gs.Records[1].Version = 0 }, "bad version 0"},
+		{"root 0", func(gs *types.GenesisState) { gs.Records[1].RootID = 0 }, "root 0"},
+		{"first version not its own root", func(gs *types.GenesisState) { gs.Records[2].RootID = 2 }, "a first version is version 1 and its own root"},
+		{"first version numbered 2", func(gs *types.GenesisState) { gs.Records[1].Version = 2 }, "a first version is version 1 and its own root"},
+		{"supersedes an unknown record", func(gs *types.GenesisState) { gs.Records[3].Supersedes = 99 }, "supersedes unknown or later record 99"},
+		{"supersedes a later record", func(gs *types.GenesisState) {
+			// 3 claims to supersede 4: 4 is not yet known when 3 is read
+			gs.Records[2].Supersedes, gs.Records[2].Version, gs.Records[2].RootID = 4, 3, 1
+		}, "supersedes unknown or later record 4"},
+		{"successor mismatch", func(gs *types.GenesisState) { gs.Records[0].SupersededBy = 5 }, "which names 5 as its successor"},
+		{"successor missing", func(gs *types.GenesisState) { gs.Records[0].SupersededBy = 0 }, "which names 0 as its successor"},
+		{"successor names an unknown record", func(gs *types.GenesisState) { gs.Records[4].SupersededBy = 6; gs.NextRecordId = 7 }, "names 6 as successor, which does not supersede it"},
+		{"successor does not supersede", func(gs *types.GenesisState) { gs.Records[1].SupersededBy = 3 }, "names 3 as successor, which does not supersede it"},
+		{"successor earlier", func(gs *types.GenesisState) { gs.Records[2].SupersededBy = 1 }, "superseded by an earlier id 1"},
+		{"version gap", func(gs *types.GenesisState) { gs.Records[3].Version = 3; gs.Records[4].Version = 4 }, "record 4 does not continue the chain of 1"},
+		{"chain changes patient", func(gs *types.GenesisState) { gs.Records[4].Patient = s.addr(s.patient2) }, "record 5 does not continue the chain of 4"},
+		{"chain changes format", func(gs *types.GenesisState) {
+			gs.Records[4].Format, gs.Records[4].Kind = types.Format_FORMAT_HL7_V2, "ORU^R01"
+		}, "record 5 does not continue the chain of 4"},
+		{"chain changes root", func(gs *types.GenesisState) { gs.Records[4].RootID = 4 }, "record 5 does not continue the chain of 4"},
+		{"duplicate grant id", func(gs *types.GenesisState) { gs.Grants[1].ID = gs.Grants[0].ID }, "grant id 1 out of order"},
+		{"unordered grant ids", func(gs *types.GenesisState) { gs.Grants[0], gs.Grants[1] = gs.Grants[1], gs.Grants[0] }, "grant id 1 out of order"},
+		{"grant id at next id", func(gs *types.GenesisState) { gs.NextGrantId = 5 }, "grant id 5 out of order or not below next id 5"},
+		{"grant id zero", func(gs *types.GenesisState) { gs.Grants[0].ID = 0 }, "grant id 0 out of order"},
+		{"grant for an unknown record", func(gs *types.GenesisState) { gs.Grants[0].RecordID = 99 }, "names unknown record 99"},
+		{"grant patient differs from the record's", func(gs *types.GenesisState) { gs.Grants[0].Patient = s.addr(s.patient2) }, "grant 1 does not match record 1"},
+		{"grant category differs from the record's", func(gs *types.GenesisState) { gs.Grants[0].Category = "imaging" }, "grant 1 does not match record 1"},
+		{"grant on both consent and break glass", func(gs *types.GenesisState) { gs.Grants[0].BreakGlassID = 1 }, "grant 1 rests on exactly one"},
+		{"grant on neither", func(gs *types.GenesisState) { gs.Grants[0].ConsentID = 0 }, "grant 1 rests on exactly one"},
+		{"grant expiring when granted", func(gs *types.GenesisState) { gs.Grants[0].ExpiresAt = gs.Grants[0].GrantedAt }, "grant 1 expires before it is granted"},
+		{"bad grantee", func(gs *types.GenesisState) { gs.Grants[0].Grantee = "clinic" }, "grantee \"clinic\""},
+		{"bad grant purpose", func(gs *types.GenesisState) { gs.Grants[0].Purpose = "treat" }, "grant 1: "},
+		{"bad recipient", func(gs *types.GenesisState) { gs.EncryptionKeys[0].Recipient = "age1notakey" }, "invalid encryption key"},
+		{"bad key owner", func(gs *types.GenesisState) { gs.EncryptionKeys[0].Owner = "" }, "key owner \"\""},
+		{"two keys for one owner", func(gs *types.GenesisState) { gs.EncryptionKeys[1].Owner = gs.EncryptionKeys[0].Owner }, "two encryption keys"},
+		// the same account spelt in upper case is the same owner
+		{"two keys for one owner, one in upper case", func(gs *types.GenesisState) {
+			gs.EncryptionKeys[1].Owner = strings.ToUpper(gs.EncryptionKeys[0].Owner)
+		}, "canonical"},
+		{"patient in upper case", func(gs *types.GenesisState) {
+			for i := range gs.Records {
+				if gs.Records[i].Patient == s.addr(s.patient) {
+					gs.Records[i].Patient = upper
+				}
+			}
+			for i := range gs.Grants {
+				if gs.Grants[i].Patient == s.addr(s.patient) {
+					gs.Grants[i].Patient = upper
+				}
+			}
+		}, "canonical"},
+	}
+	for _, c := range cases {
+		s.Run(c.name, func() {
+			gs := s.export()
+			c.malleate(gs)
+			err := gs.Validate(s.ac)
+			s.Require().ErrorIs(err, types.ErrInvalidGenesis)
+			s.Require().ErrorContains(err, c.msg)
+		})
+	}
+}
