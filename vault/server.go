@@ -508,24 +508,35 @@ func (s *server) erased(id uint64, cid string) *apiError {
 	return e
 }
 
-// handleGetBlob: GET /v1/records/{id}/blob.
-func (s *server) handleGetBlob(w http.ResponseWriter, r *http.Request) {
+// readable authenticates a read of record {id}, asks the chain whether the
+// caller may read it and whether the patient erased it. On refusal it writes
+// the error and returns ok=false.
+func (s *server) readable(w http.ResponseWriter, r *http.Request) (id uint64, account string, res *recordstypes.QueryAccessCheckResponse, ok bool) {
 	id, aerr := parseRecordID(r)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
+		return 0, "", nil, false
 	}
-	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	account, _, res, aerr = s.recordAccess(w, r, id, MaxKeySize)
 	if aerr != nil {
 		writeError(w, aerr)
-		return
+		return 0, "", nil, false
 	}
 	if !res.Allowed || !allowedBasis(res.Basis) {
 		writeError(w, refusal(id, account, res))
-		return
+		return 0, "", nil, false
 	}
 	if e := s.erased(id, res.CID); e != nil {
 		writeError(w, e)
+		return 0, "", nil, false
+	}
+	return id, account, res, true
+}
+
+// handleGetBlob: GET /v1/records/{id}/blob.
+func (s *server) handleGetBlob(w http.ResponseWriter, r *http.Request) {
+	id, _, res, ok := s.readable(w, r)
+	if !ok {
 		return
 	}
 	rc, size, err := s.store.GetBlob(res.CID)
@@ -553,22 +564,8 @@ func (s *server) handleGetBlob(w http.ResponseWriter, r *http.Request) {
 
 // handleGetKey: GET /v1/records/{id}/key.
 func (s *server) handleGetKey(w http.ResponseWriter, r *http.Request) {
-	id, aerr := parseRecordID(r)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if !res.Allowed || !allowedBasis(res.Basis) {
-		writeError(w, refusal(id, account, res))
-		return
-	}
-	if e := s.erased(id, res.CID); e != nil {
-		writeError(w, e)
+	_, account, res, ok := s.readable(w, r)
+	if !ok {
 		return
 	}
 	key, err := s.store.GetKey(res.CID, account)

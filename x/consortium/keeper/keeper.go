@@ -15,6 +15,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/addrs"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -129,10 +130,4 @@ func (k Keeper) setMember(ctx context.Context, addr sdk.AccAddress, m types.Memb
 	return k.Members.Set(ctx, addr, m)
 }
 
-func (k Keeper) addrString(addr sdk.AccAddress) string {
-	s, err := k.addressCodec.BytesToString(addr)
-	if err != nil {
-		return "<invalid address>"
-	}
-	return s
-}
+func (k Keeper) addrString(addr sdk.AccAddress) string { return addrs.String(k.addressCodec, addr) }

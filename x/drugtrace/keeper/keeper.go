@@ -15,6 +15,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/addrs"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -91,20 +92,10 @@ func (k Keeper) GetAuthority() string { return k.authority }
 func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
 func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
-	if s == "" {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s is empty", field)
-	}
-	bz, err := k.addressCodec.StringToBytes(s)
-	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q: %s", field, s, err)
-	}
-	return bz, nil
+	return addrs.Parse(k.addressCodec, types.ErrInvalidAddress, field, s)
 }
 
-func (k Keeper) addrString(a sdk.AccAddress) string {
-	s, _ := k.addressCodec.BytesToString(a)
-	return s
-}
+func (k Keeper) addrString(a sdk.AccAddress) string { return addrs.String(k.addressCodec, a) }
 
 // resolveUnit parses a unit reference and loads the unit. When the reference
 // carries a lot or an expiry (an element string or Digital Link), they must

@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/addrs"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -95,23 +96,10 @@ func (k Keeper) GetAuthority() string { return k.authority }
 // AddressCodec returns the account address codec.
 func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
-func (k Keeper) addrString(addr sdk.AccAddress) string {
-	s, err := k.addressCodec.BytesToString(addr)
-	if err != nil {
-		return "<invalid address>"
-	}
-	return s
-}
+func (k Keeper) addrString(addr sdk.AccAddress) string { return addrs.String(k.addressCodec, addr) }
 
 func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
-	if s == "" {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s is empty", field)
-	}
-	bz, err := k.addressCodec.StringToBytes(s)
-	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "%s %q: %s", field, s, err)
-	}
-	return bz, nil
+	return addrs.Parse(k.addressCodec, types.ErrInvalidAddress, field, s)
 }
 
 // GetRecord returns a record version.
