@@ -86,6 +86,9 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v11/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
+	"github.com/healthchain/healthd/x/claims"
+	claimskeeper "github.com/healthchain/healthd/x/claims/keeper"
+	claimstypes "github.com/healthchain/healthd/x/claims/types"
 	"github.com/healthchain/healthd/x/consent"
 	consentkeeper "github.com/healthchain/healthd/x/consent/keeper"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
@@ -108,6 +111,7 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
 	ibctransfertypes.ModuleName:    {authtypes.Minter, authtypes.Burner},
+	claimstypes.ModuleName:         nil, // payers' escrow
 }
 
 var (
@@ -141,6 +145,7 @@ type App struct {
 	ConsortiumKeeper      consortiumkeeper.Keeper
 	ConsentKeeper         consentkeeper.Keeper
 	RecordsKeeper         recordskeeper.Keeper
+	ClaimsKeeper          claimskeeper.Keeper
 	DrugtraceKeeper       drugtracekeeper.Keeper
 
 	ModuleManager      *module.Manager
@@ -183,7 +188,7 @@ func New(
 		slashingtypes.StoreKey, govtypes.StoreKey, consensustypes.StoreKey, upgradetypes.StoreKey,
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
-		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey, recordstypes.StoreKey,
+		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey, recordstypes.StoreKey, claimstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -233,6 +238,9 @@ func New(
 
 	app.RecordsKeeper = recordskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[recordstypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper)
+
+	app.ClaimsKeeper = claimskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[claimstypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper, app.RecordsKeeper, app.BankKeeper)
 
 	app.DrugtraceKeeper = drugtracekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[drugtracetypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper)
@@ -299,6 +307,7 @@ func New(
 		consortium.NewAppModule(app.ConsortiumKeeper),
 		consent.NewAppModule(app.ConsentKeeper),
 		records.NewAppModule(app.RecordsKeeper),
+		claims.NewAppModule(app.ClaimsKeeper),
 		drugtrace.NewAppModule(app.DrugtraceKeeper),
 	)
 
@@ -327,7 +336,7 @@ func New(
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
 		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
-		recordstypes.ModuleName, drugtracetypes.ModuleName,
+		recordstypes.ModuleName, claimstypes.ModuleName, drugtracetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -172,6 +172,7 @@ func TestLocalnet(t *testing.T) {
 	t.Run("patient grants, provider checks, patient revokes", func(t *testing.T) { consentLifecycle(t, n.withT(t)) })
 	t.Run("a unit from commissioning to dispensing", func(t *testing.T) { unitLifecycle(t, n.withT(t)) })
 	t.Run("records put, get, share, verify, revoke, erase", func(t *testing.T) { recordsRoundTrip(t, n.withT(t)) })
+	t.Run("claims adjudicated, reviewed, appealed and paid", func(t *testing.T) { claimsScenario(t, n.withT(t)) })
 
 	// Last: stop the node, export the whole state and look for plaintext in it.
 	n.stop()

@@ -1,0 +1,93 @@
+package claims
+
+import (
+	"fmt"
+
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/cosmos/cosmos-sdk/version"
+)
+
+// AutoCLIOptions describes `healthd tx claims` and `healthd q claims`. Plans
+// and claims have structured fields: `healthd tx claims create-plan` and
+// `submit` take them from a JSON file (see x/claims/README.md).
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	app := version.AppName
+	pos := func(fields ...string) []*autocliv1.PositionalArgDescriptor {
+		out := make([]*autocliv1.PositionalArgDescriptor, len(fields))
+		for i, f := range fields {
+			out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: f}
+		}
+		return out
+	}
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: "healthd.claims.v1.Query",
+			Short:   "Plans, coverage, claims, explanations of benefits, accumulators, escrow",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Plan", Use: "plan [id]", Short: "Show a plan", PositionalArgs: pos("id")},
+				{RpcMethod: "CoverageByPatient", Use: "coverage [patient]", Short: "A patient's coverages", PositionalArgs: pos("patient")},
+				{RpcMethod: "Claim", Use: "claim [id]", Short: "Show a claim with its line adjudication", PositionalArgs: pos("id")},
+				{RpcMethod: "ClaimsByPatient", Use: "by-patient [address]", Short: "A patient's claims", PositionalArgs: pos("address")},
+				{RpcMethod: "ClaimsByProvider", Use: "by-provider [address]", Short: "A provider's claims", PositionalArgs: pos("address")},
+				{RpcMethod: "ClaimsByPayer", Use: "by-payer [address]", Short: "A payer's claims", PositionalArgs: pos("address")},
+				{
+					RpcMethod: "ClaimsByStatus", Use: "by-status [status]", Short: "Claims in a status (CLAIM_STATUS_PENDED, ...)",
+					PositionalArgs: pos("status"),
+				},
+				{
+					RpcMethod: "ExplanationOfBenefits", Use: "eob [patient] [from] [to]",
+					Short:          "A patient's explanation of benefits for service dates in [from, to) (RFC 3339)",
+					Example:        fmt.Sprintf("%s q claims eob health1... 2026-01-01T00:00:00Z 2027-01-01T00:00:00Z", app),
+					PositionalArgs: pos("patient", "from", "to"),
+				},
+				{RpcMethod: "ClaimResponseFHIR", Use: "claim-response-fhir [id]", Short: "A claim's FHIR R4 ClaimResponse (JSON)", PositionalArgs: pos("id")},
+				{
+					RpcMethod: "ExplanationOfBenefitFHIR", Use: "eob-fhir [patient] [from] [to]",
+					Short: "A patient's FHIR R4 ExplanationOfBenefit Bundle (JSON)", PositionalArgs: pos("patient", "from", "to"),
+				},
+				{
+					RpcMethod: "Accumulators", Use: "accumulators [coverage-id] [year]",
+					Short: "Deductible and out-of-pocket met in a plan year", PositionalArgs: pos("coverage_id", "year"),
+				},
+				{RpcMethod: "Escrow", Use: "escrow [payer]", Short: "A payer's escrow balance", PositionalArgs: pos("payer")},
+				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service:              "healthd.claims.v1.Msg",
+			Short:                "Plans, enrolment, prior authorisation, escrow (payers); claims and appeals (providers)",
+			EnhanceCustomCommand: true,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "CreatePlan", Skip: true},  // `create-plan [file]`
+				{RpcMethod: "UpdatePlan", Skip: true},  // `update-plan [id] [file]`
+				{RpcMethod: "SubmitClaim", Skip: true}, // `submit [file]`
+				{RpcMethod: "Enroll", Skip: true},      // `enroll`, which hashes the member id
+				{
+					RpcMethod: "EndCoverage", Use: "end-coverage [coverage-id] [end]", Short: "End a coverage at end (RFC 3339)",
+					PositionalArgs: pos("coverage_id", "end"),
+				},
+				{
+					RpcMethod: "GrantPriorAuth", Use: "prior-auth [coverage-id] [code] [units] [start] [end]",
+					Short: "Authorise units of a service for a coverage and period", PositionalArgs: pos("coverage_id", "code", "units", "start", "end"),
+				},
+				{
+					RpcMethod: "FundEscrow", Use: "fund-escrow [amount]", Short: "Move settlement coins into your escrow; pays waiting claims oldest first",
+					Example: fmt.Sprintf("%s tx claims fund-escrow 1000000uhealth --from payer", app), PositionalArgs: pos("amount"),
+				},
+				{
+					RpcMethod: "ReviewClaim", Use: "review [claim-id] [decision]",
+					Short:          "Decide a pended or appealed claim: approve, partial (--approve-lines 0,2 --reason 50) or deny (--reason 50)",
+					PositionalArgs: pos("claim_id", "decision"),
+				},
+				{
+					RpcMethod: "AppealClaim", Use: "appeal [claim-id] [reason]",
+					Short:          "Appeal a denied or partially approved claim once (reason: medical-necessity, coding-corrected, prior-auth-obtained, coverage-verified, additional-records)",
+					PositionalArgs: pos("claim_id", "reason"),
+				},
+				{RpcMethod: "WithdrawClaim", Use: "withdraw [claim-id]", Short: "Withdraw an unpaid claim", PositionalArgs: pos("claim_id")},
+				{RpcMethod: "UpdateParams", Skip: true},
+			},
+		},
+	}
+}

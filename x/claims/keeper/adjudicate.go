@@ -1,0 +1,317 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/healthchain/healthd/x/claims/types"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
+)
+
+// adjudicate prices claim c (again, after a review) and acts on the outcome:
+// a denied claim is DENIED; a pended one waits, holding its duplicate slots;
+// an approved one counts in the accumulators and prior authorisations and is
+// paid from escrow (PAID), or waits for escrow (PAYABLE). Every read is an
+// indexed lookup: the plan, the coverage, one accumulator, and per line one
+// prior authorisation and one duplicate slot; per cited record one anchor.
+func (k Keeper) adjudicate(ctx context.Context, c *types.Claim, denied map[int]string, reviewed bool) error {
+	isNew := c.Status == types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED
+	if !isNew {
+		if err := k.release(ctx, c); err != nil {
+			return err
+		}
+	}
+	plan, err := k.Plans.Get(ctx, c.PlanID)
+	if err != nil {
+		return err
+	}
+	cov, err := k.Coverages.Get(ctx, c.CoverageID)
+	if err != nil {
+		return err
+	}
+	year := types.PlanYear(c.ServiceDate)
+	acc, err := k.accumulator(ctx, cov.ID, year)
+	if err != nil {
+		return err
+	}
+	provider, patient := k.mustAddr(c.Provider), k.mustAddr(c.Patient)
+	in := types.AdjudicationInput{
+		Plan: plan, Coverage: cov, ServiceDate: c.ServiceDate, Lines: c.Lines, Accumulator: acc,
+		PriorAuths: map[string]types.PriorAuth{}, Duplicates: map[int]bool{}, RecordsOK: true,
+		Denied: denied, Reviewed: reviewed,
+	}
+	for i, l := range c.Lines {
+		if _, done := in.PriorAuths[l.Code]; !done {
+			id, err := k.LatestPriorAuth.Get(ctx, collections.Join(cov.ID, l.Code))
+			switch {
+			case err == nil:
+				pa, err := k.PriorAuths.Get(ctx, id)
+				if err != nil {
+					return err
+				}
+				in.PriorAuths[l.Code] = pa
+			case !errors.Is(err, collections.ErrNotFound):
+				return err
+			}
+		}
+		owner, err := k.Duplicates.Get(ctx, dupKey(provider, patient, l.Code, c.ServiceDate))
+		switch {
+		case err == nil:
+			in.Duplicates[i] = owner != c.ID
+		case !errors.Is(err, collections.ErrNotFound):
+			return err
+		}
+	}
+	for _, id := range c.RecordIDs {
+		r, err := k.records.GetRecord(ctx, id)
+		if errors.Is(err, recordstypes.ErrRecordNotFound) {
+			in.RecordsOK = false
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if r.Patient != c.Patient {
+			in.RecordsOK = false
+			break
+		}
+	}
+
+	adj := types.Adjudicate(in)
+	c.Results, c.Outcome, c.PendReasons = adj.Results, adj.Outcome, adj.PendReasons
+	c.UpdatedAt = sdk.UnwrapSDKContext(ctx).BlockTime()
+	switch adj.Outcome {
+	case types.ClaimStatus_CLAIM_STATUS_DENIED:
+		err = k.setStatus(ctx, c, types.ClaimStatus_CLAIM_STATUS_DENIED)
+	case types.ClaimStatus_CLAIM_STATUS_PENDED:
+		if err = k.holdSlots(ctx, c, provider, patient); err == nil {
+			err = k.setStatus(ctx, c, types.ClaimStatus_CLAIM_STATUS_PENDED)
+		}
+	default:
+		err = k.apply(ctx, c, adj, year, provider, patient)
+	}
+	if err != nil {
+		return err
+	}
+	if isNew {
+		return k.putClaim(ctx, *c)
+	}
+	return k.Claims.Set(ctx, c.ID, *c)
+}
+
+// holdSlots marks the claim's approved lines as billed, for duplicate detection.
+func (k Keeper) holdSlots(ctx context.Context, c *types.Claim, provider, patient sdk.AccAddress) error {
+	for i, l := range c.Lines {
+		if c.Results[i].Approved {
+			if err := k.Duplicates.Set(ctx, dupKey(provider, patient, l.Code, c.ServiceDate), c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// apply counts an approved claim in the accumulators and prior
+// authorisations, then pays it or queues it for payment.
+func (k Keeper) apply(ctx context.Context, c *types.Claim, adj types.Adjudication, year int32, provider, patient sdk.AccAddress) error {
+	if err := k.Accumulators.Set(ctx, collections.Join(c.CoverageID, year), adj.Accumulator); err != nil {
+		return err
+	}
+	for id, units := range sortedUse(adj.PriorAuthUsed) {
+		pa, err := k.PriorAuths.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		pa.UnitsUsed += units
+		if err := k.PriorAuths.Set(ctx, id, pa); err != nil {
+			return err
+		}
+	}
+	if err := k.holdSlots(ctx, c, provider, patient); err != nil {
+		return err
+	}
+	c.Applied = true
+	return k.pay(ctx, c)
+}
+
+// sortedUse iterates a prior-authorisation use map in id order (determinism).
+func sortedUse(m map[uint64]uint32) func(func(uint64, uint32) bool) {
+	return func(yield func(uint64, uint32) bool) {
+		ids := make([]uint64, 0, len(m))
+		for id := range m {
+			ids = append(ids, id)
+		}
+		for i := 1; i < len(ids); i++ {
+			for j := i; j > 0 && ids[j] < ids[j-1]; j-- {
+				ids[j], ids[j-1] = ids[j-1], ids[j]
+			}
+		}
+		for _, id := range ids {
+			if !yield(id, m[id]) {
+				return
+			}
+		}
+	}
+}
+
+// owed is what the plan still owes the provider for an approved claim. A
+// re-adjudication never claws back what was paid.
+func owed(c *types.Claim) math.Int {
+	o := types.SumPlanPays(c.Results).Sub(c.Paid)
+	if o.IsNegative() {
+		return math.ZeroInt()
+	}
+	return o
+}
+
+// pay pays what is owed from the payer's escrow (PAID), or queues the claim
+// while the escrow is short (PAYABLE).
+func (k Keeper) pay(ctx context.Context, c *types.Claim) error {
+	payer := k.mustAddr(c.Payer)
+	amount := owed(c)
+	balance, err := k.escrow(ctx, payer)
+	if err != nil {
+		return err
+	}
+	if amount.GT(balance) {
+		if err := k.PayableQueue.Set(ctx, collections.Join(payer, c.ID)); err != nil {
+			return err
+		}
+		if c.Status == types.ClaimStatus_CLAIM_STATUS_PAYABLE {
+			return nil // still waiting
+		}
+		return k.setStatus(ctx, c, types.ClaimStatus_CLAIM_STATUS_PAYABLE)
+	}
+	if amount.IsPositive() {
+		params, err := k.Params.Get(ctx)
+		if err != nil {
+			return err
+		}
+		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, k.mustAddr(c.Provider),
+			sdk.NewCoins(sdk.NewCoin(params.SettlementDenom, amount))); err != nil {
+			return err
+		}
+		if err := k.Escrow.Set(ctx, payer, balance.Sub(amount)); err != nil {
+			return err
+		}
+		c.Paid = c.Paid.Add(amount)
+		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimPaid{
+			ClaimID: c.ID, Provider: c.Provider, Payer: c.Payer, Amount: amount.String(),
+		}); err != nil {
+			return err
+		}
+	}
+	if err := k.PayableQueue.Remove(ctx, collections.Join(payer, c.ID)); err != nil {
+		return err
+	}
+	return k.setStatus(ctx, c, types.ClaimStatus_CLAIM_STATUS_PAID)
+}
+
+// payQueue pays a payer's payable claims, oldest first, while the escrow
+// covers the next one; at most MaxPayoutsPerFunding per call.
+func (k Keeper) payQueue(ctx context.Context, payer sdk.AccAddress) ([]uint64, error) {
+	var ids []uint64
+	err := k.PayableQueue.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](payer),
+		func(key collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+			ids = append(ids, key.K2())
+			return len(ids) >= types.MaxPayoutsPerFunding, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	var paid []uint64
+	for _, id := range ids {
+		c, err := k.Claims.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := k.pay(ctx, &c); err != nil {
+			return nil, err
+		}
+		if c.Status != types.ClaimStatus_CLAIM_STATUS_PAID {
+			break // strictly in order: the oldest waits for more escrow
+		}
+		if err := k.Claims.Set(ctx, c.ID, c); err != nil {
+			return nil, err
+		}
+		paid = append(paid, id)
+	}
+	return paid, nil
+}
+
+// release undoes what an adjudication applied: the claim's cost sharing
+// leaves the accumulators, its prior-authorisation units return, its
+// duplicate slots free up and it leaves the payable queue. Payments stay.
+func (k Keeper) release(ctx context.Context, c *types.Claim) error {
+	provider, patient := k.mustAddr(c.Provider), k.mustAddr(c.Patient)
+	if c.Applied {
+		key := collections.Join(c.CoverageID, types.PlanYear(c.ServiceDate))
+		acc, err := k.accumulator(ctx, c.CoverageID, types.PlanYear(c.ServiceDate))
+		if err != nil {
+			return err
+		}
+		for i, r := range c.Results {
+			if !r.Approved {
+				continue
+			}
+			acc.DeductibleMet = acc.DeductibleMet.Sub(r.Deductible)
+			acc.OutOfPocketMet = acc.OutOfPocketMet.Sub(r.PatientResponsibility)
+			if r.PriorAuthID != 0 {
+				pa, err := k.PriorAuths.Get(ctx, r.PriorAuthID)
+				if err != nil {
+					return err
+				}
+				pa.UnitsUsed -= c.Lines[i].Units
+				if err := k.PriorAuths.Set(ctx, pa.ID, pa); err != nil {
+					return err
+				}
+			}
+		}
+		if acc.DeductibleMet.IsNegative() || acc.OutOfPocketMet.IsNegative() {
+			return errorsmod.Wrapf(types.ErrInvalidClaim, "accumulators of coverage %d would go negative", c.CoverageID)
+		}
+		if err := k.Accumulators.Set(ctx, key, acc); err != nil {
+			return err
+		}
+		c.Applied = false
+	}
+	for _, l := range c.Lines {
+		key := dupKey(provider, patient, l.Code, c.ServiceDate)
+		owner, err := k.Duplicates.Get(ctx, key)
+		if err == nil && owner == c.ID {
+			if err := k.Duplicates.Remove(ctx, key); err != nil {
+				return err
+			}
+		} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
+			return err
+		}
+	}
+	return k.PayableQueue.Remove(ctx, collections.Join(k.mustAddr(c.Payer), c.ID))
+}
+
+// setStatus moves a claim along the lifecycle, keeps the status index and
+// emits the transition.
+func (k Keeper) setStatus(ctx context.Context, c *types.Claim, to types.ClaimStatus) error {
+	from := c.Status
+	if !types.CanTransition(from, to) {
+		return errorsmod.Wrapf(types.ErrInvalidTransition, "claim %d: %s to %s", c.ID, from, to)
+	}
+	if from != types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED {
+		if err := k.ByStatus.Remove(ctx, collections.Join(int32(from), c.ID)); err != nil {
+			return err
+		}
+	}
+	if err := k.ByStatus.Set(ctx, collections.Join(int32(to), c.ID)); err != nil {
+		return err
+	}
+	c.Status = to
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimStatus{
+		ClaimID: c.ID, Provider: c.Provider, Patient: c.Patient, Payer: c.Payer, From: from, To: to, Outcome: c.Outcome,
+	})
+}

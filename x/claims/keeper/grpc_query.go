@@ -1,0 +1,267 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/healthchain/healthd/x/claims/types"
+)
+
+type queryServer struct {
+	k Keeper
+}
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the claims Query service.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
+
+func (q queryServer) addr(field, s string) (sdk.AccAddress, error) {
+	bz, err := q.k.parseAddress(field, s)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return bz, nil
+}
+
+func grpcErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, types.ErrClaimNotFound), errors.Is(err, types.ErrPlanNotFound), errors.Is(err, types.ErrCoverageNotFound):
+		return status.Error(codes.NotFound, err.Error())
+	}
+	return status.Error(codes.Internal, err.Error())
+}
+
+// Plan implements types.QueryServer.
+func (q queryServer) Plan(ctx context.Context, req *types.QueryPlanRequest) (*types.QueryPlanResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	p, err := getOr(ctx, q.k.Plans, req.Id, types.ErrPlanNotFound)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryPlanResponse{Plan: p}, nil
+}
+
+// CoverageByPatient implements types.QueryServer.
+func (q queryServer) CoverageByPatient(ctx context.Context, req *types.QueryCoverageByPatientRequest) (*types.QueryCoverageByPatientResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	patient, err := q.addr("patient", req.Patient)
+	if err != nil {
+		return nil, err
+	}
+	covs, page, err := query.CollectionPaginate(ctx, q.k.CoverageByPatient, req.Pagination,
+		func(key addrID, _ collections.NoValue) (types.Coverage, error) {
+			return q.k.Coverages.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](patient))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryCoverageByPatientResponse{Coverages: covs, Pagination: page}, nil
+}
+
+// Claim implements types.QueryServer.
+func (q queryServer) Claim(ctx context.Context, req *types.QueryClaimRequest) (*types.QueryClaimResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	c, err := q.k.GetClaim(ctx, req.Id)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryClaimResponse{Claim: c}, nil
+}
+
+func (q queryServer) byParty(ctx context.Context, idx collections.KeySet[addrID], req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	a, err := q.addr("address", req.Address)
+	if err != nil {
+		return nil, err
+	}
+	claims, page, err := query.CollectionPaginate(ctx, idx, req.Pagination,
+		func(key addrID, _ collections.NoValue) (types.Claim, error) { return q.k.Claims.Get(ctx, key.K2()) },
+		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](a))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryClaimsResponse{Claims: claims, Pagination: page}, nil
+}
+
+// ClaimsByPatient implements types.QueryServer.
+func (q queryServer) ClaimsByPatient(ctx context.Context, req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
+	return q.byParty(ctx, q.k.ByPatient, req)
+}
+
+// ClaimsByProvider implements types.QueryServer.
+func (q queryServer) ClaimsByProvider(ctx context.Context, req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
+	return q.byParty(ctx, q.k.ByProvider, req)
+}
+
+// ClaimsByPayer implements types.QueryServer.
+func (q queryServer) ClaimsByPayer(ctx context.Context, req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
+	return q.byParty(ctx, q.k.ByPayer, req)
+}
+
+// ClaimsByStatus implements types.QueryServer.
+func (q queryServer) ClaimsByStatus(ctx context.Context, req *types.QueryClaimsByStatusRequest) (*types.QueryClaimsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if _, ok := types.ClaimStatus_name[int32(req.Status)]; !ok || req.Status == types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED {
+		return nil, status.Errorf(codes.InvalidArgument, "unknown status %d", req.Status)
+	}
+	claims, page, err := query.CollectionPaginate(ctx, q.k.ByStatus, req.Pagination,
+		func(key collections.Pair[int32, uint64], _ collections.NoValue) (types.Claim, error) {
+			return q.k.Claims.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[int32, uint64](int32(req.Status)))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryClaimsResponse{Claims: claims, Pagination: page}, nil
+}
+
+// eob reads a patient's claims with service dates in [from, to), in date order.
+func (q queryServer) eob(ctx context.Context, req *types.QueryExplanationOfBenefitsRequest) ([]types.Claim, *query.PageResponse, error) {
+	if req == nil {
+		return nil, nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	patient, err := q.addr("patient", req.Patient)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !req.To.After(req.From) {
+		return nil, nil, status.Error(codes.InvalidArgument, "to must be after from")
+	}
+	claims, page, err := query.CollectionFilteredPaginate(ctx, q.k.ByPatientDate, req.Pagination,
+		func(key collections.Triple[sdk.AccAddress, time.Time, uint64], _ collections.NoValue) (bool, error) {
+			return !key.K2().Before(req.From) && key.K2().Before(req.To), nil
+		},
+		func(key collections.Triple[sdk.AccAddress, time.Time, uint64], _ collections.NoValue) (types.Claim, error) {
+			return q.k.Claims.Get(ctx, key.K3())
+		},
+		func(o *query.CollectionsPaginateOptions[collections.Triple[sdk.AccAddress, time.Time, uint64]]) {
+			p := collections.TriplePrefix[sdk.AccAddress, time.Time, uint64](patient)
+			o.Prefix = &p
+		})
+	if err != nil {
+		return nil, nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return claims, page, nil
+}
+
+// ExplanationOfBenefits implements types.QueryServer.
+func (q queryServer) ExplanationOfBenefits(ctx context.Context, req *types.QueryExplanationOfBenefitsRequest) (*types.QueryExplanationOfBenefitsResponse, error) {
+	claims, page, err := q.eob(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]types.BenefitSummary, len(claims))
+	for i, c := range claims {
+		s := types.BenefitSummary{Claim: c, Billed: math.ZeroInt(), Allowed: math.ZeroInt(), PlanPaid: c.Paid, PatientResponsibility: math.ZeroInt()}
+		for j, l := range c.Lines {
+			s.Billed = s.Billed.Add(l.Charge)
+			if c.Results[j].Approved {
+				s.Allowed = s.Allowed.Add(c.Results[j].Allowed)
+				s.PatientResponsibility = s.PatientResponsibility.Add(c.Results[j].PatientResponsibility)
+			}
+		}
+		out[i] = s
+	}
+	return &types.QueryExplanationOfBenefitsResponse{Benefits: out, Pagination: page}, nil
+}
+
+// ClaimResponseFHIR implements types.QueryServer.
+func (q queryServer) ClaimResponseFHIR(ctx context.Context, req *types.QueryClaimResponseFHIRRequest) (*types.QueryFHIRResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	c, err := q.k.GetClaim(ctx, req.Id)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	bz, err := types.ClaimResponseFHIR(c)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryFHIRResponse{Json: string(bz)}, nil
+}
+
+// ExplanationOfBenefitFHIR implements types.QueryServer.
+func (q queryServer) ExplanationOfBenefitFHIR(ctx context.Context, req *types.QueryExplanationOfBenefitsRequest) (*types.QueryFHIRResponse, error) {
+	claims, _, err := q.eob(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	bz, err := types.ExplanationOfBenefitBundleFHIR(claims)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryFHIRResponse{Json: string(bz)}, nil
+}
+
+// Accumulators implements types.QueryServer.
+func (q queryServer) Accumulators(ctx context.Context, req *types.QueryAccumulatorsRequest) (*types.QueryAccumulatorsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	cov, err := getOr(ctx, q.k.Coverages, req.CoverageId, types.ErrCoverageNotFound)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	plan, err := q.k.Plans.Get(ctx, cov.PlanID)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	acc, err := q.k.accumulator(ctx, cov.ID, req.Year)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryAccumulatorsResponse{Accumulator: acc, Deductible: plan.Deductible, OutOfPocketMax: plan.OutOfPocketMax}, nil
+}
+
+// Escrow implements types.QueryServer.
+func (q queryServer) Escrow(ctx context.Context, req *types.QueryEscrowRequest) (*types.QueryEscrowResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	payer, err := q.addr("payer", req.Payer)
+	if err != nil {
+		return nil, err
+	}
+	b, err := q.k.escrow(ctx, payer)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryEscrowResponse{Balance: b, Denom: p.SettlementDenom}, nil
+}
+
+// Params implements types.QueryServer.
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}

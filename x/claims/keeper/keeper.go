@@ -1,0 +1,193 @@
+// Package keeper holds plans, coverage, prior authorisations, claims,
+// accumulators and escrow, and adjudicates claims deterministically. Every
+// lookup adjudication makes is an indexed read: the duplicate check is one
+// read per line whatever the number of claims in state.
+package keeper
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	"cosmossdk.io/core/store"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/healthchain/healthd/internal/addrs"
+	"github.com/healthchain/healthd/x/claims/types"
+)
+
+type (
+	addrID = collections.Pair[sdk.AccAddress, uint64]
+	// DupKey is (provider, patient, code, service day as Unix seconds).
+	DupKey = collections.Quad[sdk.AccAddress, sdk.AccAddress, string, int64]
+)
+
+// Keeper owns the claims state.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	addressCodec address.Codec
+	authority    string
+	consortium   types.ConsortiumKeeper
+	consent      types.ConsentKeeper
+	records      types.RecordsKeeper
+	bank         types.BankKeeper
+
+	Schema       collections.Schema
+	Params       collections.Item[types.Params]
+	PlanSeq      collections.Sequence
+	CoverageSeq  collections.Sequence
+	PriorAuthSeq collections.Sequence
+	ClaimSeq     collections.Sequence
+
+	Plans             collections.Map[uint64, types.Plan]
+	PlansByPayer      collections.KeySet[addrID]
+	Coverages         collections.Map[uint64, types.Coverage]
+	CoverageByPatient collections.KeySet[addrID]
+	PriorAuths        collections.Map[uint64, types.PriorAuth]
+	// LatestPriorAuth maps (coverage, code) to the newest prior authorisation.
+	LatestPriorAuth collections.Map[collections.Pair[uint64, string], uint64]
+	Claims          collections.Map[uint64, types.Claim]
+	ByPatient       collections.KeySet[addrID]
+	ByProvider      collections.KeySet[addrID]
+	ByPayer         collections.KeySet[addrID]
+	ByStatus        collections.KeySet[collections.Pair[int32, uint64]]
+	// ByPatientDate orders a patient's claims by service date, for the EOB.
+	ByPatientDate collections.KeySet[collections.Triple[sdk.AccAddress, time.Time, uint64]]
+	// Duplicates maps (provider, patient, code, service day) to the live claim billing it.
+	Duplicates collections.Map[DupKey, uint64]
+	// Accumulators maps (coverage, plan year) to what has been met.
+	Accumulators collections.Map[collections.Pair[uint64, int32], types.Accumulator]
+	// Escrow is each payer's balance in the module account.
+	Escrow collections.Map[sdk.AccAddress, math.Int]
+	// PayableQueue lists each payer's approved claims waiting for escrow, oldest first.
+	PayableQueue collections.KeySet[addrID]
+}
+
+// NewKeeper builds the keeper. authority is the fallback authority (x/gov).
+func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string,
+	consortium types.ConsortiumKeeper, consent types.ConsentKeeper, records types.RecordsKeeper, bank types.BankKeeper,
+) Keeper {
+	if _, err := addressCodec.StringToBytes(authority); err != nil {
+		panic(errorsmod.Wrapf(err, "claims: invalid authority address %q", authority))
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	addrIDCodec := collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)
+	k := Keeper{
+		cdc: cdc, addressCodec: addressCodec, authority: authority,
+		consortium: consortium, consent: consent, records: records, bank: bank,
+		Params:            collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		PlanSeq:           collections.NewSequence(sb, types.PlanSeqKey, "plan_seq"),
+		CoverageSeq:       collections.NewSequence(sb, types.CoverageSeqKey, "coverage_seq"),
+		PriorAuthSeq:      collections.NewSequence(sb, types.PriorAuthSeqKey, "prior_auth_seq"),
+		ClaimSeq:          collections.NewSequence(sb, types.ClaimSeqKey, "claim_seq"),
+		Plans:             collections.NewMap(sb, types.PlansKey, "plans", collections.Uint64Key, codec.CollValue[types.Plan](cdc)),
+		PlansByPayer:      collections.NewKeySet(sb, types.PlansByPayerKey, "plans_by_payer", addrIDCodec),
+		Coverages:         collections.NewMap(sb, types.CoveragesKey, "coverages", collections.Uint64Key, codec.CollValue[types.Coverage](cdc)),
+		CoverageByPatient: collections.NewKeySet(sb, types.CoverageByPatientKey, "coverage_by_patient", addrIDCodec),
+		PriorAuths:        collections.NewMap(sb, types.PriorAuthsKey, "prior_auths", collections.Uint64Key, codec.CollValue[types.PriorAuth](cdc)),
+		LatestPriorAuth: collections.NewMap(sb, types.LatestPriorAuthKey, "latest_prior_auth",
+			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), collections.Uint64Value),
+		Claims:     collections.NewMap(sb, types.ClaimsKey, "claims", collections.Uint64Key, codec.CollValue[types.Claim](cdc)),
+		ByPatient:  collections.NewKeySet(sb, types.ByPatientKey, "by_patient", addrIDCodec),
+		ByProvider: collections.NewKeySet(sb, types.ByProviderKey, "by_provider", addrIDCodec),
+		ByPayer:    collections.NewKeySet(sb, types.ByPayerKey, "by_payer", addrIDCodec),
+		ByStatus:   collections.NewKeySet(sb, types.ByStatusKey, "by_status", collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)),
+		ByPatientDate: collections.NewKeySet(sb, types.ByPatientDateKey, "by_patient_date",
+			collections.TripleKeyCodec(sdk.AccAddressKey, sdk.TimeKey, collections.Uint64Key)),
+		Duplicates: collections.NewMap(sb, types.DuplicatesKey, "duplicates",
+			collections.QuadKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.StringKey, collections.Int64Key), collections.Uint64Value),
+		Accumulators: collections.NewMap(sb, types.AccumulatorsKey, "accumulators",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Int32Key), codec.CollValue[types.Accumulator](cdc)),
+		Escrow:       collections.NewMap(sb, types.EscrowKey, "escrow", sdk.AccAddressKey, sdk.IntValue),
+		PayableQueue: collections.NewKeySet(sb, types.PayableQueueKey, "payable_queue", addrIDCodec),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// GetAuthority returns the fallback authority.
+func (k Keeper) GetAuthority() string { return k.authority }
+
+// AddressCodec returns the account address codec.
+func (k Keeper) AddressCodec() address.Codec { return k.addressCodec }
+
+func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
+	return addrs.Parse(k.addressCodec, types.ErrInvalidAddress, field, s)
+}
+
+func (k Keeper) addrString(a sdk.AccAddress) string { return addrs.String(k.addressCodec, a) }
+
+func (k Keeper) mustAddr(s string) sdk.AccAddress {
+	bz, err := k.addressCodec.StringToBytes(s)
+	if err != nil {
+		panic(err) // stored addresses are canonical
+	}
+	return bz
+}
+
+func getOr[K, V any](ctx context.Context, m collections.Map[K, V], key K, notFound error) (V, error) {
+	v, err := m.Get(ctx, key)
+	if errors.Is(err, collections.ErrNotFound) {
+		return v, notFound
+	}
+	return v, err
+}
+
+// GetClaim returns a claim.
+func (k Keeper) GetClaim(ctx context.Context, id uint64) (types.Claim, error) {
+	return getOr(ctx, k.Claims, id, errorsmod.Wrapf(types.ErrClaimNotFound, "%d", id))
+}
+
+// accumulator returns a coverage's accumulator for a plan year (zero if none).
+func (k Keeper) accumulator(ctx context.Context, coverage uint64, year int32) (types.Accumulator, error) {
+	a, err := k.Accumulators.Get(ctx, collections.Join(coverage, year))
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.ZeroAccumulator(), nil
+	}
+	return a, err
+}
+
+func (k Keeper) escrow(ctx context.Context, payer sdk.AccAddress) (math.Int, error) {
+	b, err := k.Escrow.Get(ctx, payer)
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.ZeroInt(), nil
+	}
+	return b, err
+}
+
+func dupKey(provider, patient sdk.AccAddress, code string, serviceDate time.Time) DupKey {
+	return collections.Join4(provider, patient, code, types.ServiceDay(serviceDate).Unix())
+}
+
+// putClaim stores a new claim and its party and date indexes.
+func (k Keeper) putClaim(ctx context.Context, c types.Claim) error {
+	if err := k.Claims.Set(ctx, c.ID, c); err != nil {
+		return err
+	}
+	patient, provider, payer := k.mustAddr(c.Patient), k.mustAddr(c.Provider), k.mustAddr(c.Payer)
+	for _, err := range []error{
+		k.ByPatient.Set(ctx, collections.Join(patient, c.ID)),
+		k.ByProvider.Set(ctx, collections.Join(provider, c.ID)),
+		k.ByPayer.Set(ctx, collections.Join(payer, c.ID)),
+		k.ByStatus.Set(ctx, collections.Join(int32(c.Status), c.ID)),
+		k.ByPatientDate.Set(ctx, collections.Join3(patient, c.ServiceDate, c.ID)),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	if c.Status == types.ClaimStatus_CLAIM_STATUS_PAYABLE {
+		return k.PayableQueue.Set(ctx, collections.Join(payer, c.ID))
+	}
+	return nil
+}

@@ -1,0 +1,26 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// Registered errors of the claims module.
+var (
+	ErrInvalidAddress    = errorsmod.Register(ModuleName, 2, "invalid address")
+	ErrInvalidPlan       = errorsmod.Register(ModuleName, 3, "invalid plan")
+	ErrPlanNotFound      = errorsmod.Register(ModuleName, 4, "plan not found")
+	ErrNotPayer          = errorsmod.Register(ModuleName, 5, "signer is not the payer of this plan or coverage")
+	ErrInvalidCoverage   = errorsmod.Register(ModuleName, 6, "invalid coverage")
+	ErrCoverageNotFound  = errorsmod.Register(ModuleName, 7, "coverage not found")
+	ErrInvalidPriorAuth  = errorsmod.Register(ModuleName, 8, "invalid prior authorisation")
+	ErrInvalidClaim      = errorsmod.Register(ModuleName, 9, "invalid claim")
+	ErrInvalidCode       = errorsmod.Register(ModuleName, 10, "invalid code")
+	ErrClaimNotFound     = errorsmod.Register(ModuleName, 11, "claim not found")
+	ErrInvalidTransition = errorsmod.Register(ModuleName, 12, "claim status does not allow this")
+	ErrNotProvider       = errorsmod.Register(ModuleName, 13, "signer is not the provider of this claim")
+	ErrAlreadyAppealed   = errorsmod.Register(ModuleName, 14, "claim already appealed once")
+	ErrInvalidReview     = errorsmod.Register(ModuleName, 15, "invalid review")
+	ErrInvalidFunds      = errorsmod.Register(ModuleName, 16, "invalid escrow funding")
+	ErrInvalidParams     = errorsmod.Register(ModuleName, 17, "invalid params")
+	ErrInvalidGenesis    = errorsmod.Register(ModuleName, 18, "invalid genesis state")
+	ErrCoveragePatient   = errorsmod.Register(ModuleName, 19, "the coverage is not the patient's")
+	ErrInvalidAppeal     = errorsmod.Register(ModuleName, 20, "invalid appeal reason")
+)

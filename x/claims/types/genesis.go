@@ -1,0 +1,131 @@
+package types
+
+import (
+	"fmt"
+
+	"cosmossdk.io/core/address"
+	errorsmod "cosmossdk.io/errors"
+)
+
+// DefaultGenesisState has default params and nothing else. IDs start at 1.
+func DefaultGenesisState() *GenesisState {
+	return &GenesisState{Params: DefaultParams(), NextPlanId: 1, NextCoverageId: 1, NextPriorAuthId: 1, NextClaimId: 1}
+}
+
+// Validate checks params, ids, addresses and references between records.
+func (gs GenesisState) Validate(ac address.Codec) error {
+	if err := gs.Params.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
+	}
+	if gs.NextPlanId == 0 || gs.NextCoverageId == 0 || gs.NextPriorAuthId == 0 || gs.NextClaimId == 0 {
+		return errorsmod.Wrap(ErrInvalidGenesis, "next ids start at 1")
+	}
+	addr := func(what, s string) error {
+		bz, err := ac.StringToBytes(s)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s %q: %s", what, s, err)
+		}
+		if canonical, err := ac.BytesToString(bz); err != nil || canonical != s {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s %q is not in canonical form", what, s)
+		}
+		return nil
+	}
+	ordered := func(what string, i int, id, prev, next uint64) error {
+		if id == 0 || (i > 0 && id <= prev) || id >= next {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s id %d out of order or not below next id %d", what, id, next)
+		}
+		return nil
+	}
+	plans := map[uint64]Plan{}
+	var prev uint64
+	for i, p := range gs.Plans {
+		if err := ordered("plan", i, p.ID, prev, gs.NextPlanId); err != nil {
+			return err
+		}
+		prev = p.ID
+		if err := addr("payer", p.Payer); err != nil {
+			return err
+		}
+		if _, err := NormalizeServices(p.Services, gs.Params.MaxServices); err != nil {
+			return fmt.Errorf("%w: plan %d: %w", ErrInvalidGenesis, p.ID, err)
+		}
+		if err := ValidatePlanAmounts(p.Deductible, p.OutOfPocketMax, p.ReviewThreshold); err != nil {
+			return fmt.Errorf("%w: plan %d: %w", ErrInvalidGenesis, p.ID, err)
+		}
+		plans[p.ID] = p
+	}
+	coverages := map[uint64]Coverage{}
+	prev = 0
+	for i, c := range gs.Coverages {
+		if err := ordered("coverage", i, c.ID, prev, gs.NextCoverageId); err != nil {
+			return err
+		}
+		prev = c.ID
+		p, ok := plans[c.PlanID]
+		if !ok || p.Payer != c.Payer {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "coverage %d: plan %d unknown or of another payer", c.ID, c.PlanID)
+		}
+		if err := addr("patient", c.Patient); err != nil {
+			return err
+		}
+		if len(c.MemberIdHash) != 32 || !c.End.After(c.Start) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "coverage %d: bad member id hash or period", c.ID)
+		}
+		coverages[c.ID] = c
+	}
+	prev = 0
+	for i, pa := range gs.PriorAuths {
+		if err := ordered("prior authorisation", i, pa.ID, prev, gs.NextPriorAuthId); err != nil {
+			return err
+		}
+		prev = pa.ID
+		if _, ok := coverages[pa.CoverageID]; !ok || pa.UnitsUsed > pa.Units || pa.Units == 0 || !pa.End.After(pa.Start) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "prior authorisation %d: unknown coverage, bad units or period", pa.ID)
+		}
+	}
+	prev = 0
+	for i, c := range gs.Claims {
+		if err := ordered("claim", i, c.ID, prev, gs.NextClaimId); err != nil {
+			return err
+		}
+		prev = c.ID
+		cov, ok := coverages[c.CoverageID]
+		switch {
+		case !ok || cov.Patient != c.Patient || cov.Payer != c.Payer || cov.PlanID != c.PlanID:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d does not match coverage %d", c.ID, c.CoverageID)
+		case len(c.Lines) == 0 || len(c.Results) != len(c.Lines):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: lines and results differ", c.ID)
+		case !CanTransition(ClaimStatus_CLAIM_STATUS_UNSPECIFIED, c.Status) && c.Status != ClaimStatus_CLAIM_STATUS_APPEALED && c.Status != ClaimStatus_CLAIM_STATUS_WITHDRAWN:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: status %s", c.ID, c.Status)
+		case c.Paid.IsNil() || c.Paid.IsNegative() || (c.Paid.GT(SumPlanPays(c.Results)) && !c.Appealed):
+			// A review after an appeal may approve less than was paid; it
+			// never claws back, so only an appealed claim may hold more.
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: paid out of range", c.ID)
+		}
+		if err := addr("provider", c.Provider); err != nil {
+			return err
+		}
+	}
+	seenAcc := map[[2]int64]bool{}
+	for _, a := range gs.Accumulators {
+		k := [2]int64{int64(a.CoverageID), int64(a.Year)}
+		if _, ok := coverages[a.CoverageID]; !ok || seenAcc[k] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "accumulator of coverage %d, year %d: unknown coverage or listed twice", a.CoverageID, a.Year)
+		}
+		seenAcc[k] = true
+		if a.Accumulator.DeductibleMet.IsNil() || a.Accumulator.DeductibleMet.IsNegative() || a.Accumulator.OutOfPocketMet.IsNil() || a.Accumulator.OutOfPocketMet.IsNegative() {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "accumulator of coverage %d: negative", a.CoverageID)
+		}
+	}
+	seenPayer := map[string]bool{}
+	for _, e := range gs.Escrows {
+		if err := addr("escrow payer", e.Payer); err != nil {
+			return err
+		}
+		if seenPayer[e.Payer] || e.Balance.IsNil() || e.Balance.IsNegative() {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "escrow of %s: listed twice or negative", e.Payer)
+		}
+		seenPayer[e.Payer] = true
+	}
+	return nil
+}
