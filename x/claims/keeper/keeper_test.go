@@ -1,0 +1,701 @@
+package keeper_test
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	"cosmossdk.io/log/v2"
+	"cosmossdk.io/math"
+
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/cosmos/cosmos-sdk/codec"
+	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/store/v2"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	"github.com/stretchr/testify/require"
+	"github.com/stretchr/testify/suite"
+
+	"github.com/healthchain/healthd/internal/unixfs"
+	"github.com/healthchain/healthd/x/claims/keeper"
+	"github.com/healthchain/healthd/x/claims/types"
+	consentkeeper "github.com/healthchain/healthd/x/consent/keeper"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
+	consortiumkeeper "github.com/healthchain/healthd/x/consortium/keeper"
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	recordskeeper "github.com/healthchain/healthd/x/records/keeper"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
+)
+
+const (
+	accPrefix = "health"
+	valPrefix = "healthvaloper"
+
+	// denom is the default settlement denom.
+	denom = "uhealth"
+	// minter is a module account allowed to mint: it funds the test accounts.
+	minter = "minter"
+
+	// validNPI passes the NPI check digit (see x/consortium/types).
+	validNPI = "1234567893"
+
+	claimsEvent   = "healthd.claims."
+	evClaimStatus = "healthd.claims.v1.EventClaimStatus"
+	evClaimPaid   = "healthd.claims.v1.EventClaimPaid"
+
+	cpt   = types.CodeSystem_CODE_SYSTEM_CPT
+	hcpcs = types.CodeSystem_CODE_SYSTEM_HCPCS
+	ndc   = types.CodeSystem_CODE_SYSTEM_NDC
+
+	stPended    = types.ClaimStatus_CLAIM_STATUS_PENDED
+	stApproved  = types.ClaimStatus_CLAIM_STATUS_APPROVED
+	stPartial   = types.ClaimStatus_CLAIM_STATUS_PARTIALLY_APPROVED
+	stDenied    = types.ClaimStatus_CLAIM_STATUS_DENIED
+	stPayable   = types.ClaimStatus_CLAIM_STATUS_PAYABLE
+	stPaid      = types.ClaimStatus_CLAIM_STATUS_PAID
+	stAppealed  = types.ClaimStatus_CLAIM_STATUS_APPEALED
+	stWithdrawn = types.ClaimStatus_CLAIM_STATUS_WITHDRAWN
+
+	approve = types.ReviewDecision_REVIEW_DECISION_APPROVE
+	partial = types.ReviewDecision_REVIEW_DECISION_PARTIAL
+	denyAll = types.ReviewDecision_REVIEW_DECISION_DENY
+
+	necessity = types.AppealReason_APPEAL_REASON_MEDICAL_NECESSITY
+)
+
+var (
+	// blockTime is the block time of every test context: UTC, no monotonic
+	// reading, so it survives a protobuf round trip unchanged.
+	blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
+	// serviceDate is the day before, the date of most claims.
+	serviceDate = time.Date(2026, time.March, 1, 10, 0, 0, 0, time.UTC)
+	// every coverage of the fixture runs over calendar 2026 (end exclusive).
+	covStart = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+	covEnd   = time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC)
+	year     = int32(2026)
+
+	moduleAddr = authtypes.NewModuleAddress(types.ModuleName)
+)
+
+func init() {
+	cfg := sdk.GetConfig()
+	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
+	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
+	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
+}
+
+// testAddr returns a deterministic 20-byte account address derived from seed.
+func testAddr(seed string) sdk.AccAddress {
+	h := sha256.Sum256([]byte("claims-test/" + seed))
+	return sdk.AccAddress(h[:20])
+}
+
+func n(i int64) math.Int { return math.NewInt(i) }
+
+// ---------------------------------------------------------------------------
+// environment: the claims keeper over the real consortium, consent, records,
+// auth and bank keepers, all on one IAVL multistore
+// ---------------------------------------------------------------------------
+
+type env struct {
+	db  dbm.DB
+	cms store.CommitMultiStore
+	ctx sdk.Context
+	cdc codec.Codec
+	ac  address.Codec
+	gov string
+
+	claimsKey, recKey, consentKey, consortiumKey, authKey, bankKey *storetypes.KVStoreKey
+
+	consortium consortiumkeeper.Keeper
+	consent    consentkeeper.Keeper
+	records    recordskeeper.Keeper
+	auth       authkeeper.AccountKeeper
+	bank       bankkeeper.BaseKeeper
+	k          keeper.Keeper
+
+	ms           types.MsgServer
+	qs           types.QueryServer
+	consortiumMS consortiumtypes.MsgServer
+	consentMS    consenttypes.MsgServer
+	recordsMS    recordstypes.MsgServer
+}
+
+// newEnv mounts the six module stores and builds the keepers with their
+// default genesis, at blockTime. The claims module account has no
+// permissions (as in app.go); the minter module account may mint.
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	e := buildEnv(tb, dbm.NewMemDB())
+	e.initDefaultGenesis(tb)
+	return e
+}
+
+// initDefaultGenesis stores the default genesis of bank, consent, records and claims.
+func (e *env) initDefaultGenesis(tb testing.TB) {
+	tb.Helper()
+	e.bank.InitGenesis(e.ctx, banktypes.DefaultGenesisState())
+	require.NoError(tb, e.consent.InitGenesis(e.ctx, consenttypes.DefaultGenesisState()))
+	require.NoError(tb, e.records.InitGenesis(e.ctx, recordstypes.DefaultGenesisState()))
+	require.NoError(tb, e.k.InitGenesis(e.ctx, types.DefaultGenesisState()))
+}
+
+// buildEnv mounts the stores on db and builds the keepers, without genesis.
+func buildEnv(tb testing.TB, db dbm.DB) *env {
+	tb.Helper()
+	e := &env{
+		db:            db,
+		claimsKey:     storetypes.NewKVStoreKey(types.StoreKey),
+		recKey:        storetypes.NewKVStoreKey(recordstypes.StoreKey),
+		consentKey:    storetypes.NewKVStoreKey(consenttypes.StoreKey),
+		consortiumKey: storetypes.NewKVStoreKey(consortiumtypes.StoreKey),
+		authKey:       storetypes.NewKVStoreKey(authtypes.StoreKey),
+		bankKey:       storetypes.NewKVStoreKey(banktypes.StoreKey),
+	}
+	e.cms = store.NewCommitMultiStore(e.db, log.NewNopLogger())
+	for _, k := range []*storetypes.KVStoreKey{e.claimsKey, e.recKey, e.consentKey, e.consortiumKey, e.authKey, e.bankKey} {
+		e.cms.MountStoreWithDB(k, storetypes.StoreTypeIAVL, nil)
+	}
+	e.cms.MountStoreWithDB(storetypes.NewTransientStoreKey("transient_test"), storetypes.StoreTypeTransient, nil)
+	require.NoError(tb, e.cms.LoadLatestVersion())
+	e.ctx = sdk.NewContext(e.cms, cmtproto.Header{Time: blockTime, Height: 42}, false, log.NewNopLogger()).
+		WithBlockTime(blockTime).WithBlockHeight(42).WithEventManager(sdk.NewEventManager())
+
+	encCfg := moduletestutil.MakeTestEncodingConfig()
+	authtypes.RegisterInterfaces(encCfg.InterfaceRegistry)
+	banktypes.RegisterInterfaces(encCfg.InterfaceRegistry)
+	types.RegisterInterfaces(encCfg.InterfaceRegistry)
+	recordstypes.RegisterInterfaces(encCfg.InterfaceRegistry)
+	consenttypes.RegisterInterfaces(encCfg.InterfaceRegistry)
+	consortiumtypes.RegisterInterfaces(encCfg.InterfaceRegistry)
+	e.cdc = encCfg.Codec
+	e.ac = addresscodec.NewBech32Codec(accPrefix)
+	gov, err := e.ac.BytesToString(authtypes.NewModuleAddress("gov"))
+	require.NoError(tb, err)
+	e.gov = gov
+
+	e.auth = authkeeper.NewAccountKeeper(e.cdc, runtime.NewKVStoreService(e.authKey), authtypes.ProtoBaseAccount,
+		map[string][]string{types.ModuleName: nil, minter: {authtypes.Minter}}, e.ac, accPrefix, gov)
+	e.bank = bankkeeper.NewBaseKeeper(e.cdc, runtime.NewKVStoreService(e.bankKey), e.auth, map[string]bool{}, gov, log.NewNopLogger())
+	e.consortium = consortiumkeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.consortiumKey), e.ac, gov, nil)
+	e.consent = consentkeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.consentKey), e.ac, gov, e.consortium)
+	e.records = recordskeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.recKey), e.ac, gov, e.consortium, e.consent)
+	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.claimsKey), e.ac, gov, e.consortium, e.consent, e.records, e.bank)
+
+	e.ms = keeper.NewMsgServerImpl(e.k)
+	e.qs = keeper.NewQueryServerImpl(e.k)
+	e.consortiumMS = consortiumkeeper.NewMsgServerImpl(e.consortium)
+	e.consentMS = consentkeeper.NewMsgServerImpl(e.consent)
+	e.recordsMS = recordskeeper.NewMsgServerImpl(e.records)
+	return e
+}
+
+func (e *env) str(tb testing.TB, a sdk.AccAddress) string {
+	tb.Helper()
+	s, err := e.ac.BytesToString(a)
+	require.NoError(tb, err)
+	return s
+}
+
+// admit makes addr an active member holding roles, through the consortium's
+// Msg service with the gov authority.
+func (e *env) admit(tb testing.TB, addr sdk.AccAddress, name string, roles ...consortiumtypes.Role) {
+	tb.Helper()
+	_, err := e.consortiumMS.AdmitMember(e.ctx, &consortiumtypes.MsgAdmitMember{
+		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: validNPI,
+	})
+	require.NoError(tb, err)
+}
+
+// mint gives addr amount of denom, minted by the minter module account.
+func (e *env) mint(tb testing.TB, addr sdk.AccAddress, amount int64) {
+	tb.Helper()
+	coins := sdk.NewCoins(sdk.NewInt64Coin(denom, amount))
+	require.NoError(tb, e.bank.MintCoins(e.ctx, minter, coins))
+	require.NoError(tb, e.bank.SendCoinsFromModuleToAccount(e.ctx, minter, addr, coins))
+}
+
+// rawKV returns every entry of a store as "hexkey=hexvalue".
+func rawKV(ctx sdk.Context, key storetypes.StoreKey) []string {
+	var raw []string
+	it := ctx.KVStore(key).Iterator(nil, nil)
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		raw = append(raw, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
+	}
+	return raw
+}
+
+// ---------------------------------------------------------------------------
+// suite
+// ---------------------------------------------------------------------------
+
+type KeeperTestSuite struct {
+	suite.Suite
+	*env
+
+	// members: two payers; a hospital, a laboratory and a pharmacy that bill;
+	// a manufacturer (no billing role); a suspended hospital.
+	payer, payer2, hospital, lab, pharmacy, manufacturer, suspended sdk.AccAddress
+	// non-members
+	patient, patient2, stranger sdk.AccAddress
+
+	// plan 1 of payer (the fixture plan); coverage 1 of patient and coverage 2
+	// of patient2 in it; consents 1 and 2 of them to payer for HPAYMT/Claim.
+	plan, cov, cov2 uint64
+}
+
+func TestKeeperTestSuite(t *testing.T) {
+	suite.Run(t, new(KeeperTestSuite))
+}
+
+// payerFunds is what each payer holds at the start.
+const payerFunds = 100_000
+
+func (s *KeeperTestSuite) SetupTest() {
+	s.env = newEnv(s.T())
+	t := s.T()
+	s.payer, s.payer2 = testAddr("payer"), testAddr("payer2")
+	s.hospital, s.lab, s.pharmacy = testAddr("hospital"), testAddr("lab"), testAddr("pharmacy")
+	s.manufacturer, s.suspended = testAddr("manufacturer"), testAddr("suspended")
+	s.patient, s.patient2, s.stranger = testAddr("patient"), testAddr("patient2"), testAddr("stranger")
+	s.admit(t, s.payer, "Acme Health Plan", consortiumtypes.Role_ROLE_PAYER)
+	s.admit(t, s.payer2, "Other Health Plan", consortiumtypes.Role_ROLE_PAYER)
+	s.admit(t, s.hospital, "General Hospital", consortiumtypes.Role_ROLE_HOSPITAL)
+	s.admit(t, s.lab, "Central Laboratory", consortiumtypes.Role_ROLE_LABORATORY)
+	s.admit(t, s.pharmacy, "Corner Pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
+	s.admit(t, s.manufacturer, "Pharma Inc", consortiumtypes.Role_ROLE_MANUFACTURER)
+	s.admit(t, s.suspended, "Suspended Hospital", consortiumtypes.Role_ROLE_HOSPITAL)
+	_, err := s.consortiumMS.SuspendMember(s.ctx, &consortiumtypes.MsgSuspendMember{Authority: s.gov, Address: s.addr(s.suspended), Reason: "audit finding"})
+	s.Require().NoError(err)
+	s.mint(t, s.payer, payerFunds)
+	s.mint(t, s.payer2, payerFunds)
+
+	s.plan = s.createPlan(s.planMsg(s.payer))
+	s.cov = s.enroll(s.enrollMsg(s.payer, s.plan, s.patient))
+	s.cov2 = s.enroll(s.enrollMsg(s.payer, s.plan, s.patient2))
+	s.consentPayment(s.patient, s.payer)
+	s.consentPayment(s.patient2, s.payer)
+	s.freshEvents()
+}
+
+func (s *KeeperTestSuite) addr(a sdk.AccAddress) string { return s.str(s.T(), a) }
+
+func (s *KeeperTestSuite) now() time.Time { return s.ctx.BlockTime() }
+
+// advance moves the block time forward by d.
+func (s *KeeperTestSuite) advance(d time.Duration) { s.ctx = s.ctx.WithBlockTime(s.now().Add(d)) }
+
+// freshEvents gives the context a new, empty event manager.
+func (s *KeeperTestSuite) freshEvents() { s.ctx = s.ctx.WithEventManager(sdk.NewEventManager()) }
+
+func (s *KeeperTestSuite) params() types.Params {
+	s.T().Helper()
+	p, err := s.k.Params.Get(s.ctx)
+	s.Require().NoError(err)
+	return p
+}
+
+func (s *KeeperTestSuite) setParams(f func(*types.Params)) {
+	s.T().Helper()
+	p := s.params()
+	f(&p)
+	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.gov, Params: p})
+	s.Require().NoError(err)
+}
+
+// ---------------------------------------------------------------------------
+// fixtures
+// ---------------------------------------------------------------------------
+
+func svc(system types.CodeSystem, code string, allowed, copay int64, bps uint32) types.CoveredService {
+	return types.CoveredService{System: system, Code: code, AllowedPerUnit: n(allowed), Copay: n(copay), CoinsuranceBps: bps}
+}
+
+// fixtureServices, as a plan stores them (sorted by system, then code):
+//
+//	CPT 0042T          allowed 300/unit  copay 0   coinsurance 0    manual review
+//	CPT 70553          allowed 1000/unit copay 0   coinsurance 20%  prior auth required
+//	CPT 97110          allowed 100/unit  copay 15  coinsurance 20%
+//	CPT 99213          allowed 150/unit  copay 20  coinsurance 20%
+//	HCPCS J1100        allowed 10/unit   copay 0   coinsurance 10%
+//	NDC 00093-4155-73  allowed 5/unit    copay 10  coinsurance 0
+func fixtureServices() []types.CoveredService {
+	mri := svc(cpt, "70553", 1000, 0, 2000)
+	mri.PriorAuthRequired = true
+	manual := svc(cpt, "0042T", 300, 0, 0)
+	manual.ManualReview = true
+	return []types.CoveredService{manual, mri, svc(cpt, "97110", 100, 15, 2000), svc(cpt, "99213", 150, 20, 2000),
+		svc(hcpcs, "J1100", 10, 0, 1000), svc(ndc, "00093-4155-73", 5, 10, 0)}
+}
+
+// planMsg is the fixture plan: the services above, a deductible of 100 and
+// an out-of-pocket maximum of 500 per plan year, no review threshold. The
+// services are given out of order.
+func (s *KeeperTestSuite) planMsg(payer sdk.AccAddress) *types.MsgCreatePlan {
+	svcs := fixtureServices()
+	for i, j := 0, len(svcs)-1; i < j; i, j = i+1, j-1 {
+		svcs[i], svcs[j] = svcs[j], svcs[i]
+	}
+	return &types.MsgCreatePlan{
+		Payer: s.addr(payer), Name: "Silver PPO", Services: svcs,
+		Deductible: n(100), OutOfPocketMax: n(500), ReviewThreshold: n(0),
+	}
+}
+
+func (s *KeeperTestSuite) createPlan(msg *types.MsgCreatePlan) uint64 {
+	s.T().Helper()
+	res, err := s.ms.CreatePlan(s.ctx, msg)
+	s.Require().NoError(err)
+	return res.ID
+}
+
+func (s *KeeperTestSuite) enrollMsg(payer sdk.AccAddress, plan uint64, patient sdk.AccAddress) *types.MsgEnroll {
+	return &types.MsgEnroll{
+		Payer: s.addr(payer), PlanID: plan, Patient: s.addr(patient),
+		MemberIdHash: types.MemberIDHash(s.addr(patient), "M-"+s.addr(patient)[7:15]), Start: covStart, End: covEnd,
+	}
+}
+
+func (s *KeeperTestSuite) enroll(msg *types.MsgEnroll) uint64 {
+	s.T().Helper()
+	res, err := s.ms.Enroll(s.ctx, msg)
+	s.Require().NoError(err)
+	return res.CoverageID
+}
+
+// consentTo has patient consent to grantee for purpose over cats until a
+// year from now, through the consent Msg service.
+func (s *KeeperTestSuite) consentTo(patient, grantee sdk.AccAddress, purpose string, cats ...string) uint64 {
+	s.T().Helper()
+	res, err := s.consentMS.GrantConsent(s.ctx, &consenttypes.MsgGrantConsent{
+		Signer: s.addr(patient), Patient: s.addr(patient), Grantee: s.addr(grantee),
+		Purpose: purpose, Categories: cats, AllCategories: len(cats) == 0, End: s.now().Add(365 * 24 * time.Hour),
+	})
+	s.Require().NoError(err)
+	return res.ID
+}
+
+// consentPayment is the consent a claim needs: HPAYMT, category Claim, to the payer.
+func (s *KeeperTestSuite) consentPayment(patient, payer sdk.AccAddress) uint64 {
+	return s.consentTo(patient, payer, keeper.PurposePayment, keeper.CategoryClaim)
+}
+
+func (s *KeeperTestSuite) revoke(patient sdk.AccAddress, consentID uint64) {
+	s.T().Helper()
+	_, err := s.consentMS.RevokeConsent(s.ctx, &consenttypes.MsgRevokeConsent{
+		Signer: s.addr(patient), ConsentID: consentID, Reason: consenttypes.RevocationReason_REVOCATION_REASON_PATIENT_REQUEST,
+	})
+	s.Require().NoError(err)
+}
+
+// anchor anchors a FHIR Observation of patient, authored by the hospital.
+func (s *KeeperTestSuite) anchor(patient sdk.AccAddress, seed string) uint64 {
+	s.T().Helper()
+	c := sha256.Sum256([]byte("commitment/" + seed))
+	res, err := s.recordsMS.AnchorRecord(s.ctx, &recordstypes.MsgAnchorRecord{
+		Author: s.addr(s.hospital), Patient: s.addr(patient), Format: recordstypes.Format_FORMAT_FHIR_R4,
+		Kind: "Observation", Category: "laboratory", Commitment: c[:], CID: unixfs.SumBytes([]byte("blob/" + seed)), BlobSize: 1234,
+	})
+	s.Require().NoError(err)
+	return res.ID
+}
+
+func line(system types.CodeSystem, code string, units uint32, charge int64) types.ClaimLine {
+	return types.ClaimLine{System: system, Code: code, Units: units, Charge: n(charge)}
+}
+
+// claimMsg is provider's claim for patient under coverage, for services on
+// serviceDate, diagnosis E11.9, no records.
+func (s *KeeperTestSuite) claimMsg(provider, patient sdk.AccAddress, coverage uint64, lines ...types.ClaimLine) *types.MsgSubmitClaim {
+	return &types.MsgSubmitClaim{
+		Provider: s.addr(provider), Patient: s.addr(patient), CoverageID: coverage, ServiceDate: serviceDate,
+		Diagnoses: []string{"E11.9"}, Lines: lines,
+	}
+}
+
+func (s *KeeperTestSuite) claim(id uint64) types.Claim {
+	s.T().Helper()
+	c, err := s.k.GetClaim(s.ctx, id)
+	s.Require().NoError(err)
+	return c
+}
+
+// ---------------------------------------------------------------------------
+// balances, escrow, accumulators and the invariants of every transaction
+// ---------------------------------------------------------------------------
+
+func (s *KeeperTestSuite) balance(a sdk.AccAddress) int64 {
+	return s.bank.GetBalance(s.ctx, a, denom).Amount.Int64()
+}
+
+func (s *KeeperTestSuite) escrowOf(payer sdk.AccAddress) int64 {
+	s.T().Helper()
+	res, err := s.qs.Escrow(s.ctx, &types.QueryEscrowRequest{Payer: s.addr(payer)})
+	s.Require().NoError(err)
+	return res.Balance.Int64()
+}
+
+// acc returns (deductible met, out of pocket met) of a coverage in 2026.
+func (s *KeeperTestSuite) acc(coverage uint64) [2]int64 {
+	s.T().Helper()
+	res, err := s.qs.Accumulators(s.ctx, &types.QueryAccumulatorsRequest{CoverageId: coverage, Year: year})
+	s.Require().NoError(err)
+	return [2]int64{res.Accumulator.DeductibleMet.Int64(), res.Accumulator.OutOfPocketMet.Int64()}
+}
+
+// parties are the accounts coins move between: payers, the module account, providers.
+func (s *KeeperTestSuite) parties() []sdk.AccAddress {
+	return []sdk.AccAddress{s.payer, s.payer2, moduleAddr, s.hospital, s.lab, s.pharmacy}
+}
+
+func (s *KeeperTestSuite) sumParties() int64 {
+	var sum int64
+	for _, a := range s.parties() {
+		sum += s.balance(a)
+	}
+	return sum
+}
+
+// requireInvariants checks that the module account holds exactly the sum of
+// the escrow balances, and that the payable queue lists exactly the PAYABLE
+// claims.
+func (s *KeeperTestSuite) requireInvariants() {
+	s.T().Helper()
+	var escrow int64
+	s.Require().NoError(s.k.Escrow.Walk(s.ctx, nil, func(_ sdk.AccAddress, b math.Int) (bool, error) {
+		s.Require().False(b.IsNegative())
+		escrow += b.Int64()
+		return false, nil
+	}))
+	s.Require().Equal(escrow, s.balance(moduleAddr), "module account balance != sum of escrow")
+
+	var queued, payable []uint64
+	s.Require().NoError(s.k.PayableQueue.Walk(s.ctx, nil, func(k collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+		queued = append(queued, k.K2())
+		return false, nil
+	}))
+	s.Require().NoError(s.k.ByStatus.Walk(s.ctx, collections.NewPrefixedPairRange[int32, uint64](int32(stPayable)),
+		func(k collections.Pair[int32, uint64]) (bool, error) {
+			payable = append(payable, k.K2())
+			return false, nil
+		}))
+	sort.Slice(queued, func(i, j int) bool { return queued[i] < queued[j] })
+	s.Require().Equal(payable, queued, "payable queue != PAYABLE claims")
+	// the status index agrees with every claim
+	s.Require().NoError(s.k.Claims.Walk(s.ctx, nil, func(id uint64, c types.Claim) (bool, error) {
+		has, err := s.k.ByStatus.Has(s.ctx, collections.Join(int32(c.Status), id))
+		s.Require().NoError(err)
+		s.Require().True(has, "claim %d (%s) missing from the status index", id, c.Status)
+		return false, nil
+	}))
+	count := 0
+	s.Require().NoError(s.k.ByStatus.Walk(s.ctx, nil, func(collections.Pair[int32, uint64]) (bool, error) { count++; return false, nil }))
+	claims := 0
+	s.Require().NoError(s.k.Claims.Walk(s.ctx, nil, func(uint64, types.Claim) (bool, error) { claims++; return false, nil }))
+	s.Require().Equal(claims, count, "status index has stale entries")
+}
+
+// tx runs one message with fresh events and checks that coins were only
+// moved between the parties (their total is unchanged) and the invariants.
+func (s *KeeperTestSuite) tx(f func() error) {
+	s.T().Helper()
+	s.freshEvents()
+	before := s.sumParties()
+	s.Require().NoError(f())
+	s.Require().Equal(before, s.sumParties(), "coins appeared or vanished")
+	s.requireInvariants()
+}
+
+func (s *KeeperTestSuite) fund(payer sdk.AccAddress, amount int64) []uint64 {
+	s.T().Helper()
+	var res *types.MsgFundEscrowResponse
+	s.tx(func() (err error) {
+		res, err = s.ms.FundEscrow(s.ctx, &types.MsgFundEscrow{Payer: s.addr(payer), Amount: sdk.NewInt64Coin(denom, amount)})
+		return err
+	})
+	return res.PaidClaims
+}
+
+func (s *KeeperTestSuite) submit(msg *types.MsgSubmitClaim) *types.MsgSubmitClaimResponse {
+	s.T().Helper()
+	var res *types.MsgSubmitClaimResponse
+	s.tx(func() (err error) {
+		res, err = s.ms.SubmitClaim(s.ctx, msg)
+		return err
+	})
+	s.Require().Equal(res.Status, s.claim(res.ID).Status)
+	return res
+}
+
+func (s *KeeperTestSuite) review(payer sdk.AccAddress, id uint64, d types.ReviewDecision, reason string, lines ...uint64) types.ClaimStatus {
+	s.T().Helper()
+	var res *types.MsgReviewClaimResponse
+	s.tx(func() (err error) {
+		res, err = s.ms.ReviewClaim(s.ctx, &types.MsgReviewClaim{Payer: s.addr(payer), ClaimID: id, Decision: d, ApproveLines: lines, Reason: reason})
+		return err
+	})
+	return res.Status
+}
+
+func (s *KeeperTestSuite) appeal(provider sdk.AccAddress, id uint64) {
+	s.T().Helper()
+	s.tx(func() error {
+		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(provider), ClaimID: id, Reason: necessity})
+		return err
+	})
+}
+
+func (s *KeeperTestSuite) withdraw(provider sdk.AccAddress, id uint64) {
+	s.T().Helper()
+	s.tx(func() error {
+		_, err := s.ms.WithdrawClaim(s.ctx, &types.MsgWithdrawClaim{Provider: s.addr(provider), ClaimID: id})
+		return err
+	})
+}
+
+// ---------------------------------------------------------------------------
+// refusals leave everything as it was
+// ---------------------------------------------------------------------------
+
+// snapshot is what a refused message must leave unchanged.
+type snapshot struct {
+	Claims       []string // every raw entry of the claims store
+	Bank         []string // every raw entry of the bank store
+	Balances     map[string]int64
+	Accumulators map[string]string
+}
+
+func (s *KeeperTestSuite) snap() snapshot {
+	s.T().Helper()
+	sn := snapshot{Claims: rawKV(s.ctx, s.claimsKey), Bank: rawKV(s.ctx, s.bankKey), Balances: map[string]int64{}, Accumulators: map[string]string{}}
+	for _, a := range append(s.parties(), s.patient, s.patient2) {
+		sn.Balances[s.addr(a)] = s.balance(a)
+	}
+	s.Require().NoError(s.k.Accumulators.Walk(s.ctx, nil, func(k collections.Pair[uint64, int32], a types.Accumulator) (bool, error) {
+		sn.Accumulators[fmt.Sprintf("%d/%d", k.K1(), k.K2())] = a.String()
+		return false, nil
+	}))
+	return sn
+}
+
+// claimsEvents returns the types of this module's events emitted on s.ctx.
+func (s *KeeperTestSuite) claimsEvents() []string {
+	var out []string
+	for _, e := range s.ctx.EventManager().Events() {
+		if strings.HasPrefix(e.Type, claimsEvent) {
+			out = append(out, e.Type)
+		}
+	}
+	return out
+}
+
+// requireRefused checks that err wraps want, and that neither the claims
+// store, the bank store, the balances nor the accumulators changed, and that
+// no claims event was emitted.
+func (s *KeeperTestSuite) requireRefused(err, want error, before snapshot) {
+	s.T().Helper()
+	s.Require().Error(err)
+	s.Require().ErrorIs(err, want)
+	s.Require().Equal(before, s.snap(), "state changed although the message was refused")
+	s.Require().Empty(s.claimsEvents(), "a refused message emitted events")
+}
+
+// refuse runs f on fresh events and requires it refused with want.
+func (s *KeeperTestSuite) refuse(want error, f func() error) {
+	s.T().Helper()
+	before := s.snap()
+	s.freshEvents()
+	s.requireRefused(f(), want, before)
+}
+
+// statusEvents returns the EventClaimStatus events emitted on s.ctx.
+func (s *KeeperTestSuite) statusEvents() []types.EventClaimStatus {
+	s.T().Helper()
+	var out []types.EventClaimStatus
+	for _, e := range s.ctx.EventManager().ABCIEvents() {
+		if e.Type != evClaimStatus {
+			continue
+		}
+		msg, err := sdk.ParseTypedEvent(e)
+		s.Require().NoError(err)
+		out = append(out, *msg.(*types.EventClaimStatus))
+	}
+	return out
+}
+
+// paidEvents returns the amounts of the EventClaimPaid events emitted on s.ctx, by claim.
+func (s *KeeperTestSuite) paidEvents() map[uint64]string {
+	s.T().Helper()
+	out := map[uint64]string{}
+	for _, e := range s.ctx.EventManager().ABCIEvents() {
+		if e.Type != evClaimPaid {
+			continue
+		}
+		msg, err := sdk.ParseTypedEvent(e)
+		s.Require().NoError(err)
+		p := msg.(*types.EventClaimPaid)
+		out[p.ClaimID] = p.Amount
+	}
+	return out
+}
+
+// lineView is a LineResult with amounts as strings.
+type lineView struct {
+	Approved                                                        bool
+	Allowed, Deductible, Copay, Coinsurance, PlanPays, PatientShare string
+	Reasons                                                         []string
+	PriorAuthID                                                     uint64
+}
+
+func view(r types.LineResult) lineView {
+	v := lineView{
+		Approved: r.Approved, Allowed: r.Allowed.String(), Deductible: r.Deductible.String(), Copay: r.Copay.String(),
+		Coinsurance: r.Coinsurance.String(), PlanPays: r.PlanPays.String(), PatientShare: r.PatientResponsibility.String(),
+		PriorAuthID: r.PriorAuthID,
+	}
+	if len(r.Reasons) > 0 {
+		v.Reasons = r.Reasons
+	}
+	return v
+}
+
+// ok is an approved line: allowed, deductible, copay, coinsurance, patient
+// responsibility, plan pays, then the CARC reasons.
+func ok(allowed, ded, copay, coins, patient, plan int64, reasons ...string) lineView {
+	s := func(i int64) string { return fmt.Sprint(i) }
+	v := lineView{Approved: true, Allowed: s(allowed), Deductible: s(ded), Copay: s(copay), Coinsurance: s(coins), PatientShare: s(patient), PlanPays: s(plan)}
+	if len(reasons) > 0 {
+		v.Reasons = reasons
+	}
+	return v
+}
+
+func (v lineView) pa(id uint64) lineView { v.PriorAuthID = id; return v }
+
+func deny(reasons ...string) lineView {
+	return lineView{Allowed: "0", Deductible: "0", Copay: "0", Coinsurance: "0", PlanPays: "0", PatientShare: "0", Reasons: reasons}
+}
+
+func (s *KeeperTestSuite) requireLines(id uint64, want ...lineView) {
+	s.T().Helper()
+	c := s.claim(id)
+	got := make([]lineView, len(c.Results))
+	for i, r := range c.Results {
+		got[i] = view(r)
+	}
+	s.Require().Equal(want, got, "claim %d", id)
+}
