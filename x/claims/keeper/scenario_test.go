@@ -237,7 +237,8 @@ func (s *KeeperTestSuite) TestScenarioDuplicateOfPended() {
 	id, cov := s.pendedClaim(s.patient)
 	dup := s.submit(s.claimMsg(s.hospital, s.patient, cov, line(hcpcs, "J1100", 10, 100)))
 	s.requireLines(dup.ID, deny(types.CARCDuplicate))
-	// the review re-checks its own slots without finding itself a duplicate
+	// the review frees the claim's own slots before checking again, so it
+	// does not find itself a duplicate
 	s.fund(s.payer, 1_000)
 	s.Require().Equal(stPaid, s.review(s.payer, id, approve, ""))
 	s.requireLines(id, pendedL1, pendedL2, pendedL3)

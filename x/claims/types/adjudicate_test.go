@@ -525,6 +525,15 @@ func adjCases() []adjCase {
 			acc:   acc(100, 100), paUsed: none, pend: []string{types.PendManualReview}, outcome: statusPended,
 		},
 		{
+			name: "a manual-review line followed by other lines pends",
+			edit: func(in *types.AdjudicationInput) {
+				in.Lines, in.Accumulator = lines(cl(cpt, "0042T", 1, 300), cl(hcpcs, "J1100", 10, 100)), acc(100, 100)
+			},
+			// line 2: coinsurance 10% of 100 = 10; patient 10; plan 90.
+			lines: []lineView{ok(300, 0, 0, 0, 0, 300), ok(100, 0, 0, 10, 10, 90, coins)},
+			acc:   acc(100, 110), paUsed: none, pend: []string{types.PendManualReview}, outcome: statusPended,
+		},
+		{
 			name: "manual review and threshold",
 			edit: func(in *types.AdjudicationInput) {
 				in.Plan.ReviewThreshold, in.Accumulator = n(100), acc(100, 100)
