@@ -331,3 +331,87 @@ func BenchmarkSubmitClaimDuplicate(b *testing.B) {
 		})
 	}
 }
+
+// opCounts counts the operations a message makes on each store.
+type opCounts map[string]map[string]int
+
+// countingMS is a multistore whose KV stores count their operations.
+type countingMS struct {
+	cacheMS
+	ops opCounts
+}
+
+// cacheMS names the embedded store apart from its CacheMultiStore method.
+type cacheMS = storetypes.CacheMultiStore
+
+func (m countingMS) GetKVStore(key storetypes.StoreKey) storetypes.KVStore {
+	if m.ops[key.Name()] == nil {
+		m.ops[key.Name()] = map[string]int{}
+	}
+	return countingKV{KVStore: m.cacheMS.GetKVStore(key), ops: m.ops[key.Name()]}
+}
+
+type countingKV struct {
+	storetypes.KVStore
+	ops map[string]int
+}
+
+func (s countingKV) Get(key []byte) []byte { s.ops["get"]++; return s.KVStore.Get(key) }
+func (s countingKV) Has(key []byte) bool   { s.ops["has"]++; return s.KVStore.Has(key) }
+func (s countingKV) Set(key, value []byte) { s.ops["set"]++; s.KVStore.Set(key, value) }
+func (s countingKV) Delete(key []byte)     { s.ops["delete"]++; s.KVStore.Delete(key) }
+func (s countingKV) Iterator(start, end []byte) storetypes.Iterator {
+	s.ops["iterator"]++
+	return s.KVStore.Iterator(start, end)
+}
+
+func (s countingKV) ReverseIterator(start, end []byte) storetypes.Iterator {
+	s.ops["iterator"]++
+	return s.KVStore.ReverseIterator(start, end)
+}
+
+// TestSubmitClaimCostIndependentOfState submits the benchmarks' claims over
+// 1 and over 2,000 claims of the same patient (125 of them by the same
+// provider, on other days) and counts the store operations: the same at both
+// sizes, and no iteration of the claims store. The duplicate check is one
+// read per line, whatever the number of claims.
+func TestSubmitClaimCostIndependentOfState(t *testing.T) {
+	measure := func(size int) (submit, dup opCounts) {
+		e := newEnv(t)
+		benchBase(t, e, 1, 0)
+		fillClaims(t, e, size, 1, 0)
+		payer := e.str(t, benchPayer)
+		plan, err := e.ms.CreatePlan(e.ctx, &types.MsgCreatePlan{
+			Payer: payer, Name: "Bench Auto", Services: fixtureServices(), Deductible: n(100), OutOfPocketMax: n(500), ReviewThreshold: n(0),
+		})
+		require.NoError(t, err)
+		cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{Payer: payer, PlanID: plan.ID, Patient: e.str(t, benchPatient(0)),
+			MemberIdHash: types.MemberIDHash(e.str(t, benchPatient(0)), "auto"), Start: covStart, End: covEnd})
+		require.NoError(t, err)
+		e.mint(t, benchPayer, 1_000_000)
+		_, err = e.ms.FundEscrow(e.ctx, &types.MsgFundEscrow{Payer: payer, Amount: sdk.NewInt64Coin(denom, 1_000_000)})
+		require.NoError(t, err)
+
+		run := func(msg *types.MsgSubmitClaim, want types.ClaimStatus) opCounts {
+			ms := countingMS{cacheMS: e.cms.CacheMultiStore(), ops: opCounts{}}
+			res, err := e.ms.SubmitClaim(e.ctx.WithMultiStore(ms).WithEventManager(sdk.NewEventManager()), msg)
+			require.NoError(t, err)
+			require.Equal(t, want, res.Status)
+			require.Zero(t, ms.ops[types.StoreKey]["iterator"], "the claims store is iterated")
+			return ms.ops
+		}
+		submit = run(&types.MsgSubmitClaim{
+			Provider: e.str(t, benchProvider(0)), Patient: e.str(t, benchPatient(0)), CoverageID: cov.CoverageID,
+			ServiceDate: blockTime, Diagnoses: []string{"E11.9"},
+			Lines: []types.ClaimLine{benchLine, line(cpt, "97110", 1, 100), line(hcpcs, "J1100", 10, 100)},
+		}, stPaid)
+		dup = run(benchClaimMsg(t, e, uint64(size/2+1), 1), stDenied)
+		return submit, dup
+	}
+	submit1, dup1 := measure(1)
+	submitN, dupN := measure(2_000)
+	require.Equal(t, submit1, submitN)
+	require.Equal(t, dup1, dupN)
+	t.Logf("SubmitClaim, paid: %v", submitN)
+	t.Logf("SubmitClaim, duplicate: %v", dupN)
+}
