@@ -60,13 +60,12 @@ func (k Keeper) adjudicate(ctx context.Context, c *types.Claim, denied map[int]s
 				return err
 			}
 		}
-		owner, err := k.Duplicates.Get(ctx, dupKey(provider, patient, l.Code, c.ServiceDate))
-		switch {
-		case err == nil:
-			in.Duplicates[i] = owner != c.ID
-		case !errors.Is(err, collections.ErrNotFound):
+		// The claim's own slots were freed by release above: any holder is another claim.
+		has, err := k.Duplicates.Has(ctx, dupKey(provider, patient, l.Code, c.ServiceDate))
+		if err != nil {
 			return err
 		}
+		in.Duplicates[i] = has
 	}
 	for _, id := range c.RecordIDs {
 		r, err := k.records.GetRecord(ctx, id)

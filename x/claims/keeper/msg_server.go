@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"regexp"
-	"unicode"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -11,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/text"
 	"github.com/healthchain/healthd/x/claims/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
@@ -36,13 +36,8 @@ const (
 )
 
 func validName(s string) error {
-	if len(s) == 0 || len(s) > 128 {
-		return errorsmod.Wrap(types.ErrInvalidPlan, "name must be 1..128 characters")
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return errorsmod.Wrap(types.ErrInvalidPlan, "name has a non-printable character")
-		}
+	if err := text.Check(s, 128); err != nil {
+		return errorsmod.Wrapf(types.ErrInvalidPlan, "name %s", err)
 	}
 	return nil
 }

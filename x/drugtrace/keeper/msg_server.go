@@ -7,14 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/text"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -72,13 +71,8 @@ func validateText(kind, s string, required bool) error {
 	if s == "" && !required {
 		return nil
 	}
-	if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > types.MaxNameLength || strings.TrimSpace(s) != s {
-		return errorsmod.Wrapf(types.ErrInvalidProduct, "%s must be 1..%d printable characters without surrounding spaces", kind, types.MaxNameLength)
-	}
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return errorsmod.Wrapf(types.ErrInvalidProduct, "%s contains the non-printable character %U", kind, r)
-		}
+	if err := text.Check(s, types.MaxNameLength); err != nil {
+		return errorsmod.Wrapf(types.ErrInvalidProduct, "%s %s", kind, err)
 	}
 	return nil
 }
