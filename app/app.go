@@ -86,6 +86,9 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v11/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
+	"github.com/healthchain/healthd/x/bridge"
+	bridgekeeper "github.com/healthchain/healthd/x/bridge/keeper"
+	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
 	"github.com/healthchain/healthd/x/claims"
 	claimskeeper "github.com/healthchain/healthd/x/claims/keeper"
 	claimstypes "github.com/healthchain/healthd/x/claims/types"
@@ -147,6 +150,7 @@ type App struct {
 	RecordsKeeper         recordskeeper.Keeper
 	ClaimsKeeper          claimskeeper.Keeper
 	DrugtraceKeeper       drugtracekeeper.Keeper
+	BridgeKeeper          *bridgekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -189,6 +193,7 @@ func New(
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
 		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey, recordstypes.StoreKey, claimstypes.StoreKey,
+		bridgetypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -278,10 +283,18 @@ func New(
 		runtime.NewKVStoreService(keys[ibctransfertypes.StoreKey]), app.IBCKeeper.ChannelKeeper,
 		app.MsgServiceRouter(), app.AccountKeeper, app.BankKeeper, govAuthority)
 
+	// x/bridge reads drugtrace verdicts and is told of dispenses and recalls;
+	// its packets leave through the channel keeper (no middleware).
+	app.BridgeKeeper = bridgekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[bridgetypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper, app.DrugtraceKeeper, app.IBCKeeper.ConnectionKeeper)
+	app.BridgeKeeper.SetICS4Wrapper(app.IBCKeeper.ChannelKeeper)
+	app.DrugtraceKeeper.SetHooks(app.BridgeKeeper)
+
 	ibcRouter := porttypes.NewRouter()
 	// ICS-20 has no middleware here: the transfer keeper sends through the
 	// channel keeper, its default ICS4Wrapper.
 	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transfer.NewIBCModule(app.TransferKeeper))
+	ibcRouter.AddRoute(bridgetypes.PortID, bridge.NewIBCModule(app.BridgeKeeper))
 	app.IBCKeeper.SetRouter(ibcRouter)
 
 	storeProvider := app.IBCKeeper.ClientKeeper.GetStoreProvider()
@@ -309,6 +322,7 @@ func New(
 		records.NewAppModule(app.RecordsKeeper),
 		claims.NewAppModule(app.ClaimsKeeper),
 		drugtrace.NewAppModule(app.DrugtraceKeeper),
+		bridge.NewAppModule(app.BridgeKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -336,7 +350,7 @@ func New(
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
 		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
-		recordstypes.ModuleName, claimstypes.ModuleName, drugtracetypes.ModuleName,
+		recordstypes.ModuleName, claimstypes.ModuleName, drugtracetypes.ModuleName, bridgetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -28,6 +28,7 @@ type Keeper struct {
 	addressCodec address.Codec
 	authority    string
 	consortium   types.ConsortiumKeeper
+	hooks        types.TraceHooks
 
 	Schema   collections.Schema
 	Params   collections.Item[types.Params]
@@ -83,6 +84,14 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	}
 	k.Schema = schema
 	return k
+}
+
+// SetHooks installs the hooks told of dispenses and recalls (once, at wiring).
+func (k *Keeper) SetHooks(h types.TraceHooks) {
+	if k.hooks != nil {
+		panic("drugtrace: hooks already set")
+	}
+	k.hooks = h
 }
 
 // GetAuthority returns the fallback authority.

@@ -90,28 +90,6 @@ func validateReference(kind, s string) error {
 	return nil
 }
 
-// validateNDC accepts the 10-digit NDC in its 4-4-2, 5-3-2 or 5-4-1 forms, or 11 digits (5-4-2).
-func validateNDC(s string) error {
-	if s == "" {
-		return nil
-	}
-	parts := strings.Split(s, "-")
-	shape := make([]string, len(parts))
-	for i, p := range parts {
-		for _, r := range p {
-			if r < '0' || r > '9' {
-				return errorsmod.Wrapf(types.ErrInvalidProduct, "NDC %q: only digits and hyphens", s)
-			}
-		}
-		shape[i] = fmt.Sprint(len(p))
-	}
-	switch strings.Join(shape, "-") {
-	case "4-4-2", "5-3-2", "5-4-1", "5-4-2", "11", "10":
-		return nil
-	}
-	return errorsmod.Wrapf(types.ErrInvalidProduct, "NDC %q: want 4-4-2, 5-3-2, 5-4-1 or 5-4-2 digits", s)
-}
-
 // RegisterProduct implements types.MsgServer.
 func (ms msgServer) RegisterProduct(ctx context.Context, msg *types.MsgRegisterProduct) (*types.MsgRegisterProductResponse, error) {
 	mfr, err := ms.parseAddress("manufacturer", msg.Manufacturer)
@@ -124,7 +102,7 @@ func (ms msgServer) RegisterProduct(ctx context.Context, msg *types.MsgRegisterP
 	if err := types.ValidateGTIN14(msg.GTIN); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
 	}
-	if err := validateNDC(msg.NDC); err != nil {
+	if err := types.ValidateNDC(msg.NDC); err != nil {
 		return nil, err
 	}
 	if err := validateText("name", msg.Name, true); err != nil {
@@ -815,6 +793,12 @@ func (ms msgServer) Dispense(ctx context.Context, msg *types.MsgDispense) (*type
 	if u.Container != "" {
 		return nil, errorsmod.Wrapf(types.ErrPacked, "%s is in container %s; unpack it first", types.UnitKey(u.GTIN, u.Serial), u.Container)
 	}
+	if ms.hooks != nil {
+		d := types.Dispensation{Pharmacy: a, Patient: ms.addrString(patient), PrescriptionRef: msg.PrescriptionRef, Product: p, Unit: u}
+		if err := ms.hooks.BeforeDispense(ctx, d); err != nil {
+			return nil, err
+		}
+	}
 	u.Status = types.UnitStatus_UNIT_STATUS_DISPENSED
 	if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
 		return nil, err
@@ -1060,6 +1044,11 @@ func (ms msgServer) Recall(ctx context.Context, msg *types.MsgRecall) (*types.Ms
 	r := types.Recall{GTIN: msg.GTIN, Lot: msg.Lot, By: ms.addrString(actor), Reason: msg.Reason, At: sdk.UnwrapSDKContext(ctx).BlockTime()}
 	if err := ms.Recalls.Set(ctx, key, r); err != nil {
 		return nil, err
+	}
+	if ms.hooks != nil {
+		if err := ms.hooks.AfterRecall(ctx, r); err != nil {
+			return nil, err
+		}
 	}
 	return &types.MsgRecallResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRecall{Recall: r})
 }

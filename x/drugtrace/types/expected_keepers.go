@@ -12,3 +12,23 @@ import (
 type ConsortiumKeeper interface {
 	RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error
 }
+
+// Dispensation is what TraceHooks are told of a dispense about to happen.
+type Dispensation struct {
+	// Pharmacy is the dispensing member's account; Patient the patient's.
+	Pharmacy, Patient string
+	// PrescriptionRef is as given in the message (may be empty).
+	PrescriptionRef string
+	Product         Product
+	Unit            Unit
+}
+
+// TraceHooks let another module (x/bridge) take part in dispensing and
+// recalls. An error refuses the message, so the hook's own writes and the
+// dispense or recall stand or fall together.
+type TraceHooks interface {
+	// BeforeDispense checks the prescription a dispense names and records its use.
+	BeforeDispense(ctx context.Context, d Dispensation) error
+	// AfterRecall is told of a new recall.
+	AfterRecall(ctx context.Context, r Recall) error
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	errorsmod "cosmossdk.io/errors"
+
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -877,4 +879,27 @@ func gs1Quote(s string) string {
 		return fmt.Sprintf("%q...", s[:gs1MaxEcho])
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// ValidateNDC accepts an empty string, the 10-digit NDC in its 4-4-2, 5-3-2 or
+// 5-4-1 forms, 11 digits as 5-4-2, or 10 or 11 bare digits.
+func ValidateNDC(s string) error {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, "-")
+	shape := make([]string, len(parts))
+	for i, p := range parts {
+		for _, r := range p {
+			if r < '0' || r > '9' {
+				return errorsmod.Wrapf(ErrInvalidProduct, "NDC %q: only digits and hyphens", s)
+			}
+		}
+		shape[i] = fmt.Sprint(len(p))
+	}
+	switch strings.Join(shape, "-") {
+	case "4-4-2", "5-3-2", "5-4-1", "5-4-2", "11", "10":
+		return nil
+	}
+	return errorsmod.Wrapf(ErrInvalidProduct, "NDC %q: want 4-4-2, 5-3-2, 5-4-1 or 5-4-2 digits", s)
 }

@@ -1,0 +1,28 @@
+package types
+
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
+
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
+)
+
+// ConsortiumKeeper answers role checks.
+type ConsortiumKeeper interface {
+	RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error
+	RequireActive(ctx context.Context, addr sdk.AccAddress) error
+}
+
+// DrugtraceKeeper gives the verdict on a unit (pharma chain).
+type DrugtraceKeeper interface {
+	VerifyRef(ctx context.Context, ref string, asker sdk.AccAddress) (drugtracetypes.Verdict, drugtracetypes.Unit, error)
+}
+
+// ConnectionKeeper finds the light client under a connection.
+type ConnectionKeeper interface {
+	GetConnection(ctx sdk.Context, connectionID string) (connectiontypes.ConnectionEnd, bool)
+}

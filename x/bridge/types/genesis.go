@@ -1,0 +1,90 @@
+package types
+
+import (
+	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
+
+	host "github.com/cosmos/ibc-go/v11/modules/core/24-host"
+)
+
+// DefaultGenesisState is the default params and nothing else.
+func DefaultGenesisState() *GenesisState {
+	return &GenesisState{Params: DefaultParams()}
+}
+
+// Validate checks the genesis state: params, unique ids below the next ids,
+// known statuses, and channels that are channel identifiers.
+func (gs GenesisState) Validate() error {
+	if err := gs.Params.Validate(); err != nil {
+		return err
+	}
+	bad := func(format string, a ...any) error {
+		return errorsmod.Wrapf(ErrInvalidGenesis, format, a...)
+	}
+	seen := map[uint64]bool{}
+	for _, p := range gs.Prescriptions {
+		switch {
+		case p.ID == 0 || p.ID >= gs.NextPrescriptionId:
+			return bad("prescription id %d not below next id %d", p.ID, gs.NextPrescriptionId)
+		case seen[p.ID]:
+			return bad("prescription %d twice", p.ID)
+		case p.Status == PrescriptionStatus_PRESCRIPTION_STATUS_UNSPECIFIED || PrescriptionStatus_name[int32(p.Status)] == "":
+			return bad("prescription %d: status %d", p.ID, p.Status)
+		case p.Prescriber == "" || p.Patient == "":
+			return bad("prescription %d: prescriber and patient required", p.ID)
+		}
+		if err := ValidateProduct(p.GTIN, p.NDC); err != nil {
+			return bad("prescription %d: %s", p.ID, err)
+		}
+		if err := ValidateAmounts(p.Quantity, p.Refills); err != nil {
+			return bad("prescription %d: %s", p.ID, err)
+		}
+		if p.Dispensed > p.Quantity*(1+p.Refills) {
+			return bad("prescription %d: more dispensed than prescribed", p.ID)
+		}
+		seen[p.ID] = true
+	}
+	seqs := map[string]bool{}
+	for _, e := range gs.MedicationHistory {
+		k := fmt.Sprintf("%s/%d", e.Patient, e.Seq)
+		if e.Patient == "" || e.Seq == 0 || e.Seq >= gs.NextHistorySeq || seqs[k] {
+			return bad("medication entry %s: duplicate or not below next seq %d", k, gs.NextHistorySeq)
+		}
+		seqs[k] = true
+	}
+	seen = map[uint64]bool{}
+	for _, v := range gs.Verifications {
+		if v.ID == 0 || v.ID >= gs.NextVerificationId || seen[v.ID] {
+			return bad("verification %d: duplicate or not below next id %d", v.ID, gs.NextVerificationId)
+		}
+		seen[v.ID] = true
+	}
+	seen = map[uint64]bool{}
+	for _, u := range gs.Undelivered {
+		if u.ID == 0 || u.ID >= gs.NextUndeliveredId || seen[u.ID] {
+			return bad("undelivered %d: duplicate or not below next id %d", u.ID, gs.NextUndeliveredId)
+		}
+		if _, err := DecodePacket(u.Data); err != nil {
+			return bad("undelivered %d: %s", u.ID, err)
+		}
+		seen[u.ID] = true
+	}
+	pend := map[string]bool{}
+	for _, p := range gs.Pending {
+		k := fmt.Sprintf("%s/%d", p.ChannelID, p.Sequence)
+		if err := host.ChannelIdentifierValidator(p.ChannelID); err != nil || p.Sequence == 0 || pend[k] {
+			return bad("pending packet %s", k)
+		}
+		if p.Kind == PacketKind_PACKET_KIND_UNSPECIFIED || PacketKind_name[int32(p.Kind)] == "" {
+			return bad("pending packet %s: kind %d", k, p.Kind)
+		}
+		pend[k] = true
+	}
+	for _, c := range gs.Channels {
+		if err := host.ChannelIdentifierValidator(c); err != nil {
+			return bad("channel %q", c)
+		}
+	}
+	return nil
+}

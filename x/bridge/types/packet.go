@@ -1,0 +1,255 @@
+package types
+
+import (
+	"bytes"
+	"unicode"
+
+	errorsmod "cosmossdk.io/errors"
+
+	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
+)
+
+// EncodePacket returns the canonical encoding of d.
+func EncodePacket(d PacketData) ([]byte, error) {
+	bz, err := d.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	if len(bz) > MaxPacketBytes {
+		return nil, errorsmod.Wrapf(ErrInvalidPacket, "%d bytes, at most %d", len(bz), MaxPacketBytes)
+	}
+	return bz, nil
+}
+
+// DecodePacket decodes packet data strictly: at most MaxPacketBytes, exactly
+// one flow, the bytes exactly the canonical encoding of what they decode to
+// (so no unknown fields, no repeated or out-of-order fields, no default values
+// spelt out), and every field within its bounds.
+func DecodePacket(bz []byte) (PacketData, error) {
+	var d PacketData
+	if len(bz) == 0 || len(bz) > MaxPacketBytes {
+		return d, errorsmod.Wrapf(ErrInvalidPacket, "%d bytes, want 1 to %d", len(bz), MaxPacketBytes)
+	}
+	if err := d.Unmarshal(bz); err != nil {
+		return PacketData{}, errorsmod.Wrap(ErrInvalidPacket, "not a bridge packet")
+	}
+	again, err := d.Marshal()
+	if err != nil || !bytes.Equal(again, bz) {
+		return PacketData{}, errorsmod.Wrap(ErrInvalidPacket, "not in canonical encoding")
+	}
+	return d, d.Validate()
+}
+
+// Kind names the flow d carries.
+func (d PacketData) Kind() PacketKind {
+	switch d.Flow.(type) {
+	case *PacketData_Prescription:
+		return PacketKind_PACKET_KIND_PRESCRIPTION
+	case *PacketData_Dispense:
+		return PacketKind_PACKET_KIND_DISPENSE
+	case *PacketData_Verify:
+		return PacketKind_PACKET_KIND_VERIFY
+	case *PacketData_Recall:
+		return PacketKind_PACKET_KIND_RECALL
+	}
+	return PacketKind_PACKET_KIND_UNSPECIFIED
+}
+
+// Validate checks every field of the flow d carries.
+func (d PacketData) Validate() error {
+	switch f := d.Flow.(type) {
+	case *PacketData_Prescription:
+		if f.Prescription == nil {
+			break
+		}
+		return f.Prescription.Validate()
+	case *PacketData_Dispense:
+		if f.Dispense == nil {
+			break
+		}
+		return f.Dispense.Validate()
+	case *PacketData_Verify:
+		if f.Verify == nil {
+			break
+		}
+		return f.Verify.Validate()
+	case *PacketData_Recall:
+		if f.Recall == nil {
+			break
+		}
+		return f.Recall.Validate()
+	}
+	return errorsmod.Wrap(ErrInvalidPacket, "no flow")
+}
+
+// ValidateProduct checks that exactly one of gtin (GTIN-14) and ndc is given.
+func ValidateProduct(gtin, ndc string) error {
+	switch {
+	case gtin == "" && ndc == "":
+		return errorsmod.Wrap(ErrInvalidPrescription, "name the product by GTIN or NDC")
+	case gtin != "" && ndc != "":
+		return errorsmod.Wrap(ErrInvalidPrescription, "name the product by GTIN or NDC, not both")
+	case gtin != "":
+		if err := drugtracetypes.ValidateGTIN14(gtin); err != nil {
+			return errorsmod.Wrapf(ErrInvalidPrescription, "gtin: %s", err)
+		}
+	default:
+		if err := drugtracetypes.ValidateNDC(ndc); err != nil {
+			return errorsmod.Wrapf(ErrInvalidPrescription, "ndc: %s", err)
+		}
+	}
+	return nil
+}
+
+// ValidateAmounts checks a prescription's quantity and refills.
+func ValidateAmounts(quantity, refills uint32) error {
+	if quantity == 0 || quantity > MaxQuantity {
+		return errorsmod.Wrapf(ErrInvalidPrescription, "quantity %d: want 1 to %d", quantity, MaxQuantity)
+	}
+	if refills > MaxRefills {
+		return errorsmod.Wrapf(ErrInvalidPrescription, "refills %d: at most %d", refills, MaxRefills)
+	}
+	return nil
+}
+
+// Validate checks a prescription packet.
+func (p PrescriptionPacket) Validate() error {
+	if p.Id == 0 {
+		return errorsmod.Wrap(ErrInvalidPacket, "prescription id 0")
+	}
+	if err := checkAccount("prescriber", p.Prescriber); err != nil {
+		return err
+	}
+	if err := checkAccount("patient", p.Patient); err != nil {
+		return err
+	}
+	if err := ValidateProduct(p.Gtin, p.Ndc); err != nil {
+		return errorsmod.Wrap(ErrInvalidPacket, err.Error())
+	}
+	if err := ValidateAmounts(p.Quantity, p.Refills); err != nil {
+		return errorsmod.Wrap(ErrInvalidPacket, err.Error())
+	}
+	if p.ValidUntil <= 0 {
+		return errorsmod.Wrap(ErrInvalidPacket, "valid_until missing")
+	}
+	return nil
+}
+
+// Validate checks a dispense confirmation.
+func (p DispensePacket) Validate() error {
+	if p.PrescriptionId == 0 {
+		return errorsmod.Wrap(ErrInvalidPacket, "prescription id 0")
+	}
+	if err := checkAccount("patient", p.Patient); err != nil {
+		return err
+	}
+	if err := checkAccount("pharmacy", p.Pharmacy); err != nil {
+		return err
+	}
+	if err := drugtracetypes.ValidateGTIN14(p.Gtin); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "gtin: %s", err)
+	}
+	if err := drugtracetypes.ValidateSerial(p.Serial); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "serial: %s", err)
+	}
+	if err := drugtracetypes.ValidateLot(p.Lot); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "lot: %s", err)
+	}
+	if _, err := drugtracetypes.ParseExpiryDate(p.Expiry); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "expiry: %s", err)
+	}
+	if p.DispensedAt <= 0 {
+		return errorsmod.Wrap(ErrInvalidPacket, "dispensed_at missing")
+	}
+	return nil
+}
+
+// Validate checks a verification request.
+func (p VerifyPacket) Validate() error {
+	if p.RequestId == 0 {
+		return errorsmod.Wrap(ErrInvalidPacket, "request id 0")
+	}
+	return CheckUnitRef(p.Unit)
+}
+
+// Validate checks a recall notice.
+func (p RecallPacket) Validate() error {
+	if err := drugtracetypes.ValidateGTIN14(p.Gtin); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "gtin: %s", err)
+	}
+	if err := drugtracetypes.ValidateLot(p.Lot); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "lot: %s", err)
+	}
+	if err := printable("reason", p.Reason, MaxReasonLength); err != nil {
+		return err
+	}
+	if p.RecalledAt <= 0 {
+		return errorsmod.Wrap(ErrInvalidPacket, "recalled_at missing")
+	}
+	return nil
+}
+
+// CheckUnitRef bounds a unit reference: printable ASCII (a raw GS1 scan may
+// also carry the GS separator, 0x1D), at most MaxUnitRefLength bytes. Its
+// meaning is checked by x/drugtrace's parser.
+func CheckUnitRef(s string) error {
+	if s == "" || len(s) > MaxUnitRefLength {
+		return errorsmod.Wrapf(ErrInvalidUnit, "%d bytes, want 1 to %d", len(s), MaxUnitRefLength)
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < 0x20 || s[i] > 0x7e) && s[i] != 0x1d {
+			return errorsmod.Wrapf(ErrInvalidUnit, "byte %d is not printable ASCII", i)
+		}
+	}
+	return nil
+}
+
+// checkAccount bounds an account string; the keeper decodes it.
+func checkAccount(field, s string) error {
+	if s == "" || len(s) > MaxAddressLength {
+		return errorsmod.Wrapf(ErrInvalidPacket, "%s: %d bytes, want 1 to %d", field, len(s), MaxAddressLength)
+	}
+	for _, r := range s {
+		if r > unicode.MaxASCII || !(unicode.IsLower(r) || unicode.IsDigit(r)) {
+			return errorsmod.Wrapf(ErrInvalidPacket, "%s: not a bech32 account", field)
+		}
+	}
+	return nil
+}
+
+func printable(field, s string, limit int) error {
+	if s == "" || len(s) > limit {
+		return errorsmod.Wrapf(ErrInvalidPacket, "%s: %d bytes, want 1 to %d", field, len(s), limit)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return errorsmod.Wrapf(ErrInvalidPacket, "%s: byte %d is not printable ASCII", field, i)
+		}
+	}
+	return nil
+}
+
+// EncodeAck returns the canonical encoding of an acknowledgement result.
+func EncodeAck(a Ack) []byte {
+	bz, err := a.Marshal()
+	if err != nil {
+		panic(err) // a value built here always marshals
+	}
+	return bz
+}
+
+// DecodeAck decodes an acknowledgement result as strictly as packet data.
+func DecodeAck(bz []byte) (Ack, error) {
+	var a Ack
+	if len(bz) == 0 || len(bz) > MaxPacketBytes {
+		return a, errorsmod.Wrapf(ErrInvalidAck, "%d bytes", len(bz))
+	}
+	if err := a.Unmarshal(bz); err != nil {
+		return Ack{}, errorsmod.Wrap(ErrInvalidAck, "not a bridge acknowledgement")
+	}
+	again, err := a.Marshal()
+	if err != nil || !bytes.Equal(again, bz) {
+		return Ack{}, errorsmod.Wrap(ErrInvalidAck, "not in canonical encoding")
+	}
+	return a, nil
+}
