@@ -6,6 +6,8 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	host "github.com/cosmos/ibc-go/v11/modules/core/24-host"
+
+	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
 
 // DefaultGenesisState is the default params and nothing else.
@@ -23,6 +25,7 @@ func (gs GenesisState) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidGenesis, format, a...)
 	}
 	seen := map[uint64]bool{}
+	prescriptions := seen
 	for _, p := range gs.Prescriptions {
 		switch {
 		case p.ID == 0 || p.ID >= gs.NextPrescriptionId:
@@ -45,6 +48,19 @@ func (gs GenesisState) Validate() error {
 		}
 		seen[p.ID] = true
 	}
+	sources := map[string]bool{}
+	for _, p := range gs.Prescriptions {
+		if err := host.ChannelIdentifierValidator(p.ChannelID); err != nil {
+			return bad("prescription %d: channel %q", p.ID, p.ChannelID)
+		}
+		if p.SourceID != 0 {
+			k := fmt.Sprintf("%s/%d", p.ChannelID, p.SourceID)
+			if sources[k] {
+				return bad("prescription %d: source %s opened twice", p.ID, k)
+			}
+			sources[k] = true
+		}
+	}
 	seqs := map[string]bool{}
 	for _, e := range gs.MedicationHistory {
 		k := fmt.Sprintf("%s/%d", e.Patient, e.Seq)
@@ -60,15 +76,31 @@ func (gs GenesisState) Validate() error {
 		}
 		seen[v.ID] = true
 	}
+	verifications := seen
 	seen = map[uint64]bool{}
 	for _, u := range gs.Undelivered {
 		if u.ID == 0 || u.ID >= gs.NextUndeliveredId || seen[u.ID] {
 			return bad("undelivered %d: duplicate or not below next id %d", u.ID, gs.NextUndeliveredId)
 		}
-		if _, err := DecodePacket(u.Data); err != nil {
+		d, err := DecodePacket(u.Data)
+		if err != nil {
 			return bad("undelivered %d: %s", u.ID, err)
 		}
+		if d.Kind() != u.Kind || (u.Kind != PacketKind_PACKET_KIND_DISPENSE && u.Kind != PacketKind_PACKET_KIND_RECALL) {
+			return bad("undelivered %d: kind %s does not match a %s notice", u.ID, u.Kind, d.Kind())
+		}
+		if err := host.ChannelIdentifierValidator(u.ChannelID); err != nil {
+			return bad("undelivered %d: channel %q", u.ID, u.ChannelID)
+		}
 		seen[u.ID] = true
+	}
+	lots := map[string]bool{}
+	for _, n := range gs.RecallNotices {
+		k := n.GTIN + "/" + n.Lot
+		if drugtracetypes.ValidateGTIN14(n.GTIN) != nil || drugtracetypes.ValidateLot(n.Lot) != nil || lots[k] {
+			return bad("recall notice %s: invalid or duplicate", k)
+		}
+		lots[k] = true
 	}
 	pend := map[string]bool{}
 	for _, p := range gs.Pending {
@@ -76,7 +108,17 @@ func (gs GenesisState) Validate() error {
 		if err := host.ChannelIdentifierValidator(p.ChannelID); err != nil || p.Sequence == 0 || pend[k] {
 			return bad("pending packet %s", k)
 		}
-		if p.Kind == PacketKind_PACKET_KIND_UNSPECIFIED || PacketKind_name[int32(p.Kind)] == "" {
+		switch p.Kind {
+		case PacketKind_PACKET_KIND_PRESCRIPTION:
+			if !prescriptions[p.Ref] {
+				return bad("pending packet %s: prescription %d not in genesis", k, p.Ref)
+			}
+		case PacketKind_PACKET_KIND_VERIFY:
+			if !verifications[p.Ref] {
+				return bad("pending packet %s: verification %d not in genesis", k, p.Ref)
+			}
+		case PacketKind_PACKET_KIND_DISPENSE, PacketKind_PACKET_KIND_RECALL:
+		default:
 			return bad("pending packet %s: kind %d", k, p.Kind)
 		}
 		pend[k] = true

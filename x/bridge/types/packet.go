@@ -129,8 +129,8 @@ func (p PrescriptionPacket) Validate() error {
 	if err := ValidateAmounts(p.Quantity, p.Refills); err != nil {
 		return errorsmod.Wrap(ErrInvalidPacket, err.Error())
 	}
-	if p.ValidUntil <= 0 {
-		return errorsmod.Wrap(ErrInvalidPacket, "valid_until missing")
+	if err := checkTime("valid_until", p.ValidUntil); err != nil {
+		return err
 	}
 	return nil
 }
@@ -158,8 +158,8 @@ func (p DispensePacket) Validate() error {
 	if _, err := drugtracetypes.ParseExpiryDate(p.Expiry); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "expiry: %s", err)
 	}
-	if p.DispensedAt <= 0 {
-		return errorsmod.Wrap(ErrInvalidPacket, "dispensed_at missing")
+	if err := checkTime("dispensed_at", p.DispensedAt); err != nil {
+		return err
 	}
 	return nil
 }
@@ -183,8 +183,8 @@ func (p RecallPacket) Validate() error {
 	if err := printable("reason", p.Reason, MaxReasonLength); err != nil {
 		return err
 	}
-	if p.RecalledAt <= 0 {
-		return errorsmod.Wrap(ErrInvalidPacket, "recalled_at missing")
+	if err := checkTime("recalled_at", p.RecalledAt); err != nil {
+		return err
 	}
 	return nil
 }
@@ -200,6 +200,17 @@ func CheckUnitRef(s string) error {
 		if (s[i] < 0x20 || s[i] > 0x7e) && s[i] != 0x1d {
 			return errorsmod.Wrapf(ErrInvalidUnit, "byte %d is not printable ASCII", i)
 		}
+	}
+	return nil
+}
+
+// MaxUnixTime is 9999-12-31T23:59:59Z, the last second a protobuf Timestamp holds.
+const MaxUnixTime = 253402300799
+
+// checkTime bounds a Unix-seconds field to what state can store.
+func checkTime(field string, t int64) error {
+	if t <= 0 || t > MaxUnixTime {
+		return errorsmod.Wrapf(ErrInvalidPacket, "%s: %d is not a time after 1970 and before 10000", field, t)
 	}
 	return nil
 }
@@ -251,5 +262,39 @@ func DecodeAck(bz []byte) (Ack, error) {
 	if err != nil || !bytes.Equal(again, bz) {
 		return Ack{}, errorsmod.Wrap(ErrInvalidAck, "not in canonical encoding")
 	}
+	if err := a.Validate(); err != nil {
+		return Ack{}, err
+	}
 	return a, nil
+}
+
+// Validate checks the result an acknowledgement carries.
+func (a Ack) Validate() error {
+	switch r := a.Result.(type) {
+	case *Ack_Prescription:
+		if r.Prescription == nil || r.Prescription.OpenId == 0 {
+			return errorsmod.Wrap(ErrInvalidAck, "prescription ack without an id")
+		}
+		return nil
+	case *Ack_Verify:
+		if r.Verify == nil {
+			break
+		}
+		if _, known := drugtracetypes.Verdict_name[int32(r.Verify.Verdict)]; !known || r.Verify.Verdict == drugtracetypes.Verdict_VERDICT_UNSPECIFIED {
+			return errorsmod.Wrapf(ErrInvalidAck, "verdict %d", r.Verify.Verdict)
+		}
+		if err := checkTime("verified_at", r.Verify.VerifiedAt); err != nil {
+			return errorsmod.Wrap(ErrInvalidAck, err.Error())
+		}
+		return nil
+	case *Ack_Dispense:
+		if r.Dispense != nil {
+			return nil
+		}
+	case *Ack_Recall:
+		if r.Recall != nil {
+			return nil
+		}
+	}
+	return errorsmod.Wrap(ErrInvalidAck, "no result")
 }
