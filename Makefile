@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=healthd \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install test test-unit bench proto-gen proto-check lint localnet localnet-4 localnet-4-stop clean
+.PHONY: help build install test test-unit bench proto-gen proto-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,8 +23,13 @@ build: ## build build/healthd
 install: ## install healthd into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/healthd
 
-test: build ## run every test: unit, app (in-process chains, IBC) and end-to-end (real node)
-	HEALTHD_BIN=$(HEALTHD) go test -count=1 ./...
+test: build npm ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
+	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 60m ./...
+
+npm: ## make sure npm is there for the relayer (Debian's nodejs and npm through apt-get if not)
+	@command -v npm >/dev/null || { echo "installing nodejs and npm (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 
 test-unit: ## run the tests that do not link the whole app
 	go test -count=1 ./x/...
@@ -51,8 +56,11 @@ localnet: build ## run a one-validator network with demo members on 127.0.0.1 (C
 localnet-4: build ## start four validators, one per founding member, on 127.0.0.1 (in the background)
 	HEALTHD=$(HEALTHD) ./scripts/localnet-4.sh start
 
+localnet-ibc: build npm ## run a hospital chain and a pharma chain joined by the bridge, with the @confio/relayer (needs npm; Ctrl-C stops all)
+	HEALTHD=$(HEALTHD) ./scripts/localnet-ibc.sh run
+
 localnet-4-stop: ## stop exactly the processes localnet-4 started
 	./scripts/localnet-4.sh stop
 
 clean: ## remove build output and local network data
-	rm -rf $(BUILD_DIR) .localnet .localnet-4
+	rm -rf $(BUILD_DIR) .localnet .localnet-4 .localnet-ibc scripts/relayer/node_modules

@@ -9,7 +9,8 @@
 #
 # Environment: HEALTHD (binary, default build/healthd), LOCALNET_HOME (default
 # .localnet), CHAIN_ID (healthd-local), PORT_OFFSET (added to every port, default 0),
-# BLOCK_TIME (timeout_commit, default 1s).
+# BLOCK_TIME (timeout_commit, default 1s), BRIDGE_ROLE (hospital or pharma: the
+# x/bridge role, trusting the first light client, 07-tendermint-0; default off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ HOME_DIR=${LOCALNET_HOME:-$PWD/.localnet}
 CHAIN_ID=${CHAIN_ID:-healthd-local}
 OFF=${PORT_OFFSET:-0}
 BLOCK_TIME=${BLOCK_TIME:-1s}
+BRIDGE_ROLE=${BRIDGE_ROLE:-}
 DENOM=uhealth
 
 RPC_PORT=$((26657 + OFF)); P2P_PORT=$((26656 + OFF)); GRPC_PORT=$((9090 + OFF)); API_PORT=$((1317 + OFF))
@@ -75,6 +77,9 @@ setup() {
       ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} --home "$NODE_HOME"
   done
   "$HEALTHD" genesis set-authority "$(addr authority)" --home "$NODE_HOME"
+  if [ -n "$BRIDGE_ROLE" ]; then
+    "$HEALTHD" genesis set-bridge "$BRIDGE_ROLE" --trusted-clients 07-tendermint-0 --home "$NODE_HOME"
+  fi
 
   "$HEALTHD" genesis gentx hospital "100000000$DENOM" --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
   "$HEALTHD" genesis collect-gentxs --home "$NODE_HOME" >/dev/null 2>&1

@@ -51,11 +51,11 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 }
 
 // genesisCommand is `healthd genesis`: the SDK's genesis commands plus
-// add-member and set-authority, which write the consortium's founders and
-// authority into genesis.json.
+// add-member, set-authority and set-bridge, which write the consortium's
+// founders, authority and bridge role into genesis.json.
 func genesisCommand(a *app.App) *cobra.Command {
 	cmd := genutilcli.Commands(a.TxConfig(), a.BasicModuleManager, app.DefaultNodeHome)
-	cmd.AddCommand(AddGenesisMemberCmd(a.AppCodec()), SetGenesisAuthorityCmd())
+	cmd.AddCommand(AddGenesisMemberCmd(a.AppCodec()), SetGenesisAuthorityCmd(), SetGenesisBridgeCmd(a.AppCodec()))
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
+	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -126,4 +127,54 @@ func SetGenesisAuthorityCmd() *cobra.Command {
 			return appGenesis.SaveAs(genFile)
 		},
 	}
+}
+
+// SetGenesisBridgeCmd gives the chain its bridge role and trusted light clients
+// in genesis.json: which flows it originates, and over which clients a bridge
+// channel may open.
+func SetGenesisBridgeCmd(cdc codec.JSONCodec) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "set-bridge [hospital|pharma|off] --trusted-clients 07-tendermint-0",
+		Short: "Set the chain's x/bridge role and the light clients a bridge channel may use",
+		Long: "A hospital chain sends prescriptions and verification requests and receives dispense confirmations and " +
+			"recall notices; a pharma chain the reverse. A bridge channel opens only over a connection whose light " +
+			"client is listed: on a fresh chain the first client a relayer creates is 07-tendermint-0.",
+		Example: "healthd genesis set-bridge hospital --trusted-clients 07-tendermint-0",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			role, ok := map[string]bridgetypes.ChainRole{
+				"hospital": bridgetypes.ChainRole_CHAIN_ROLE_HOSPITAL,
+				"pharma":   bridgetypes.ChainRole_CHAIN_ROLE_PHARMA,
+				"off":      bridgetypes.ChainRole_CHAIN_ROLE_UNSPECIFIED,
+			}[args[0]]
+			if !ok {
+				return fmt.Errorf("role %q: want hospital, pharma or off", args[0])
+			}
+			clients, _ := cmd.Flags().GetStringSlice("trusted-clients")
+			genFile := server.GetServerContextFromCmd(cmd).Config.GenesisFile()
+			appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(genFile)
+			if err != nil {
+				return fmt.Errorf("read genesis: %w", err)
+			}
+			gs := bridgetypes.DefaultGenesisState()
+			if raw, ok := appState[bridgetypes.ModuleName]; ok {
+				if err := cdc.UnmarshalJSON(raw, gs); err != nil {
+					return err
+				}
+			}
+			gs.Params.Role, gs.Params.TrustedClients = role, clients
+			if err := gs.Validate(); err != nil {
+				return err
+			}
+			if appState[bridgetypes.ModuleName], err = cdc.MarshalJSON(gs); err != nil {
+				return err
+			}
+			if appGenesis.AppState, err = json.MarshalIndent(appState, "", "  "); err != nil {
+				return err
+			}
+			return appGenesis.SaveAs(genFile)
+		},
+	}
+	cmd.Flags().StringSlice("trusted-clients", nil, "light-client ids a bridge channel may open over, comma separated")
+	return cmd
 }
