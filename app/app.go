@@ -286,7 +286,7 @@ func New(
 	// x/bridge reads drugtrace verdicts and is told of dispenses and recalls;
 	// its packets leave through the channel keeper (no middleware).
 	app.BridgeKeeper = bridgekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[bridgetypes.StoreKey]),
-		accCodec, govAuthority, app.ConsortiumKeeper, app.DrugtraceKeeper, app.IBCKeeper.ConnectionKeeper)
+		accCodec, govAuthority, app.ConsortiumKeeper, app.DrugtraceKeeper, app.IBCKeeper.ChannelKeeper, app.IBCKeeper.ConnectionKeeper)
 	app.BridgeKeeper.SetICS4Wrapper(app.IBCKeeper.ChannelKeeper)
 	app.DrugtraceKeeper.SetHooks(app.BridgeKeeper)
 
@@ -341,7 +341,7 @@ func New(
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, ibcexported.ModuleName, ibctransfertypes.ModuleName,
 		genutiltypes.ModuleName, feegrant.ModuleName, authz.ModuleName, banktypes.ModuleName, consortiumtypes.ModuleName,
-		consenttypes.ModuleName,
+		consenttypes.ModuleName, bridgetypes.ModuleName,
 	)
 	// x/consortium is initialised before x/staking and x/genutil: the founding
 	// members must exist when their genesis validators are created.

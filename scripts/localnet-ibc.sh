@@ -41,19 +41,24 @@ command -v npm >/dev/null || { log "npm not found: apt-get install nodejs npm (N
 
 PIDS=()          # localnet.sh script PIDs: each stops its own node and vault on SIGTERM
 RELAYER_PID=""
+NPM_PID=""
 cleanup() {
   trap - EXIT INT TERM
+  if [ -n "$NPM_PID" ] && kill -0 "$NPM_PID" 2>/dev/null; then
+    kill -TERM "$NPM_PID" 2>/dev/null || true
+    wait "$NPM_PID" 2>/dev/null || true
+  fi
   if [ -n "$RELAYER_PID" ]; then
     log "stopping relayer (pid $RELAYER_PID)"
     kill -TERM "$RELAYER_PID" 2>/dev/null || true
     wait "$RELAYER_PID" 2>/dev/null || true
   fi
   local p
-  for p in "${PIDS[@]}"; do
+  for p in ${PIDS[@]+"${PIDS[@]}"}; do
     log "stopping localnet (script pid $p, which stops its node and vault)"
     kill -TERM "$p" 2>/dev/null || true
   done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in ${PIDS[@]+"${PIDS[@]}"}; do wait "$p" 2>/dev/null || true; done
   rm -f "$HOME_DIR"/*.pid
 }
 trap cleanup EXIT
@@ -96,7 +101,8 @@ for c in "${CHAINS[@]}"; do
   grep -q 'healthd localnet is running' "$HOME_DIR/$name.out" || { log "$chain not up after 600 s"; exit 1; }
   log "$chain is up"
 done
-wait "$NPM_PID" || { log "npm ci failed:"; cat "$HOME_DIR/npm.log" >&2; exit 1; }
+wait "$NPM_PID" || { NPM_PID=""; log "npm ci failed:"; cat "$HOME_DIR/npm.log" >&2; exit 1; }
+NPM_PID=""
 (cd "$PKG" && node patches/apply.js >/dev/null) || { log "relayer patches do not apply"; exit 1; }
 
 # 3. Relayer home: registry of the two chains, a fresh key, funded on both.
@@ -124,18 +130,22 @@ RELAYER_ADDR=$("$IBC_SETUP" keys list --home "$RH" | awk '$1=="hospital:"{print 
 log "relayer account (the same on both chains): $RELAYER_ADDR"
 for c in "${CHAINS[@]}"; do
   IFS='|' read -r name chain off role <<<"$c"
+  funded=""
   for i in 1 2 3 4 5; do
     out=$("$HEALTHD" tx bank send hospital "$RELAYER_ADDR" 10000000uhealth --home "$HOME_DIR/$name/node" -y -o json 2>&1) || true
-    echo "$out" | grep -q '"code":0' && break
+    echo "$out" | grep -Eq '"code": *0[,}]' && { funded=1; break; }
     log "funding the relayer on $chain failed (try $i), retrying"; sleep 2
   done
+  [ -n "$funded" ] || { log "could not fund the relayer on $chain: $out"; exit 1; }
 done
 for c in "${CHAINS[@]}"; do
   IFS='|' read -r name chain off role <<<"$c"
+  funded=""
   for i in $(seq 1 30); do
-    "$HEALTHD" q bank balance "$RELAYER_ADDR" uhealth --home "$HOME_DIR/$name/node" -o json 2>/dev/null | grep -q '"amount":"10000000"' && break
+    "$HEALTHD" q bank balance "$RELAYER_ADDR" uhealth --home "$HOME_DIR/$name/node" -o json 2>/dev/null | grep -Eq '"amount": *"10000000"' && { funded=1; break; }
     sleep 1
   done
+  [ -n "$funded" ] || { log "the relayer's funds did not arrive on $chain"; exit 1; }
 done
 
 # 4. Light clients, connection and the bridge channel (about a minute).

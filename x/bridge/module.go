@@ -27,10 +27,11 @@ import (
 const ConsensusVersion = 1
 
 var (
-	_ module.HasGenesis   = AppModule{}
-	_ module.HasServices  = AppModule{}
-	_ module.AppModule    = AppModule{} //nolint:staticcheck // the module manager still takes it
-	_ appmodule.AppModule = AppModule{}
+	_ module.HasGenesis       = AppModule{}
+	_ module.HasServices      = AppModule{}
+	_ module.AppModule        = AppModule{} //nolint:staticcheck // the module manager still takes it
+	_ appmodule.AppModule     = AppModule{}
+	_ appmodule.HasEndBlocker = AppModule{}
 )
 
 // AppModule is the bridge module.
@@ -105,6 +106,9 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 	}
 	return cdc.MustMarshalJSON(gs)
 }
+
+// EndBlock goes on notifying the patients of large recalls.
+func (am AppModule) EndBlock(ctx context.Context) error { return am.keeper.EndBlock(ctx) }
 
 // ConsensusVersion implements module.HasConsensusVersion.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }

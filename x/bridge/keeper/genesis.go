@@ -48,6 +48,11 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 		if err := k.RecallNotices.Set(ctx, collections.Join(n.GTIN, n.Lot), n); err != nil {
 			return err
 		}
+		if n.Notifying {
+			if err := k.Notifying.Set(ctx, collections.Join(n.GTIN, n.Lot)); err != nil {
+				return err
+			}
+		}
 	}
 	for _, p := range gs.Pending {
 		if err := k.Pending.Set(ctx, collections.Join(p.ChannelID, p.Sequence), p); err != nil {

@@ -31,6 +31,7 @@ type Keeper struct {
 	authority    string
 	consortium   types.ConsortiumKeeper
 	drugtrace    types.DrugtraceKeeper
+	channels     types.ChannelKeeper
 	connections  types.ConnectionKeeper
 	ics4Wrapper  porttypes.ICS4Wrapper
 
@@ -58,12 +59,15 @@ type Keeper struct {
 	Undelivered    collections.Map[uint64, types.Undelivered]
 	// Channels are the open bridge channels.
 	Channels collections.KeySet[string]
+	// Notifying indexes the recall notices whose patients the EndBlocker is
+	// still notifying: (GTIN, lot).
+	Notifying collections.KeySet[collections.Pair[string, string]]
 }
 
 // NewKeeper builds the keeper. authority is the fallback authority (x/gov).
 // The ICS4Wrapper is set afterwards with SetICS4Wrapper, when the IBC stack is built.
 func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, addressCodec address.Codec, authority string,
-	consortium types.ConsortiumKeeper, drugtrace types.DrugtraceKeeper, connections types.ConnectionKeeper,
+	consortium types.ConsortiumKeeper, drugtrace types.DrugtraceKeeper, channels types.ChannelKeeper, connections types.ConnectionKeeper,
 ) *Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(errorsmod.Wrapf(err, "bridge: invalid authority address %q", authority))
@@ -72,7 +76,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	strU64 := collections.PairKeyCodec(collections.StringKey, collections.Uint64Key)
 	k := &Keeper{
 		cdc: cdc, addressCodec: addressCodec, authority: authority,
-		consortium: consortium, drugtrace: drugtrace, connections: connections,
+		consortium: consortium, drugtrace: drugtrace, channels: channels, connections: connections,
 		Params:                 collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		PrescriptionSeq:        collections.NewSequence(sb, types.PrescriptionSeqKey, "prescription_seq"),
 		Prescriptions:          collections.NewMap(sb, types.PrescriptionsKey, "prescriptions", collections.Uint64Key, codec.CollValue[types.Prescription](cdc)),
@@ -90,6 +94,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		UndeliveredSeq: collections.NewSequence(sb, types.UndeliveredSeqKey, "undelivered_seq"),
 		Undelivered:    collections.NewMap(sb, types.UndeliveredKey, "undelivered", collections.Uint64Key, codec.CollValue[types.Undelivered](cdc)),
 		Channels:       collections.NewKeySet(sb, types.ChannelsKey, "channels", collections.StringKey),
+		Notifying: collections.NewKeySet(sb, types.NotifyingKey, "notifying",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -130,10 +136,16 @@ func (k *Keeper) requireRole(ctx context.Context, want types.ChainRole) (types.P
 // send sends packet data on an open bridge channel and records it as pending.
 func (k *Keeper) send(ctx context.Context, channelID string, data types.PacketData, ref uint64) (uint64, error) {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := data.Validate(); err != nil { // first: an invalid notice is never kept to be re-sent
+		return 0, err
+	}
 	if has, err := k.Channels.Has(ctx, channelID); err != nil {
 		return 0, err
 	} else if !has {
 		return 0, errorsmod.Wrapf(types.ErrInvalidChannel, "%q is not an open bridge channel", channelID)
+	}
+	if err := k.ChannelTrusted(sdkCtx, channelID); err != nil {
+		return 0, err
 	}
 	bz, err := types.EncodePacket(data)
 	if err != nil {
@@ -187,6 +199,17 @@ func (k *Keeper) setStatus(ctx context.Context, p *types.Prescription, to types.
 // Logger returns the module's logger.
 func (k *Keeper) Logger(ctx sdk.Context) log.Logger {
 	return ctx.Logger().With("module", "x/"+types.ModuleName)
+}
+
+// ChannelTrusted checks, for every packet sent or received, that the channel's
+// light client is still trusted: taking a client out of params.trusted_clients
+// stops its channels at once.
+func (k *Keeper) ChannelTrusted(ctx sdk.Context, channelID string) error {
+	ch, found := k.channels.GetChannel(ctx, types.PortID, channelID)
+	if !found {
+		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q not found", channelID)
+	}
+	return k.CheckConnection(ctx, ch.ConnectionHops)
 }
 
 // CheckConnection refuses a channel unless this chain has a role and the

@@ -45,7 +45,8 @@ func (ms msgServer) SendPrescription(ctx context.Context, msg *types.MsgSendPres
 		return nil, err
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
-	if !msg.ValidUntil.After(now) || msg.ValidUntil.After(now.Add(types.MaxValidityDays*24*time.Hour)) {
+	validUntil := msg.ValidUntil.UTC().Truncate(time.Second) // what is stored and sent
+	if !validUntil.After(now) || validUntil.After(now.Add(types.MaxValidityDays*24*time.Hour)) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidPrescription, "valid_until must be after now and within %d days", types.MaxValidityDays)
 	}
 	id, err := ms.PrescriptionSeq.Next(ctx)
@@ -55,8 +56,7 @@ func (ms msgServer) SendPrescription(ctx context.Context, msg *types.MsgSendPres
 	id++ // ids start at 1
 	p := types.Prescription{
 		ID: id, Prescriber: ms.addrString(prescriber), Patient: ms.addrString(patient), GTIN: msg.GTIN, NDC: msg.NDC,
-		Quantity: msg.Quantity, Refills: msg.Refills, ValidUntil: msg.ValidUntil.UTC().Truncate(time.Second), IssuedAt: now,
-		Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING, ChannelID: msg.ChannelID,
+		Quantity: msg.Quantity, Refills: msg.Refills, ValidUntil: validUntil, IssuedAt: now, ChannelID: msg.ChannelID,
 	}
 	seq, err := ms.sendPrescription(ctx, &p)
 	if err != nil {
@@ -181,7 +181,7 @@ func (ms msgServer) ResendNotice(ctx context.Context, msg *types.MsgResendNotice
 	} else if err != nil {
 		return nil, err
 	}
-	if u.Reason != types.UndeliveredReason_UNDELIVERED_REASON_TIMEOUT {
+	if u.Reason == types.UndeliveredReason_UNDELIVERED_REASON_REFUSED {
 		return nil, errorsmod.Wrapf(types.ErrNotResendable, "notice %d was refused by the hospital chain", u.ID)
 	}
 	data, err := types.DecodePacket(u.Data)

@@ -21,6 +21,9 @@ import (
 // acknowledgement result. An error becomes an error acknowledgement and the
 // packet's writes are discarded.
 func (k *Keeper) OnRecvPacket(ctx sdk.Context, packet channeltypes.Packet) (types.Ack, error) {
+	if err := k.ChannelTrusted(ctx, packet.DestinationChannel); err != nil {
+		return types.Ack{}, err
+	}
 	data, err := types.DecodePacket(packet.GetData())
 	if err != nil {
 		return types.Ack{}, err
@@ -101,7 +104,11 @@ func (k *Keeper) recvVerify(ctx sdk.Context, v *types.VerifyPacket) (types.Ack, 
 }
 
 // recvDispense records a dispensed unit against the prescription it was sent
-// for, in the patient's medication history and in the lot index.
+// for, in the patient's medication history and in the lot index. The channel
+// is unordered, so the confirmation may overtake the prescription's own
+// acknowledgement: a PENDING prescription is as good as an OPEN one (the
+// pharma chain only confirms prescriptions it opened). A unit of a lot whose
+// recall notice is already here notifies its patient at once.
 func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.DispensePacket) (types.Ack, error) {
 	if _, err := k.requireRole(ctx, types.ChainRole_CHAIN_ROLE_HOSPITAL); err != nil {
 		return types.Ack{}, err
@@ -115,11 +122,11 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 	switch {
 	case p.ChannelID != channelID:
 		return types.Ack{}, errorsmod.Wrap(types.ErrMismatch, "prescription was sent on another channel")
-	case p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN:
+	case p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN && p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING:
 		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d is %s", p.ID, p.Status)
 	case p.Patient != d.Patient:
 		return types.Ack{}, errorsmod.Wrap(types.ErrMismatch, "patient")
-	case p.GTIN != "" && p.GTIN != d.Gtin:
+	case p.GTIN != "" && p.GTIN != d.Gtin, p.NDC != "" && p.NDC != d.Ndc:
 		return types.Ack{}, errorsmod.Wrap(types.ErrMismatch, "product")
 	case remaining(p) == 0:
 		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d fully dispensed", p.ID)
@@ -144,8 +151,18 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 	if err := k.History.Set(ctx, collections.Join(e.Patient, e.Seq), e); err != nil {
 		return types.Ack{}, err
 	}
-	if err := k.DispensedByLot.Set(ctx, collections.Join3(e.GTIN, e.Lot, e.Patient)); err != nil {
+	lotKey := collections.Join3(e.GTIN, e.Lot, e.Patient)
+	known, err := k.DispensedByLot.Has(ctx, lotKey)
+	if err != nil {
 		return types.Ack{}, err
+	}
+	if err := k.DispensedByLot.Set(ctx, lotKey); err != nil {
+		return types.Ack{}, err
+	}
+	if !known {
+		if err := k.notifyLate(ctx, e); err != nil {
+			return types.Ack{}, err
+		}
 	}
 	if err := ctx.EventManager().EmitTypedEvent(&types.EventDispenseRecorded{PrescriptionID: p.ID, Patient: p.Patient, GTIN: e.GTIN, Serial: e.Serial}); err != nil {
 		return types.Ack{}, err
@@ -153,9 +170,10 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 	return types.Ack{Result: &types.Ack_Dispense{Dispense: &types.DispenseAck{Remaining: remaining(p)}}}, nil
 }
 
-// recvRecall finds, through the lot index, every patient who received a unit
-// of the lot and notifies each once. A notice for a lot already notified is
-// acknowledged without notifying again.
+// recvRecall stores the notice and notifies, through the lot index, the
+// patients who received a unit of the lot: at most
+// MaxRecallNotificationsPerBlock now, the rest from the EndBlocker. A notice
+// for a lot already notified is acknowledged without notifying again.
 func (k *Keeper) recvRecall(ctx sdk.Context, channelID string, r *types.RecallPacket) (types.Ack, error) {
 	if _, err := k.requireRole(ctx, types.ChainRole_CHAIN_ROLE_HOSPITAL); err != nil {
 		return types.Ack{}, err
@@ -169,28 +187,116 @@ func (k *Keeper) recvRecall(ctx sdk.Context, channelID string, r *types.RecallPa
 	} else if !errors.Is(err, collections.ErrNotFound) {
 		return types.Ack{}, err
 	}
-	rng := collections.NewSuperPrefixedTripleRange[string, string, string](r.Gtin, r.Lot)
-	it, err := k.DispensedByLot.Iterate(ctx, rng)
-	if err != nil {
+	notice := types.RecallNotice{
+		GTIN: r.Gtin, Lot: r.Lot, Reason: r.Reason, RecalledAt: fromUnix(r.RecalledAt), ReceivedAt: ctx.BlockTime(),
+		ChannelID: channelID, Notifying: true,
+	}
+	if _, err := k.notifyBatch(ctx, &notice, types.MaxRecallNotificationsPerBlock); err != nil {
 		return types.Ack{}, err
 	}
+	return ack(notice.Patients), nil
+}
+
+// lotFrom ranges over the lot index entries of one lot, from a patient on.
+type lotFrom struct{ gtin, lot, from string }
+
+func (r lotFrom) RangeValues() (start, end *collections.RangeKey[collections.Triple[string, string, string]], order collections.Order, err error) {
+	prefix := collections.TripleSuperPrefix[string, string, string](r.gtin, r.lot)
+	start = collections.RangeKeyExact(prefix)
+	if r.from != "" {
+		start = collections.RangeKeyExact(collections.Join3(r.gtin, r.lot, r.from))
+	}
+	return start, collections.RangeKeyPrefixEnd(prefix), collections.OrderAscending, nil
+}
+
+// notifyBatch notifies up to budget patients of the notice's lot, from its
+// next_patient on, and stores the notice with its progress. It returns how
+// many it notified.
+func (k *Keeper) notifyBatch(ctx sdk.Context, n *types.RecallNotice, budget int) (int, error) {
+	it, err := k.DispensedByLot.Iterate(ctx, lotFrom{gtin: n.GTIN, lot: n.Lot, from: n.NextPatient})
+	if err != nil {
+		return 0, err
+	}
 	defer it.Close()
-	var n uint32
+	done := 0
+	n.Notifying, n.NextPatient = false, ""
 	for ; it.Valid(); it.Next() {
 		key, err := it.Key()
 		if err != nil {
-			return types.Ack{}, err
+			return 0, err
 		}
-		if err := ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: key.K3(), GTIN: r.Gtin, Lot: r.Lot}); err != nil {
-			return types.Ack{}, err
+		if done == budget {
+			n.Notifying, n.NextPatient = true, key.K3()
+			break
 		}
-		n++
+		if err := ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: key.K3(), GTIN: n.GTIN, Lot: n.Lot}); err != nil {
+			return 0, err
+		}
+		done++
+		n.Patients++
 	}
-	notice := types.RecallNotice{
-		GTIN: r.Gtin, Lot: r.Lot, Reason: r.Reason, RecalledAt: fromUnix(r.RecalledAt), ReceivedAt: ctx.BlockTime(),
-		ChannelID: channelID, Patients: n,
+	key := collections.Join(n.GTIN, n.Lot)
+	if n.Notifying {
+		err = k.Notifying.Set(ctx, key)
+	} else {
+		err = k.Notifying.Remove(ctx, key)
 	}
-	return ack(n), k.RecallNotices.Set(ctx, key, notice)
+	if err != nil {
+		return 0, err
+	}
+	return done, k.RecallNotices.Set(ctx, key, *n)
+}
+
+// notifyLate notifies the patient of a unit whose lot's recall notice arrived
+// before the unit's dispense confirmation. A patient still ahead of the
+// EndBlocker's cursor is left to it.
+func (k *Keeper) notifyLate(ctx sdk.Context, e types.MedicationEntry) error {
+	n, err := k.RecallNotices.Get(ctx, collections.Join(e.GTIN, e.Lot))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if n.Notifying && e.Patient >= n.NextPatient {
+		return nil
+	}
+	n.Patients++
+	if err := k.RecallNotices.Set(ctx, collections.Join(e.GTIN, e.Lot), n); err != nil {
+		return err
+	}
+	return ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: e.Patient, GTIN: e.GTIN, Lot: e.Lot})
+}
+
+// EndBlock goes on notifying the patients of recalls too large for the
+// transaction that received them, at most MaxRecallNotificationsPerBlock per
+// block in all.
+func (k *Keeper) EndBlock(ctx context.Context) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	budget := types.MaxRecallNotificationsPerBlock
+	// Every notice in the index has a patient left, so each one taken uses
+	// budget: at most budget notices are read.
+	var open []collections.Pair[string, string]
+	if err := k.Notifying.Walk(ctx, nil, func(key collections.Pair[string, string]) (bool, error) {
+		open = append(open, key)
+		return len(open) >= budget, nil
+	}); err != nil {
+		return err
+	}
+	for _, key := range open {
+		if budget == 0 {
+			break
+		}
+		n, err := k.RecallNotices.Get(ctx, key)
+		if err != nil {
+			return err
+		}
+		done, err := k.notifyBatch(sdkCtx, &n, budget)
+		if err != nil {
+			return err
+		}
+		budget -= done
+	}
+	return nil
 }
 
 // OnAcknowledgementPacket settles a packet this chain sent. A success
@@ -219,6 +325,10 @@ func (k *Keeper) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Pa
 			return k.setStatus(ctx, &p, types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED)
 		}
 		p.RemoteID = pa.OpenId
+		if p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING {
+			// Dispense confirmations overtook the ack and closed it already.
+			return k.Prescriptions.Set(ctx, p.ID, p)
+		}
 		return k.setStatus(ctx, &p, types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN)
 	case types.PacketKind_PACKET_KIND_VERIFY:
 		v, err := k.Verifications.Get(ctx, pp.Ref)
@@ -275,12 +385,16 @@ func (k *Keeper) setVerification(ctx sdk.Context, v types.Verification) error {
 }
 
 func (k *Keeper) undelivered(ctx sdk.Context, packet channeltypes.Packet, kind types.PacketKind, reason types.UndeliveredReason) error {
+	return k.keepUndelivered(ctx, packet.SourceChannel, packet.GetData(), kind, reason)
+}
+
+func (k *Keeper) keepUndelivered(ctx sdk.Context, channelID string, data []byte, kind types.PacketKind, reason types.UndeliveredReason) error {
 	id, err := k.UndeliveredSeq.Next(ctx)
 	if err != nil {
 		return err
 	}
 	id++
-	u := types.Undelivered{ID: id, ChannelID: packet.SourceChannel, Kind: kind, Reason: reason, Data: packet.GetData(), At: ctx.BlockTime()}
+	u := types.Undelivered{ID: id, ChannelID: channelID, Kind: kind, Reason: reason, Data: data, At: ctx.BlockTime()}
 	if err := k.Undelivered.Set(ctx, id, u); err != nil {
 		return err
 	}
@@ -343,10 +457,28 @@ func (k *Keeper) BeforeDispense(ctx context.Context, d drugtracetypes.Dispensati
 	}
 	data := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{
 		PrescriptionId: p.SourceID, Patient: p.Patient, Gtin: d.Unit.GTIN, Serial: d.Unit.Serial, Lot: d.Unit.Lot,
-		Expiry: d.Unit.Expiry.UTC().Format(time.DateOnly), Pharmacy: d.Pharmacy, DispensedAt: unix(now),
+		Expiry: d.Unit.Expiry.UTC().Format(time.DateOnly), Pharmacy: d.Pharmacy, DispensedAt: unix(now), Ndc: d.Product.NDC,
 	}}}
-	_, err = k.send(ctx, p.ChannelID, data, p.ID)
-	return err
+	return k.sendOrKeep(sdk.UnwrapSDKContext(ctx), p.ChannelID, data, p.ID)
+}
+
+// sendOrKeep sends a dispense confirmation or recall notice; if the channel
+// refuses it (its light client expired, the client is no longer trusted, the
+// channel closed), the notice is kept as undelivered to be re-sent, and the
+// dispense or recall, which happened, goes ahead.
+func (k *Keeper) sendOrKeep(ctx sdk.Context, channelID string, data types.PacketData, ref uint64) error {
+	cacheCtx, write := ctx.CacheContext()
+	if _, err := k.send(cacheCtx, channelID, data, ref); err == nil {
+		write()
+		return nil
+	} else if errors.Is(err, types.ErrInvalidPacket) {
+		return err // a notice this chain cannot build is a bug to surface, not to queue
+	}
+	bz, err := types.EncodePacket(data)
+	if err != nil {
+		return err
+	}
+	return k.keepUndelivered(ctx, channelID, bz, data.Kind(), types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT)
 }
 
 // AfterRecall implements drugtracetypes.TraceHooks: on the pharma chain a
@@ -371,7 +503,7 @@ func (k *Keeper) AfterRecall(ctx context.Context, r drugtracetypes.Recall) error
 		return err
 	}
 	for _, c := range channels {
-		if _, err := k.send(ctx, c, data, 0); err != nil {
+		if err := k.sendOrKeep(sdk.UnwrapSDKContext(ctx), c, data, 0); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
+	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
@@ -20,6 +21,11 @@ type ConsortiumKeeper interface {
 // DrugtraceKeeper gives the verdict on a unit (pharma chain).
 type DrugtraceKeeper interface {
 	VerifyRef(ctx context.Context, ref string, asker sdk.AccAddress) (drugtracetypes.Verdict, drugtracetypes.Unit, error)
+}
+
+// ChannelKeeper finds a channel's connection.
+type ChannelKeeper interface {
+	GetChannel(ctx sdk.Context, portID, channelID string) (channeltypes.Channel, bool)
 }
 
 // ConnectionKeeper finds the light client under a connection.

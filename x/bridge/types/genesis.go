@@ -100,6 +100,9 @@ func (gs GenesisState) Validate() error {
 		if drugtracetypes.ValidateGTIN14(n.GTIN) != nil || drugtracetypes.ValidateLot(n.Lot) != nil || lots[k] {
 			return bad("recall notice %s: invalid or duplicate", k)
 		}
+		if n.Notifying != (n.NextPatient != "") {
+			return bad("recall notice %s: notifying and next_patient disagree", k)
+		}
 		lots[k] = true
 	}
 	pend := map[string]bool{}

@@ -114,10 +114,12 @@ func TestGenesisValidate(t *testing.T) {
 		"pending prescription not in genesis": with(func(gs *types.GenesisState) {
 			gs.Pending[0].Kind, gs.Pending[0].Ref = types.PacketKind_PACKET_KIND_PRESCRIPTION, 7
 		}),
-		"undelivered kind unspecified":         with(func(gs *types.GenesisState) { gs.Undelivered[0].Kind = types.PacketKind_PACKET_KIND_UNSPECIFIED }),
-		"undelivered kind disagrees with data": with(func(gs *types.GenesisState) { gs.Undelivered[0].Kind = types.PacketKind_PACKET_KIND_RECALL }),
-		"undelivered on a bad channel":         with(func(gs *types.GenesisState) { gs.Undelivered[0].ChannelID = "x" }),
-		"recall notice with a bad GTIN":        with(func(gs *types.GenesisState) { gs.RecallNotices[0].GTIN = "bogus" }),
+		"undelivered kind unspecified":             with(func(gs *types.GenesisState) { gs.Undelivered[0].Kind = types.PacketKind_PACKET_KIND_UNSPECIFIED }),
+		"undelivered kind disagrees with data":     with(func(gs *types.GenesisState) { gs.Undelivered[0].Kind = types.PacketKind_PACKET_KIND_RECALL }),
+		"undelivered on a bad channel":             with(func(gs *types.GenesisState) { gs.Undelivered[0].ChannelID = "x" }),
+		"recall notice with a bad GTIN":            with(func(gs *types.GenesisState) { gs.RecallNotices[0].GTIN = "bogus" }),
+		"recall notice notifying without a cursor": with(func(gs *types.GenesisState) { gs.RecallNotices[0].Notifying = true }),
+		"recall notice cursor without notifying":   with(func(gs *types.GenesisState) { gs.RecallNotices[0].NextPatient = addrA }),
 		"recall notice twice": with(func(gs *types.GenesisState) {
 			gs.RecallNotices = append(gs.RecallNotices, gs.RecallNotices[0])
 		}),

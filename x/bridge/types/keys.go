@@ -30,6 +30,7 @@ var (
 	UndeliveredSeqKey      = collections.NewPrefix(12)
 	UndeliveredKey         = collections.NewPrefix(13)
 	ChannelsKey            = collections.NewPrefix(14)
+	NotifyingKey           = collections.NewPrefix(15)
 )
 
 // Bounds on packet data and messages.
@@ -52,4 +53,9 @@ const (
 	MaxValidityDays = 366
 	// MaxTrustedClients bounds the params list.
 	MaxTrustedClients = 16
+	// MaxRecallNotificationsPerBlock bounds the patients one recall notice
+	// notifies in the transaction that receives it, and in each EndBlocker
+	// after it, so a lot dispensed to many patients never needs more gas than
+	// a block has.
+	MaxRecallNotificationsPerBlock = 200
 )

@@ -161,6 +161,9 @@ func (p DispensePacket) Validate() error {
 	if err := checkTime("dispensed_at", p.DispensedAt); err != nil {
 		return err
 	}
+	if err := drugtracetypes.ValidateNDC(p.Ndc); err != nil {
+		return errorsmod.Wrapf(ErrInvalidPacket, "ndc: %s", err)
+	}
 	return nil
 }
 

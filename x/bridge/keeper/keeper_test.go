@@ -1,0 +1,682 @@
+package keeper_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/core/address"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
+	"github.com/cosmos/cosmos-sdk/runtime"
+	"github.com/cosmos/cosmos-sdk/store/v2"
+	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
+	"github.com/cosmos/cosmos-sdk/testutil"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/gogoproto/proto"
+	"github.com/stretchr/testify/require"
+	"github.com/stretchr/testify/suite"
+
+	clienttypes "github.com/cosmos/ibc-go/v11/modules/core/02-client/types"
+	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
+	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
+	porttypes "github.com/cosmos/ibc-go/v11/modules/core/05-port/types"
+	ibcexported "github.com/cosmos/ibc-go/v11/modules/core/exported"
+
+	"github.com/healthchain/healthd/x/bridge/keeper"
+	"github.com/healthchain/healthd/x/bridge/types"
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
+)
+
+const (
+	accPrefix = "health"
+	valPrefix = "healthvaloper"
+
+	// rxGTIN is a valid GTIN-14 (a prescription-only product in these tests),
+	// otcGTIN another; badGTIN is rxGTIN with a wrong check digit.
+	rxGTIN  = "09506000134352"
+	otcGTIN = "04006381333931"
+	badGTIN = "09506000134353"
+	rxNDC   = "12345-678-90"
+	otcNDC  = "1234-5678-90"
+
+	lotA    = "LOTA1"
+	lotB    = "LOTB2"
+	expiryS = "2030-06-30"
+
+	// chanA and chanB are open bridge channels; chanX is not a bridge channel.
+	chanA = "channel-0"
+	chanB = "channel-1"
+	chanX = "channel-9"
+
+	trustedClient = "07-tendermint-0"
+	connA         = "connection-0"
+)
+
+// blockTime is the block time of every test context: UTC, whole seconds, no
+// monotonic reading, so it survives a protobuf round trip unchanged.
+var blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
+
+// expiry is expiryS as drugtrace stores a unit's expiry.
+var expiry = time.Date(2030, time.June, 30, 0, 0, 0, 0, time.UTC)
+
+func init() {
+	cfg := sdk.GetConfig()
+	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
+	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
+	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
+}
+
+// testAddr returns a deterministic 20-byte account address derived from seed.
+func testAddr(seed string) sdk.AccAddress {
+	h := sha256.Sum256([]byte("bridge-test/" + seed))
+	return sdk.AccAddress(h[:20])
+}
+
+// otherPrefix renders addr with the "cosmos" prefix, which this chain refuses.
+func otherPrefix(addr sdk.AccAddress) string {
+	s, err := addresscodec.NewBech32Codec("cosmos").BytesToString(addr)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// ---------------------------------------------------------------------------
+// fakes
+// ---------------------------------------------------------------------------
+
+// fakeConsortium answers role checks from a map address -> roles, with the
+// errors x/consortium returns (ErrNotMember for unknown and suspended
+// accounts, ErrMissingRole for a member without the role).
+type fakeConsortium struct {
+	roles     map[string][]consortiumtypes.Role // key: string(address bytes)
+	suspended map[string]bool
+}
+
+var _ types.ConsortiumKeeper = (*fakeConsortium)(nil)
+
+func newFakeConsortium() *fakeConsortium {
+	return &fakeConsortium{roles: map[string][]consortiumtypes.Role{}, suspended: map[string]bool{}}
+}
+
+func (f *fakeConsortium) set(addr sdk.AccAddress, roles ...consortiumtypes.Role) {
+	f.roles[string(addr)] = roles
+}
+
+func (f *fakeConsortium) suspend(addr sdk.AccAddress) { f.suspended[string(addr)] = true }
+
+func (f *fakeConsortium) RequireActive(_ context.Context, addr sdk.AccAddress) error {
+	if _, ok := f.roles[string(addr)]; !ok {
+		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is not a consortium member", addr)
+	}
+	if f.suspended[string(addr)] {
+		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is suspended", addr)
+	}
+	return nil
+}
+
+func (f *fakeConsortium) RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error {
+	if len(roles) == 0 {
+		return errorsmod.Wrap(consortiumtypes.ErrInvalidRole, "no role to require")
+	}
+	if err := f.RequireActive(ctx, addr); err != nil {
+		return err
+	}
+	for _, r := range roles {
+		if slices.Contains(f.roles[string(addr)], r) {
+			return nil
+		}
+	}
+	return errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s holds none of %v", addr, roles)
+}
+
+// fakeDrugtrace answers VerifyRef with a configured verdict (or error) and
+// records the references it was asked about.
+type fakeDrugtrace struct {
+	verdict drugtracetypes.Verdict
+	err     error
+	asked   []string
+}
+
+var _ types.DrugtraceKeeper = (*fakeDrugtrace)(nil)
+
+func (f *fakeDrugtrace) VerifyRef(_ context.Context, ref string, _ sdk.AccAddress) (drugtracetypes.Verdict, drugtracetypes.Unit, error) {
+	f.asked = append(f.asked, ref)
+	if f.err != nil {
+		return drugtracetypes.Verdict_VERDICT_UNSPECIFIED, drugtracetypes.Unit{}, f.err
+	}
+	return f.verdict, drugtracetypes.Unit{}, nil
+}
+
+// fakeConnections holds connection ends by id.
+type fakeConnections map[string]connectiontypes.ConnectionEnd
+
+var _ types.ConnectionKeeper = fakeConnections(nil)
+
+func (f fakeConnections) GetConnection(_ sdk.Context, id string) (connectiontypes.ConnectionEnd, bool) {
+	c, ok := f[id]
+	return c, ok
+}
+
+// fakeChannels answers every bridge channel as opened over connA, except the
+// ones listed as missing.
+type fakeChannels struct{ missing map[string]bool }
+
+var _ types.ChannelKeeper = fakeChannels{}
+
+func (f fakeChannels) GetChannel(_ sdk.Context, portID, channelID string) (channeltypes.Channel, bool) {
+	if portID != types.PortID || f.missing[channelID] {
+		return channeltypes.Channel{}, false
+	}
+	return channeltypes.Channel{State: channeltypes.OPEN, Ordering: channeltypes.UNORDERED, ConnectionHops: []string{connA}}, true
+}
+
+// sentPacket is a packet handed to the fake ICS4Wrapper.
+type sentPacket struct {
+	SourcePort, SourceChannel string
+	TimeoutHeight             clienttypes.Height
+	TimeoutTimestamp          uint64
+	Data                      []byte
+	Sequence                  uint64
+}
+
+// fakeICS4 stands for the channel keeper: it hands out increasing sequences
+// per channel (from base+1), records what it sends, and fails when told to
+// (on every channel, or on failOn only).
+type fakeICS4 struct {
+	base     uint64
+	next     map[string]uint64
+	sent     []sentPacket
+	failWith error
+	failOn   string
+	// discard: do not record sent packets (benchmarks).
+	discard bool
+}
+
+var _ porttypes.ICS4Wrapper = (*fakeICS4)(nil)
+
+func newFakeICS4() *fakeICS4 { return &fakeICS4{next: map[string]uint64{}} }
+
+func (f *fakeICS4) SendPacket(_ sdk.Context, port, channel string, th clienttypes.Height, tt uint64, data []byte) (uint64, error) {
+	if f.failWith != nil && (f.failOn == "" || f.failOn == channel) {
+		return 0, f.failWith
+	}
+	if _, ok := f.next[channel]; !ok {
+		f.next[channel] = f.base
+	}
+	f.next[channel]++
+	seq := f.next[channel]
+	if !f.discard {
+		f.sent = append(f.sent, sentPacket{SourcePort: port, SourceChannel: channel, TimeoutHeight: th,
+			TimeoutTimestamp: tt, Data: slices.Clone(data), Sequence: seq})
+	}
+	return seq, nil
+}
+
+func (f *fakeICS4) WriteAcknowledgement(sdk.Context, ibcexported.PacketI, ibcexported.Acknowledgement) error {
+	return nil
+}
+
+func (f *fakeICS4) GetAppVersion(sdk.Context, string, string) (string, bool) {
+	return types.Version, true
+}
+
+// ics4State is what a failed transaction rolls back of the channel keeper:
+// its sequences and packet commitments live in the transaction's store branch.
+type ics4State struct {
+	next map[string]uint64
+	sent int
+}
+
+func (f *fakeICS4) snapshot() ics4State {
+	return ics4State{next: maps.Clone(f.next), sent: len(f.sent)}
+}
+
+func (f *fakeICS4) restore(s ics4State) { f.next, f.sent = s.next, f.sent[:s.sent] }
+
+// errClientExpired is what the channel keeper returns when the counterparty's
+// light client has expired.
+var errClientExpired = errorsmod.Wrap(clienttypes.ErrClientNotActive, "client 07-tendermint-0 is expired")
+
+// ---------------------------------------------------------------------------
+// environment (shared with the benchmarks)
+// ---------------------------------------------------------------------------
+
+type env struct {
+	key   *storetypes.KVStoreKey
+	cms   store.CommitMultiStore
+	ctx   sdk.Context
+	cdc   codec.Codec
+	ac    address.Codec
+	gov   string
+	cons  *fakeConsortium
+	dt    *fakeDrugtrace
+	conns fakeConnections
+	chans fakeChannels
+	ics4  *fakeICS4
+	k     *keeper.Keeper
+	ms    types.MsgServer
+	qs    types.QueryServer
+}
+
+// newEnv builds the keeper over a fresh IAVL store with fakes for x/consortium,
+// x/drugtrace, the channel and connection keepers and the ICS4Wrapper, imports the default
+// genesis and gives the chain role (with chanA and chanB open when role is set).
+func newEnv(tb testing.TB, role types.ChainRole) *env {
+	tb.Helper()
+	key := storetypes.NewKVStoreKey(types.StoreKey)
+	tc := testutil.DefaultContextWithDB(tb, key, storetypes.NewTransientStoreKey("transient_test"))
+	ctx := tc.Ctx.WithBlockTime(blockTime).WithBlockHeight(7).WithEventManager(sdk.NewEventManager())
+	encCfg := moduletestutil.MakeTestEncodingConfig()
+	types.RegisterInterfaces(encCfg.InterfaceRegistry)
+	ac := addresscodec.NewBech32Codec(accPrefix)
+	gov, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
+	require.NoError(tb, err)
+	e := &env{
+		key: key, cms: tc.CMS, ctx: ctx, cdc: encCfg.Codec, ac: ac, gov: gov,
+		cons: newFakeConsortium(), dt: &fakeDrugtrace{verdict: drugtracetypes.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		conns: fakeConnections{connA: {ClientId: trustedClient, State: connectiontypes.OPEN}},
+		chans: fakeChannels{missing: map[string]bool{}},
+		ics4:  newFakeICS4(),
+	}
+	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(key), ac, gov, e.cons, e.dt, e.chans, e.conns)
+	e.k.SetICS4Wrapper(e.ics4)
+	e.ms, e.qs = keeper.NewMsgServerImpl(e.k), keeper.NewQueryServerImpl(e.k)
+	require.NoError(tb, e.k.InitGenesis(ctx, types.DefaultGenesisState()))
+	if role != types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
+		e.setRole(tb, role)
+		for _, c := range []string{chanA, chanB} {
+			require.NoError(tb, e.k.Channels.Set(ctx, c))
+		}
+	}
+	return e
+}
+
+// setRole writes the params directly (as the app tests do): role, the trusted
+// client and the default packet timeout.
+func (e *env) setRole(tb testing.TB, role types.ChainRole) {
+	tb.Helper()
+	p := types.DefaultParams()
+	p.Role, p.TrustedClients = role, []string{trustedClient}
+	require.NoError(tb, e.k.Params.Set(e.ctx, p))
+}
+
+// distrust takes the trusted client out of params.trusted_clients (another
+// client stays trusted), as the authority does when it stops trusting it.
+func (e *env) distrust(tb testing.TB) {
+	tb.Helper()
+	p, err := e.k.Params.Get(e.ctx)
+	require.NoError(tb, err)
+	p.TrustedClients = []string{"07-tendermint-5"}
+	require.NoError(tb, e.k.Params.Set(e.ctx, p))
+}
+
+func (e *env) addr(a sdk.AccAddress) string {
+	s, err := e.ac.BytesToString(a)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// rawKV returns every entry of the module store as "hexkey=hexvalue", keeping
+// the entries whose collection prefix is in only (all when only is empty).
+func rawKV(ctx sdk.Context, key storetypes.StoreKey, only ...collections.Prefix) []string {
+	var out []string
+	it := ctx.KVStore(key).Iterator(nil, nil)
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		if len(only) > 0 && !slices.ContainsFunc(only, func(p collections.Prefix) bool { return p.Bytes()[0] == it.Key()[0] }) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// suite
+// ---------------------------------------------------------------------------
+
+// KeeperTestSuite runs the keeper against the fakes. Every message, packet
+// callback and hook runs the way the chain runs it: on a branch of the state
+// written back only when it succeeds (baseapp for a transaction, ibc-go core
+// for OnRecvPacket), the channel keeper's sequences included.
+type KeeperTestSuite struct {
+	suite.Suite
+	*env
+
+	// Members: hospitals H and H2, pharmacy P, manufacturer M, suspended
+	// hospital S; X is no member. Patients Pt1..Pt4 are plain accounts.
+	H, H2, P, M, S, X  string
+	Pt1, Pt2, Pt3, Pt4 string
+	hAddr              sdk.AccAddress
+	validUntil         time.Time
+
+	// lastBranchWrote / lastBranchSent: whether the last failed exec had
+	// written to its branch or sent packets before failing.
+	lastBranchWrote bool
+	lastBranchSent  int
+}
+
+func TestKeeperTestSuite(t *testing.T) { suite.Run(t, new(KeeperTestSuite)) }
+
+// SetupTest starts every test on a hospital chain with chanA and chanB open.
+func (s *KeeperTestSuite) SetupTest() { s.setup(types.ChainRole_CHAIN_ROLE_HOSPITAL) }
+
+func (s *KeeperTestSuite) setup(role types.ChainRole) {
+	s.env = newEnv(s.T(), role)
+	mk := func(seed string, roles ...consortiumtypes.Role) (string, sdk.AccAddress) {
+		a := testAddr(seed)
+		if len(roles) > 0 {
+			s.cons.set(a, roles...)
+		}
+		return s.addr(a), a
+	}
+	s.H, s.hAddr = mk("hospital", consortiumtypes.Role_ROLE_HOSPITAL)
+	s.H2, _ = mk("hospital-2", consortiumtypes.Role_ROLE_HOSPITAL)
+	s.P, _ = mk("pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
+	s.M, _ = mk("manufacturer", consortiumtypes.Role_ROLE_MANUFACTURER)
+	var sAddr sdk.AccAddress
+	s.S, sAddr = mk("suspended", consortiumtypes.Role_ROLE_HOSPITAL, consortiumtypes.Role_ROLE_PHARMACY)
+	s.cons.suspend(sAddr)
+	s.X, _ = mk("stranger")
+	s.Pt1, _ = mk("patient-1")
+	s.Pt2, _ = mk("patient-2")
+	s.Pt3, _ = mk("patient-3")
+	s.Pt4, _ = mk("patient-4")
+	s.validUntil = blockTime.Add(30 * 24 * time.Hour)
+	s.freshEvents()
+}
+
+func (s *KeeperTestSuite) setBlockTime(t time.Time) { s.ctx = s.ctx.WithBlockTime(t) }
+
+func (s *KeeperTestSuite) freshEvents() { s.ctx = s.ctx.WithEventManager(sdk.NewEventManager()) }
+
+// export is the whole bridge state as genesis.
+func (s *KeeperTestSuite) export() *types.GenesisState {
+	s.T().Helper()
+	gs, err := s.k.ExportGenesis(s.ctx)
+	s.Require().NoError(err)
+	return gs
+}
+
+// dump is every entry of the module store, indexes included.
+func (s *KeeperTestSuite) dump() []string { return rawKV(s.ctx, s.key) }
+
+// exec runs fn on a branch of the state and writes it back (with its events)
+// only if fn succeeds. A failure also rolls back the fake channel keeper.
+// lastBranchWrote / lastBranchSent tell whether a failed fn had written to
+// its branch or sent packets before failing.
+func (s *KeeperTestSuite) exec(fn func(ctx sdk.Context) error) error {
+	snap := s.ics4.snapshot()
+	before := s.dump()
+	cc, write := s.ctx.CacheContext()
+	err := fn(cc)
+	if err == nil {
+		write()
+		return nil
+	}
+	s.lastBranchWrote = !slices.Equal(before, rawKV(cc, s.key))
+	s.lastBranchSent = len(s.ics4.sent) - snap.sent
+	s.ics4.restore(snap)
+	return err
+}
+
+// run executes one message the way baseapp does.
+func run[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, error), req Req) (Res, error) {
+	var res Res
+	err := s.exec(func(ctx sdk.Context) error {
+		var err error
+		res, err = f(ctx, req)
+		return err
+	})
+	return res, err
+}
+
+// mustRun runs a message that must succeed.
+func mustRun[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, error), req Req) Res {
+	s.T().Helper()
+	res, err := run(s, f, req)
+	s.Require().NoError(err, "%T", req)
+	return res
+}
+
+// refuse runs fn, which must fail with want (errors.Is), leaving the bridge
+// state (genesis export and every raw store entry, indexes included), the
+// events and the sent packets unchanged. Stricter than the chain needs, fn
+// must also fail before writing to its branch or sending anything; refusals
+// that come after a write use refuseAfterWrites.
+func (s *KeeperTestSuite) refuse(want error, fn func(ctx sdk.Context) error) {
+	s.T().Helper()
+	s.refusal(want, false, fn)
+}
+
+// refuseAfterWrites is refuse for a refusal the keeper reaches after writing
+// to the branch or sending a packet: the failed transaction discards both.
+func (s *KeeperTestSuite) refuseAfterWrites(want error, fn func(ctx sdk.Context) error) {
+	s.T().Helper()
+	s.refusal(want, true, fn)
+}
+
+func (s *KeeperTestSuite) refusal(want error, afterWrites bool, fn func(ctx sdk.Context) error) {
+	s.T().Helper()
+	gs, raw := s.export(), s.dump()
+	sent, events := len(s.ics4.sent), len(s.ctx.EventManager().Events())
+	err := s.exec(fn)
+	s.Require().Error(err, "accepted")
+	s.Require().ErrorIs(err, want)
+	s.Require().Equal(gs, s.export(), "bridge state changed although refused")
+	s.Require().Equal(raw, s.dump(), "store changed although refused")
+	s.Require().Len(s.ics4.sent, sent, "a packet was sent although refused")
+	s.Require().Len(s.ctx.EventManager().Events(), events, "a refusal emitted events")
+	if afterWrites {
+		s.Require().True(s.lastBranchWrote || s.lastBranchSent > 0, "refused before writing: use refuse")
+	} else {
+		s.Require().False(s.lastBranchWrote, "refused (%v) after writing to its branch", err)
+		s.Require().Zero(s.lastBranchSent, "refused (%v) after sending a packet", err)
+	}
+}
+
+// refuseMsg runs a message that must be refused.
+func refuseMsg[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, error), req Req, want error, afterWrites bool) {
+	s.T().Helper()
+	s.refusal(want, afterWrites, func(ctx sdk.Context) error {
+		_, err := f(ctx, req)
+		return err
+	})
+}
+
+// eventsOf parses the emitted typed events of type T.
+func eventsOf[T proto.Message](s *KeeperTestSuite) []T {
+	s.T().Helper()
+	var zero T
+	name := proto.MessageName(zero)
+	var out []T
+	for _, e := range s.ctx.EventManager().ABCIEvents() {
+		if e.Type != name {
+			continue
+		}
+		msg, err := sdk.ParseTypedEvent(e)
+		s.Require().NoError(err)
+		out = append(out, msg.(T))
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// packets
+// ---------------------------------------------------------------------------
+
+func encode(s *KeeperTestSuite, d types.PacketData) []byte {
+	s.T().Helper()
+	bz, err := types.EncodePacket(d)
+	s.Require().NoError(err)
+	return bz
+}
+
+// incoming is a packet from the counterparty received on our channel dst.
+func incoming(data []byte, dst string, seq uint64) channeltypes.Packet {
+	return channeltypes.NewPacket(data, seq, types.PortID, "channel-77", types.PortID, dst,
+		clienttypes.ZeroHeight(), uint64(blockTime.Add(time.Hour).UnixNano()))
+}
+
+// outgoing is the packet the fake channel keeper sent, as core IBC hands it
+// back to OnAcknowledgementPacket / OnTimeoutPacket.
+func outgoing(p sentPacket) channeltypes.Packet {
+	return channeltypes.NewPacket(p.Data, p.Sequence, p.SourcePort, p.SourceChannel, types.PortID, "channel-77",
+		p.TimeoutHeight, p.TimeoutTimestamp)
+}
+
+// recv runs OnRecvPacket as ibc-go core does (writes kept only on success).
+func (s *KeeperTestSuite) recv(p channeltypes.Packet) (types.Ack, error) {
+	var ack types.Ack
+	err := s.exec(func(ctx sdk.Context) error {
+		var err error
+		ack, err = s.k.OnRecvPacket(ctx, p)
+		return err
+	})
+	return ack, err
+}
+
+func (s *KeeperTestSuite) mustRecv(p channeltypes.Packet) types.Ack {
+	s.T().Helper()
+	ack, err := s.recv(p)
+	s.Require().NoError(err)
+	return ack
+}
+
+func (s *KeeperTestSuite) ack(p sentPacket, ack channeltypes.Acknowledgement) error {
+	return s.exec(func(ctx sdk.Context) error { return s.k.OnAcknowledgementPacket(ctx, outgoing(p), ack) })
+}
+
+func (s *KeeperTestSuite) timeout(p sentPacket) error {
+	return s.exec(func(ctx sdk.Context) error { return s.k.OnTimeoutPacket(ctx, outgoing(p)) })
+}
+
+func successAck(a types.Ack) channeltypes.Acknowledgement {
+	return channeltypes.NewResultAcknowledgement(types.EncodeAck(a))
+}
+
+func prescriptionAck(openID uint64) channeltypes.Acknowledgement {
+	return successAck(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: openID}}})
+}
+
+// lastSent is the last packet the fake channel keeper sent.
+func (s *KeeperTestSuite) lastSent() sentPacket {
+	s.T().Helper()
+	s.Require().NotEmpty(s.ics4.sent)
+	return s.ics4.sent[len(s.ics4.sent)-1]
+}
+
+// decodeSent decodes a sent packet's data strictly, as the counterparty does.
+func (s *KeeperTestSuite) decodeSent(p sentPacket) *types.PacketData {
+	s.T().Helper()
+	d, err := types.DecodePacket(p.Data)
+	s.Require().NoError(err)
+	return &d
+}
+
+// ---------------------------------------------------------------------------
+// state builders
+// ---------------------------------------------------------------------------
+
+func (s *KeeperTestSuite) prescriptionMsg() *types.MsgSendPrescription {
+	return &types.MsgSendPrescription{Prescriber: s.H, ChannelID: chanA, Patient: s.Pt1, GTIN: rxGTIN,
+		Quantity: 1, Refills: 1, ValidUntil: s.validUntil}
+}
+
+// send sends a prescription from the hospital chain and returns its id and packet.
+func (s *KeeperTestSuite) send(msg *types.MsgSendPrescription) (uint64, sentPacket) {
+	s.T().Helper()
+	res := mustRun(s, s.ms.SendPrescription, msg)
+	return res.ID, s.lastSent()
+}
+
+// sendOpen sends a prescription and acknowledges it with remote id openID.
+func (s *KeeperTestSuite) sendOpen(msg *types.MsgSendPrescription, openID uint64) uint64 {
+	s.T().Helper()
+	id, pkt := s.send(msg)
+	s.Require().NoError(s.ack(pkt, prescriptionAck(openID)))
+	s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, s.prescription(id).Status)
+	return id
+}
+
+func (s *KeeperTestSuite) prescription(id uint64) types.Prescription {
+	s.T().Helper()
+	p, err := s.k.Prescriptions.Get(s.ctx, id)
+	s.Require().NoError(err)
+	return p
+}
+
+func (s *KeeperTestSuite) prescriptionPacket(id uint64, patient, gtin, ndc string, qty, refills uint32) types.PacketData {
+	return types.PacketData{Flow: &types.PacketData_Prescription{Prescription: &types.PrescriptionPacket{
+		Id: id, Prescriber: s.H, Patient: patient, Gtin: gtin, Ndc: ndc, Quantity: qty, Refills: refills,
+		ValidUntil: s.validUntil.Unix(),
+	}}}
+}
+
+// openOnPharma receives a prescription (hospital id sourceID) on the pharma
+// chain over chanA and returns the id it is opened under.
+func (s *KeeperTestSuite) openOnPharma(sourceID uint64, patient, gtin, ndc string, qty, refills uint32) uint64 {
+	s.T().Helper()
+	ack := s.mustRecv(incoming(encode(s, s.prescriptionPacket(sourceID, patient, gtin, ndc, qty, refills)), chanA, sourceID))
+	s.Require().NotNil(ack.GetPrescription())
+	return ack.GetPrescription().OpenId
+}
+
+func (s *KeeperTestSuite) dispensePacket(hospitalID uint64, patient, gtin, serial, lot string) types.PacketData {
+	return types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{
+		PrescriptionId: hospitalID, Patient: patient, Gtin: gtin, Serial: serial, Lot: lot, Expiry: expiryS,
+		Pharmacy: s.P, DispensedAt: blockTime.Add(-time.Minute).Unix(),
+	}}}
+}
+
+func (s *KeeperTestSuite) recallPacket(gtin, lot string) types.PacketData {
+	return types.PacketData{Flow: &types.PacketData_Recall{Recall: &types.RecallPacket{
+		Gtin: gtin, Lot: lot, Reason: "contamination", RecalledAt: blockTime.Add(-time.Minute).Unix(),
+	}}}
+}
+
+// dispensation is a dispense of unit serial (lot A) of a prescription-only
+// product with the rx GTIN and NDC to patient, naming prescription ref.
+func (s *KeeperTestSuite) dispensation(ref, patient, serial string) drugtracetypes.Dispensation {
+	return drugtracetypes.Dispensation{
+		Pharmacy: s.P, Patient: patient, PrescriptionRef: ref,
+		Product: drugtracetypes.Product{GTIN: rxGTIN, NDC: rxNDC, Name: "Amoxicillin", PrescriptionOnly: true},
+		Unit: drugtracetypes.Unit{GTIN: rxGTIN, Serial: serial, Lot: lotA, Expiry: expiry,
+			Status: drugtracetypes.UnitStatus_UNIT_STATUS_ACTIVE, Custodian: s.P},
+	}
+}
+
+func (s *KeeperTestSuite) beforeDispense(d drugtracetypes.Dispensation) error {
+	return s.exec(func(ctx sdk.Context) error { return s.k.BeforeDispense(ctx, d) })
+}
+
+func (s *KeeperTestSuite) afterRecall(r drugtracetypes.Recall) error {
+	return s.exec(func(ctx sdk.Context) error { return s.k.AfterRecall(ctx, r) })
+}
+
+func (s *KeeperTestSuite) historyOf(patient string) []types.MedicationEntry {
+	s.T().Helper()
+	var out []types.MedicationEntry
+	rng := collections.NewPrefixedPairRange[string, uint64](patient)
+	s.Require().NoError(s.k.History.Walk(s.ctx, rng, func(_ collections.Pair[string, uint64], e types.MedicationEntry) (bool, error) {
+		out = append(out, e)
+		return false, nil
+	}))
+	return out
+}
+
+func strU(v uint64) string { return fmt.Sprint(v) }
