@@ -77,7 +77,7 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 		{k.PrescriptionSeq, gs.NextPrescriptionId}, {k.VerificationSeq, gs.NextVerificationId},
 		{k.UndeliveredSeq, gs.NextUndeliveredId}, {k.HistorySeq, gs.NextHistorySeq},
 	} {
-		if s.next > 0 {
+		if s.next > 1 { // a sequence never used has no entry: import writes none either
 			if err := s.seq.Set(ctx, s.next-1); err != nil {
 				return err
 			}
