@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,39 +23,8 @@ func TestLocalnetIBC(t *testing.T) {
 	}
 	dir := t.TempDir()
 	start := time.Now()
-	cmd := exec.Command(filepath.Join(repoRoot, "scripts", "localnet-ibc.sh"), "run")
-	cmd.Env = append(os.Environ(), "HEALTHD="+binary, "LOCALNET_IBC_HOME="+dir, "IBC_PORT_OFFSET=3000", "POLL=1")
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(60 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-	ready, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "localnet-ibc is running") {
-				close(ready)
-			}
-		}
-	}()
-	select {
-	case <-ready:
-	case <-exited:
-		t.Fatalf("localnet-ibc exited before it was up; see the logs in %s", dir)
-	case <-time.After(15 * time.Minute):
-		t.Fatalf("localnet-ibc did not come up; see the logs in %s", dir)
-	}
+	startScript(t, "localnet-ibc.sh", "localnet-ibc is running", 15*time.Minute, dir,
+		"HEALTHD="+binary, "LOCALNET_IBC_HOME="+dir, "IBC_PORT_OFFSET=3000", "POLL=1")
 	t.Logf("two chains, connection, bridge channel and relayer up in %s", time.Since(start).Round(time.Second))
 
 	hosp := &node{t: t, home: filepath.Join(dir, "hospital", "node")}

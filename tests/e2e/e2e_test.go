@@ -57,22 +57,29 @@ type node struct {
 func startLocalnet(t *testing.T) *node {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command(filepath.Join(repoRoot, "scripts", "localnet.sh"), "run")
-	cmd.Env = append(os.Environ(), "HEALTHD="+binary, "LOCALNET_HOME="+dir,
-		fmt.Sprintf("PORT_OFFSET=%d", portOffset), "BLOCK_TIME=300ms", "CHAIN_ID=healthd-e2e")
+	cmd := startScript(t, "localnet.sh", "localnet is running", 3*time.Minute, dir,
+		"HEALTHD="+binary, "LOCALNET_HOME="+dir, fmt.Sprintf("PORT_OFFSET=%d", portOffset), "BLOCK_TIME=300ms", "CHAIN_ID=healthd-e2e")
+	return &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
+}
+
+// startScript runs scripts/<script> run with env added, waits until it prints
+// banner, and stops it (and so exactly what it started) when the test ends.
+func startScript(t *testing.T, script, banner string, timeout time.Duration, logDir string, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(repoRoot, "scripts", script), "run")
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = os.Stderr
 	require.NoError(t, cmd.Start())
-	n := &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
-	t.Cleanup(n.stop)
+	t.Cleanup(func() { stopScript(cmd) })
 
 	ready, exited := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(exited)
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), "localnet is running") {
+			if strings.Contains(sc.Text(), banner) {
 				close(ready)
 			}
 		}
@@ -80,27 +87,30 @@ func startLocalnet(t *testing.T) *node {
 	select {
 	case <-ready:
 	case <-exited:
-		t.Fatalf("the localnet script exited before the network was up; see %s/node.log and vault.log", dir)
-	case <-time.After(3 * time.Minute):
-		t.Fatalf("localnet did not start; see %s/node.log", dir)
+		t.Fatalf("%s exited before it was up; see the logs in %s", script, logDir)
+	case <-time.After(timeout):
+		t.Fatalf("%s was not up after %s; see the logs in %s", script, timeout, logDir)
 	}
-	return n
+	return cmd
 }
 
-// stop sends SIGTERM to the script, which stops exactly the node it started.
-func (n *node) stop() {
-	if n.cmd.Process == nil {
+// stopScript sends SIGTERM to a script, which stops exactly what it started.
+func stopScript(cmd *exec.Cmd) {
+	if cmd == nil || cmd.Process == nil || cmd.ProcessState != nil {
 		return
 	}
-	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
-	go func() { done <- n.cmd.Wait() }()
+	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = n.cmd.Process.Kill()
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
 	}
 }
+
+// stop stops the localnet (the export at the end of TestLocalnet needs it stopped).
+func (n *node) stop() { stopScript(n.cmd) }
 
 // cli runs healthd with the localnet's home, returning stdout.
 func (n *node) cli(args ...string) (string, error) {

@@ -2,17 +2,13 @@ package bridge
 
 import (
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/healthchain/healthd/internal/autocliargs"
 )
 
 // AutoCLIOptions describes `healthd tx bridge` and `healthd q bridge`.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
-	pos := func(fields ...string) []*autocliv1.PositionalArgDescriptor {
-		out := make([]*autocliv1.PositionalArgDescriptor, len(fields))
-		for i, f := range fields {
-			out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: f}
-		}
-		return out
-	}
+	pos := autocliargs.Pos
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: "healthd.bridge.v1.Query",

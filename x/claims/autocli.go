@@ -6,6 +6,8 @@ import (
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 
 	"github.com/cosmos/cosmos-sdk/version"
+
+	"github.com/healthchain/healthd/internal/autocliargs"
 )
 
 // AutoCLIOptions describes `healthd tx claims` and `healthd q claims`. Plans
@@ -13,13 +15,7 @@ import (
 // `submit` take them from a JSON file (see x/claims/README.md).
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	app := version.AppName
-	pos := func(fields ...string) []*autocliv1.PositionalArgDescriptor {
-		out := make([]*autocliv1.PositionalArgDescriptor, len(fields))
-		for i, f := range fields {
-			out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: f}
-		}
-		return out
-	}
+	pos := autocliargs.Pos
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: "healthd.claims.v1.Query",

@@ -4,12 +4,14 @@ import (
 	"fmt"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
 	"github.com/spf13/cobra"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/healthchain/healthd/internal/autocliargs"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -20,13 +22,7 @@ const unitHelp = "A unit is \"GTIN/serial\", a GS1 element string as printed und
 // AutoCLIOptions describes `healthd tx drugtrace` and `healthd q drugtrace`.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	app := version.AppName
-	pos := func(names ...string) []*autocliv1.PositionalArgDescriptor {
-		out := make([]*autocliv1.PositionalArgDescriptor, len(names))
-		for i, n := range names {
-			out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: n}
-		}
-		return out
-	}
+	pos := autocliargs.Pos
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service:              "healthd.drugtrace.v1.Query",
