@@ -144,14 +144,14 @@ func (k *Keeper) send(ctx context.Context, channelID string, data types.PacketDa
 	} else if !has {
 		return 0, errorsmod.Wrapf(types.ErrInvalidChannel, "%q is not an open bridge channel", channelID)
 	}
-	if err := k.ChannelTrusted(sdkCtx, channelID); err != nil {
-		return 0, err
-	}
-	bz, err := types.EncodePacket(data)
+	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
 	}
-	params, err := k.Params.Get(ctx)
+	if err := k.channelTrusted(sdkCtx, params, channelID); err != nil {
+		return 0, err
+	}
+	bz, err := types.EncodePacket(data)
 	if err != nil {
 		return 0, err
 	}
@@ -187,6 +187,17 @@ func remaining(p types.Prescription) uint32 {
 	return total - p.Dispensed
 }
 
+// countDispense records one unit dispensed against p, closing it at the last.
+// Both chains count: the pharma chain when it dispenses, the hospital chain
+// when the confirmation arrives.
+func (k *Keeper) countDispense(ctx context.Context, p *types.Prescription) error {
+	p.Dispensed++
+	if remaining(*p) == 0 {
+		return k.setStatus(ctx, p, types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED)
+	}
+	return k.Prescriptions.Set(ctx, p.ID, *p)
+}
+
 func (k *Keeper) setStatus(ctx context.Context, p *types.Prescription, to types.PrescriptionStatus) error {
 	from := p.Status
 	p.Status = to
@@ -205,11 +216,19 @@ func (k *Keeper) Logger(ctx sdk.Context) log.Logger {
 // light client is still trusted: taking a client out of params.trusted_clients
 // stops its channels at once.
 func (k *Keeper) ChannelTrusted(ctx sdk.Context, channelID string) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	return k.channelTrusted(ctx, params, channelID)
+}
+
+func (k *Keeper) channelTrusted(ctx sdk.Context, params types.Params, channelID string) error {
 	ch, found := k.channels.GetChannel(ctx, types.PortID, channelID)
 	if !found {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q not found", channelID)
 	}
-	return k.CheckConnection(ctx, ch.ConnectionHops)
+	return k.checkConnection(ctx, params, ch.ConnectionHops)
 }
 
 // CheckConnection refuses a channel unless this chain has a role and the
@@ -219,6 +238,10 @@ func (k *Keeper) CheckConnection(ctx sdk.Context, hops []string) error {
 	if err != nil {
 		return err
 	}
+	return k.checkConnection(ctx, params, hops)
+}
+
+func (k *Keeper) checkConnection(ctx sdk.Context, params types.Params, hops []string) error {
 	if params.Role == types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
 		return errorsmod.Wrap(types.ErrWrongRole, "the bridge is off on this chain (no role in params)")
 	}

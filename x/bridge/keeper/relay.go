@@ -131,13 +131,7 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 	case remaining(p) == 0:
 		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d fully dispensed", p.ID)
 	}
-	p.Dispensed++
-	if remaining(p) == 0 {
-		err = k.setStatus(ctx, &p, types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED)
-	} else {
-		err = k.Prescriptions.Set(ctx, p.ID, p)
-	}
-	if err != nil {
+	if err := k.countDispense(ctx, &p); err != nil {
 		return types.Ack{}, err
 	}
 	seq, err := k.HistorySeq.Next(ctx)
@@ -446,13 +440,7 @@ func (k *Keeper) BeforeDispense(ctx context.Context, d drugtracetypes.Dispensati
 	case remaining(p) == 0:
 		return errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d has no units left", p.ID)
 	}
-	p.Dispensed++
-	if remaining(p) == 0 {
-		err = k.setStatus(ctx, &p, types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED)
-	} else {
-		err = k.Prescriptions.Set(ctx, p.ID, p)
-	}
-	if err != nil {
+	if err := k.countDispense(ctx, &p); err != nil {
 		return err
 	}
 	data := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{
