@@ -1,16 +1,26 @@
 package vault
 
 import (
+	"bytes"
+	"container/heap"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
+	"math"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/cosmos/cosmos-sdk/types/bech32"
@@ -22,6 +32,11 @@ const (
 	HeaderPubKey    = "Healthd-Pubkey"
 	HeaderNonce     = "Healthd-Nonce"
 	HeaderSignature = "Healthd-Signature"
+	// HeaderContentSHA256 is the lower-case hex SHA-256 of the request body,
+	// the hash the signature covers. It is required with a body, so that
+	// the vault can check the signature before it reads a byte of the body;
+	// the body is then checked against it as it streams in.
+	HeaderContentSHA256 = "Healthd-Content-SHA256"
 	// HeaderCID carries the CID of a served blob or key.
 	HeaderCID = "Healthd-CID"
 )
@@ -33,10 +48,20 @@ const SignDomain = "healthd-vault/v1"
 const (
 	// NonceTTL is how long a challenge nonce may be used.
 	NonceTTL = 2 * time.Minute
-	// DefaultMaxNonces bounds the outstanding challenges held in memory.
-	DefaultMaxNonces = 100000
-	nonceBytes       = 32
-	prunePeriod      = 10 * time.Second
+	// DefaultMaxNonces bounds the used nonces the vault remembers to refuse
+	// replays. When the set is full the oldest are dropped and every nonce
+	// expiring no later than them is refused as expired, so the memory stays
+	// bounded without refusing fresh challenges.
+	DefaultMaxNonces = 1 << 18
+	nonceExpBytes    = 8
+	nonceIDBytes     = 16
+	nonceMACBytes    = 16
+	nonceBytes       = nonceExpBytes + nonceIDBytes + nonceMACBytes
+	// maxNonceHeader bounds the nonce header looked at: a real one is 54
+	// base64url characters.
+	maxNonceHeader = 128
+	// challengeSecretBytes is the size of the challenge MAC key.
+	challengeSecretBytes = 32
 )
 
 // Authentication refusal reasons (HTTP 401).
@@ -49,6 +74,10 @@ const (
 	ReasonUnknownNonce    = "UNKNOWN_NONCE"
 	ReasonExpiredNonce    = "EXPIRED_NONCE"
 )
+
+// emptySHA256 is the SHA-256 of the empty string: the body hash of a request
+// without a body.
+var emptySHA256 = sha256.Sum256(nil)
 
 // SignBytes returns the bytes a client signs for one request:
 //
@@ -86,125 +115,206 @@ func AccountFromPubKey(pub *secp256k1.PubKey) (string, error) {
 
 // --- challenges ---
 
-var errTooManyNonces = errors.New("vault: too many outstanding challenges")
+// challenger issues stateless challenges: a nonce is its expiry, 16 random
+// bytes and an HMAC over both under a secret made at start, so issuing one
+// stores nothing and takes no lock, and a flood of challenge requests cannot
+// crowd anyone out. Replay is refused by remembering the nonces used by
+// authenticated requests until they expire, at most max of them; pruning
+// pops expired entries off a min-heap, O(expired).
+type challenger struct {
+	secret [challengeSecretBytes]byte
+	ttl    time.Duration
 
-// nonceStore holds the outstanding challenge nonces in memory.
-type nonceStore struct {
-	mu        sync.Mutex
-	ttl       time.Duration
-	max       int
-	expiry    map[string]time.Time
-	lastPrune time.Time
+	mu   sync.Mutex
+	max  int
+	used map[[nonceIDBytes]byte]struct{}
+	q    expiryHeap
+	// floor: a nonce expiring at or before floor (unix nanoseconds) is
+	// refused as expired. It rises when the used set is full and its
+	// oldest entries are dropped, so that they cannot be replayed.
+	floor int64
 }
 
-func newNonceStore(ttl time.Duration, max int) *nonceStore {
-	return &nonceStore{ttl: ttl, max: max, expiry: make(map[string]time.Time)}
+type usedNonce struct {
+	exp int64
+	id  [nonceIDBytes]byte
 }
 
-// pruneLocked drops expired nonces.
-func (s *nonceStore) pruneLocked(now time.Time) {
-	for n, exp := range s.expiry {
-		if !now.Before(exp) {
-			delete(s.expiry, n)
+// expiryHeap is a min-heap of used nonces by expiry.
+type expiryHeap []usedNonce
+
+func (h expiryHeap) Len() int           { return len(h) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].exp < h[j].exp }
+func (h expiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)        { *h = append(*h, x.(usedNonce)) }
+func (h *expiryHeap) Pop() any {
+	old := *h
+	n := len(old)
+	x := old[n-1]
+	*h = old[:n-1]
+	return x
+}
+
+// newChallenger returns a challenger keyed by secret, or by fresh random
+// bytes if secret is empty.
+func newChallenger(secret []byte, ttl time.Duration, max int) (*challenger, error) {
+	c := &challenger{ttl: ttl, max: max, used: make(map[[nonceIDBytes]byte]struct{})}
+	switch {
+	case len(secret) == 0:
+		if _, err := rand.Read(c.secret[:]); err != nil {
+			return nil, fmt.Errorf("vault: random challenge secret: %w", err)
 		}
+	case len(secret) < challengeSecretBytes:
+		return nil, fmt.Errorf("vault: the challenge secret must be at least %d bytes", challengeSecretBytes)
+	default:
+		k := sha256.Sum256(secret)
+		c.secret = k
 	}
-	s.lastPrune = now
+	return c, nil
 }
 
-// issue returns a fresh nonce and its expiry.
-func (s *nonceStore) issue(now time.Time) (string, time.Time, error) {
+func (c *challenger) mac(expID []byte) []byte {
+	m := hmac.New(sha256.New, c.secret[:])
+	m.Write([]byte("healthd-vault/challenge\n"))
+	m.Write(expID)
+	return m.Sum(nil)[:nonceMACBytes]
+}
+
+// issue returns a fresh nonce and its expiry. It stores nothing.
+func (c *challenger) issue(now time.Time) (string, time.Time, error) {
+	exp := now.Add(c.ttl)
 	var raw [nonceBytes]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	binary.BigEndian.PutUint64(raw[:nonceExpBytes], uint64(exp.UnixNano()))
+	if _, err := rand.Read(raw[nonceExpBytes : nonceExpBytes+nonceIDBytes]); err != nil {
 		return "", time.Time{}, fmt.Errorf("vault: random nonce: %w", err)
 	}
-	nonce := base64.RawURLEncoding.EncodeToString(raw[:])
-	exp := now.Add(s.ttl)
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.expiry) >= s.max || now.Sub(s.lastPrune) >= prunePeriod || now.Before(s.lastPrune) {
-		s.pruneLocked(now)
-	}
-	if len(s.expiry) >= s.max {
-		return "", time.Time{}, errTooManyNonces
-	}
-	s.expiry[nonce] = exp
-	return nonce, exp, nil
+	copy(raw[nonceExpBytes+nonceIDBytes:], c.mac(raw[:nonceExpBytes+nonceIDBytes]))
+	return base64.RawURLEncoding.EncodeToString(raw[:]), exp, nil
 }
 
-// claim takes nonce out of the outstanding set, so that no other request
-// can use it, and returns its expiry; or it returns a refusal reason. A
-// nonce must be live when a request's headers arrive; a long upload may
-// finish after the nonce would have expired.
-func (s *nonceStore) claim(nonce string, now time.Time) (time.Time, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	exp, ok := s.expiry[nonce]
-	if !ok {
-		return time.Time{}, ReasonUnknownNonce
-	}
-	delete(s.expiry, nonce)
-	if !now.Before(exp) {
-		return time.Time{}, ReasonExpiredNonce
-	}
-	return exp, ""
+// parsedNonce is a nonce whose MAC verified.
+type parsedNonce struct {
+	exp int64
+	id  [nonceIDBytes]byte
 }
 
-// restore returns a claimed nonce to the outstanding set when its request
-// was not authenticated (say, a forged signature), so that a forgery cannot
-// burn someone else's challenge. An expired nonce is not restored.
-func (s *nonceStore) restore(nonce string, exp, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.Before(exp) {
-		s.expiry[nonce] = exp
+// check verifies that nonce was issued by this vault and has not expired.
+// It reads no shared state.
+func (c *challenger) check(nonce string, now time.Time) (parsedNonce, string) {
+	var p parsedNonce
+	if len(nonce) > maxNonceHeader {
+		return p, ReasonUnknownNonce
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(nonce)
+	if err != nil || len(raw) != nonceBytes {
+		return p, ReasonUnknownNonce
+	}
+	if !hmac.Equal(raw[nonceExpBytes+nonceIDBytes:], c.mac(raw[:nonceExpBytes+nonceIDBytes])) {
+		return p, ReasonUnknownNonce
+	}
+	exp := binary.BigEndian.Uint64(raw[:nonceExpBytes])
+	if exp > math.MaxInt64 {
+		return p, ReasonUnknownNonce
+	}
+	p.exp = int64(exp)
+	copy(p.id[:], raw[nonceExpBytes:nonceExpBytes+nonceIDBytes])
+	if now.UnixNano() >= p.exp {
+		return p, ReasonExpiredNonce
+	}
+	return p, ""
+}
+
+// claim marks a checked nonce used, for a request whose signature verified.
+// It refuses a nonce already used (UNKNOWN_NONCE) or one at or below the
+// floor (EXPIRED_NONCE).
+func (c *challenger) claim(p parsedNonce, now time.Time) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pruneLocked(now.UnixNano())
+	if p.exp <= c.floor {
+		return ReasonExpiredNonce
+	}
+	if _, ok := c.used[p.id]; ok {
+		return ReasonUnknownNonce
+	}
+	// Full: drop the oldest of the set and the new nonce, and raise the
+	// floor to it, so that nothing dropped can be used again.
+	for len(c.used) >= c.max && len(c.q) > 0 {
+		if p.exp <= c.q[0].exp {
+			c.floor = max(c.floor, p.exp)
+			return ReasonExpiredNonce
+		}
+		old := heap.Pop(&c.q).(usedNonce)
+		delete(c.used, old.id)
+		c.floor = max(c.floor, old.exp)
+	}
+	c.used[p.id] = struct{}{}
+	heap.Push(&c.q, usedNonce{exp: p.exp, id: p.id})
+	return ""
+}
+
+// pruneLocked drops the used nonces that have expired: they would be refused
+// as expired anyway.
+func (c *challenger) pruneLocked(now int64) {
+	for len(c.q) > 0 && c.q[0].exp <= now {
+		old := heap.Pop(&c.q).(usedNonce)
+		delete(c.used, old.id)
 	}
 }
 
-func (s *nonceStore) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.expiry)
+// usedLen is the number of used nonces remembered.
+func (c *challenger) usedLen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.used)
 }
 
 // --- request authentication ---
 
-// credentials are the parsed authentication headers of one request, with the
-// account bound to the public key but the signature not yet checked.
-type credentials struct {
-	account  string
-	pub      *secp256k1.PubKey
-	nonce    string
-	nonceExp time.Time
-	sig      []byte
-	verified bool
+// authenticated is a request whose signature verified over its headers; the
+// body, if any, has not been read and must still match sum and length.
+type authenticated struct {
+	account string
+	length  int64
+	sum     [sha256.Size]byte
 }
 
 func authError(reason, format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
-// parseCredentials checks everything that does not need the body: headers
-// present and well-formed, public key bound to the account, nonce live. It
-// claims the nonce: the caller must call s.release(c) when done, which gives
-// the nonce back unless the signature was verified.
-func (s *server) parseCredentials(r *http.Request) (*credentials, *apiError) {
+// authenticate checks a request before any of its body is read: the body is
+// framed by a Content-Length within limit; the headers are present and
+// well-formed; the public key is the account's; the nonce was issued by this
+// vault and is live; the signature verifies over the declared body hash;
+// and, last, the nonce is used up. Nothing an unauthenticated caller sends
+// makes the vault read a body, store anything or ask the chain.
+func (s *server) authenticate(r *http.Request, limit int64) (*authenticated, *apiError) {
+	if r.ContentLength < 0 {
+		return nil, &apiError{Status: http.StatusLengthRequired, Reason: ReasonLengthRequired,
+			Message: "the request body must have a Content-Length (chunked uploads are not accepted)"}
+	}
+	if r.ContentLength > limit {
+		return nil, tooLarge(limit)
+	}
 	var missing []string
-	get := func(h string) string {
+	get := func(h string, required bool) string {
 		v := strings.TrimSpace(r.Header.Get(h))
-		if v == "" {
+		if v == "" && required {
 			missing = append(missing, h)
 		}
 		return v
 	}
-	account, pubB64, nonce, sigB64 := get(HeaderAccount), get(HeaderPubKey), get(HeaderNonce), get(HeaderSignature)
+	account, pubB64 := get(HeaderAccount, true), get(HeaderPubKey, true)
+	nonce, sigB64 := get(HeaderNonce, true), get(HeaderSignature, true)
+	sumHex := get(HeaderContentSHA256, r.ContentLength > 0)
 	if len(missing) > 0 {
 		return nil, authError(ReasonMissingAuth,
 			"missing authentication header(s) %s: get a nonce from GET /v1/challenge and sign the request with the account key",
 			strings.Join(missing, ", "))
 	}
 	if err := ValidateAccount(account); err != nil {
-		return nil, authError(ReasonBadAccount, "%s is not a valid %s1... account: %v", HeaderAccount, AccountPrefix, err)
+		return nil, authError(ReasonBadAccount, "%s is not a valid %s1... account: %s", HeaderAccount, AccountPrefix, truncate(err.Error()))
 	}
 	pubBz, err := base64.StdEncoding.DecodeString(pubB64)
 	if err != nil {
@@ -229,60 +339,191 @@ func (s *server) parseCredentials(r *http.Request) (*credentials, *apiError) {
 	if len(sig) != 64 {
 		return nil, authError(ReasonBadSignature, "%s must be a 64-byte secp256k1 signature (r || s), got %d bytes", HeaderSignature, len(sig))
 	}
-	if len(nonce) > 128 {
-		return nil, authError(ReasonUnknownNonce, "%s was not issued by this vault: get one from GET /v1/challenge", HeaderNonce)
+	a := &authenticated{account: account, length: r.ContentLength, sum: emptySHA256}
+	if sumHex != "" {
+		bz, err := hex.DecodeString(sumHex)
+		if err != nil || len(bz) != sha256.Size || sumHex != strings.ToLower(sumHex) {
+			return nil, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadContentHash,
+				Message: fmt.Sprintf("%s must be the SHA-256 of the body in 64 lower-case hex digits", HeaderContentSHA256)}
+		}
+		copy(a.sum[:], bz)
 	}
-	exp, reason := s.nonces.claim(nonce, s.now())
+	now := s.now()
+	pn, reason := s.challenges.check(nonce, now)
 	if reason != "" {
 		return nil, nonceError(reason)
 	}
-	return &credentials{account: account, pub: pub, nonce: nonce, nonceExp: exp, sig: sig}, nil
-}
-
-// release ends the use of claimed credentials: a nonce whose request was
-// authenticated is used up, any other goes back to the outstanding set.
-func (s *server) release(c *credentials) {
-	if c != nil && !c.verified {
-		s.nonces.restore(c.nonce, c.nonceExp, s.now())
+	msg := signBytesForHash(s.cfg.ChainID, r.Method, r.URL.Path, nonce, a.sum[:])
+	if !pub.VerifySignature(msg, sig) {
+		return nil, authError(ReasonBadSignature,
+			"the signature does not verify for %s: it must cover the chain id %q, the method, the path %s, the nonce and the SHA-256 of the body",
+			account, s.cfg.ChainID, truncate(r.URL.Path))
 	}
+	if reason := s.challenges.claim(pn, now); reason != "" {
+		return nil, nonceError(reason)
+	}
+	setAccount(r, account)
+	return a, nil
 }
 
 func nonceError(reason string) *apiError {
 	if reason == ReasonExpiredNonce {
-		return authError(reason, "the challenge nonce expired (nonces live %s): get a new one from GET /v1/challenge", NonceTTL)
+		return authError(reason, "the challenge nonce expired (nonces live %s, less when the vault is busy): get a new one from GET /v1/challenge and use it at once", NonceTTL)
 	}
-	return authError(reason, "the challenge nonce is unknown: it was never issued by this vault, was already used (or is in use by another request), or expired; get a new one from GET /v1/challenge")
+	return authError(reason, "the challenge nonce is unknown: it was never issued by this vault, was already used, or the vault restarted; get a new one from GET /v1/challenge")
 }
 
-// verify checks the signature over the request. Once it verifies, the
-// claimed nonce is used up.
-func (s *server) verify(c *credentials, r *http.Request, bodyHash []byte) *apiError {
-	msg := signBytesForHash(s.cfg.ChainID, r.Method, r.URL.Path, c.nonce, bodyHash)
-	if !c.pub.VerifySignature(msg, c.sig) {
-		return authError(ReasonBadSignature,
-			"the signature does not verify for %s: it must cover the chain id %q, the method, the path %s, the nonce and the SHA-256 of the body",
-			c.account, s.cfg.ChainID, r.URL.Path)
+// --- bodies ---
+
+// bodyReader reads an authenticated request's body under read deadlines:
+// each read must make progress within idle, and the whole body must arrive
+// by final, a time proportional to its declared length. It hashes what it
+// reads.
+type bodyReader struct {
+	rc    *http.ResponseController
+	r     io.Reader
+	idle  time.Duration
+	final time.Time
+	h     hash.Hash
+	n     int64
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	d := time.Now().Add(b.idle)
+	if d.After(b.final) {
+		d = b.final
 	}
-	c.verified = true
-	setAccount(r, c.account)
+	_ = b.rc.SetReadDeadline(d) // unsupported only off a real connection
+	n, err := b.r.Read(p)
+	b.h.Write(p[:n])
+	b.n += int64(n)
+	return n, err
+}
+
+// uploadTime is how long a body of size bytes may take to arrive: the grace
+// period plus size at the minimum rate, capped at a day.
+func uploadTime(size, minRate int64, grace time.Duration) time.Duration {
+	const ceiling = 24 * time.Hour
+	if minRate <= 0 {
+		return ceiling
+	}
+	secs := float64(size) / float64(minRate)
+	if secs >= ceiling.Seconds() {
+		return ceiling
+	}
+	return grace + time.Duration(secs*float64(time.Second))
+}
+
+// body returns a reader of the request's body, at most a.length bytes, under
+// the vault's read deadlines. The response's write deadline moves past the
+// read deadline, so the answer to a long upload can still be sent.
+func (s *server) body(w http.ResponseWriter, r *http.Request, a *authenticated) *bodyReader {
+	rc := http.NewResponseController(w)
+	final := time.Now().Add(uploadTime(a.length, s.cfg.MinUploadRate, s.cfg.BodyIdleTimeout))
+	_ = rc.SetWriteDeadline(final.Add(s.cfg.BodyIdleTimeout))
+	return &bodyReader{rc: rc, r: io.LimitReader(r.Body, a.length), idle: s.cfg.BodyIdleTimeout, final: final, h: sha256.New()}
+}
+
+// finish checks what was read against the declared length and hash.
+func (b *bodyReader) finish(a *authenticated) *apiError {
+	if b.n != a.length || !bytes.Equal(b.h.Sum(nil), a.sum[:]) {
+		return &apiError{Status: http.StatusBadRequest, Reason: ReasonBodyMismatch,
+			Message: fmt.Sprintf("the body does not match the %s and Content-Length the request was signed with", HeaderContentSHA256)}
+	}
 	return nil
 }
 
-// authenticate reads a small body (at most limit bytes) and authenticates
-// the request. It returns the verified account and the body.
-func (s *server) authenticate(w http.ResponseWriter, r *http.Request, limit int64) (string, []byte, *apiError) {
-	c, aerr := s.parseCredentials(r)
-	if aerr != nil {
-		return "", nil, aerr
+// bodyReadError explains a failed body read.
+func bodyReadError(err error) *apiError {
+	var ne net.Error
+	if errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return &apiError{Status: http.StatusRequestTimeout, Reason: ReasonBodyTimeout,
+			Message: "the request body arrived too slowly"}
 	}
-	defer s.release(c)
-	body, aerr := readSmallBody(w, r, limit)
-	if aerr != nil {
-		return "", nil, aerr
+	return &apiError{Status: http.StatusBadRequest, Reason: ReasonBadBody, Message: "reading the request body: " + truncate(err.Error())}
+}
+
+// readBody reads an authenticated request's whole (small) body and checks it
+// against the declared hash.
+func (s *server) readBody(w http.ResponseWriter, r *http.Request, a *authenticated) ([]byte, *apiError) {
+	br := s.body(w, r, a)
+	bz, err := io.ReadAll(br)
+	if err != nil {
+		return nil, bodyReadError(err)
 	}
-	sum := sha256.Sum256(body)
-	if aerr := s.verify(c, r, sum[:]); aerr != nil {
-		return "", nil, aerr
+	if aerr := br.finish(a); aerr != nil {
+		return nil, aerr
 	}
-	return c.account, body, nil
+	return bz, nil
+}
+
+// --- upload slots ---
+
+// uploadSlots bounds the uploads in progress, per account and in all.
+type uploadSlots struct {
+	mu         sync.Mutex
+	total      int
+	maxTotal   int
+	maxAccount int
+	perAccount map[string]int
+}
+
+func newUploadSlots(maxTotal, maxAccount int) *uploadSlots {
+	return &uploadSlots{maxTotal: maxTotal, maxAccount: maxAccount, perAccount: make(map[string]int)}
+}
+
+// acquire takes a slot for account; the caller calls release when the
+// upload is over. It refuses with 429 when the account has its share in
+// progress and 503 when the vault has.
+func (u *uploadSlots) acquire(account string) (func(), *apiError) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.perAccount[account] >= u.maxAccount {
+		return nil, &apiError{Status: http.StatusTooManyRequests, Reason: ReasonTooManyUploads, RetryAfter: uploadRetryAfter,
+			Message: fmt.Sprintf("%s already has %d uploads in progress, the most one account may have; retry when one has finished", account, u.maxAccount)}
+	}
+	if u.total >= u.maxTotal {
+		return nil, &apiError{Status: http.StatusServiceUnavailable, Reason: ReasonVaultBusy, RetryAfter: uploadRetryAfter,
+			Message: fmt.Sprintf("the vault has %d uploads in progress, the most it takes at once; retry shortly", u.maxTotal)}
+	}
+	u.total++
+	u.perAccount[account]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			u.total--
+			if u.perAccount[account]--; u.perAccount[account] <= 0 {
+				delete(u.perAccount, account)
+			}
+		})
+	}, nil
+}
+
+func (u *uploadSlots) inUse() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.total
+}
+
+// uploadRetryAfter is the Retry-After, in seconds, of a refused upload.
+const uploadRetryAfter = 5
+
+// --- echoing input ---
+
+// maxEcho bounds the bytes of caller input quoted back in an error message.
+const maxEcho = 64
+
+// truncate shortens s to at most maxEcho bytes (on a rune boundary) followed
+// by "…", so that an error message never echoes large input back.
+func truncate(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	cut := maxEcho
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

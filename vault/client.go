@@ -3,7 +3,9 @@ package vault
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,6 +214,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, want 
 	req.Header.Set(HeaderSignature, base64.StdEncoding.EncodeToString(sig))
 	if len(body) > 0 {
 		req.Header.Set("Content-Type", "application/octet-stream")
+		// The signature covers this hash, so the vault checks it before
+		// reading the body.
+		sum := sha256.Sum256(body)
+		req.Header.Set(HeaderContentSHA256, hex.EncodeToString(sum[:]))
 	}
 	resp, err := c.httpClient().Do(req)
 	if err != nil {

@@ -28,6 +28,9 @@ const (
 	FlagMaxBlobSize     = "max-blob-size"
 	FlagAllowRemote     = "allow-remote"
 	FlagAllowRemoteNode = "allow-remote-node"
+	FlagMaxUploads      = "max-uploads"
+	FlagMaxUploadsPer   = "max-uploads-per-account"
+	FlagMinUploadRate   = "min-upload-rate"
 
 	DefaultListen = "127.0.0.1:8088"
 	DefaultNode   = "127.0.0.1:9090"
@@ -36,8 +39,13 @@ const (
 // HTTP server timeouts of `vault start`.
 const (
 	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 15 * time.Minute // a 256 MiB upload on a slow link
-	writeTimeout      = 15 * time.Minute
+	// readTimeout covers requests without an accepted body; an accepted
+	// body gets its own deadlines (Config.BodyIdleTimeout and
+	// Config.MinUploadRate), set by the handler once the request is
+	// authenticated, so an unauthenticated caller holds a connection for
+	// at most this long.
+	readTimeout       = 1 * time.Minute
+	writeTimeout      = 15 * time.Minute // a 256 MiB download on a slow link
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 64 << 10
 	shutdownTimeout   = 30 * time.Second
@@ -79,6 +87,9 @@ loopback address unless --allow-remote-node is given.`,
 	f.String(FlagNode, DefaultNode, "gRPC address of a healthd node; must be loopback unless --allow-remote-node (not --node: that names CometBFT RPC)")
 	f.String(FlagChainID, "", "chain id, part of every signed request (required)")
 	f.Int64(FlagMaxBlobSize, DefaultMaxBlobSize, "largest accepted blob, in bytes")
+	f.Int(FlagMaxUploads, DefaultMaxUploads, "blob uploads in progress at once, in all (more get 503 VAULT_BUSY)")
+	f.Int(FlagMaxUploadsPer, DefaultMaxUploadsPerAccount, "blob uploads in progress at once for one account (more get 429 TOO_MANY_UPLOADS)")
+	f.Int64(FlagMinUploadRate, DefaultMinUploadRate, "slowest accepted upload, in bytes per second: a body must arrive within 30 s plus its size at this rate")
 	f.Bool(FlagAllowRemote, false, "allow a non-loopback --listen address (put a TLS proxy in front)")
 	f.Bool(FlagAllowRemoteNode, false, "allow a non-loopback --grpc address (the gRPC connection is not encrypted)")
 	_ = cmd.MarkFlagRequired(FlagChainID)
@@ -108,6 +119,9 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	maxBlob, _ := f.GetInt64(FlagMaxBlobSize)
 	allowRemote, _ := f.GetBool(FlagAllowRemote)
 	allowRemoteNode, _ := f.GetBool(FlagAllowRemoteNode)
+	maxUploads, _ := f.GetInt(FlagMaxUploads)
+	maxUploadsPer, _ := f.GetInt(FlagMaxUploadsPer)
+	minRate, _ := f.GetInt64(FlagMinUploadRate)
 
 	chainID = strings.TrimSpace(chainID)
 	if chainID == "" {
@@ -115,6 +129,9 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	}
 	if maxBlob <= 0 {
 		return fmt.Errorf("--%s must be positive", FlagMaxBlobSize)
+	}
+	if maxUploads <= 0 || maxUploadsPer <= 0 || minRate <= 0 {
+		return fmt.Errorf("--%s, --%s and --%s must be positive", FlagMaxUploads, FlagMaxUploadsPer, FlagMinUploadRate)
 	}
 	if !IsLoopback(listen) && !allowRemote {
 		return fmt.Errorf("refusing to listen on %q: not a loopback address; the vault speaks plain HTTP, "+
@@ -171,9 +188,12 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	}
 
 	handler := NewServer(Config{
-		ChainID:     chainID,
-		MaxBlobSize: maxBlob,
-		TempDir:     spool,
+		ChainID:              chainID,
+		MaxBlobSize:          maxBlob,
+		TempDir:              spool,
+		MaxUploads:           maxUploads,
+		MaxUploadsPerAccount: maxUploadsPer,
+		MinUploadRate:        minRate,
 	}, store, NewGRPCChain(conn), logger)
 
 	ln, err := net.Listen("tcp", listen)

@@ -3,7 +3,9 @@ package vault
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -315,6 +317,9 @@ type reqSpec struct {
 	noAuth                            bool
 	hideLength                        bool
 	header                            func(http.Header)
+	// declared, if set, is the body whose hash the request declares in
+	// HeaderContentSHA256; otherwise the body sent.
+	declared []byte
 }
 
 type reqOpt func(*reqSpec)
@@ -323,6 +328,7 @@ func withNonce(n string) reqOpt             { return func(s *reqSpec) { s.nonce 
 func withHeader(f func(http.Header)) reqOpt { return func(s *reqSpec) { s.header = f } }
 func noAuth() reqOpt                        { return func(s *reqSpec) { s.noAuth = true } }
 func hideLength() reqOpt                    { return func(s *reqSpec) { s.hideLength = true } }
+func withDeclared(b []byte) reqOpt          { return func(s *reqSpec) { s.declared = b } }
 
 type response struct {
 	status int
@@ -372,6 +378,14 @@ func (e *env) do(acct account, method, path string, body []byte, opts ...reqOpt)
 		req.Header.Set(HeaderPubKey, acct.pubB64())
 		req.Header.Set(HeaderNonce, s.nonce)
 		req.Header.Set(HeaderSignature, base64.StdEncoding.EncodeToString(sig))
+		declared := body
+		if s.declared != nil {
+			declared = s.declared
+		}
+		if len(declared) > 0 {
+			sum := sha256.Sum256(declared)
+			req.Header.Set(HeaderContentSHA256, hex.EncodeToString(sum[:]))
+		}
 	}
 	if s.header != nil {
 		s.header(req.Header)

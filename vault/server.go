@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,7 +34,12 @@ const (
 	ReasonTooLarge           = "TOO_LARGE"
 	ReasonEmptyBody          = "EMPTY_BODY"
 	ReasonBadBody            = "BAD_BODY"
-	ReasonTooManyChallenges  = "TOO_MANY_CHALLENGES"
+	ReasonLengthRequired     = "LENGTH_REQUIRED"
+	ReasonBadContentHash     = "BAD_CONTENT_HASH"
+	ReasonBodyMismatch       = "BODY_MISMATCH"
+	ReasonBodyTimeout        = "BODY_TIMEOUT"
+	ReasonTooManyUploads     = "TOO_MANY_UPLOADS"
+	ReasonVaultBusy          = "VAULT_BUSY"
 	ReasonNotAuthor          = "NOT_AUTHOR"
 	ReasonNotPatientOrAuthor = "NOT_PATIENT_OR_AUTHOR"
 	ReasonNotPatient         = "NOT_PATIENT"
@@ -66,21 +70,46 @@ type Config struct {
 	TempDir string
 	// ChainTimeout bounds each chain query; DefaultChainTimeout if <= 0.
 	ChainTimeout time.Duration
-	// MaxNonces bounds the outstanding challenges; DefaultMaxNonces if <= 0.
+	// MaxNonces bounds the used challenge nonces remembered to refuse
+	// replays; DefaultMaxNonces if <= 0. Issuing a challenge stores nothing.
 	MaxNonces int
+	// ChallengeSecret keys the challenge MACs (at least 32 bytes); random at
+	// start if empty, so a restart invalidates outstanding challenges.
+	ChallengeSecret []byte
+	// MaxUploads bounds the blob uploads in progress; DefaultMaxUploads if <= 0.
+	MaxUploads int
+	// MaxUploadsPerAccount bounds one account's blob uploads in progress;
+	// DefaultMaxUploadsPerAccount if <= 0.
+	MaxUploadsPerAccount int
+	// MinUploadRate is the slowest a body may arrive, in bytes per second:
+	// a body of n bytes must arrive within BodyIdleTimeout + n/MinUploadRate;
+	// DefaultMinUploadRate if <= 0.
+	MinUploadRate int64
+	// BodyIdleTimeout bounds each wait for more of a body, and is the grace
+	// added to the whole body's deadline; DefaultBodyIdleTimeout if <= 0.
+	BodyIdleTimeout time.Duration
 }
 
+// Defaults of the request limits.
+const (
+	DefaultMaxUploads           = 16
+	DefaultMaxUploadsPerAccount = 2
+	DefaultMinUploadRate        = 256 << 10 // bytes per second: 256 MiB in about 17 minutes
+	DefaultBodyIdleTimeout      = 30 * time.Second
+)
+
 type server struct {
-	cfg    Config
-	store  Store
-	chain  Chain
-	log    log.Logger
-	nonces *nonceStore
-	mux    *http.ServeMux
+	cfg        Config
+	store      Store
+	chain      Chain
+	log        log.Logger
+	challenges *challenger
+	uploads    *uploadSlots
+	mux        *http.ServeMux
 }
 
 // NewServer returns the vault's HTTP handler. It panics if cfg.ChainID is
-// empty or store or chain is nil.
+// empty, store or chain is nil, or cfg.ChallengeSecret is set but short.
 func NewServer(cfg Config, store Store, chain Chain, logger log.Logger) http.Handler {
 	if cfg.ChainID == "" {
 		panic("vault: Config.ChainID is required")
@@ -103,16 +132,33 @@ func NewServer(cfg Config, store Store, chain Chain, logger log.Logger) http.Han
 	if cfg.MaxNonces <= 0 {
 		cfg.MaxNonces = DefaultMaxNonces
 	}
+	if cfg.MaxUploads <= 0 {
+		cfg.MaxUploads = DefaultMaxUploads
+	}
+	if cfg.MaxUploadsPerAccount <= 0 {
+		cfg.MaxUploadsPerAccount = DefaultMaxUploadsPerAccount
+	}
+	if cfg.MinUploadRate <= 0 {
+		cfg.MinUploadRate = DefaultMinUploadRate
+	}
+	if cfg.BodyIdleTimeout <= 0 {
+		cfg.BodyIdleTimeout = DefaultBodyIdleTimeout
+	}
+	challenges, err := newChallenger(cfg.ChallengeSecret, NonceTTL, cfg.MaxNonces)
+	if err != nil {
+		panic(err)
+	}
 	if logger == nil {
 		logger = log.NewNopLogger()
 	}
 	s := &server{
-		cfg:    cfg,
-		store:  store,
-		chain:  chain,
-		log:    logger,
-		nonces: newNonceStore(NonceTTL, cfg.MaxNonces),
-		mux:    http.NewServeMux(),
+		cfg:        cfg,
+		store:      store,
+		chain:      chain,
+		log:        logger,
+		challenges: challenges,
+		uploads:    newUploadSlots(cfg.MaxUploads, cfg.MaxUploadsPerAccount),
+		mux:        http.NewServeMux(),
 	}
 	routes := []struct {
 		method, path string
@@ -140,7 +186,7 @@ func NewServer(cfg Config, store Store, chain Chain, logger log.Logger) http.Han
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{Status: http.StatusNotFound, Reason: ReasonNotFound,
-			Message: fmt.Sprintf("no vault endpoint at %s", r.URL.Path)})
+			Message: fmt.Sprintf("no vault endpoint at %s", truncate(r.URL.Path))})
 	})
 	return s
 }
@@ -171,14 +217,40 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
+	body   *trackedBody
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		// A request refused before its body was read gets its answer at
+		// once and the connection closed: otherwise net/http would wait to
+		// read and discard up to 256 KiB of body first, for keep-alive.
+		if w.body != nil && !w.body.done() {
+			w.Header().Set("Connection", "close")
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// trackedBody notes whether a request's body was read to its end.
+type trackedBody struct {
+	io.ReadCloser
+	length int64
+	n      int64
+	eof    bool
+}
+
+func (b *trackedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *trackedBody) done() bool { return b.eof || (b.length >= 0 && b.n >= b.length) }
 
 func (w *statusWriter) Write(p []byte) (int, error) {
 	if w.status == 0 {
@@ -209,6 +281,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info := &reqInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 	sw := &statusWriter{ResponseWriter: w}
+	if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+		sw.body = &trackedBody{ReadCloser: r.Body, length: r.ContentLength}
+		r.Body = sw.body
+	}
 	h := sw.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -239,6 +315,8 @@ type apiError struct {
 	Message   string
 	ErasedAt  *time.Time
 	ExpiresAt *time.Time
+	// RetryAfter, in seconds, is sent as Retry-After when positive.
+	RetryAfter int
 }
 
 type errorBody struct {
@@ -255,6 +333,9 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	}
 	if e.ExpiresAt != nil {
 		body.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
 	writeJSON(w, e.Status, body)
 }
@@ -296,27 +377,11 @@ func (s *server) chainFailure(err error) *apiError {
 	default:
 		s.log.Error("vault chain query failed", "err", err.Error())
 		return &apiError{Status: http.StatusBadGateway, Reason: ReasonChainError,
-			Message: fmt.Sprintf("the chain node failed to answer the access check: %v", err)}
+			Message: fmt.Sprintf("the chain node failed to answer the access check: %s", truncate(err.Error()))}
 	}
 }
 
 // --- body handling ---
-
-// readSmallBody reads at most limit bytes of body.
-func readSmallBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apiError) {
-	if r.ContentLength > limit {
-		return nil, tooLarge(limit)
-	}
-	bz, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, tooLarge(limit)
-		}
-		return nil, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadBody, Message: fmt.Sprintf("reading the request body: %v", err)}
-	}
-	return bz, nil
-}
 
 func tooLarge(limit int64) *apiError {
 	return &apiError{Status: http.StatusRequestEntityTooLarge, Reason: ReasonTooLarge,
@@ -345,14 +410,10 @@ type challengeResponse struct {
 	ExpiresAt string `json:"expires_at"`
 }
 
+// handleChallenge: GET /v1/challenge. Issuing a challenge stores nothing
+// (see challenger), so it is never refused for lack of room.
 func (s *server) handleChallenge(w http.ResponseWriter, _ *http.Request) {
-	nonce, exp, err := s.nonces.issue(s.now())
-	if errors.Is(err, errTooManyNonces) {
-		w.Header().Set("Retry-After", "30")
-		writeError(w, &apiError{Status: http.StatusServiceUnavailable, Reason: ReasonTooManyChallenges,
-			Message: fmt.Sprintf("the vault already holds %d outstanding challenges; retry shortly, when some have expired", s.cfg.MaxNonces)})
-		return
-	}
+	nonce, exp, err := s.challenges.issue(s.now())
 	if err != nil {
 		writeError(w, &apiError{Status: http.StatusInternalServerError, Reason: "INTERNAL", Message: "could not make a challenge"})
 		return
@@ -365,29 +426,36 @@ type putBlobResponse struct {
 	Size int64  `json:"size"`
 }
 
-// handlePutBlob: PUT /v1/blobs. The body is the ciphertext. Everything that
-// does not need the body (headers, key/account binding, nonce, author rule)
-// is checked before the body is read; the body is then spooled to a
-// temporary file while hashed, the signature checked, and only then stored.
+// handlePutBlob: PUT /v1/blobs. The body is the ciphertext. The request is
+// authenticated from its headers (the signature covers the declared body
+// hash), the author rule checked and an upload slot taken before a byte of
+// the body is read; the body is then spooled to a temporary file under read
+// deadlines, checked against the signed hash and length, and only then
+// stored.
 func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
-	c, aerr := s.parseCredentials(r)
+	max := s.cfg.MaxBlobSize
+	a, aerr := s.authenticate(r, max)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	defer s.release(c)
-	max := s.cfg.MaxBlobSize
-	if r.ContentLength > max {
-		writeError(w, tooLarge(max))
+	if a.length == 0 {
+		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "an encrypted blob is never empty"})
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ChainTimeout)
-	err := s.chain.RequireAuthor(ctx, c.account)
+	err := s.chain.RequireAuthor(ctx, a.account)
 	cancel()
 	if err != nil {
 		writeError(w, s.chainFailure(err))
 		return
 	}
+	release, aerr := s.uploads.acquire(a.account)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	defer release()
 
 	tmp, err := os.CreateTemp(s.cfg.TempDir, "vault-upload-*")
 	if err != nil {
@@ -398,23 +466,13 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 		_ = tmp.Close()
 		_ = os.Remove(tmp.Name())
 	}()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeError(w, tooLarge(max))
-			return
-		}
-		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadBody, Message: fmt.Sprintf("reading the request body: %v", err)})
+	br := s.body(w, r, a)
+	if _, err := io.Copy(tmp, br); err != nil {
+		writeError(w, bodyReadError(err))
 		return
 	}
-	if aerr := s.verify(c, r, h.Sum(nil)); aerr != nil {
+	if aerr := br.finish(a); aerr != nil {
 		writeError(w, aerr)
-		return
-	}
-	if n == 0 {
-		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "an encrypted blob is never empty"})
 		return
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
@@ -436,10 +494,16 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, putBlobResponse{CID: cid, Size: size})
 }
 
-// recordAccess authenticates a request on /v1/records/{id}... and asks the
-// chain about the caller's access to the record.
+// recordAccess authenticates a request on /v1/records/{id}..., reads its
+// body (at most bodyLimit bytes, checked against the signed hash) and asks
+// the chain about the caller's access to the record.
 func (s *server) recordAccess(w http.ResponseWriter, r *http.Request, id uint64, bodyLimit int64) (string, []byte, *recordstypes.QueryAccessCheckResponse, *apiError) {
-	account, body, aerr := s.authenticate(w, r, bodyLimit)
+	a, aerr := s.authenticate(r, bodyLimit)
+	if aerr != nil {
+		return "", nil, nil, aerr
+	}
+	account := a.account
+	body, aerr := s.readBody(w, r, a)
 	if aerr != nil {
 		return "", nil, nil, aerr
 	}
@@ -597,7 +661,7 @@ func (s *server) handlePutKey(w http.ResponseWriter, r *http.Request) {
 	target := r.PathValue("account")
 	if err := ValidateAccount(target); err != nil {
 		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonInvalidAccount,
-			Message: fmt.Sprintf("the account in the path is not a valid %s1... address: %v", AccountPrefix, err)})
+			Message: fmt.Sprintf("the account in the path is not a valid %s1... address: %s", AccountPrefix, truncate(err.Error()))})
 		return
 	}
 	account, body, res, aerr := s.recordAccess(w, r, id, MaxKeySize)

@@ -52,7 +52,7 @@ func TestChallenge(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(ch["nonce"])
-	if err != nil || len(raw) != 32 {
+	if err != nil || len(raw) != nonceBytes {
 		t.Fatalf("nonce %q: %v, %d bytes", ch["nonce"], err, len(raw))
 	}
 	exp, err := time.Parse(time.RFC3339, ch["expires_at"])
@@ -61,24 +61,6 @@ func TestChallenge(t *testing.T) {
 	}
 	if e.challenge() == ch["nonce"] {
 		t.Fatal("nonces repeat")
-	}
-}
-
-func TestChallengeLimit(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.MaxNonces = 3 })
-	for i := 0; i < 3; i++ {
-		e.challenge()
-	}
-	r := e.do(account{}, http.MethodGet, "/v1/challenge", nil, noAuth())
-	expect(t, r, http.StatusServiceUnavailable, ReasonTooManyChallenges)
-	if r.header.Get("Retry-After") == "" {
-		t.Fatal("no Retry-After")
-	}
-	// Expired challenges are pruned, making room again.
-	e.clock.Advance(NonceTTL)
-	e.challenge()
-	if n := e.handler.(*server).nonces.len(); n != 1 {
-		t.Fatalf("%d outstanding nonces after pruning, want 1", n)
 	}
 }
 
@@ -166,13 +148,20 @@ func TestNonces(t *testing.T) {
 		n := e.challenge()
 		e.clock.Advance(NonceTTL)
 		expect(t, e.do(e.reader, http.MethodGet, path, nil, withNonce(n)), http.StatusUnauthorized, ReasonExpiredNonce)
-		expect(t, e.do(e.reader, http.MethodGet, path, nil, withNonce(n)), http.StatusUnauthorized, ReasonUnknownNonce)
+		expect(t, e.do(e.reader, http.MethodGet, path, nil, withNonce(n)), http.StatusUnauthorized, ReasonExpiredNonce)
 	})
-	t.Run("a refused upload does not burn the nonce", func(t *testing.T) {
+	t.Run("an upload refused by the chain still uses the nonce", func(t *testing.T) {
 		e := newEnv(t)
 		n := e.challenge()
 		expect(t, e.do(e.reader, http.MethodPut, "/v1/blobs", e.blob2, withNonce(n)), http.StatusForbidden, ReasonNotAuthor)
-		expect(t, e.do(e.reader, http.MethodGet, path, nil, withNonce(n)), http.StatusOK, "")
+		expect(t, e.do(e.reader, http.MethodGet, path, nil, withNonce(n)), http.StatusUnauthorized, ReasonUnknownNonce)
+	})
+	t.Run("a forged upload does not burn the nonce", func(t *testing.T) {
+		e := newEnv(t)
+		n := e.challenge()
+		forged := e.do(e.author, http.MethodPut, "/v1/blobs", e.blob2, withNonce(n), func(s *reqSpec) { s.signKey = e.stranger.priv })
+		expect(t, forged, http.StatusUnauthorized, ReasonBadSignature)
+		expect(t, e.do(e.author, http.MethodPut, "/v1/blobs", e.blob2, withNonce(n)), http.StatusCreated, "")
 	})
 	t.Run("an upload outlasting its nonce", func(t *testing.T) {
 		e := newEnv(t)
@@ -187,41 +176,6 @@ func TestNonces(t *testing.T) {
 		e.clock.Advance(3 * time.Minute)
 		expect(t, e.do(e.author, http.MethodPut, "/v1/blobs", e.blob2, withNonce(n)), http.StatusUnauthorized, ReasonExpiredNonce)
 	})
-}
-
-func TestNonceStore(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := newNonceStore(NonceTTL, 2)
-	n, exp, err := s.issue(now)
-	if err != nil || !exp.Equal(now.Add(NonceTTL)) {
-		t.Fatal(err)
-	}
-	if _, reason := s.claim(n, now); reason != "" {
-		t.Fatal(reason)
-	}
-	if _, reason := s.claim(n, now); reason != ReasonUnknownNonce {
-		t.Fatalf("claimed twice: %q", reason)
-	}
-	s.restore(n, exp, now)
-	if _, reason := s.claim(n, now); reason != "" {
-		t.Fatalf("restored nonce: %q", reason)
-	}
-	s.restore(n, exp, exp)
-	if _, reason := s.claim(n, exp); reason != ReasonUnknownNonce {
-		t.Fatalf("expired nonce restored: %q", reason)
-	}
-	if _, _, err := s.issue(now); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.issue(now); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.issue(now); err != errTooManyNonces {
-		t.Fatalf("over the limit: %v", err)
-	}
-	if _, _, err := s.issue(now.Add(NonceTTL)); err != nil {
-		t.Fatalf("after expiry: %v", err)
-	}
 }
 
 func TestPutBlob(t *testing.T) {
@@ -240,11 +194,11 @@ func TestPutBlob(t *testing.T) {
 		{"author uploads", func(e *env) account { return e.author }, func(e *env) []byte { return e.blob2 }, nil, false, http.StatusCreated, ""},
 		{"author re-uploads the same bytes", func(e *env) account { return e.author }, func(e *env) []byte { return e.blob1 }, nil, false, http.StatusCreated, ""},
 		{"exactly the size limit", func(e *env) account { return e.author }, func(*env) []byte { return exact }, nil, false, http.StatusCreated, ""},
-		{"exactly the size limit, chunked", func(e *env) account { return e.author }, func(*env) []byte { return exact }, []reqOpt{hideLength()}, false, http.StatusCreated, ""},
+		{"exactly the size limit, chunked", func(e *env) account { return e.author }, func(*env) []byte { return exact }, []reqOpt{hideLength()}, false, http.StatusLengthRequired, ReasonLengthRequired},
 		{"reader is not an author", func(e *env) account { return e.reader }, func(e *env) []byte { return e.blob2 }, nil, false, http.StatusForbidden, ReasonNotAuthor},
 		{"patient is not an author", func(e *env) account { return e.patient }, func(e *env) []byte { return e.blob2 }, nil, false, http.StatusForbidden, ReasonNotAuthor},
 		{"over the size limit", func(e *env) account { return e.author }, func(*env) []byte { return big }, nil, false, http.StatusRequestEntityTooLarge, ReasonTooLarge},
-		{"over the size limit, chunked", func(e *env) account { return e.author }, func(*env) []byte { return big }, []reqOpt{hideLength()}, false, http.StatusRequestEntityTooLarge, ReasonTooLarge},
+		{"over the size limit, chunked", func(e *env) account { return e.author }, func(*env) []byte { return big }, []reqOpt{hideLength()}, false, http.StatusLengthRequired, ReasonLengthRequired},
 		{"empty", func(e *env) account { return e.author }, func(*env) []byte { return []byte{} }, nil, false, http.StatusBadRequest, ReasonEmptyBody},
 		{"signature over another body", func(e *env) account { return e.author }, func(e *env) []byte { return e.blob2 },
 			[]reqOpt{func(s *reqSpec) { s.signBody = []byte("something else") }}, false, http.StatusUnauthorized, ReasonBadSignature},
@@ -561,7 +515,7 @@ func TestRefusedRequestsChangeNothing(t *testing.T) {
 }
 
 func TestConcurrentUploads(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(c *Config) { c.MaxUploadsPerAccount = 8 })
 	signer, err := PrivKeySigner(e.author.priv)
 	if err != nil {
 		t.Fatal(err)
