@@ -380,15 +380,19 @@ func nonceError(reason string) *apiError {
 // by final, a time proportional to its declared length. It hashes what it
 // reads.
 type bodyReader struct {
-	rc    *http.ResponseController
-	r     io.Reader
-	idle  time.Duration
-	final time.Time
-	h     hash.Hash
-	n     int64
+	rc     *http.ResponseController
+	r      io.Reader
+	idle   time.Duration
+	final  time.Time
+	h      hash.Hash
+	n      int64
+	length int64
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.n >= b.length {
+		return 0, io.EOF // nothing more to wait for: leave the deadlines alone
+	}
 	d := time.Now().Add(b.idle)
 	if d.After(b.final) {
 		d = b.final
@@ -415,17 +419,27 @@ func uploadTime(size, minRate int64, grace time.Duration) time.Duration {
 }
 
 // body returns a reader of the request's body, at most a.length bytes, under
-// the vault's read deadlines. The response's write deadline moves past the
-// read deadline, so the answer to a long upload can still be sent.
+// the vault's read deadlines. It leaves the write deadline alone, so that a
+// large download is not cut short; see extendWrite for long uploads.
 func (s *server) body(w http.ResponseWriter, r *http.Request, a *authenticated) *bodyReader {
-	rc := http.NewResponseController(w)
 	final := time.Now().Add(uploadTime(a.length, s.cfg.MinUploadRate, s.cfg.BodyIdleTimeout))
-	_ = rc.SetWriteDeadline(final.Add(s.cfg.BodyIdleTimeout))
-	return &bodyReader{rc: rc, r: io.LimitReader(r.Body, a.length), idle: s.cfg.BodyIdleTimeout, final: final, h: sha256.New()}
+	return &bodyReader{rc: http.NewResponseController(w), r: io.LimitReader(r.Body, a.length), idle: s.cfg.BodyIdleTimeout,
+		final: final, h: sha256.New(), length: a.length}
 }
 
-// finish checks what was read against the declared length and hash.
+// extendWrite moves the write deadline past the body's read deadline, so the
+// answer to a long upload can still be sent after the server's WriteTimeout.
+func (b *bodyReader) extendWrite() {
+	_ = b.rc.SetWriteDeadline(b.final.Add(b.idle))
+}
+
+// finish checks what was read against the declared length and hash, and
+// lifts the body's read deadline: the rest of the request is bounded by the
+// write deadline.
 func (b *bodyReader) finish(a *authenticated) *apiError {
+	if b.length > 0 {
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
 	if b.n != a.length || !bytes.Equal(b.h.Sum(nil), a.sum[:]) {
 		return &apiError{Status: http.StatusBadRequest, Reason: ReasonBodyMismatch,
 			Message: fmt.Sprintf("the body does not match the %s and Content-Length the request was signed with", HeaderContentSHA256)}

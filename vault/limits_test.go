@@ -3,6 +3,7 @@ package vault
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -499,5 +500,50 @@ func BenchmarkChallengeVerifyFull(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestSlowDownloadNotCutByBodyDeadlines: the body deadlines of a request
+// without a body do not shorten the time its (large) response may take.
+func TestSlowDownloadNotCutByBodyDeadlines(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.BodyIdleTimeout = 100 * time.Millisecond })
+	big := bytes.Repeat([]byte("large ciphertext"), 1<<19) // 8 MiB: more than the socket buffers hold
+	cid, _, err := e.store.PutBlob(bytes.NewReader(big), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.chain.setRecord(4, fakeRecord{cid: cid, patient: e.patient.addr, author: e.author.addr})
+	req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/v1/records/4/blob", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = e.signedHeaders(e.patient, http.MethodGet, "/v1/records/4/blob", nil)
+	req.Header.Del(HeaderContentSHA256)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	head := make([]byte, 64<<10)
+	if _, err := io.ReadFull(resp.Body, head); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // well past the body deadlines
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || len(head)+len(rest) != len(big) {
+		t.Fatalf("download cut off after %d of %d bytes: %v", len(head)+len(rest), len(big), err)
+	}
+}
+
+func TestStartRefusesBadLimits(t *testing.T) {
+	data := t.TempDir()
+	for _, flag := range []string{FlagMaxUploads, FlagMaxUploadsPer, FlagMinUploadRate} {
+		err := runCmd(t, context.Background(), io.Discard, "--chain-id", "c", "--data", data, "--"+flag, "0")
+		if err == nil || !strings.Contains(err.Error(), flag) {
+			t.Fatalf("--%s 0: %v", flag, err)
+		}
 	}
 }

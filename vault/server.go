@@ -467,6 +467,7 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 		_ = os.Remove(tmp.Name())
 	}()
 	br := s.body(w, r, a)
+	br.extendWrite()
 	if _, err := io.Copy(tmp, br); err != nil {
 		writeError(w, bodyReadError(err))
 		return
