@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -162,11 +163,13 @@ func (k Keeper) Authorize(ctx context.Context, patient, grantee sdk.AccAddress, 
 	return auth, nil
 }
 
-// StillAuthorized answers whether an authorization Authorize gave earlier still
-// holds at the block time: its consent is active and has not ended, or its
-// break-glass access has not expired. Revoking the consent ends it at once. It
+// StillAuthorized answers whether an authorization Authorize gave earlier for
+// purpose and category still holds at the block time: its consent is active,
+// has not ended and still covers purpose and category (an amendment that
+// narrows a consent ends what it no longer covers, as revoking ends it all), or
+// its break-glass access has not expired and purpose is emergency treatment. It
 // costs one read.
-func (k Keeper) StillAuthorized(ctx context.Context, auth types.Authorization) (bool, error) {
+func (k Keeper) StillAuthorized(ctx context.Context, auth types.Authorization, purpose, category string) (bool, error) {
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	if auth.ConsentID != 0 {
 		c, err := k.Consents.Get(ctx, auth.ConsentID)
@@ -176,7 +179,8 @@ func (k Keeper) StillAuthorized(ctx context.Context, auth types.Authorization) (
 		if err != nil {
 			return false, err
 		}
-		return c.Status == types.ConsentStatus_CONSENT_STATUS_ACTIVE && !now.Before(c.Start) && now.Before(c.End), nil
+		return c.Status == types.ConsentStatus_CONSENT_STATUS_ACTIVE && !now.Before(c.Start) && now.Before(c.End) &&
+			covers(c, purpose, category), nil
 	}
 	if auth.BreakGlassID != 0 {
 		bg, err := k.BreakGlasses.Get(ctx, auth.BreakGlassID)
@@ -186,7 +190,16 @@ func (k Keeper) StillAuthorized(ctx context.Context, auth types.Authorization) (
 		if err != nil {
 			return false, err
 		}
-		return now.Before(bg.ExpiresAt), nil
+		return purpose == PurposeEmergency && now.Before(bg.ExpiresAt), nil
 	}
 	return false, nil
+}
+
+// covers reports whether consent c names purpose and covers category. The
+// all-categories index key is not a category: it is never covered by name.
+func covers(c types.Consent, purpose, category string) bool {
+	if c.Purpose != purpose || category == "" || category == types.AllCategories {
+		return false
+	}
+	return c.AllCategories || slices.Contains(c.Categories, category)
 }

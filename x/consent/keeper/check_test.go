@@ -184,7 +184,7 @@ func (s *KeeperTestSuite) TestAuthorize() {
 	c, err := s.keeper.Consents.Get(s.ctx, id)
 	s.Require().NoError(err)
 	s.Require().Equal(types.Authorization{ConsentID: id, Until: c.End}, auth)
-	live, err := s.keeper.StillAuthorized(s.ctx, auth)
+	live, err := s.keeper.StillAuthorized(s.ctx, auth, "TREAT", "Observation")
 	s.Require().NoError(err)
 	s.Require().True(live)
 
@@ -234,7 +234,13 @@ func (s *KeeperTestSuite) TestCheckAfterNarrowingThenRevoking() {
 
 func (s *KeeperTestSuite) TestStillAuthorized() {
 	still := func(auth types.Authorization) bool {
-		ok, err := s.keeper.StillAuthorized(s.ctx, auth)
+		purpose, category := "TREAT", "Observation"
+		if auth.BreakGlassID != 0 {
+			purpose = "ETREAT"
+		} else if c, err := s.keeper.Consents.Get(s.ctx, auth.ConsentID); err == nil && !c.AllCategories {
+			category = c.Categories[0]
+		}
+		ok, err := s.keeper.StillAuthorized(s.ctx, auth, purpose, category)
 		s.Require().NoError(err)
 		return ok
 	}
@@ -269,4 +275,44 @@ func (s *KeeperTestSuite) TestStillAuthorized() {
 	s.Require().True(still(auth))
 	s.setTime(auth.Until)
 	s.Require().False(still(auth), "break glass ended at its expiry")
+}
+
+// TestStillAuthorizedAfterNarrowing: amending a consent so that it no longer
+// covers a category (or a purpose) ends every authorization given for it at
+// once, as revoking does; what the consent still covers holds.
+func (s *KeeperTestSuite) TestStillAuthorizedAfterNarrowing() {
+	still := func(auth types.Authorization, purpose, category string) bool {
+		ok, err := s.keeper.StillAuthorized(s.ctx, auth, purpose, category)
+		s.Require().NoError(err)
+		return ok
+	}
+	// all categories, then a list without Observation
+	id := s.grantSimple(s.patient, s.doctor, "TREAT")
+	obs, err := s.keeper.Authorize(s.ctx, s.patient, s.doctor, "TREAT", "Observation")
+	s.Require().NoError(err)
+	cond, err := s.keeper.Authorize(s.ctx, s.patient, s.doctor, "TREAT", "Condition")
+	s.Require().NoError(err)
+	s.Require().True(still(obs, "TREAT", "Observation"))
+	s.Require().False(still(obs, "HPAYMT", "Observation"), "the consent never covered that purpose")
+	_, err = s.msgServer.AmendConsent(s.ctx, s.amendMsg(s.patient, id, s.consent(id).End, "Condition"))
+	s.Require().NoError(err)
+	s.Require().False(still(obs, "TREAT", "Observation"), "all categories narrowed to a list without Observation")
+	s.Require().True(still(cond, "TREAT", "Condition"), "Condition is still covered")
+
+	// a list narrowed to another list
+	id2 := s.grantSimple(s.patient2, s.doctor, "TREAT", "Observation", "Condition")
+	auth, err := s.keeper.Authorize(s.ctx, s.patient2, s.doctor, "TREAT", "Condition")
+	s.Require().NoError(err)
+	s.Require().True(still(auth, "TREAT", "Condition"))
+	_, err = s.msgServer.AmendConsent(s.ctx, s.amendMsg(s.patient2, id2, s.consent(id2).End, "Observation"))
+	s.Require().NoError(err)
+	s.Require().False(still(auth, "TREAT", "Condition"))
+	s.Require().True(still(auth, "TREAT", "Observation"))
+
+	// break glass covers emergency treatment only, of every category
+	s.breakGlass(s.hospital, s.patient)
+	bg, err := s.keeper.Authorize(s.ctx, s.patient, s.hospital, "ETREAT", "Observation")
+	s.Require().NoError(err)
+	s.Require().True(still(bg, "ETREAT", "Condition"))
+	s.Require().False(still(bg, "TREAT", "Observation"), "break glass is for ETREAT only")
 }

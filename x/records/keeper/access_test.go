@@ -373,3 +373,36 @@ func (s *KeeperTestSuite) TestCheckAccessUnknownAuthorization() {
 	s.Require().NoError(s.k.Grants.Set(s.ctx, g.ID, g))
 	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_CONSENT_ENDED, s.checkAccess(rec, s.clinic).Basis)
 }
+
+// TestNarrowedConsentEndsGrantAtOnce: a grant made under an all-categories
+// consent ends as soon as the patient amends the consent to a list without the
+// record's category, long before the grant would expire; the vault's check
+// (CheckAccess, the AccessCheck query) refuses it.
+func (s *KeeperTestSuite) TestNarrowedConsentEndsGrantAtOnce() {
+	rec := s.anchor(s.patient, "lab") // category laboratory
+	cid := s.consentTo(s.patient, s.clinic, "TREAT", blockTime.Add(month))
+	s.setParams(func(p *types.Params) { p.AccessTtl = 720 * time.Hour })
+	res := s.mustRequest(s.clinic, rec, "TREAT")
+	s.Require().True(s.checkAccess(rec, s.clinic).Allowed)
+
+	s.advance(time.Minute)
+	_, err := s.consentMS.AmendConsent(s.ctx, &consenttypes.MsgAmendConsent{
+		Signer: s.addr(s.patient), ConsentID: cid, Categories: []string{"Condition"}, End: blockTime.Add(month),
+	})
+	s.Require().NoError(err)
+	s.Require().True(s.now().Before(res.ExpiresAt), "the grant has not expired")
+	got := s.checkAccess(rec, s.clinic)
+	s.Require().False(got.Allowed)
+	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_CONSENT_ENDED, got.Basis)
+	q, err := s.qs.AccessCheck(s.ctx, &types.QueryAccessCheckRequest{RecordId: rec, Account: s.addr(s.clinic)})
+	s.Require().NoError(err)
+	s.Require().False(q.Allowed)
+
+	// widening it again covers the category: the old grant is live once more
+	// (it never outlives its own expiry or the consent's end)
+	_, err = s.consentMS.AmendConsent(s.ctx, &consenttypes.MsgAmendConsent{
+		Signer: s.addr(s.patient), ConsentID: cid, Categories: []string{"Condition", "laboratory"}, End: blockTime.Add(month),
+	})
+	s.Require().NoError(err)
+	s.Require().True(s.checkAccess(rec, s.clinic).Allowed)
+}

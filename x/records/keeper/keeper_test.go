@@ -46,9 +46,6 @@ const (
 	evKey        = "healthd.records.v1.EventEncryptionKeyRegistered"
 	recordsEvent = "healthd.records."
 
-	// validNPI passes the NPI check digit (see x/consortium/types).
-	validNPI = "1234567893"
-
 	// dicomCT is the CT Image Storage SOP class UID.
 	dicomCT = "1.2.840.10008.5.1.4.1.1.2"
 )
@@ -185,12 +182,36 @@ func (e *env) str(tb testing.TB, a sdk.AccAddress) string {
 	return s
 }
 
+// npiFor returns a valid NPI (Luhn check digit over "80840" and the nine
+// digits) derived from addr, so that each member has its own.
+func npiFor(addr sdk.AccAddress) string {
+	base := make([]byte, 9)
+	base[0] = '1'
+	for i := 1; i < 9; i++ {
+		base[i] = '0' + addr[i]%10
+	}
+	digits := "80840" + string(base)
+	sum := 0
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		// the check digit goes to the right, so the rightmost digit here is doubled
+		if (len(digits)-1-i)%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return string(base) + string(rune('0'+(10-sum%10)%10))
+}
+
 // admit makes addr an active member holding roles, through the consortium's
 // Msg service with the gov authority.
 func (e *env) admit(tb testing.TB, addr sdk.AccAddress, name string, roles ...consortiumtypes.Role) {
 	tb.Helper()
 	_, err := e.consortiumMS.AdmitMember(e.ctx, &consortiumtypes.MsgAdmitMember{
-		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: validNPI,
+		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: npiFor(addr),
 	})
 	require.NoError(tb, err)
 }

@@ -60,6 +60,9 @@ func (m msgServer) AnchorRecord(ctx context.Context, msg *types.MsgAnchorRecord)
 	if err := m.k.consortium.RequireRole(ctx, author, clinicalRoles...); err != nil {
 		return nil, err
 	}
+	if err := m.k.requireFreshCID(ctx, msg.CID); err != nil {
+		return nil, err
+	}
 	id, err := m.k.RecordSeq.Next(ctx)
 	if err != nil {
 		return nil, err
@@ -110,6 +113,9 @@ func (m msgServer) AmendRecord(ctx context.Context, msg *types.MsgAmendRecord) (
 		return nil, errorsmod.Wrapf(types.ErrSuperseded, "record %d is superseded by %d: amend the current version", old.ID, old.SupersededBy)
 	}
 	if err := m.k.consortium.RequireRole(ctx, author, clinicalRoles...); err != nil {
+		return nil, err
+	}
+	if err := m.k.requireFreshCID(ctx, msg.CID); err != nil {
 		return nil, err
 	}
 	params, err := m.k.Params.Get(ctx)
@@ -246,7 +252,9 @@ func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddre
 		res.Basis = types.AccessBasis_ACCESS_BASIS_GRANT_EXPIRED
 		return res, r, nil
 	}
-	live, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID})
+	// The grant's purpose and category are re-checked against the consent as
+	// it stands now: an amendment that narrows it ends the grant at once.
+	live, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID}, g.Purpose, g.Category)
 	if err != nil {
 		return res, r, err
 	}

@@ -18,5 +18,7 @@ type ConsortiumKeeper interface {
 // ConsentKeeper decides whether the patient's consent allows an access.
 type ConsentKeeper interface {
 	Authorize(ctx context.Context, patient, grantee sdk.AccAddress, purpose, category string) (consenttypes.Authorization, error)
-	StillAuthorized(ctx context.Context, auth consenttypes.Authorization) (bool, error)
+	// StillAuthorized answers whether an earlier authorization still holds and
+	// still covers purpose and category (a narrowed consent ends it).
+	StillAuthorized(ctx context.Context, auth consenttypes.Authorization, purpose, category string) (bool, error)
 }
