@@ -20,6 +20,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Record", Use: "record [id]", Short: "Show a record anchor", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
 				{
+					RpcMethod: "RecordByCID", Use: "by-cid [cid]", Short: "The one record version anchoring a blob's CID (what the vault asks before acting on a blob)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "cid"}},
+				},
+				{
 					RpcMethod: "RecordsByPatient", Use: "by-patient [patient]", Short: "A patient's records (--kind, --category)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
 				},

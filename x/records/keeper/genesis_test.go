@@ -109,6 +109,12 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	ares, err := qs.AccessGrants(fresh.ctx, &types.QueryAccessGrantsRequest{RecordId: 1})
 	s.Require().NoError(err)
 	s.Require().Equal([]uint64{1, 4}, grantIDs(ares.Grants))
+	// the CID index is rebuilt: each CID finds its one record
+	for id, seed := range map[uint64]string{1: "r1", 2: "r2", 3: "r3", 4: "r1b", 5: "r1c"} {
+		cres, err := qs.RecordByCID(fresh.ctx, &types.QueryRecordByCIDRequest{Cid: cidOf(seed)})
+		s.Require().NoError(err)
+		s.Require().Equal(id, cres.Record.ID)
+	}
 
 	// sequences continue after the imported ids
 	fresh.ctx = fresh.ctx.WithEventManager(s.ctx.EventManager())
@@ -163,6 +169,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		{"commitment of 31 bytes", func(gs *types.GenesisState) { gs.Records[1].Commitment = gs.Records[1].Commitment[:31] }, "invalid commitment"},
 		{"CIDv0", func(gs *types.GenesisState) { gs.Records[1].CID = "QmaozNR7DZHQK1ZcU9p7QdrshMvXqWK6gpu5rmrkPdT3L4" }, "CIDv0"},
 		{"size 0", func(gs *types.GenesisState) { gs.Records[1].BlobSize = 0 }, "invalid blob size"},
+		{"two records anchor one CID", func(gs *types.GenesisState) { gs.Records[2].CID = gs.Records[0].CID }, "records 1 and 3 anchor the same CID"},
 		{"version 0", func(gs *types.GenesisState) { gs.Records[1].Version = 0 }, "bad version 0"},
 		{"root 0", func(gs *types.GenesisState) { gs.Records[1].RootID = 0 }, "root 0"},
 		{"first version not its own root", func(gs *types.GenesisState) { gs.Records[2].RootID = 2 }, "a first version is version 1 and its own root"},

@@ -55,6 +55,24 @@ func (q queryServer) Record(ctx context.Context, req *types.QueryRecordRequest) 
 	return &types.QueryRecordResponse{Record: r}, nil
 }
 
+// RecordByCID implements types.QueryServer.
+func (q queryServer) RecordByCID(ctx context.Context, req *types.QueryRecordByCIDRequest) (*types.QueryRecordResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if err := types.ValidateCID(req.Cid); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	r, err := q.k.RecordByCID(ctx, req.Cid)
+	if errors.Is(err, types.ErrRecordNotFound) {
+		return nil, status.Error(codes.NotFound, err.Error())
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryRecordResponse{Record: r}, nil
+}
+
 func withTriplePrefix(patient sdk.AccAddress, s string) func(o *query.CollectionsPaginateOptions[addrStrID]) {
 	return func(o *query.CollectionsPaginateOptions[addrStrID]) {
 		p := collections.TripleSuperPrefix[sdk.AccAddress, string, uint64](patient, s)

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -25,6 +26,19 @@ type (
 	recordAddr = collections.Pair[uint64, sdk.AccAddress]
 )
 
+// RecordIndexes are the secondary indexes of Records.
+type RecordIndexes struct {
+	// CID maps a blob's CID to the one record version that anchors it. The
+	// vault stores, serves, shares and erases by CID, so a CID anchored twice
+	// would let one record act on another's blob: the index is unique.
+	CID *indexes.Unique[string, uint64, types.Record]
+}
+
+// IndexesList implements collections.Indexes.
+func (i RecordIndexes) IndexesList() []collections.Index[uint64, types.Record] {
+	return []collections.Index[uint64, types.Record]{i.CID}
+}
+
 // Keeper owns the records state.
 type Keeper struct {
 	cdc          codec.BinaryCodec
@@ -38,7 +52,7 @@ type Keeper struct {
 	RecordSeq collections.Sequence
 	GrantSeq  collections.Sequence
 	// Records holds every version of every record, by id; nothing is deleted.
-	Records           collections.Map[uint64, types.Record]
+	Records           *collections.IndexedMap[uint64, types.Record, RecordIndexes]
 	ByPatient         collections.KeySet[addrID]
 	ByPatientKind     collections.KeySet[addrStrID]
 	ByPatientCategory collections.KeySet[addrStrID]
@@ -67,10 +81,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	idIDCodec := collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)
 	k := Keeper{
 		cdc: cdc, addressCodec: addressCodec, authority: authority, consortium: consortium, consent: consent,
-		Params:            collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		RecordSeq:         collections.NewSequence(sb, types.RecordSeqKey, "record_seq"),
-		GrantSeq:          collections.NewSequence(sb, types.GrantSeqKey, "grant_seq"),
-		Records:           collections.NewMap(sb, types.RecordsKey, "records", collections.Uint64Key, codec.CollValue[types.Record](cdc)),
+		Params:    collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		RecordSeq: collections.NewSequence(sb, types.RecordSeqKey, "record_seq"),
+		GrantSeq:  collections.NewSequence(sb, types.GrantSeqKey, "grant_seq"),
+		Records: collections.NewIndexedMap(sb, types.RecordsKey, "records", collections.Uint64Key, codec.CollValue[types.Record](cdc),
+			RecordIndexes{CID: indexes.NewUnique(sb, types.RecordsByCIDKey, "records_by_cid", collections.StringKey, collections.Uint64Key,
+				func(_ uint64, r types.Record) (string, error) { return r.CID, nil })}),
 		ByPatient:         collections.NewKeySet(sb, types.ByPatientKey, "by_patient", addrIDCodec),
 		ByPatientKind:     collections.NewKeySet(sb, types.ByPatientKindKey, "by_patient_kind", addrStrIDCodec),
 		ByPatientCategory: collections.NewKeySet(sb, types.ByPatientCategoryKey, "by_patient_category", addrStrIDCodec),
@@ -109,6 +125,30 @@ func (k Keeper) GetRecord(ctx context.Context, id uint64) (types.Record, error) 
 		return r, errorsmod.Wrapf(types.ErrRecordNotFound, "%d", id)
 	}
 	return r, err
+}
+
+// RecordByCID returns the record version that anchors cid.
+func (k Keeper) RecordByCID(ctx context.Context, cid string) (types.Record, error) {
+	id, err := k.Records.Indexes.CID.MatchExact(ctx, cid)
+	if errorsmod.IsOf(err, collections.ErrNotFound) {
+		return types.Record{}, errorsmod.Wrapf(types.ErrRecordNotFound, "no record anchors CID %s", cid)
+	}
+	if err != nil {
+		return types.Record{}, err
+	}
+	return k.GetRecord(ctx, id)
+}
+
+// requireFreshCID refuses a CID some record version already anchors.
+func (k Keeper) requireFreshCID(ctx context.Context, cid string) error {
+	id, err := k.Records.Indexes.CID.MatchExact(ctx, cid)
+	if errorsmod.IsOf(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return errorsmod.Wrapf(types.ErrCIDInUse, "%s is the blob of record %d; every record version has its own blob", cid, id)
 }
 
 // putRecord stores a record version and its indexes.

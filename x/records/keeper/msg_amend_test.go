@@ -98,6 +98,11 @@ func (s *KeeperTestSuite) TestAmendRecordRefusals() {
 			m.CID = rawCID(append([]byte{0x01, 0x71, 0x12, 0x20}, commitment("x")...))
 		}, types.ErrInvalidCID},
 		{"size 0", nil, func(m *types.MsgAmendRecord) { m.BlobSize = 0 }, types.ErrInvalidSize},
+		{"CID of the version it amends", nil, func(m *types.MsgAmendRecord) { m.CID = cidOf("default") }, types.ErrCIDInUse},
+		{"CID of another patient's record", func() uint64 {
+			s.anchorWith(s.anchorMsg(s.lab, s.patient2, "victim"))
+			return s.anchor(s.patient, "default-2")
+		}, func(m *types.MsgAmendRecord) { m.CID = cidOf("victim") }, types.ErrCIDInUse},
 		{"another author", nil, func(m *types.MsgAmendRecord) { m.Author = s.addr(s.lab) }, types.ErrNotAuthor},
 		{"the patient", nil, func(m *types.MsgAmendRecord) { m.Author = s.addr(s.patient) }, types.ErrNotAuthor},
 		{"a superseded version", func() uint64 {

@@ -166,6 +166,10 @@ func (s *KeeperTestSuite) TestAnchorRecordRefusals() {
 		{"author not a member", func(m *types.MsgAnchorRecord) { m.Author = s.addr(s.stranger) }, consortiumtypes.ErrNotMember},
 		{"author suspended", func(m *types.MsgAnchorRecord) { m.Author = s.addr(s.suspended) }, consortiumtypes.ErrNotMember},
 		{"author a pharmacy", func(m *types.MsgAnchorRecord) { m.Author = s.addr(s.pharmacy) }, consortiumtypes.ErrMissingRole},
+		{"CID of an existing record", func(m *types.MsgAnchorRecord) { m.CID = cidOf("existing") }, types.ErrCIDInUse},
+		{"CID of an existing record, for another patient by another author", func(m *types.MsgAnchorRecord) {
+			m.CID, m.Author, m.Patient = cidOf("existing"), s.addr(s.lab), s.addr(s.stranger)
+		}, types.ErrCIDInUse},
 	}
 	for _, c := range cases {
 		s.Run(c.name, func() {

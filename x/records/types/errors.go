@@ -20,4 +20,7 @@ var (
 	ErrInvalidParams        = errorsmod.Register(ModuleName, 17, "invalid params")
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 18, "invalid genesis state")
 	ErrInvalidSize          = errorsmod.Register(ModuleName, 19, "invalid blob size")
+	// ErrCIDInUse: the vault stores, serves and erases by CID, so a CID is
+	// anchored by one record version only.
+	ErrCIDInUse = errorsmod.Register(ModuleName, 20, "content identifier already anchored by another record")
 )

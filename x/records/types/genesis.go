@@ -38,6 +38,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		return nil
 	}
 	records := make(map[uint64]Record, len(gs.Records))
+	// cids: a CID is anchored by one record version only (the vault acts by CID).
+	cids := make(map[string]uint64, len(gs.Records))
 	var prev uint64
 	for i, r := range gs.Records {
 		if r.ID == 0 || (i > 0 && r.ID <= prev) || r.ID >= gs.NextRecordId {
@@ -55,6 +57,10 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 				return fmt.Errorf("%w: record %d: %w", ErrInvalidGenesis, r.ID, err)
 			}
 		}
+		if other, dup := cids[r.CID]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "records %d and %d anchor the same CID %s", other, r.ID, r.CID)
+		}
+		cids[r.CID] = r.ID
 		if r.Version == 0 || r.RootID == 0 || r.RootID > r.ID {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "record %d: bad version %d or root %d", r.ID, r.Version, r.RootID)
 		}

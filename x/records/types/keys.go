@@ -24,6 +24,7 @@ var (
 	DisclosuresKey       = collections.NewPrefix(10)
 	LatestGrantKey       = collections.NewPrefix(11)
 	EncryptionKeysKey    = collections.NewPrefix(12)
+	RecordsByCIDKey      = collections.NewPrefix(13)
 )
 
 // Bounds on what one message may carry.

@@ -68,14 +68,23 @@ func ValidateContent(commitment []byte, cid string, size uint64) error {
 	if len(commitment) != CommitmentSize {
 		return errorsmod.Wrapf(ErrInvalidCommitment, "%d bytes, want %d (SHA-256)", len(commitment), CommitmentSize)
 	}
+	if err := ValidateCID(cid); err != nil {
+		return err
+	}
+	if size == 0 {
+		return errorsmod.Wrap(ErrInvalidSize, "an encrypted blob is never empty")
+	}
+	return nil
+}
+
+// ValidateCID checks a CID of an encrypted blob: a CIDv1 of the kind
+// internal/unixfs computes, at most MaxCIDLength characters.
+func ValidateCID(cid string) error {
 	if len(cid) > MaxCIDLength {
 		return errorsmod.Wrapf(ErrInvalidCID, "longer than %d characters", MaxCIDLength)
 	}
 	if err := unixfs.Validate(cid); err != nil {
 		return errorsmod.Wrap(ErrInvalidCID, err.Error())
-	}
-	if size == 0 {
-		return errorsmod.Wrap(ErrInvalidSize, "an encrypted blob is never empty")
 	}
 	return nil
 }
