@@ -46,28 +46,14 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: "healthd.consortium.v1.Msg",
-			Short:   "Admit, re-role, suspend and reinstate members (signed by the chain authority)",
+			Service:              "healthd.consortium.v1.Msg",
+			Short:                "Admit, re-role, re-identify, suspend and reinstate members (signed by the chain authority)",
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{
-					RpcMethod: "AdmitMember",
-					Use:       "admit-member [address] [name] --roles r1 [--roles r2] [--npi N] [--gln G] [--dea D]",
-					Short:     "Admit an organisation to the consortium",
-					Long: "Admit an organisation with one or more roles and at least one external identifier " +
-						"(NPI: 10 digits with Luhn check; GLN: 13 digits with GS1 check digit; DEA: 2 letters and 7 digits with DEA check digit).\n" +
-						"Roles: " + roles + ".\n" + authorityNote,
-					Example: fmt.Sprintf("%s tx consortium admit-member health1... \"St Mary Hospital\" --roles hospital --roles laboratory --npi 1234567893 --from authority --generate-only", version.AppName),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
-						{ProtoField: "address"},
-						{ProtoField: "name"},
-					},
-					FlagOptions: map[string]*autocliv1.FlagOptions{
-						"roles": {Usage: "a role; repeat the flag for several (--roles hospital --roles laboratory)"},
-						"npi":   {Usage: "National Provider Identifier: 10 digits, Luhn check over 80840 + first 9"},
-						"gln":   {Usage: "GS1 Global Location Number: 13 digits, GS1 check digit"},
-						"dea":   {Usage: "DEA registration number: 2 letters and 7 digits, DEA check digit"},
-					},
-				},
+				// admit-member and update-identifiers are x/consortium/client/cli
+				// commands: they check identifiers before a transaction is built.
+				{RpcMethod: "AdmitMember", Skip: true},
+				{RpcMethod: "UpdateIdentifiers", Skip: true},
 				{
 					RpcMethod:      "UpdateRoles",
 					Use:            "update-roles [address] --roles r1 [--roles r2]",

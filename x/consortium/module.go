@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/appmodule"
@@ -19,12 +20,13 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
+	"github.com/healthchain/healthd/x/consortium/client/cli"
 	"github.com/healthchain/healthd/x/consortium/keeper"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
 // ConsensusVersion is the module's state version.
-const ConsensusVersion = 1
+const ConsensusVersion = 2
 
 var (
 	_ module.HasGenesis  = AppModule{}
@@ -75,6 +77,9 @@ func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(fmt.Errorf("consortium: register migration 1 to 2: %w", err))
+	}
 }
 
 // DefaultGenesis returns an empty member list.
@@ -108,6 +113,10 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 	}
 	return cdc.MustMarshalJSON(gs)
 }
+
+// GetTxCmd returns `healthd tx consortium` with the commands that check
+// identifiers on the client; autocli adds the rest.
+func (AppModule) GetTxCmd() *cobra.Command { return cli.TxCmd() }
 
 // ConsensusVersion implements module.HasConsensusVersion.
 func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }

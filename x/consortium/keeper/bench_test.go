@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/healthchain/healthd/x/consortium/keeper"
+	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -41,7 +42,7 @@ func benchEnv(b *testing.B, n int) (sdk.Context, keeper.Keeper, sdk.AccAddress, 
 		require.NoError(b, err)
 		gs.Members[i] = types.Member{
 			Address: addr, Name: fmt.Sprintf("Bench Member %d", i),
-			Roles: []types.Role{allRoles[i%len(allRoles)]}, NPI: validNPI,
+			Roles: []types.Role{allRoles[i%len(allRoles)]}, NPI: cstestutil.NPI(testAddr(fmt.Sprintf("bench-%d", i))),
 			Status: types.MemberStatus_MEMBER_STATUS_ACTIVE,
 		}
 	}

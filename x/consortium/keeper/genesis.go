@@ -24,6 +24,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			m.AdmittedAt = sdk.UnwrapSDKContext(ctx).BlockTime()
 			m.StatusChangedAt = m.AdmittedAt
 		}
+		// Validate refused duplicates within the file; this also refuses an
+		// identifier already in the store (InitGenesis on a non-empty store).
+		if err := k.checkIdentifiersFree(ctx, addr, m); err != nil {
+			return err
+		}
 		if err := k.setMember(ctx, sdk.AccAddress(addr), m, nil); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cosmossdk.io/collections"
+	collcodec "cosmossdk.io/collections/codec"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -34,6 +35,13 @@ type Keeper struct {
 	// RoleIndex holds (role, member) for every role a member holds, so that
 	// listing a role's members reads only that role's entries.
 	RoleIndex collections.KeySet[collections.Pair[int32, sdk.AccAddress]]
+	// IdentifierIndex maps (kind, identifier) to the member holding it: an
+	// NPI, GLN, DEA number or GS1 company prefix belongs to one member only.
+	// It is kept by setMember rather than as IndexedMap indexes because the
+	// identifiers are optional (an empty one is not indexed) and prefixes are a
+	// list; a company prefix must also not begin or extend another member's,
+	// which needs ranges over the index.
+	IdentifierIndex collections.Map[collections.Pair[string, string], sdk.AccAddress]
 }
 
 // NewKeeper builds the keeper. staking may be nil in tests that do not touch validators.
@@ -49,6 +57,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		staking:      staking,
 		Members:      collections.NewMap(sb, types.MembersKey, "members", sdk.AccAddressKey, codec.CollValue[types.Member](cdc)),
 		RoleIndex:    collections.NewKeySet(sb, types.RoleIndexKey, "role_index", collections.PairKeyCodec(collections.Int32Key, sdk.AccAddressKey)),
+		IdentifierIndex: collections.NewMap(sb, types.IdentifierIndexKey, "identifier_index",
+			collections.PairKeyCodec(collections.StringKey, collections.StringKey), collcodec.KeyToValueCodec(sdk.AccAddressKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -114,12 +124,20 @@ func (k Keeper) activeMember(ctx context.Context, addr sdk.AccAddress) (types.Me
 	return m, nil
 }
 
-// setMember writes m and keeps the role index in step with it. previous is the
-// role list the index currently holds for m (nil for a new member).
-func (k Keeper) setMember(ctx context.Context, addr sdk.AccAddress, m types.Member, previous []types.Role) error {
-	for _, r := range previous {
-		if err := k.RoleIndex.Remove(ctx, collections.Join(int32(r), addr)); err != nil {
-			return err
+// setMember writes m and keeps the role and identifier indexes in step with
+// it. previous is the record the indexes currently hold for addr (nil for a new
+// member). The caller has checked m's identifiers with checkIdentifiersFree.
+func (k Keeper) setMember(ctx context.Context, addr sdk.AccAddress, m types.Member, previous *types.Member) error {
+	if previous != nil {
+		for _, r := range previous.Roles {
+			if err := k.RoleIndex.Remove(ctx, collections.Join(int32(r), addr)); err != nil {
+				return err
+			}
+		}
+		for _, id := range previous.IdentifierKeys() {
+			if err := k.IdentifierIndex.Remove(ctx, joinID(id)); err != nil {
+				return err
+			}
 		}
 	}
 	for _, r := range m.Roles {
@@ -127,7 +145,87 @@ func (k Keeper) setMember(ctx context.Context, addr sdk.AccAddress, m types.Memb
 			return err
 		}
 	}
+	for _, id := range m.IdentifierKeys() {
+		if err := k.IdentifierIndex.Set(ctx, joinID(id), addr); err != nil {
+			return err
+		}
+	}
 	return k.Members.Set(ctx, addr, m)
+}
+
+// checkIdentifiersFree refuses m's identifiers when one belongs to another
+// member than addr, or one of its GS1 company prefixes begins or extends
+// another member's. It only reads: each identifier costs one read, a prefix at
+// most seven reads and one short range, whatever the number of members.
+func (k Keeper) checkIdentifiersFree(ctx context.Context, addr sdk.AccAddress, m types.Member) error {
+	taken := func(kind, value string, owner sdk.AccAddress) error {
+		return errorsmod.Wrapf(types.ErrIdentifierTaken, "%s %s belongs to %s", kind, value, k.addrString(owner))
+	}
+	for _, id := range m.IdentifierKeys() {
+		if id.Kind() == types.IdentifierGS1Prefix {
+			continue
+		}
+		owner, err := k.IdentifierIndex.Get(ctx, joinID(id))
+		switch {
+		case errors.Is(err, collections.ErrNotFound):
+		case err != nil:
+			return err
+		case !owner.Equals(addr):
+			return taken(id.Kind(), id.Value(), owner)
+		}
+	}
+	for _, p := range m.GS1CompanyPrefixes {
+		// A shorter prefix of another member that begins p (or p itself).
+		for l := types.MinCompanyPrefixLength; l <= len(p); l++ {
+			owner, err := k.IdentifierIndex.Get(ctx, collections.Join(types.IdentifierGS1Prefix, p[:l]))
+			switch {
+			case errors.Is(err, collections.ErrNotFound):
+			case err != nil:
+				return err
+			case !owner.Equals(addr):
+				return taken("GS1 company prefix", p[:l]+" (overlapping "+p+")", owner)
+			}
+		}
+		// A longer prefix of another member that p begins: the keys from p up
+		// to p followed by ':' (the byte after '9') are exactly those.
+		rng := collections.NewPrefixedPairRange[string, string](types.IdentifierGS1Prefix).StartInclusive(p).EndExclusive(p + ":")
+		var clash error
+		if err := k.IdentifierIndex.Walk(ctx, rng, func(key collections.Pair[string, string], owner sdk.AccAddress) (bool, error) {
+			if !owner.Equals(addr) {
+				clash = taken("GS1 company prefix", key.K2()+" (overlapping "+p+")", owner)
+				return true, nil
+			}
+			return false, nil
+		}); err != nil {
+			return err
+		}
+		if clash != nil {
+			return clash
+		}
+	}
+	return nil
+}
+
+// OwnerOfGTIN returns the member whose GS1 company prefix the GTIN-14 falls
+// under, or ErrMemberNotFound. At most seven reads.
+func (k Keeper) OwnerOfGTIN(ctx context.Context, gtin14 string) (sdk.AccAddress, error) {
+	if len(gtin14) == 14 {
+		for l := types.MinCompanyPrefixLength; l <= types.MaxCompanyPrefixLength; l++ {
+			owner, err := k.IdentifierIndex.Get(ctx, collections.Join(types.IdentifierGS1Prefix, gtin14[1:1+l]))
+			switch {
+			case errors.Is(err, collections.ErrNotFound):
+			case err != nil:
+				return nil, err
+			default:
+				return owner, nil
+			}
+		}
+	}
+	return nil, errorsmod.Wrapf(types.ErrMemberNotFound, "no member holds the GS1 company prefix of GTIN %q", gtin14)
+}
+
+func joinID(id types.IdentifierKey) collections.Pair[string, string] {
+	return collections.Join(id.Kind(), id.Value())
 }
 
 func (k Keeper) addrString(addr sdk.AccAddress) string { return addrs.String(k.addressCodec, addr) }

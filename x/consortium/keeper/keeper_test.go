@@ -27,6 +27,7 @@ import (
 	"github.com/stretchr/testify/suite"
 
 	"github.com/healthchain/healthd/x/consortium/keeper"
+	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -221,7 +222,7 @@ func (s *KeeperTestSuite) admitMsg(addr sdk.AccAddress, name string, roles ...ty
 		Address:   s.addrStr(addr),
 		Name:      name,
 		Roles:     roles,
-		Npi:       validNPI,
+		Npi:       cstestutil.NPI(addr),
 	}
 }
 

@@ -43,6 +43,10 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 	if err := types.ValidateIdentifiers(msg.Npi, msg.Gln, msg.Dea); err != nil {
 		return nil, err
 	}
+	prefixes, err := types.NormalizeCompanyPrefixes(msg.Gs1CompanyPrefixes)
+	if err != nil {
+		return nil, err
+	}
 	has, err := ms.Members.Has(ctx, addr)
 	if err != nil {
 		return nil, err
@@ -63,6 +67,11 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 		Status:          types.MemberStatus_MEMBER_STATUS_ACTIVE,
 		AdmittedAt:      now,
 		StatusChangedAt: now,
+
+		GS1CompanyPrefixes: prefixes,
+	}
+	if err := ms.checkIdentifiersFree(ctx, addr, m); err != nil {
+		return nil, err
 	}
 	if err := ms.setMember(ctx, addr, m, nil); err != nil {
 		return nil, err
@@ -89,13 +98,48 @@ func (ms msgServer) UpdateRoles(ctx context.Context, msg *types.MsgUpdateRoles) 
 	if err != nil {
 		return nil, err
 	}
-	previous := m.Roles
+	previous := m
 	m.Roles = roles
-	if err := ms.setMember(ctx, addr, m, previous); err != nil {
+	if err := ms.setMember(ctx, addr, m, &previous); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateRolesResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberRolesChanged{
-		Address: m.Address, PreviousRoles: previous, Roles: roles,
+		Address: m.Address, PreviousRoles: previous.Roles, Roles: roles,
+	})
+}
+
+// UpdateIdentifiers implements types.MsgServer. The new identifiers replace
+// the old ones; each must be free (no other member holds it, no other
+// member's GS1 company prefix overlaps a new one).
+func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateIdentifiers) (*types.MsgUpdateIdentifiersResponse, error) {
+	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	addr, err := ms.parseAddress(msg.Address)
+	if err != nil {
+		return nil, err
+	}
+	if err := types.ValidateIdentifiers(msg.Npi, msg.Gln, msg.Dea); err != nil {
+		return nil, err
+	}
+	prefixes, err := types.NormalizeCompanyPrefixes(msg.Gs1CompanyPrefixes)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ms.GetMember(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	previous := m
+	m.NPI, m.GLN, m.DEA, m.GS1CompanyPrefixes = msg.Npi, msg.Gln, msg.Dea, prefixes
+	if err := ms.checkIdentifiersFree(ctx, addr, m); err != nil {
+		return nil, err
+	}
+	if err := ms.setMember(ctx, addr, m, &previous); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateIdentifiersResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberIdentifiersChanged{
+		Address: m.Address, Npi: m.NPI, Gln: m.GLN, Dea: m.DEA, Gs1CompanyPrefixes: prefixes,
 	})
 }
 

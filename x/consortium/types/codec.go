@@ -13,6 +13,7 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgAdmitMember{},
 		&MsgUpdateRoles{},
+		&MsgUpdateIdentifiers{},
 		&MsgSuspendMember{},
 		&MsgReinstateMember{},
 	)
@@ -24,6 +25,7 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgAdmitMember{}, "healthd/consortium/MsgAdmitMember")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateRoles{}, "healthd/consortium/MsgUpdateRoles")
+	legacy.RegisterAminoMsg(cdc, &MsgUpdateIdentifiers{}, "healthd/consortium/MsgUpdateIdentifiers")
 	legacy.RegisterAminoMsg(cdc, &MsgSuspendMember{}, "healthd/consortium/MsgSuspendMember")
 	legacy.RegisterAminoMsg(cdc, &MsgReinstateMember{}, "healthd/consortium/MsgReinstateMember")
 }

@@ -17,4 +17,5 @@ var (
 	ErrInvalidReason      = errorsmod.Register(ModuleName, 12, "invalid reason")
 	ErrLastValidator      = errorsmod.Register(ModuleName, 13, "suspension would jail the last bonded validator")
 	ErrInvalidGenesis     = errorsmod.Register(ModuleName, 14, "invalid genesis state")
+	ErrIdentifierTaken    = errorsmod.Register(ModuleName, 15, "external identifier belongs to another member")
 )

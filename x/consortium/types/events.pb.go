@@ -145,6 +145,84 @@ func (m *EventMemberRolesChanged) GetRoles() []Role {
 	return nil
 }
 
+// EventMemberIdentifiersChanged is emitted when a member's external
+// identifiers are replaced; they are the organisation's public identifiers.
+type EventMemberIdentifiersChanged struct {
+	Address            string   `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
+	Npi                string   `protobuf:"bytes,2,opt,name=npi,proto3" json:"npi,omitempty"`
+	Gln                string   `protobuf:"bytes,3,opt,name=gln,proto3" json:"gln,omitempty"`
+	Dea                string   `protobuf:"bytes,4,opt,name=dea,proto3" json:"dea,omitempty"`
+	Gs1CompanyPrefixes []string `protobuf:"bytes,5,rep,name=gs1_company_prefixes,json=gs1CompanyPrefixes,proto3" json:"gs1_company_prefixes,omitempty"`
+}
+
+func (m *EventMemberIdentifiersChanged) Reset()         { *m = EventMemberIdentifiersChanged{} }
+func (m *EventMemberIdentifiersChanged) String() string { return proto.CompactTextString(m) }
+func (*EventMemberIdentifiersChanged) ProtoMessage()    {}
+func (*EventMemberIdentifiersChanged) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f066b11e459fde52, []int{2}
+}
+func (m *EventMemberIdentifiersChanged) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventMemberIdentifiersChanged) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventMemberIdentifiersChanged.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventMemberIdentifiersChanged) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventMemberIdentifiersChanged.Merge(m, src)
+}
+func (m *EventMemberIdentifiersChanged) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventMemberIdentifiersChanged) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventMemberIdentifiersChanged.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventMemberIdentifiersChanged proto.InternalMessageInfo
+
+func (m *EventMemberIdentifiersChanged) GetAddress() string {
+	if m != nil {
+		return m.Address
+	}
+	return ""
+}
+
+func (m *EventMemberIdentifiersChanged) GetNpi() string {
+	if m != nil {
+		return m.Npi
+	}
+	return ""
+}
+
+func (m *EventMemberIdentifiersChanged) GetGln() string {
+	if m != nil {
+		return m.Gln
+	}
+	return ""
+}
+
+func (m *EventMemberIdentifiersChanged) GetDea() string {
+	if m != nil {
+		return m.Dea
+	}
+	return ""
+}
+
+func (m *EventMemberIdentifiersChanged) GetGs1CompanyPrefixes() []string {
+	if m != nil {
+		return m.Gs1CompanyPrefixes
+	}
+	return nil
+}
+
 // EventMemberSuspended is emitted when a member is suspended.
 type EventMemberSuspended struct {
 	Address string `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
@@ -157,7 +235,7 @@ func (m *EventMemberSuspended) Reset()         { *m = EventMemberSuspended{} }
 func (m *EventMemberSuspended) String() string { return proto.CompactTextString(m) }
 func (*EventMemberSuspended) ProtoMessage()    {}
 func (*EventMemberSuspended) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f066b11e459fde52, []int{2}
+	return fileDescriptor_f066b11e459fde52, []int{3}
 }
 func (m *EventMemberSuspended) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -216,7 +294,7 @@ func (m *EventMemberReinstated) Reset()         { *m = EventMemberReinstated{} }
 func (m *EventMemberReinstated) String() string { return proto.CompactTextString(m) }
 func (*EventMemberReinstated) ProtoMessage()    {}
 func (*EventMemberReinstated) Descriptor() ([]byte, []int) {
-	return fileDescriptor_f066b11e459fde52, []int{3}
+	return fileDescriptor_f066b11e459fde52, []int{4}
 }
 func (m *EventMemberReinstated) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -255,6 +333,7 @@ func (m *EventMemberReinstated) GetAddress() string {
 func init() {
 	proto.RegisterType((*EventMemberAdmitted)(nil), "healthd.consortium.v1.EventMemberAdmitted")
 	proto.RegisterType((*EventMemberRolesChanged)(nil), "healthd.consortium.v1.EventMemberRolesChanged")
+	proto.RegisterType((*EventMemberIdentifiersChanged)(nil), "healthd.consortium.v1.EventMemberIdentifiersChanged")
 	proto.RegisterType((*EventMemberSuspended)(nil), "healthd.consortium.v1.EventMemberSuspended")
 	proto.RegisterType((*EventMemberReinstated)(nil), "healthd.consortium.v1.EventMemberReinstated")
 }
@@ -264,31 +343,35 @@ func init() {
 }
 
 var fileDescriptor_f066b11e459fde52 = []byte{
-	// 375 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x52, 0xb1, 0x6e, 0xe2, 0x40,
-	0x10, 0x65, 0xe1, 0x8e, 0xbb, 0x5b, 0xe9, 0xb8, 0x93, 0x0f, 0xee, 0x7c, 0x44, 0xb2, 0x88, 0x2b,
-	0x52, 0xc4, 0x96, 0xc9, 0x17, 0x40, 0x94, 0x26, 0x28, 0x8d, 0xe9, 0xd2, 0xa0, 0xc5, 0x3b, 0xc2,
-	0x1b, 0xd9, 0xbb, 0xd6, 0xee, 0xda, 0x4a, 0x3e, 0x22, 0x12, 0x1f, 0x93, 0x4f, 0x48, 0x91, 0x12,
-	0xa5, 0x4a, 0x19, 0xc1, 0x8f, 0x44, 0xd8, 0x26, 0x71, 0x81, 0x14, 0xc9, 0xdd, 0xce, 0xcc, 0x9b,
-	0x99, 0xf7, 0x66, 0x1f, 0xb6, 0x43, 0x20, 0x91, 0x0e, 0xa9, 0x1b, 0x08, 0xae, 0x84, 0xd4, 0x2c,
-	0x8d, 0xdd, 0xcc, 0x73, 0x21, 0x03, 0xae, 0x95, 0x93, 0x48, 0xa1, 0x85, 0xd1, 0x2b, 0x31, 0xce,
-	0x07, 0xc6, 0xc9, 0xbc, 0xfe, 0xff, 0x40, 0xa8, 0x58, 0xa8, 0x79, 0x0e, 0x72, 0x8b, 0xa0, 0xe8,
-	0xe8, 0x1f, 0x1f, 0x9e, 0xaa, 0xef, 0x12, 0x28, 0x21, 0xf6, 0x0a, 0xe1, 0x3f, 0x17, 0xbb, 0x2d,
-	0x57, 0x10, 0x2f, 0x40, 0x8e, 0x69, 0xcc, 0xb4, 0x06, 0x6a, 0x8c, 0xf0, 0x37, 0x42, 0xa9, 0x04,
-	0xa5, 0x4c, 0x34, 0x40, 0xc3, 0x1f, 0x13, 0xf3, 0xf9, 0xe1, 0xb4, 0x5b, 0x4e, 0x1f, 0x17, 0x95,
-	0x99, 0x96, 0x8c, 0x2f, 0xfd, 0x3d, 0xd0, 0x30, 0xf0, 0x17, 0x4e, 0x62, 0x30, 0x9b, 0xbb, 0x06,
-	0x3f, 0x7f, 0x1b, 0x1e, 0xfe, 0x2a, 0x45, 0x04, 0xca, 0x6c, 0x0d, 0x5a, 0xc3, 0xce, 0xe8, 0xc8,
-	0x39, 0x28, 0xc2, 0xf1, 0x45, 0x04, 0x7e, 0x81, 0xb4, 0x1f, 0x11, 0xfe, 0x57, 0xa1, 0xb4, 0x2b,
-	0xa9, 0xf3, 0x90, 0xf0, 0x65, 0x4d, 0x5a, 0x13, 0xdc, 0x49, 0x24, 0x64, 0x4c, 0xa4, 0x6a, 0x5e,
-	0x70, 0x69, 0x7e, 0xce, 0xe5, 0xe7, 0xbe, 0x25, 0x5f, 0x5f, 0x47, 0xc6, 0x3d, 0xc2, 0xdd, 0x8a,
-	0x8c, 0x59, 0xaa, 0x12, 0xe0, 0xb4, 0xa6, 0x86, 0xbf, 0xb8, 0x2d, 0x81, 0x28, 0xc1, 0xcb, 0xe3,
-	0x96, 0x91, 0x71, 0x82, 0x7f, 0x67, 0x24, 0x62, 0x94, 0x68, 0x21, 0xe7, 0x37, 0x84, 0x45, 0x40,
-	0xcd, 0xd6, 0x00, 0x0d, 0xbf, 0xfb, 0xbf, 0xde, 0xf3, 0x97, 0x79, 0xda, 0x9e, 0xe2, 0x5e, 0xf5,
-	0xaa, 0xc0, 0xb8, 0xd2, 0xa4, 0xe6, 0x57, 0x4f, 0xa6, 0x4f, 0x1b, 0x0b, 0xad, 0x37, 0x16, 0x7a,
-	0xdd, 0x58, 0x68, 0xb5, 0xb5, 0x1a, 0xeb, 0xad, 0xd5, 0x78, 0xd9, 0x5a, 0x8d, 0x6b, 0x6f, 0xc9,
-	0x74, 0x98, 0x2e, 0x9c, 0x40, 0xc4, 0x6e, 0x71, 0xa4, 0x20, 0x24, 0x8c, 0xbb, 0x7b, 0x2b, 0xde,
-	0x56, 0xcd, 0x98, 0x3b, 0x71, 0xd1, 0xce, 0xad, 0x78, 0xf6, 0x16, 0x00, 0x00, 0xff, 0xff, 0x10,
-	0x69, 0x6d, 0xb8, 0x05, 0x03, 0x00, 0x00,
+	// 448 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x53, 0x31, 0x6f, 0xd4, 0x30,
+	0x18, 0x3d, 0x37, 0x6d, 0xa1, 0x96, 0x28, 0x95, 0xb9, 0x42, 0x28, 0x22, 0x3a, 0x32, 0x1d, 0x03,
+	0x09, 0x29, 0xbf, 0xa0, 0x57, 0x31, 0x40, 0x85, 0x84, 0xd2, 0x8d, 0x25, 0xf2, 0xc5, 0x5f, 0x13,
+	0xa3, 0xc4, 0x8e, 0x6c, 0x27, 0x6a, 0x7f, 0x04, 0x52, 0x7f, 0x0c, 0x1b, 0x2b, 0x03, 0x63, 0xc5,
+	0xc4, 0x88, 0xee, 0xfe, 0x08, 0x4a, 0x9c, 0x83, 0x0c, 0x95, 0x90, 0xd2, 0xcd, 0x7e, 0xef, 0x7d,
+	0xf6, 0x7b, 0x89, 0x1f, 0xf6, 0x73, 0xa0, 0x85, 0xc9, 0x59, 0x98, 0x4a, 0xa1, 0xa5, 0x32, 0xbc,
+	0x2e, 0xc3, 0x26, 0x0a, 0xa1, 0x01, 0x61, 0x74, 0x50, 0x29, 0x69, 0x24, 0x39, 0xec, 0x35, 0xc1,
+	0x3f, 0x4d, 0xd0, 0x44, 0x47, 0x4f, 0x53, 0xa9, 0x4b, 0xa9, 0x93, 0x4e, 0x14, 0xda, 0x8d, 0x9d,
+	0x38, 0x7a, 0x71, 0xfb, 0xa9, 0xe6, 0xaa, 0x82, 0x5e, 0xe2, 0x5f, 0x23, 0xfc, 0xe8, 0x6d, 0x7b,
+	0xcb, 0x07, 0x28, 0x97, 0xa0, 0x4e, 0x58, 0xc9, 0x8d, 0x01, 0x46, 0x8e, 0xf1, 0x3d, 0xca, 0x98,
+	0x02, 0xad, 0x5d, 0x34, 0x43, 0xf3, 0xbd, 0x85, 0xfb, 0xf3, 0xeb, 0xab, 0x69, 0x7f, 0xfa, 0x89,
+	0x65, 0xce, 0x8d, 0xe2, 0x22, 0x8b, 0x37, 0x42, 0x42, 0xf0, 0xb6, 0xa0, 0x25, 0xb8, 0x5b, 0xed,
+	0x40, 0xdc, 0xad, 0x49, 0x84, 0x77, 0x94, 0x2c, 0x40, 0xbb, 0xce, 0xcc, 0x99, 0xef, 0x1f, 0x3f,
+	0x0b, 0x6e, 0x0d, 0x11, 0xc4, 0xb2, 0x80, 0xd8, 0x2a, 0xfd, 0xef, 0x08, 0x3f, 0x19, 0x58, 0x6a,
+	0x29, 0x7d, 0x9a, 0x53, 0x91, 0x8d, 0xb4, 0xb5, 0xc0, 0xfb, 0x95, 0x82, 0x86, 0xcb, 0x5a, 0x27,
+	0xd6, 0xcb, 0xd6, 0xff, 0xbd, 0x3c, 0xd8, 0x8c, 0x74, 0xd7, 0x8f, 0x89, 0xf1, 0x0d, 0xe1, 0xe7,
+	0x83, 0x18, 0xef, 0x18, 0x08, 0xc3, 0x2f, 0x38, 0xa8, 0x3b, 0x85, 0x39, 0xc0, 0x8e, 0xa8, 0x78,
+	0xff, 0x89, 0xdb, 0x65, 0x8b, 0x64, 0x85, 0x70, 0x1d, 0x8b, 0x64, 0x85, 0x68, 0x11, 0x06, 0xd4,
+	0xdd, 0xb6, 0x08, 0x03, 0x4a, 0x5e, 0xe3, 0x69, 0xa6, 0xa3, 0x24, 0x95, 0x65, 0x45, 0xc5, 0x55,
+	0x52, 0x29, 0xb8, 0xe0, 0x97, 0xa0, 0xdd, 0x9d, 0x99, 0x33, 0xdf, 0x8b, 0x49, 0xa6, 0xa3, 0x53,
+	0x4b, 0x7d, 0xec, 0x19, 0xff, 0x0b, 0xc2, 0xd3, 0x81, 0xfb, 0xf3, 0x5a, 0x57, 0x20, 0xd8, 0x48,
+	0xd3, 0x8f, 0xf1, 0xae, 0x02, 0xaa, 0xa5, 0xe8, 0x7d, 0xf7, 0x3b, 0xf2, 0x12, 0x1f, 0x34, 0xb4,
+	0xe0, 0x8c, 0x1a, 0xa9, 0x92, 0xcf, 0x94, 0x17, 0xc0, 0xba, 0x1c, 0xf7, 0xe3, 0x87, 0x7f, 0xf1,
+	0xf7, 0x1d, 0xec, 0x9f, 0xe1, 0xc3, 0xe1, 0x9b, 0x00, 0x2e, 0xb4, 0xa1, 0x23, 0x1f, 0xea, 0xe2,
+	0xec, 0xc7, 0xca, 0x43, 0x37, 0x2b, 0x0f, 0xfd, 0x5e, 0x79, 0xe8, 0x7a, 0xed, 0x4d, 0x6e, 0xd6,
+	0xde, 0xe4, 0xd7, 0xda, 0x9b, 0x7c, 0x8a, 0x32, 0x6e, 0xf2, 0x7a, 0x19, 0xa4, 0xb2, 0x0c, 0xed,
+	0x2f, 0x4e, 0x73, 0xca, 0x45, 0xb8, 0x29, 0xd2, 0xe5, 0xb0, 0x4a, 0x5d, 0x8f, 0x96, 0xbb, 0x5d,
+	0x91, 0xde, 0xfc, 0x09, 0x00, 0x00, 0xff, 0xff, 0x05, 0x15, 0xcd, 0xa4, 0xc3, 0x03, 0x00, 0x00,
 }
 
 func (m *EventMemberAdmitted) Marshal() (dAtA []byte, err error) {
@@ -399,6 +482,66 @@ func (m *EventMemberRolesChanged) MarshalToSizedBuffer(dAtA []byte) (int, error)
 		i -= j5
 		copy(dAtA[i:], dAtA6[:j5])
 		i = encodeVarintEvents(dAtA, i, uint64(j5))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Address) > 0 {
+		i -= len(m.Address)
+		copy(dAtA[i:], m.Address)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Address)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventMemberIdentifiersChanged) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventMemberIdentifiersChanged) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventMemberIdentifiersChanged) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Gs1CompanyPrefixes) > 0 {
+		for iNdEx := len(m.Gs1CompanyPrefixes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Gs1CompanyPrefixes[iNdEx])
+			copy(dAtA[i:], m.Gs1CompanyPrefixes[iNdEx])
+			i = encodeVarintEvents(dAtA, i, uint64(len(m.Gs1CompanyPrefixes[iNdEx])))
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.Dea) > 0 {
+		i -= len(m.Dea)
+		copy(dAtA[i:], m.Dea)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Dea)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Gln) > 0 {
+		i -= len(m.Gln)
+		copy(dAtA[i:], m.Gln)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Gln)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Npi) > 0 {
+		i -= len(m.Npi)
+		copy(dAtA[i:], m.Npi)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Npi)))
 		i--
 		dAtA[i] = 0x12
 	}
@@ -547,6 +690,37 @@ func (m *EventMemberRolesChanged) Size() (n int) {
 			l += sovEvents(uint64(e))
 		}
 		n += 1 + sovEvents(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *EventMemberIdentifiersChanged) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Address)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Npi)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Gln)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Dea)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if len(m.Gs1CompanyPrefixes) > 0 {
+		for _, s := range m.Gs1CompanyPrefixes {
+			l = len(s)
+			n += 1 + l + sovEvents(uint64(l))
+		}
 	}
 	return n
 }
@@ -972,6 +1146,216 @@ func (m *EventMemberRolesChanged) Unmarshal(dAtA []byte) error {
 			} else {
 				return fmt.Errorf("proto: wrong wireType = %d for field Roles", wireType)
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventMemberIdentifiersChanged) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventMemberIdentifiersChanged: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventMemberIdentifiersChanged: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Address = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Npi", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Npi = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Gln", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Gln = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dea", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Dea = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Gs1CompanyPrefixes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Gs1CompanyPrefixes = append(m.Gs1CompanyPrefixes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

@@ -2,6 +2,8 @@ package types
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
@@ -12,9 +14,14 @@ func DefaultGenesisState() *GenesisState {
 	return &GenesisState{}
 }
 
-// Validate checks every member and that no address appears twice.
+// Validate checks every member, that no address appears twice, and that no
+// external identifier (NPI, GLN, DEA number) belongs to two members nor any
+// GS1 company prefix of one member overlaps another's.
 func (gs GenesisState) Validate(ac address.Codec) error {
 	seen := make(map[string]struct{}, len(gs.Members))
+	ids := map[string]string{}
+	type owned struct{ prefix, owner string }
+	var prefixes []owned
 	for _, m := range gs.Members {
 		if err := m.Validate(ac); err != nil {
 			// Keep both sentinels reachable with errors.Is.
@@ -25,6 +32,63 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "member %s listed twice", m.Address)
 		}
 		seen[string(bz)] = struct{}{}
+		for _, id := range m.identifierKeys() {
+			if other, dup := ids[id.kind+"/"+id.value]; dup {
+				return fmt.Errorf("%w: %w", ErrInvalidGenesis,
+					errorsmod.Wrapf(ErrIdentifierTaken, "%s %s of member %s already belongs to member %s", id.kind, id.value, m.Address, other))
+			}
+			ids[id.kind+"/"+id.value] = m.Address
+		}
+		for _, p := range m.GS1CompanyPrefixes {
+			prefixes = append(prefixes, owned{p, m.Address})
+		}
+	}
+	// Sorted, a prefix is followed directly by the prefixes it begins.
+	slices.SortFunc(prefixes, func(a, b owned) int { return strings.Compare(a.prefix, b.prefix) })
+	for i := 1; i < len(prefixes); i++ {
+		if strings.HasPrefix(prefixes[i].prefix, prefixes[i-1].prefix) {
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, errorsmod.Wrapf(ErrIdentifierTaken, "GS1 company prefix %s of member %s overlaps %s of member %s",
+				prefixes[i].prefix, prefixes[i].owner, prefixes[i-1].prefix, prefixes[i-1].owner))
+		}
 	}
 	return nil
+}
+
+// Identifier kinds, as the keeper's identifier index and errors name them.
+const (
+	IdentifierNPI = "npi"
+	IdentifierGLN = "gln"
+	IdentifierDEA = "dea"
+	// IdentifierGS1Prefix is a GS1 company prefix.
+	IdentifierGS1Prefix = "gs1-prefix"
+)
+
+// IdentifierKey is one external identifier a member holds.
+type IdentifierKey struct{ kind, value string }
+
+// Kind is the identifier's kind (IdentifierNPI, ...).
+func (k IdentifierKey) Kind() string { return k.kind }
+
+// Value is the identifier itself.
+func (k IdentifierKey) Value() string { return k.value }
+
+// identifierKeys lists the NPI, GLN and DEA number the member holds.
+func (m Member) identifierKeys() []IdentifierKey {
+	var out []IdentifierKey
+	for _, id := range []IdentifierKey{{IdentifierNPI, m.NPI}, {IdentifierGLN, m.GLN}, {IdentifierDEA, m.DEA}} {
+		if id.value != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// IdentifierKeys lists every external identifier the member holds: NPI, GLN,
+// DEA number and GS1 company prefixes. Each belongs to one member only.
+func (m Member) IdentifierKeys() []IdentifierKey {
+	out := m.identifierKeys()
+	for _, p := range m.GS1CompanyPrefixes {
+		out = append(out, IdentifierKey{IdentifierGS1Prefix, p})
+	}
+	return out
 }

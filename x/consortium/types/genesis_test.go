@@ -47,6 +47,35 @@ func TestGenesisStateValidate(t *testing.T) {
 		{"invalid identifier", func(gs *types.GenesisState) {
 			gs.Members[1].DEA = "AB1234564"
 		}, "DEA number"},
+		// External identifiers are unique across members (regression: two
+		// members could share an NPI, GLN or DEA number).
+		{"NPI of another member", func(gs *types.GenesisState) {
+			gs.Members[2].NPI = gs.Members[0].NPI
+		}, "already belongs to member"},
+		{"GLN of another member", func(gs *types.GenesisState) {
+			gs.Members[0].GLN, gs.Members[2].GLN = "0614141000029", "0614141000029"
+		}, "already belongs to member"},
+		{"DEA number of another member", func(gs *types.GenesisState) {
+			gs.Members[0].DEA, gs.Members[1].DEA = "AB1234563", "AB1234563"
+		}, "already belongs to member"},
+		{"same GS1 company prefix", func(gs *types.GenesisState) {
+			gs.Members[0].GS1CompanyPrefixes = []string{"0614141"}
+			gs.Members[2].GS1CompanyPrefixes = []string{"0614141"}
+		}, "overlaps"},
+		{"GS1 company prefix extending another's", func(gs *types.GenesisState) {
+			gs.Members[0].GS1CompanyPrefixes = []string{"061414"}
+			gs.Members[2].GS1CompanyPrefixes = []string{"06141419", "4006381"}
+		}, "overlaps"},
+		{"distinct GS1 company prefixes", func(gs *types.GenesisState) {
+			gs.Members[0].GS1CompanyPrefixes = []string{"0614141", "9506000"}
+			gs.Members[2].GS1CompanyPrefixes = []string{"0614142"}
+		}, ""},
+		{"unsorted GS1 company prefixes", func(gs *types.GenesisState) {
+			gs.Members[0].GS1CompanyPrefixes = []string{"9506000", "0614141"}
+		}, "must be sorted"},
+		{"malformed GS1 company prefix", func(gs *types.GenesisState) {
+			gs.Members[0].GS1CompanyPrefixes = []string{"06141"}
+		}, "6 to 12 digits"},
 		{"status unspecified", func(gs *types.GenesisState) {
 			gs.Members[0].Status = types.MemberStatus_MEMBER_STATUS_UNSPECIFIED
 		}, "MEMBER_STATUS_UNSPECIFIED"},

@@ -2,7 +2,10 @@ package types
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	errorsmod "cosmossdk.io/errors"
 )
 
 // Identifier lengths and constants used by the validators in this file.
@@ -184,4 +187,72 @@ func identQuote(s string) string {
 		return fmt.Sprintf("%q...", s[:identMaxEcho])
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// GS1 company prefix lengths: GS1 assigns prefixes of 6 to 12 digits (the GS1
+// country prefix included); a GTIN-13 (digits 2..14 of a GTIN-14) and a GLN
+// start with the prefix of the company that allocated them.
+const (
+	MinCompanyPrefixLength = 6
+	MaxCompanyPrefixLength = 12
+	// MaxCompanyPrefixes bounds the prefixes one member may hold.
+	MaxCompanyPrefixes = 16
+)
+
+// ValidateCompanyPrefix checks that s is 6 to 12 ASCII digits.
+func ValidateCompanyPrefix(s string) error {
+	if len(s) < MinCompanyPrefixLength || len(s) > MaxCompanyPrefixLength {
+		return fmt.Errorf("GS1 company prefix %s: must be %d to %d digits, got %d",
+			identQuote(s), MinCompanyPrefixLength, MaxCompanyPrefixLength, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		if !identIsDigit(s[i]) {
+			return fmt.Errorf("GS1 company prefix %s: non-digit character at position %d", identQuote(s), i+1)
+		}
+	}
+	return nil
+}
+
+// NormalizeCompanyPrefixes validates a member's GS1 company prefixes and
+// returns them sorted (nil for none). A repeated prefix, or one prefix that
+// begins another (GS1 never assigns both), is refused: every GTIN then falls
+// under at most one prefix.
+func NormalizeCompanyPrefixes(prefixes []string) ([]string, error) {
+	if len(prefixes) == 0 {
+		return nil, nil
+	}
+	if len(prefixes) > MaxCompanyPrefixes {
+		return nil, errorsmod.Wrapf(ErrInvalidIdentifier, "%d GS1 company prefixes, at most %d", len(prefixes), MaxCompanyPrefixes)
+	}
+	out := slices.Clone(prefixes)
+	slices.Sort(out)
+	for i, p := range out {
+		if err := ValidateCompanyPrefix(p); err != nil {
+			return nil, errorsmod.Wrapf(ErrInvalidIdentifier, "%s", err)
+		}
+		// Sorted, a prefix is immediately followed by the prefixes it begins.
+		if i > 0 && strings.HasPrefix(p, out[i-1]) {
+			return nil, errorsmod.Wrapf(ErrInvalidIdentifier, "GS1 company prefixes %s and %s overlap", out[i-1], p)
+		}
+	}
+	return out, nil
+}
+
+// CompanyPrefixOf reports whether gtin14 (a valid GTIN-14) was allocated under
+// prefix: digits 2.. of a GTIN-14 are the GTIN-13, which begins with the
+// company prefix (a GTIN-12 padded to 14 digits reads as the GS1 prefix "0" +
+// the UPC company prefix).
+func CompanyPrefixOf(gtin14, prefix string) bool {
+	return len(gtin14) == 14 && prefix != "" && strings.HasPrefix(gtin14[1:], prefix)
+}
+
+// OwnsGTIN reports whether a GTIN-14 falls under one of the member's GS1
+// company prefixes.
+func (m Member) OwnsGTIN(gtin14 string) bool {
+	for _, p := range m.GS1CompanyPrefixes {
+		if CompanyPrefixOf(gtin14, p) {
+			return true
+		}
+	}
+	return false
 }

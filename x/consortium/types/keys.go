@@ -13,6 +13,9 @@ const (
 var (
 	MembersKey   = collections.NewPrefix(0)
 	RoleIndexKey = collections.NewPrefix(1)
+	// IdentifierIndexKey prefixes (kind, identifier) -> member: NPI, GLN, DEA
+	// number and GS1 company prefix each belong to one member.
+	IdentifierIndexKey = collections.NewPrefix(2)
 )
 
 // Limits on what a member record may hold. They bound state size and gas.

@@ -1,35 +1,28 @@
 package types
 
 import (
+	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
+
+	"github.com/healthchain/healthd/internal/text"
 )
 
-// ValidateName checks an organisation name: printable, trimmed, bounded.
+// ValidateName checks an organisation name: 1..MaxNameLength characters of
+// the fixed set of internal/text (never a Unicode property, whose tables change
+// between Go releases), trimmed.
 func ValidateName(name string) error {
-	switch {
-	case name == "":
-		return errorsmod.Wrap(ErrInvalidName, "name is empty")
-	case !utf8.ValidString(name):
-		return errorsmod.Wrap(ErrInvalidName, "name is not valid UTF-8")
-	case utf8.RuneCountInString(name) > MaxNameLength:
-		return errorsmod.Wrapf(ErrInvalidName, "name has %d characters, at most %d", utf8.RuneCountInString(name), MaxNameLength)
-	case strings.TrimSpace(name) != name:
-		return errorsmod.Wrap(ErrInvalidName, "name has leading or trailing spaces")
-	}
-	for _, r := range name {
-		if !unicode.IsPrint(r) {
-			return errorsmod.Wrapf(ErrInvalidName, "name contains the non-printable character %U", r)
-		}
+	if err := text.Check(name, MaxNameLength); err != nil {
+		return errorsmod.Wrapf(ErrInvalidName, "name %s", err)
 	}
 	return nil
 }
 
-// ValidateReason checks a suspension reason: non-empty, printable, bounded.
+// ValidateReason checks a suspension reason: non-empty, 1..MaxReasonLength
+// characters of the fixed set of internal/text.
 func ValidateReason(reason string) error {
 	switch {
 	case strings.TrimSpace(reason) == "":
@@ -39,10 +32,8 @@ func ValidateReason(reason string) error {
 	case utf8.RuneCountInString(reason) > MaxReasonLength:
 		return errorsmod.Wrapf(ErrInvalidReason, "reason has %d characters, at most %d", utf8.RuneCountInString(reason), MaxReasonLength)
 	}
-	for _, r := range reason {
-		if !unicode.IsPrint(r) {
-			return errorsmod.Wrapf(ErrInvalidReason, "reason contains the non-printable character %U", r)
-		}
+	if err := text.CheckChars(reason); err != nil {
+		return errorsmod.Wrapf(ErrInvalidReason, "reason %s", err)
 	}
 	return nil
 }
@@ -95,6 +86,13 @@ func (m Member) Validate(ac address.Codec) error {
 	}
 	if err := ValidateIdentifiers(m.NPI, m.GLN, m.DEA); err != nil {
 		return errorsmod.Wrapf(err, "member %s", m.Address)
+	}
+	prefixes, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes)
+	if err != nil {
+		return errorsmod.Wrapf(err, "member %s", m.Address)
+	}
+	if !slices.Equal(prefixes, m.GS1CompanyPrefixes) && len(m.GS1CompanyPrefixes) > 0 {
+		return errorsmod.Wrapf(ErrInvalidIdentifier, "member %s: GS1 company prefixes must be sorted", m.Address)
 	}
 	switch m.Status {
 	case MemberStatus_MEMBER_STATUS_ACTIVE:

@@ -9,6 +9,7 @@ import (
 
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 
+	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -34,8 +35,7 @@ func TestValidateName(t *testing.T) {
 		"Acme Laboratory",
 		"O'Brien & Sons, Inc. (Pty) Ltd.",
 		"Hôpital Saint-Louis",
-		"東京大学医学部附属病院",
-		"Clinic ⚕",
+		"Szpital Wojewódzki w Łodzi",
 		strings.Repeat("a", types.MaxNameLength),
 		strings.Repeat("é", types.MaxNameLength), // 140 characters, 280 bytes
 	}
@@ -53,13 +53,19 @@ func TestValidateName(t *testing.T) {
 		{"trailing space", "Acme ", "leading or trailing"},
 		{"leading tab", "\tAcme", "leading or trailing"},
 		{"trailing newline", "Acme\n", "leading or trailing"},
-		{"inner newline", "Acme\nLab", "non-printable"},
-		{"inner tab", "Acme\tLab", "non-printable"},
-		{"NUL", "Acme\x00", "non-printable"},
-		{"DEL", "Acme\x7fLab", "non-printable"},
-		{"zero-width space", "Acme\u200bLab", "non-printable"},
-		{"right-to-left override", "Acme\u202eLab", "non-printable"},
-		{"no-break space", "Acme\u00a0Lab", "non-printable"},
+		{"inner newline", "Acme\nLab", "outside the accepted set"},
+		{"inner tab", "Acme\tLab", "outside the accepted set"},
+		{"NUL", "Acme\x00", "outside the accepted set"},
+		{"DEL", "Acme\x7fLab", "outside the accepted set"},
+		{"zero-width space", "Acme\u200bLab", "outside the accepted set"},
+		{"right-to-left override", "Acme\u202eLab", "outside the accepted set"},
+		{"no-break space", "Acme\u00a0Lab", "outside the accepted set"},
+		// A fixed set, not unicode.IsPrint (whose tables change between Go
+		// releases): other scripts and symbols are outside it.
+		{"CJK", "東京大学医学部附属病院", "outside the accepted set"},
+		{"symbol", "Clinic ⚕", "outside the accepted set"},
+		{"Cyrillic look-alike", "Аcme Lab", "outside the accepted set"},
+		{"emoji", "Clinic 🏥", "outside the accepted set"},
 		{"invalid UTF-8", "Acme\xffLab", "UTF-8"},
 		{"too long ASCII", strings.Repeat("a", types.MaxNameLength+1), "at most 140"},
 		{"too long multi-byte", strings.Repeat("é", types.MaxNameLength+1), "141 characters"},
@@ -91,9 +97,9 @@ func TestValidateReason(t *testing.T) {
 		{"empty", "", "required"},
 		{"spaces", "   ", "required"},
 		{"whitespace", " \t\r\n ", "required"},
-		{"inner newline", "line1\nline2", "non-printable"},
-		{"NUL", "audit\x00", "non-printable"},
-		{"zero-width joiner only around text", "a\u200db", "non-printable"},
+		{"inner newline", "line1\nline2", "outside the accepted set"},
+		{"NUL", "audit\x00", "outside the accepted set"},
+		{"zero-width joiner only around text", "a\u200db", "outside the accepted set"},
 		{"invalid UTF-8", "audit \xc3", "UTF-8"},
 		{"too long", strings.Repeat("r", types.MaxReasonLength+1), "at most 280"},
 		{"too long multi-byte", strings.Repeat("ü", types.MaxReasonLength+1), "281 characters"},
@@ -153,7 +159,7 @@ func validMember(t *testing.T, b byte) types.Member {
 		Address:         bech32(t, "health", b),
 		Name:            "Member",
 		Roles:           []types.Role{types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY},
-		NPI:             "1234567893",
+		NPI:             cstestutil.NPI([]byte{b}),
 		Status:          types.MemberStatus_MEMBER_STATUS_ACTIVE,
 		AdmittedAt:      t0,
 		StatusChangedAt: t0,

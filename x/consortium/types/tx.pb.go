@@ -39,6 +39,9 @@ type MsgAdmitMember struct {
 	Npi       string `protobuf:"bytes,5,opt,name=npi,proto3" json:"npi,omitempty"`
 	Gln       string `protobuf:"bytes,6,opt,name=gln,proto3" json:"gln,omitempty"`
 	Dea       string `protobuf:"bytes,7,opt,name=dea,proto3" json:"dea,omitempty"`
+	// gs1_company_prefixes: 6 to 12 digits each, as assigned by GS1 (required for
+	// a manufacturer to register products).
+	Gs1CompanyPrefixes []string `protobuf:"bytes,8,rep,name=gs1_company_prefixes,json=gs1CompanyPrefixes,proto3" json:"gs1_company_prefixes,omitempty"`
 }
 
 func (m *MsgAdmitMember) Reset()         { *m = MsgAdmitMember{} }
@@ -123,6 +126,13 @@ func (m *MsgAdmitMember) GetDea() string {
 	return ""
 }
 
+func (m *MsgAdmitMember) GetGs1CompanyPrefixes() []string {
+	if m != nil {
+		return m.Gs1CompanyPrefixes
+	}
+	return nil
+}
+
 type MsgAdmitMemberResponse struct {
 }
 
@@ -159,6 +169,129 @@ func (m *MsgAdmitMemberResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgAdmitMemberResponse proto.InternalMessageInfo
 
+// MsgUpdateIdentifiers replaces a member's external identifiers (NPI, GLN,
+// DEA number, GS1 company prefixes). Empty fields clear them; at least one of
+// NPI, GLN and DEA number must remain.
+type MsgUpdateIdentifiers struct {
+	Authority          string   `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Address            string   `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	Npi                string   `protobuf:"bytes,3,opt,name=npi,proto3" json:"npi,omitempty"`
+	Gln                string   `protobuf:"bytes,4,opt,name=gln,proto3" json:"gln,omitempty"`
+	Dea                string   `protobuf:"bytes,5,opt,name=dea,proto3" json:"dea,omitempty"`
+	Gs1CompanyPrefixes []string `protobuf:"bytes,6,rep,name=gs1_company_prefixes,json=gs1CompanyPrefixes,proto3" json:"gs1_company_prefixes,omitempty"`
+}
+
+func (m *MsgUpdateIdentifiers) Reset()         { *m = MsgUpdateIdentifiers{} }
+func (m *MsgUpdateIdentifiers) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateIdentifiers) ProtoMessage()    {}
+func (*MsgUpdateIdentifiers) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{2}
+}
+func (m *MsgUpdateIdentifiers) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateIdentifiers) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateIdentifiers.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateIdentifiers) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateIdentifiers.Merge(m, src)
+}
+func (m *MsgUpdateIdentifiers) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateIdentifiers) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateIdentifiers.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateIdentifiers proto.InternalMessageInfo
+
+func (m *MsgUpdateIdentifiers) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgUpdateIdentifiers) GetAddress() string {
+	if m != nil {
+		return m.Address
+	}
+	return ""
+}
+
+func (m *MsgUpdateIdentifiers) GetNpi() string {
+	if m != nil {
+		return m.Npi
+	}
+	return ""
+}
+
+func (m *MsgUpdateIdentifiers) GetGln() string {
+	if m != nil {
+		return m.Gln
+	}
+	return ""
+}
+
+func (m *MsgUpdateIdentifiers) GetDea() string {
+	if m != nil {
+		return m.Dea
+	}
+	return ""
+}
+
+func (m *MsgUpdateIdentifiers) GetGs1CompanyPrefixes() []string {
+	if m != nil {
+		return m.Gs1CompanyPrefixes
+	}
+	return nil
+}
+
+type MsgUpdateIdentifiersResponse struct {
+}
+
+func (m *MsgUpdateIdentifiersResponse) Reset()         { *m = MsgUpdateIdentifiersResponse{} }
+func (m *MsgUpdateIdentifiersResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateIdentifiersResponse) ProtoMessage()    {}
+func (*MsgUpdateIdentifiersResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{3}
+}
+func (m *MsgUpdateIdentifiersResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateIdentifiersResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateIdentifiersResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateIdentifiersResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateIdentifiersResponse.Merge(m, src)
+}
+func (m *MsgUpdateIdentifiersResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateIdentifiersResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateIdentifiersResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateIdentifiersResponse proto.InternalMessageInfo
+
 // MsgUpdateRoles replaces the roles of an existing member.
 type MsgUpdateRoles struct {
 	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
@@ -170,7 +303,7 @@ func (m *MsgUpdateRoles) Reset()         { *m = MsgUpdateRoles{} }
 func (m *MsgUpdateRoles) String() string { return proto.CompactTextString(m) }
 func (*MsgUpdateRoles) ProtoMessage()    {}
 func (*MsgUpdateRoles) Descriptor() ([]byte, []int) {
-	return fileDescriptor_7a080048253e2160, []int{2}
+	return fileDescriptor_7a080048253e2160, []int{4}
 }
 func (m *MsgUpdateRoles) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -227,7 +360,7 @@ func (m *MsgUpdateRolesResponse) Reset()         { *m = MsgUpdateRolesResponse{}
 func (m *MsgUpdateRolesResponse) String() string { return proto.CompactTextString(m) }
 func (*MsgUpdateRolesResponse) ProtoMessage()    {}
 func (*MsgUpdateRolesResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_7a080048253e2160, []int{3}
+	return fileDescriptor_7a080048253e2160, []int{5}
 }
 func (m *MsgUpdateRolesResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -267,7 +400,7 @@ func (m *MsgSuspendMember) Reset()         { *m = MsgSuspendMember{} }
 func (m *MsgSuspendMember) String() string { return proto.CompactTextString(m) }
 func (*MsgSuspendMember) ProtoMessage()    {}
 func (*MsgSuspendMember) Descriptor() ([]byte, []int) {
-	return fileDescriptor_7a080048253e2160, []int{4}
+	return fileDescriptor_7a080048253e2160, []int{6}
 }
 func (m *MsgSuspendMember) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -324,7 +457,7 @@ func (m *MsgSuspendMemberResponse) Reset()         { *m = MsgSuspendMemberRespon
 func (m *MsgSuspendMemberResponse) String() string { return proto.CompactTextString(m) }
 func (*MsgSuspendMemberResponse) ProtoMessage()    {}
 func (*MsgSuspendMemberResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_7a080048253e2160, []int{5}
+	return fileDescriptor_7a080048253e2160, []int{7}
 }
 func (m *MsgSuspendMemberResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -363,7 +496,7 @@ func (m *MsgReinstateMember) Reset()         { *m = MsgReinstateMember{} }
 func (m *MsgReinstateMember) String() string { return proto.CompactTextString(m) }
 func (*MsgReinstateMember) ProtoMessage()    {}
 func (*MsgReinstateMember) Descriptor() ([]byte, []int) {
-	return fileDescriptor_7a080048253e2160, []int{6}
+	return fileDescriptor_7a080048253e2160, []int{8}
 }
 func (m *MsgReinstateMember) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -413,7 +546,7 @@ func (m *MsgReinstateMemberResponse) Reset()         { *m = MsgReinstateMemberRe
 func (m *MsgReinstateMemberResponse) String() string { return proto.CompactTextString(m) }
 func (*MsgReinstateMemberResponse) ProtoMessage()    {}
 func (*MsgReinstateMemberResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_7a080048253e2160, []int{7}
+	return fileDescriptor_7a080048253e2160, []int{9}
 }
 func (m *MsgReinstateMemberResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -445,6 +578,8 @@ var xxx_messageInfo_MsgReinstateMemberResponse proto.InternalMessageInfo
 func init() {
 	proto.RegisterType((*MsgAdmitMember)(nil), "healthd.consortium.v1.MsgAdmitMember")
 	proto.RegisterType((*MsgAdmitMemberResponse)(nil), "healthd.consortium.v1.MsgAdmitMemberResponse")
+	proto.RegisterType((*MsgUpdateIdentifiers)(nil), "healthd.consortium.v1.MsgUpdateIdentifiers")
+	proto.RegisterType((*MsgUpdateIdentifiersResponse)(nil), "healthd.consortium.v1.MsgUpdateIdentifiersResponse")
 	proto.RegisterType((*MsgUpdateRoles)(nil), "healthd.consortium.v1.MsgUpdateRoles")
 	proto.RegisterType((*MsgUpdateRolesResponse)(nil), "healthd.consortium.v1.MsgUpdateRolesResponse")
 	proto.RegisterType((*MsgSuspendMember)(nil), "healthd.consortium.v1.MsgSuspendMember")
@@ -456,42 +591,49 @@ func init() {
 func init() { proto.RegisterFile("healthd/consortium/v1/tx.proto", fileDescriptor_7a080048253e2160) }
 
 var fileDescriptor_7a080048253e2160 = []byte{
-	// 557 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x55, 0x4f, 0x6f, 0xd3, 0x3e,
-	0x18, 0x6e, 0x96, 0xb5, 0xd3, 0xfc, 0xd3, 0x6f, 0x0c, 0x0b, 0x86, 0x09, 0x28, 0x1a, 0x45, 0x13,
-	0xa3, 0xd2, 0x12, 0xb5, 0xa0, 0x09, 0xf5, 0xb6, 0x5d, 0x51, 0x2f, 0x99, 0xb8, 0x70, 0x41, 0x6e,
-	0x63, 0x39, 0x96, 0x12, 0x3b, 0x8a, 0xdd, 0x69, 0xbb, 0x21, 0x8e, 0x9c, 0xf8, 0x26, 0x54, 0x88,
-	0x13, 0x9f, 0x80, 0x13, 0x9a, 0x38, 0x71, 0x44, 0xad, 0x50, 0xbf, 0x06, 0xca, 0xbf, 0x36, 0x69,
-	0xd3, 0x51, 0x2e, 0xe3, 0x52, 0xc5, 0xcf, 0xfb, 0xf8, 0x7d, 0xfd, 0x3c, 0x7a, 0x5c, 0x03, 0xd3,
-	0x23, 0xd8, 0x57, 0x9e, 0x6b, 0x0f, 0x04, 0x97, 0x22, 0x52, 0x6c, 0x18, 0xd8, 0xe7, 0x6d, 0x5b,
-	0x5d, 0x58, 0x61, 0x24, 0x94, 0x80, 0x77, 0xb3, 0xba, 0x35, 0xaf, 0x5b, 0xe7, 0x6d, 0xe3, 0x36,
-	0x0e, 0x18, 0x17, 0x76, 0xf2, 0x9b, 0x32, 0x8d, 0x7b, 0x03, 0x21, 0x03, 0x21, 0xed, 0x40, 0xd2,
-	0xb8, 0x43, 0x20, 0x69, 0x56, 0xb8, 0x9f, 0x16, 0xde, 0x24, 0x2b, 0x3b, 0x5d, 0x64, 0xa5, 0x47,
-	0x2b, 0xa6, 0x5f, 0x86, 0x24, 0xa3, 0x34, 0x3f, 0x6e, 0x80, 0x9d, 0x9e, 0xa4, 0x27, 0x6e, 0xc0,
-	0x54, 0x8f, 0x04, 0x7d, 0x12, 0xc1, 0x63, 0xb0, 0x8d, 0x87, 0xca, 0x13, 0x11, 0x53, 0x97, 0x48,
-	0xdb, 0xd7, 0x0e, 0xb7, 0x4f, 0xd1, 0xf7, 0xcf, 0x47, 0x77, 0xb2, 0xd6, 0x27, 0xae, 0x1b, 0x11,
-	0x29, 0xcf, 0x54, 0xc4, 0x38, 0x75, 0xe6, 0x54, 0xd8, 0x01, 0x5b, 0x38, 0xad, 0xa1, 0x8d, 0x3f,
-	0xec, 0xca, 0x89, 0x10, 0x82, 0x4d, 0x8e, 0x03, 0x82, 0xf4, 0x78, 0x83, 0x93, 0x7c, 0xc3, 0x36,
-	0xa8, 0x47, 0xc2, 0x27, 0x12, 0x6d, 0xee, 0xeb, 0x87, 0x3b, 0x9d, 0x07, 0x56, 0xa5, 0x47, 0x96,
-	0x23, 0x7c, 0xe2, 0xa4, 0x4c, 0xb8, 0x0b, 0x74, 0x1e, 0x32, 0x54, 0x4f, 0xba, 0xc4, 0x9f, 0x31,
-	0x42, 0x7d, 0x8e, 0x1a, 0x29, 0x42, 0x7d, 0x1e, 0x23, 0x2e, 0xc1, 0x68, 0x2b, 0x45, 0x5c, 0x82,
-	0xbb, 0xcf, 0xdf, 0x4d, 0x47, 0xad, 0xb9, 0x80, 0xf7, 0xd3, 0x51, 0xab, 0xca, 0xb1, 0xb2, 0x3d,
-	0x4d, 0x04, 0xf6, 0xca, 0x88, 0x43, 0x64, 0x28, 0xb8, 0x24, 0xcd, 0x5f, 0x5a, 0xe2, 0xe5, 0xab,
-	0xd0, 0xc5, 0x8a, 0x38, 0xc9, 0xc1, 0x6e, 0xd2, 0xcb, 0x99, 0x6f, 0xfa, 0xba, 0xbe, 0xfd, 0x85,
-	0x03, 0x05, 0x51, 0x99, 0x03, 0x05, 0x64, 0xe6, 0xc0, 0x37, 0x0d, 0xec, 0xf6, 0x24, 0x3d, 0x1b,
-	0xca, 0x90, 0x70, 0xf7, 0x1f, 0xe4, 0x69, 0x0f, 0x34, 0x22, 0x82, 0xa5, 0xe0, 0x59, 0xa2, 0xb2,
-	0x55, 0xf7, 0x78, 0x59, 0xe8, 0xe3, 0x6a, 0xa1, 0xa5, 0xb3, 0x37, 0x0d, 0x80, 0x16, 0xb1, 0x99,
-	0xd8, 0x2f, 0x1a, 0x80, 0x3d, 0x49, 0x1d, 0xc2, 0xb8, 0x54, 0x58, 0x91, 0x9b, 0x97, 0xdb, 0x7d,
-	0xb1, 0x2c, 0xeb, 0xa0, 0x5a, 0xd6, 0xc2, 0x29, 0x9b, 0x0f, 0x81, 0xb1, 0x8c, 0xe6, 0xd2, 0x3a,
-	0x9f, 0x74, 0xa0, 0xf7, 0x24, 0x85, 0x03, 0xf0, 0x5f, 0xf1, 0x9f, 0xe1, 0x60, 0x45, 0xa4, 0xca,
-	0xf7, 0xc1, 0x38, 0x5a, 0x8b, 0x96, 0x0f, 0x8b, 0x87, 0x14, 0xaf, 0xcc, 0x35, 0x43, 0x0a, 0xb4,
-	0xeb, 0x86, 0x54, 0x24, 0x13, 0x32, 0xf0, 0x7f, 0x39, 0x95, 0x4f, 0x56, 0xef, 0x2f, 0x11, 0x0d,
-	0x7b, 0x4d, 0xe2, 0x6c, 0x94, 0x00, 0xb7, 0x16, 0x33, 0xf1, 0x74, 0x75, 0x8f, 0x05, 0xaa, 0xd1,
-	0x5e, 0x9b, 0x9a, 0x0f, 0x34, 0xea, 0x6f, 0xa7, 0xa3, 0x96, 0x76, 0xfa, 0xf2, 0xeb, 0xd8, 0xd4,
-	0xae, 0xc6, 0xa6, 0xf6, 0x73, 0x6c, 0x6a, 0x1f, 0x26, 0x66, 0xed, 0x6a, 0x62, 0xd6, 0x7e, 0x4c,
-	0xcc, 0xda, 0xeb, 0x36, 0x65, 0xca, 0x1b, 0xf6, 0xad, 0x81, 0x08, 0xec, 0xb4, 0xfb, 0xc0, 0xc3,
-	0x8c, 0xdb, 0x79, 0x54, 0x2e, 0x8a, 0x61, 0x49, 0x5e, 0x87, 0x7e, 0x23, 0x79, 0x1e, 0x9e, 0xfd,
-	0x0e, 0x00, 0x00, 0xff, 0xff, 0xa9, 0xa5, 0x6c, 0xb2, 0xc1, 0x06, 0x00, 0x00,
+	// 661 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x56, 0x4f, 0x4f, 0xd4, 0x40,
+	0x1c, 0xa5, 0x74, 0x77, 0x91, 0x31, 0x22, 0x4c, 0x10, 0x6b, 0x25, 0x0d, 0xae, 0x21, 0x20, 0x86,
+	0xad, 0x05, 0x43, 0xcc, 0xde, 0xc0, 0x93, 0x31, 0x4d, 0x4c, 0x89, 0x17, 0x2f, 0x64, 0x68, 0x87,
+	0xd9, 0x49, 0xb6, 0x33, 0x4d, 0x67, 0x96, 0xc0, 0xcd, 0x78, 0xf4, 0xe4, 0xa7, 0x30, 0xf1, 0xc6,
+	0xc1, 0x93, 0x9f, 0xc0, 0x93, 0x21, 0x9e, 0x3c, 0x2a, 0xc4, 0xf0, 0x35, 0x4c, 0xff, 0x6c, 0x69,
+	0xb7, 0x5d, 0x58, 0x2e, 0xeb, 0x65, 0xd3, 0x79, 0xbf, 0xd7, 0xdf, 0xaf, 0xef, 0xed, 0x9b, 0xc9,
+	0x00, 0xa3, 0x83, 0x51, 0x57, 0x76, 0x3c, 0xd3, 0xe5, 0x4c, 0xf0, 0x50, 0xd2, 0x9e, 0x6f, 0x1e,
+	0x5a, 0xa6, 0x3c, 0x6a, 0x05, 0x21, 0x97, 0x1c, 0xde, 0x4b, 0xeb, 0xad, 0xcb, 0x7a, 0xeb, 0xd0,
+	0xd2, 0xe7, 0x90, 0x4f, 0x19, 0x37, 0xe3, 0xdf, 0x84, 0xa9, 0xdf, 0x77, 0xb9, 0xf0, 0xb9, 0x30,
+	0x7d, 0x41, 0xa2, 0x0e, 0xbe, 0x20, 0x69, 0xe1, 0x41, 0x52, 0xd8, 0x8b, 0x57, 0x66, 0xb2, 0x48,
+	0x4b, 0x8f, 0x86, 0x4c, 0x3f, 0x0e, 0x70, 0x4a, 0x69, 0xfe, 0x99, 0x04, 0x33, 0xb6, 0x20, 0xdb,
+	0x9e, 0x4f, 0xa5, 0x8d, 0xfd, 0x7d, 0x1c, 0xc2, 0x2d, 0x30, 0x8d, 0x7a, 0xb2, 0xc3, 0x43, 0x2a,
+	0x8f, 0x35, 0x65, 0x49, 0x59, 0x9d, 0xde, 0xd1, 0x7e, 0x7e, 0x5d, 0x9f, 0x4f, 0x5b, 0x6f, 0x7b,
+	0x5e, 0x88, 0x85, 0xd8, 0x95, 0x21, 0x65, 0xc4, 0xb9, 0xa4, 0xc2, 0x0d, 0x30, 0x85, 0x92, 0x9a,
+	0x36, 0x79, 0xcd, 0x5b, 0x7d, 0x22, 0x84, 0xa0, 0xc6, 0x90, 0x8f, 0x35, 0x35, 0x7a, 0xc1, 0x89,
+	0x9f, 0xa1, 0x05, 0xea, 0x21, 0xef, 0x62, 0xa1, 0xd5, 0x96, 0xd4, 0xd5, 0x99, 0x8d, 0x87, 0xad,
+	0x4a, 0x8f, 0x5a, 0x0e, 0xef, 0x62, 0x27, 0x61, 0xc2, 0x59, 0xa0, 0xb2, 0x80, 0x6a, 0xf5, 0xb8,
+	0x4b, 0xf4, 0x18, 0x21, 0xa4, 0xcb, 0xb4, 0x46, 0x82, 0x90, 0x2e, 0x8b, 0x10, 0x0f, 0x23, 0x6d,
+	0x2a, 0x41, 0x3c, 0x8c, 0xe0, 0x33, 0x30, 0x4f, 0x84, 0xb5, 0xe7, 0x72, 0x3f, 0x40, 0xec, 0x78,
+	0x2f, 0x08, 0xf1, 0x01, 0x3d, 0xc2, 0x42, 0xbb, 0xb5, 0xa4, 0xae, 0x4e, 0x3b, 0x90, 0x08, 0xeb,
+	0x65, 0x52, 0x7a, 0x93, 0x56, 0xda, 0xcf, 0x3f, 0x5c, 0x9c, 0xac, 0x5d, 0x4a, 0xfe, 0x78, 0x71,
+	0xb2, 0x56, 0xe5, 0x71, 0xd1, 0xd0, 0xa6, 0x06, 0x16, 0x8a, 0x88, 0x83, 0x45, 0xc0, 0x99, 0xc0,
+	0xcd, 0xcf, 0x93, 0x60, 0xde, 0x16, 0xe4, 0x6d, 0xe0, 0x21, 0x89, 0x5f, 0x79, 0x98, 0x49, 0x7a,
+	0x40, 0x71, 0x28, 0xc6, 0xfa, 0x1f, 0xa4, 0xe6, 0xa9, 0x25, 0xf3, 0x6a, 0x25, 0xf3, 0xea, 0xd7,
+	0x9b, 0xd7, 0x18, 0x6a, 0x5e, 0xbb, 0x6c, 0xde, 0x4a, 0xb5, 0x79, 0x25, 0x3f, 0x9a, 0x06, 0x58,
+	0xac, 0xc2, 0x33, 0x23, 0xff, 0x2a, 0x71, 0x8c, 0x13, 0x82, 0x13, 0x67, 0x62, 0x9c, 0x16, 0x66,
+	0x91, 0x55, 0x47, 0x8d, 0xec, 0x0d, 0xa2, 0x94, 0x13, 0x95, 0x46, 0x29, 0x87, 0x64, 0x0e, 0xfc,
+	0x50, 0xc0, 0xac, 0x2d, 0xc8, 0x6e, 0x4f, 0x04, 0x98, 0x79, 0xff, 0x61, 0x2b, 0x2f, 0x80, 0x46,
+	0x88, 0x91, 0xe0, 0x2c, 0x4d, 0x52, 0xba, 0x6a, 0x6f, 0x95, 0x85, 0x3e, 0xae, 0x16, 0x5a, 0xf8,
+	0xf6, 0xa6, 0x0e, 0xb4, 0x41, 0x2c, 0x13, 0xfb, 0x4d, 0x01, 0xd0, 0x16, 0xc4, 0xc1, 0x94, 0x09,
+	0x89, 0x24, 0x1e, 0xbf, 0xdc, 0xf6, 0x8b, 0xb2, 0xac, 0xe5, 0x6a, 0x59, 0x03, 0x5f, 0xd9, 0x5c,
+	0x04, 0x7a, 0x19, 0xed, 0x4b, 0xdb, 0xf8, 0x52, 0x03, 0xaa, 0x2d, 0x08, 0x74, 0xc1, 0xed, 0xfc,
+	0xa1, 0xbc, 0x3c, 0x24, 0x52, 0xc5, 0x83, 0x45, 0x5f, 0x1f, 0x89, 0xd6, 0x1f, 0x16, 0x0d, 0xc9,
+	0x6f, 0x99, 0x2b, 0x86, 0xe4, 0x68, 0x57, 0x0d, 0xa9, 0x48, 0x26, 0xec, 0x81, 0xb9, 0xf2, 0x01,
+	0xf7, 0xf4, 0xba, 0x1e, 0x39, 0xb2, 0xbe, 0x79, 0x03, 0x72, 0x36, 0x96, 0x82, 0x3b, 0xc5, 0xcd,
+	0xb0, 0x32, 0xbc, 0x4b, 0x81, 0xa8, 0x9b, 0x23, 0x12, 0xb3, 0x51, 0x1c, 0xdc, 0x1d, 0x8c, 0xe2,
+	0x93, 0xe1, 0x3d, 0x06, 0xa8, 0xba, 0x35, 0x32, 0xb5, 0x3f, 0x50, 0xaf, 0xbf, 0xbf, 0x38, 0x59,
+	0x53, 0x76, 0x5e, 0x7f, 0x3f, 0x33, 0x94, 0xd3, 0x33, 0x43, 0xf9, 0x7d, 0x66, 0x28, 0x9f, 0xce,
+	0x8d, 0x89, 0xd3, 0x73, 0x63, 0xe2, 0xd7, 0xb9, 0x31, 0xf1, 0xce, 0x22, 0x54, 0x76, 0x7a, 0xfb,
+	0x2d, 0x97, 0xfb, 0x66, 0xd2, 0xdd, 0xed, 0x20, 0xca, 0xcc, 0x7e, 0x42, 0x8f, 0xf2, 0x19, 0x8d,
+	0xef, 0x03, 0xfb, 0x8d, 0xf8, 0x42, 0xb0, 0xf9, 0x2f, 0x00, 0x00, 0xff, 0xff, 0x3c, 0xc4, 0x62,
+	0x6d, 0xb3, 0x08, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -510,6 +652,8 @@ type MsgClient interface {
 	AdmitMember(ctx context.Context, in *MsgAdmitMember, opts ...grpc.CallOption) (*MsgAdmitMemberResponse, error)
 	// UpdateRoles replaces a member's roles.
 	UpdateRoles(ctx context.Context, in *MsgUpdateRoles, opts ...grpc.CallOption) (*MsgUpdateRolesResponse, error)
+	// UpdateIdentifiers replaces a member's external identifiers.
+	UpdateIdentifiers(ctx context.Context, in *MsgUpdateIdentifiers, opts ...grpc.CallOption) (*MsgUpdateIdentifiersResponse, error)
 	// SuspendMember suspends an active member and jails its validator.
 	SuspendMember(ctx context.Context, in *MsgSuspendMember, opts ...grpc.CallOption) (*MsgSuspendMemberResponse, error)
 	// ReinstateMember makes a suspended member active again.
@@ -542,6 +686,15 @@ func (c *msgClient) UpdateRoles(ctx context.Context, in *MsgUpdateRoles, opts ..
 	return out, nil
 }
 
+func (c *msgClient) UpdateIdentifiers(ctx context.Context, in *MsgUpdateIdentifiers, opts ...grpc.CallOption) (*MsgUpdateIdentifiersResponse, error) {
+	out := new(MsgUpdateIdentifiersResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Msg/UpdateIdentifiers", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *msgClient) SuspendMember(ctx context.Context, in *MsgSuspendMember, opts ...grpc.CallOption) (*MsgSuspendMemberResponse, error) {
 	out := new(MsgSuspendMemberResponse)
 	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Msg/SuspendMember", in, out, opts...)
@@ -566,6 +719,8 @@ type MsgServer interface {
 	AdmitMember(context.Context, *MsgAdmitMember) (*MsgAdmitMemberResponse, error)
 	// UpdateRoles replaces a member's roles.
 	UpdateRoles(context.Context, *MsgUpdateRoles) (*MsgUpdateRolesResponse, error)
+	// UpdateIdentifiers replaces a member's external identifiers.
+	UpdateIdentifiers(context.Context, *MsgUpdateIdentifiers) (*MsgUpdateIdentifiersResponse, error)
 	// SuspendMember suspends an active member and jails its validator.
 	SuspendMember(context.Context, *MsgSuspendMember) (*MsgSuspendMemberResponse, error)
 	// ReinstateMember makes a suspended member active again.
@@ -581,6 +736,9 @@ func (*UnimplementedMsgServer) AdmitMember(ctx context.Context, req *MsgAdmitMem
 }
 func (*UnimplementedMsgServer) UpdateRoles(ctx context.Context, req *MsgUpdateRoles) (*MsgUpdateRolesResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateRoles not implemented")
+}
+func (*UnimplementedMsgServer) UpdateIdentifiers(ctx context.Context, req *MsgUpdateIdentifiers) (*MsgUpdateIdentifiersResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UpdateIdentifiers not implemented")
 }
 func (*UnimplementedMsgServer) SuspendMember(ctx context.Context, req *MsgSuspendMember) (*MsgSuspendMemberResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method SuspendMember not implemented")
@@ -625,6 +783,24 @@ func _Msg_UpdateRoles_Handler(srv interface{}, ctx context.Context, dec func(int
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(MsgServer).UpdateRoles(ctx, req.(*MsgUpdateRoles))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateIdentifiers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateIdentifiers)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateIdentifiers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Msg/UpdateIdentifiers",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateIdentifiers(ctx, req.(*MsgUpdateIdentifiers))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -679,6 +855,10 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 			Handler:    _Msg_UpdateRoles_Handler,
 		},
 		{
+			MethodName: "UpdateIdentifiers",
+			Handler:    _Msg_UpdateIdentifiers_Handler,
+		},
+		{
 			MethodName: "SuspendMember",
 			Handler:    _Msg_SuspendMember_Handler,
 		},
@@ -711,6 +891,15 @@ func (m *MsgAdmitMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Gs1CompanyPrefixes) > 0 {
+		for iNdEx := len(m.Gs1CompanyPrefixes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Gs1CompanyPrefixes[iNdEx])
+			copy(dAtA[i:], m.Gs1CompanyPrefixes[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Gs1CompanyPrefixes[iNdEx])))
+			i--
+			dAtA[i] = 0x42
+		}
+	}
 	if len(m.Dea) > 0 {
 		i -= len(m.Dea)
 		copy(dAtA[i:], m.Dea)
@@ -790,6 +979,96 @@ func (m *MsgAdmitMemberResponse) MarshalTo(dAtA []byte) (int, error) {
 }
 
 func (m *MsgAdmitMemberResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateIdentifiers) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateIdentifiers) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateIdentifiers) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Gs1CompanyPrefixes) > 0 {
+		for iNdEx := len(m.Gs1CompanyPrefixes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Gs1CompanyPrefixes[iNdEx])
+			copy(dAtA[i:], m.Gs1CompanyPrefixes[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.Gs1CompanyPrefixes[iNdEx])))
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.Dea) > 0 {
+		i -= len(m.Dea)
+		copy(dAtA[i:], m.Dea)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Dea)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Gln) > 0 {
+		i -= len(m.Gln)
+		copy(dAtA[i:], m.Gln)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Gln)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Npi) > 0 {
+		i -= len(m.Npi)
+		copy(dAtA[i:], m.Npi)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Npi)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Address) > 0 {
+		i -= len(m.Address)
+		copy(dAtA[i:], m.Address)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Address)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateIdentifiersResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateIdentifiersResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateIdentifiersResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
@@ -1050,10 +1329,60 @@ func (m *MsgAdmitMember) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
 	}
+	if len(m.Gs1CompanyPrefixes) > 0 {
+		for _, s := range m.Gs1CompanyPrefixes {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
 	return n
 }
 
 func (m *MsgAdmitMemberResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgUpdateIdentifiers) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Address)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Npi)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Gln)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Dea)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Gs1CompanyPrefixes) > 0 {
+		for _, s := range m.Gs1CompanyPrefixes {
+			l = len(s)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgUpdateIdentifiersResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -1447,6 +1776,38 @@ func (m *MsgAdmitMember) Unmarshal(dAtA []byte) error {
 			}
 			m.Dea = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Gs1CompanyPrefixes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Gs1CompanyPrefixes = append(m.Gs1CompanyPrefixes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])
@@ -1495,6 +1856,298 @@ func (m *MsgAdmitMemberResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgAdmitMemberResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateIdentifiers) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateIdentifiers: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateIdentifiers: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Address = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Npi", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Npi = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Gln", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Gln = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dea", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Dea = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Gs1CompanyPrefixes", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Gs1CompanyPrefixes = append(m.Gs1CompanyPrefixes, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateIdentifiersResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateIdentifiersResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateIdentifiersResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:
