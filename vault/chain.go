@@ -22,6 +22,8 @@ var (
 	// ErrNotAuthor: the account may not upload blobs (it is not an active
 	// consortium member with the hospital or laboratory role).
 	ErrNotAuthor = errors.New("vault: not an author")
+	// ErrUnanchoredCID: no record on chain anchors the CID.
+	ErrUnanchoredCID = errors.New("vault: no record anchors this CID")
 	// ErrChainUnavailable: the chain node could not be reached.
 	ErrChainUnavailable = errors.New("vault: chain node unavailable")
 )
@@ -31,6 +33,10 @@ type Chain interface {
 	// AccessCheck says whether account may read record recordID, and why.
 	// ErrUnknownRecord if the record does not exist.
 	AccessCheck(ctx context.Context, recordID uint64, account string) (*recordstypes.QueryAccessCheckResponse, error)
+	// RecordByCID returns the id of the one record version that anchors cid
+	// on chain (the chain refuses a CID anchored twice); ErrUnanchoredCID if
+	// none does. The vault acts on a blob only for that record.
+	RecordByCID(ctx context.Context, cid string) (uint64, error)
 	// RequireAuthor returns nil if account may upload blobs, or an error
 	// wrapping ErrNotAuthor that says why not.
 	RequireAuthor(ctx context.Context, account string) error
@@ -77,6 +83,18 @@ func (c *GRPCChain) AccessCheck(ctx context.Context, recordID uint64, account st
 		return nil, chainError("records access check", err)
 	}
 	return res, nil
+}
+
+// RecordByCID implements Chain.
+func (c *GRPCChain) RecordByCID(ctx context.Context, cid string) (uint64, error) {
+	res, err := c.records.RecordByCID(ctx, &recordstypes.QueryRecordByCIDRequest{Cid: cid})
+	if err != nil {
+		if status.Code(err) == codes.NotFound {
+			return 0, fmt.Errorf("%w: %s", ErrUnanchoredCID, cid)
+		}
+		return 0, chainError("records by-CID query", err)
+	}
+	return res.Record.ID, nil
 }
 
 // RequireAuthor implements Chain.

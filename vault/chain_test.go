@@ -33,6 +33,16 @@ func (q recordsQuery) AccessCheck(_ context.Context, req *recordstypes.QueryAcce
 	return nil, status.Errorf(codes.NotFound, "record %d not found", req.RecordId)
 }
 
+func (q recordsQuery) RecordByCID(_ context.Context, req *recordstypes.QueryRecordByCIDRequest) (*recordstypes.QueryRecordResponse, error) {
+	switch req.Cid {
+	case "bafkreid":
+		return &recordstypes.QueryRecordResponse{Record: recordstypes.Record{ID: 7, CID: req.Cid}}, nil
+	case "bafkreibroken":
+		return nil, status.Error(codes.Internal, "store corrupted")
+	}
+	return nil, status.Errorf(codes.NotFound, "no record anchors CID %s", req.Cid)
+}
+
 type consortiumQuery struct {
 	consortiumtypes.UnimplementedQueryServer
 	members map[string]consortiumtypes.Member
@@ -89,6 +99,15 @@ func TestGRPCChain(t *testing.T) {
 	if _, err := chain.AccessCheck(ctx, 8, hospital); err == nil || errors.Is(err, ErrUnknownRecord) || errors.Is(err, ErrChainUnavailable) {
 		t.Fatalf("internal error: %v", err)
 	}
+	if id, err := chain.RecordByCID(ctx, "bafkreid"); err != nil || id != 7 {
+		t.Fatalf("record by CID: %d %v", id, err)
+	}
+	if _, err := chain.RecordByCID(ctx, "bafkreiother"); !errors.Is(err, ErrUnanchoredCID) {
+		t.Fatalf("unanchored CID: %v", err)
+	}
+	if _, err := chain.RecordByCID(ctx, "bafkreibroken"); err == nil || errors.Is(err, ErrUnanchoredCID) || errors.Is(err, ErrChainUnavailable) {
+		t.Fatalf("internal error: %v", err)
+	}
 
 	for _, tc := range []struct {
 		name string
@@ -125,6 +144,9 @@ func TestGRPCChainUnreachable(t *testing.T) {
 	defer cancel()
 	if _, err := chain.AccessCheck(ctx, 1, newAccount(t).addr); !errors.Is(err, ErrChainUnavailable) {
 		t.Fatalf("access check: %v", err)
+	}
+	if _, err := chain.RecordByCID(ctx, "bafkreid"); !errors.Is(err, ErrChainUnavailable) {
+		t.Fatalf("record by CID: %v", err)
 	}
 	if err := chain.RequireAuthor(ctx, newAccount(t).addr); !errors.Is(err, ErrChainUnavailable) {
 		t.Fatalf("require author: %v", err)

@@ -323,3 +323,15 @@ func (c *Client) Erase(ctx context.Context, id uint64) error {
 	}
 	return resp.Body.Close()
 }
+
+// LiftTombstone lifts the erasure of record id so that its blob may be
+// uploaded again (its keys stay gone: share the record anew). Only the
+// record's patient may do so; a record that is not erased is refused with
+// NOT_ERASED.
+func (c *Client) LiftTombstone(ctx context.Context, id uint64) error {
+	resp, err := c.do(ctx, http.MethodDelete, "/v1/records/"+strconv.FormatUint(id, 10)+"/tombstone", nil, http.StatusOK)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}

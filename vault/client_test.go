@@ -121,6 +121,28 @@ func TestClientRoundTrip(t *testing.T) {
 	_, err = client(patient).GetKey(ctx, id)
 	wantVaultError(t, err, http.StatusGone, ReasonErased)
 
+	// The erased blob cannot be uploaded again until the patient lifts the
+	// tombstone; the author may not lift it.
+	_, err = client(hospital).PutBlob(ctx, ciphertext)
+	wantVaultError(t, err, http.StatusGone, ReasonErased)
+	wantVaultError(t, client(hospital).LiftTombstone(ctx, id), http.StatusForbidden, ReasonNotPatient)
+	if err := client(patient).LiftTombstone(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	wantVaultError(t, client(patient).LiftTombstone(ctx, id), http.StatusConflict, ReasonNotErased)
+	if _, err := client(hospital).PutBlob(ctx, ciphertext); err != nil {
+		t.Fatal(err)
+	}
+	// The keys went with the erasure: the author wraps the patient's anew,
+	// but may not replace it afterwards; the patient may.
+	if err := client(hospital).PutKey(ctx, id, patient.Address(), []byte("new key for patient")); err != nil {
+		t.Fatal(err)
+	}
+	wantVaultError(t, client(hospital).PutKey(ctx, id, patient.Address(), []byte("k")), http.StatusConflict, ReasonKeyExists)
+	if err := client(patient).PutKey(ctx, id, patient.Address(), []byte("rewrapped")); err != nil {
+		t.Fatal(err)
+	}
+
 	// A signer for another chain is refused.
 	other := client(patient)
 	other.ChainID = "another-chain"

@@ -85,6 +85,10 @@ type fakeRecord struct {
 type fakeChain struct {
 	mu      sync.Mutex
 	records map[uint64]fakeRecord
+	// owners maps a CID to the record that anchored it first: the chain's
+	// CID index (the chain refuses a second anchor of a CID; a fake record
+	// set with a CID already owned is an alias the vault must refuse).
+	owners map[string]uint64
 	// basis for accounts that are neither patient nor author
 	bases   map[uint64]map[string]recordstypes.AccessBasis
 	expires time.Time
@@ -98,6 +102,7 @@ type fakeChain struct {
 func newFakeChain() *fakeChain {
 	return &fakeChain{
 		records: map[uint64]fakeRecord{},
+		owners:  map[string]uint64{},
 		bases:   map[uint64]map[string]recordstypes.AccessBasis{},
 		authors: map[string]bool{},
 	}
@@ -107,6 +112,9 @@ func (f *fakeChain) setRecord(id uint64, r fakeRecord) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.records[id] = r
+	if _, owned := f.owners[r.cid]; !owned {
+		f.owners[r.cid] = id
+	}
 }
 
 func (f *fakeChain) setBasis(id uint64, account string, b recordstypes.AccessBasis) {
@@ -166,6 +174,20 @@ func (f *fakeChain) AccessCheck(_ context.Context, id uint64, acct string) (*rec
 		}
 	}
 	return res, nil
+}
+
+func (f *fakeChain) RecordByCID(_ context.Context, cid string) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.down {
+		return 0, ErrChainUnavailable
+	}
+	id, ok := f.owners[cid]
+	if !ok {
+		return 0, ErrUnanchoredCID
+	}
+	return id, nil
 }
 
 func (f *fakeChain) RequireAuthor(_ context.Context, acct string) error {
@@ -271,10 +293,10 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 			t.Fatal(err)
 		}
 	}
-	if err := e.store.PutKey(e.cid1, e.reader.addr, []byte("wrapped-for-reader")); err != nil {
+	if err := e.store.PutKey(e.cid1, e.reader.addr, []byte("wrapped-for-reader"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.PutKey(e.cid1, e.patient.addr, []byte("wrapped-for-patient")); err != nil {
+	if err := e.store.PutKey(e.cid1, e.patient.addr, []byte("wrapped-for-patient"), false); err != nil {
 		t.Fatal(err)
 	}
 

@@ -55,6 +55,14 @@ const (
 	ReasonGrantExpired       = "GRANT_EXPIRED"
 	ReasonConsentEnded       = "CONSENT_ENDED"
 	ReasonNotAMember         = "NOT_A_MEMBER"
+	// ReasonCIDNotOwned: the record's CID is anchored by another record (or
+	// by none): the vault acts on a blob only for the record owning it.
+	ReasonCIDNotOwned = "CID_NOT_OWNED"
+	// ReasonKeyExists: a key is already wrapped for the account, and only
+	// that account or the patient may replace it.
+	ReasonKeyExists = "KEY_EXISTS"
+	// ReasonNotErased: there is no tombstone to lift.
+	ReasonNotErased = "NOT_ERASED"
 )
 
 // Config configures the vault HTTP server.
@@ -171,6 +179,7 @@ func NewServer(cfg Config, store Store, chain Chain, logger log.Logger) http.Han
 		{http.MethodGet, "/v1/records/{id}/blob", s.handleGetBlob},
 		{http.MethodGet, "/v1/records/{id}/key", s.handleGetKey},
 		{http.MethodDelete, "/v1/records/{id}", s.handleErase},
+		{http.MethodDelete, "/v1/records/{id}/tombstone", s.handleLiftTombstone},
 	}
 	for _, rt := range routes {
 		s.mux.HandleFunc(rt.method+" "+rt.path, rt.h)
@@ -488,6 +497,14 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrEmpty):
 		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "an encrypted blob is never empty"})
 		return
+	case errors.Is(err, ErrErased):
+		e := &apiError{Status: http.StatusGone, Reason: ReasonErased,
+			Message: "this blob was erased at its patient's request: only the patient can lift the erasure (DELETE /v1/records/{id}/tombstone) before it is uploaded again"}
+		if at, erased := s.store.Tombstone(cid); erased && !at.IsZero() {
+			e.ErasedAt = &at
+		}
+		writeError(w, e)
+		return
 	case err != nil:
 		writeError(w, s.storeFailure(r, "store the blob", err))
 		return
@@ -573,6 +590,27 @@ func (s *server) erased(id uint64, cid string) *apiError {
 	return e
 }
 
+// owns refuses to act on record id's blob unless the chain says record id is
+// the one record anchoring cid. The vault stores, serves, shares and erases
+// by CID while it authorises by record id, so a second record naming the same
+// CID (an alias, for a patient its author controls) must never reach the
+// first record's blob or keys. It runs after the access check, so an account
+// the chain refuses learns nothing about the alias.
+func (s *server) owns(r *http.Request, id uint64, cid string) *apiError {
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ChainTimeout)
+	defer cancel()
+	owner, err := s.chain.RecordByCID(ctx, cid)
+	if err != nil && !errors.Is(err, ErrUnanchoredCID) {
+		return s.chainFailure(err)
+	}
+	if err != nil || owner != id {
+		s.log.Error("vault refused a record whose CID another record owns", "record", id, "owner", owner)
+		return &apiError{Status: http.StatusConflict, Reason: ReasonCIDNotOwned,
+			Message: fmt.Sprintf("record %d does not own its blob's CID on chain: the vault acts on a blob only for the record that anchored it", id)}
+	}
+	return nil
+}
+
 // readable authenticates a read of record {id}, asks the chain whether the
 // caller may read it and whether the patient erased it. On refusal it writes
 // the error and returns ok=false.
@@ -589,6 +627,10 @@ func (s *server) readable(w http.ResponseWriter, r *http.Request) (id uint64, ac
 	}
 	if !res.Allowed || !allowedBasis(res.Basis) {
 		writeError(w, refusal(id, account, res))
+		return 0, "", nil, false
+	}
+	if aerr := s.owns(r, id, res.CID); aerr != nil {
+		writeError(w, aerr)
 		return 0, "", nil, false
 	}
 	if e := s.erased(id, res.CID); e != nil {
@@ -680,6 +722,10 @@ func (s *server) handlePutKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refusal(id, account, res))
 		return
 	}
+	if aerr := s.owns(r, id, res.CID); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	if len(body) == 0 {
 		writeError(w, &apiError{Status: http.StatusBadRequest, Reason: ReasonEmptyBody, Message: "the wrapped key is empty"})
 		return
@@ -699,8 +745,16 @@ func (s *server) handlePutKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, blobMissing)
 		return
 	}
-	err = s.store.PutKey(res.CID, target, body)
+	// The author may add keys, but only the account a key is wrapped for,
+	// or the patient, may replace it: an author must not be able to swap the
+	// patient's or a grantee's key for one they cannot open.
+	replace := target == account || res.Basis == recordstypes.AccessBasis_ACCESS_BASIS_PATIENT
+	err = s.store.PutKey(res.CID, target, body, replace)
 	switch {
+	case errors.Is(err, ErrKeyExists):
+		writeError(w, &apiError{Status: http.StatusConflict, Reason: ReasonKeyExists,
+			Message: fmt.Sprintf("a key of record %d is already wrapped for that account: only that account or the patient may replace it", id)})
+		return
 	case errors.Is(err, ErrErased):
 		e := s.erased(id, res.CID)
 		if e == nil {
@@ -745,10 +799,55 @@ func (s *server) handleErase(w http.ResponseWriter, r *http.Request) {
 			Message: fmt.Sprintf("only the patient of record %d may erase it; %s's access basis is %s", id, account, BasisName(res.Basis))})
 		return
 	}
+	if aerr := s.owns(r, id, res.CID); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	at, err := s.store.Erase(res.CID, s.now())
 	if err != nil {
 		writeError(w, s.storeFailure(r, "erase the record", err))
 		return
 	}
 	writeJSON(w, http.StatusOK, eraseResponse{Erased: true, CID: res.CID, ErasedAt: at.UTC().Format(time.RFC3339)})
+}
+
+type liftResponse struct {
+	Lifted bool   `json:"lifted"`
+	CID    string `json:"cid"`
+}
+
+// handleLiftTombstone: DELETE /v1/records/{id}/tombstone. Only the patient may
+// lift an erasure's tombstone; until then no one can upload the erased blob
+// again. The keys stay gone: the patient shares the record anew.
+func (s *server) handleLiftTombstone(w http.ResponseWriter, r *http.Request) {
+	id, aerr := parseRecordID(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	if !res.Allowed || res.Basis != recordstypes.AccessBasis_ACCESS_BASIS_PATIENT {
+		writeError(w, &apiError{Status: http.StatusForbidden, Reason: ReasonNotPatient,
+			Message: fmt.Sprintf("only the patient of record %d may lift its erasure; %s's access basis is %s", id, account, BasisName(res.Basis))})
+		return
+	}
+	if aerr := s.owns(r, id, res.CID); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	err := s.store.LiftTombstone(res.CID)
+	if errors.Is(err, ErrNotErased) {
+		writeError(w, &apiError{Status: http.StatusConflict, Reason: ReasonNotErased,
+			Message: fmt.Sprintf("record %d is not erased: there is no tombstone to lift", id)})
+		return
+	}
+	if err != nil {
+		writeError(w, s.storeFailure(r, "lift the tombstone", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, liftResponse{Lifted: true, CID: res.CID})
 }

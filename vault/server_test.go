@@ -449,12 +449,14 @@ func TestErase(t *testing.T) {
 	expect(t, e.do(e.reader, http.MethodGet, "/v1/records/2/blob", nil), http.StatusGone, ReasonErased)
 	expect(t, e.do(e.patient, http.MethodDelete, "/v1/records/99", nil), http.StatusNotFound, ReasonUnknownRecord)
 
-	// A new upload of the same bytes is a new act: it lifts the tombstone,
-	// but the keys are gone for good.
-	expect(t, e.do(e.author, http.MethodPut, "/v1/blobs", e.blob1), http.StatusCreated, "")
-	if _, erased := e.store.Tombstone(e.cid1); erased {
-		t.Fatal("tombstone survived the new upload")
+	// A new upload of the same bytes is refused until the patient lifts the
+	// tombstone (TestLiftTombstone); the keys are gone for good.
+	expect(t, e.do(e.author, http.MethodPut, "/v1/blobs", e.blob1), http.StatusGone, ReasonErased)
+	if _, erased := e.store.Tombstone(e.cid1); !erased {
+		t.Fatal("an upload lifted the tombstone")
 	}
+	expect(t, e.do(e.patient, http.MethodDelete, "/v1/records/1/tombstone", nil), http.StatusOK, "")
+	expect(t, e.do(e.author, http.MethodPut, "/v1/blobs", e.blob1), http.StatusCreated, "")
 	expect(t, e.do(e.reader, http.MethodGet, "/v1/records/1/blob", nil), http.StatusOK, "")
 	expect(t, e.do(e.reader, http.MethodGet, "/v1/records/1/key", nil), http.StatusNotFound, ReasonNoKey)
 }

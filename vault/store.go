@@ -37,6 +37,11 @@ var (
 	ErrBlobMissing = errors.New("vault: blob not held")
 	// ErrErased: the blob was erased at the patient's request.
 	ErrErased = errors.New("vault: erased")
+	// ErrKeyExists: a key is already wrapped for the account, and the caller
+	// may not replace it.
+	ErrKeyExists = errors.New("vault: key already wrapped for this account")
+	// ErrNotErased: there is no tombstone to lift.
+	ErrNotErased = errors.New("vault: not erased")
 )
 
 // Store holds encrypted blobs, addressed by their CID, and the record keys
@@ -49,8 +54,9 @@ type Store interface {
 	// PutBlob reads r to the end (refusing more than maxSize bytes with
 	// ErrTooLarge; maxSize <= 0 means no limit), computes its CID with
 	// unixfs.Sum and stores it. Storing bytes already held is a no-op that
-	// succeeds. Storing a CID that was erased stores it again and lifts the
-	// tombstone: a new upload is a new act.
+	// succeeds. Storing a CID that was erased is refused with ErrErased (the
+	// CID is returned with it): only the patient lifts a tombstone
+	// (LiftTombstone), so no one else can bring an erased record back.
 	PutBlob(r io.Reader, maxSize int64) (cid string, size int64, err error)
 	// GetBlob opens a blob; the caller closes it. ErrNotFound if not held.
 	GetBlob(cid string) (io.ReadCloser, int64, error)
@@ -59,9 +65,11 @@ type Store interface {
 	// DeleteBlob removes a blob without writing a tombstone. Removing a blob
 	// that is not held succeeds.
 	DeleteBlob(cid string) error
-	// PutKey stores (or replaces) the record key wrapped for account. The
-	// blob must be held (ErrBlobMissing) and not erased (ErrErased).
-	PutKey(cid, account string, wrapped []byte) error
+	// PutKey stores the record key wrapped for account. A key already
+	// wrapped for account is replaced only if replace is set, else
+	// ErrKeyExists. The blob must be held (ErrBlobMissing) and not erased
+	// (ErrErased).
+	PutKey(cid, account string, wrapped []byte, replace bool) error
 	// GetKey returns the key wrapped for account; ErrNotFound if none.
 	GetKey(cid, account string) ([]byte, error)
 	// DeleteKeys removes every key wrapped for the blob.
@@ -73,6 +81,9 @@ type Store interface {
 	Erase(cid string, at time.Time) (time.Time, error)
 	// Tombstone reports whether cid was erased, and when.
 	Tombstone(cid string) (time.Time, bool)
+	// LiftTombstone removes cid's tombstone so that its blob may be uploaded
+	// again (its keys stay gone); ErrNotErased if there is none.
+	LiftTombstone(cid string) error
 }
 
 // ValidateCID accepts only CIDv1 strings of the kind unixfs.Sum produces. It
@@ -286,6 +297,12 @@ func (s *DiskStore) PutBlob(r io.Reader, maxSize int64) (string, int64, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// An erased CID stays erased until the patient lifts the tombstone: an
+	// upload of the same bytes (by the author, or anyone holding them) does
+	// not bring the record back.
+	if at, erased := s.tombstone(cid); erased {
+		return cid, 0, fmt.Errorf("%w: blob %s was erased at %s", ErrErased, cid, at.Format(time.RFC3339))
+	}
 	final := filepath.Join(dir, cid)
 	if _, err := os.Lstat(final); err == nil {
 		// Same bytes, same CID: already held. The temporary file goes.
@@ -301,10 +318,6 @@ func (s *DiskStore) PutBlob(r io.Reader, maxSize int64) (string, int64, error) {
 		if err := syncDir(dir); err != nil {
 			return "", 0, err
 		}
-	}
-	// A new upload lifts an earlier erasure's tombstone.
-	if err := removeSynced(s.dir(dirErased), cid); err != nil {
-		return "", 0, err
 	}
 	return cid, size, nil
 }
@@ -352,7 +365,7 @@ func (s *DiskStore) DeleteBlob(cid string) error {
 }
 
 // PutKey implements Store.
-func (s *DiskStore) PutKey(cid, account string, wrapped []byte) error {
+func (s *DiskStore) PutKey(cid, account string, wrapped []byte, replace bool) error {
 	if err := ValidateCID(cid); err != nil {
 		return err
 	}
@@ -376,6 +389,16 @@ func (s *DiskStore) PutKey(cid, account string, wrapped []byte) error {
 	}
 	if !held {
 		return fmt.Errorf("%w: %s", ErrBlobMissing, cid)
+	}
+	if !replace {
+		// Checked under the lock, so two uploads cannot both create it.
+		has, err := exists(s.dir(dirKeys, cid, account))
+		if err != nil {
+			return err
+		}
+		if has {
+			return fmt.Errorf("%w: %s", ErrKeyExists, account)
+		}
 	}
 	if err := mkdirSynced(s.dir(dirKeys), cid); err != nil {
 		return err
@@ -457,6 +480,23 @@ func (s *DiskStore) Tombstone(cid string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return s.tombstone(cid)
+}
+
+// LiftTombstone implements Store.
+func (s *DiskStore) LiftTombstone(cid string) error {
+	if err := ValidateCID(cid); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	has, err := exists(s.dir(dirErased, cid))
+	if err != nil {
+		return err
+	}
+	if !has {
+		return fmt.Errorf("%w: %s", ErrNotErased, cid)
+	}
+	return removeSynced(s.dir(dirErased), cid)
 }
 
 func (s *DiskStore) tombstone(cid string) (time.Time, bool) {

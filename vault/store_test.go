@@ -96,7 +96,7 @@ func TestDiskStorePermissions(t *testing.T) {
 		t.Fatal(err)
 	}
 	acct := newAccount(t).addr
-	if err := s.PutKey(cid, acct, []byte("k")); err != nil {
+	if err := s.PutKey(cid, acct, []byte("k"), false); err != nil {
 		t.Fatal(err)
 	}
 	cid2, _, _ := s.PutBlob(strings.NewReader("c2"), 0)
@@ -134,7 +134,7 @@ func TestDiskStoreRejectsBadNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	acct := newAccount(t)
-	if err := s.PutKey(cid, acct.addr, []byte("k")); err != nil {
+	if err := s.PutKey(cid, acct.addr, []byte("k"), false); err != nil {
 		t.Fatal(err)
 	}
 	// A file next to the store that traversal would reach.
@@ -159,7 +159,7 @@ func TestDiskStoreRejectsBadNames(t *testing.T) {
 		if _, err := s.GetKey(bad, acct.addr); !isInvalid(err) {
 			t.Errorf("GetKey(%q): %v", bad, err)
 		}
-		if err := s.PutKey(bad, acct.addr, []byte("x")); !isInvalid(err) {
+		if err := s.PutKey(bad, acct.addr, []byte("x"), false); !isInvalid(err) {
 			t.Errorf("PutKey(%q): %v", bad, err)
 		}
 		if _, _, err := s.GetBlob(bad); !isInvalid(err) {
@@ -185,7 +185,7 @@ func TestDiskStoreRejectsBadNames(t *testing.T) {
 		if _, err := s.GetKey(cid, bad); !errors.Is(err, ErrInvalidAccount) {
 			t.Errorf("GetKey(cid, %q): %v", bad, err)
 		}
-		if err := s.PutKey(cid, bad, []byte("x")); !errors.Is(err, ErrInvalidAccount) {
+		if err := s.PutKey(cid, bad, []byte("x"), false); !errors.Is(err, ErrInvalidAccount) {
 			t.Errorf("PutKey(cid, %q): %v", bad, err)
 		}
 	}
@@ -201,31 +201,41 @@ func TestDiskStoreKeys(t *testing.T) {
 	}
 	missing := sumBytes(t, []byte("never stored"))
 
-	if err := s.PutKey(missing, a, []byte("k")); !errors.Is(err, ErrBlobMissing) {
+	if err := s.PutKey(missing, a, []byte("k"), false); !errors.Is(err, ErrBlobMissing) {
 		t.Fatalf("key for a missing blob: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(s.Root(), "keys", missing)); !os.IsNotExist(err) {
 		t.Fatal("refused key left a directory")
 	}
-	if err := s.PutKey(cid, a, nil); !errors.Is(err, ErrEmpty) {
+	if err := s.PutKey(cid, a, nil, false); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("empty key: %v", err)
 	}
-	if err := s.PutKey(cid, a, make([]byte, MaxKeySize+1)); !errors.Is(err, ErrTooLarge) {
+	if err := s.PutKey(cid, a, make([]byte, MaxKeySize+1), false); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("large key: %v", err)
 	}
 	if _, err := s.GetKey(cid, a); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("absent key: %v", err)
 	}
 	for _, v := range []string{"first", "second"} {
-		if err := s.PutKey(cid, a, []byte(v)); err != nil {
+		if err := s.PutKey(cid, a, []byte(v), true); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := s.GetKey(cid, a); err != nil || string(got) != v {
 			t.Fatalf("got %q, %v", got, err)
 		}
 	}
+	// Without replace, an existing key stays as it is.
+	if err := s.PutKey(cid, a, []byte("third"), false); !errors.Is(err, ErrKeyExists) {
+		t.Fatalf("replacing without replace: %v", err)
+	}
+	if got, err := s.GetKey(cid, a); err != nil || string(got) != "second" {
+		t.Fatalf("key after a refused replacement: %q, %v", got, err)
+	}
 	if _, err := s.GetKey(cid, b); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("other account's key: %v", err)
+	}
+	if err := s.PutKey(cid, b, []byte("for b"), false); err != nil {
+		t.Fatalf("a new key needs no replace: %v", err)
 	}
 	if err := s.DeleteKeys(cid); err != nil {
 		t.Fatal(err)
@@ -247,10 +257,10 @@ func TestDiskStoreErase(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, _, _ := s.PutBlob(strings.NewReader("other blob"), 0)
-	if err := s.PutKey(cid, a, []byte("k")); err != nil {
+	if err := s.PutKey(cid, a, []byte("k"), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutKey(other, a, []byte("k2")); err != nil {
+	if err := s.PutKey(other, a, []byte("k2"), false); err != nil {
 		t.Fatal(err)
 	}
 	t1 := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("X", 3600))
@@ -274,22 +284,42 @@ func TestDiskStoreErase(t *testing.T) {
 	if k, err := s.GetKey(other, a); err != nil || string(k) != "k2" {
 		t.Fatal("erasure touched another blob's keys")
 	}
-	if err := s.PutKey(cid, a, []byte("k")); !errors.Is(err, ErrErased) {
+	if err := s.PutKey(cid, a, []byte("k"), false); !errors.Is(err, ErrErased) {
 		t.Fatalf("key after erasure: %v", err)
 	}
 	// Idempotent, keeping the first time.
 	if at, err := s.Erase(cid, t1.Add(time.Hour)); err != nil || !at.Equal(t1) {
 		t.Fatalf("second erase: %v %v", at, err)
 	}
-	// A new upload lifts the tombstone.
+	// A new upload of the same bytes is refused while the tombstone stands,
+	// and leaves nothing behind.
+	snap = snapshot(t, s.Root())
+	if got, _, err := s.PutBlob(bytes.NewReader(data), 0); !errors.Is(err, ErrErased) || got != cid {
+		t.Fatalf("upload of an erased CID: %q %v", got, err)
+	}
+	sameSnapshot(t, snap, snapshot(t, s.Root()))
+	// Lifting the tombstone (the patient's act) lets it be uploaded again;
+	// lifting it twice is refused.
+	if err := s.LiftTombstone(cid); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LiftTombstone(cid); !errors.Is(err, ErrNotErased) {
+		t.Fatalf("second lift: %v", err)
+	}
+	if err := s.LiftTombstone("not-a-cid"); !errors.Is(err, ErrInvalidCID) {
+		t.Fatalf("lift of a bad CID: %v", err)
+	}
 	if _, _, err := s.PutBlob(bytes.NewReader(data), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, erased := s.Tombstone(cid); erased {
-		t.Fatal("tombstone survived a new upload")
+		t.Fatal("tombstone back after the lift")
 	}
 	if ok, _ := s.HasBlob(cid); !ok {
 		t.Fatal("re-uploaded blob missing")
+	}
+	if _, err := s.GetKey(cid, a); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("a key survived erasure and lift: %v", err)
 	}
 	// Erasing a blob never held still records the act.
 	never := sumBytes(t, []byte("never held"))
