@@ -68,7 +68,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short: "Authorise units of a service for a coverage and period", PositionalArgs: pos("coverage_id", "code", "units", "start", "end"),
 				},
 				{
-					RpcMethod: "FundEscrow", Use: "fund-escrow [amount]", Short: "Move settlement coins into your escrow; pays waiting claims oldest first",
+					RpcMethod: "FundEscrow", Use: "fund-escrow [amount]", Short: "Move settlement coins into your escrow; pays waiting claims, smallest first",
 					Example: fmt.Sprintf("%s tx claims fund-escrow 1000000uhealth --from payer", app), PositionalArgs: pos("amount"),
 				},
 				{
@@ -82,6 +82,18 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: pos("claim_id", "reason"),
 				},
 				{RpcMethod: "WithdrawClaim", Use: "withdraw [claim-id]", Short: "Withdraw an unpaid claim", PositionalArgs: pos("claim_id")},
+				{
+					RpcMethod: "CancelClaim", Use: "cancel [claim-id] [carc-code]",
+					Short:          "Cancel a payable claim of yours that nothing was paid on, with the CARC code that says why (payer)",
+					Example:        fmt.Sprintf("%s tx claims cancel 7 27 --from payer", app),
+					PositionalArgs: pos("claim_id", "reason"),
+				},
+				{
+					RpcMethod: "WithdrawEscrow", Use: "withdraw-escrow [amount]",
+					Short:          "Take back escrow not owed to your payable claims (payer)",
+					Example:        fmt.Sprintf("%s tx claims withdraw-escrow 500000uhealth --from payer", app),
+					PositionalArgs: pos("amount"),
+				},
 				{RpcMethod: "UpdateParams", Skip: true},
 			},
 		},

@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"math/big"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -127,6 +128,9 @@ func (k Keeper) apply(ctx context.Context, c *types.Claim, adj types.Adjudicatio
 		if err != nil {
 			return err
 		}
+		if uint64(pa.UnitsUsed)+uint64(units) > uint64(pa.Units) {
+			return errorsmod.Wrapf(types.ErrOverflow, "prior authorisation %d: %d of %d units used, %d more", id, pa.UnitsUsed, pa.Units, units)
+		}
 		pa.UnitsUsed += units
 		if err := k.PriorAuths.Set(ctx, id, pa); err != nil {
 			return err
@@ -179,7 +183,7 @@ func (k Keeper) pay(ctx context.Context, c *types.Claim) error {
 		return err
 	}
 	if amount.GT(balance) {
-		if err := k.PayableQueue.Set(ctx, collections.Join(payer, c.ID)); err != nil {
+		if err := k.enqueue(ctx, payer, c.ID, amount); err != nil {
 			return err
 		}
 		if c.Status == types.ClaimStatus_CLAIM_STATUS_PAYABLE {
@@ -206,19 +210,31 @@ func (k Keeper) pay(ctx context.Context, c *types.Claim) error {
 			return err
 		}
 	}
-	if err := k.PayableQueue.Remove(ctx, collections.Join(payer, c.ID)); err != nil {
+	if err := k.dequeue(ctx, payer, c.ID); err != nil {
 		return err
 	}
 	return k.setStatus(ctx, c, types.ClaimStatus_CLAIM_STATUS_PAID)
 }
 
-// payQueue pays a payer's payable claims, oldest first, while the escrow
-// covers the next one; at most MaxPayoutsPerFunding per call.
+// payQueue pays a payer's payable claims, smallest amount first (then
+// oldest), while the escrow covers the next one; at most MaxPayoutsPerFunding
+// per call. A claim larger than the escrow never stops a smaller one: the
+// walk is in amount order, so the first claim that does not fit ends it, and
+// the work is bounded by the payouts plus one read.
 func (k Keeper) payQueue(ctx context.Context, payer sdk.AccAddress) ([]uint64, error) {
+	balance, err := k.escrow(ctx, payer)
+	if err != nil {
+		return nil, err
+	}
 	var ids []uint64
-	err := k.PayableQueue.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](payer),
-		func(key collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
-			ids = append(ids, key.K2())
+	err = k.PayableByAmount.Walk(ctx, collections.NewPrefixedTripleRange[sdk.AccAddress, []byte, uint64](payer),
+		func(key collections.Triple[sdk.AccAddress, []byte, uint64]) (bool, error) {
+			amount := math.NewIntFromBigInt(new(big.Int).SetBytes(key.K2()))
+			if amount.GT(balance) {
+				return true, nil
+			}
+			balance = balance.Sub(amount)
+			ids = append(ids, key.K3())
 			return len(ids) >= types.MaxPayoutsPerFunding, nil
 		})
 	if err != nil {
@@ -234,7 +250,7 @@ func (k Keeper) payQueue(ctx context.Context, payer sdk.AccAddress) ([]uint64, e
 			return nil, err
 		}
 		if c.Status != types.ClaimStatus_CLAIM_STATUS_PAID {
-			break // strictly in order: the oldest waits for more escrow
+			return nil, errorsmod.Wrapf(types.ErrOverflow, "claim %d: queued amount differs from what is owed", c.ID)
 		}
 		if err := k.Claims.Set(ctx, c.ID, c); err != nil {
 			return nil, err
@@ -266,6 +282,9 @@ func (k Keeper) release(ctx context.Context, c *types.Claim) error {
 				if err != nil {
 					return err
 				}
+				if pa.UnitsUsed < c.Lines[i].Units {
+					return errorsmod.Wrapf(types.ErrOverflow, "prior authorisation %d: returning %d units of %d used", pa.ID, c.Lines[i].Units, pa.UnitsUsed)
+				}
 				pa.UnitsUsed -= c.Lines[i].Units
 				if err := k.PriorAuths.Set(ctx, pa.ID, pa); err != nil {
 					return err
@@ -291,7 +310,7 @@ func (k Keeper) release(ctx context.Context, c *types.Claim) error {
 			return err
 		}
 	}
-	return k.PayableQueue.Remove(ctx, collections.Join(k.mustAddr(c.Payer), c.ID))
+	return k.dequeue(ctx, k.mustAddr(c.Payer), c.ID)
 }
 
 // setStatus moves a claim along the lifecycle, keeps the status index and

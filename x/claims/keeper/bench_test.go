@@ -89,6 +89,36 @@ func benchBase(tb testing.TB, e *env, patients, commitEvery int) {
 			e.cms.Commit()
 		}
 	}
+	// the treatment relationship: each patient consents to TREAT/Claim for
+	// the providers its claims come from (see benchTreatmentConsent)
+	for i := range patients {
+		p := e.str(tb, benchPatient(i))
+		for r := range benchProviderCount {
+			if patients%benchProviderCount == 0 && r != i%benchProviderCount {
+				continue
+			}
+			c, err := e.consentMS.GrantConsent(e.ctx, &consenttypes.MsgGrantConsent{
+				Signer: p, Patient: p, Grantee: e.str(tb, benchProvider(r)), Purpose: keeper.PurposeTreatment,
+				Categories: []string{keeper.CategoryClaim}, End: blockTime.Add(365 * 24 * time.Hour),
+			})
+			require.NoError(tb, err)
+			require.Equal(tb, benchTreatmentConsent(i, r, patients), c.ID)
+		}
+		if commitEvery > 0 && (i+1)%commitEvery == 0 {
+			e.cms.Commit()
+		}
+	}
+}
+
+// benchTreatmentConsent is the id of patient p's TREAT consent to provider r.
+// Claim id's patient is (id-1) % patients and provider (id-1) % 16: when
+// patients is a multiple of 16 a patient only sees provider p % 16 and
+// consents to it alone; otherwise it consents to all 16.
+func benchTreatmentConsent(p, r, patients int) uint64 {
+	if patients%benchProviderCount == 0 {
+		return uint64(patients + p + 1)
+	}
+	return uint64(patients + p*benchProviderCount + r + 1)
 }
 
 // benchClaimMsg is the Msg that submits filled claim id.
@@ -129,7 +159,8 @@ func fillClaims(tb testing.TB, e *env, count, patients, commitEvery int) {
 		c := types.Claim{
 			ID: id, Provider: rs[r], Patient: ps[p], Payer: payer, CoverageID: uint64(p + 1), PlanID: 1,
 			ServiceDate: date, Diagnoses: []string{"E11.9"}, Lines: []types.ClaimLine{benchLine}, ConsentID: uint64(p + 1),
-			Status: stPended, Results: []types.LineResult{result}, PendReasons: []string{types.PendOverThreshold},
+			TreatmentConsentID: benchTreatmentConsent(p, r, patients),
+			Status:             stPended, Results: []types.LineResult{result}, PendReasons: []string{types.PendOverThreshold},
 			Paid: n(0), SubmittedAt: blockTime, UpdatedAt: blockTime, Outcome: stPended,
 		}
 		require.NoError(tb, e.k.Claims.Set(ctx, id, c))

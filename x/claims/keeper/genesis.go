@@ -55,7 +55,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.putClaim(ctx, c); err != nil {
 			return err
 		}
-		if c.Status == types.ClaimStatus_CLAIM_STATUS_WITHDRAWN || c.Status == types.ClaimStatus_CLAIM_STATUS_DENIED {
+		if c.Status == types.ClaimStatus_CLAIM_STATUS_WITHDRAWN || c.Status == types.ClaimStatus_CLAIM_STATUS_DENIED ||
+			c.Status == types.ClaimStatus_CLAIM_STATUS_CANCELLED {
 			continue
 		}
 		if err := k.holdSlots(ctx, &c, k.mustAddr(c.Provider), k.mustAddr(c.Patient)); err != nil {

@@ -127,10 +127,11 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	// (the imported accumulators are in force: the maximum of 500 is met)
 	s.requireLines(again2.ID, ok(150, 0, 0, 0, 0, 150))
 	s.Require().Equal([2]int64{100, 500}, s.acc(s.cov))
-	// ...and funding pays the queue oldest first: 1000 does not cover the
-	// first (1626), so the second (24) waits too; 800 more pays all three
-	s.Require().Empty(s.fund(s.payer, 1_000))
-	s.Require().Equal([]uint64{g.payableBig, g.payableSmall, again2.ID}, s.fund(s.payer, 1626+24+150-1_000))
+	// ...and funding pays the queue smallest first: 1000 does not cover the
+	// first (1626), which does not hold up the second (24) nor the new one
+	// (150); 800 more pays the first
+	s.Require().Equal([]uint64{g.payableSmall, again2.ID}, s.fund(s.payer, 1_000))
+	s.Require().Equal([]uint64{g.payableBig}, s.fund(s.payer, 1626+24+150-1_000))
 	s.Require().Zero(s.escrowOf(s.payer))
 	// ...and the pended and appealed claims are reviewed as before
 	s.Require().Equal(stDenied, s.review(s.payer, g.appealed, approve, "")) // 99999 is not covered

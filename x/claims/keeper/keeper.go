@@ -7,6 +7,8 @@ package keeper
 import (
 	"context"
 	"errors"
+	stdmath "math"
+	"strings"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/healthchain/healthd/internal/addrs"
 	"github.com/healthchain/healthd/x/claims/types"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 )
 
 type (
@@ -65,8 +68,18 @@ type Keeper struct {
 	Accumulators collections.Map[collections.Pair[uint64, int32], types.Accumulator]
 	// Escrow is each payer's balance in the module account.
 	Escrow collections.Map[sdk.AccAddress, math.Int]
-	// PayableQueue lists each payer's approved claims waiting for escrow, oldest first.
-	PayableQueue collections.KeySet[addrID]
+	// PayableQueue maps each payer's approved claims waiting for escrow to what
+	// is owed on them, as queued (so leaving the queue takes out exactly that).
+	PayableQueue collections.Map[addrID, math.Int]
+	// PayableByAmount orders each payer's payable claims by amount owed
+	// (32-byte big-endian), then id: funding pays the smallest first and
+	// stops at the first that does not fit, so a claim the escrow cannot
+	// cover never holds up a smaller one. A KeySet because it mirrors
+	// PayableQueue entry for entry, written only by enqueue and dequeue.
+	PayableByAmount collections.KeySet[collections.Triple[sdk.AccAddress, []byte, uint64]]
+	// Owed is each payer's total owed to its payable claims: escrow above it
+	// may be withdrawn.
+	Owed collections.Map[sdk.AccAddress, math.Int]
 }
 
 // NewKeeper builds the keeper. authority is the fallback authority (x/gov).
@@ -105,7 +118,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		Accumulators: collections.NewMap(sb, types.AccumulatorsKey, "accumulators",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Int32Key), codec.CollValue[types.Accumulator](cdc)),
 		Escrow:       collections.NewMap(sb, types.EscrowKey, "escrow", sdk.AccAddressKey, sdk.IntValue),
-		PayableQueue: collections.NewKeySet(sb, types.PayableQueueKey, "payable_queue", addrIDCodec),
+		PayableQueue: collections.NewMap(sb, types.PayableQueueKey, "payable_queue", addrIDCodec, sdk.IntValue),
+		PayableByAmount: collections.NewKeySet(sb, types.PayableByAmountKey, "payable_by_amount",
+			collections.TripleKeyCodec(sdk.AccAddressKey, collections.BytesKey, collections.Uint64Key)),
+		Owed: collections.NewMap(sb, types.OwedKey, "owed", sdk.AccAddressKey, sdk.IntValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -141,6 +157,40 @@ func getOr[K, V any](ctx context.Context, m collections.Map[K, V], key K, notFou
 		return v, notFound
 	}
 	return v, err
+}
+
+// nextID takes the next id of seq, refusing to wrap past the last uint64.
+func (k Keeper) nextID(ctx context.Context, seq collections.Sequence, what string) (uint64, error) {
+	id, err := seq.Peek(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if id == stdmath.MaxUint64 {
+		return 0, errorsmod.Wrapf(types.ErrOverflow, "%s ids exhausted", what)
+	}
+	return seq.Next(ctx)
+}
+
+// treatment returns the patient's live TREAT (else ETREAT) consent to the
+// provider covering category Claim: the treatment relationship a claim needs.
+// A break-glass access does not count: the provider declares it alone.
+func (k Keeper) treatment(ctx context.Context, patient, provider sdk.AccAddress) (uint64, error) {
+	var reasons []string
+	for _, purpose := range []string{PurposeTreatment, PurposeEmergencyTreatment} {
+		auth, err := k.consent.Authorize(ctx, patient, provider, purpose, CategoryClaim)
+		switch {
+		case err == nil && auth.ConsentID != 0:
+			return auth.ConsentID, nil
+		case err == nil:
+			reasons = append(reasons, purpose+": break-glass access only")
+		case errors.Is(err, consenttypes.ErrNotAuthorized):
+			reasons = append(reasons, err.Error())
+		default:
+			return 0, err
+		}
+	}
+	return 0, errorsmod.Wrapf(types.ErrNoTreatment, "no live %s or %s consent of %s to %s for %s: %s",
+		PurposeTreatment, PurposeEmergencyTreatment, k.addrString(patient), k.addrString(provider), CategoryClaim, strings.Join(reasons, "; "))
 }
 
 // GetClaim returns a claim.
@@ -187,7 +237,70 @@ func (k Keeper) putClaim(ctx context.Context, c types.Claim) error {
 		}
 	}
 	if c.Status == types.ClaimStatus_CLAIM_STATUS_PAYABLE {
-		return k.PayableQueue.Set(ctx, collections.Join(payer, c.ID))
+		return k.enqueue(ctx, payer, c.ID, owed(&c))
 	}
 	return nil
+}
+
+// owedTotal is what a payer owes its payable claims (zero if none).
+func (k Keeper) owedTotal(ctx context.Context, payer sdk.AccAddress) (math.Int, error) {
+	o, err := k.Owed.Get(ctx, payer)
+	if errors.Is(err, collections.ErrNotFound) {
+		return math.ZeroInt(), nil
+	}
+	return o, err
+}
+
+// amountKey is a non-negative amount as 32 big-endian bytes, so that byte
+// order is numeric order (math.Int holds at most 256 bits).
+func amountKey(a math.Int) []byte { return a.BigInt().FillBytes(make([]byte, 32)) }
+
+// enqueue puts a claim in its payer's payable queue for amount (replacing an
+// earlier entry) and adds amount to what the payer owes.
+func (k Keeper) enqueue(ctx context.Context, payer sdk.AccAddress, id uint64, amount math.Int) error {
+	if err := k.dequeue(ctx, payer, id); err != nil {
+		return err
+	}
+	if err := k.PayableQueue.Set(ctx, collections.Join(payer, id), amount); err != nil {
+		return err
+	}
+	if err := k.PayableByAmount.Set(ctx, collections.Join3(payer, amountKey(amount), id)); err != nil {
+		return err
+	}
+	total, err := k.owedTotal(ctx, payer)
+	if err != nil {
+		return err
+	}
+	return k.Owed.Set(ctx, payer, total.Add(amount))
+}
+
+// dequeue takes a claim out of its payer's payable queue, if there, and
+// what it was queued for out of what the payer owes.
+func (k Keeper) dequeue(ctx context.Context, payer sdk.AccAddress, id uint64) error {
+	key := collections.Join(payer, id)
+	amount, err := k.PayableQueue.Get(ctx, key)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := k.PayableQueue.Remove(ctx, key); err != nil {
+		return err
+	}
+	if err := k.PayableByAmount.Remove(ctx, collections.Join3(payer, amountKey(amount), id)); err != nil {
+		return err
+	}
+	total, err := k.owedTotal(ctx, payer)
+	if err != nil {
+		return err
+	}
+	total = total.Sub(amount)
+	switch {
+	case total.IsNegative():
+		return errorsmod.Wrapf(types.ErrOverflow, "owed by %s would go below zero", k.addrString(payer))
+	case total.IsZero():
+		return k.Owed.Remove(ctx, payer)
+	}
+	return k.Owed.Set(ctx, payer, total)
 }

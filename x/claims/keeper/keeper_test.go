@@ -49,9 +49,6 @@ const (
 	// minter is a module account allowed to mint: it funds the test accounts.
 	minter = "minter"
 
-	// validNPI passes the NPI check digit (see x/consortium/types).
-	validNPI = "1234567893"
-
 	claimsEvent   = "healthd.claims."
 	evClaimStatus = "healthd.claims.v1.EventClaimStatus"
 	evClaimPaid   = "healthd.claims.v1.EventClaimPaid"
@@ -215,9 +212,24 @@ func (e *env) str(tb testing.TB, a sdk.AccAddress) string {
 func (e *env) admit(tb testing.TB, addr sdk.AccAddress, name string, roles ...consortiumtypes.Role) {
 	tb.Helper()
 	_, err := e.consortiumMS.AdmitMember(e.ctx, &consortiumtypes.MsgAdmitMember{
-		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: validNPI,
+		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: npiFor(tb, addr),
 	})
 	require.NoError(tb, err)
+}
+
+// npiFor is a valid NPI of its own for each address: identifiers are unique
+// among members.
+func npiFor(tb testing.TB, addr sdk.AccAddress) string {
+	tb.Helper()
+	h := sha256.Sum256(addr)
+	base := fmt.Sprintf("1%08d", (uint32(h[0])<<24|uint32(h[1])<<16|uint32(h[2])<<8|uint32(h[3]))%100_000_000)
+	for d := range 10 {
+		if npi := fmt.Sprintf("%s%d", base, d); consortiumtypes.ValidateNPI(npi) == nil {
+			return npi
+		}
+	}
+	tb.Fatalf("no check digit for %s", base)
+	return ""
 }
 
 // mint gives addr amount of denom, minted by the minter module account.
@@ -248,7 +260,9 @@ type KeeperTestSuite struct {
 	*env
 
 	// members: two payers; a hospital, a laboratory and a pharmacy that bill;
-	// a manufacturer (no billing role); a suspended hospital.
+	// a manufacturer (no billing role); a suspended hospital. patient and
+	// patient2 consent to the hospital, the laboratory and the pharmacy for
+	// TREAT/Claim (the treatment relationship).
 	payer, payer2, hospital, lab, pharmacy, manufacturer, suspended sdk.AccAddress
 	// non-members
 	patient, patient2, stranger sdk.AccAddress
@@ -289,6 +303,11 @@ func (s *KeeperTestSuite) SetupTest() {
 	s.cov2 = s.enroll(s.enrollMsg(s.payer, s.plan, s.patient2))
 	s.consentPayment(s.patient, s.payer)
 	s.consentPayment(s.patient2, s.payer)
+	for _, p := range []sdk.AccAddress{s.patient, s.patient2} {
+		for _, provider := range []sdk.AccAddress{s.hospital, s.lab, s.pharmacy} {
+			s.consentTreatment(p, provider)
+		}
+	}
 	s.freshEvents()
 }
 
@@ -394,6 +413,12 @@ func (s *KeeperTestSuite) consentPayment(patient, payer sdk.AccAddress) uint64 {
 	return s.consentTo(patient, payer, keeper.PurposePayment, keeper.CategoryClaim)
 }
 
+// consentTreatment is the treatment relationship a claim needs: TREAT,
+// category Claim, to the provider.
+func (s *KeeperTestSuite) consentTreatment(patient, provider sdk.AccAddress) uint64 {
+	return s.consentTo(patient, provider, keeper.PurposeTreatment, keeper.CategoryClaim)
+}
+
 func (s *KeeperTestSuite) revoke(patient sdk.AccAddress, consentID uint64) {
 	s.T().Helper()
 	_, err := s.consentMS.RevokeConsent(s.ctx, &consenttypes.MsgRevokeConsent{
@@ -484,10 +509,33 @@ func (s *KeeperTestSuite) requireInvariants() {
 	s.Require().Equal(escrow, s.balance(moduleAddr), "module account balance != sum of escrow")
 
 	var queued, payable []uint64
-	s.Require().NoError(s.k.PayableQueue.Walk(s.ctx, nil, func(k collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+	owed := map[string]math.Int{}
+	s.Require().NoError(s.k.PayableQueue.Walk(s.ctx, nil, func(k collections.Pair[sdk.AccAddress, uint64], amount math.Int) (bool, error) {
 		queued = append(queued, k.K2())
+		c := s.claim(k.K2())
+		s.Require().Equal(c.Payer, s.addr(k.K1()))
+		s.Require().Equal(types.SumPlanPays(c.Results).Sub(c.Paid).String(), amount.String(), "claim %d queued for what it is owed", k.K2())
+		has, err := s.k.PayableByAmount.Has(s.ctx, collections.Join3(k.K1(), amount.BigInt().FillBytes(make([]byte, 32)), k.K2()))
+		s.Require().NoError(err)
+		s.Require().True(has, "claim %d missing from the amount index", k.K2())
+		if o, ok := owed[s.addr(k.K1())]; ok {
+			amount = amount.Add(o)
+		}
+		owed[s.addr(k.K1())] = amount
 		return false, nil
 	}))
+	byAmount := 0
+	s.Require().NoError(s.k.PayableByAmount.Walk(s.ctx, nil, func(collections.Triple[sdk.AccAddress, []byte, uint64]) (bool, error) {
+		byAmount++
+		return false, nil
+	}))
+	s.Require().Equal(len(queued), byAmount, "amount index has stale entries")
+	gotOwed := map[string]math.Int{}
+	s.Require().NoError(s.k.Owed.Walk(s.ctx, nil, func(p sdk.AccAddress, o math.Int) (bool, error) {
+		gotOwed[s.addr(p)] = o
+		return false, nil
+	}))
+	s.Require().Equal(fmt.Sprint(owed), fmt.Sprint(gotOwed), "owed totals != sum of the payable queue")
 	s.Require().NoError(s.k.ByStatus.Walk(s.ctx, collections.NewPrefixedPairRange[int32, uint64](int32(stPayable)),
 		func(k collections.Pair[int32, uint64]) (bool, error) {
 			payable = append(payable, k.K2())

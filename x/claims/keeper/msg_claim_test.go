@@ -39,7 +39,7 @@ func (s *KeeperTestSuite) TestSubmitClaimStoresAndIndexes() {
 	s.Require().Equal(types.Claim{
 		ID: 1, Provider: s.addr(s.hospital), Patient: s.addr(s.patient), Payer: s.addr(s.payer), CoverageID: s.cov, PlanID: s.plan,
 		ServiceDate: serviceDate, Diagnoses: []string{"E11.9", "I10"}, Lines: msg.Lines, RecordIDs: []uint64{r2, r1},
-		ConsentID: 1, Status: stPaid, Outcome: stApproved, Paid: n(114), Applied: true,
+		ConsentID: 1, TreatmentConsentID: 3, Status: stPaid, Outcome: stApproved, Paid: n(114), Applied: true,
 		SubmittedAt: blockTime.Add(time.Minute), UpdatedAt: blockTime.Add(time.Minute),
 	}, c)
 	s.Require().Equal(time.UTC, c.ServiceDate.Location())
@@ -175,6 +175,7 @@ func (s *KeeperTestSuite) TestSubmitClaimRefusals() {
 func (s *KeeperTestSuite) TestSubmitClaimNeedsPaymentConsent() {
 	s.fund(s.payer, 10_000)
 	cov := s.enroll(s.enrollMsg(s.payer, s.plan, s.stranger))
+	s.consentTreatment(s.stranger, s.hospital)
 	submit := func() error {
 		_, err := s.ms.SubmitClaim(s.ctx, s.claimMsg(s.hospital, s.stranger, cov, line(cpt, "99213", 1, 150)))
 		return err

@@ -29,10 +29,15 @@ var (
 	carcCode      = regexp.MustCompile(`^[A-Z]?[0-9]{1,3}$`)
 )
 
-// PurposePayment and CategoryClaim are what a claim needs the patient's consent for.
+// PurposePayment and CategoryClaim are what a claim needs the patient's
+// consent to the payer for; PurposeTreatment or PurposeEmergencyTreatment,
+// for category Claim (or all categories), is what it needs the patient's
+// consent to the provider for: the treatment relationship.
 const (
-	PurposePayment = "HPAYMT"
-	CategoryClaim  = "Claim"
+	PurposePayment            = "HPAYMT"
+	PurposeTreatment          = "TREAT"
+	PurposeEmergencyTreatment = "ETREAT"
+	CategoryClaim             = "Claim"
 )
 
 func validName(s string) error {
@@ -75,7 +80,7 @@ func (m msgServer) CreatePlan(ctx context.Context, msg *types.MsgCreatePlan) (*t
 	if err != nil {
 		return nil, err
 	}
-	id, err := m.k.PlanSeq.Next(ctx)
+	id, err := m.k.nextID(ctx, m.k.PlanSeq, "plan")
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +152,7 @@ func (m msgServer) Enroll(ctx context.Context, msg *types.MsgEnroll) (*types.Msg
 	case !msg.End.After(msg.Start):
 		return nil, errorsmod.Wrap(types.ErrInvalidCoverage, "end must be after start")
 	}
-	id, err := m.k.CoverageSeq.Next(ctx)
+	id, err := m.k.nextID(ctx, m.k.CoverageSeq, "coverage")
 	if err != nil {
 		return nil, err
 	}
@@ -216,10 +221,10 @@ func (m msgServer) GrantPriorAuth(ctx context.Context, msg *types.MsgGrantPriorA
 	if !anyCodeFormat(msg.Code) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidCode, "%q is not a CPT, HCPCS or NDC code", msg.Code)
 	}
-	if msg.Units == 0 || !msg.End.After(msg.Start) {
-		return nil, errorsmod.Wrap(types.ErrInvalidPriorAuth, "units must be positive and end after start")
+	if msg.Units == 0 || msg.Units > types.MaxPriorAuthUnits || !msg.End.After(msg.Start) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidPriorAuth, "units must be in 1..%d and end after start", types.MaxPriorAuthUnits)
 	}
-	id, err := m.k.PriorAuthSeq.Next(ctx)
+	id, err := m.k.nextID(ctx, m.k.PriorAuthSeq, "prior authorisation")
 	if err != nil {
 		return nil, err
 	}
@@ -312,14 +317,18 @@ func (m msgServer) SubmitClaim(ctx context.Context, msg *types.MsgSubmitClaim) (
 	if err != nil {
 		return nil, err
 	}
-	id, err := m.k.ClaimSeq.Next(ctx)
+	treatment, err := m.k.treatment(ctx, patient, provider)
+	if err != nil {
+		return nil, err
+	}
+	id, err := m.k.nextID(ctx, m.k.ClaimSeq, "claim")
 	if err != nil {
 		return nil, err
 	}
 	c := types.Claim{
 		ID: id, Provider: m.k.addrString(provider), Patient: cov.Patient, Payer: cov.Payer, CoverageID: cov.ID, PlanID: cov.PlanID,
 		ServiceDate: msg.ServiceDate.UTC(), Diagnoses: msg.Diagnoses, Lines: msg.Lines, RecordIDs: msg.RecordIDs,
-		ConsentID: auth.ConsentID, Paid: math.ZeroInt(), SubmittedAt: sdkCtx.BlockTime(),
+		ConsentID: auth.ConsentID, TreatmentConsentID: treatment, Paid: math.ZeroInt(), SubmittedAt: sdkCtx.BlockTime(),
 	}
 	if err := m.k.adjudicate(ctx, &c, nil, false); err != nil {
 		return nil, err
@@ -347,8 +356,8 @@ func validateClaim(params types.Params, msg *types.MsgSubmitClaim, ctx sdk.Conte
 		if err := types.ValidateServiceCode(l.System, l.Code); err != nil {
 			return errorsmod.Wrapf(err, "line %d", i+1)
 		}
-		if l.Units == 0 || l.Charge.IsNil() || !l.Charge.IsPositive() {
-			return errorsmod.Wrapf(types.ErrInvalidClaim, "line %d: units and charge must be positive", i+1)
+		if err := types.ValidateLine(l); err != nil {
+			return errorsmod.Wrapf(err, "line %d", i+1)
 		}
 	}
 	seen := map[uint64]bool{}
@@ -435,10 +444,19 @@ func (m msgServer) AppealClaim(ctx context.Context, msg *types.MsgAppealClaim) (
 		return nil, errorsmod.Wrapf(types.ErrInvalidTransition, "claim %d is %s (%s): only denied or partially approved claims are appealed",
 			c.ID, c.Status, c.Outcome)
 	}
+	// An appeal sends the claim to the payer again: the patient's consents
+	// must still hold, as at submission.
+	patient := m.k.mustAddr(c.Patient)
+	if _, err := m.k.consent.Authorize(ctx, patient, m.k.mustAddr(c.Payer), PurposePayment, CategoryClaim); err != nil {
+		return nil, err
+	}
+	if _, err := m.k.treatment(ctx, patient, m.k.mustAddr(c.Provider)); err != nil {
+		return nil, err
+	}
 	c.Appealed, c.AppealReason = true, msg.Reason
 	// An appealed claim waits for the payer's review, not for escrow: the
 	// review adjudicates it again and pays or queues it.
-	if err := m.k.PayableQueue.Remove(ctx, collections.Join(m.k.mustAddr(c.Payer), c.ID)); err != nil {
+	if err := m.k.dequeue(ctx, m.k.mustAddr(c.Payer), c.ID); err != nil {
 		return nil, err
 	}
 	if err := m.k.setStatus(ctx, &c, types.ClaimStatus_CLAIM_STATUS_APPEALED); err != nil {
@@ -478,7 +496,82 @@ func (m msgServer) ownClaim(ctx context.Context, providerStr string, id uint64) 
 	if c.Provider != m.k.addrString(provider) {
 		return c, errorsmod.Wrapf(types.ErrNotProvider, "claim %d was submitted by %s", c.ID, c.Provider)
 	}
-	return c, nil
+	// A suspended (or no longer billing) provider acts on none of its claims.
+	return c, m.k.consortium.RequireRole(ctx, provider, providerRoles...)
+}
+
+// CancelClaim implements types.MsgServer: the payer cancels an approved claim
+// it has paid nothing of (PAYABLE), giving a CARC code. Its cost sharing
+// leaves the accumulators, its prior-authorisation units return, its
+// duplicate slots free up and it leaves the payable queue.
+func (m msgServer) CancelClaim(ctx context.Context, msg *types.MsgCancelClaim) (*types.MsgCancelClaimResponse, error) {
+	payer, err := m.payer(ctx, msg.Payer)
+	if err != nil {
+		return nil, err
+	}
+	c, err := m.k.GetClaim(ctx, msg.ClaimID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Payer != m.k.addrString(payer) {
+		return nil, errorsmod.Wrapf(types.ErrNotPayer, "claim %d is for %s", c.ID, c.Payer)
+	}
+	if !carcCode.MatchString(msg.Reason) {
+		return nil, errorsmod.Wrap(types.ErrInvalidCancel, "give the CARC code of the cancellation, e.g. 27")
+	}
+	if c.Status != types.ClaimStatus_CLAIM_STATUS_PAYABLE || !c.Paid.IsZero() {
+		return nil, errorsmod.Wrapf(types.ErrInvalidTransition, "claim %d is %s with %s paid: only payable claims with nothing paid are cancelled", c.ID, c.Status, c.Paid)
+	}
+	if err := m.k.release(ctx, &c); err != nil {
+		return nil, err
+	}
+	c.CancelReason, c.UpdatedAt = msg.Reason, sdk.UnwrapSDKContext(ctx).BlockTime()
+	if err := m.k.setStatus(ctx, &c, types.ClaimStatus_CLAIM_STATUS_CANCELLED); err != nil {
+		return nil, err
+	}
+	if err := m.k.Claims.Set(ctx, c.ID, c); err != nil {
+		return nil, err
+	}
+	return &types.MsgCancelClaimResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(
+		&types.EventClaimCancelled{ClaimID: c.ID, Payer: c.Payer, Reason: c.CancelReason})
+}
+
+// WithdrawEscrow implements types.MsgServer: the payer takes back escrow
+// that is not owed to its payable claims.
+func (m msgServer) WithdrawEscrow(ctx context.Context, msg *types.MsgWithdrawEscrow) (*types.MsgWithdrawEscrowResponse, error) {
+	payer, err := m.payer(ctx, msg.Payer)
+	if err != nil {
+		return nil, err
+	}
+	params, err := m.k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if msg.Amount.Denom != params.SettlementDenom || msg.Amount.Amount.IsNil() || !msg.Amount.Amount.IsPositive() {
+		return nil, errorsmod.Wrapf(types.ErrInvalidFunds, "withdraw a positive amount of %s", params.SettlementDenom)
+	}
+	balance, err := m.k.escrow(ctx, payer)
+	if err != nil {
+		return nil, err
+	}
+	owed, err := m.k.owedTotal(ctx, payer)
+	if err != nil {
+		return nil, err
+	}
+	free := balance.Sub(owed)
+	if msg.Amount.Amount.GT(free) {
+		return nil, errorsmod.Wrapf(types.ErrEscrowOwed, "escrow %s, owed to payable claims %s: at most %s can be withdrawn", balance, owed, math.MaxInt(free, math.ZeroInt()))
+	}
+	balance = balance.Sub(msg.Amount.Amount)
+	if err := m.k.Escrow.Set(ctx, payer, balance); err != nil {
+		return nil, err
+	}
+	if err := m.k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, payer, sdk.NewCoins(msg.Amount)); err != nil {
+		return nil, err
+	}
+	return &types.MsgWithdrawEscrowResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEscrowWithdrawn{
+		Payer: m.k.addrString(payer), Amount: msg.Amount.Amount.String(), Balance: balance.String(),
+	})
 }
 
 // UpdateParams implements types.MsgServer.

@@ -110,11 +110,12 @@ func (s *KeeperTestSuite) TestScenarioPendPartialAppealApprove() {
 // Claims approved while the escrow is short wait as PAYABLE; funding pays
 // them oldest first and stops at the first it cannot cover, even if a later
 // one would fit.
-func (s *KeeperTestSuite) TestScenarioPayableOldestFirst() {
+func (s *KeeperTestSuite) TestScenarioPayableSmallestFirst() {
 	msg := s.planMsg(s.payer)
 	msg.Name, msg.Deductible = "No Deductible", n(0)
 	cov := s.enroll(s.enrollMsg(s.payer, s.createPlan(msg), s.stranger))
 	s.consentPayment(s.stranger, s.payer)
+	s.consentTreatment(s.stranger, s.hospital)
 
 	// A: 99213 charge 150: copay 20 → 130; coinsurance 26; patient 46; plan 104
 	// B: 97110 charge 100: copay 15 → 85; coinsurance 17; patient 32; plan 68
@@ -133,25 +134,49 @@ func (s *KeeperTestSuite) TestScenarioPayableOldestFirst() {
 	s.Require().Equal([2]int64{0, 88}, s.acc(cov))
 	s.Require().Equal([]uint64{a.ID, b.ID, c.ID}, s.byStatus(stPayable))
 
-	// 150: A (104) is paid; 46 left: B (68) is not, so C (20) waits too
+	// 150: C (20) then B (68) are paid; 62 left does not cover A (104)
 	before := s.money()
-	s.Require().Equal([]uint64{a.ID}, s.fund(s.payer, 150))
-	s.Require().Equal(money{before.payer - 150, before.module + 150 - 104, before.provider + 104, 46}, s.money())
-	s.Require().Equal(stPaid, s.claim(a.ID).Status)
-	s.Require().Equal(stPayable, s.claim(b.ID).Status)
-	s.Require().Equal(stPayable, s.claim(c.ID).Status)
-	s.Require().Equal(map[uint64]string{a.ID: "104"}, s.paidEvents())
+	s.Require().Equal([]uint64{c.ID, b.ID}, s.fund(s.payer, 150))
+	s.Require().Equal(money{before.payer - 150, before.module + 150 - 88, before.provider + 88, 62}, s.money())
+	s.Require().Equal(stPayable, s.claim(a.ID).Status)
+	s.Require().Equal(stPaid, s.claim(b.ID).Status)
+	s.Require().Equal(stPaid, s.claim(c.ID).Status)
+	s.Require().Equal(map[uint64]string{b.ID: "68", c.ID: "20"}, s.paidEvents())
 
-	// 100 more: 146 pays B (68) then C (20); 58 left
+	// 100 more: 162 pays A (104); 58 left
 	before = s.money()
-	s.Require().Equal([]uint64{b.ID, c.ID}, s.fund(s.payer, 100))
-	s.Require().Equal(money{before.payer - 100, before.module + 100 - 88, before.provider + 88, 58}, s.money())
+	s.Require().Equal([]uint64{a.ID}, s.fund(s.payer, 100))
+	s.Require().Equal(money{before.payer - 100, before.module + 100 - 104, before.provider + 104, 58}, s.money())
 	s.Require().Empty(s.byStatus(stPayable))
 	s.Require().Equal([]uint64{a.ID, b.ID, c.ID}, s.byStatus(stPaid))
 	s.Require().Equal([2]int64{0, 88}, s.acc(cov), "paying does not count twice")
 
 	// another payer's funding pays none of these
 	s.Require().Empty(s.fund(s.payer2, 1_000))
+}
+
+// TestScenarioLargeClaimDoesNotBlockQueue: a payable claim the escrow cannot
+// cover does not stop the smaller ones queued behind it (before the fix the
+// queue was paid strictly oldest first and stopped at the first that did not
+// fit). Funding walks the queue by amount, so the first claim too large ends
+// the walk.
+func (s *KeeperTestSuite) TestScenarioLargeClaimDoesNotBlockQueue() {
+	s.setParams(func(p *types.Params) { p.MaxLines = 999 })
+	// 97110 ×100 charge 10,000: deductible 100; copay 15; coinsurance 20% of
+	// 9,885 = 1,977, capped at the 385 left to the maximum of 500; plan 9,500.
+	big := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "97110", 100, 10_000)))
+	s.Require().Equal(stPayable, big.Status)
+	s.requireLines(big.ID, ok(10_000, 100, 15, 385, 500, 9_500, "1", "3", "2"))
+	// the maximum is met: the next claim's plan pays it all
+	small := s.submit(s.claimMsg(s.lab, s.patient, s.cov, line(hcpcs, "J1100", 1, 10)))
+	s.Require().Equal(stPayable, small.Status)
+	s.requireLines(small.ID, ok(10, 0, 0, 0, 0, 10))
+
+	s.Require().Equal([]uint64{small.ID}, s.fund(s.payer, 50), "the large claim does not hold up the small one")
+	s.Require().Equal(stPayable, s.claim(big.ID).Status)
+	s.Require().Equal(int64(40), s.escrowOf(s.payer))
+	s.Require().Equal([]uint64{big.ID}, s.fund(s.payer, 9_460))
+	s.Require().Zero(s.escrowOf(s.payer))
 }
 
 // Withdrawing a PAYABLE claim takes its cost sharing out of the accumulators

@@ -138,10 +138,13 @@ func Adjudicate(in AdjudicationInput) Adjudication {
 		if svc.PriorAuthRequired {
 			pa, ok := in.PriorAuths[line.Code]
 			used := out.PriorAuthUsed[pa.ID]
-			if !ok || in.ServiceDate.Before(pa.Start) || !in.ServiceDate.Before(pa.End) || pa.UnitsUsed+used+line.Units > pa.Units {
+			// In uint64, so no sum of uint32 units can wrap past the authorisation.
+			if !ok || in.ServiceDate.Before(pa.Start) || !in.ServiceDate.Before(pa.End) ||
+				uint64(pa.UnitsUsed)+uint64(used)+uint64(line.Units) > uint64(pa.Units) {
 				out.Results[i] = denied(CARCNoPriorAuth)
 				continue
 			}
+			// used + units <= pa.Units - pa.UnitsUsed, a uint32: no wrap.
 			out.PriorAuthUsed[pa.ID] = used + line.Units
 			r.PriorAuthID = pa.ID
 		}
@@ -251,11 +254,11 @@ func NormalizeServices(services []CoveredService, max uint32) ([]CoveredService,
 		if i > 0 && out[i-1].System == s.System && out[i-1].Code == s.Code {
 			return nil, fmt.Errorf("%w: %s %s listed twice", ErrInvalidPlan, SystemName(s.System), s.Code)
 		}
-		if s.AllowedPerUnit.IsNil() || !s.AllowedPerUnit.IsPositive() {
-			return nil, fmt.Errorf("%w: %s allowed_per_unit must be positive", ErrInvalidPlan, s.Code)
+		if !ValidAmount(s.AllowedPerUnit) || !s.AllowedPerUnit.IsPositive() {
+			return nil, fmt.Errorf("%w: %s allowed_per_unit must be positive and at most %s", ErrInvalidPlan, s.Code, MaxAmount)
 		}
-		if s.Copay.IsNil() || s.Copay.IsNegative() {
-			return nil, fmt.Errorf("%w: %s copay must not be negative", ErrInvalidPlan, s.Code)
+		if !ValidAmount(s.Copay) {
+			return nil, fmt.Errorf("%w: %s copay must be in 0..%s", ErrInvalidPlan, s.Code, MaxAmount)
 		}
 		if s.CoinsuranceBps > 10_000 {
 			return nil, fmt.Errorf("%w: %s coinsurance_bps above 10000", ErrInvalidPlan, s.Code)
@@ -264,15 +267,29 @@ func NormalizeServices(services []CoveredService, max uint32) ([]CoveredService,
 	return out, nil
 }
 
-// ValidatePlanAmounts checks the deductible, out-of-pocket maximum and threshold.
+// ValidatePlanAmounts checks the deductible, out-of-pocket maximum and
+// threshold: each in 0..MaxAmount, so no accumulator or comparison built on
+// them can overflow math.Int.
 func ValidatePlanAmounts(deductible, oopMax, threshold math.Int) error {
 	switch {
-	case deductible.IsNil() || deductible.IsNegative():
-		return fmt.Errorf("%w: deductible must not be negative", ErrInvalidPlan)
-	case oopMax.IsNil() || oopMax.LT(deductible):
-		return fmt.Errorf("%w: out_of_pocket_max must be at least the deductible", ErrInvalidPlan)
-	case threshold.IsNil() || threshold.IsNegative():
-		return fmt.Errorf("%w: review_threshold must not be negative (0: never pend)", ErrInvalidPlan)
+	case !ValidAmount(deductible):
+		return fmt.Errorf("%w: deductible must be in 0..%s", ErrInvalidPlan, MaxAmount)
+	case !ValidAmount(oopMax) || oopMax.LT(deductible):
+		return fmt.Errorf("%w: out_of_pocket_max must be at least the deductible and at most %s", ErrInvalidPlan, MaxAmount)
+	case !ValidAmount(threshold):
+		return fmt.Errorf("%w: review_threshold must be in 0..%s (0: never pend)", ErrInvalidPlan, MaxAmount)
+	}
+	return nil
+}
+
+// ValidateLine checks a claim line's units (1..MaxUnitsPerLine) and charge
+// (1..MaxAmount).
+func ValidateLine(l ClaimLine) error {
+	switch {
+	case l.Units == 0 || l.Units > MaxUnitsPerLine:
+		return fmt.Errorf("%w: units must be in 1..%d", ErrInvalidClaim, MaxUnitsPerLine)
+	case !ValidAmount(l.Charge) || !l.Charge.IsPositive():
+		return fmt.Errorf("%w: charge must be in 1..%s", ErrInvalidClaim, MaxAmount)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgCreatePlan{}, &MsgUpdatePlan{}, &MsgEnroll{}, &MsgEndCoverage{}, &MsgGrantPriorAuth{}, &MsgFundEscrow{},
 		&MsgSubmitClaim{}, &MsgReviewClaim{}, &MsgAppealClaim{}, &MsgWithdrawClaim{}, &MsgUpdateParams{},
+		&MsgCancelClaim{}, &MsgWithdrawEscrow{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -26,6 +27,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 		"healthd/claims/MsgSubmitClaim": &MsgSubmitClaim{}, "healthd/claims/MsgReviewClaim": &MsgReviewClaim{},
 		"healthd/claims/MsgAppealClaim": &MsgAppealClaim{}, "healthd/claims/MsgWithdrawClaim": &MsgWithdrawClaim{},
 		"healthd/claims/MsgUpdateParams": &MsgUpdateParams{},
+		"healthd/claims/MsgCancelClaim":  &MsgCancelClaim{}, "healthd/claims/MsgWithdrawEscrow": &MsgWithdrawEscrow{},
 	} {
 		legacy.RegisterAminoMsg(cdc, msg, name)
 	}

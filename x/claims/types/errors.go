@@ -23,4 +23,8 @@ var (
 	ErrInvalidGenesis    = errorsmod.Register(ModuleName, 18, "invalid genesis state")
 	ErrCoveragePatient   = errorsmod.Register(ModuleName, 19, "the coverage is not the patient's")
 	ErrInvalidAppeal     = errorsmod.Register(ModuleName, 20, "invalid appeal reason")
+	ErrNoTreatment       = errorsmod.Register(ModuleName, 21, "no treatment relationship between the patient and the provider")
+	ErrEscrowOwed        = errorsmod.Register(ModuleName, 22, "escrow is owed to payable claims")
+	ErrInvalidCancel     = errorsmod.Register(ModuleName, 23, "invalid cancellation")
+	ErrOverflow          = errorsmod.Register(ModuleName, 24, "amount or count out of range")
 )

@@ -5,6 +5,7 @@ import (
 
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
 )
 
 // DefaultGenesisState has default params and nothing else. IDs start at 1.
@@ -79,7 +80,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return err
 		}
 		prev = pa.ID
-		if _, ok := coverages[pa.CoverageID]; !ok || pa.UnitsUsed > pa.Units || pa.Units == 0 || !pa.End.After(pa.Start) {
+		if _, ok := coverages[pa.CoverageID]; !ok || pa.UnitsUsed > pa.Units || pa.Units == 0 || pa.Units > MaxPriorAuthUnits || !pa.End.After(pa.Start) {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "prior authorisation %d: unknown coverage, bad units or period", pa.ID)
 		}
 	}
@@ -95,7 +96,10 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d does not match coverage %d", c.ID, c.CoverageID)
 		case len(c.Lines) == 0 || len(c.Results) != len(c.Lines):
 			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: lines and results differ", c.ID)
-		case !CanTransition(ClaimStatus_CLAIM_STATUS_UNSPECIFIED, c.Status) && c.Status != ClaimStatus_CLAIM_STATUS_APPEALED && c.Status != ClaimStatus_CLAIM_STATUS_WITHDRAWN:
+		case len(c.Lines) > int(gs.Params.MaxLines):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: %d lines, at most %d", c.ID, len(c.Lines), gs.Params.MaxLines)
+		case !CanTransition(ClaimStatus_CLAIM_STATUS_UNSPECIFIED, c.Status) && c.Status != ClaimStatus_CLAIM_STATUS_APPEALED &&
+			c.Status != ClaimStatus_CLAIM_STATUS_WITHDRAWN && c.Status != ClaimStatus_CLAIM_STATUS_CANCELLED:
 			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: status %s", c.ID, c.Status)
 		case c.Paid.IsNil() || c.Paid.IsNegative() || (c.Paid.GT(SumPlanPays(c.Results)) && !c.Appealed):
 			// A review after an appeal may approve less than was paid; it
@@ -104,6 +108,17 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		}
 		if err := addr("provider", c.Provider); err != nil {
 			return err
+		}
+		for i, l := range c.Lines {
+			if err := ValidateLine(l); err != nil {
+				return fmt.Errorf("%w: claim %d line %d: %w", ErrInvalidGenesis, c.ID, i+1, err)
+			}
+			r := c.Results[i]
+			for _, a := range []math.Int{r.Allowed, r.Deductible, r.Copay, r.Coinsurance, r.PlanPays, r.PatientResponsibility} {
+				if !ValidAmount(a) {
+					return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d line %d: result amount out of range", c.ID, i+1)
+				}
+			}
 		}
 	}
 	seenAcc := map[[2]int64]bool{}

@@ -1,6 +1,9 @@
 package types
 
-import "cosmossdk.io/collections"
+import (
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+)
 
 const (
 	// ModuleName is the name of the claims module; its module account holds the payers' escrow.
@@ -32,7 +35,29 @@ var (
 	AccumulatorsKey      = collections.NewPrefix(18)
 	EscrowKey            = collections.NewPrefix(19)
 	PayableQueueKey      = collections.NewPrefix(20)
+	PayableByAmountKey   = collections.NewPrefix(21)
+	OwedKey              = collections.NewPrefix(22)
 )
 
 // MaxPayoutsPerFunding bounds how many payable claims one funding pays.
 const MaxPayoutsPerFunding = 100
+
+// Bounds on counts and amounts. Every product the adjudicator forms stays far
+// inside math.Int's 256 bits: MaxAmount × MaxUnitsPerLine × 10,000 bps × 999
+// lines < 10^43. Units are added in uint64, so no uint32 sum can wrap.
+const (
+	// MaxUnitsPerLine bounds a claim line's units.
+	MaxUnitsPerLine = 100_000
+	// MaxPriorAuthUnits bounds the units one prior authorisation grants.
+	MaxPriorAuthUnits = 1_000_000
+)
+
+// MaxAmount bounds every amount a payer or provider chooses (plan prices,
+// copays, deductibles, out-of-pocket maximum, review threshold, line charges):
+// 10^30 of the settlement denom's smallest unit.
+var MaxAmount = math.NewIntWithDecimal(1, 30)
+
+// ValidAmount reports whether a is set, not negative and at most MaxAmount.
+func ValidAmount(a math.Int) bool {
+	return !a.IsNil() && !a.IsNegative() && a.LTE(MaxAmount)
+}

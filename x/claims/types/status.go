@@ -7,9 +7,10 @@ var transitions = map[ClaimStatus][]ClaimStatus{
 	ClaimStatus_CLAIM_STATUS_PENDED:      {ClaimStatus_CLAIM_STATUS_DENIED, ClaimStatus_CLAIM_STATUS_PAYABLE, ClaimStatus_CLAIM_STATUS_PAID, ClaimStatus_CLAIM_STATUS_WITHDRAWN},
 	ClaimStatus_CLAIM_STATUS_APPEALED:    {ClaimStatus_CLAIM_STATUS_DENIED, ClaimStatus_CLAIM_STATUS_PAYABLE, ClaimStatus_CLAIM_STATUS_PAID, ClaimStatus_CLAIM_STATUS_WITHDRAWN},
 	ClaimStatus_CLAIM_STATUS_DENIED:      {ClaimStatus_CLAIM_STATUS_APPEALED, ClaimStatus_CLAIM_STATUS_WITHDRAWN},
-	ClaimStatus_CLAIM_STATUS_PAYABLE:     {ClaimStatus_CLAIM_STATUS_PAID, ClaimStatus_CLAIM_STATUS_APPEALED, ClaimStatus_CLAIM_STATUS_WITHDRAWN},
+	ClaimStatus_CLAIM_STATUS_PAYABLE:     {ClaimStatus_CLAIM_STATUS_PAID, ClaimStatus_CLAIM_STATUS_APPEALED, ClaimStatus_CLAIM_STATUS_WITHDRAWN, ClaimStatus_CLAIM_STATUS_CANCELLED},
 	ClaimStatus_CLAIM_STATUS_PAID:        {ClaimStatus_CLAIM_STATUS_APPEALED},
 	ClaimStatus_CLAIM_STATUS_WITHDRAWN:   {},
+	ClaimStatus_CLAIM_STATUS_CANCELLED:   {},
 }
 
 // CanTransition reports whether a claim may move from one status to another.

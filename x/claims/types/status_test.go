@@ -17,6 +17,7 @@ import (
 //	PAYABLE                     → PAID
 //	DENIED | PAYABLE | PAID     → APPEALED (a partial outcome, once)
 //	PENDED | APPEALED | DENIED | PAYABLE → WITHDRAWN
+//	PAYABLE (nothing paid)      → CANCELLED (payer)
 func TestCanTransitionMatrix(t *testing.T) {
 	const (
 		unspecified = types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED
@@ -28,16 +29,17 @@ func TestCanTransitionMatrix(t *testing.T) {
 		paid        = types.ClaimStatus_CLAIM_STATUS_PAID
 		appealed    = types.ClaimStatus_CLAIM_STATUS_APPEALED
 		withdrawn   = types.ClaimStatus_CLAIM_STATUS_WITHDRAWN
+		cancelled   = types.ClaimStatus_CLAIM_STATUS_CANCELLED
 	)
 	allowed := map[types.ClaimStatus][]types.ClaimStatus{
 		unspecified: {pended, denied, payable, paid},
 		pended:      {denied, payable, paid, withdrawn},
 		appealed:    {denied, payable, paid, withdrawn},
 		denied:      {appealed, withdrawn},
-		payable:     {paid, appealed, withdrawn},
+		payable:     {paid, appealed, withdrawn, cancelled},
 		paid:        {appealed},
 	}
-	all := []types.ClaimStatus{unspecified, pended, approved, partial, denied, payable, paid, appealed, withdrawn, types.ClaimStatus(99)}
+	all := []types.ClaimStatus{unspecified, pended, approved, partial, denied, payable, paid, appealed, withdrawn, cancelled, types.ClaimStatus(99)}
 	require.Len(t, types.ClaimStatus_name, len(all)-1, "a status was added: extend this matrix")
 	count := 0
 	for _, from := range all {
@@ -52,5 +54,5 @@ func TestCanTransitionMatrix(t *testing.T) {
 			require.Equal(t, want, types.CanTransition(from, to), "%s → %s", from, to)
 		}
 	}
-	require.Equal(t, 18, count)
+	require.Equal(t, 19, count)
 }
