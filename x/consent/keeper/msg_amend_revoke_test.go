@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"math"
 	"time"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -131,6 +132,11 @@ func (s *KeeperTestSuite) TestAmendConsentRefusals() {
 		{"empty categories without all", nil, func(m *types.MsgAmendConsent) { m.Categories, m.AllCategories = nil, false }, types.ErrInvalidCategory},
 		{"categories with all", nil, func(m *types.MsgAmendConsent) { m.AllCategories = true }, types.ErrInvalidCategory},
 		{"unknown category", nil, func(m *types.MsgAmendConsent) { m.Categories = []string{"Foo"} }, types.ErrInvalidCategory},
+		{"version would wrap", func() {
+			c := s.consent(id)
+			c.Version = math.MaxUint32
+			s.Require().NoError(s.keeper.Consents.Set(s.ctx, id, c))
+		}, func(m *types.MsgAmendConsent) {}, types.ErrVersionLimit},
 		{"widen onto another active consent", func() { s.grantSimple(s.patient, s.doctor, "TREAT", "Condition") },
 			func(m *types.MsgAmendConsent) { m.Categories = []string{"Condition", "Observation"} }, types.ErrOverlappingConsent},
 	}

@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -243,6 +244,10 @@ func (ms msgServer) AmendConsent(ctx context.Context, msg *types.MsgAmendConsent
 		return nil, errorsmod.Wrapf(types.ErrDurationTooLong, "%s from start, at most %s", msg.End.Sub(c.Start), params.MaxDuration)
 	}
 
+	if c.Version == math.MaxUint32 {
+		// A version never wraps back to an earlier number: grant a new consent instead.
+		return nil, errorsmod.Wrapf(types.ErrVersionLimit, "consent %d is at version %d", c.ID, c.Version)
+	}
 	amended := c
 	amended.Categories, amended.AllCategories, amended.End = cats, msg.AllCategories, msg.End
 	amended.Version++

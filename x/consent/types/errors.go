@@ -25,4 +25,5 @@ var (
 	ErrInvalidParams        = errorsmod.Register(ModuleName, 20, "invalid params")
 	ErrNotAuthorized        = errorsmod.Register(ModuleName, 21, "access not authorized")
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 22, "invalid genesis state")
+	ErrVersionLimit         = errorsmod.Register(ModuleName, 23, "consent version limit reached")
 )
