@@ -86,6 +86,7 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v11/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
+	"github.com/healthchain/healthd/internal/querylimit"
 	"github.com/healthchain/healthd/x/bridge"
 	bridgekeeper "github.com/healthchain/healthd/x/bridge/keeper"
 	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
@@ -288,6 +289,7 @@ func New(
 	app.BridgeKeeper = bridgekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[bridgetypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper, app.DrugtraceKeeper, app.IBCKeeper.ChannelKeeper, app.IBCKeeper.ConnectionKeeper)
 	app.BridgeKeeper.SetICS4Wrapper(app.IBCKeeper.ChannelKeeper)
+	app.BridgeKeeper.SetClientReader(bridgekeeper.NewIBCClients(app.IBCKeeper.ClientKeeper))
 	app.DrugtraceKeeper.SetHooks(app.BridgeKeeper)
 
 	ibcRouter := porttypes.NewRouter()
@@ -355,7 +357,9 @@ func New(
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
 
-	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
+	// Every module's query service is registered through querylimit: page sizes
+	// are capped and long error messages cut, on the ABCI, gRPC and REST paths.
+	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), querylimit.Registrar{Server: app.GRPCQueryRouter()})
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(err)
 	}
@@ -462,6 +466,7 @@ func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys
 // RegisterAPIRoutes registers the REST gateway routes of every module.
 func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig) {
 	clientCtx := apiSvr.ClientCtx
+	apiSvr.Router.Use(querylimit.LimitURL)
 	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
