@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -278,7 +279,13 @@ func (c *Client) GetBlob(ctx context.Context, id uint64) ([]byte, string, error)
 	if resp.ContentLength > max {
 		return nil, "", fmt.Errorf("vault: blob of %d bytes is larger than the client's limit of %d", resp.ContentLength, max)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	// One byte past the limit is read to detect an over-long blob; a limit
+	// of math.MaxInt64 must not wrap to a negative bound.
+	bound := max
+	if bound < math.MaxInt64 {
+		bound++
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, bound))
 	if err != nil {
 		return nil, "", fmt.Errorf("vault: reading blob: %w", err)
 	}

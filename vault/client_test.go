@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"testing"
 
@@ -167,5 +168,17 @@ func TestClientDetectsTamperedBlob(t *testing.T) {
 	c := &Client{BaseURL: e.srv.URL, ChainID: testChainID, Signer: signer}
 	if _, _, err := c.GetBlob(context.Background(), recHeld); err == nil {
 		t.Fatal("tampered blob accepted")
+	}
+}
+
+// TestClientLargestBlobLimit: a client limit of math.MaxInt64 must not wrap
+// its "limit + 1" read bound and return an empty blob.
+func TestClientLargestBlobLimit(t *testing.T) {
+	e := newEnv(t)
+	signer, _ := PrivKeySigner(e.reader.priv)
+	c := &Client{BaseURL: e.srv.URL, ChainID: testChainID, Signer: signer, MaxBlobSize: math.MaxInt64}
+	blob, cid, err := c.GetBlob(context.Background(), recHeld)
+	if err != nil || cid != e.cid1 || !bytes.Equal(blob, e.blob1) {
+		t.Fatalf("GetBlob: %s %v", cid, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,9 +241,14 @@ type countingReader struct {
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	if c.limit > 0 {
-		left := c.limit + 1 - c.n
-		if left <= 0 {
+		// One byte past the limit is read, to detect an over-long input;
+		// written so that a limit of math.MaxInt64 cannot wrap.
+		left := c.limit - c.n
+		if left < 0 {
 			return 0, io.EOF
+		}
+		if left < math.MaxInt64 {
+			left++
 		}
 		if int64(len(p)) > left {
 			p = p[:left]

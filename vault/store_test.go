@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -417,5 +418,20 @@ func TestValidateAccount(t *testing.T) {
 	long, _ := bech32.ConvertAndEncode("health", make([]byte, 32))
 	if err := ValidateAccount(long); err != nil {
 		t.Fatalf("32-byte address: %v", err)
+	}
+}
+
+// TestDiskStorePutBlobLargestLimit: a limit of math.MaxInt64 (a flag set to
+// its largest value) must not wrap the "limit + 1" probe and store nothing.
+func TestDiskStorePutBlobLargestLimit(t *testing.T) {
+	s := newStore(t)
+	data := []byte("ciphertext under the largest limit")
+	cid, size, err := s.PutBlob(bytes.NewReader(data), math.MaxInt64)
+	if err != nil || size != int64(len(data)) || cid != sumBytes(t, data) {
+		t.Fatalf("PutBlob: %q %d %v", cid, size, err)
+	}
+	// and a limit still refuses one byte more than it allows
+	if _, _, err := s.PutBlob(bytes.NewReader(data), int64(len(data)-1)); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("over the limit: %v", err)
 	}
 }

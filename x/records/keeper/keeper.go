@@ -5,6 +5,7 @@ package keeper
 
 import (
 	"context"
+	"math"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/collections/indexes"
@@ -125,6 +126,20 @@ func (k Keeper) GetRecord(ctx context.Context, id uint64) (types.Record, error) 
 		return r, errorsmod.Wrapf(types.ErrRecordNotFound, "%d", id)
 	}
 	return r, err
+}
+
+// nextID hands out the next id of seq. The last uint64 is never handed out:
+// the sequence would wrap to 0 ("none") and then to ids in use, overwriting
+// records or grants, so the message is refused instead.
+func nextID(ctx context.Context, seq collections.Sequence, what string) (uint64, error) {
+	id, err := seq.Peek(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if id == math.MaxUint64 {
+		return 0, errorsmod.Wrapf(types.ErrIDsExhausted, "%s ids", what)
+	}
+	return seq.Next(ctx)
 }
 
 // RecordByCID returns the record version that anchors cid.

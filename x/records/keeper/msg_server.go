@@ -63,7 +63,7 @@ func (m msgServer) AnchorRecord(ctx context.Context, msg *types.MsgAnchorRecord)
 	if err := m.k.requireFreshCID(ctx, msg.CID); err != nil {
 		return nil, err
 	}
-	id, err := m.k.RecordSeq.Next(ctx)
+	id, err := nextID(ctx, m.k.RecordSeq, "record")
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (m msgServer) AmendRecord(ctx context.Context, msg *types.MsgAmendRecord) (
 	if old.Version >= params.MaxVersions {
 		return nil, errorsmod.Wrapf(types.ErrTooManyVersions, "record %d has %d versions, the most allowed", old.RootID, old.Version)
 	}
-	id, err := m.k.RecordSeq.Next(ctx)
+	id, err := nextID(ctx, m.k.RecordSeq, "record")
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAcces
 	if !auth.Until.IsZero() && auth.Until.Before(expires) {
 		expires = auth.Until
 	}
-	id, err := m.k.GrantSeq.Next(ctx)
+	id, err := nextID(ctx, m.k.GrantSeq, "grant")
 	if err != nil {
 		return nil, err
 	}

@@ -23,4 +23,6 @@ var (
 	// ErrCIDInUse: the vault stores, serves and erases by CID, so a CID is
 	// anchored by one record version only.
 	ErrCIDInUse = errorsmod.Register(ModuleName, 20, "content identifier already anchored by another record")
+	// ErrIDsExhausted: an id sequence reached its last value; it never wraps.
+	ErrIDsExhausted = errorsmod.Register(ModuleName, 21, "no ids left")
 )

@@ -2,6 +2,7 @@ package types
 
 import (
 	"fmt"
+	"math"
 
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
@@ -24,6 +25,10 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	}
 	if gs.NextRecordId == 0 || gs.NextGrantId == 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next ids start at 1")
+	}
+	// The last uint64 is never handed out (the sequence would wrap).
+	if gs.NextRecordId == math.MaxUint64 || gs.NextGrantId == math.MaxUint64 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "next ids must be below %d", uint64(math.MaxUint64))
 	}
 	addr := func(what, s string) error {
 		bz, err := ac.StringToBytes(s)
