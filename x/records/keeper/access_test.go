@@ -406,3 +406,19 @@ func (s *KeeperTestSuite) TestNarrowedConsentEndsGrantAtOnce() {
 	s.Require().NoError(err)
 	s.Require().True(s.checkAccess(rec, s.clinic).Allowed)
 }
+
+// TestSuspendedAuthorLosesAccess: the author's access rests on its being an
+// active member, as a grantee's does; reinstated, it reads again.
+func (s *KeeperTestSuite) TestSuspendedAuthorLosesAccess() {
+	rec := s.anchor(s.patient, "lab")
+	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_AUTHOR, s.checkAccess(rec, s.hospital).Basis)
+	s.suspend(s.hospital)
+	got := s.checkAccess(rec, s.hospital)
+	s.Require().False(got.Allowed)
+	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_NOT_A_MEMBER, got.Basis)
+	// the patient is not a member and needs not be one
+	s.Require().True(s.checkAccess(rec, s.patient).Allowed)
+	_, err := s.consortiumMS.ReinstateMember(s.ctx, &consortiumtypes.MsgReinstateMember{Authority: s.gov, Address: s.addr(s.hospital)})
+	s.Require().NoError(err)
+	s.Require().True(s.checkAccess(rec, s.hospital).Allowed)
+}

@@ -217,7 +217,8 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 }
 
 // CheckAccess answers whether account may fetch record id from the vault now:
-// the patient and the author always may; anyone else needs a grant that has
+// the patient always may, the author while it is an active member; anyone
+// else needs a grant that has
 // not expired, resting on a consent or break-glass access that still holds,
 // and must still be an active member. It costs a constant number of reads.
 func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddress) (types.QueryAccessCheckResponse, types.Record, error) {
@@ -231,6 +232,12 @@ func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddre
 		res.Allowed, res.Basis = true, types.AccessBasis_ACCESS_BASIS_PATIENT
 		return res, r, nil
 	case r.Author:
+		// The author reads as a member: suspended or expelled, it reads no
+		// more, as a grantee would not.
+		if err := k.consortium.RequireActive(ctx, account); err != nil {
+			res.Basis = types.AccessBasis_ACCESS_BASIS_NOT_A_MEMBER
+			return res, r, nil //nolint:nilerr // a refusal, not a failure
+		}
 		res.Allowed, res.Basis = true, types.AccessBasis_ACCESS_BASIS_AUTHOR
 		return res, r, nil
 	}
