@@ -683,3 +683,48 @@ func TestPlanYearAndServiceDay(t *testing.T) {
 	require.Equal(t, int32(2026), types.PlanYear(serviceDate))
 	require.Equal(t, time.Date(2026, time.March, 1, 0, 0, 0, 0, time.UTC), types.ServiceDay(serviceDate))
 }
+
+// TestAdjudicatePriorAuthUnitsDoNotWrap: with 1 of 2 units used, a line of
+// 4,294,967,295 units made 1 + 4,294,967,295 wrap to 0 in uint32 and passed
+// the check before the fix; so did two lines that together wrap.
+func TestAdjudicatePriorAuthUnitsDoNotWrap(t *testing.T) {
+	for name, lines := range map[string][]types.ClaimLine{
+		"one line":            {cl(cpt, "70553", math32Max, 1000)},
+		"two lines that wrap": {cl(cpt, "70553", 1, 1000), cl(cpt, "70553", math32Max, 1000)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := baseInput()
+			pa := fixturePA()
+			pa.Units, pa.UnitsUsed = 2, 1
+			in.PriorAuths["70553"] = pa
+			in.Lines = lines
+			out := types.Adjudicate(in)
+			last := out.Results[len(lines)-1]
+			require.False(t, last.Approved)
+			require.Equal(t, []string{types.CARCNoPriorAuth}, last.Reasons)
+			require.LessOrEqual(t, uint64(pa.UnitsUsed)+uint64(out.PriorAuthUsed[pa.ID]), uint64(pa.Units))
+		})
+	}
+}
+
+const math32Max = 1<<32 - 1
+
+// TestValidateAmountsBounded: plan amounts and line charges above MaxAmount,
+// and line units above MaxUnitsPerLine, are refused.
+func TestValidateAmountsBounded(t *testing.T) {
+	over := types.MaxAmount.AddRaw(1)
+	require.ErrorIs(t, types.ValidatePlanAmounts(over, over, n(0)), types.ErrInvalidPlan)
+	require.ErrorIs(t, types.ValidatePlanAmounts(n(0), over, n(0)), types.ErrInvalidPlan)
+	require.ErrorIs(t, types.ValidatePlanAmounts(n(0), n(0), over), types.ErrInvalidPlan)
+	require.NoError(t, types.ValidatePlanAmounts(types.MaxAmount, types.MaxAmount, types.MaxAmount))
+	s := svc(cpt, "99213", 1, 0, 0)
+	s.AllowedPerUnit = over
+	_, err := types.NormalizeServices([]types.CoveredService{s}, 10)
+	require.ErrorIs(t, err, types.ErrInvalidPlan)
+	s.AllowedPerUnit, s.Copay = n(1), over
+	_, err = types.NormalizeServices([]types.CoveredService{s}, 10)
+	require.ErrorIs(t, err, types.ErrInvalidPlan)
+	require.ErrorIs(t, types.ValidateLine(types.ClaimLine{System: cpt, Code: "99213", Units: types.MaxUnitsPerLine + 1, Charge: n(1)}), types.ErrInvalidClaim)
+	require.ErrorIs(t, types.ValidateLine(types.ClaimLine{System: cpt, Code: "99213", Units: 1, Charge: over}), types.ErrInvalidClaim)
+	require.NoError(t, types.ValidateLine(types.ClaimLine{System: cpt, Code: "99213", Units: types.MaxUnitsPerLine, Charge: types.MaxAmount}))
+}

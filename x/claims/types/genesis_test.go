@@ -122,6 +122,7 @@ func TestGenesisValidateRefusals(t *testing.T) {
 		{"prior auth of unknown coverage", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].CoverageID = 9 }},
 		{"prior auth used above units", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].UnitsUsed = 4 }},
 		{"prior auth of no units", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].Units, gs.PriorAuths[0].UnitsUsed = 0, 0 }},
+		{"prior auth units above the maximum", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].Units = types.MaxPriorAuthUnits + 1 }},
 		{"prior auth period empty", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].End = gs.PriorAuths[0].Start }},
 		{"prior auth ids out of order", "prior authorisation id", func(gs *types.GenesisState) { gs.PriorAuths = append(gs.PriorAuths, gs.PriorAuths[0]) }},
 		{"claim id 0", "claim id", func(gs *types.GenesisState) { gs.Claims[0].ID = 0 }},
@@ -140,6 +141,14 @@ func TestGenesisValidateRefusals(t *testing.T) {
 		{"claim paid missing", "paid out of range", func(gs *types.GenesisState) { gs.Claims[0].Paid = math.Int{} }},
 		{"claim paid negative", "paid out of range", func(gs *types.GenesisState) { gs.Claims[1].Paid = n(-1) }},
 		{"claim paid above plan pays", "paid out of range", func(gs *types.GenesisState) { gs.Claims[0].Paid = n(105) }},
+		{"claim line units above the maximum", "units must be in", func(gs *types.GenesisState) { gs.Claims[0].Lines[0].Units = types.MaxUnitsPerLine + 1 }},
+		{"claim line charge above the maximum", "charge must be in", func(gs *types.GenesisState) { gs.Claims[0].Lines[0].Charge = types.MaxAmount.AddRaw(1) }},
+		{"claim lines above max_lines", "lines, at most", func(gs *types.GenesisState) {
+			gs.Params.MaxLines = 1
+			gs.Claims[0].Lines = append(gs.Claims[0].Lines, gs.Claims[0].Lines[0])
+			gs.Claims[0].Results = append(gs.Claims[0].Results, gs.Claims[0].Results[0])
+		}},
+		{"claim result amount negative", "result amount out of range", func(gs *types.GenesisState) { gs.Claims[0].Results[0].Copay = n(-1) }},
 		{"claim provider bad", "provider \"", func(gs *types.GenesisState) { gs.Claims[2].Provider = "provider" }},
 		{"claim provider not canonical", "provider \"", func(gs *types.GenesisState) { gs.Claims[2].Provider = strings.ToUpper(gs.Claims[2].Provider) }},
 
