@@ -25,6 +25,7 @@ func newBenchWorld(tb testing.TB) *benchWorld {
 	cons := newFakeConsortium()
 	mfrAddr := testAddr("bench-manufacturer")
 	cons.set(mfrAddr, consortiumtypes.Role_ROLE_MANUFACTURER)
+	cons.setPrefixes(mfrAddr, prefixM)
 	e := newEnv(tb, cons)
 	mfr, err := e.ac.BytesToString(mfrAddr)
 	require.NoError(tb, err)

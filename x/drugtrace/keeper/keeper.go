@@ -5,6 +5,8 @@ package keeper
 import (
 	"context"
 	"errors"
+	"math"
+	"math/bits"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -140,7 +142,7 @@ func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.U
 	ev.Time = sdkCtx.BlockTime()
 	keys := make([]string, 0, min(len(units), types.MaxEventUnits))
 	for _, u := range units {
-		seq, err := k.EventSeq.Next(ctx)
+		seq, err := nextID(ctx, k.EventSeq)
 		if err != nil {
 			return err
 		}
@@ -159,15 +161,64 @@ func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.U
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventTrace{Event: ev, Units: keys, Count: uint32(len(units))})
 }
 
+// nextID draws the next id from seq, refusing to wrap past types.MaxSequence.
+func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
+	v, err := seq.Next(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if v >= types.MaxSequence {
+		return 0, errorsmod.Wrapf(types.ErrSequenceExhausted, "at %d", v)
+	}
+	return v, nil
+}
+
 // chargeUnits charges gas per unit touched and enforces the batch cap.
 func (k Keeper) chargeUnits(ctx context.Context, n int) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	if n > int(params.MaxBatchUnits) {
+	if n < 0 || uint64(n) > uint64(params.MaxBatchUnits) {
 		return errorsmod.Wrapf(types.ErrBatchTooLarge, "%d units, at most %d per message", n, params.MaxBatchUnits)
 	}
-	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(params.GasPerUnit*uint64(n), "drugtrace: per unit")
+	consumeUnitGas(ctx, params.GasPerUnit, uint64(n))
 	return nil
+}
+
+// capList refuses a message naming more items than the batch cap, before any
+// per-item lookup is made.
+func (k Keeper) capList(ctx context.Context, n int) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if uint64(n) > uint64(params.MaxBatchUnits) {
+		return errorsmod.Wrapf(types.ErrBatchTooLarge, "%d items named, at most %d per message", n, params.MaxBatchUnits)
+	}
+	return nil
+}
+
+// chargeUnitsUncapped charges gas per unit without the batch cap, for work
+// that must stay possible whatever the cap is now (receiving, unpacking).
+func (k Keeper) chargeUnitsUncapped(ctx context.Context, n int) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if n < 0 {
+		return errorsmod.Wrapf(types.ErrBatchTooLarge, "%d units", n)
+	}
+	consumeUnitGas(ctx, params.GasPerUnit, uint64(n))
+	return nil
+}
+
+// consumeUnitGas charges perUnit·n gas. A product that does not fit in 64 bits
+// charges the maximum (out of gas) instead of wrapping to a small amount.
+func consumeUnitGas(ctx context.Context, perUnit, n uint64) {
+	hi, lo := bits.Mul64(perUnit, n)
+	if hi != 0 {
+		lo = math.MaxUint64
+	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(lo, "drugtrace: per unit")
 }

@@ -34,9 +34,12 @@ const (
 	accPrefix = "health"
 	valPrefix = "healthvaloper"
 
-	// gtinA (manufacturer M) and gtinB (manufacturer M2) are valid GTIN-14s.
-	gtinA = "09506000134352"
-	gtinB = "04006381333931"
+	// gtinA (manufacturer M) and gtinB (manufacturer M2) are valid GTIN-14s,
+	// under the GS1 company prefixes prefixM and prefixM2.
+	gtinA    = "09506000134352"
+	gtinB    = "04006381333931"
+	prefixM  = "9506000"
+	prefixM2 = "4006381"
 	// badGTIN is gtinA with a wrong check digit.
 	badGTIN = "09506000134353"
 
@@ -107,20 +110,31 @@ func serials(prefix string, n int) []string {
 // ---------------------------------------------------------------------------
 
 // fakeConsortium answers role checks from a map address -> roles, with the
-// errors x/consortium returns.
+// errors x/consortium returns: unknown and suspended accounts are not members.
 type fakeConsortium struct {
-	roles map[string][]consortiumtypes.Role // key: string(address bytes)
+	roles     map[string][]consortiumtypes.Role // key: string(address bytes)
+	prefixes  map[string][]string
+	suspended map[string]bool
 }
 
 var _ types.ConsortiumKeeper = (*fakeConsortium)(nil)
 
 func newFakeConsortium() *fakeConsortium {
-	return &fakeConsortium{roles: map[string][]consortiumtypes.Role{}}
+	return &fakeConsortium{roles: map[string][]consortiumtypes.Role{}, prefixes: map[string][]string{}, suspended: map[string]bool{}}
 }
 
 func (f *fakeConsortium) set(addr sdk.AccAddress, roles ...consortiumtypes.Role) {
 	f.roles[string(addr)] = roles
 }
+
+// setPrefixes records the GS1 company prefixes of a member.
+func (f *fakeConsortium) setPrefixes(addr sdk.AccAddress, prefixes ...string) {
+	f.prefixes[string(addr)] = prefixes
+}
+
+func (f *fakeConsortium) suspend(addr sdk.AccAddress) { f.suspended[string(addr)] = true }
+
+func (f *fakeConsortium) reinstate(addr sdk.AccAddress) { delete(f.suspended, string(addr)) }
 
 func (f *fakeConsortium) remove(addr sdk.AccAddress) { delete(f.roles, string(addr)) }
 
@@ -132,12 +146,27 @@ func (f *fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, rol
 	if !ok {
 		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is not a consortium member", addr)
 	}
+	if f.suspended[string(addr)] {
+		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is suspended", addr)
+	}
 	for _, r := range roles {
 		if slices.Contains(held, r) {
 			return nil
 		}
 	}
 	return errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s holds none of %v", addr, roles)
+}
+
+func (f *fakeConsortium) GetMember(_ context.Context, addr sdk.AccAddress) (consortiumtypes.Member, error) {
+	roles, ok := f.roles[string(addr)]
+	if !ok {
+		return consortiumtypes.Member{}, errorsmod.Wrapf(consortiumtypes.ErrMemberNotFound, "%s", addr)
+	}
+	status := consortiumtypes.MemberStatus_MEMBER_STATUS_ACTIVE
+	if f.suspended[string(addr)] {
+		status = consortiumtypes.MemberStatus_MEMBER_STATUS_SUSPENDED
+	}
+	return consortiumtypes.Member{Roles: roles, GS1CompanyPrefixes: f.prefixes[string(addr)], Status: status}, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -231,6 +260,8 @@ func (s *KeeperTestSuite) SetupTest() {
 	}
 	s.M = mk("manufacturer", consortiumtypes.Role_ROLE_MANUFACTURER)
 	s.M2 = mk("manufacturer-2", consortiumtypes.Role_ROLE_MANUFACTURER)
+	s.cons.setPrefixes(s.acc(s.M), prefixM)
+	s.cons.setPrefixes(s.acc(s.M2), prefixM2)
 	s.D = mk("distributor", consortiumtypes.Role_ROLE_DISTRIBUTOR)
 	s.P = mk("pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
 	s.P2 = mk("pharmacy-2", consortiumtypes.Role_ROLE_PHARMACY)

@@ -53,7 +53,9 @@ func (s *KeeperTestSuite) TestDecommissionRefusals() {
 	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason_DECOMMISSION_REASON_UNSPECIFIED), types.ErrInvalidStatus)
 	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason(99)), types.ErrInvalidStatus)
 	refuse(s, s.ms.Decommission, msg(s.D, "U1", destroyed), types.ErrNotCustodian)
-	refuse(s, s.ms.Decommission, msg(s.R, "U1", destroyed), types.ErrNotCustodian)
+	refuse(s, s.ms.Decommission, msg(s.R, "U1", destroyed), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Decommission, msg(s.L, "U1", destroyed), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Decommission, msg(s.X, "U1", destroyed), consortiumtypes.ErrNotMember)
 	refuse(s, s.ms.Decommission, msg(s.M, "NOPE", destroyed), types.ErrUnitNotFound)
 	s.pack(s.M, sscc(1), refsOf(gtinA, "U2"))
 	refuse(s, s.ms.Decommission, msg(s.M, "U2", destroyed), types.ErrPacked)
@@ -69,8 +71,9 @@ func (s *KeeperTestSuite) TestQuarantineUnit() {
 	s.unitsAt(s.D, s.M, gtinA, lotA, "U1", "U2", "U3")
 
 	// Outsiders and other members that neither hold the unit nor regulate.
-	for _, a := range []string{s.X, s.P, s.M, s.M2, s.L} {
-		refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: a, Unit: unitRef(gtinA, "U1")}, types.ErrNotCustodian)
+	for a, want := range map[string]error{s.X: consortiumtypes.ErrNotMember, s.L: consortiumtypes.ErrMissingRole,
+		s.P: types.ErrNotCustodian, s.M: types.ErrNotCustodian, s.M2: types.ErrNotCustodian} {
+		refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: a, Unit: unitRef(gtinA, "U1")}, want)
 	}
 	// Target: a unit or a GTIN and lot, not both, not half.
 	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D}, types.ErrInvalidUnitRef)
@@ -88,7 +91,16 @@ func (s *KeeperTestSuite) TestQuarantineUnit() {
 	s.Require().Equal("non_sellable_other", e.Disposition)
 	s.Require().Equal(s.D, e.Actor)
 	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinA, "U1"), s.D))
+	s.Require().Equal(s.D, u.QuarantinedBy)
+	s.Require().False(u.QuarantinedByRegulator)
 	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1")}, types.ErrAlreadyQuarantined)
+	// A regulator takes over the custodian's quarantine (then only a regulator lifts it).
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")})
+	u = s.unit(gtinA, "U1")
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_QUARANTINED, u.Status)
+	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, u.HeldStatus)
+	s.Require().Equal(s.R, u.QuarantinedBy)
+	s.Require().True(u.QuarantinedByRegulator)
 	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrAlreadyQuarantined)
 
 	// A regulator quarantines a unit it does not hold.
@@ -115,12 +127,12 @@ func (s *KeeperTestSuite) TestReleaseUnit() {
 	s.Require().Equal(types.UnitStatus_UNIT_STATUS_IN_TRANSIT, t1.HeldStatus)
 
 	// Only a regulator or the product's manufacturer releases; not the custodian.
-	for _, a := range []string{s.D, s.P, s.M2, s.X} {
-		refuse(s, s.ms.Release, &types.MsgRelease{Actor: a, Unit: unitRef(gtinA, "U1")}, types.ErrNotAllowed)
+	for a, want := range notRegulatorNorManufacturer(s) {
+		refuse(s, s.ms.Release, &types.MsgRelease{Actor: a, Unit: unitRef(gtinA, "U1")}, want)
 	}
 	// A manufacturer that lost its role cannot release its own units.
 	s.cons.remove(s.acc(s.M))
-	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")}, types.ErrNotAllowed)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")}, consortiumtypes.ErrNotMember)
 	s.cons.set(s.acc(s.M), consortiumtypes.Role_ROLE_MANUFACTURER)
 
 	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")})
@@ -150,8 +162,9 @@ func (s *KeeperTestSuite) TestLotHold() {
 	s.unitsAt(s.D, s.M2, gtinB, lotB, "B1")
 
 	// Not by a distributor, a pharmacy, another manufacturer or an outsider.
-	for _, a := range []string{s.D, s.P, s.M2, s.X} {
-		refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: a, GTIN: gtinA, Lot: lotA}, types.ErrNotAllowed)
+	for a, want := range map[string]error{s.D: types.ErrNotAllowed, s.P: types.ErrNotAllowed, s.M2: types.ErrNotAllowed,
+		s.X: consortiumtypes.ErrNotMember, s.L: consortiumtypes.ErrMissingRole} {
+		refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: a, GTIN: gtinA, Lot: lotA}, want)
 	}
 	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, GTIN: gtinB, Lot: lotB}, types.ErrNotAllowed)
 	// Unknown lot, malformed target.
@@ -176,13 +189,15 @@ func (s *KeeperTestSuite) TestLotHold() {
 	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinB, "B1"), s.D))
 
 	// Release: regulator or manufacturer only.
-	for _, a := range []string{s.D, s.M2, s.X} {
-		refuse(s, s.ms.Release, &types.MsgRelease{Actor: a, GTIN: gtinA, Lot: lotA}, types.ErrNotAllowed)
+	for a, want := range notRegulatorNorManufacturer(s) {
+		refuse(s, s.ms.Release, &types.MsgRelease{Actor: a, GTIN: gtinA, Lot: lotA}, want)
 	}
 	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA2}, types.ErrNotQuarantined)
 	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA}, types.ErrInvalidUnitRef)
 	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M2, GTIN: gtinB, Lot: lotB})
+	// The regulator's hold on M2's lot: M2 cannot lift it, a regulator can.
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M2, GTIN: gtinB, Lot: lotB}, types.ErrRegulatorHold)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinB, Lot: lotB})
 	s.Require().Empty(s.dumpOnly(types.LotHoldsKey))
 	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "U1"), s.M))
 	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinB, "B1"), s.D))
@@ -194,8 +209,8 @@ func (s *KeeperTestSuite) TestConfirmIllegitimate() {
 
 	refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "U1")}, types.ErrNotQuarantined)
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U1")})
-	for _, a := range []string{s.D, s.P, s.M2, s.X} {
-		refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: a, Unit: unitRef(gtinA, "U1")}, types.ErrNotAllowed)
+	for a, want := range notRegulatorNorManufacturer(s) {
+		refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: a, Unit: unitRef(gtinA, "U1")}, want)
 	}
 	refuse(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "NOPE")}, types.ErrUnitNotFound)
 
@@ -236,8 +251,8 @@ func (s *KeeperTestSuite) TestRecall() {
 	recall := func(actor, gtin, lot string) *types.MsgRecall {
 		return &types.MsgRecall{Actor: actor, GTIN: gtin, Lot: lot, Reason: "class-i"}
 	}
-	for _, a := range []string{s.D, s.P, s.H, s.M2, s.X, s.L} {
-		refuse(s, s.ms.Recall, recall(a, gtinA, lotA), types.ErrNotAllowed)
+	for a, want := range notRegulatorNorManufacturer(s) {
+		refuse(s, s.ms.Recall, recall(a, gtinA, lotA), want)
 	}
 	refuse(s, s.ms.Recall, recall(s.M, gtinA, "LOT-NONE"), types.ErrUnknownLot)
 	refuse(s, s.ms.Recall, recall(s.R, gtinB, lotA), types.ErrUnknownLot)
@@ -275,4 +290,15 @@ func (s *KeeperTestSuite) TestRecall() {
 	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinB, "B1"), s.D))
 	// Recalled units can still be decommissioned by their custodian.
 	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, "R00001"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
+}
+
+// notRegulatorNorManufacturer maps every actor who may not release, confirm or
+// recall gtinA to the error it gets: members without the role are refused by
+// x/consortium, the other manufacturer by drugtrace.
+func notRegulatorNorManufacturer(s *KeeperTestSuite) map[string]error {
+	return map[string]error{
+		s.D: consortiumtypes.ErrMissingRole, s.P: consortiumtypes.ErrMissingRole, s.H: consortiumtypes.ErrMissingRole,
+		s.L: consortiumtypes.ErrMissingRole, s.X: consortiumtypes.ErrNotMember, s.Pt: consortiumtypes.ErrNotMember,
+		s.M2: types.ErrNotAllowed,
+	}
 }

@@ -70,7 +70,7 @@ func (s *KeeperTestSuite) TestRegisterProductRefusals() {
 
 	// Duplicate, also by another manufacturer.
 	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA }), types.ErrProductExists)
-	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA; m.Manufacturer = s.M2 }), types.ErrProductExists)
+	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA; m.Manufacturer = s.M2 }), types.ErrGTINNotOwned)
 
 	// NDC shapes.
 	for _, ndc := range []string{"12345-678", "1234-567-89", "12345_678_90", "ABCDE-678-90", "123456789", "12345-678-90-1", "-12345-678-90"} {

@@ -102,6 +102,16 @@ func (ms msgServer) RegisterProduct(ctx context.Context, msg *types.MsgRegisterP
 	if err := types.ValidateGTIN14(msg.GTIN); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
 	}
+	// A GTIN is allocated by the company whose GS1 company prefix it carries:
+	// only that company may register it, so nobody squats another's products.
+	member, err := ms.consortium.GetMember(ctx, mfr)
+	if err != nil {
+		return nil, err
+	}
+	if !member.OwnsGTIN(msg.GTIN) {
+		return nil, errorsmod.Wrapf(types.ErrGTINNotOwned, "GTIN %s: %s holds the GS1 company prefixes [%s]",
+			msg.GTIN, ms.addrString(mfr), strings.Join(member.GS1CompanyPrefixes, ", "))
+	}
 	if err := types.ValidateNDC(msg.NDC); err != nil {
 		return nil, err
 	}
@@ -286,6 +296,9 @@ func (ms msgServer) Pack(ctx context.Context, msg *types.MsgPack) (*types.MsgPac
 	if err != nil {
 		return nil, err
 	}
+	if err := ms.consortium.RequireRole(ctx, actor, shipperRoles...); err != nil {
+		return nil, err
+	}
 	a := ms.addrString(actor)
 	sscc, err := types.ParseSSCCRef(msg.SSCC)
 	if err != nil {
@@ -298,6 +311,9 @@ func (ms msgServer) Pack(ctx context.Context, msg *types.MsgPack) (*types.MsgPac
 	}
 	if len(msg.Units)+len(msg.Containers) == 0 {
 		return nil, errorsmod.Wrap(types.ErrEmptyBatch, "nothing to pack")
+	}
+	if err := ms.capList(ctx, len(msg.Units)+len(msg.Containers)); err != nil {
+		return nil, err
 	}
 	total := len(msg.Units)
 	var children []types.Container
@@ -384,12 +400,17 @@ func (ms msgServer) Unpack(ctx context.Context, msg *types.MsgUnpack) (*types.Ms
 	if err != nil {
 		return nil, err
 	}
+	if err := ms.consortium.RequireRole(ctx, actor, shipperRoles...); err != nil {
+		return nil, err
+	}
 	a := ms.addrString(actor)
 	c, err := ms.heldContainer(ctx, msg.SSCC, a)
 	if err != nil {
 		return nil, err
 	}
-	if err := ms.chargeUnits(ctx, int(c.Units)); err != nil {
+	// Gas per unit but no cap: a container packed under a higher cap must
+	// stay unpackable when the cap is lowered, or its units would be stuck.
+	if err := ms.chargeUnitsUncapped(ctx, int(c.Units)); err != nil {
 		return nil, err
 	}
 	var direct []types.Unit
@@ -446,7 +467,7 @@ func (ms msgServer) Unpack(ctx context.Context, msg *types.MsgUnpack) (*types.Ms
 
 // alert records a suspect-product alert and emits it.
 func (k Keeper) alert(ctx context.Context, u types.Unit, actor, attempted string, v types.Verdict) (uint64, error) {
-	id, err := k.AlertSeq.Next(ctx)
+	id, err := nextID(ctx, k.AlertSeq)
 	if err != nil {
 		return 0, err
 	}
@@ -513,6 +534,9 @@ func (ms msgServer) Ship(ctx context.Context, msg *types.MsgShip) (*types.MsgShi
 	if len(msg.Units)+len(msg.Containers) == 0 {
 		return nil, errorsmod.Wrap(types.ErrEmptyBatch, "nothing to ship")
 	}
+	if err := ms.capList(ctx, len(msg.Units)+len(msg.Containers)); err != nil {
+		return nil, err
+	}
 
 	// A unit held by someone else: refuse and alert.
 	for _, ref := range msg.Units {
@@ -547,7 +571,7 @@ func (ms msgServer) Ship(ctx context.Context, msg *types.MsgShip) (*types.MsgShi
 	if err := ms.chargeUnits(ctx, total); err != nil {
 		return nil, err
 	}
-	id, err := ms.ShipmentSeq.Next(ctx)
+	id, err := nextID(ctx, ms.ShipmentSeq)
 	if err != nil {
 		return nil, err
 	}
@@ -645,6 +669,9 @@ func (ms msgServer) openShipment(ctx context.Context, actorStr string, id uint64
 	if err != nil {
 		return types.Shipment{}, "", err
 	}
+	if err := ms.consortium.RequireRole(ctx, actor, receiverRoles...); err != nil {
+		return types.Shipment{}, "", err
+	}
 	s, err := ms.Shipments.Get(ctx, id)
 	if errors.Is(err, collections.ErrNotFound) {
 		return s, "", errorsmod.Wrapf(types.ErrShipmentNotFound, "%d", id)
@@ -670,11 +697,9 @@ func (ms msgServer) settle(ctx context.Context, s types.Shipment, holder string,
 	}
 	// Gas per unit, but no cap: a shipment already on its way must always be
 	// receivable or refusable, even if the cap was lowered meanwhile.
-	params, err := ms.Params.Get(ctx)
-	if err != nil {
+	if err := ms.chargeUnitsUncapped(ctx, len(units)); err != nil {
 		return 0, err
 	}
-	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(params.GasPerUnit*uint64(len(units)), "drugtrace: per unit")
 	for i, u := range units {
 		switch u.Status {
 		case types.UnitStatus_UNIT_STATUS_IN_TRANSIT:
@@ -824,6 +849,9 @@ func (ms msgServer) Decommission(ctx context.Context, msg *types.MsgDecommission
 	if disp == "" {
 		return nil, errorsmod.Wrapf(types.ErrInvalidStatus, "decommission reason %d", int32(msg.Reason))
 	}
+	if err := ms.consortium.RequireRole(ctx, actor, shipperRoles...); err != nil {
+		return nil, err
+	}
 	u, err := ms.heldUnit(ctx, msg.Unit, ms.addrString(actor))
 	if err != nil {
 		return nil, err
@@ -831,7 +859,18 @@ func (ms msgServer) Decommission(ctx context.Context, msg *types.MsgDecommission
 	if u.Status != types.UnitStatus_UNIT_STATUS_ACTIVE && u.Status != types.UnitStatus_UNIT_STATUS_QUARANTINED {
 		return nil, errorsmod.Wrapf(types.ErrInvalidStatus, "%s is %s", types.UnitKey(u.GTIN, u.Serial), u.Status)
 	}
+	// Decommissioning a unit a regulator holds, or one of a held lot, would
+	// destroy the evidence: the hold must be lifted first.
+	if u.Status == types.UnitStatus_UNIT_STATUS_QUARANTINED && u.QuarantinedByRegulator {
+		return nil, errorsmod.Wrapf(types.ErrUnderHold, "%s is quarantined by the regulator %s", types.UnitKey(u.GTIN, u.Serial), u.QuarantinedBy)
+	}
+	if hold, err := ms.LotHolds.Get(ctx, collections.Join(u.GTIN, u.Lot)); err == nil {
+		return nil, errorsmod.Wrapf(types.ErrUnderHold, "%s: lot %s is held by %s", types.UnitKey(u.GTIN, u.Serial), u.Lot, hold.By)
+	} else if !errors.Is(err, collections.ErrNotFound) {
+		return nil, err
+	}
 	u.Status, u.DecommissionReason = types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, msg.Reason
+	u.HeldStatus, u.QuarantinedBy, u.QuarantinedByRegulator = types.UnitStatus_UNIT_STATUS_UNSPECIFIED, "", false
 	if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
 		return nil, err
 	}
@@ -839,9 +878,20 @@ func (ms msgServer) Decommission(ctx context.Context, msg *types.MsgDecommission
 	return &types.MsgDecommissionResponse{}, ms.record(ctx, ev, []types.Unit{u})
 }
 
+// isRegulator reports whether actor is an active regulator.
+func (ms msgServer) isRegulator(ctx context.Context, actor sdk.AccAddress) bool {
+	return ms.consortium.RequireRole(ctx, actor, consortiumtypes.Role_ROLE_REGULATOR) == nil
+}
+
+// requireRegulatorOrManufacturer refuses an actor who is not an active
+// regulator or manufacturer (unknown and suspended members included).
+func (ms msgServer) requireRegulatorOrManufacturer(ctx context.Context, actor sdk.AccAddress) error {
+	return ms.consortium.RequireRole(ctx, actor, consortiumtypes.Role_ROLE_REGULATOR, consortiumtypes.Role_ROLE_MANUFACTURER)
+}
+
 // isRegulatorOrManufacturer reports whether actor is a regulator or the product's manufacturer.
 func (ms msgServer) isRegulatorOrManufacturer(ctx context.Context, actor sdk.AccAddress, gtin string) (bool, error) {
-	if err := ms.consortium.RequireRole(ctx, actor, consortiumtypes.Role_ROLE_REGULATOR); err == nil {
+	if ms.isRegulator(ctx, actor) {
 		return true, nil
 	}
 	p, err := ms.Products.Get(ctx, gtin)
@@ -898,11 +948,15 @@ func (ms msgServer) Quarantine(ctx context.Context, msg *types.MsgQuarantine) (*
 		return nil, err
 	}
 	a := ms.addrString(actor)
+	if err := ms.consortium.RequireRole(ctx, actor, append([]consortiumtypes.Role{consortiumtypes.Role_ROLE_REGULATOR}, shipperRoles...)...); err != nil {
+		return nil, err
+	}
 	isUnit, err := target(msg.Unit, msg.GTIN, msg.Lot)
 	if err != nil {
 		return nil, err
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	regulator := ms.isRegulator(ctx, actor)
 	if !isUnit {
 		if err := ms.lotTarget(ctx, msg.GTIN, msg.Lot); err != nil {
 			return nil, err
@@ -918,25 +972,34 @@ func (ms msgServer) Quarantine(ctx context.Context, msg *types.MsgQuarantine) (*
 		} else if has {
 			return nil, errorsmod.Wrapf(types.ErrAlreadyQuarantined, "GTIN %s lot %s", msg.GTIN, msg.Lot)
 		}
-		return &types.MsgQuarantineResponse{}, ms.LotHolds.Set(ctx, key, types.LotHold{GTIN: msg.GTIN, Lot: msg.Lot, By: a, At: now})
+		return &types.MsgQuarantineResponse{}, ms.LotHolds.Set(ctx, key, types.LotHold{GTIN: msg.GTIN, Lot: msg.Lot, By: a, At: now, ByRegulator: regulator})
 	}
 	u, err := ms.resolveUnit(ctx, msg.Unit)
 	if err != nil {
 		return nil, err
 	}
-	if u.Custodian != a {
-		if err := ms.consortium.RequireRole(ctx, actor, consortiumtypes.Role_ROLE_REGULATOR); err != nil {
-			return nil, errorsmod.Wrapf(types.ErrNotCustodian, "only the custodian or a regulator quarantines %s", types.UnitKey(u.GTIN, u.Serial))
-		}
+	if u.Custodian != a && !regulator {
+		return nil, errorsmod.Wrapf(types.ErrNotCustodian, "only the custodian or a regulator quarantines %s", types.UnitKey(u.GTIN, u.Serial))
 	}
 	switch u.Status {
 	case types.UnitStatus_UNIT_STATUS_QUARANTINED:
-		return nil, errorsmod.Wrapf(types.ErrAlreadyQuarantined, "%s", types.UnitKey(u.GTIN, u.Serial))
+		if !regulator || u.QuarantinedByRegulator {
+			return nil, errorsmod.Wrapf(types.ErrAlreadyQuarantined, "%s", types.UnitKey(u.GTIN, u.Serial))
+		}
+		// A regulator takes over a custodian's quarantine: from now on only a
+		// regulator lifts it, and the unit cannot be decommissioned meanwhile.
+		u.QuarantinedBy, u.QuarantinedByRegulator = a, true
+		if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
+			return nil, err
+		}
+		ev := types.TraceEvent{EventType: evObject, Action: actionObserve, BizStep: stepHolding, Disposition: dispNonSellable, Actor: a}
+		return &types.MsgQuarantineResponse{}, ms.record(ctx, ev, []types.Unit{u})
 	case types.UnitStatus_UNIT_STATUS_ACTIVE, types.UnitStatus_UNIT_STATUS_IN_TRANSIT:
 	default:
 		return nil, errorsmod.Wrapf(types.ErrInvalidStatus, "%s is %s", types.UnitKey(u.GTIN, u.Serial), u.Status)
 	}
 	u.HeldStatus, u.Status = u.Status, types.UnitStatus_UNIT_STATUS_QUARANTINED
+	u.QuarantinedBy, u.QuarantinedByRegulator = a, regulator
 	if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
 		return nil, err
 	}
@@ -950,6 +1013,9 @@ func (ms msgServer) Release(ctx context.Context, msg *types.MsgRelease) (*types.
 	if err != nil {
 		return nil, err
 	}
+	if err := ms.requireRegulatorOrManufacturer(ctx, actor); err != nil {
+		return nil, err
+	}
 	isUnit, err := target(msg.Unit, msg.GTIN, msg.Lot)
 	if err != nil {
 		return nil, err
@@ -961,10 +1027,15 @@ func (ms msgServer) Release(ctx context.Context, msg *types.MsgRelease) (*types.
 			return nil, errorsmod.Wrap(types.ErrNotAllowed, "only a regulator or the product's manufacturer releases a lot")
 		}
 		key := collections.Join(msg.GTIN, msg.Lot)
-		if has, err := ms.LotHolds.Has(ctx, key); err != nil {
-			return nil, err
-		} else if !has {
+		hold, err := ms.LotHolds.Get(ctx, key)
+		if errors.Is(err, collections.ErrNotFound) {
 			return nil, errorsmod.Wrapf(types.ErrNotQuarantined, "GTIN %s lot %s", msg.GTIN, msg.Lot)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if hold.ByRegulator && !ms.isRegulator(ctx, actor) {
+			return nil, errorsmod.Wrapf(types.ErrRegulatorHold, "GTIN %s lot %s was held by the regulator %s: only a regulator releases it", msg.GTIN, msg.Lot, hold.By)
 		}
 		return &types.MsgReleaseResponse{}, ms.LotHolds.Remove(ctx, key)
 	}
@@ -980,7 +1051,11 @@ func (ms msgServer) Release(ctx context.Context, msg *types.MsgRelease) (*types.
 	if u.Status != types.UnitStatus_UNIT_STATUS_QUARANTINED {
 		return nil, errorsmod.Wrapf(types.ErrNotQuarantined, "%s is %s", types.UnitKey(u.GTIN, u.Serial), u.Status)
 	}
+	if u.QuarantinedByRegulator && !ms.isRegulator(ctx, actor) {
+		return nil, errorsmod.Wrapf(types.ErrRegulatorHold, "%s was quarantined by the regulator %s: only a regulator releases it", types.UnitKey(u.GTIN, u.Serial), u.QuarantinedBy)
+	}
 	u.Status, u.HeldStatus = u.HeldStatus, types.UnitStatus_UNIT_STATUS_UNSPECIFIED
+	u.QuarantinedBy, u.QuarantinedByRegulator = "", false
 	if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
 		return nil, err
 	}
@@ -992,6 +1067,9 @@ func (ms msgServer) Release(ctx context.Context, msg *types.MsgRelease) (*types.
 func (ms msgServer) ConfirmIllegitimate(ctx context.Context, msg *types.MsgConfirmIllegitimate) (*types.MsgConfirmIllegitimateResponse, error) {
 	actor, err := ms.parseAddress("actor", msg.Actor)
 	if err != nil {
+		return nil, err
+	}
+	if err := ms.requireRegulatorOrManufacturer(ctx, actor); err != nil {
 		return nil, err
 	}
 	u, err := ms.resolveUnit(ctx, msg.Unit)
@@ -1011,6 +1089,7 @@ func (ms msgServer) ConfirmIllegitimate(ctx context.Context, msg *types.MsgConfi
 		return nil, errorsmod.Wrapf(types.ErrNotQuarantined, "%s must be quarantined first", types.UnitKey(u.GTIN, u.Serial))
 	}
 	u.Status, u.HeldStatus = types.UnitStatus_UNIT_STATUS_ILLEGITIMATE, types.UnitStatus_UNIT_STATUS_UNSPECIFIED
+	u.QuarantinedBy, u.QuarantinedByRegulator = "", false
 	if err := ms.Units.Set(ctx, collections.Join(u.GTIN, u.Serial), u); err != nil {
 		return nil, err
 	}
@@ -1022,6 +1101,9 @@ func (ms msgServer) ConfirmIllegitimate(ctx context.Context, msg *types.MsgConfi
 func (ms msgServer) Recall(ctx context.Context, msg *types.MsgRecall) (*types.MsgRecallResponse, error) {
 	actor, err := ms.parseAddress("actor", msg.Actor)
 	if err != nil {
+		return nil, err
+	}
+	if err := ms.requireRegulatorOrManufacturer(ctx, actor); err != nil {
 		return nil, err
 	}
 	if err := ms.lotTarget(ctx, msg.GTIN, msg.Lot); err != nil {

@@ -62,7 +62,7 @@ func (s *KeeperTestSuite) TestShipAndReceive() {
 
 	// Wrong addressee, unknown shipment.
 	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.P, ShipmentID: id}, types.ErrNotAddressee)
-	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.M, ShipmentID: id}, types.ErrNotAddressee)
+	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.M, ShipmentID: id}, consortiumtypes.ErrMissingRole)
 	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.D, ShipmentID: id + 1}, types.ErrShipmentNotFound)
 	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.D, ShipmentID: 0}, types.ErrShipmentNotFound)
 	refuse(s, s.ms.RefuseShipment, &types.MsgRefuseShipment{Actor: s.P, ShipmentID: id}, types.ErrNotAddressee)

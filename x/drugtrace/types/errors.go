@@ -38,4 +38,8 @@ var (
 	ErrInvalidGenesis     = errorsmod.Register(ModuleName, 33, "invalid genesis state")
 	ErrInvalidProduct     = errorsmod.Register(ModuleName, 34, "invalid product")
 	ErrAlreadyQuarantined = errorsmod.Register(ModuleName, 35, "already quarantined")
+	ErrGTINNotOwned       = errorsmod.Register(ModuleName, 36, "GTIN is not under the manufacturer's GS1 company prefixes")
+	ErrRegulatorHold      = errorsmod.Register(ModuleName, 37, "held by a regulator")
+	ErrUnderHold          = errorsmod.Register(ModuleName, 38, "unit is under quarantine or lot hold")
+	ErrSequenceExhausted  = errorsmod.Register(ModuleName, 39, "id sequence exhausted")
 )

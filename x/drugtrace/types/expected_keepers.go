@@ -8,9 +8,14 @@ import (
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
-// ConsortiumKeeper answers role checks.
+// ConsortiumKeeper answers role checks. RequireRole refuses unknown and
+// suspended accounts: every drugtrace message goes through it, so a suspended
+// member can do nothing here.
 type ConsortiumKeeper interface {
 	RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error
+	// GetMember returns the member record (its GS1 company prefixes bind the
+	// GTINs a manufacturer may register).
+	GetMember(ctx context.Context, addr sdk.AccAddress) (consortiumtypes.Member, error)
 }
 
 // Dispensation is what TraceHooks are told of a dispense about to happen.

@@ -2,9 +2,14 @@ package types
 
 import (
 	"fmt"
+	"math"
 
 	errorsmod "cosmossdk.io/errors"
 )
+
+// MaxSequence bounds the shipment, alert and event sequences: the keeper
+// refuses to go past it rather than wrap.
+const MaxSequence = math.MaxUint64 - 1
 
 // DefaultGenesisState has default params and no products.
 func DefaultGenesisState() *GenesisState {
@@ -15,6 +20,13 @@ func DefaultGenesisState() *GenesisState {
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
+	}
+	// Ids are sequence+1 and 0 means "none": a sequence at the top of uint64
+	// would wrap to 0 and reuse ids. No real chain comes near MaxSequence.
+	for name, next := range map[string]uint64{"next_shipment_id": gs.NextShipmentId, "next_alert_id": gs.NextAlertId, "next_event_seq": gs.NextEventSeq} {
+		if next > MaxSequence {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s %d above %d", name, next, uint64(MaxSequence))
+		}
 	}
 	products := map[string]bool{}
 	for _, p := range gs.Products {

@@ -7,13 +7,17 @@ func DefaultParams() Params {
 	return Params{MaxBatchUnits: 10_000, GasPerUnit: 2_000}
 }
 
+// MaxGasPerUnit bounds gas_per_unit so that a full batch (100,000 units at
+// most) costs at most about 1.1·10^17 gas: the product can never wrap a uint64.
+const MaxGasPerUnit = 1 << 40
+
 // Validate checks the batch cap and per-unit gas.
 func (p Params) Validate() error {
 	if p.MaxBatchUnits == 0 || p.MaxBatchUnits > 100_000 {
 		return errorsmod.Wrap(ErrInvalidParams, "max_batch_units must be in 1..100000")
 	}
-	if p.GasPerUnit == 0 {
-		return errorsmod.Wrap(ErrInvalidParams, "gas_per_unit must be positive")
+	if p.GasPerUnit == 0 || p.GasPerUnit > MaxGasPerUnit {
+		return errorsmod.Wrapf(ErrInvalidParams, "gas_per_unit must be in 1..%d", MaxGasPerUnit)
 	}
 	return nil
 }

@@ -142,7 +142,8 @@ func TestParams(t *testing.T) {
 	for _, p := range []types.Params{{MaxBatchUnits: 1, GasPerUnit: 1}, {MaxBatchUnits: 100_000, GasPerUnit: 1 << 40}} {
 		require.NoError(t, p.Validate(), "%+v", p)
 	}
-	for _, p := range []types.Params{{}, {MaxBatchUnits: 0, GasPerUnit: 1}, {MaxBatchUnits: 100_001, GasPerUnit: 1}, {MaxBatchUnits: 10, GasPerUnit: 0}} {
+	for _, p := range []types.Params{{}, {MaxBatchUnits: 0, GasPerUnit: 1}, {MaxBatchUnits: 100_001, GasPerUnit: 1}, {MaxBatchUnits: 10, GasPerUnit: 0},
+		{MaxBatchUnits: 10, GasPerUnit: types.MaxGasPerUnit + 1}, {MaxBatchUnits: 10, GasPerUnit: 1 << 62}} {
 		require.ErrorIs(t, p.Validate(), types.ErrInvalidParams, "%+v", p)
 	}
 }
