@@ -243,7 +243,7 @@ func TestSlowBodies(t *testing.T) {
 		emptyDir(t, e.spool)
 	})
 	t.Run("in time", func(t *testing.T) {
-		e := newEnv(t, func(c *Config) { c.BodyIdleTimeout = 300 * time.Millisecond; c.MinUploadRate = 1000 })
+		e := newEnv(t, func(c *Config) { c.BodyIdleTimeout = 2 * time.Second; c.MinUploadRate = 1000 })
 		body := bytes.Repeat([]byte{6}, 200)
 		c := e.dial()
 		c.send(http.MethodPut, "/v1/blobs", e.signedHeaders(e.author, http.MethodPut, "/v1/blobs", body), len(body), body[:100])
