@@ -139,6 +139,20 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesInvalidState() {
 	s.Require().Equal(before, rawKV(fresh.ctx, fresh.recKey))
 }
 
+// TestInitGenesisRefusesAliasedCID: an imported state in which two records
+// anchor one CID is refused before anything is written.
+func (s *KeeperTestSuite) TestInitGenesisRefusesAliasedCID() {
+	s.buildState()
+	gs := s.export()
+	gs.Records[1].CID = gs.Records[0].CID
+	fresh := newEnv(s.T())
+	before := rawKV(fresh.ctx, fresh.recKey)
+	err := fresh.k.InitGenesis(fresh.ctx, gs)
+	s.Require().ErrorIs(err, types.ErrInvalidGenesis)
+	s.Require().ErrorContains(err, "anchor the same CID")
+	s.Require().Equal(before, rawKV(fresh.ctx, fresh.recKey))
+}
+
 func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 	s.buildState()
 	// records: 1 (v1, superseded by 4), 2, 3, 4 (v2 of 1, superseded by 5), 5 (v3)
