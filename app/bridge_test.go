@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"encoding/hex"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,11 +23,16 @@ import (
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 
 	clienttypes "github.com/cosmos/ibc-go/v11/modules/core/02-client/types"
+	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
+	commitmenttypes "github.com/cosmos/ibc-go/v11/modules/core/23-commitment/types"
+	ibcexported "github.com/cosmos/ibc-go/v11/modules/core/exported"
+	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 	ibctesting "github.com/cosmos/ibc-go/v11/testing"
 
 	"github.com/healthchain/healthd/app"
 	"github.com/healthchain/healthd/x/bridge"
+	bridgekeeper "github.com/healthchain/healthd/x/bridge/keeper"
 	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
 	consortiumkeeper "github.com/healthchain/healthd/x/consortium/keeper"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -80,13 +88,45 @@ func (s *BridgeSuite) SetupTest() {
 	s.admit(s.hosp, s.hospital2, "Northgate Clinic", "0614141000012", consortiumtypes.Role_ROLE_HOSPITAL)
 	s.admit(s.pharma, s.manufacturer, "Northwind Pharma", "0614141000029", consortiumtypes.Role_ROLE_MANUFACTURER)
 	s.admit(s.pharma, s.pharmacy, "Harbour Pharmacy", "0614141999996", consortiumtypes.Role_ROLE_PHARMACY)
-	s.setRole(s.hosp, bridgetypes.ChainRole_CHAIN_ROLE_HOSPITAL, "07-tendermint-0")
-	s.setRole(s.pharma, bridgetypes.ChainRole_CHAIN_ROLE_PHARMA, "07-tendermint-0")
+	s.setRole(s.hosp, bridgetypes.ChainRole_CHAIN_ROLE_HOSPITAL)
+	s.setRole(s.pharma, bridgetypes.ChainRole_CHAIN_ROLE_PHARMA)
 	s.stock()
 	s.coord.CommitBlock(s.hosp, s.pharma)
 
+	// The light clients exist before anyone can trust them: each chain's
+	// authority pins the other chain to the header its client starts from.
 	s.path = newBridgePath(s.hosp, s.pharma)
-	s.path.Setup()
+	s.path.SetupClients()
+	s.trust(s.hosp, s.path.EndpointA.ClientID)
+	s.trust(s.pharma, s.path.EndpointB.ClientID)
+	s.coord.CommitBlock(s.hosp, s.pharma)
+	s.path.SetupConnections()
+	s.path.CreateChannels()
+}
+
+// pinOf is the pin of the counterparty a light client on chain starts from:
+// its chain id and earliest consensus state (what the authority checks
+// against the counterparty's own node, `q bridge counterparty-pin`).
+func (s *BridgeSuite) pinOf(chain *ibctesting.TestChain, clientID string) bridgetypes.TrustedCounterparty {
+	a := chain.App.(*app.App)
+	reader := bridgekeeper.NewIBCClients(a.IBCKeeper.ClientKeeper)
+	cs, ok := reader.TendermintClient(chain.GetContext(), clientID)
+	s.Require().True(ok)
+	h, cons, ok := reader.EarliestConsensusState(chain.GetContext(), clientID)
+	s.Require().True(ok)
+	return bridgetypes.TrustedCounterparty{
+		ChainID: cs.ChainId, RevisionNumber: h.RevisionNumber, RevisionHeight: h.RevisionHeight,
+		AppHash: fmt.Sprintf("%X", cons.Root.GetHash()), NextValidatorsHash: fmt.Sprintf("%X", cons.NextValidatorsHash),
+		Timestamp: cons.Timestamp.UTC(),
+	}
+}
+
+// trust has chain's authority pin the counterparty clientID is a client of.
+func (s *BridgeSuite) trust(chain *ibctesting.TestChain, clientID string) {
+	a := chain.App.(*app.App)
+	_, err := bridgekeeper.NewMsgServerImpl(a.BridgeKeeper).TrustCounterparty(chain.GetContext(),
+		&bridgetypes.MsgTrustCounterparty{Authority: govAuthority(), Counterparty: s.pinOf(chain, clientID)})
+	s.Require().NoError(err)
 }
 
 func newBridgePath(a, b *ibctesting.TestChain) *ibctesting.Path {
@@ -101,16 +141,20 @@ func newBridgePath(a, b *ibctesting.TestChain) *ibctesting.Path {
 
 func (s *BridgeSuite) admit(chain *ibctesting.TestChain, acc ibctesting.SenderAccount, name, gln string, roles ...consortiumtypes.Role) {
 	a := chain.App.(*app.App)
-	_, err := consortiumkeeper.NewMsgServerImpl(a.ConsortiumKeeper).AdmitMember(chain.GetContext(), &consortiumtypes.MsgAdmitMember{
+	msg := &consortiumtypes.MsgAdmitMember{
 		Authority: govAuthority(), Address: acc.SenderAccount.GetAddress().String(), Name: name, Roles: roles, Gln: gln,
-	})
+	}
+	if slices.Contains(roles, consortiumtypes.Role_ROLE_MANUFACTURER) {
+		msg.Gs1CompanyPrefixes = []string{"9506000", "4006381"} // rxGTIN's and otcGTIN's
+	}
+	_, err := consortiumkeeper.NewMsgServerImpl(a.ConsortiumKeeper).AdmitMember(chain.GetContext(), msg)
 	s.Require().NoError(err)
 }
 
-func (s *BridgeSuite) setRole(chain *ibctesting.TestChain, role bridgetypes.ChainRole, clients ...string) {
+func (s *BridgeSuite) setRole(chain *ibctesting.TestChain, role bridgetypes.ChainRole) {
 	a := chain.App.(*app.App)
 	p := bridgetypes.DefaultParams()
-	p.Role, p.TrustedClients = role, clients
+	p.Role = role
 	s.Require().NoError(a.BridgeKeeper.Params.Set(chain.GetContext(), p))
 }
 
@@ -688,29 +732,55 @@ func (s *BridgeSuite) TestChannelHandshakeRefusals() {
 		cp := channeltypes.NewCounterparty(bridgetypes.PortID, "channel-7")
 		_, err := im.OnChanOpenTry(ctx, channeltypes.UNORDERED, []string{s.path.EndpointB.ConnectionID}, bridgetypes.PortID, "channel-8", cp, "healthd-bridge-2")
 		s.Require().ErrorContains(err, "counterparty version")
-		v, err := im.OnChanOpenTry(ctx, channeltypes.UNORDERED, []string{s.path.EndpointB.ConnectionID}, bridgetypes.PortID, "channel-8", cp, bridgetypes.Version)
-		s.Require().NoError(err)
-		s.Require().Equal(bridgetypes.Version, v)
+		_, err = im.OnChanOpenTry(ctx, channeltypes.UNORDERED, []string{s.path.EndpointB.ConnectionID}, bridgetypes.PortID, "channel-8", cp, bridgetypes.Version)
+		s.Require().ErrorIs(err, bridgetypes.ErrChannelExists, "the right version, but a channel to this counterparty is open")
 		s.Require().ErrorContains(im.OnChanOpenAck(ctx, bridgetypes.PortID, "channel-8", "channel-7", "ics20-1"), "counterparty version")
 		has, err := s.phApp.BridgeKeeper.Channels.Has(ctx, "channel-8")
 		s.Require().NoError(err)
 		s.Require().False(has)
 	})
 
-	s.Run("untrusted light client", func() {
-		// A second connection over new clients (07-tendermint-1), which no one trusts.
+	s.Run("light clients of the trusted chains that start elsewhere", func() {
+		// New honest clients of the same two chains (07-tendermint-1), created
+		// from later headers: the chain ids are trusted, the clients are not
+		// the pinned ones, so they are refused whatever their id.
 		path := newBridgePath(s.hosp, s.pharma)
 		path.SetupConnections()
 		s.Require().Equal("07-tendermint-1", path.EndpointA.ClientID)
-		err := path.EndpointA.ChanOpenInit()
-		s.Require().ErrorContains(err, "not trusted")
+		s.Require().ErrorContains(path.EndpointA.ChanOpenInit(), "pin of")
+		s.Require().ErrorContains(path.EndpointB.ChanOpenInit(), "pin of")
+	})
 
-		// Once the authority trusts it on both chains, the channel opens.
-		s.setRole(s.hosp, bridgetypes.ChainRole_CHAIN_ROLE_HOSPITAL, "07-tendermint-0", "07-tendermint-1")
-		s.setRole(s.pharma, bridgetypes.ChainRole_CHAIN_ROLE_PHARMA, "07-tendermint-0", "07-tendermint-1")
-		s.coord.CommitBlock(s.hosp, s.pharma)
-		path.CreateChannels()
-		s.Require().Len(s.bridgeState(s.hosp).Channels, 2)
+	s.Run("a forged client of the trusted chain at the pinned height", func() {
+		// Anyone can create a light client with any consensus state: one of
+		// chain pharma at the pinned height with a made-up app hash, under a
+		// connection end, is refused at open.
+		ctx := s.hosp.GetContext()
+		pin := s.pinOf(s.hosp, s.path.EndpointA.ClientID)
+		honest, found := s.hospApp.IBCKeeper.ClientKeeper.GetClientState(ctx, s.path.EndpointA.ClientID)
+		s.Require().True(found)
+		cs := *honest.(*ibctm.ClientState)
+		cs.LatestHeight = clienttypes.NewHeight(pin.RevisionNumber, pin.RevisionHeight)
+		forgedRoot := commitmenttypes.NewMerkleRoot(make([]byte, 32))
+		cons := &ibctm.ConsensusState{Timestamp: pin.Timestamp, Root: forgedRoot, NextValidatorsHash: mustHex(s, pin.NextValidatorsHash)}
+		csBz, err := s.hospApp.AppCodec().MarshalInterface(&cs)
+		s.Require().NoError(err)
+		consBz, err := s.hospApp.AppCodec().MarshalInterface(cons)
+		s.Require().NoError(err)
+		forged, err := s.hospApp.IBCKeeper.ClientKeeper.CreateClient(ctx, ibcexported.Tendermint, csBz, consBz)
+		s.Require().NoError(err)
+		s.hospApp.IBCKeeper.ConnectionKeeper.SetConnection(ctx, "connection-9", connectiontypes.ConnectionEnd{
+			ClientId: forged, State: connectiontypes.OPEN, Versions: connectiontypes.GetCompatibleVersions(),
+			Counterparty: connectiontypes.NewCounterparty(s.path.EndpointB.ClientID, "connection-0", commitmenttypes.NewMerklePrefix([]byte("ibc"))),
+		})
+		before := s.bridgeState(s.hosp)
+		im := bridge.NewIBCModule(s.hospApp.BridgeKeeper)
+		s.Require().NoError(s.hospApp.BridgeKeeper.Channels.Remove(ctx, s.path.EndpointA.ChannelID)) // so only the client is at fault
+		_, err = im.OnChanOpenInit(ctx, channeltypes.UNORDERED, []string{"connection-9"}, bridgetypes.PortID, "channel-9",
+			channeltypes.NewCounterparty(bridgetypes.PortID, ""), bridgetypes.Version)
+		s.Require().ErrorIs(err, bridgetypes.ErrUntrustedClient)
+		s.Require().ErrorContains(err, "not the pinned header")
+		s.Require().Len(before.ClientBindings, 1, "only the honest client is bound")
 	})
 
 	s.Run("closing is refused", func() {
@@ -751,4 +821,114 @@ func (s *BridgeSuite) TestGenesisKeepsBridgeState() {
 		s.Require().NoError(err)
 		s.Require().True(has)
 	}
+}
+
+func mustHex(s *BridgeSuite, h string) []byte {
+	b, err := hex.DecodeString(h)
+	s.Require().NoError(err)
+	return b
+}
+
+// TestNoPinNoChannel: with roles but no counterparty pinned, no bridge
+// channel opens, not even over the first light client created (which the old
+// params trusted by its id, 07-tendermint-0, whoever created it).
+func (s *BridgeSuite) TestNoPinNoChannel() {
+	for _, c := range []*ibctesting.TestChain{s.hosp, s.pharma} {
+		role := bridgetypes.ChainRole_CHAIN_ROLE_HOSPITAL
+		if c == s.pharma {
+			role = bridgetypes.ChainRole_CHAIN_ROLE_PHARMA
+		}
+		s.setRole(c, role)
+	}
+	s.coord.CommitBlock(s.hosp, s.pharma)
+	path := newBridgePath(s.hosp, s.pharma)
+	path.SetupConnections()
+	s.Require().ErrorContains(path.EndpointA.ChanOpenInit(), "not a trusted counterparty")
+	s.Require().ErrorContains(path.EndpointB.ChanOpenInit(), "not a trusted counterparty")
+}
+
+// TestOneChannelPerCounterparty: a second bridge channel over the trusted
+// connection is refused on either chain while the first is open, and the
+// bridge state does not change.
+func (s *BridgeSuite) TestOneChannelPerCounterparty() {
+	chA, chB := s.bridgeState(s.hosp).Channels, s.bridgeState(s.pharma).Channels
+	s.Require().Len(chA, 1)
+	for _, ep := range []func(p *ibctesting.Path) *ibctesting.Endpoint{
+		func(p *ibctesting.Path) *ibctesting.Endpoint { return p.EndpointA },
+		func(p *ibctesting.Path) *ibctesting.Endpoint { return p.EndpointB },
+	} {
+		path := s.sharedPath()
+		s.Require().ErrorContains(ep(path).ChanOpenInit(), "already open")
+	}
+	s.Require().Equal(chA, s.bridgeState(s.hosp).Channels)
+	s.Require().Equal(chB, s.bridgeState(s.pharma).Channels)
+}
+
+// sharedPath is a new bridge path over the suite's clients and connection.
+func (s *BridgeSuite) sharedPath() *ibctesting.Path {
+	path := newBridgePath(s.hosp, s.pharma)
+	path.EndpointA.ClientID, path.EndpointB.ClientID = s.path.EndpointA.ClientID, s.path.EndpointB.ClientID
+	path.EndpointA.ConnectionID, path.EndpointB.ConnectionID = s.path.EndpointA.ConnectionID, s.path.EndpointB.ConnectionID
+	return path
+}
+
+// TestRetireChannel: only the authority retires a bridge channel (members of
+// every role, the relayer and a stranger are refused, nothing changes); a
+// retired channel carries nothing more, and a new channel to the same chain
+// then opens and carries the flows.
+func (s *BridgeSuite) TestRetireChannel() {
+	retire := func(authority string) *bridgetypes.MsgRetireChannel {
+		return &bridgetypes.MsgRetireChannel{Authority: authority, ChannelID: s.path.EndpointB.ChannelID}
+	}
+	before := s.bridgeState(s.pharma)
+	for _, acc := range []ibctesting.SenderAccount{s.manufacturer, s.pharmacy, s.pharma.SenderAccounts[0], s.pharma.SenderAccounts[9]} {
+		_, err := s.tx(s.pharma, acc, retire(acc.SenderAccount.GetAddress().String()))
+		s.Require().ErrorContains(err, "unauthorized")
+		s.Require().Equal(before, s.bridgeState(s.pharma))
+	}
+	ms := bridgekeeper.NewMsgServerImpl(s.phApp.BridgeKeeper)
+	_, err := ms.RetireChannel(s.pharma.GetContext(), retire(govAuthority()))
+	s.Require().NoError(err)
+	s.Require().Empty(s.bridgeState(s.pharma).Channels)
+	s.coord.CommitBlock(s.pharma)
+
+	// A recall now has nowhere to go on the pharma side; a new channel opens.
+	path := s.sharedPath()
+	s.Require().NoError(path.EndpointB.ChanOpenInit())
+	s.Require().ErrorContains(path.EndpointA.ChanOpenTry(), "already open", "the hospital chain still has its channel")
+	_, err = bridgekeeper.NewMsgServerImpl(s.hospApp.BridgeKeeper).RetireChannel(s.hosp.GetContext(),
+		&bridgetypes.MsgRetireChannel{Authority: govAuthority(), ChannelID: s.path.EndpointA.ChannelID})
+	s.Require().NoError(err)
+	s.coord.CommitBlock(s.hosp)
+	path = s.sharedPath()
+	path.CreateChannels()
+	s.path = path
+	s.Require().Equal([]bridgetypes.BridgeChannel{{ChannelID: path.EndpointA.ChannelID, CounterpartyChainID: s.pharma.ChainID,
+		ClientID: path.EndpointA.ClientID}}, s.bridgeState(s.hosp).Channels)
+	id, openID := s.prescribeRelayed(s.patients[0], 1, 0)
+	s.dispenseRelayed(rxGTIN+"/RX1", s.patients[0], strconvU(openID))
+	s.Require().EqualValues(1, s.hospPrescription(id).Dispensed)
+}
+
+// TestRecallGasIndependentOfChannelAttempts: a recall costs the same gas
+// whether or not outsiders tried to open more bridge channels (before, each
+// one they opened added a packet to every recall: 5.5 M gas with 1,000).
+func (s *BridgeSuite) TestRecallGasIndependentOfChannelAttempts() {
+	recallGas := func() int64 {
+		res, err := s.tx(s.pharma, s.manufacturer, &drugtracetypes.MsgRecall{
+			Actor: s.manufacturer.SenderAccount.GetAddress().String(), GTIN: rxGTIN, Lot: lotA, Reason: "contamination",
+		})
+		s.Require().NoError(err)
+		return res.GasUsed
+	}
+	base := recallGas()
+
+	s.SetupTest()
+	for i := 0; i < 5; i++ {
+		path := s.sharedPath()
+		s.Require().Error(path.EndpointB.ChanOpenInit())
+		s.Require().Error(path.EndpointA.ChanOpenInit())
+	}
+	s.Require().Len(s.bridgeState(s.pharma).Channels, 1)
+	s.Require().Equal(base, recallGas())
 }

@@ -151,6 +151,37 @@ done
 # 4. Light clients, connection and the bridge channel (about a minute).
 log "creating light clients and a connection (ibc-setup connect)"
 "$IBC_SETUP" connect --home "$RH" >"$HOME_DIR/connect.log" 2>&1 || { log "connect failed:"; cat "$HOME_DIR/connect.log" >&2; exit 1; }
+# 4b. Each chain's authority (the founders' 3-of-4 multisig) trusts the other
+# chain, pinned to the header its new light client starts from, as checked
+# against the other chain's node by `q bridge counterparty-pin`. Until then no
+# bridge channel opens: a light client's id trusts nobody.
+authority_tx() { # node home, then the tx arguments; signed by hospital, lab and pharmacy
+  local nh=$1 d out hash s; shift
+  d=$(mktemp -d "$HOME_DIR/authority.XXXXXX")
+  "$HEALTHD" "$@" --from authority --home "$nh" --generate-only >"$d/unsigned.json"
+  local sigs=()
+  for s in hospital lab pharmacy; do
+    "$HEALTHD" tx sign "$d/unsigned.json" --multisig authority --from "$s" --sign-mode amino-json \
+      --home "$nh" --output-document "$d/$s.sig.json"
+    sigs+=("$d/$s.sig.json")
+  done
+  "$HEALTHD" tx multisign "$d/unsigned.json" authority "${sigs[@]}" --home "$nh" >"$d/signed.json"
+  out=$("$HEALTHD" tx broadcast "$d/signed.json" --home "$nh" -o json)
+  echo "$out" | grep -Eq '"code": *0[,}]' || { log "authority tx refused: $out"; return 1; }
+  hash=$(echo "$out" | grep -o '"txhash": *"[0-9A-F]*"' | grep -o '[0-9A-F]\{64\}')
+  out=$("$HEALTHD" q wait-tx "$hash" --timeout 30s --home "$nh" -o json)
+  echo "$out" | grep -Eq '"code": *0[,}]' || { log "authority tx failed: $out"; return 1; }
+}
+for pair in "hospital|pharma|$((OFF + 1000))" "pharma|hospital|$OFF"; do
+  IFS='|' read -r name other ooff <<<"$pair"
+  client=$("$HEALTHD" q ibc client states --home "$HOME_DIR/$name/node" -o json | grep -o '07-tendermint-[0-9]*' | head -n 1)
+  [ -n "$client" ] || { log "no light client on $name"; exit 1; }
+  pin=$("$HEALTHD" q bridge counterparty-pin "$client" --counterparty-node "$(rpc_of "$ooff")" --home "$HOME_DIR/$name/node") \
+    || { log "$name's light client $client does not check out against $other's node"; exit 1; }
+  log "$name trusts $other as its client $client starts: $pin"
+  authority_tx "$HOME_DIR/$name/node" tx bridge trust-counterparty "$pin" || exit 1
+done
+
 log "opening the bridge channel (ibc-setup channel)"
 "$IBC_SETUP" channel --home "$RH" --src-port bridge --dest-port bridge --version healthd-bridge-1 >"$HOME_DIR/channel.log" 2>&1 \
   || { log "channel failed:"; cat "$HOME_DIR/channel.log" >&2; exit 1; }

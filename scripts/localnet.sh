@@ -10,7 +10,7 @@
 # Environment: HEALTHD (binary, default build/healthd), LOCALNET_HOME (default
 # .localnet), CHAIN_ID (healthd-local), PORT_OFFSET (added to every port, default 0),
 # BLOCK_TIME (timeout_commit, default 1s), BRIDGE_ROLE (hospital or pharma: the
-# x/bridge role, trusting the first light client, 07-tendermint-0; default off).
+# x/bridge role, no counterparty trusted yet; default off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,7 +78,7 @@ setup() {
   done
   "$HEALTHD" genesis set-authority "$(addr authority)" --home "$NODE_HOME"
   if [ -n "$BRIDGE_ROLE" ]; then
-    "$HEALTHD" genesis set-bridge "$BRIDGE_ROLE" --trusted-clients 07-tendermint-0 --home "$NODE_HOME"
+    "$HEALTHD" genesis set-bridge "$BRIDGE_ROLE" --home "$NODE_HOME"
   fi
 
   "$HEALTHD" genesis gentx hospital "100000000$DENOM" --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1

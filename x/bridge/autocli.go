@@ -1,9 +1,15 @@
 package bridge
 
 import (
+	"github.com/spf13/cobra"
+
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 
+	"github.com/cosmos/cosmos-sdk/client"
+
 	"github.com/healthchain/healthd/internal/autocliargs"
+	"github.com/healthchain/healthd/x/bridge/client/cli"
+	"github.com/healthchain/healthd/x/bridge/types"
 )
 
 // AutoCLIOptions describes `healthd tx bridge` and `healthd q bridge`.
@@ -11,10 +17,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	pos := autocliargs.Pos
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
-			Service: "healthd.bridge.v1.Query",
-			Short:   "Prescriptions, medication histories, verifications and recall notices carried over IBC",
+			Service:              "healthd.bridge.v1.Query",
+			Short:                "Prescriptions, medication histories, verifications and recall notices carried over IBC",
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "Params", Use: "params", Short: "The chain's bridge role, trusted light clients and packet timeout"},
+				{RpcMethod: "Params", Use: "params", Short: "The chain's bridge role, trusted counterparties (pinned headers) and packet timeout"},
 				{RpcMethod: "Prescription", Use: "prescription [id]", Short: "A prescription (hospital chain: its own id; pharma chain: the open prescription's id)", PositionalArgs: pos("id")},
 				{RpcMethod: "PrescriptionsByPatient", Use: "prescriptions [patient]", Short: "A patient's prescriptions", PositionalArgs: pos("patient")},
 				{RpcMethod: "MedicationHistory", Use: "medications [patient]", Short: "Units dispensed to a patient (hospital chain)", PositionalArgs: pos("patient")},
@@ -41,7 +48,29 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{RpcMethod: "ResendNotice", Use: "resend-notice [id]", Short: "Send a timed-out dispense confirmation or recall notice again", PositionalArgs: pos("id")},
 				{RpcMethod: "UpdateParams", Skip: true},
+				{
+					RpcMethod: "TrustCounterparty", Use: "trust-counterparty [pin-json]",
+					Short:          "Authority: trust a counterparty chain pinned to a header (the JSON `q bridge counterparty-pin` prints)",
+					PositionalArgs: pos("counterparty"),
+				},
+				{
+					RpcMethod: "RetireChannel", Use: "retire-channel [channel-id]",
+					Short: "Authority: stop using a bridge channel, so a new one to the same counterparty may open", PositionalArgs: pos("channel_id"),
+				},
 			},
 		},
 	}
+}
+
+// GetQueryCmd returns `healthd q bridge` with counterparty-pin; autocli adds the rest.
+func (AppModule) GetQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Prescriptions, medication histories, verifications and recall notices carried over IBC",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(cli.PinCmd())
+	return cmd
 }

@@ -1,6 +1,9 @@
 package bridge
 
 import (
+	"errors"
+
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
@@ -27,7 +30,9 @@ func NewIBCModule(k *keeper.Keeper) IBCModule { return IBCModule{keeper: k} }
 
 // checkChannel enforces what a bridge channel must be: unordered (one lost
 // packet must not close it), port "bridge" at both ends, over a connection to
-// a light client the authority trusts, on a chain that has a role.
+// a light client of a trusted counterparty (checked against its pin and bound
+// on first use), on a chain that has a role, and the only one to that
+// counterparty: a second is refused while one is open.
 func (im IBCModule) checkChannel(ctx sdk.Context, order channeltypes.Order, hops []string, portID string, counterparty channeltypes.Counterparty) error {
 	if order != channeltypes.UNORDERED {
 		return errorsmod.Wrapf(channeltypes.ErrInvalidChannelOrdering, "bridge channels are %s, not %s", channeltypes.UNORDERED, order)
@@ -38,18 +43,55 @@ func (im IBCModule) checkChannel(ctx sdk.Context, order channeltypes.Order, hops
 	if counterparty.PortId != types.PortID {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "counterparty port %q, want %q", counterparty.PortId, types.PortID)
 	}
-	return im.keeper.CheckConnection(ctx, hops)
+	tc, _, err := im.keeper.CounterpartyOf(ctx, hops, true)
+	if err != nil {
+		return err
+	}
+	return im.noOpenChannel(ctx, tc.ChainID)
+}
+
+// noOpenChannel refuses a channel to a counterparty that has one open.
+func (im IBCModule) noOpenChannel(ctx sdk.Context, chainID string) error {
+	open, err := im.keeper.Channels.Indexes.Counterparty.MatchExact(ctx, chainID)
+	if err == nil {
+		return errorsmod.Wrapf(types.ErrChannelExists, "%s is open to %s; the authority retires it first", open, chainID)
+	} else if !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// opened records a channel whose handshake completed, once more checking its
+// counterparty and that no other channel to it opened meanwhile (a second
+// handshake may have started before the first finished).
+func (im IBCModule) opened(ctx sdk.Context, channelID string) error {
+	ch, found := im.keeper.ChannelKeeper().GetChannel(ctx, types.PortID, channelID)
+	if !found {
+		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q not found", channelID)
+	}
+	tc, clientID, err := im.keeper.CounterpartyOf(ctx, ch.ConnectionHops, false)
+	if err != nil {
+		return err
+	}
+	if err := im.noOpenChannel(ctx, tc.ChainID); err != nil {
+		return err
+	}
+	bc := types.BridgeChannel{ChannelID: channelID, CounterpartyChainID: tc.ChainID, ClientID: clientID}
+	if err := im.keeper.Channels.Set(ctx, channelID, bc); err != nil {
+		return err
+	}
+	return ctx.EventManager().EmitTypedEvent(&types.EventChannelOpened{ChannelID: channelID, CounterpartyChainID: tc.ChainID})
 }
 
 // OnChanOpenInit implements porttypes.IBCModule.
 func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, connectionHops []string, portID, _ string,
 	counterparty channeltypes.Counterparty, version string,
 ) (string, error) {
-	if err := im.checkChannel(ctx, order, connectionHops, portID, counterparty); err != nil {
-		return "", err
-	}
 	if version != "" && version != types.Version {
 		return "", errorsmod.Wrapf(types.ErrInvalidChannel, "version %q, want %q", version, types.Version)
+	}
+	if err := im.checkChannel(ctx, order, connectionHops, portID, counterparty); err != nil {
+		return "", err
 	}
 	return types.Version, nil
 }
@@ -58,11 +100,11 @@ func (im IBCModule) OnChanOpenInit(ctx sdk.Context, order channeltypes.Order, co
 func (im IBCModule) OnChanOpenTry(ctx sdk.Context, order channeltypes.Order, connectionHops []string, portID, _ string,
 	counterparty channeltypes.Counterparty, counterpartyVersion string,
 ) (string, error) {
-	if err := im.checkChannel(ctx, order, connectionHops, portID, counterparty); err != nil {
-		return "", err
-	}
 	if counterpartyVersion != types.Version {
 		return "", errorsmod.Wrapf(types.ErrInvalidChannel, "counterparty version %q, want %q", counterpartyVersion, types.Version)
+	}
+	if err := im.checkChannel(ctx, order, connectionHops, portID, counterparty); err != nil {
+		return "", err
 	}
 	return types.Version, nil
 }
@@ -72,23 +114,28 @@ func (im IBCModule) OnChanOpenAck(ctx sdk.Context, _, channelID, _, counterparty
 	if counterpartyVersion != types.Version {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "counterparty version %q, want %q", counterpartyVersion, types.Version)
 	}
-	return im.keeper.Channels.Set(ctx, channelID)
+	return im.opened(ctx, channelID)
 }
 
 // OnChanOpenConfirm implements porttypes.IBCModule.
 func (im IBCModule) OnChanOpenConfirm(ctx sdk.Context, _, channelID string) error {
-	return im.keeper.Channels.Set(ctx, channelID)
+	return im.opened(ctx, channelID)
 }
 
 // OnChanCloseInit implements porttypes.IBCModule: nobody closes a bridge
-// channel from this end; prescriptions in flight depend on it.
+// channel from this end; prescriptions in flight depend on it. The authority
+// retires one with MsgRetireChannel instead.
 func (IBCModule) OnChanCloseInit(sdk.Context, string, string) error {
 	return errorsmod.Wrap(types.ErrInvalidChannel, "bridge channels cannot be closed")
 }
 
 // OnChanCloseConfirm implements porttypes.IBCModule.
+// A retired channel is no longer in the bridge's list.
 func (im IBCModule) OnChanCloseConfirm(ctx sdk.Context, _, channelID string) error {
-	return im.keeper.Channels.Remove(ctx, channelID)
+	if err := im.keeper.Channels.Remove(ctx, channelID); err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 // OnRecvPacket implements porttypes.IBCModule. It never panics on bad input:

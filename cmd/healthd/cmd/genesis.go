@@ -129,18 +129,24 @@ func SetGenesisAuthorityCmd() *cobra.Command {
 	}
 }
 
-// SetGenesisBridgeCmd gives the chain its bridge role and trusted light clients
-// in genesis.json: which flows it originates, and over which clients a bridge
-// channel may open.
+// SetGenesisBridgeCmd gives the chain its bridge role and trusted
+// counterparties in genesis.json: which flows it originates, and to which
+// chains, each pinned to a header, a bridge channel may open.
 func SetGenesisBridgeCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "set-bridge [hospital|pharma|off] --trusted-clients 07-tendermint-0",
-		Short: "Set the chain's x/bridge role and the light clients a bridge channel may use",
+		Use:   "set-bridge [hospital|pharma|off] [--trusted-counterparty PIN-JSON]...",
+		Short: "Set the chain's x/bridge role and the counterparty chains a bridge channel may open to",
 		Long: "A hospital chain sends prescriptions and verification requests and receives dispense confirmations and " +
-			"recall notices; a pharma chain the reverse. A bridge channel opens only over a connection whose light " +
-			"client is listed: on a fresh chain the first client a relayer creates is 07-tendermint-0.",
-		Example: "healthd genesis set-bridge hospital --trusted-clients 07-tendermint-0",
-		Args:    cobra.ExactArgs(1),
+			"recall notices; a pharma chain the reverse. A bridge channel opens only over a light client of a trusted " +
+			"counterparty whose earliest consensus state is the counterparty's pinned header: chain id, height, app hash, " +
+			"next validators hash and time, checked by the authority (`healthd q bridge counterparty-pin` prints it from a " +
+			"light client and the counterparty's node). Light clients are created by anyone, so no client id is trusted " +
+			"by name. With no pin (the usual case at genesis, before the counterparty's light client exists) no channel " +
+			"opens until the authority sends `tx bridge trust-counterparty`.",
+		Example: "healthd genesis set-bridge hospital\n" +
+			`healthd genesis set-bridge hospital --trusted-counterparty '{"chain_id":"pharma-1","revision_number":"1",` +
+			`"revision_height":"57","app_hash":"9A…","next_validators_hash":"4F…","timestamp":"2026-03-02T09:30:00Z"}'`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			role, ok := map[string]bridgetypes.ChainRole{
 				"hospital": bridgetypes.ChainRole_CHAIN_ROLE_HOSPITAL,
@@ -150,7 +156,15 @@ func SetGenesisBridgeCmd(cdc codec.JSONCodec) *cobra.Command {
 			if !ok {
 				return fmt.Errorf("role %q: want hospital, pharma or off", args[0])
 			}
-			clients, _ := cmd.Flags().GetStringSlice("trusted-clients")
+			raw, _ := cmd.Flags().GetStringArray(flagTrustedCounterparty)
+			pins := make([]bridgetypes.TrustedCounterparty, 0, len(raw))
+			for _, r := range raw {
+				var tc bridgetypes.TrustedCounterparty
+				if err := cdc.UnmarshalJSON([]byte(r), &tc); err != nil {
+					return fmt.Errorf("--%s %s: %w", flagTrustedCounterparty, r, err)
+				}
+				pins = append(pins, tc)
+			}
 			genFile := server.GetServerContextFromCmd(cmd).Config.GenesisFile()
 			appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(genFile)
 			if err != nil {
@@ -162,7 +176,7 @@ func SetGenesisBridgeCmd(cdc codec.JSONCodec) *cobra.Command {
 					return err
 				}
 			}
-			gs.Params.Role, gs.Params.TrustedClients = role, clients
+			gs.Params.Role, gs.Params.TrustedCounterparties = role, pins
 			if err := gs.Validate(); err != nil {
 				return err
 			}
@@ -175,6 +189,8 @@ func SetGenesisBridgeCmd(cdc codec.JSONCodec) *cobra.Command {
 			return appGenesis.SaveAs(genFile)
 		},
 	}
-	cmd.Flags().StringSlice("trusted-clients", nil, "light-client ids a bridge channel may open over, comma separated")
+	cmd.Flags().StringArray(flagTrustedCounterparty, nil, "a counterparty chain pinned to a header, as JSON (repeat for several)")
 	return cmd
 }
+
+const flagTrustedCounterparty = "trusted-counterparty"

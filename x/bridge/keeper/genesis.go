@@ -65,7 +65,12 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 		}
 	}
 	for _, c := range gs.Channels {
-		if err := k.Channels.Set(ctx, c); err != nil {
+		if err := k.Channels.Set(ctx, c.ChannelID, c); err != nil {
+			return err
+		}
+	}
+	for _, b := range gs.ClientBindings {
+		if err := k.ClientBindings.Set(ctx, b.ClientID, b); err != nil {
 			return err
 		}
 	}
@@ -129,8 +134,14 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 	}); err != nil {
 		return nil, err
 	}
-	if err := k.Channels.Walk(ctx, nil, func(c string) (bool, error) {
+	if err := k.Channels.Walk(ctx, nil, func(_ string, c types.BridgeChannel) (bool, error) {
 		gs.Channels = append(gs.Channels, c)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.ClientBindings.Walk(ctx, nil, func(_ string, b types.ClientBinding) (bool, error) {
+		gs.ClientBindings = append(gs.ClientBindings, b)
 		return false, nil
 	}); err != nil {
 		return nil, err

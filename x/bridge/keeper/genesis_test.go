@@ -18,7 +18,7 @@ import (
 var stateful = []collections.Prefix{
 	types.ParamsKey, types.PrescriptionsKey, types.PrescriptionsByPatient, types.OpenBySourceKey, types.HistoryKey,
 	types.DispensedByLotKey, types.VerificationsKey, types.RecallNoticesKey, types.PendingKey, types.UndeliveredKey,
-	types.ChannelsKey, types.NotifyingKey,
+	types.ChannelsKey, types.ChannelByCounterpartyKey, types.ClientBindingsKey, types.NotifyingKey,
 }
 
 // roundTrip exports the state, passes it through JSON as a genesis file does,
@@ -86,7 +86,11 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 	s.Require().Len(gs.Verifications, 2)
 	s.Require().Len(gs.RecallNotices, 1)
 	s.Require().Len(gs.Pending, 2)
-	s.Require().Equal([]string{chanA, chanB}, gs.Channels)
+	s.Require().Equal([]types.BridgeChannel{
+		{ChannelID: chanA, CounterpartyChainID: cpA, ClientID: trustedClient},
+		{ChannelID: chanB, CounterpartyChainID: cpB, ClientID: clientB},
+	}, gs.Channels)
+	s.Require().Equal([]types.ClientBinding{{ClientID: trustedClient, Counterparty: pinOf(cpA)}, {ClientID: clientB, Counterparty: pinOf(cpB)}}, gs.ClientBindings)
 
 	fresh := s.roundTrip()
 	for _, k := range []collections.Triple[string, string, string]{
@@ -184,8 +188,16 @@ func (s *KeeperTestSuite) TestInitGenesisInvalid() {
 		"prescription id not below next": func(gs *types.GenesisState) { gs.NextPrescriptionId = 1 },
 		"params":                         func(gs *types.GenesisState) { gs.Params.PacketTimeout = time.Second },
 		"history entry without a seq":    func(gs *types.GenesisState) { gs.MedicationHistory = []types.MedicationEntry{{Patient: s.Pt1}} },
-		"channel":                        func(gs *types.GenesisState) { gs.Channels = append(gs.Channels, "chan") },
-		"undelivered data":               func(gs *types.GenesisState) { gs.Undelivered = []types.Undelivered{{ID: 1, Data: []byte{1}}} },
+		"channel": func(gs *types.GenesisState) {
+			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "chan", CounterpartyChainID: "c", ClientID: clientB})
+		},
+		"second channel to a counterparty": func(gs *types.GenesisState) {
+			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "channel-5", CounterpartyChainID: cpA, ClientID: trustedClient})
+		},
+		"binding with a bad pin": func(gs *types.GenesisState) {
+			gs.ClientBindings = append(gs.ClientBindings, types.ClientBinding{ClientID: "07-tendermint-4", Counterparty: types.TrustedCounterparty{ChainID: cpA}})
+		},
+		"undelivered data": func(gs *types.GenesisState) { gs.Undelivered = []types.Undelivered{{ID: 1, Data: []byte{1}}} },
 	} {
 		s.Run(name, func() {
 			gs := s.export()

@@ -9,6 +9,8 @@ import (
 
 	clienttypes "github.com/cosmos/ibc-go/v11/modules/core/02-client/types"
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
+	commitmenttypes "github.com/cosmos/ibc-go/v11/modules/core/23-commitment/types"
+	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
@@ -138,20 +140,31 @@ func (s *KeeperTestSuite) channelFaults(channel string) []channelFault {
 	return []channelFault{
 		{name: "channel closed since", closes: true,
 			break_: func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, channel)) },
-			repair: func() { s.Require().NoError(s.k.Channels.Set(s.ctx, channel)) }, expErr: types.ErrInvalidChannel},
+			repair: func() { s.openChannel(s.T(), channel) }, expErr: types.ErrInvalidChannel},
 		{name: "channel keeper refuses (client expired)",
 			break_: func() { s.ics4.failWith, s.ics4.failOn = errClientExpired, channel },
 			repair: func() { s.ics4.failWith = nil }, expErr: clienttypes.ErrClientNotActive},
 		{name: "channel unknown to the channel keeper",
 			break_: func() { s.chans.missing[channel] = true },
 			repair: func() { delete(s.chans.missing, channel) }, expErr: types.ErrInvalidChannel},
-		{name: "light client no longer trusted", allChannels: true,
+		{name: "counterparty no longer trusted", allChannels: true,
 			break_: func() { s.distrust(s.T()) },
-			repair: func() { s.setRole(s.T(), pharma) }, expErr: types.ErrInvalidChannel},
-		{name: "connection gone", allChannels: true,
-			break_: func() { delete(s.conns, connA) },
+			repair: func() { s.setRole(s.T(), pharma) }, expErr: types.ErrUntrustedClient},
+		{name: "counterparty pinned to another header", allChannels: true,
+			break_: func() {
+				p, err := s.k.Params.Get(s.ctx)
+				s.Require().NoError(err)
+				for i := range p.TrustedCounterparties {
+					p.TrustedCounterparties[i].RevisionHeight++
+				}
+				s.Require().NoError(s.k.Params.Set(s.ctx, p))
+			},
+			repair: func() { s.setRole(s.T(), pharma) }, expErr: types.ErrUntrustedClient},
+		{name: "connections gone", allChannels: true,
+			break_: func() { delete(s.conns, connA); delete(s.conns, connB) },
 			repair: func() {
 				s.conns[connA] = connectiontypes.ConnectionEnd{ClientId: trustedClient, State: connectiontypes.OPEN}
+				s.conns[connB] = connectiontypes.ConnectionEnd{ClientId: clientB, State: connectiontypes.OPEN}
 			}, expErr: types.ErrInvalidChannel},
 	}
 }
@@ -261,9 +274,8 @@ func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 func (s *KeeperTestSuite) TestAfterRecall() {
 	s.Run("one notice per open channel", func() {
 		s.setup(pharma)
-		s.Require().NoError(s.k.Channels.Set(s.ctx, "channel-12"))
 		s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
-		s.Require().Len(s.ics4.sent, 3)
+		s.Require().Len(s.ics4.sent, 2)
 		want := &types.RecallPacket{Gtin: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix()}
 		var channels []string
 		var pending []types.PendingPacket
@@ -273,12 +285,14 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 			pending = append(pending, types.PendingPacket{ChannelID: p.SourceChannel, Sequence: p.Sequence,
 				Kind: types.PacketKind_PACKET_KIND_RECALL, SentAt: blockTime})
 		}
-		s.Require().ElementsMatch([]string{chanA, chanB, "channel-12"}, channels)
+		s.Require().ElementsMatch([]string{chanA, chanB}, channels)
 		s.Require().ElementsMatch(pending, s.export().Pending)
 	})
 	s.Run("no open channel", func() {
 		s.setup(pharma)
-		s.Require().NoError(s.k.Channels.Clear(s.ctx, nil))
+		for _, c := range []string{chanA, chanB} {
+			s.Require().NoError(s.k.Channels.Remove(s.ctx, c))
+		}
 		s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
 		s.Require().Empty(s.ics4.sent)
 		s.Require().Empty(s.export().Pending)
@@ -358,42 +372,90 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 	})
 }
 
-// TestCheckConnection: a bridge channel opens only on a chain with a role,
-// over one connection whose light client is trusted.
-func (s *KeeperTestSuite) TestCheckConnection() {
-	s.conns["connection-1"] = connectiontypes.ConnectionEnd{ClientId: "07-tendermint-1", State: connectiontypes.OPEN}
+// TestCounterpartyOf: a bridge channel opens only on a chain with a role,
+// over one connection whose light client is of a trusted counterparty and
+// starts from its pinned header; the first check binds the client. A client
+// of the right chain id that starts anywhere else (an attacker's, created
+// with a forged consensus state, or an honest one from another header) is
+// refused, whatever its id: nothing is trusted by client id.
+func (s *KeeperTestSuite) TestCounterpartyOf() {
+	const fresh, freshConn = "07-tendermint-0x", "connection-7"
+	forged := func(f func(c *fakeClient)) func() {
+		return func() {
+			c := clientFrom(pinOf(cpA))
+			f(&c)
+			s.clients[fresh] = c
+		}
+	}
 	testCases := []struct {
 		name     string
 		role     types.ChainRole
 		hops     []string
+		bind     bool
 		expErr   error
 		malleate func()
+		bound    bool // the fresh client is bound afterwards
 	}{
-		{"hospital, trusted client", hospital, []string{connA}, nil, nil},
-		{"pharma, trusted client", pharma, []string{connA}, nil, nil},
-		{"second client once trusted", hospital, []string{"connection-1"}, nil, func() {
+		{"hospital, bound client", hospital, []string{connA}, false, nil, nil, false},
+		{"pharma, bound client", pharma, []string{connA}, false, nil, nil, false},
+		{"honest client from the pinned header: bound at open", hospital, []string{freshConn}, true, nil, forged(func(*fakeClient) {}), true},
+		{"honest client not yet bound: refused for packets", hospital, []string{freshConn}, false, types.ErrUntrustedClient, forged(func(*fakeClient) {}), false},
+		{"forged app hash", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+			c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp, Root: commitmenttypes.NewMerkleRoot(make([]byte, 32)), NextValidatorsHash: c.cons.NextValidatorsHash}
+		}), false},
+		{"forged validator set", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+			c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp, Root: c.cons.Root, NextValidatorsHash: make([]byte, 32)}
+		}), false},
+		{"forged time", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+			c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp.Add(time.Second), Root: c.cons.Root, NextValidatorsHash: c.cons.NextValidatorsHash}
+		}), false},
+		{"starts at another height", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+			c.height = clienttypes.NewHeight(1, 41)
+		}), false},
+		{"another revision", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+			c.height = clienttypes.NewHeight(2, 40)
+		}), false},
+		{"chain not trusted", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) { c.chainID = "counterparty-z" }), false},
+		{"no consensus state", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) { c.cons = nil }), false},
+		{"not a tendermint client", hospital, []string{freshConn}, true, types.ErrUntrustedClient, func() { delete(s.clients, fresh) }, false},
+		{"bound client, pin replaced since", hospital, []string{connA}, false, types.ErrUntrustedClient, func() {
 			p, err := s.k.Params.Get(s.ctx)
 			s.Require().NoError(err)
-			p.TrustedClients = append(p.TrustedClients, "07-tendermint-1")
+			p.TrustedCounterparties[0].AppHash = p.TrustedCounterparties[1].AppHash
 			s.Require().NoError(s.k.Params.Set(s.ctx, p))
-		}},
-		{"bridge off", unspecified, []string{connA}, types.ErrWrongRole, nil},
-		{"untrusted client", hospital, []string{"connection-1"}, types.ErrInvalidChannel, nil},
-		{"unknown connection", hospital, []string{"connection-7"}, types.ErrInvalidChannel, nil},
-		{"no hop", hospital, nil, types.ErrInvalidChannel, nil},
-		{"two hops", hospital, []string{connA, connA}, types.ErrInvalidChannel, nil},
+		}, false},
+		{"bridge off", unspecified, []string{connA}, true, types.ErrWrongRole, nil, false},
+		{"unknown connection", hospital, []string{"connection-9"}, true, types.ErrInvalidChannel, nil, false},
+		{"no hop", hospital, nil, true, types.ErrInvalidChannel, nil, false},
+		{"two hops", hospital, []string{connA, connA}, true, types.ErrInvalidChannel, nil, false},
 	}
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
+			s.setup(hospital)
+			s.conns[freshConn] = connectiontypes.ConnectionEnd{ClientId: fresh, State: connectiontypes.OPEN}
 			s.setRole(s.T(), tc.role)
 			if tc.malleate != nil {
 				tc.malleate()
 			}
-			err := s.k.CheckConnection(s.ctx, tc.hops)
-			if tc.expErr == nil {
-				s.Require().NoError(err)
-			} else {
+			gs, raw := s.export(), s.dump()
+			s.freshEvents()
+			cctx, write := s.ctx.CacheContext()
+			got, clientID, err := s.k.CounterpartyOf(cctx, tc.hops, tc.bind)
+			if tc.expErr != nil {
 				s.Require().ErrorIs(err, tc.expErr)
+				s.Require().Equal(gs, s.export())
+				s.Require().Equal(raw, s.dump())
+				return
+			}
+			s.Require().NoError(err)
+			write()
+			s.Require().Equal(cpA, got.ChainID)
+			b, err := s.k.ClientBindings.Get(s.ctx, clientID)
+			s.Require().NoError(err)
+			s.Require().Equal(pinOf(cpA), b.Counterparty)
+			if tc.bound {
+				s.Require().Equal(fresh, clientID)
+				s.Require().Len(cctx.EventManager().Events(), 1)
 			}
 		})
 	}

@@ -5,10 +5,16 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
+	"errors"
+	"math"
+	"strings"
 	"time"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -33,6 +39,7 @@ type Keeper struct {
 	drugtrace    types.DrugtraceKeeper
 	channels     types.ChannelKeeper
 	connections  types.ConnectionKeeper
+	clients      types.ClientReader
 	ics4Wrapper  porttypes.ICS4Wrapper
 
 	Schema collections.Schema
@@ -57,8 +64,13 @@ type Keeper struct {
 	Pending        collections.Map[collections.Pair[string, uint64], types.PendingPacket]
 	UndeliveredSeq collections.Sequence
 	Undelivered    collections.Map[uint64, types.Undelivered]
-	// Channels are the open bridge channels.
-	Channels collections.KeySet[string]
+	// Channels are the open bridge channels, at most one per counterparty
+	// chain (the unique index), so what a recall sends does not grow with the
+	// channels an outsider opens.
+	Channels *collections.IndexedMap[string, types.BridgeChannel, ChannelIndexes]
+	// ClientBindings are the light clients checked against a trusted
+	// counterparty's pin, by client id.
+	ClientBindings collections.Map[string, types.ClientBinding]
 	// Notifying indexes the recall notices whose patients the EndBlocker is
 	// still notifying: (GTIN, lot).
 	Notifying collections.KeySet[collections.Pair[string, string]]
@@ -93,7 +105,10 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		Pending:        collections.NewMap(sb, types.PendingKey, "pending", strU64, codec.CollValue[types.PendingPacket](cdc)),
 		UndeliveredSeq: collections.NewSequence(sb, types.UndeliveredSeqKey, "undelivered_seq"),
 		Undelivered:    collections.NewMap(sb, types.UndeliveredKey, "undelivered", collections.Uint64Key, codec.CollValue[types.Undelivered](cdc)),
-		Channels:       collections.NewKeySet(sb, types.ChannelsKey, "channels", collections.StringKey),
+		Channels: collections.NewIndexedMap(sb, types.ChannelsKey, "channels", collections.StringKey, codec.CollValue[types.BridgeChannel](cdc),
+			ChannelIndexes{Counterparty: indexes.NewUnique(sb, types.ChannelByCounterpartyKey, "channels_by_counterparty",
+				collections.StringKey, collections.StringKey, func(_ string, c types.BridgeChannel) (string, error) { return c.CounterpartyChainID, nil })}),
+		ClientBindings: collections.NewMap(sb, types.ClientBindingsKey, "client_bindings", collections.StringKey, codec.CollValue[types.ClientBinding](cdc)),
 		Notifying: collections.NewKeySet(sb, types.NotifyingKey, "notifying",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey)),
 	}
@@ -105,9 +120,26 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	return k
 }
 
+// ChannelIndexes indexes the open bridge channels by counterparty chain id.
+type ChannelIndexes struct {
+	Counterparty *indexes.Unique[string, string, types.BridgeChannel]
+}
+
+// IndexesList implements collections.Indexes.
+func (i ChannelIndexes) IndexesList() []collections.Index[string, types.BridgeChannel] {
+	return []collections.Index[string, types.BridgeChannel]{i.Counterparty}
+}
+
+// SetClientReader sets where the bridge reads light clients (ibc-go's client
+// keeper, through NewIBCClients). Until it is set no channel is trusted.
+func (k *Keeper) SetClientReader(c types.ClientReader) { k.clients = c }
+
 // SetICS4Wrapper sets where packets leave through (the channel keeper, or the
 // middleware above the bridge).
 func (k *Keeper) SetICS4Wrapper(w porttypes.ICS4Wrapper) { k.ics4Wrapper = w }
+
+// ChannelKeeper returns the channel keeper the bridge reads channels from.
+func (k *Keeper) ChannelKeeper() types.ChannelKeeper { return k.channels }
 
 // GetAuthority returns the fallback authority.
 func (k *Keeper) GetAuthority() string { return k.authority }
@@ -138,11 +170,6 @@ func (k *Keeper) send(ctx context.Context, channelID string, data types.PacketDa
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	if err := data.Validate(); err != nil { // first: an invalid notice is never kept to be re-sent
 		return 0, err
-	}
-	if has, err := k.Channels.Has(ctx, channelID); err != nil {
-		return 0, err
-	} else if !has {
-		return 0, errorsmod.Wrapf(types.ErrInvalidChannel, "%q is not an open bridge channel", channelID)
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -178,13 +205,32 @@ func unix(t time.Time) int64 { return t.Unix() }
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 
-// remaining is how many units a prescription still allows.
+// remaining is how many units a prescription still allows. The total is
+// computed in 64 bits: quantity and refills are bounded by ValidateAmounts,
+// but this must not wrap whatever they hold.
 func remaining(p types.Prescription) uint32 {
-	total := p.Quantity * (1 + p.Refills)
-	if p.Dispensed >= total {
+	total := uint64(p.Quantity) * (1 + uint64(p.Refills))
+	if uint64(p.Dispensed) >= total {
 		return 0
 	}
-	return total - p.Dispensed
+	return uint32(min(total-uint64(p.Dispensed), math.MaxUint32))
+}
+
+// nextID hands out the next id of seq (ids start at 1; the sequence holds the
+// last one). It refuses rather than wrap, and keeps the last id below
+// MaxUint64 so an export's next id (last + 1) cannot wrap either.
+func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
+	last, err := seq.Peek(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if last >= math.MaxUint64-1 {
+		return 0, errorsmod.Wrapf(types.ErrOverflow, "sequence at %d", last)
+	}
+	if _, err := seq.Next(ctx); err != nil {
+		return 0, err
+	}
+	return last + 1, nil
 }
 
 // countDispense records one unit dispensed against p, closing it at the last.
@@ -212,9 +258,10 @@ func (k *Keeper) Logger(ctx sdk.Context) log.Logger {
 	return ctx.Logger().With("module", "x/"+types.ModuleName)
 }
 
-// ChannelTrusted checks, for every packet sent or received, that the channel's
-// light client is still trusted: taking a client out of params.trusted_clients
-// stops its channels at once.
+// ChannelTrusted checks, for every packet sent or received, that the channel
+// is an open bridge channel (not retired) whose light client is still bound
+// to a trusted counterparty: taking the counterparty out of params, or
+// changing its pin, stops its channels at once.
 func (k *Keeper) ChannelTrusted(ctx sdk.Context, channelID string) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -224,36 +271,112 @@ func (k *Keeper) ChannelTrusted(ctx sdk.Context, channelID string) error {
 }
 
 func (k *Keeper) channelTrusted(ctx sdk.Context, params types.Params, channelID string) error {
+	if params.Role == types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
+		return errorsmod.Wrap(types.ErrWrongRole, "the bridge is off on this chain (no role in params)")
+	}
+	bc, err := k.Channels.Get(ctx, channelID)
+	if errors.Is(err, collections.ErrNotFound) {
+		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q is not an open bridge channel", channelID)
+	} else if err != nil {
+		return err
+	}
 	ch, found := k.channels.GetChannel(ctx, types.PortID, channelID)
 	if !found {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q not found", channelID)
 	}
-	return k.checkConnection(ctx, params, ch.ConnectionHops)
-}
-
-// CheckConnection refuses a channel unless this chain has a role and the
-// channel's (single) connection rests on a trusted light client.
-func (k *Keeper) CheckConnection(ctx sdk.Context, hops []string) error {
-	params, err := k.Params.Get(ctx)
+	tc, clientID, err := k.counterpartyOf(ctx, params, ch.ConnectionHops, false)
 	if err != nil {
 		return err
 	}
-	return k.checkConnection(ctx, params, hops)
+	if tc.ChainID != bc.CounterpartyChainID || clientID != bc.ClientID {
+		return errorsmod.Wrapf(types.ErrUntrustedClient, "channel %s was opened to %s over %s", channelID, bc.CounterpartyChainID, bc.ClientID)
+	}
+	return nil
 }
 
-func (k *Keeper) checkConnection(ctx sdk.Context, params types.Params, hops []string) error {
+// CounterpartyOf returns the trusted counterparty a channel's (single)
+// connection leads to and its light client. With bind, a client not yet
+// checked is checked against the counterparty's pin and, if it matches,
+// bound to it; without, only a bound client is accepted.
+func (k *Keeper) CounterpartyOf(ctx sdk.Context, hops []string, bind bool) (types.TrustedCounterparty, string, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return types.TrustedCounterparty{}, "", err
+	}
+	return k.counterpartyOf(ctx, params, hops, bind)
+}
+
+func (k *Keeper) counterpartyOf(ctx sdk.Context, params types.Params, hops []string, bind bool) (types.TrustedCounterparty, string, error) {
+	var none types.TrustedCounterparty
 	if params.Role == types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
-		return errorsmod.Wrap(types.ErrWrongRole, "the bridge is off on this chain (no role in params)")
+		return none, "", errorsmod.Wrap(types.ErrWrongRole, "the bridge is off on this chain (no role in params)")
 	}
 	if len(hops) != 1 {
-		return errorsmod.Wrapf(types.ErrInvalidChannel, "%d connection hops, want 1", len(hops))
+		return none, "", errorsmod.Wrapf(types.ErrInvalidChannel, "%d connection hops, want 1", len(hops))
 	}
 	conn, found := k.connections.GetConnection(ctx, hops[0])
 	if !found {
-		return errorsmod.Wrapf(types.ErrInvalidChannel, "connection %q not found", hops[0])
+		return none, "", errorsmod.Wrapf(types.ErrInvalidChannel, "connection %q not found", hops[0])
 	}
-	if !params.Trusts(conn.ClientId) {
-		return errorsmod.Wrapf(types.ErrInvalidChannel, "light client %q is not trusted by the bridge", conn.ClientId)
+	clientID := conn.ClientId
+	if k.clients == nil {
+		return none, "", errorsmod.Wrap(types.ErrUntrustedClient, "no light-client reader is wired")
+	}
+	cs, ok := k.clients.TendermintClient(ctx, clientID)
+	if !ok {
+		return none, "", errorsmod.Wrapf(types.ErrUntrustedClient, "%q is not a 07-tendermint light client", clientID)
+	}
+	tc, trusted := params.Counterparty(cs.ChainId)
+	if !trusted {
+		return none, "", errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s is of chain %q, which is not a trusted counterparty", clientID, cs.ChainId)
+	}
+	b, err := k.ClientBindings.Get(ctx, clientID)
+	switch {
+	case err == nil && samePin(b.Counterparty, tc):
+		return tc, clientID, nil
+	case err != nil && !errors.Is(err, collections.ErrNotFound):
+		return none, "", err
+	case !bind:
+		return none, "", errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s has not been checked against the pin of %s", clientID, tc.ChainID)
+	}
+	if err := checkPin(ctx, k.clients, clientID, tc); err != nil {
+		return none, "", err
+	}
+	if err := k.ClientBindings.Set(ctx, clientID, types.ClientBinding{ClientID: clientID, Counterparty: tc}); err != nil {
+		return none, "", err
+	}
+	return tc, clientID, ctx.EventManager().EmitTypedEvent(&types.EventClientBound{ClientID: clientID, ChainID: tc.ChainID})
+}
+
+// checkPin checks that a light client starts from the pinned header: its
+// earliest consensus state is at the pinned height with the pinned app hash,
+// next validators hash and time. A light client's first consensus state is
+// whatever its (permissionless) creator put there; every later one was
+// verified against the validator set of one before it. So a client whose
+// first state is a header the authority checked follows the counterparty's
+// real chain, validator changes included, and no one can prove to it what
+// that chain did not commit.
+func checkPin(ctx sdk.Context, clients types.ClientReader, clientID string, tc types.TrustedCounterparty) error {
+	h, cons, ok := clients.EarliestConsensusState(ctx, clientID)
+	if !ok || cons == nil {
+		return errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s has no consensus state", clientID)
+	}
+	if h.RevisionNumber != tc.RevisionNumber || h.RevisionHeight != tc.RevisionHeight {
+		return errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s starts at %s, the pin of %s is at %d-%d",
+			clientID, h, tc.ChainID, tc.RevisionNumber, tc.RevisionHeight)
+	}
+	if !sameHash(cons.Root.GetHash(), tc.AppHash) || !sameHash(cons.NextValidatorsHash, tc.NextValidatorsHash) || !cons.Timestamp.Equal(tc.Timestamp) {
+		return errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s: its consensus state at %s is not the pinned header of %s", clientID, h, tc.ChainID)
 	}
 	return nil
+}
+
+func sameHash(b []byte, pinned string) bool {
+	return strings.EqualFold(hex.EncodeToString(b), pinned)
+}
+
+func samePin(a, b types.TrustedCounterparty) bool {
+	x, err1 := a.Marshal()
+	y, err2 := b.Marshal()
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }

@@ -30,7 +30,9 @@ import (
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 	porttypes "github.com/cosmos/ibc-go/v11/modules/core/05-port/types"
+	commitmenttypes "github.com/cosmos/ibc-go/v11/modules/core/23-commitment/types"
 	ibcexported "github.com/cosmos/ibc-go/v11/modules/core/exported"
+	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
 	"github.com/healthchain/healthd/x/bridge/keeper"
 	"github.com/healthchain/healthd/x/bridge/types"
@@ -59,8 +61,14 @@ const (
 	chanB = "channel-1"
 	chanX = "channel-9"
 
+	// chanA runs over connA and clientA to counterparty chain cpA, chanB over
+	// connB and clientB to cpB: one open channel per counterparty.
 	trustedClient = "07-tendermint-0"
+	clientB       = "07-tendermint-1"
 	connA         = "connection-0"
+	connB         = "connection-1"
+	cpA           = "counterparty-a"
+	cpB           = "counterparty-b"
 )
 
 // blockTime is the block time of every test context: UTC, whole seconds, no
@@ -169,9 +177,12 @@ func (f fakeConnections) GetConnection(_ sdk.Context, id string) (connectiontype
 	return c, ok
 }
 
-// fakeChannels answers every bridge channel as opened over connA, except the
-// ones listed as missing.
-type fakeChannels struct{ missing map[string]bool }
+// fakeChannels answers every bridge channel as opened over connA (chanB over
+// connB, and those in over over theirs), except the ones listed as missing.
+type fakeChannels struct {
+	missing map[string]bool
+	over    map[string]string
+}
 
 var _ types.ChannelKeeper = fakeChannels{}
 
@@ -179,7 +190,60 @@ func (f fakeChannels) GetChannel(_ sdk.Context, portID, channelID string) (chann
 	if portID != types.PortID || f.missing[channelID] {
 		return channeltypes.Channel{}, false
 	}
-	return channeltypes.Channel{State: channeltypes.OPEN, Ordering: channeltypes.UNORDERED, ConnectionHops: []string{connA}}, true
+	conn := connA
+	if c, ok := f.over[channelID]; ok {
+		conn = c
+	}
+	return channeltypes.Channel{State: channeltypes.OPEN, Ordering: channeltypes.UNORDERED, ConnectionHops: []string{conn}}, true
+}
+
+// fakeClient is a 07-tendermint light client: its chain id and its earliest
+// consensus state.
+type fakeClient struct {
+	chainID string
+	height  clienttypes.Height
+	cons    *ibctm.ConsensusState
+}
+
+// fakeClients holds light clients by id.
+type fakeClients map[string]fakeClient
+
+var _ types.ClientReader = fakeClients(nil)
+
+func (f fakeClients) TendermintClient(_ sdk.Context, id string) (*ibctm.ClientState, bool) {
+	c, ok := f[id]
+	if !ok {
+		return nil, false
+	}
+	return &ibctm.ClientState{ChainId: c.chainID, LatestHeight: c.height}, true
+}
+
+func (f fakeClients) EarliestConsensusState(_ sdk.Context, id string) (clienttypes.Height, *ibctm.ConsensusState, bool) {
+	c, ok := f[id]
+	if !ok || c.cons == nil {
+		return clienttypes.Height{}, nil, false
+	}
+	return c.height, c.cons, true
+}
+
+// pinOf is the header a test counterparty is pinned to: hashes derived from
+// the chain id, at height 1-40.
+func pinOf(chainID string) types.TrustedCounterparty {
+	app, vals := sha256.Sum256([]byte("app/"+chainID)), sha256.Sum256([]byte("vals/"+chainID))
+	return types.TrustedCounterparty{
+		ChainID: chainID, RevisionNumber: 1, RevisionHeight: 40,
+		AppHash: fmt.Sprintf("%X", app[:]), NextValidatorsHash: fmt.Sprintf("%X", vals[:]),
+		Timestamp: blockTime.Add(-time.Hour),
+	}
+}
+
+// clientFrom is an honest light client created from the pinned header.
+func clientFrom(pin types.TrustedCounterparty) fakeClient {
+	app, vals := sha256.Sum256([]byte("app/"+pin.ChainID)), sha256.Sum256([]byte("vals/"+pin.ChainID))
+	return fakeClient{
+		chainID: pin.ChainID, height: clienttypes.NewHeight(pin.RevisionNumber, pin.RevisionHeight),
+		cons: &ibctm.ConsensusState{Timestamp: pin.Timestamp, Root: commitmenttypes.NewMerkleRoot(app[:]), NextValidatorsHash: vals[:]},
+	}
 }
 
 // sentPacket is a packet handed to the fake ICS4Wrapper.
@@ -254,20 +318,21 @@ var errClientExpired = errorsmod.Wrap(clienttypes.ErrClientNotActive, "client 07
 // ---------------------------------------------------------------------------
 
 type env struct {
-	key   *storetypes.KVStoreKey
-	cms   store.CommitMultiStore
-	ctx   sdk.Context
-	cdc   codec.Codec
-	ac    address.Codec
-	gov   string
-	cons  *fakeConsortium
-	dt    *fakeDrugtrace
-	conns fakeConnections
-	chans fakeChannels
-	ics4  *fakeICS4
-	k     *keeper.Keeper
-	ms    types.MsgServer
-	qs    types.QueryServer
+	key     *storetypes.KVStoreKey
+	cms     store.CommitMultiStore
+	ctx     sdk.Context
+	cdc     codec.Codec
+	ac      address.Codec
+	gov     string
+	cons    *fakeConsortium
+	dt      *fakeDrugtrace
+	conns   fakeConnections
+	chans   fakeChannels
+	clients fakeClients
+	ics4    *fakeICS4
+	k       *keeper.Keeper
+	ms      types.MsgServer
+	qs      types.QueryServer
 }
 
 // newEnv builds the keeper over a fresh IAVL store with fakes for x/consortium,
@@ -286,39 +351,56 @@ func newEnv(tb testing.TB, role types.ChainRole) *env {
 	e := &env{
 		key: key, cms: tc.CMS, ctx: ctx, cdc: encCfg.Codec, ac: ac, gov: gov,
 		cons: newFakeConsortium(), dt: &fakeDrugtrace{verdict: drugtracetypes.Verdict_VERDICT_AUTHENTIC_SALEABLE},
-		conns: fakeConnections{connA: {ClientId: trustedClient, State: connectiontypes.OPEN}},
-		chans: fakeChannels{missing: map[string]bool{}},
-		ics4:  newFakeICS4(),
+		conns: fakeConnections{
+			connA: {ClientId: trustedClient, State: connectiontypes.OPEN},
+			connB: {ClientId: clientB, State: connectiontypes.OPEN},
+		},
+		chans:   fakeChannels{missing: map[string]bool{}, over: map[string]string{chanB: connB}},
+		clients: fakeClients{trustedClient: clientFrom(pinOf(cpA)), clientB: clientFrom(pinOf(cpB))},
+		ics4:    newFakeICS4(),
 	}
 	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(key), ac, gov, e.cons, e.dt, e.chans, e.conns)
 	e.k.SetICS4Wrapper(e.ics4)
+	e.k.SetClientReader(e.clients)
 	e.ms, e.qs = keeper.NewMsgServerImpl(e.k), keeper.NewQueryServerImpl(e.k)
 	require.NoError(tb, e.k.InitGenesis(ctx, types.DefaultGenesisState()))
 	if role != types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
 		e.setRole(tb, role)
 		for _, c := range []string{chanA, chanB} {
-			require.NoError(tb, e.k.Channels.Set(ctx, c))
+			e.openChannel(tb, c)
 		}
 	}
 	return e
 }
 
-// setRole writes the params directly (as the app tests do): role, the trusted
-// client and the default packet timeout.
+// openChannel records a bridge channel as the handshake does (chanB to cpB
+// over clientB, any other to cpA over clientA), with its client bound.
+func (e *env) openChannel(tb testing.TB, channelID string) {
+	tb.Helper()
+	bc := types.BridgeChannel{ChannelID: channelID, CounterpartyChainID: cpA, ClientID: trustedClient}
+	if channelID == chanB {
+		bc.CounterpartyChainID, bc.ClientID = cpB, clientB
+	}
+	require.NoError(tb, e.k.ClientBindings.Set(e.ctx, bc.ClientID, types.ClientBinding{ClientID: bc.ClientID, Counterparty: pinOf(bc.CounterpartyChainID)}))
+	require.NoError(tb, e.k.Channels.Set(e.ctx, channelID, bc))
+}
+
+// setRole writes the params directly (as the app tests do): role, the two
+// trusted counterparties and the default packet timeout.
 func (e *env) setRole(tb testing.TB, role types.ChainRole) {
 	tb.Helper()
 	p := types.DefaultParams()
-	p.Role, p.TrustedClients = role, []string{trustedClient}
+	p.Role, p.TrustedCounterparties = role, []types.TrustedCounterparty{pinOf(cpA), pinOf(cpB)}
 	require.NoError(tb, e.k.Params.Set(e.ctx, p))
 }
 
-// distrust takes the trusted client out of params.trusted_clients (another
-// client stays trusted), as the authority does when it stops trusting it.
+// distrust takes both counterparties out of params (another stays trusted),
+// as the authority does when it stops trusting them.
 func (e *env) distrust(tb testing.TB) {
 	tb.Helper()
 	p, err := e.k.Params.Get(e.ctx)
 	require.NoError(tb, err)
-	p.TrustedClients = []string{"07-tendermint-5"}
+	p.TrustedCounterparties = []types.TrustedCounterparty{pinOf("counterparty-z")}
 	require.NoError(tb, e.k.Params.Set(e.ctx, p))
 }
 

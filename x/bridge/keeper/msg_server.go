@@ -49,11 +49,10 @@ func (ms msgServer) SendPrescription(ctx context.Context, msg *types.MsgSendPres
 	if !validUntil.After(now) || validUntil.After(now.Add(types.MaxValidityDays*24*time.Hour)) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidPrescription, "valid_until must be after now and within %d days", types.MaxValidityDays)
 	}
-	id, err := ms.PrescriptionSeq.Next(ctx)
+	id, err := nextID(ctx, ms.PrescriptionSeq)
 	if err != nil {
 		return nil, err
 	}
-	id++ // ids start at 1
 	p := types.Prescription{
 		ID: id, Prescriber: ms.addrString(prescriber), Patient: ms.addrString(patient), GTIN: msg.GTIN, NDC: msg.NDC,
 		Quantity: msg.Quantity, Refills: msg.Refills, ValidUntil: validUntil, IssuedAt: now, ChannelID: msg.ChannelID,
@@ -140,11 +139,10 @@ func (ms msgServer) RequestVerification(ctx context.Context, msg *types.MsgReque
 	if _, err := drugtracetypes.ParseUnitRef(msg.Unit, now); err != nil {
 		return nil, errorsmod.Wrap(types.ErrInvalidUnit, err.Error())
 	}
-	id, err := ms.VerificationSeq.Next(ctx)
+	id, err := nextID(ctx, ms.VerificationSeq)
 	if err != nil {
 		return nil, err
 	}
-	id++
 	data := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestId: id, Unit: msg.Unit}}}
 	seq, err := ms.send(ctx, msg.ChannelID, data, id)
 	if err != nil {
@@ -207,4 +205,60 @@ func (ms msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, ms.Params.Set(ctx, msg.Params)
+}
+
+// TrustCounterparty implements types.MsgServer: the authority pins a
+// counterparty chain to a header it has checked, adding it or replacing the
+// pin of the same chain id (which stops the channels over clients checked
+// against the old pin until they are checked against the new one).
+func (ms msgServer) TrustCounterparty(ctx context.Context, msg *types.MsgTrustCounterparty) (*types.MsgTrustCounterpartyResponse, error) {
+	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), ms.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	if err := msg.Counterparty.Validate(); err != nil {
+		return nil, err
+	}
+	params, err := ms.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tc := msg.Counterparty
+	tc.Timestamp = tc.Timestamp.UTC()
+	list := make([]types.TrustedCounterparty, 0, len(params.TrustedCounterparties)+1)
+	for _, c := range params.TrustedCounterparties {
+		if c.ChainID != tc.ChainID {
+			list = append(list, c)
+		}
+	}
+	params.TrustedCounterparties = append(list, tc)
+	if err := params.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ms.Params.Set(ctx, params); err != nil {
+		return nil, err
+	}
+	return &types.MsgTrustCounterpartyResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventCounterpartyTrusted{
+		ChainID: tc.ChainID, RevisionNumber: tc.RevisionNumber, RevisionHeight: tc.RevisionHeight,
+	})
+}
+
+// RetireChannel implements types.MsgServer: the authority retires an open
+// bridge channel. Nothing more is sent or accepted on it (packets already in
+// flight still settle), and a new channel to the same counterparty may open.
+func (ms msgServer) RetireChannel(ctx context.Context, msg *types.MsgRetireChannel) (*types.MsgRetireChannelResponse, error) {
+	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), ms.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	bc, err := ms.Channels.Get(ctx, msg.ChannelID)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidChannel, "%q is not an open bridge channel", msg.ChannelID)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := ms.Channels.Remove(ctx, bc.ChannelID); err != nil {
+		return nil, err
+	}
+	return &types.MsgRetireChannelResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChannelRetired{
+		ChannelID: bc.ChannelID, CounterpartyChainID: bc.CounterpartyChainID,
+	})
 }

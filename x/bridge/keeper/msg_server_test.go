@@ -71,9 +71,9 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 		{"valid_until 366 days and a second", func() { msg.ValidUntil = blockTime.Add(366*day + time.Second) }, types.ErrInvalidPrescription, false},
 		{"channel not a bridge channel", func() { msg.ChannelID = chanX }, types.ErrInvalidChannel, true},
 		{"channel empty", func() { msg.ChannelID = "" }, types.ErrInvalidChannel, true},
-		{"channel closed", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel, true},
+		{"channel retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel, true},
 		{"channel keeper refuses the packet", func() { s.ics4.failWith = errClientExpired }, clienttypes.ErrClientNotActive, true},
-		{"light client no longer trusted", func() { s.distrust(s.T()) }, types.ErrInvalidChannel, true},
+		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient, true},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel, true},
 	}
 	for _, tc := range testCases {
@@ -173,9 +173,9 @@ func (s *KeeperTestSuite) TestSendUntrustedChannel() {
 	s.send(s.prescriptionMsg())
 	s.distrust(s.T())
 	gs, raw := s.export(), s.dump()
-	refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrInvalidChannel, true)
+	refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrUntrustedClient, true)
 	refuseMsg(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"},
-		types.ErrInvalidChannel, true)
+		types.ErrUntrustedClient, true)
 	s.Require().Equal(gs, s.export())
 	s.Require().Equal(raw, s.dump())
 	s.Require().Len(s.ics4.sent, 1)
@@ -262,7 +262,7 @@ func (s *KeeperTestSuite) TestResendPrescription() {
 		{"after valid_until", func() { s.setBlockTime(s.validUntil.Add(day)) }, types.ErrPrescriptionStatus},
 		{"channel closed since", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
 		{"channel keeper refuses the packet", func() { s.ics4.failWith = errClientExpired }, clienttypes.ErrClientNotActive},
-		{"light client no longer trusted", func() { s.distrust(s.T()) }, types.ErrInvalidChannel},
+		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
 	}
 	for _, tc := range testCases {
@@ -333,7 +333,7 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 		{"unit with a bad GTIN", func() { msg.Unit = badGTIN + "/RX1" }, types.ErrInvalidUnit, false},
 		{"channel not a bridge channel", func() { msg.ChannelID = chanX }, types.ErrInvalidChannel, true},
 		{"channel keeper refuses the packet", func() { s.ics4.failWith = errClientExpired }, clienttypes.ErrClientNotActive, true},
-		{"light client no longer trusted", func() { s.distrust(s.T()) }, types.ErrInvalidChannel, true},
+		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient, true},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel, true},
 	}
 	for _, tc := range testCases {
@@ -429,7 +429,7 @@ func (s *KeeperTestSuite) TestResendNotice() {
 		{"bridge off", func() { s.setRole(s.T(), unspecified) }, types.ErrWrongRole},
 		{"channel closed since", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
 		{"channel keeper refuses the packet", func() { s.ics4.failWith = errClientExpired }, clienttypes.ErrClientNotActive},
-		{"light client no longer trusted", func() { s.distrust(s.T()) }, types.ErrInvalidChannel},
+		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
 		{"recall notice, its channel unknown to the channel keeper", func() { msg.ID = 3; s.chans.missing[chanB] = true }, types.ErrInvalidChannel},
 	}
@@ -475,12 +475,15 @@ func (s *KeeperTestSuite) TestResendNotice() {
 // params' authority when set, else the keeper's), and only valid params.
 func (s *KeeperTestSuite) TestUpdateParams() {
 	var msg *types.MsgUpdateParams
-	clients := func(n int) []string {
-		out := make([]string, n)
+	pins := func(n int) []types.TrustedCounterparty {
+		out := make([]types.TrustedCounterparty, n)
 		for i := range out {
-			out[i] = fmt.Sprintf("07-tendermint-%d", i)
+			out[i] = pinOf(fmt.Sprintf("counterparty-%d", i))
 		}
 		return out
+	}
+	first := func(f func(c *types.TrustedCounterparty)) func() {
+		return func() { f(&msg.Params.TrustedCounterparties[0]) }
 	}
 	withConsensusAuthority := func(a string) {
 		s.ctx = s.ctx.WithConsensusParams(cmtproto.ConsensusParams{Authority: &cmtproto.AuthorityParams{Authority: a}})
@@ -492,7 +495,7 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 	}{
 		{"success", func() {}, nil},
 		{"success: bridge off", func() { msg.Params = types.DefaultParams() }, nil},
-		{"success: 16 trusted clients", func() { msg.Params.TrustedClients = clients(16) }, nil},
+		{"success: 16 trusted counterparties", func() { msg.Params.TrustedCounterparties = pins(16) }, nil},
 		{"success: 1 minute timeout", func() { msg.Params.PacketTimeout = time.Minute }, nil},
 		{"success: 168 hour timeout", func() { msg.Params.PacketTimeout = 168 * time.Hour }, nil},
 		{"success: the consensus params' authority", func() { withConsensusAuthority(s.H2); msg.Authority = s.H2 }, nil},
@@ -505,17 +508,22 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 		{"timeout 59s", func() { msg.Params.PacketTimeout = 59 * time.Second }, types.ErrInvalidParams},
 		{"timeout 168h and a second", func() { msg.Params.PacketTimeout = 168*time.Hour + time.Second }, types.ErrInvalidParams},
 		{"unknown role", func() { msg.Params.Role = types.ChainRole(3) }, types.ErrInvalidParams},
-		{"client id too short", func() { msg.Params.TrustedClients = []string{"07"} }, types.ErrInvalidParams},
-		{"client id with a space", func() { msg.Params.TrustedClients = []string{"07-tendermint 0"} }, types.ErrInvalidParams},
-		{"client id with a slash", func() { msg.Params.TrustedClients = []string{"07-tendermint/0"} }, types.ErrInvalidParams},
-		{"client twice", func() { msg.Params.TrustedClients = []string{trustedClient, trustedClient} }, types.ErrInvalidParams},
-		{"17 clients", func() { msg.Params.TrustedClients = clients(17) }, types.ErrInvalidParams},
+		{"counterparty twice", func() { msg.Params.TrustedCounterparties[1] = msg.Params.TrustedCounterparties[0] }, types.ErrInvalidParams},
+		{"17 counterparties", func() { msg.Params.TrustedCounterparties = pins(17) }, types.ErrInvalidParams},
+		{"empty chain id", first(func(c *types.TrustedCounterparty) { c.ChainID = "" }), types.ErrInvalidParams},
+		{"chain id with a space", first(func(c *types.TrustedCounterparty) { c.ChainID = "pharma 1" }), types.ErrInvalidParams},
+		{"chain id of 51 bytes", first(func(c *types.TrustedCounterparty) { c.ChainID = strings.Repeat("p", 51) }), types.ErrInvalidParams},
+		{"height 0", first(func(c *types.TrustedCounterparty) { c.RevisionHeight = 0 }), types.ErrInvalidParams},
+		{"app hash lower case", first(func(c *types.TrustedCounterparty) { c.AppHash = strings.ToLower(c.AppHash) }), types.ErrInvalidParams},
+		{"app hash short", first(func(c *types.TrustedCounterparty) { c.AppHash = c.AppHash[2:] }), types.ErrInvalidParams},
+		{"validators hash not hex", first(func(c *types.TrustedCounterparty) { c.NextValidatorsHash = strings.Repeat("G", 64) }), types.ErrInvalidParams},
+		{"no timestamp", first(func(c *types.TrustedCounterparty) { c.Timestamp = time.Time{} }), types.ErrInvalidParams},
 	}
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
 			s.SetupTest()
 			msg = &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{Role: pharma,
-				TrustedClients: []string{trustedClient, "07-tendermint-3"}, PacketTimeout: time.Hour}}
+				TrustedCounterparties: []types.TrustedCounterparty{pinOf(cpA), pinOf(cpB)}, PacketTimeout: time.Hour}}
 			tc.malleate()
 			if tc.expErr != nil {
 				refuseMsg(s, s.ms.UpdateParams, msg, tc.expErr, false)

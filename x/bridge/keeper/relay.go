@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"math"
 	"strconv"
 	"time"
 
@@ -69,11 +70,10 @@ func (k *Keeper) recvPrescription(ctx sdk.Context, channelID string, p *types.Pr
 	if !validUntil.After(ctx.BlockTime()) {
 		return types.Ack{}, errorsmod.Wrap(types.ErrInvalidPrescription, "expired before it arrived")
 	}
-	id, err := k.PrescriptionSeq.Next(ctx)
+	id, err := nextID(ctx, k.PrescriptionSeq)
 	if err != nil {
 		return types.Ack{}, err
 	}
-	id++
 	open := types.Prescription{
 		ID: id, Prescriber: k.addrString(prescriber), Patient: k.addrString(patient), GTIN: p.Gtin, NDC: p.Ndc,
 		Quantity: p.Quantity, Refills: p.Refills, ValidUntil: validUntil, IssuedAt: ctx.BlockTime(),
@@ -134,12 +134,12 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 	if err := k.countDispense(ctx, &p); err != nil {
 		return types.Ack{}, err
 	}
-	seq, err := k.HistorySeq.Next(ctx)
+	seq, err := nextID(ctx, k.HistorySeq)
 	if err != nil {
 		return types.Ack{}, err
 	}
 	e := types.MedicationEntry{
-		Patient: p.Patient, Seq: seq + 1, PrescriptionID: p.ID, GTIN: d.Gtin, Serial: d.Serial, Lot: d.Lot,
+		Patient: p.Patient, Seq: seq, PrescriptionID: p.ID, GTIN: d.Gtin, Serial: d.Serial, Lot: d.Lot,
 		Expiry: d.Expiry, Pharmacy: d.Pharmacy, DispensedAt: fromUnix(d.DispensedAt), ChannelID: channelID,
 	}
 	if err := k.History.Set(ctx, collections.Join(e.Patient, e.Seq), e); err != nil {
@@ -191,6 +191,15 @@ func (k *Keeper) recvRecall(ctx sdk.Context, channelID string, r *types.RecallPa
 	return ack(notice.Patients), nil
 }
 
+// addPatient counts one more patient notified; the count saturates rather
+// than wrap (it is a report: the notifications themselves are events).
+func addPatient(n uint32) uint32 {
+	if n == math.MaxUint32 {
+		return n
+	}
+	return n + 1
+}
+
 // lotFrom ranges over the lot index entries of one lot, from a patient on.
 type lotFrom struct{ gtin, lot, from string }
 
@@ -227,7 +236,7 @@ func (k *Keeper) notifyBatch(ctx sdk.Context, n *types.RecallNotice, budget int)
 			return 0, err
 		}
 		done++
-		n.Patients++
+		n.Patients = addPatient(n.Patients)
 	}
 	key := collections.Join(n.GTIN, n.Lot)
 	if n.Notifying {
@@ -254,7 +263,7 @@ func (k *Keeper) notifyLate(ctx sdk.Context, e types.MedicationEntry) error {
 	if n.Notifying && e.Patient >= n.NextPatient {
 		return nil
 	}
-	n.Patients++
+	n.Patients = addPatient(n.Patients)
 	if err := k.RecallNotices.Set(ctx, collections.Join(e.GTIN, e.Lot), n); err != nil {
 		return err
 	}
@@ -383,11 +392,10 @@ func (k *Keeper) undelivered(ctx sdk.Context, packet channeltypes.Packet, kind t
 }
 
 func (k *Keeper) keepUndelivered(ctx sdk.Context, channelID string, data []byte, kind types.PacketKind, reason types.UndeliveredReason) error {
-	id, err := k.UndeliveredSeq.Next(ctx)
+	id, err := nextID(ctx, k.UndeliveredSeq)
 	if err != nil {
 		return err
 	}
-	id++
 	u := types.Undelivered{ID: id, ChannelID: channelID, Kind: kind, Reason: reason, Data: data, At: ctx.BlockTime()}
 	if err := k.Undelivered.Set(ctx, id, u); err != nil {
 		return err
@@ -470,7 +478,9 @@ func (k *Keeper) sendOrKeep(ctx sdk.Context, channelID string, data types.Packet
 }
 
 // AfterRecall implements drugtracetypes.TraceHooks: on the pharma chain a
-// recall notice goes to every open bridge channel.
+// recall notice goes to every open bridge channel: at most one per
+// counterparty chain the authority trusted, so its cost does not depend on
+// channels anyone else tried to open.
 func (k *Keeper) AfterRecall(ctx context.Context, r drugtracetypes.Recall) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
 	"github.com/healthchain/healthd/x/bridge/types"
@@ -340,7 +341,7 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 		{"NDC prescription, no NDC", func() { sendNDC(); dp.Ndc = "" }, types.ErrMismatch},
 		{"NDC prescription, NDC in another format", func() { sendNDC(); dp.Ndc = "12345067890" }, types.ErrMismatch},
 		{"NDC not an NDC", func() { dp.Ndc = "12-345" }, types.ErrInvalidPacket},
-		{"light client no longer trusted", func() { s.distrust(s.T()) }, types.ErrInvalidChannel},
+		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
 		{"pharma chain", func() { s.setRole(s.T(), pharma) }, types.ErrWrongRole},
 		{"lot not a GS1 lot", func() { dp.Lot = "LOT A" }, types.ErrInvalidPacket},
@@ -479,10 +480,12 @@ func (s *KeeperTestSuite) TestRecvUntrustedChannel() {
 		for _, tc := range []struct {
 			name     string
 			malleate func()
+			expErr   error
 		}{
-			{"client no longer trusted", func() { s.distrust(s.T()) }},
-			{"connection gone", func() { delete(s.conns, connA) }},
-			{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }},
+			{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient},
+			{"channel retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
+			{"connection gone", func() { delete(s.conns, connA) }, types.ErrInvalidChannel},
+			{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
 		} {
 			s.Run(f.role.String()+"/"+f.data(1).Kind().String()+"/"+tc.name, func() {
 				s.setup(f.role)
@@ -493,7 +496,7 @@ func (s *KeeperTestSuite) TestRecvUntrustedChannel() {
 				pkt := incoming(encode(s, f.data(id)), chanA, 1)
 				tc.malleate()
 				s.freshEvents()
-				s.refuse(types.ErrInvalidChannel, func(ctx sdk.Context) error {
+				s.refuse(tc.expErr, func(ctx sdk.Context) error {
 					_, err := s.k.OnRecvPacket(ctx, pkt)
 					return err
 				})
@@ -522,8 +525,9 @@ func (s *KeeperTestSuite) TestRecvUntrustedChannel() {
 }
 
 // TestChannelTrusted: the check every packet sent or received goes through:
-// channel → its connection → its light client, which must be in
-// params.trusted_clients, on a chain with a role.
+// channel, open in the bridge's list → its connection → its light client,
+// bound to a counterparty still trusted with the same pin, on a chain with a
+// role.
 func (s *KeeperTestSuite) TestChannelTrusted() {
 	testCases := []struct {
 		name     string
@@ -531,19 +535,18 @@ func (s *KeeperTestSuite) TestChannelTrusted() {
 		expErr   error
 	}{
 		{"trusted", func() {}, nil},
-		{"another client trusted as well", func() {
+		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient},
+		{"no counterparty trusted", func() {
 			p, err := s.k.Params.Get(s.ctx)
 			s.Require().NoError(err)
-			p.TrustedClients = append(p.TrustedClients, "07-tendermint-5")
+			p.TrustedCounterparties = nil
 			s.Require().NoError(s.k.Params.Set(s.ctx, p))
-		}, nil},
-		{"client no longer trusted", func() { s.distrust(s.T()) }, types.ErrInvalidChannel},
-		{"no client trusted", func() {
-			p, err := s.k.Params.Get(s.ctx)
-			s.Require().NoError(err)
-			p.TrustedClients = nil
-			s.Require().NoError(s.k.Params.Set(s.ctx, p))
-		}, types.ErrInvalidChannel},
+		}, types.ErrUntrustedClient},
+		{"client binding gone", func() { s.Require().NoError(s.k.ClientBindings.Remove(s.ctx, trustedClient)) }, types.ErrUntrustedClient},
+		{"channel retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
+		{"connection now leads to another counterparty's client", func() {
+			s.conns[connA] = connectiontypes.ConnectionEnd{ClientId: clientB, State: connectiontypes.OPEN}
+		}, types.ErrUntrustedClient},
 		{"connection unknown", func() { delete(s.conns, connA) }, types.ErrInvalidChannel},
 		{"channel unknown", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
 		{"bridge off", func() { s.setRole(s.T(), unspecified) }, types.ErrWrongRole},

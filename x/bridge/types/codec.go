@@ -12,6 +12,7 @@ import (
 func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgSendPrescription{}, &MsgResendPrescription{}, &MsgRequestVerification{}, &MsgResendNotice{}, &MsgUpdateParams{},
+		&MsgTrustCounterparty{}, &MsgRetireChannel{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -23,4 +24,6 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRequestVerification{}, "healthd/bridge/MsgRequestVerification")
 	legacy.RegisterAminoMsg(cdc, &MsgResendNotice{}, "healthd/bridge/MsgResendNotice")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "healthd/bridge/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgTrustCounterparty{}, "healthd/bridge/MsgTrustCounterparty")
+	legacy.RegisterAminoMsg(cdc, &MsgRetireChannel{}, "healthd/bridge/MsgRetireChannel")
 }

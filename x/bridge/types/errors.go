@@ -21,4 +21,7 @@ var (
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 16, "invalid genesis state")
 	ErrInvalidAck           = errorsmod.Register(ModuleName, 17, "invalid acknowledgement")
 	ErrUnknownPacket        = errorsmod.Register(ModuleName, 18, "acknowledged packet was not pending")
+	ErrUntrustedClient      = errorsmod.Register(ModuleName, 19, "light client is not of a trusted counterparty")
+	ErrChannelExists        = errorsmod.Register(ModuleName, 20, "a bridge channel to this counterparty is already open")
+	ErrOverflow             = errorsmod.Register(ModuleName, 21, "counter would overflow")
 )

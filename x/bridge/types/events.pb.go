@@ -467,6 +467,226 @@ func (m *EventUndelivered) GetReason() UndeliveredReason {
 	return UndeliveredReason_UNDELIVERED_REASON_UNSPECIFIED
 }
 
+// EventCounterpartyTrusted: the authority pinned a counterparty chain to a header.
+type EventCounterpartyTrusted struct {
+	ChainID        string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	RevisionNumber uint64 `protobuf:"varint,2,opt,name=revision_number,json=revisionNumber,proto3" json:"revision_number,omitempty"`
+	RevisionHeight uint64 `protobuf:"varint,3,opt,name=revision_height,json=revisionHeight,proto3" json:"revision_height,omitempty"`
+}
+
+func (m *EventCounterpartyTrusted) Reset()         { *m = EventCounterpartyTrusted{} }
+func (m *EventCounterpartyTrusted) String() string { return proto.CompactTextString(m) }
+func (*EventCounterpartyTrusted) ProtoMessage()    {}
+func (*EventCounterpartyTrusted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49dbcdc22bd52814, []int{7}
+}
+func (m *EventCounterpartyTrusted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventCounterpartyTrusted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventCounterpartyTrusted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventCounterpartyTrusted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventCounterpartyTrusted.Merge(m, src)
+}
+func (m *EventCounterpartyTrusted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventCounterpartyTrusted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventCounterpartyTrusted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventCounterpartyTrusted proto.InternalMessageInfo
+
+func (m *EventCounterpartyTrusted) GetChainID() string {
+	if m != nil {
+		return m.ChainID
+	}
+	return ""
+}
+
+func (m *EventCounterpartyTrusted) GetRevisionNumber() uint64 {
+	if m != nil {
+		return m.RevisionNumber
+	}
+	return 0
+}
+
+func (m *EventCounterpartyTrusted) GetRevisionHeight() uint64 {
+	if m != nil {
+		return m.RevisionHeight
+	}
+	return 0
+}
+
+// EventClientBound: a light client was checked against a trusted counterparty.
+type EventClientBound struct {
+	ClientID string `protobuf:"bytes,1,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	ChainID  string `protobuf:"bytes,2,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+}
+
+func (m *EventClientBound) Reset()         { *m = EventClientBound{} }
+func (m *EventClientBound) String() string { return proto.CompactTextString(m) }
+func (*EventClientBound) ProtoMessage()    {}
+func (*EventClientBound) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49dbcdc22bd52814, []int{8}
+}
+func (m *EventClientBound) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventClientBound) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventClientBound.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventClientBound) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventClientBound.Merge(m, src)
+}
+func (m *EventClientBound) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventClientBound) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventClientBound.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventClientBound proto.InternalMessageInfo
+
+func (m *EventClientBound) GetClientID() string {
+	if m != nil {
+		return m.ClientID
+	}
+	return ""
+}
+
+func (m *EventClientBound) GetChainID() string {
+	if m != nil {
+		return m.ChainID
+	}
+	return ""
+}
+
+// EventChannelOpened: a bridge channel to a counterparty chain opened.
+type EventChannelOpened struct {
+	ChannelID           string `protobuf:"bytes,1,opt,name=channel_id,json=channelId,proto3" json:"channel_id,omitempty"`
+	CounterpartyChainID string `protobuf:"bytes,2,opt,name=counterparty_chain_id,json=counterpartyChainId,proto3" json:"counterparty_chain_id,omitempty"`
+}
+
+func (m *EventChannelOpened) Reset()         { *m = EventChannelOpened{} }
+func (m *EventChannelOpened) String() string { return proto.CompactTextString(m) }
+func (*EventChannelOpened) ProtoMessage()    {}
+func (*EventChannelOpened) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49dbcdc22bd52814, []int{9}
+}
+func (m *EventChannelOpened) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChannelOpened) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChannelOpened.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChannelOpened) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChannelOpened.Merge(m, src)
+}
+func (m *EventChannelOpened) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChannelOpened) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChannelOpened.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChannelOpened proto.InternalMessageInfo
+
+func (m *EventChannelOpened) GetChannelID() string {
+	if m != nil {
+		return m.ChannelID
+	}
+	return ""
+}
+
+func (m *EventChannelOpened) GetCounterpartyChainID() string {
+	if m != nil {
+		return m.CounterpartyChainID
+	}
+	return ""
+}
+
+// EventChannelRetired: the authority retired a bridge channel.
+type EventChannelRetired struct {
+	ChannelID           string `protobuf:"bytes,1,opt,name=channel_id,json=channelId,proto3" json:"channel_id,omitempty"`
+	CounterpartyChainID string `protobuf:"bytes,2,opt,name=counterparty_chain_id,json=counterpartyChainId,proto3" json:"counterparty_chain_id,omitempty"`
+}
+
+func (m *EventChannelRetired) Reset()         { *m = EventChannelRetired{} }
+func (m *EventChannelRetired) String() string { return proto.CompactTextString(m) }
+func (*EventChannelRetired) ProtoMessage()    {}
+func (*EventChannelRetired) Descriptor() ([]byte, []int) {
+	return fileDescriptor_49dbcdc22bd52814, []int{10}
+}
+func (m *EventChannelRetired) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventChannelRetired) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventChannelRetired.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventChannelRetired) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventChannelRetired.Merge(m, src)
+}
+func (m *EventChannelRetired) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventChannelRetired) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventChannelRetired.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventChannelRetired proto.InternalMessageInfo
+
+func (m *EventChannelRetired) GetChannelID() string {
+	if m != nil {
+		return m.ChannelID
+	}
+	return ""
+}
+
+func (m *EventChannelRetired) GetCounterpartyChainID() string {
+	if m != nil {
+		return m.CounterpartyChainID
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventPrescriptionSent)(nil), "healthd.bridge.v1.EventPrescriptionSent")
 	proto.RegisterType((*EventPrescriptionStatus)(nil), "healthd.bridge.v1.EventPrescriptionStatus")
@@ -475,50 +695,65 @@ func init() {
 	proto.RegisterType((*EventVerification)(nil), "healthd.bridge.v1.EventVerification")
 	proto.RegisterType((*EventRecallNotification)(nil), "healthd.bridge.v1.EventRecallNotification")
 	proto.RegisterType((*EventUndelivered)(nil), "healthd.bridge.v1.EventUndelivered")
+	proto.RegisterType((*EventCounterpartyTrusted)(nil), "healthd.bridge.v1.EventCounterpartyTrusted")
+	proto.RegisterType((*EventClientBound)(nil), "healthd.bridge.v1.EventClientBound")
+	proto.RegisterType((*EventChannelOpened)(nil), "healthd.bridge.v1.EventChannelOpened")
+	proto.RegisterType((*EventChannelRetired)(nil), "healthd.bridge.v1.EventChannelRetired")
 }
 
 func init() { proto.RegisterFile("healthd/bridge/v1/events.proto", fileDescriptor_49dbcdc22bd52814) }
 
 var fileDescriptor_49dbcdc22bd52814 = []byte{
-	// 603 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x54, 0x41, 0x6f, 0xd3, 0x30,
-	0x14, 0x5e, 0xb2, 0xaa, 0x6b, 0x2d, 0x18, 0x9b, 0x05, 0xa3, 0x54, 0x2c, 0x9d, 0x2a, 0x90, 0x86,
-	0x04, 0xad, 0x06, 0x42, 0x08, 0x01, 0x97, 0x52, 0x34, 0x45, 0x48, 0x13, 0xf2, 0x80, 0x03, 0x97,
-	0x29, 0xb5, 0xdf, 0x52, 0x6b, 0x99, 0x1d, 0x1c, 0x37, 0x82, 0xff, 0xc0, 0x81, 0x2b, 0xe2, 0x08,
-	0x3f, 0x86, 0xe3, 0x8e, 0x9c, 0x2a, 0x94, 0xfe, 0x11, 0x14, 0xc7, 0x29, 0x11, 0xed, 0x26, 0x0e,
-	0xdc, 0xec, 0xf7, 0xbe, 0xf7, 0xbd, 0x2f, 0xdf, 0x73, 0x1e, 0xf2, 0xc6, 0x10, 0x44, 0x7a, 0xcc,
-	0xfa, 0x23, 0xc5, 0x59, 0x08, 0xfd, 0x74, 0xaf, 0x0f, 0x29, 0x08, 0x9d, 0xf4, 0x62, 0x25, 0xb5,
-	0xc4, 0x9b, 0x36, 0xdf, 0x2b, 0xf2, 0xbd, 0x74, 0xaf, 0x7d, 0x35, 0x94, 0xa1, 0x34, 0xd9, 0x7e,
-	0x7e, 0x2a, 0x80, 0xed, 0xed, 0x45, 0x22, 0xfd, 0x31, 0x06, 0xcb, 0xd3, 0xde, 0x29, 0xd3, 0x4c,
-	0x4d, 0x42, 0xad, 0x02, 0xfa, 0x37, 0xa2, 0xfb, 0xc5, 0x41, 0xd7, 0x5e, 0xe4, 0xad, 0x5f, 0x29,
-	0x48, 0xa8, 0xe2, 0xb1, 0xe6, 0x52, 0x1c, 0x82, 0xd0, 0x78, 0x0b, 0xb9, 0x9c, 0xb5, 0x9c, 0x1d,
-	0x67, 0xb7, 0x36, 0xa8, 0x67, 0xd3, 0x8e, 0xeb, 0x0f, 0x89, 0xcb, 0x19, 0xbe, 0x8b, 0x10, 0x1d,
-	0x07, 0x42, 0x40, 0x74, 0xc4, 0x59, 0xcb, 0xdd, 0x71, 0x76, 0x9b, 0x83, 0xcb, 0xd9, 0xb4, 0xd3,
-	0x7c, 0x5e, 0x44, 0xfd, 0x21, 0x69, 0x5a, 0x80, 0xcf, 0x70, 0x1b, 0x35, 0x12, 0x78, 0x3f, 0x01,
-	0x41, 0xa1, 0xb5, 0x9a, 0x73, 0x91, 0xf9, 0x1d, 0x7b, 0x08, 0xc5, 0x45, 0xd7, 0x11, 0xa8, 0x56,
-	0x2d, 0x67, 0x22, 0x95, 0x48, 0xf7, 0x9b, 0x83, 0xae, 0x2f, 0x6a, 0xd3, 0x81, 0x9e, 0x24, 0xe7,
-	0xaa, 0x7b, 0x8c, 0x6a, 0xc7, 0x4a, 0x9e, 0x1a, 0x5d, 0xeb, 0xf7, 0x6f, 0xf7, 0x16, 0x8c, 0xec,
-	0x2d, 0x92, 0x11, 0x53, 0x82, 0x1f, 0x22, 0x57, 0x4b, 0x23, 0xf2, 0x9f, 0x0b, 0x5d, 0x2d, 0xbb,
-	0x9f, 0x1c, 0x74, 0x63, 0x41, 0x25, 0x01, 0x0a, 0x3c, 0x05, 0xf6, 0x9f, 0x5c, 0xbc, 0x83, 0x9a,
-	0x89, 0x9c, 0x28, 0x0a, 0x39, 0xd8, 0xd8, 0x38, 0xb8, 0x94, 0x4d, 0x3b, 0x8d, 0x43, 0x13, 0xf4,
-	0x87, 0xa4, 0x51, 0xa4, 0x7d, 0xd6, 0xfd, 0x5e, 0x0e, 0x74, 0xc8, 0x93, 0x18, 0x44, 0x02, 0x04,
-	0xa8, 0x54, 0x0c, 0x18, 0x7e, 0x82, 0xae, 0xc4, 0x15, 0x89, 0x47, 0x73, 0x5d, 0x38, 0x9b, 0x76,
-	0xd6, 0xab, 0xea, 0xfd, 0x21, 0x59, 0xaf, 0x42, 0x7d, 0x86, 0x5b, 0x68, 0x2d, 0x0e, 0x34, 0x07,
-	0xa1, 0x0b, 0xb1, 0xa4, 0xbc, 0xe2, 0x9b, 0xa8, 0x16, 0x6a, 0x2e, 0x8c, 0xac, 0xe6, 0xa0, 0x91,
-	0x4d, 0x3b, 0xb5, 0xfd, 0xd7, 0xfe, 0x01, 0x31, 0x51, 0xbc, 0x85, 0xea, 0x09, 0x28, 0x1e, 0x44,
-	0x76, 0xbe, 0xf6, 0x96, 0xcf, 0x76, 0xd3, 0xc8, 0x7c, 0x0b, 0x8a, 0x1f, 0x73, 0x1a, 0xe4, 0x7d,
-	0xce, 0x75, 0xeb, 0x19, 0xaa, 0x27, 0xc6, 0xf1, 0x0b, 0xe6, 0x5a, 0x25, 0xb2, 0xe3, 0xb1, 0x45,
-	0xf8, 0x11, 0x5a, 0x4b, 0x41, 0x31, 0x4e, 0xb5, 0x1d, 0xef, 0xf6, 0xbc, 0x7e, 0xfe, 0x63, 0x58,
-	0x8a, 0x1c, 0x44, 0x4a, 0x74, 0x97, 0xda, 0x07, 0x48, 0x80, 0x06, 0x51, 0x74, 0x20, 0xf5, 0x1f,
-	0xa9, 0x15, 0x43, 0x9c, 0xe5, 0x86, 0xb8, 0x4b, 0x0d, 0xd9, 0x40, 0xab, 0x91, 0x2c, 0x74, 0x34,
-	0x49, 0x7e, 0xec, 0x7e, 0x75, 0xd0, 0x86, 0xe9, 0xf2, 0x46, 0x30, 0x88, 0x78, 0x0a, 0xea, 0x82,
-	0x77, 0xb3, 0x87, 0x6a, 0x27, 0x5c, 0x30, 0xeb, 0xc3, 0xf6, 0xb2, 0x67, 0x1a, 0xd0, 0x13, 0xd0,
-	0x2f, 0xb9, 0x60, 0xc4, 0x40, 0xf1, 0x53, 0x54, 0x57, 0x10, 0x24, 0x52, 0xd8, 0x8f, 0xbf, 0xb5,
-	0xa4, 0xa8, 0xd2, 0x9a, 0x18, 0x2c, 0xb1, 0x35, 0x83, 0xfd, 0x1f, 0x99, 0xe7, 0x9c, 0x65, 0x9e,
-	0xf3, 0x2b, 0xf3, 0x9c, 0xcf, 0x33, 0x6f, 0xe5, 0x6c, 0xe6, 0xad, 0xfc, 0x9c, 0x79, 0x2b, 0xef,
-	0xee, 0x85, 0x5c, 0x8f, 0x27, 0xa3, 0x1e, 0x95, 0xa7, 0xfd, 0x82, 0x91, 0x8e, 0x03, 0x2e, 0xfa,
-	0xe5, 0xce, 0xf9, 0x50, 0x2e, 0x25, 0xb3, 0x6f, 0x46, 0x75, 0xb3, 0x70, 0x1e, 0xfc, 0x0e, 0x00,
-	0x00, 0xff, 0xff, 0x79, 0x6d, 0x23, 0x6b, 0xfc, 0x04, 0x00, 0x00,
+	// 773 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x55, 0x4f, 0x6f, 0xeb, 0x44,
+	0x10, 0xaf, 0xdd, 0x28, 0x7f, 0x16, 0x48, 0xdb, 0x2d, 0x6d, 0x43, 0x44, 0x9d, 0xca, 0xe2, 0x4f,
+	0x91, 0x20, 0x51, 0x41, 0x08, 0x21, 0xe0, 0x92, 0x04, 0x15, 0xab, 0x52, 0x41, 0xdb, 0xc2, 0x81,
+	0x4b, 0xe5, 0xec, 0x4e, 0x93, 0x55, 0xdd, 0x5d, 0xb3, 0x5e, 0x47, 0xf4, 0x3b, 0x20, 0xd1, 0x03,
+	0x17, 0xc4, 0x11, 0x3e, 0x0c, 0xc7, 0x1e, 0xdf, 0x29, 0x7a, 0x72, 0xbf, 0xc8, 0x93, 0xd7, 0x76,
+	0xea, 0x36, 0x69, 0xdf, 0x3b, 0x3c, 0xe9, 0xdd, 0xbc, 0x33, 0xbf, 0x99, 0xf9, 0xf9, 0x37, 0x33,
+	0xbb, 0xc8, 0x99, 0x80, 0x1f, 0xe8, 0x09, 0xeb, 0x8d, 0x14, 0x67, 0x63, 0xe8, 0x4d, 0x0f, 0x7a,
+	0x30, 0x05, 0xa1, 0xa3, 0x6e, 0xa8, 0xa4, 0x96, 0x78, 0x23, 0xf7, 0x77, 0x33, 0x7f, 0x77, 0x7a,
+	0xd0, 0x7e, 0x77, 0x2c, 0xc7, 0xd2, 0x78, 0x7b, 0xe9, 0x57, 0x06, 0x6c, 0xef, 0x2e, 0x26, 0xd2,
+	0x57, 0x21, 0xe4, 0x79, 0xda, 0x7b, 0x85, 0x9b, 0xa9, 0x78, 0xac, 0x95, 0x4f, 0x1f, 0x22, 0xdc,
+	0xbf, 0x2d, 0xb4, 0xf5, 0x7d, 0x5a, 0xfa, 0x27, 0x05, 0x11, 0x55, 0x3c, 0xd4, 0x5c, 0x8a, 0x13,
+	0x10, 0x1a, 0x6f, 0x23, 0x9b, 0xb3, 0x96, 0xb5, 0x67, 0xed, 0x57, 0xfa, 0xd5, 0x64, 0xd6, 0xb1,
+	0xbd, 0x21, 0xb1, 0x39, 0xc3, 0x9f, 0x22, 0x44, 0x27, 0xbe, 0x10, 0x10, 0x9c, 0x71, 0xd6, 0xb2,
+	0xf7, 0xac, 0xfd, 0x46, 0xff, 0x9d, 0x64, 0xd6, 0x69, 0x0c, 0x32, 0xab, 0x37, 0x24, 0x8d, 0x1c,
+	0xe0, 0x31, 0xdc, 0x46, 0xf5, 0x08, 0x7e, 0x8b, 0x41, 0x50, 0x68, 0xad, 0xa6, 0xb9, 0xc8, 0xfc,
+	0x8c, 0x1d, 0x84, 0xc2, 0xac, 0xea, 0x08, 0x54, 0xab, 0x92, 0x66, 0x22, 0x25, 0x8b, 0xfb, 0xaf,
+	0x85, 0x76, 0x16, 0xb9, 0x69, 0x5f, 0xc7, 0xd1, 0xa3, 0xec, 0xbe, 0x46, 0x95, 0x73, 0x25, 0x2f,
+	0x0d, 0xaf, 0xe6, 0xe7, 0x1f, 0x76, 0x17, 0x84, 0xec, 0x2e, 0x26, 0x23, 0x26, 0x04, 0x7f, 0x89,
+	0x6c, 0x2d, 0x0d, 0xc9, 0x57, 0x0e, 0xb4, 0xb5, 0x74, 0xff, 0xb0, 0xd0, 0x7b, 0x0b, 0x2c, 0x09,
+	0x50, 0xe0, 0x53, 0x60, 0xaf, 0x49, 0xc5, 0x4f, 0x50, 0x23, 0x92, 0xb1, 0xa2, 0x90, 0x82, 0x8d,
+	0x8c, 0xfd, 0xb7, 0x93, 0x59, 0xa7, 0x7e, 0x62, 0x8c, 0xde, 0x90, 0xd4, 0x33, 0xb7, 0xc7, 0xdc,
+	0xff, 0x8a, 0x86, 0x0e, 0x79, 0x14, 0x82, 0x88, 0x80, 0x00, 0x95, 0x8a, 0x01, 0xc3, 0xdf, 0xa0,
+	0xb5, 0xb0, 0x44, 0xf1, 0x6c, 0xce, 0x0b, 0x27, 0xb3, 0x4e, 0xb3, 0xcc, 0xde, 0x1b, 0x92, 0x66,
+	0x19, 0xea, 0x31, 0xdc, 0x42, 0xb5, 0xd0, 0xd7, 0x1c, 0x84, 0xce, 0xc8, 0x92, 0xe2, 0x88, 0xdf,
+	0x47, 0x95, 0xb1, 0xe6, 0xc2, 0xd0, 0x6a, 0xf4, 0xeb, 0xc9, 0xac, 0x53, 0x39, 0x3c, 0xf5, 0x8e,
+	0x89, 0xb1, 0xe2, 0x6d, 0x54, 0x8d, 0x40, 0x71, 0x3f, 0xc8, 0xfb, 0x9b, 0x9f, 0xd2, 0xde, 0x6e,
+	0x18, 0x9a, 0xbf, 0x80, 0xe2, 0xe7, 0x9c, 0xfa, 0x69, 0x9d, 0x47, 0xd5, 0xfa, 0x0e, 0x55, 0x23,
+	0xa3, 0xf8, 0x13, 0x7d, 0x2d, 0x27, 0xca, 0xdb, 0x93, 0x07, 0xe1, 0xaf, 0x50, 0x6d, 0x0a, 0x8a,
+	0x71, 0xaa, 0xf3, 0xf6, 0xee, 0xce, 0xe3, 0xe7, 0x8b, 0x91, 0xa7, 0x48, 0x41, 0xa4, 0x40, 0xbb,
+	0x34, 0x1f, 0x40, 0x02, 0xd4, 0x0f, 0x82, 0x63, 0xa9, 0xef, 0xa8, 0x96, 0x04, 0xb1, 0x96, 0x0b,
+	0x62, 0x2f, 0x15, 0x64, 0x1d, 0xad, 0x06, 0x32, 0xe3, 0xd1, 0x20, 0xe9, 0xa7, 0xfb, 0x8f, 0x85,
+	0xd6, 0x4d, 0x95, 0x9f, 0x05, 0x83, 0x80, 0x4f, 0x41, 0x3d, 0x31, 0x37, 0x07, 0xa8, 0x72, 0xc1,
+	0x05, 0xcb, 0x75, 0xd8, 0x5d, 0x36, 0xa6, 0x3e, 0xbd, 0x00, 0x7d, 0xc4, 0x05, 0x23, 0x06, 0x8a,
+	0xbf, 0x45, 0x55, 0x05, 0x7e, 0x24, 0x45, 0xfe, 0xf3, 0x1f, 0x2c, 0x09, 0x2a, 0x95, 0x26, 0x06,
+	0x4b, 0xf2, 0x18, 0xf7, 0x2f, 0x0b, 0xb5, 0x0c, 0xbb, 0x81, 0x8c, 0x85, 0x06, 0x15, 0xfa, 0x4a,
+	0x5f, 0x9d, 0xaa, 0x38, 0xd2, 0xc0, 0xf0, 0x47, 0xa8, 0x4e, 0x27, 0x3e, 0x9f, 0xcf, 0x52, 0xa3,
+	0xff, 0x56, 0x32, 0xeb, 0xd4, 0x06, 0xa9, 0xcd, 0x1b, 0x92, 0x9a, 0x71, 0x7a, 0x0c, 0x7f, 0x8c,
+	0xd6, 0x14, 0x4c, 0x79, 0x94, 0x8e, 0x9d, 0x88, 0x2f, 0xd3, 0x75, 0xb7, 0xcd, 0x65, 0xd0, 0x2c,
+	0xcc, 0xc7, 0xc6, 0x7a, 0x0f, 0x38, 0x01, 0x3e, 0x9e, 0xe8, 0xfc, 0xd6, 0x98, 0x03, 0x7f, 0x30,
+	0x56, 0x17, 0x72, 0xcd, 0x06, 0x41, 0xaa, 0x79, 0x5f, 0xc6, 0xc2, 0x6c, 0x09, 0x35, 0xc7, 0x3b,
+	0x3a, 0x66, 0x4b, 0x32, 0x4c, 0xba, 0x25, 0x99, 0xdb, 0xbb, 0x4f, 0xdc, 0x7e, 0x9c, 0xb8, 0xfb,
+	0xa7, 0x85, 0x70, 0x56, 0x27, 0xdb, 0xc5, 0x1f, 0x43, 0x10, 0xf0, 0x70, 0x7b, 0xad, 0x97, 0x6c,
+	0xef, 0x11, 0xda, 0xa2, 0x25, 0xf1, 0xce, 0x1e, 0x54, 0xde, 0x49, 0x66, 0x9d, 0xcd, 0xb2, 0xba,
+	0x05, 0x8b, 0x4d, 0xba, 0x60, 0x64, 0xee, 0xb5, 0x85, 0x36, 0xcb, 0x8c, 0x08, 0x68, 0xae, 0xde,
+	0x28, 0xa5, 0xfe, 0xe1, 0xff, 0x89, 0x63, 0xdd, 0x24, 0x8e, 0xf5, 0x3c, 0x71, 0xac, 0xeb, 0x5b,
+	0x67, 0xe5, 0xe6, 0xd6, 0x59, 0x79, 0x76, 0xeb, 0xac, 0xfc, 0xfa, 0xd9, 0x98, 0xeb, 0x49, 0x3c,
+	0xea, 0x52, 0x79, 0xd9, 0xcb, 0x86, 0xce, 0x14, 0xea, 0x15, 0xcf, 0xd2, 0xef, 0xc5, 0xbb, 0x65,
+	0x9e, 0xa4, 0x51, 0xd5, 0xbc, 0x49, 0x5f, 0xbc, 0x08, 0x00, 0x00, 0xff, 0xff, 0xe7, 0x01, 0x48,
+	0x0f, 0x1f, 0x07, 0x00, 0x00,
 }
 
 func (m *EventPrescriptionSent) Marshal() (dAtA []byte, err error) {
@@ -815,6 +1050,157 @@ func (m *EventUndelivered) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventCounterpartyTrusted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventCounterpartyTrusted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventCounterpartyTrusted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RevisionHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.RevisionHeight))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.RevisionNumber != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.RevisionNumber))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.ChainID) > 0 {
+		i -= len(m.ChainID)
+		copy(dAtA[i:], m.ChainID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ChainID)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventClientBound) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventClientBound) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventClientBound) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ChainID) > 0 {
+		i -= len(m.ChainID)
+		copy(dAtA[i:], m.ChainID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ChainID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.ClientID) > 0 {
+		i -= len(m.ClientID)
+		copy(dAtA[i:], m.ClientID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ClientID)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventChannelOpened) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChannelOpened) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChannelOpened) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.CounterpartyChainID) > 0 {
+		i -= len(m.CounterpartyChainID)
+		copy(dAtA[i:], m.CounterpartyChainID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.CounterpartyChainID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.ChannelID) > 0 {
+		i -= len(m.ChannelID)
+		copy(dAtA[i:], m.ChannelID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ChannelID)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventChannelRetired) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventChannelRetired) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventChannelRetired) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.CounterpartyChainID) > 0 {
+		i -= len(m.CounterpartyChainID)
+		copy(dAtA[i:], m.CounterpartyChainID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.CounterpartyChainID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.ChannelID) > 0 {
+		i -= len(m.ChannelID)
+		copy(dAtA[i:], m.ChannelID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ChannelID)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -963,6 +1349,76 @@ func (m *EventUndelivered) Size() (n int) {
 	}
 	if m.Reason != 0 {
 		n += 1 + sovEvents(uint64(m.Reason))
+	}
+	return n
+}
+
+func (m *EventCounterpartyTrusted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChainID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.RevisionNumber != 0 {
+		n += 1 + sovEvents(uint64(m.RevisionNumber))
+	}
+	if m.RevisionHeight != 0 {
+		n += 1 + sovEvents(uint64(m.RevisionHeight))
+	}
+	return n
+}
+
+func (m *EventClientBound) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ClientID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.ChainID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventChannelOpened) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChannelID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.CounterpartyChainID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventChannelRetired) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChannelID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.CounterpartyChainID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
 	}
 	return n
 }
@@ -1856,6 +2312,468 @@ func (m *EventUndelivered) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventCounterpartyTrusted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventCounterpartyTrusted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventCounterpartyTrusted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevisionNumber", wireType)
+			}
+			m.RevisionNumber = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevisionNumber |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevisionHeight", wireType)
+			}
+			m.RevisionHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevisionHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventClientBound) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventClientBound: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventClientBound: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClientID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ClientID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChannelOpened) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChannelOpened: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChannelOpened: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChannelID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChannelID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CounterpartyChainID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CounterpartyChainID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventChannelRetired) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventChannelRetired: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventChannelRetired: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChannelID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChannelID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CounterpartyChainID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CounterpartyChainID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

@@ -5,8 +5,10 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	clienttypes "github.com/cosmos/ibc-go/v11/modules/core/02-client/types"
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
+	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
@@ -31,4 +33,13 @@ type ChannelKeeper interface {
 // ConnectionKeeper finds the light client under a connection.
 type ConnectionKeeper interface {
 	GetConnection(ctx sdk.Context, connectionID string) (connectiontypes.ConnectionEnd, bool)
+}
+
+// ClientReader reads the light clients the bridge's connections rest on.
+type ClientReader interface {
+	// TendermintClient returns the client's state if it is a 07-tendermint client.
+	TendermintClient(ctx sdk.Context, clientID string) (*ibctm.ClientState, bool)
+	// EarliestConsensusState returns the client's lowest stored consensus
+	// state: while nothing has been pruned, the one it was created with.
+	EarliestConsensusState(ctx sdk.Context, clientID string) (clienttypes.Height, *ibctm.ConsensusState, bool)
 }

@@ -126,10 +126,27 @@ func (gs GenesisState) Validate() error {
 		}
 		pend[k] = true
 	}
+	chans, counterparties := map[string]bool{}, map[string]bool{}
 	for _, c := range gs.Channels {
-		if err := host.ChannelIdentifierValidator(c); err != nil {
-			return bad("channel %q", c)
+		switch {
+		case host.ChannelIdentifierValidator(c.ChannelID) != nil || chans[c.ChannelID]:
+			return bad("channel %q: invalid or twice", c.ChannelID)
+		case host.ClientIdentifierValidator(c.ClientID) != nil:
+			return bad("channel %s: client %q", c.ChannelID, c.ClientID)
+		case c.CounterpartyChainID == "" || counterparties[c.CounterpartyChainID]:
+			return bad("channel %s: counterparty %q missing or with a second channel", c.ChannelID, c.CounterpartyChainID)
 		}
+		chans[c.ChannelID], counterparties[c.CounterpartyChainID] = true, true
+	}
+	clients := map[string]bool{}
+	for _, b := range gs.ClientBindings {
+		if host.ClientIdentifierValidator(b.ClientID) != nil || clients[b.ClientID] {
+			return bad("client binding %q: invalid or twice", b.ClientID)
+		}
+		if err := b.Counterparty.Validate(); err != nil {
+			return bad("client binding %s: %s", b.ClientID, err)
+		}
+		clients[b.ClientID] = true
 	}
 	return nil
 }

@@ -42,7 +42,8 @@ func validGenesis() types.GenesisState {
 			ID: 1, ChannelID: "channel-0", Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 			Reason: types.UndeliveredReason_UNDELIVERED_REASON_TIMEOUT, Data: enc(dispenseData()), At: genesisTime,
 		}},
-		Channels:           []string{"channel-0"},
+		Channels:           []types.BridgeChannel{{ChannelID: "channel-0", CounterpartyChainID: "pharma-1", ClientID: "07-tendermint-0"}},
+		ClientBindings:     []types.ClientBinding{{ClientID: "07-tendermint-0", Counterparty: pin("pharma-1")}},
 		NextPrescriptionId: 2, NextVerificationId: 2, NextUndeliveredId: 2, NextHistorySeq: 2,
 	}
 }
@@ -88,11 +89,13 @@ func TestGenesisValidate(t *testing.T) {
 	invalidParams := map[string]types.GenesisState{
 		"role 7":      with(func(gs *types.GenesisState) { gs.Params.Role = 7 }),
 		"timeout 30s": with(func(gs *types.GenesisState) { gs.Params.PacketTimeout = 30 * time.Second }),
-		"bad client":  with(func(gs *types.GenesisState) { gs.Params.TrustedClients = []string{"Bad Client"} }),
+		"bad pin": with(func(gs *types.GenesisState) {
+			gs.Params.TrustedCounterparties = []types.TrustedCounterparty{{ChainID: "pharma-1"}}
+		}),
 		"zero params": with(func(gs *types.GenesisState) { gs.Params = types.Params{} }),
-		"17 clients":  with(func(gs *types.GenesisState) { gs.Params.TrustedClients = clients(17) }),
-		"client twice": with(func(gs *types.GenesisState) {
-			gs.Params.TrustedClients = []string{"07-tendermint-0", "07-tendermint-0"}
+		"17 pins":     with(func(gs *types.GenesisState) { gs.Params.TrustedCounterparties = pins(17) }),
+		"pin twice": with(func(gs *types.GenesisState) {
+			gs.Params.TrustedCounterparties = []types.TrustedCounterparty{pin("pharma-1"), pin("pharma-1")}
 		}),
 	}
 	for name, gs := range invalidParams {
@@ -178,9 +181,20 @@ func TestGenesisValidate(t *testing.T) {
 		"pending kind unspecified": with(func(gs *types.GenesisState) { gs.Pending[0].Kind = types.PacketKind_PACKET_KIND_UNSPECIFIED }),
 		"pending kind 9":           with(func(gs *types.GenesisState) { gs.Pending[0].Kind = 9 }),
 		"pending duplicate":        with(func(gs *types.GenesisState) { gs.Pending = append(gs.Pending, gs.Pending[0]) }),
-		"channel x":                with(func(gs *types.GenesisState) { gs.Channels = []string{"x"} }),
-		"channel with slash":       with(func(gs *types.GenesisState) { gs.Channels = []string{"channel-0", "channel/1"} }),
-		"channel empty":            with(func(gs *types.GenesisState) { gs.Channels = []string{""} }),
+		"channel x":                with(func(gs *types.GenesisState) { gs.Channels[0].ChannelID = "x" }),
+		"channel with slash":       with(func(gs *types.GenesisState) { gs.Channels[0].ChannelID = "channel/1" }),
+		"channel empty":            with(func(gs *types.GenesisState) { gs.Channels[0].ChannelID = "" }),
+		"channel twice": with(func(gs *types.GenesisState) {
+			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "channel-0", CounterpartyChainID: "pharma-2", ClientID: "07-tendermint-1"})
+		}),
+		"second channel to a counterparty": with(func(gs *types.GenesisState) {
+			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "channel-1", CounterpartyChainID: "pharma-1", ClientID: "07-tendermint-1"})
+		}),
+		"channel without counterparty": with(func(gs *types.GenesisState) { gs.Channels[0].CounterpartyChainID = "" }),
+		"channel with a bad client":    with(func(gs *types.GenesisState) { gs.Channels[0].ClientID = "x" }),
+		"binding client bad":           with(func(gs *types.GenesisState) { gs.ClientBindings[0].ClientID = "07 tendermint" }),
+		"binding twice":                with(func(gs *types.GenesisState) { gs.ClientBindings = append(gs.ClientBindings, gs.ClientBindings[0]) }),
+		"binding with a bad pin":       with(func(gs *types.GenesisState) { gs.ClientBindings[0].Counterparty.AppHash = "00" }),
 	}
 	for name, gs := range invalid {
 		t.Run("invalid "+name, func(t *testing.T) {

@@ -29,8 +29,11 @@ var (
 	PendingKey             = collections.NewPrefix(11)
 	UndeliveredSeqKey      = collections.NewPrefix(12)
 	UndeliveredKey         = collections.NewPrefix(13)
-	ChannelsKey            = collections.NewPrefix(14)
-	NotifyingKey           = collections.NewPrefix(15)
+	// 14 held the open channels as a bare set (before one channel per counterparty).
+	NotifyingKey             = collections.NewPrefix(15)
+	ClientBindingsKey        = collections.NewPrefix(16)
+	ChannelsKey              = collections.NewPrefix(17)
+	ChannelByCounterpartyKey = collections.NewPrefix(18)
 )
 
 // Bounds on packet data and messages.
@@ -51,8 +54,11 @@ const (
 	MaxRefills  = 12
 	// MaxValidity is how far ahead a prescription may be valid.
 	MaxValidityDays = 366
-	// MaxTrustedClients bounds the params list.
-	MaxTrustedClients = 16
+	// MaxTrustedCounterparties bounds the params list, and so the open bridge
+	// channels (one per counterparty) a recall notice goes to.
+	MaxTrustedCounterparties = 16
+	// MaxChainIDLength bounds a counterparty's chain id (CometBFT's limit).
+	MaxChainIDLength = 50
 	// MaxRecallNotificationsPerBlock bounds the patients one recall notice
 	// notifies in the transaction that receives it, and in each EndBlocker
 	// after it, so a lot dispensed to many patients never needs more gas than

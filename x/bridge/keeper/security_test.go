@@ -1,0 +1,255 @@
+package keeper_test
+
+import (
+	"math"
+	"strings"
+
+	"cosmossdk.io/collections"
+
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
+	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
+
+	"github.com/healthchain/healthd/x/bridge"
+	"github.com/healthchain/healthd/x/bridge/types"
+)
+
+// TestRetireChannel: only the authority retires a bridge channel; every other
+// actor, and an unknown or already retired channel, is refused with nothing
+// changed. A retired channel sends and accepts nothing more; a packet already
+// in flight on it still settles.
+func (s *KeeperTestSuite) TestRetireChannel() {
+	withConsensusAuthority := func(a string) {
+		s.ctx = s.ctx.WithConsensusParams(cmtproto.ConsensusParams{Authority: &cmtproto.AuthorityParams{Authority: a}})
+	}
+	var msg *types.MsgRetireChannel
+	refusals := []struct {
+		name     string
+		malleate func()
+		expErr   error
+	}{
+		{"a hospital", func() { msg.Authority = s.H }, sdkerrors.ErrUnauthorized},
+		{"a pharmacy", func() { msg.Authority = s.P }, sdkerrors.ErrUnauthorized},
+		{"a suspended member", func() { msg.Authority = s.S }, sdkerrors.ErrUnauthorized},
+		{"a stranger", func() { msg.Authority = s.X }, sdkerrors.ErrUnauthorized},
+		{"empty authority", func() { msg.Authority = "" }, sdkerrors.ErrUnauthorized},
+		{"gov address upper case", func() { msg.Authority = strings.ToUpper(s.gov) }, sdkerrors.ErrUnauthorized},
+		{"gov when the consensus params name another authority", func() { withConsensusAuthority(s.H2) }, sdkerrors.ErrUnauthorized},
+		{"unknown channel", func() { msg.ChannelID = chanX }, types.ErrInvalidChannel},
+		{"empty channel", func() { msg.ChannelID = "" }, types.ErrInvalidChannel},
+		{"already retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
+	}
+	for _, tc := range refusals {
+		s.Run(tc.name, func() {
+			s.SetupTest()
+			msg = &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA}
+			tc.malleate()
+			refuseMsg(s, s.ms.RetireChannel, msg, tc.expErr, false)
+		})
+	}
+
+	s.Run("the consensus params' authority retires", func() {
+		s.SetupTest()
+		withConsensusAuthority(s.H2)
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.H2, ChannelID: chanA})
+		s.Require().Equal([]types.BridgeChannel{{ChannelID: chanB, CounterpartyChainID: cpB, ClientID: clientB}}, s.export().Channels)
+	})
+
+	s.Run("a retired channel sends and accepts nothing; in-flight packets settle", func() {
+		s.SetupTest()
+		_, inFlight := s.send(s.prescriptionMsg())
+		s.freshEvents()
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
+		s.Require().Equal([]*types.EventChannelRetired{{ChannelID: chanA, CounterpartyChainID: cpA}}, eventsOf[*types.EventChannelRetired](s))
+		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrInvalidChannel, true)
+		s.refuse(types.ErrInvalidChannel, func(ctx sdk.Context) error {
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.recallPacket(rxGTIN, lotA)), chanA, 1))
+			return err
+		})
+		s.Require().NoError(s.ack(inFlight, prescriptionAck(9)))
+		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, s.prescription(1).Status)
+		// chanB, to the other counterparty, is untouched.
+		s.mustRecv(incoming(encode(s, s.recallPacket(rxGTIN, lotA)), chanB, 1))
+	})
+}
+
+// TestOneChannelPerCounterparty: while a bridge channel to a counterparty is
+// open, a second handshake over the same trusted connection (or another
+// client of the same chain) is refused at every step, with nothing changed;
+// once the authority retires the first, a new one opens. A recall sends one
+// notice per counterparty, however many handshakes outsiders tried.
+func (s *KeeperTestSuite) TestOneChannelPerCounterparty() {
+	s.setup(pharma)
+	im := bridge.NewIBCModule(s.k)
+	cp := channeltypes.NewCounterparty(types.PortID, "channel-44")
+	const second = "channel-5"
+	s.chans.over[second] = connA
+	// another honest client of cpA, from the same pinned header
+	s.clients["07-tendermint-7"] = clientFrom(pinOf(cpA))
+	s.conns["connection-7"] = connectiontypes.ConnectionEnd{ClientId: "07-tendermint-7", State: connectiontypes.OPEN}
+
+	// Over the bound client the refusal writes nothing; over the new client
+	// it binds the client first (discarded with the failed handshake).
+	for _, c := range []struct {
+		hops        []string
+		afterWrites bool
+	}{{[]string{connA}, false}, {[]string{"connection-7"}, true}} {
+		s.refusal(types.ErrChannelExists, c.afterWrites, func(ctx sdk.Context) error {
+			_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, c.hops, types.PortID, second, cp, types.Version)
+			return err
+		})
+		s.refusal(types.ErrChannelExists, c.afterWrites, func(ctx sdk.Context) error {
+			_, err := im.OnChanOpenTry(ctx, channeltypes.UNORDERED, c.hops, types.PortID, second, cp, types.Version)
+			return err
+		})
+	}
+	s.refuse(types.ErrChannelExists, func(ctx sdk.Context) error {
+		return im.OnChanOpenAck(ctx, types.PortID, second, "channel-44", types.Version)
+	})
+	s.refuse(types.ErrChannelExists, func(ctx sdk.Context) error { return im.OnChanOpenConfirm(ctx, types.PortID, second) })
+
+	s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
+	s.Require().Len(s.ics4.sent, 2, "one notice per counterparty")
+
+	// Retired by the authority, the first gives way to a new one.
+	mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
+	s.Require().NoError(s.exec(func(ctx sdk.Context) error {
+		_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, []string{connA}, types.PortID, second, cp, types.Version)
+		return err
+	}))
+	s.Require().NoError(s.exec(func(ctx sdk.Context) error {
+		return im.OnChanOpenAck(ctx, types.PortID, second, "channel-44", types.Version)
+	}))
+	bc, err := s.k.Channels.Get(s.ctx, second)
+	s.Require().NoError(err)
+	s.Require().Equal(types.BridgeChannel{ChannelID: second, CounterpartyChainID: cpA, ClientID: trustedClient}, bc)
+	s.ics4.sent = nil
+	s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotB)))
+	var to []string
+	for _, p := range s.ics4.sent {
+		to = append(to, p.SourceChannel)
+	}
+	s.Require().ElementsMatch([]string{second, chanB}, to)
+}
+
+// TestTrustCounterparty: only the authority pins a counterparty; an invalid
+// pin or a 17th counterparty is refused with nothing changed. A new pin for a
+// chain id replaces the old one.
+func (s *KeeperTestSuite) TestTrustCounterparty() {
+	var msg *types.MsgTrustCounterparty
+	refusals := []struct {
+		name     string
+		malleate func()
+		expErr   error
+	}{
+		{"a hospital", func() { msg.Authority = s.H }, sdkerrors.ErrUnauthorized},
+		{"a pharmacy", func() { msg.Authority = s.P }, sdkerrors.ErrUnauthorized},
+		{"a stranger", func() { msg.Authority = s.X }, sdkerrors.ErrUnauthorized},
+		{"empty authority", func() { msg.Authority = "" }, sdkerrors.ErrUnauthorized},
+		{"bad app hash", func() { msg.Counterparty.AppHash = "00" }, types.ErrInvalidParams},
+		{"height 0", func() { msg.Counterparty.RevisionHeight = 0 }, types.ErrInvalidParams},
+		{"a 17th counterparty", func() {
+			p, err := s.k.Params.Get(s.ctx)
+			s.Require().NoError(err)
+			for i := 0; len(p.TrustedCounterparties) < types.MaxTrustedCounterparties; i++ {
+				p.TrustedCounterparties = append(p.TrustedCounterparties, pinOf("counterparty-"+string(rune('c'+i))))
+			}
+			s.Require().NoError(s.k.Params.Set(s.ctx, p))
+		}, types.ErrInvalidParams},
+	}
+	for _, tc := range refusals {
+		s.Run(tc.name, func() {
+			s.SetupTest()
+			msg = &types.MsgTrustCounterparty{Authority: s.gov, Counterparty: pinOf("pharma-9")}
+			tc.malleate()
+			refuseMsg(s, s.ms.TrustCounterparty, msg, tc.expErr, false)
+		})
+	}
+	s.Run("add, then replace", func() {
+		s.SetupTest()
+		mustRun(s, s.ms.TrustCounterparty, &types.MsgTrustCounterparty{Authority: s.gov, Counterparty: pinOf("pharma-9")})
+		moved := pinOf(cpA)
+		moved.RevisionHeight = 99
+		mustRun(s, s.ms.TrustCounterparty, &types.MsgTrustCounterparty{Authority: s.gov, Counterparty: moved})
+		p, err := s.k.Params.Get(s.ctx)
+		s.Require().NoError(err)
+		s.Require().Equal([]types.TrustedCounterparty{pinOf(cpB), pinOf("pharma-9"), moved}, p.TrustedCounterparties)
+		// chanA's client was checked against the old pin: it stops.
+		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrUntrustedClient, true)
+	})
+}
+
+// TestCountersDoNotWrap: every id sequence refuses to hand out an id past
+// MaxUint64 - 1 (before, the sequence wrapped to 0 and id 0 was handed
+// out), with nothing changed; an export after it still has a next id that
+// did not wrap. The recall's patient count saturates, and a prescription's
+// remaining units are computed without wrapping.
+func (s *KeeperTestSuite) TestCountersDoNotWrap() {
+	full := func(seq collections.Sequence) func() {
+		return func() { s.Require().NoError(seq.Set(s.ctx, math.MaxUint64)) }
+	}
+	s.Run("prescription id", func() {
+		s.SetupTest()
+		full(s.k.PrescriptionSeq)()
+		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrOverflow, false)
+		s.Require().NoError(s.k.PrescriptionSeq.Set(s.ctx, math.MaxUint64-2))
+		res := mustRun(s, s.ms.SendPrescription, s.prescriptionMsg())
+		s.Require().Equal(uint64(math.MaxUint64-1), res.ID)
+		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrOverflow, false)
+		gs := s.export()
+		s.Require().Equal(uint64(math.MaxUint64), gs.NextPrescriptionId)
+		s.Require().NoError(gs.Validate())
+	})
+	s.Run("verification id", func() {
+		s.SetupTest()
+		full(s.k.VerificationSeq)()
+		refuseMsg(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"}, types.ErrOverflow, false)
+	})
+	s.Run("opened prescription id (pharma)", func() {
+		s.setup(pharma)
+		full(s.k.PrescriptionSeq)()
+		s.refuse(types.ErrOverflow, func(ctx sdk.Context) error {
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.prescriptionPacket(1, s.Pt1, rxGTIN, "", 1, 0)), chanA, 1))
+			return err
+		})
+	})
+	s.Run("history seq (hospital)", func() {
+		s.SetupTest()
+		id := s.sendOpen(s.prescriptionMsg(), 40)
+		full(s.k.HistorySeq)()
+		s.refuseAfterWrites(types.ErrOverflow, func(ctx sdk.Context) error {
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+			return err
+		})
+	})
+	s.Run("undelivered id (pharma)", func() {
+		s.setup(pharma)
+		full(s.k.UndeliveredSeq)()
+		s.ics4.failWith = errClientExpired
+		s.Require().ErrorIs(s.afterRecall(drugRecall(rxGTIN, lotA)), types.ErrOverflow)
+	})
+	s.Run("recall patient count saturates", func() {
+		s.SetupTest()
+		s.Require().NoError(s.k.RecallNotices.Set(s.ctx, collections.Join(rxGTIN, lotA), types.RecallNotice{
+			GTIN: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime, ReceivedAt: blockTime, ChannelID: chanA,
+			Patients: math.MaxUint32,
+		}))
+		id := s.sendOpen(s.prescriptionMsg(), 40)
+		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+		n, err := s.k.RecallNotices.Get(s.ctx, collections.Join(rxGTIN, lotA))
+		s.Require().NoError(err)
+		s.Require().Equal(uint32(math.MaxUint32), n.Patients, "the count wrapped")
+	})
+	s.Run("remaining units computed in 64 bits", func() {
+		s.SetupTest()
+		id := s.sendOpen(s.prescriptionMsg(), 40)
+		p := s.prescription(id)
+		p.Quantity, p.Refills = 1<<31, 1 // 2^32 units: 32-bit arithmetic says none are left
+		s.Require().NoError(s.k.Prescriptions.Set(s.ctx, id, p))
+		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+		s.Require().Equal(uint32(math.MaxUint32), ack.GetDispense().Remaining)
+	})
+}
