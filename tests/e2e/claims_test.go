@@ -55,7 +55,7 @@ func (n *node) tx(args ...string) {
 }
 
 // claimsScenario: the payer defines a plan and funds escrow, enrols a patient,
-// the patient consents to HPAYMT, the hospital submits: the claim auto-approves
+// the patient consents to HPAYMT for the payer and TREAT for the hospital, the hospital submits: the claim auto-approves
 // and pays. A second claim pends; the payer partially approves, the provider
 // appeals, the payer approves; the EOB shows both.
 func claimsScenario(t *testing.T, n *node) {
@@ -108,6 +108,12 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Contains(t, log, "access not authorized")
 
 	n.tx("tx", "consent", "grant", patient, payer, "HPAYMT", "--categories", "Claim", "--end", end, "--from", "patient1")
+
+	// Without the patient's TREAT consent to the hospital (the treatment relationship) it is refused too.
+	code, log = n.txResult(n.mustCLI("tx", "claims", "submit", claim1, "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
+	require.NotZero(t, code)
+	require.Contains(t, log, "no treatment relationship")
+	n.tx("tx", "consent", "grant", patient, hospital, "TREAT", "--categories", "Claim", "--end", end, "--from", "patient1")
 
 	before := n.balance(hospital)
 	n.tx("tx", "claims", "submit", claim1, "--from", "hospital")
