@@ -643,7 +643,7 @@ func (m *MsgGrantPriorAuthResponse) GetID() uint64 {
 }
 
 // MsgFundEscrow moves settlement coins from the payer into its escrow, then
-// pays the payer's payable claims, oldest first, while the escrow covers them.
+// pays the payer's payable claims, smallest first, while the escrow covers them.
 type MsgFundEscrow struct {
 	Payer  string     `protobuf:"bytes,1,opt,name=payer,proto3" json:"payer,omitempty"`
 	Amount types.Coin `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount"`
