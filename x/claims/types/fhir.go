@@ -73,6 +73,16 @@ func fhirOutcome(c Claim) string {
 	return "complete"
 }
 
+// fhirStatus is the FHIR financial resource status: a claim the provider
+// withdrew or the payer cancelled is "cancelled", every other is "active".
+func fhirStatus(c Claim) string {
+	switch c.Status {
+	case ClaimStatus_CLAIM_STATUS_WITHDRAWN, ClaimStatus_CLAIM_STATUS_CANCELLED:
+		return "cancelled"
+	}
+	return "active"
+}
+
 func claimType(c Claim) string {
 	for _, l := range c.Lines {
 		if l.System == CodeSystem_CODE_SYSTEM_NDC {
@@ -124,7 +134,7 @@ func ClaimResponseFHIR(c Claim) ([]byte, error) {
 		"resourceType": "ClaimResponse",
 		"id":           fmt.Sprintf("claim-%d", c.ID),
 		"identifier":   []fIdentifier{{System: systemClaim, Value: fmt.Sprint(c.ID)}},
-		"status":       "active",
+		"status":       fhirStatus(c),
 		"type":         concept(systemClaimTyp, claimType(c)),
 		"use":          "claim",
 		"patient":      ref(systemAccount, c.Patient),
@@ -190,7 +200,7 @@ func ExplanationOfBenefitFHIR(c Claim) map[string]any {
 		"resourceType": "ExplanationOfBenefit",
 		"id":           fmt.Sprintf("eob-%d", c.ID),
 		"identifier":   []fIdentifier{{System: systemClaim, Value: fmt.Sprint(c.ID)}},
-		"status":       "active",
+		"status":       fhirStatus(c),
 		"type":         concept(systemClaimTyp, claimType(c)),
 		"use":          "claim",
 		"patient":      ref(systemAccount, c.Patient),

@@ -40,7 +40,11 @@ func fhirClaims() []types.Claim {
 	pharmacy.ID = 12
 	pharmacy.Lines = []types.ClaimLine{cl(ndc, "00093-4155-73", 30, 150), cl(hcpcs, "J1100", 1, 10)}
 	pharmacy.Results = []types.LineResult{paid.Results[0], paid.Results[0]}
-	return []types.Claim{paid, partial, pended, denied, pharmacy}
+	cancelled := partial
+	cancelled.ID, cancelled.Status, cancelled.CancelReason = 13, types.ClaimStatus_CLAIM_STATUS_CANCELLED, "27"
+	withdrawn := denied
+	withdrawn.ID, withdrawn.Status = 14, types.ClaimStatus_CLAIM_STATUS_WITHDRAWN
+	return []types.Claim{paid, partial, pended, denied, pharmacy, cancelled, withdrawn}
 }
 
 func TestClaimResponseFHIRValidates(t *testing.T) {
@@ -57,6 +61,11 @@ func TestClaimResponseFHIRValidates(t *testing.T) {
 		require.Equal(t, want, doc["outcome"], "claim %d", c.ID)
 		require.Equal(t, c.Status.String(), doc["disposition"])
 		require.Len(t, doc["item"], len(c.Lines))
+		wantStatus := "active"
+		if c.Status == types.ClaimStatus_CLAIM_STATUS_CANCELLED || c.Status == types.ClaimStatus_CLAIM_STATUS_WITHDRAWN {
+			wantStatus = "cancelled"
+		}
+		require.Equal(t, wantStatus, doc["status"], "claim %d", c.ID)
 	}
 }
 
