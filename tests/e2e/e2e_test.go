@@ -207,7 +207,7 @@ func admitMemberWithMultisigAuthority(t *testing.T, n *node) {
 	n.mustCLI("keys", "add", "eastside")
 	newcomer := n.addr("eastside")
 	admit := []string{"tx", "consortium", "admit-member", newcomer, "Eastside Diagnostics",
-		"--roles", "laboratory", "--roles", "hospital", "--npi", "1234567893", "--gln", "5901234123457"}
+		"--roles", "laboratory", "--roles", "hospital", "--npi", "1234567893", "--gln", "5901234123464"}
 
 	// Two of the four founders are below the 3-of-4 threshold: refused.
 	code, log := n.txResult(n.multisigBroadcast([]string{"hospital", "lab"}, admit...))

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
 )
 
@@ -235,10 +236,10 @@ func ZeroAccumulator() Accumulator {
 // (system, code).
 func NormalizeServices(services []CoveredService, max uint32) ([]CoveredService, error) {
 	if len(services) == 0 {
-		return nil, fmt.Errorf("%w: a plan covers at least one service", ErrInvalidPlan)
+		return nil, errorsmod.Wrap(ErrInvalidPlan, "a plan covers at least one service")
 	}
 	if uint32(len(services)) > max {
-		return nil, fmt.Errorf("%w: %d services, at most %d", ErrInvalidPlan, len(services), max)
+		return nil, errorsmod.Wrapf(ErrInvalidPlan, "%d services, at most %d", len(services), max)
 	}
 	out := append([]CoveredService(nil), services...)
 	sort.Slice(out, func(i, j int) bool {
@@ -252,16 +253,16 @@ func NormalizeServices(services []CoveredService, max uint32) ([]CoveredService,
 			return nil, err
 		}
 		if i > 0 && out[i-1].System == s.System && out[i-1].Code == s.Code {
-			return nil, fmt.Errorf("%w: %s %s listed twice", ErrInvalidPlan, SystemName(s.System), s.Code)
+			return nil, errorsmod.Wrapf(ErrInvalidPlan, "%s %s listed twice", SystemName(s.System), s.Code)
 		}
 		if !ValidAmount(s.AllowedPerUnit) || !s.AllowedPerUnit.IsPositive() {
-			return nil, fmt.Errorf("%w: %s allowed_per_unit must be positive and at most %s", ErrInvalidPlan, s.Code, MaxAmount)
+			return nil, errorsmod.Wrapf(ErrInvalidPlan, "%s allowed_per_unit must be positive and at most %s", s.Code, MaxAmount)
 		}
 		if !ValidAmount(s.Copay) {
-			return nil, fmt.Errorf("%w: %s copay must be in 0..%s", ErrInvalidPlan, s.Code, MaxAmount)
+			return nil, errorsmod.Wrapf(ErrInvalidPlan, "%s copay must be in 0..%s", s.Code, MaxAmount)
 		}
 		if s.CoinsuranceBps > 10_000 {
-			return nil, fmt.Errorf("%w: %s coinsurance_bps above 10000", ErrInvalidPlan, s.Code)
+			return nil, errorsmod.Wrapf(ErrInvalidPlan, "%s coinsurance_bps above 10000", s.Code)
 		}
 	}
 	return out, nil
@@ -273,11 +274,11 @@ func NormalizeServices(services []CoveredService, max uint32) ([]CoveredService,
 func ValidatePlanAmounts(deductible, oopMax, threshold math.Int) error {
 	switch {
 	case !ValidAmount(deductible):
-		return fmt.Errorf("%w: deductible must be in 0..%s", ErrInvalidPlan, MaxAmount)
+		return errorsmod.Wrapf(ErrInvalidPlan, "deductible must be in 0..%s", MaxAmount)
 	case !ValidAmount(oopMax) || oopMax.LT(deductible):
-		return fmt.Errorf("%w: out_of_pocket_max must be at least the deductible and at most %s", ErrInvalidPlan, MaxAmount)
+		return errorsmod.Wrapf(ErrInvalidPlan, "out_of_pocket_max must be at least the deductible and at most %s", MaxAmount)
 	case !ValidAmount(threshold):
-		return fmt.Errorf("%w: review_threshold must be in 0..%s (0: never pend)", ErrInvalidPlan, MaxAmount)
+		return errorsmod.Wrapf(ErrInvalidPlan, "review_threshold must be in 0..%s (0: never pend)", MaxAmount)
 	}
 	return nil
 }
@@ -287,9 +288,9 @@ func ValidatePlanAmounts(deductible, oopMax, threshold math.Int) error {
 func ValidateLine(l ClaimLine) error {
 	switch {
 	case l.Units == 0 || l.Units > MaxUnitsPerLine:
-		return fmt.Errorf("%w: units must be in 1..%d", ErrInvalidClaim, MaxUnitsPerLine)
+		return errorsmod.Wrapf(ErrInvalidClaim, "units must be in 1..%d", MaxUnitsPerLine)
 	case !ValidAmount(l.Charge) || !l.Charge.IsPositive():
-		return fmt.Errorf("%w: charge must be in 1..%s", ErrInvalidClaim, MaxAmount)
+		return errorsmod.Wrapf(ErrInvalidClaim, "charge must be in 1..%s", MaxAmount)
 	}
 	return nil
 }
