@@ -30,7 +30,7 @@ KR=(--keyring-backend test --home "$NODE_HOME")
 
 log() { printf '[localnet] %s\n' "$*" >&2; }
 
-# Founding members: key name, organisation name, roles, NPI, GLN, DEA.
+# Founding members: key name, organisation name, roles, NPI, GLN, DEA (and, for a manufacturer, GS1 company prefixes).
 FOUNDERS=(
   "hospital|Riverside General Hospital|hospital|1245319599|0614141000005|AB1234563"
   "lab|Northgate Clinical Laboratory|laboratory|1679576722|0614141000012|"
@@ -40,7 +40,7 @@ FOUNDERS=(
 PATIENTS=(patient1 patient2)
 # Demo supply-chain members (not founders, not in the authority multisig).
 SUPPLY=(
-  "manufacturer|Northwind Pharmaceuticals|manufacturer||0614141000029|"
+  "manufacturer|Northwind Pharmaceuticals|manufacturer||0614141000029||9506000,4006381"
   "distributor|Atlas Pharma Distribution|distributor||0614141000036|MA1234563"
 )
 
@@ -70,11 +70,11 @@ setup() {
     "$HEALTHD" genesis add-genesis-account "$(addr "$name")" "1000000000000$DENOM" --home "$NODE_HOME"
   done
 
-  local key org roles npi gln dea
+  local key org roles npi gln dea prefixes
   for f in "${FOUNDERS[@]}" "${SUPPLY[@]}"; do
-    IFS='|' read -r key org roles npi gln dea <<<"$f"
+    IFS='|' read -r key org roles npi gln dea prefixes <<<"$f"
     "$HEALTHD" genesis add-member "$(addr "$key")" "$org" --roles "$roles" \
-      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} --home "$NODE_HOME"
+      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} ${prefixes:+--gs1-prefixes "$prefixes"} --home "$NODE_HOME"
   done
   "$HEALTHD" genesis set-authority "$(addr authority)" --home "$NODE_HOME"
   if [ -n "$BRIDGE_ROLE" ]; then

@@ -14,6 +14,7 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
+	consortiumcli "github.com/healthchain/healthd/x/consortium/client/cli"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -27,7 +28,7 @@ const (
 // AddGenesisMemberCmd adds a founding member to genesis.json.
 func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "add-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D]",
+		Use:   "add-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D] [--gs1-prefixes P1,P2]",
 		Short: "Add a founding member organisation to genesis.json",
 		Long: "Add a founding member to the consortium's genesis state. Founders must be members before their " +
 			"gentx is collected: only active members may run a validator.\nRoles: " + strings.Join(types.RoleShortNames(), ", ") + ".",
@@ -55,8 +56,9 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 			npi, _ := cmd.Flags().GetString(flagNPI)
 			gln, _ := cmd.Flags().GetString(flagGLN)
 			dea, _ := cmd.Flags().GetString(flagDEA)
+			prefixes, _ := cmd.Flags().GetStringSlice(consortiumcli.FlagGS1Prefixes)
 			m := types.Member{
-				Address: args[0], Name: args[1], Roles: roles, NPI: npi, GLN: gln, DEA: dea,
+				Address: args[0], Name: args[1], Roles: roles, NPI: npi, GLN: gln, DEA: dea, GS1CompanyPrefixes: prefixes,
 				Status: types.MemberStatus_MEMBER_STATUS_ACTIVE,
 			}
 			if err := m.Validate(ac); err != nil {
@@ -91,6 +93,8 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd.Flags().String(flagNPI, "", "National Provider Identifier (10 digits)")
 	cmd.Flags().String(flagGLN, "", "GS1 Global Location Number (13 digits)")
 	cmd.Flags().String(flagDEA, "", "DEA registration number (2 letters, 7 digits)")
+	cmd.Flags().StringSlice(consortiumcli.FlagGS1Prefixes, nil,
+		"GS1 company prefixes (6 to 12 digits each, comma separated): a manufacturer registers only GTINs under them")
 	_ = cmd.MarkFlagRequired(flagRoles)
 	return cmd
 }
