@@ -176,7 +176,7 @@ for pair in "hospital|pharma|$((OFF + 1000))" "pharma|hospital|$OFF"; do
   IFS='|' read -r name other ooff <<<"$pair"
   client=$("$HEALTHD" q ibc client states --home "$HOME_DIR/$name/node" -o json | grep -o '07-tendermint-[0-9]*' | head -n 1)
   [ -n "$client" ] || { log "no light client on $name"; exit 1; }
-  pin=$("$HEALTHD" q bridge counterparty-pin "$client" --counterparty-node "$(rpc_of "$ooff")" --home "$HOME_DIR/$name/node") \
+  pin=$("$HEALTHD" q bridge counterparty-pin "$client" --counterparty-node "$(rpc_of "$ooff")" --home "$HOME_DIR/$name/node" -o json) \
     || { log "$name's light client $client does not check out against $other's node"; exit 1; }
   log "$name trusts $other as its client $client starts: $pin"
   authority_tx "$HOME_DIR/$name/node" tx bridge trust-counterparty "$pin" || exit 1

@@ -57,6 +57,9 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 			gln, _ := cmd.Flags().GetString(flagGLN)
 			dea, _ := cmd.Flags().GetString(flagDEA)
 			prefixes, _ := cmd.Flags().GetStringSlice(consortiumcli.FlagGS1Prefixes)
+			if prefixes, err = types.NormalizeCompanyPrefixes(prefixes); err != nil {
+				return err
+			}
 			m := types.Member{
 				Address: args[0], Name: args[1], Roles: roles, NPI: npi, GLN: gln, DEA: dea, GS1CompanyPrefixes: prefixes,
 				Status: types.MemberStatus_MEMBER_STATUS_ACTIVE,
