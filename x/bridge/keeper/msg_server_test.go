@@ -166,7 +166,7 @@ func (s *KeeperTestSuite) TestNewPrescriptionStatusEvent() {
 }
 
 // TestSendUntrustedChannel: every packet sent re-checks the channel's light
-// client. Taken out of params.trusted_clients, the client's channels stop at
+// client. With its pin taken out of params.trusted_counterparties, the client's channels stop at
 // once: a prescription is refused and leaves no trace (the id it took is
 // discarded with the failed transaction), until the client is trusted again.
 func (s *KeeperTestSuite) TestSendUntrustedChannel() {

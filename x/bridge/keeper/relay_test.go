@@ -463,7 +463,7 @@ func (s *KeeperTestSuite) TestRecvWrongFlowForRole() {
 
 // TestRecvUntrustedChannel: every packet received re-checks that the
 // channel's light client is still trusted. Once the authority takes the client
-// out of params.trusted_clients, or on a channel the channel keeper does not
+// out of params.trusted_counterparties (its pin), or on a channel the channel keeper does not
 // know, every flow is refused (an error acknowledgement) and changes nothing.
 func (s *KeeperTestSuite) TestRecvUntrustedChannel() {
 	verify := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestId: 1, Unit: rxGTIN + "/RX1"}}}
