@@ -784,31 +784,39 @@ type eraseResponse struct {
 // handleErase: DELETE /v1/records/{id}. Idempotent: erasing again answers
 // 200 with the first erasure's time.
 func (s *server) handleErase(w http.ResponseWriter, r *http.Request) {
-	id, aerr := parseRecordID(r)
+	_, cid, aerr := s.patientsRecord(w, r, "erase it")
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if !res.Allowed || res.Basis != recordstypes.AccessBasis_ACCESS_BASIS_PATIENT {
-		writeError(w, &apiError{Status: http.StatusForbidden, Reason: ReasonNotPatient,
-			Message: fmt.Sprintf("only the patient of record %d may erase it; %s's access basis is %s", id, account, BasisName(res.Basis))})
-		return
-	}
-	if aerr := s.owns(r, id, res.CID); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	at, err := s.store.Erase(res.CID, s.now())
+	at, err := s.store.Erase(cid, s.now())
 	if err != nil {
 		writeError(w, s.storeFailure(r, "erase the record", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, eraseResponse{Erased: true, CID: res.CID, ErasedAt: at.UTC().Format(time.RFC3339)})
+	writeJSON(w, http.StatusOK, eraseResponse{Erased: true, CID: cid, ErasedAt: at.UTC().Format(time.RFC3339)})
+}
+
+// patientsRecord authenticates the caller of a patient-only operation on the
+// record in the path (what: "erase it"), and returns the record's id and CID once
+// the caller is shown to be its patient and the chain says the record owns the CID.
+func (s *server) patientsRecord(w http.ResponseWriter, r *http.Request, what string) (uint64, string, *apiError) {
+	id, aerr := parseRecordID(r)
+	if aerr != nil {
+		return 0, "", aerr
+	}
+	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
+	if aerr != nil {
+		return 0, "", aerr
+	}
+	if !res.Allowed || res.Basis != recordstypes.AccessBasis_ACCESS_BASIS_PATIENT {
+		return 0, "", &apiError{Status: http.StatusForbidden, Reason: ReasonNotPatient,
+			Message: fmt.Sprintf("only the patient of record %d may %s; %s's access basis is %s", id, what, account, BasisName(res.Basis))}
+	}
+	if aerr := s.owns(r, id, res.CID); aerr != nil {
+		return 0, "", aerr
+	}
+	return id, res.CID, nil
 }
 
 type liftResponse struct {
@@ -820,26 +828,12 @@ type liftResponse struct {
 // lift an erasure's tombstone; until then no one can upload the erased blob
 // again. The keys stay gone: the patient shares the record anew.
 func (s *server) handleLiftTombstone(w http.ResponseWriter, r *http.Request) {
-	id, aerr := parseRecordID(r)
+	id, cid, aerr := s.patientsRecord(w, r, "lift its erasure")
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	account, _, res, aerr := s.recordAccess(w, r, id, MaxKeySize)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	if !res.Allowed || res.Basis != recordstypes.AccessBasis_ACCESS_BASIS_PATIENT {
-		writeError(w, &apiError{Status: http.StatusForbidden, Reason: ReasonNotPatient,
-			Message: fmt.Sprintf("only the patient of record %d may lift its erasure; %s's access basis is %s", id, account, BasisName(res.Basis))})
-		return
-	}
-	if aerr := s.owns(r, id, res.CID); aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	err := s.store.LiftTombstone(res.CID)
+	err := s.store.LiftTombstone(cid)
 	if errors.Is(err, ErrNotErased) {
 		writeError(w, &apiError{Status: http.StatusConflict, Reason: ReasonNotErased,
 			Message: fmt.Sprintf("record %d is not erased: there is no tombstone to lift", id)})
@@ -849,5 +843,5 @@ func (s *server) handleLiftTombstone(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.storeFailure(r, "lift the tombstone", err))
 		return
 	}
-	writeJSON(w, http.StatusOK, liftResponse{Lifted: true, CID: res.CID})
+	writeJSON(w, http.StatusOK, liftResponse{Lifted: true, CID: cid})
 }
