@@ -125,13 +125,24 @@ run() {
   echo "$pid" > "$HOME_DIR/node.pid"
   vpid=""
   # Stop exactly what this script started, however it ends.
+  # Each process is stopped on its own: one that already died (a vault that
+  # crashed) must not stop the cleanup before the other is stopped and the pid
+  # files are gone, so errexit is off here and every step is tried.
   cleanup() {
     trap - EXIT INT TERM
-    log "stopping node (pid $pid) and vault (pid ${vpid:-none})"
-    [ -n "$vpid" ] && kill -TERM "$vpid" 2>/dev/null
-    kill -TERM "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    [ -n "$vpid" ] && wait "$vpid" 2>/dev/null
+    set +e
+    local p what
+    for p in ${vpid:+vault:$vpid} "node:$pid"; do
+      what=${p%%:*}; p=${p#*:}
+      if kill -0 "$p" 2>/dev/null; then
+        log "stopping $what (pid $p)"
+        kill -TERM "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+      else
+        log "$what (pid $p) had already exited"
+        wait "$p" 2>/dev/null
+      fi
+    done
     rm -f "$HOME_DIR/node.pid" "$HOME_DIR/vault.pid"
   }
   trap cleanup EXIT
