@@ -192,9 +192,17 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Equal(t, "100", acc.Accumulator.DeductibleMet)
 	require.Equal(t, "292", acc.Accumulator.OutOfPocketMet, "126 + 166, each claim counted once")
 
-	var fhir struct {
-		JSON string `json:"json"`
+	// FHIR exports print the FHIR JSON itself: a Bundle of ExplanationOfBenefit.
+	var bundle struct {
+		ResourceType string `json:"resourceType"`
+		Entry        []struct {
+			Resource struct {
+				ResourceType string `json:"resourceType"`
+			} `json:"resource"`
+		} `json:"entry"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "eob-fhir", patient, start, end, "-o", "json")), &fhir))
-	require.Contains(t, fhir.JSON, `"resourceType":"ExplanationOfBenefit"`)
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "eob-fhir", patient, start, end)), &bundle))
+	require.Equal(t, "Bundle", bundle.ResourceType)
+	require.NotEmpty(t, bundle.Entry)
+	require.Equal(t, "ExplanationOfBenefit", bundle.Entry[0].Resource.ResourceType)
 }

@@ -18,8 +18,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	pos := autocliargs.Pos
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
-			Service: "healthd.claims.v1.Query",
-			Short:   "Plans, coverage, claims, explanations of benefits, accumulators, escrow",
+			Service:              "healthd.claims.v1.Query",
+			Short:                "Plans, coverage, claims, explanations of benefits, accumulators, escrow",
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Plan", Use: "plan [id]", Short: "Show a plan", PositionalArgs: pos("id")},
 				{RpcMethod: "CoverageByPatient", Use: "coverage [patient]", Short: "A patient's coverages", PositionalArgs: pos("patient")},
@@ -37,11 +38,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example:        fmt.Sprintf("%s q claims eob health1... 2026-01-01T00:00:00Z 2027-01-01T00:00:00Z", app),
 					PositionalArgs: pos("patient", "from", "to"),
 				},
-				{RpcMethod: "ClaimResponseFHIR", Use: "claim-response-fhir [id]", Short: "A claim's FHIR R4 ClaimResponse (JSON)", PositionalArgs: pos("id")},
-				{
-					RpcMethod: "ExplanationOfBenefitFHIR", Use: "eob-fhir [patient] [from] [to]",
-					Short: "A patient's FHIR R4 ExplanationOfBenefit Bundle (JSON)", PositionalArgs: pos("patient", "from", "to"),
-				},
+				{RpcMethod: "ClaimResponseFHIR", Skip: true},        // `claim-response-fhir` prints the resource itself
+				{RpcMethod: "ExplanationOfBenefitFHIR", Skip: true}, // `eob-fhir` likewise
 				{
 					RpcMethod: "Accumulators", Use: "accumulators [coverage-id] [year]",
 					Short: "Deductible and out-of-pocket met in a plan year", PositionalArgs: pos("coverage_id", "year"),

@@ -113,3 +113,6 @@ func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
 
 // GetTxCmd returns `healthd tx claims` with the file-based commands; autocli adds the rest.
 func (AppModule) GetTxCmd() *cobra.Command { return cli.TxCmd() }
+
+// GetQueryCmd returns `healthd q claims` with the FHIR exports; autocli adds the rest.
+func (AppModule) GetQueryCmd() *cobra.Command { return cli.QueryCmd() }
