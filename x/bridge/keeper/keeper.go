@@ -27,6 +27,7 @@ import (
 	porttypes "github.com/cosmos/ibc-go/v11/modules/core/05-port/types"
 
 	"github.com/healthchain/healthd/internal/addrs"
+	"github.com/healthchain/healthd/internal/seqs"
 	"github.com/healthchain/healthd/x/bridge/types"
 )
 
@@ -220,14 +221,8 @@ func remaining(p types.Prescription) uint32 {
 // last one). It refuses rather than wrap, and keeps the last id below
 // MaxUint64 so an export's next id (last + 1) cannot wrap either.
 func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
-	last, err := seq.Peek(ctx)
+	last, err := seqs.Next(ctx, seq, math.MaxUint64-1, types.ErrOverflow)
 	if err != nil {
-		return 0, err
-	}
-	if last >= math.MaxUint64-1 {
-		return 0, errorsmod.Wrapf(types.ErrOverflow, "sequence at %d", last)
-	}
-	if _, err := seq.Next(ctx); err != nil {
 		return 0, err
 	}
 	return last + 1, nil

@@ -21,6 +21,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/addrs"
+	"github.com/healthchain/healthd/internal/seqs"
 	"github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 )
@@ -161,14 +162,8 @@ func getOr[K, V any](ctx context.Context, m collections.Map[K, V], key K, notFou
 
 // nextID takes the next id of seq, refusing to wrap past the last uint64.
 func (k Keeper) nextID(ctx context.Context, seq collections.Sequence, what string) (uint64, error) {
-	id, err := seq.Peek(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if id == stdmath.MaxUint64 {
-		return 0, errorsmod.Wrapf(types.ErrOverflow, "%s ids exhausted", what)
-	}
-	return seq.Next(ctx)
+	id, err := seqs.Next(ctx, seq, stdmath.MaxUint64, types.ErrOverflow)
+	return id, errorsmod.Wrapf(err, "%s ids", what)
 }
 
 // treatment returns the patient's live TREAT (else ETREAT) consent to the

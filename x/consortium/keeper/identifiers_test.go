@@ -123,11 +123,6 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 	s.Require().Empty(s.indexOwner(types.IdentifierNPI, oldNPI))
 	s.Require().Equal(s.addrStr(a), s.indexOwner(types.IdentifierGLN, validGLN))
 	s.Require().Equal(s.addrStr(a), s.indexOwner(types.IdentifierGS1Prefix, "9506000"))
-	owner, err := s.keeper.OwnerOfGTIN(s.ctx, "09506000134352")
-	s.Require().NoError(err)
-	s.Require().Equal(a, owner)
-	_, err = s.keeper.OwnerOfGTIN(s.ctx, "04006381333931")
-	s.Require().ErrorIs(err, types.ErrMemberNotFound)
 	// A may keep its own identifiers (no clash with itself).
 	_, err = s.msgServer.UpdateIdentifiers(s.ctx, valid())
 	s.Require().NoError(err)

@@ -206,24 +206,6 @@ func (k Keeper) checkIdentifiersFree(ctx context.Context, addr sdk.AccAddress, m
 	return nil
 }
 
-// OwnerOfGTIN returns the member whose GS1 company prefix the GTIN-14 falls
-// under, or ErrMemberNotFound. At most seven reads.
-func (k Keeper) OwnerOfGTIN(ctx context.Context, gtin14 string) (sdk.AccAddress, error) {
-	if len(gtin14) == 14 {
-		for l := types.MinCompanyPrefixLength; l <= types.MaxCompanyPrefixLength; l++ {
-			owner, err := k.IdentifierIndex.Get(ctx, collections.Join(types.IdentifierGS1Prefix, gtin14[1:1+l]))
-			switch {
-			case errors.Is(err, collections.ErrNotFound):
-			case err != nil:
-				return nil, err
-			default:
-				return owner, nil
-			}
-		}
-	}
-	return nil, errorsmod.Wrapf(types.ErrMemberNotFound, "no member holds the GS1 company prefix of GTIN %q", gtin14)
-}
-
 func joinID(id types.IdentifierKey) collections.Pair[string, string] {
 	return collections.Join(id.Kind(), id.Value())
 }

@@ -18,6 +18,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/addrs"
+	"github.com/healthchain/healthd/internal/seqs"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -163,14 +164,7 @@ func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.U
 
 // nextID draws the next id from seq, refusing to wrap past types.MaxSequence.
 func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
-	v, err := seq.Next(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if v >= types.MaxSequence {
-		return 0, errorsmod.Wrapf(types.ErrSequenceExhausted, "at %d", v)
-	}
-	return v, nil
+	return seqs.Next(ctx, seq, types.MaxSequence, types.ErrSequenceExhausted)
 }
 
 // chargeUnits charges gas per unit touched and enforces the batch cap.

@@ -17,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/addrs"
+	"github.com/healthchain/healthd/internal/seqs"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -132,14 +133,8 @@ func (k Keeper) GetRecord(ctx context.Context, id uint64) (types.Record, error) 
 // the sequence would wrap to 0 ("none") and then to ids in use, overwriting
 // records or grants, so the message is refused instead.
 func nextID(ctx context.Context, seq collections.Sequence, what string) (uint64, error) {
-	id, err := seq.Peek(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if id == math.MaxUint64 {
-		return 0, errorsmod.Wrapf(types.ErrIDsExhausted, "%s ids", what)
-	}
-	return seq.Next(ctx)
+	id, err := seqs.Next(ctx, seq, math.MaxUint64, types.ErrIDsExhausted)
+	return id, errorsmod.Wrapf(err, "%s ids", what)
 }
 
 // RecordByCID returns the record version that anchors cid.
