@@ -20,10 +20,11 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/cosmos/cosmos-sdk/types/bech32"
+
+	"github.com/healthchain/healthd/internal/querylimit"
 )
 
 // Authentication headers.
@@ -531,13 +532,4 @@ const maxEcho = 64
 
 // truncate shortens s to at most maxEcho bytes (on a rune boundary) followed
 // by "…", so that an error message never echoes large input back.
-func truncate(s string) string {
-	if len(s) <= maxEcho {
-		return s
-	}
-	cut := maxEcho
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func truncate(s string) string { return querylimit.Truncate(s, maxEcho) }

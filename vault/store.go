@@ -502,6 +502,14 @@ func (s *DiskStore) LiftTombstone(cid string) error {
 	if !has {
 		return fmt.Errorf("%w: %s", ErrNotErased, cid)
 	}
+	// An Erase that died half-way left keys or the blob behind the tombstone:
+	// finish it before lifting, so lifting never brings back erased data.
+	if err := s.deleteKeys(cid); err != nil {
+		return err
+	}
+	if err := removeSynced(s.dir(dirBlobs), cid); err != nil {
+		return err
+	}
 	return removeSynced(s.dir(dirErased), cid)
 }
 

@@ -435,3 +435,33 @@ func TestDiskStorePutBlobLargestLimit(t *testing.T) {
 		t.Fatalf("over the limit: %v", err)
 	}
 }
+
+// An Erase that died after writing its tombstone left the blob and keys
+// behind: lifting the tombstone finishes the erasure instead of bringing them
+// back.
+func TestDiskStoreLiftAfterHalfErase(t *testing.T) {
+	s := newStore(t)
+	a := newAccount(t).addr
+	cid, _, err := s.PutBlob(strings.NewReader("half-erased blob"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutKey(cid, a, []byte("k"), false); err != nil {
+		t.Fatal(err)
+	}
+	// Erase's first step only: the tombstone.
+	if err := writeFileAtomic(s.dir(dirErased), cid, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LiftTombstone(cid); err != nil {
+		t.Fatal(err)
+	}
+	for p := range snapshot(t, s.Root()) {
+		if strings.Contains(p, cid) {
+			t.Errorf("%s came back with the lifted tombstone", p)
+		}
+	}
+	if _, err := s.GetKey(cid, a); err == nil {
+		t.Fatal("the erased key is readable again")
+	}
+}
