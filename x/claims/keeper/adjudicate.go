@@ -250,7 +250,9 @@ func (k Keeper) payQueue(ctx context.Context, payer sdk.AccAddress) ([]uint64, e
 			return nil, err
 		}
 		if c.Status != types.ClaimStatus_CLAIM_STATUS_PAID {
-			return nil, errorsmod.Wrapf(types.ErrOverflow, "claim %d: queued amount differs from what is owed", c.ID)
+			// The queue entry was stale: pay re-queued the claim at what it is
+			// owed. One such entry must not stop the funding of the others.
+			continue
 		}
 		if err := k.Claims.Set(ctx, c.ID, c); err != nil {
 			return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/healthchain/healthd/internal/text"
 	"github.com/healthchain/healthd/x/claims/types"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -34,9 +35,9 @@ var (
 // for category Claim (or all categories), is what it needs the patient's
 // consent to the provider for: the treatment relationship.
 const (
-	PurposePayment            = "HPAYMT"
-	PurposeTreatment          = "TREAT"
-	PurposeEmergencyTreatment = "ETREAT"
+	PurposePayment            = consenttypes.PurposePayment
+	PurposeTreatment          = consenttypes.PurposeTreatment
+	PurposeEmergencyTreatment = consenttypes.PurposeEmergency
 	CategoryClaim             = "Claim"
 )
 

@@ -319,3 +319,32 @@ func (s *KeeperTestSuite) TestScenarioPlanYear() {
 	s.Require().Equal("126", q.Accumulator.OutOfPocketMet.String())
 	s.Require().Equal([2]int64{0, 0}, s.acc(cov))
 }
+
+// A queue entry whose amount no longer matches what its claim is owed does
+// not make funding fail (which would block every later funding of the payer):
+// the claim is re-queued at its true amount and the funding goes through.
+func (s *KeeperTestSuite) TestStaleQueueEntryDoesNotBlockFunding() {
+	small := s.submit(s.claimMsg(s.lab, s.patient, s.cov, line(cpt, "99213", 2, 400)))
+	s.Require().Equal(stPayable, small.Status)
+	key := collections.Join(s.payer, small.ID)
+	owed, err := s.k.PayableQueue.Get(s.ctx, key)
+	s.Require().NoError(err)
+	s.Require().Zero(s.escrowOf(s.payer), "owed %s", owed)
+	s.Require().Greater(owed.Int64(), int64(5))
+	// Make the entry stale: queued for less than the claim is owed.
+	stale := owed.SubRaw(5)
+	s.Require().NoError(s.k.PayableByAmount.Remove(s.ctx, collections.Join3(s.payer, owed.BigInt().FillBytes(make([]byte, 32)), small.ID)))
+	s.Require().NoError(s.k.PayableQueue.Set(s.ctx, key, stale))
+	s.Require().NoError(s.k.Owed.Set(s.ctx, s.payer, stale))
+	s.Require().NoError(s.k.PayableByAmount.Set(s.ctx, collections.Join3(s.payer, stale.BigInt().FillBytes(make([]byte, 32)), small.ID)))
+
+	// Enough for the stale amount, not for the true one: nothing is paid, no error.
+	s.Require().Empty(s.fund(s.payer, stale.Int64()))
+	s.Require().Equal(stPayable, s.claim(small.ID).Status)
+	requeued, err := s.k.PayableQueue.Get(s.ctx, key)
+	s.Require().NoError(err)
+	s.Require().Equal(owed.String(), requeued.String(), "re-queued at what it is owed")
+	// The next funding pays it.
+	s.Require().Equal([]uint64{small.ID}, s.fund(s.payer, 5))
+	s.Require().Zero(s.escrowOf(s.payer))
+}

@@ -15,7 +15,7 @@ import (
 )
 
 // PurposeEmergency is the purpose break-glass access covers.
-const PurposeEmergency = "ETREAT"
+const PurposeEmergency = types.PurposeEmergency
 
 // CheckResult is the outcome of a consent check.
 type CheckResult struct {

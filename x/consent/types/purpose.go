@@ -10,6 +10,14 @@ import (
 // PurposeSystem is the code system of purposes of use (HL7 v3 ActReason).
 const PurposeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 
+// The purposes other modules ask about by name.
+const (
+	PurposeTreatment = "TREAT"
+	// PurposeEmergency is the purpose break-glass access covers.
+	PurposeEmergency = "ETREAT"
+	PurposePayment   = "HPAYMT"
+)
+
 // Purposes are the HL7 v3 PurposeOfUse codes a consent may name, with their displays.
 var Purposes = map[string]string{
 	"TREAT":    "treatment",

@@ -182,7 +182,7 @@ func (s *KeeperTestSuite) TestLotHold() {
 	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.M, At: blockTime}, h)
 	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinA, "U1"), ""))
 	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "V1"), ""), "another lot is not held")
-	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined) // a regulator would take it over (TestRegulatorHoldOnlyRegulatorLifts)
 
 	// A regulator holds another manufacturer's lot.
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinB, Lot: lotB})

@@ -49,6 +49,20 @@ func (s *KeeperTestSuite) TestRegulatorHoldOnlyRegulatorLifts() {
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
 	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA, Lot: lotA})
 
+	// A manufacturer's hold taken over by the regulator: the manufacturer can
+	// no longer lift it (before, the regulator was refused as "already held"
+	// and the manufacturer kept the key); a second hold by the manufacturer or
+	// the regulator is refused with state unchanged.
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	h, err = s.k.LotHolds.Get(s.ctx, collections.Join(gtinA, lotA))
+	s.Require().NoError(err)
+	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.R, At: blockTime, ByRegulator: true}, h)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA, Lot: lotA}, types.ErrRegulatorHold)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
+
 	// A regulator placement survives the regulator losing its role: still only a regulator lifts it.
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")})
 	s.cons.set(s.acc(s.R), consortiumtypes.Role_ROLE_MANUFACTURER)

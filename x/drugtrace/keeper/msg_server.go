@@ -967,12 +967,19 @@ func (ms msgServer) Quarantine(ctx context.Context, msg *types.MsgQuarantine) (*
 			return nil, errorsmod.Wrap(types.ErrNotAllowed, "only a regulator or the product's manufacturer holds a lot")
 		}
 		key := collections.Join(msg.GTIN, msg.Lot)
-		if has, err := ms.LotHolds.Has(ctx, key); err != nil {
+		hold, err := ms.LotHolds.Get(ctx, key)
+		switch {
+		case errors.Is(err, collections.ErrNotFound):
+			hold = types.LotHold{GTIN: msg.GTIN, Lot: msg.Lot, At: now}
+		case err != nil:
 			return nil, err
-		} else if has {
+		case !regulator || hold.ByRegulator:
 			return nil, errorsmod.Wrapf(types.ErrAlreadyQuarantined, "GTIN %s lot %s", msg.GTIN, msg.Lot)
 		}
-		return &types.MsgQuarantineResponse{}, ms.LotHolds.Set(ctx, key, types.LotHold{GTIN: msg.GTIN, Lot: msg.Lot, By: a, At: now, ByRegulator: regulator})
+		// A regulator takes over a manufacturer's hold, as it does a
+		// custodian's unit quarantine: from now on only a regulator lifts it.
+		hold.By, hold.ByRegulator = a, regulator
+		return &types.MsgQuarantineResponse{}, ms.LotHolds.Set(ctx, key, hold)
 	}
 	u, err := ms.resolveUnit(ctx, msg.Unit)
 	if err != nil {
