@@ -6,6 +6,7 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -90,7 +91,7 @@ func ValidateProduct(gtin, ndc string) error {
 	case gtin != "" && ndc != "":
 		return errorsmod.Wrap(ErrInvalidPrescription, "name the product by GTIN or NDC, not both")
 	case gtin != "":
-		if err := drugtracetypes.ValidateGTIN14(gtin); err != nil {
+		if err := gs1.ValidateGTIN14(gtin); err != nil {
 			return errorsmod.Wrapf(ErrInvalidPrescription, "gtin: %s", err)
 		}
 	default:
@@ -146,13 +147,13 @@ func (p DispensePacket) Validate() error {
 	if err := checkAccount("pharmacy", p.Pharmacy); err != nil {
 		return err
 	}
-	if err := drugtracetypes.ValidateGTIN14(p.Gtin); err != nil {
+	if err := gs1.ValidateGTIN14(p.Gtin); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "gtin: %s", err)
 	}
-	if err := drugtracetypes.ValidateSerial(p.Serial); err != nil {
+	if err := gs1.ValidateSerial(p.Serial); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "serial: %s", err)
 	}
-	if err := drugtracetypes.ValidateLot(p.Lot); err != nil {
+	if err := gs1.ValidateLot(p.Lot); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "lot: %s", err)
 	}
 	if _, err := drugtracetypes.ParseExpiryDate(p.Expiry); err != nil {
@@ -177,10 +178,10 @@ func (p VerifyPacket) Validate() error {
 
 // Validate checks a recall notice.
 func (p RecallPacket) Validate() error {
-	if err := drugtracetypes.ValidateGTIN14(p.Gtin); err != nil {
+	if err := gs1.ValidateGTIN14(p.Gtin); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "gtin: %s", err)
 	}
-	if err := drugtracetypes.ValidateLot(p.Lot); err != nil {
+	if err := gs1.ValidateLot(p.Lot); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "lot: %s", err)
 	}
 	if err := printable("reason", p.Reason, MaxReasonLength); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -446,8 +447,8 @@ func TestValidateProductAndAmounts(t *testing.T) {
 		require.ErrorIs(t, types.ValidateAmounts(c[0], c[1]), types.ErrInvalidPrescription, "%v", c)
 	}
 	// The GS1 example GTINs used here are valid.
-	require.NoError(t, drugtracetypes.ValidateGTIN14(gtinA))
-	require.NoError(t, drugtracetypes.ValidateGTIN14(gtinB))
+	require.NoError(t, gs1.ValidateGTIN14(gtinA))
+	require.NoError(t, gs1.ValidateGTIN14(gtinB))
 }
 
 func validAcks() map[string]types.Ack {

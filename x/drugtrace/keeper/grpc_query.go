@@ -11,6 +11,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -39,7 +40,7 @@ func (q queryServer) Product(ctx context.Context, req *types.QueryProductRequest
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	gtin, err := types.NormalizeGTIN(req.Gtin)
+	gtin, err := gs1.NormalizeGTIN(req.Gtin)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
@@ -118,7 +119,7 @@ func (q queryServer) UnitsByLot(ctx context.Context, req *types.QueryUnitsByLotR
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	gtin, err := types.NormalizeGTIN(req.Gtin)
+	gtin, err := gs1.NormalizeGTIN(req.Gtin)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/keeper"
 	"github.com/healthchain/healthd/x/drugtrace/types"
@@ -75,7 +76,7 @@ func testAddr(seed string) sdk.AccAddress {
 
 // withCheckDigit appends the GS1 check digit to data.
 func withCheckDigit(data string) string {
-	cd, err := consortiumtypes.GS1CheckDigit(data)
+	cd, err := gs1.CheckDigit(data)
 	if err != nil {
 		panic(err)
 	}
@@ -533,14 +534,14 @@ func (s *KeeperTestSuite) TestNewKeeperRefusesInvalidAuthority() {
 }
 
 func (s *KeeperTestSuite) TestFixtures() {
-	s.Require().NoError(types.ValidateSSCC(ssccA))
-	s.Require().Error(types.ValidateSSCC(badSSCC))
-	s.Require().NoError(types.ValidateGTIN14(gtinA))
-	s.Require().NoError(types.ValidateGTIN14(gtinB))
-	s.Require().NoError(types.ValidateGTIN14(gtinRx))
-	s.Require().Error(types.ValidateGTIN14(badGTIN))
+	s.Require().NoError(gs1.ValidateSSCC(ssccA))
+	s.Require().Error(gs1.ValidateSSCC(badSSCC))
+	s.Require().NoError(gs1.ValidateGTIN14(gtinA))
+	s.Require().NoError(gs1.ValidateGTIN14(gtinB))
+	s.Require().NoError(gs1.ValidateGTIN14(gtinRx))
+	s.Require().Error(gs1.ValidateGTIN14(badGTIN))
 	for i := range 5 {
-		s.Require().NoError(types.ValidateSSCC(sscc(i)))
+		s.Require().NoError(gs1.ValidateSSCC(sscc(i)))
 	}
 	s.Require().NotEqual(ssccA, sscc(0))
 }

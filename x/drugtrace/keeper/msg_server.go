@@ -13,6 +13,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/internal/text"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
@@ -99,7 +100,7 @@ func (ms msgServer) RegisterProduct(ctx context.Context, msg *types.MsgRegisterP
 	if err := ms.consortium.RequireRole(ctx, mfr, consortiumtypes.Role_ROLE_MANUFACTURER); err != nil {
 		return nil, err
 	}
-	if err := types.ValidateGTIN14(msg.GTIN); err != nil {
+	if err := gs1.ValidateGTIN14(msg.GTIN); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
 	}
 	// A GTIN is allocated by the company whose GS1 company prefix it carries:
@@ -143,7 +144,7 @@ func (ms msgServer) Commission(ctx context.Context, msg *types.MsgCommission) (*
 	if err := ms.consortium.RequireRole(ctx, mfr, consortiumtypes.Role_ROLE_MANUFACTURER); err != nil {
 		return nil, err
 	}
-	if err := types.ValidateGTIN14(msg.GTIN); err != nil {
+	if err := gs1.ValidateGTIN14(msg.GTIN); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
 	}
 	p, err := ms.Products.Get(ctx, msg.GTIN)
@@ -156,7 +157,7 @@ func (ms msgServer) Commission(ctx context.Context, msg *types.MsgCommission) (*
 	if p.Manufacturer != ms.addrString(mfr) {
 		return nil, errorsmod.Wrapf(types.ErrNotManufacturer, "GTIN %s belongs to %s", msg.GTIN, p.Manufacturer)
 	}
-	if err := types.ValidateLot(msg.Lot); err != nil {
+	if err := gs1.ValidateLot(msg.Lot); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidLot, "%s", err)
 	}
 	expiry, err := types.ParseExpiryDate(msg.Expiry)
@@ -176,7 +177,7 @@ func (ms msgServer) Commission(ctx context.Context, msg *types.MsgCommission) (*
 	seen := make(map[string]struct{}, len(msg.Serials))
 	units := make([]types.Unit, 0, len(msg.Serials))
 	for _, serial := range msg.Serials {
-		if err := types.ValidateSerial(serial); err != nil {
+		if err := gs1.ValidateSerial(serial); err != nil {
 			return nil, errorsmod.Wrapf(types.ErrInvalidSerial, "%s", err)
 		}
 		if _, dup := seen[serial]; dup {
@@ -909,10 +910,10 @@ func (ms msgServer) isRegulatorOrManufacturer(ctx context.Context, actor sdk.Acc
 
 // lotTarget validates a (GTIN, lot) target that has commissioned units.
 func (ms msgServer) lotTarget(ctx context.Context, gtin, lot string) error {
-	if err := types.ValidateGTIN14(gtin); err != nil {
+	if err := gs1.ValidateGTIN14(gtin); err != nil {
 		return errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
 	}
-	if err := types.ValidateLot(lot); err != nil {
+	if err := gs1.ValidateLot(lot); err != nil {
 		return errorsmod.Wrapf(types.ErrInvalidLot, "%s", err)
 	}
 	found := false

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/healthchain/healthd/internal/gs1"
 )
 
-// EPCIS 2.0 JSON (JSON-LD) document of a unit's events. Identifiers are GS1
+// EPCIS 2.0 JSON (JSON-LD) document of a unit's events (vocabulary in cbv.go). Identifiers are GS1
 // Digital Link URIs, which EPCIS 2.0 accepts alongside EPC URNs and which need no
 // GS1 company prefix length; parties are healthd accounts.
 const (
@@ -67,7 +69,7 @@ type epcisActorExt struct {
 
 // UnitDigitalLink is the unit's GS1 Digital Link URI (https://id.gs1.org/01/…/21/…).
 func UnitDigitalLink(gtin, serial string) string {
-	return UnitID{GTIN: gtin, Serial: serial}.DigitalLink("id.gs1.org")
+	return gs1.UnitID{GTIN: gtin, Serial: serial}.DigitalLink("id.gs1.org")
 }
 
 // EPCISDocument renders a unit's history as an EPCIS 2.0 JSON document, events
@@ -85,7 +87,7 @@ func EPCISDocument(u Unit, events []TraceEvent, created time.Time) ([]byte, erro
 			EventTime: e.Time.UTC().Format(time.RFC3339Nano), EventTimeZoneOffset: "+00:00",
 			Action: e.Action, BizStep: e.BizStep, Disposition: e.Disposition,
 		}
-		if e.EventType == "AggregationEvent" {
+		if e.EventType == EventTypeAggregation {
 			ev.ParentID = digitalLinkURL + "/00/" + e.Container
 			ev.ChildEPCs = []string{epc}
 		} else {
@@ -93,7 +95,7 @@ func EPCISDocument(u Unit, events []TraceEvent, created time.Time) ([]byte, erro
 		}
 		if e.TransactionReference != "" {
 			ev.BizTransactionList = []epcisBizTx{{Type: "desadv", BizTransaction: "urn:healthd:tx:" + e.TransactionReference}}
-			if e.BizStep == "dispensing" {
+			if e.BizStep == BizStepDispensing {
 				ev.BizTransactionList[0].Type = "prodorder"
 			}
 		}
@@ -103,7 +105,7 @@ func EPCISDocument(u Unit, events []TraceEvent, created time.Time) ([]byte, erro
 		if e.To != "" {
 			ev.DestinationList = []epcisParty{{Type: "owning_party", Dest: accountURN + e.To}}
 		}
-		if e.BizStep == "commissioning" {
+		if e.BizStep == BizStepCommissioning {
 			ev.ILMD = &epcisILMD{Lot: u.Lot, Expiry: u.Expiry.UTC().Format(time.DateOnly)}
 		}
 		if e.Actor != "" {

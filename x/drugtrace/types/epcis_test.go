@@ -7,13 +7,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
 func TestUnitDigitalLink(t *testing.T) {
 	require.Equal(t, "https://id.gs1.org/01/"+gtinA+"/21/S1", types.UnitDigitalLink(gtinA, "S1"))
 	dl := types.UnitDigitalLink(gtinA, "A/1?%")
-	id, err := types.ParseDigitalLink(dl, refTime)
+	id, err := gs1.ParseDigitalLink(dl, refTime)
 	require.NoError(t, err, dl)
 	require.Equal(t, "A/1?%", id.Serial, "the serial survives the round trip")
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	errorsmod "cosmossdk.io/errors"
+
+	"github.com/healthchain/healthd/internal/gs1"
 )
 
 // MaxSequence bounds the shipment, alert and event sequences: the keeper
@@ -30,7 +32,7 @@ func (gs GenesisState) Validate() error {
 	}
 	products := map[string]bool{}
 	for _, p := range gs.Products {
-		if err := ValidateGTIN14(p.GTIN); err != nil || products[p.GTIN] {
+		if err := gs1.ValidateGTIN14(p.GTIN); err != nil || products[p.GTIN] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "product %q invalid or listed twice", p.GTIN)
 		}
 		products[p.GTIN] = true
@@ -38,14 +40,14 @@ func (gs GenesisState) Validate() error {
 	units := map[string]bool{}
 	for _, u := range gs.Units {
 		key := UnitKey(u.GTIN, u.Serial)
-		if !products[u.GTIN] || ValidateSerial(u.Serial) != nil || ValidateLot(u.Lot) != nil || units[key] {
+		if !products[u.GTIN] || gs1.ValidateSerial(u.Serial) != nil || gs1.ValidateLot(u.Lot) != nil || units[key] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "unit %q invalid, of an unknown product, or listed twice", key)
 		}
 		units[key] = true
 	}
 	containers := map[string]bool{}
 	for _, c := range gs.Containers {
-		if ValidateSSCC(c.SSCC) != nil || containers[c.SSCC] {
+		if gs1.ValidateSSCC(c.SSCC) != nil || containers[c.SSCC] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "container %q invalid or listed twice", c.SSCC)
 		}
 		containers[c.SSCC] = true

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	errorsmod "cosmossdk.io/errors"
+
+	"github.com/healthchain/healthd/internal/gs1"
 )
 
 // UnitKey is the canonical "GTIN/serial" name of a unit.
@@ -14,30 +16,30 @@ func UnitKey(gtin, serial string) string { return gtin + "/" + serial }
 // "GTIN/serial", a GS1 element string (with or without parentheses, FNC1
 // separated, with or without a symbology prefix) or a GS1 Digital Link URI.
 // ref anchors the century of a two-digit expiry year.
-func ParseUnitRef(s string, ref time.Time) (UnitID, error) {
+func ParseUnitRef(s string, ref time.Time) (gs1.UnitID, error) {
 	switch {
 	case s == "":
-		return UnitID{}, errorsmod.Wrap(ErrInvalidUnitRef, "empty unit identifier")
+		return gs1.UnitID{}, errorsmod.Wrap(ErrInvalidUnitRef, "empty unit identifier")
 	case strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://"):
-		u, err := ParseDigitalLink(s, ref)
+		u, err := gs1.ParseDigitalLink(s, ref)
 		if err != nil {
-			return UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "digital link: %s", err)
+			return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "digital link: %s", err)
 		}
 		return u, nil
 	case isPlainUnitRef(s):
 		gtin, serial, _ := strings.Cut(s, "/")
-		g, err := NormalizeGTIN(gtin)
+		g, err := gs1.NormalizeGTIN(gtin)
 		if err != nil {
-			return UnitID{}, errorsmod.Wrapf(ErrInvalidGTIN, "%s", err)
+			return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidGTIN, "%s", err)
 		}
-		if err := ValidateSerial(serial); err != nil {
-			return UnitID{}, errorsmod.Wrapf(ErrInvalidSerial, "%s", err)
+		if err := gs1.ValidateSerial(serial); err != nil {
+			return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidSerial, "%s", err)
 		}
-		return UnitID{GTIN: g, Serial: serial}, nil
+		return gs1.UnitID{GTIN: g, Serial: serial}, nil
 	}
-	u, err := ParseElementString(s, ref)
+	u, err := gs1.ParseElementString(s, ref)
 	if err != nil {
-		return UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "element string: %s", err)
+		return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "element string: %s", err)
 	}
 	return u, nil
 }
@@ -45,12 +47,12 @@ func ParseUnitRef(s string, ref time.Time) (UnitID, error) {
 // ParseSSCCRef reads an SSCC as 18 digits or a "(00)…" element string.
 func ParseSSCCRef(s string) (string, error) {
 	if len(s) == 18 {
-		if err := ValidateSSCC(s); err != nil {
+		if err := gs1.ValidateSSCC(s); err != nil {
 			return "", errorsmod.Wrapf(ErrInvalidSSCC, "%s", err)
 		}
 		return s, nil
 	}
-	sscc, err := ParseSSCCElementString(s)
+	sscc, err := gs1.ParseSSCCElementString(s)
 	if err != nil {
 		return "", errorsmod.Wrapf(ErrInvalidSSCC, "%s", err)
 	}

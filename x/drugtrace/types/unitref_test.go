@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -26,18 +27,18 @@ func TestUnitKey(t *testing.T) {
 func TestParseUnitRefValid(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
-		want types.UnitID
+		want gs1.UnitID
 	}{
-		{gtinA + "/S1", types.UnitID{GTIN: gtinA, Serial: "S1"}},
-		{gtinA[1:] + "/S1", types.UnitID{GTIN: gtinA, Serial: "S1"}},                   // GTIN-13
-		{"4006381333931/S-1.a", types.UnitID{GTIN: "04006381333931", Serial: "S-1.a"}}, // GTIN-13
-		{"(01)" + gtinA + "(21)S1", types.UnitID{GTIN: gtinA, Serial: "S1"}},
-		{"(01)" + gtinA + "(17)281231(10)LOT-A1(21)S1", types.UnitID{GTIN: gtinA, Serial: "S1", Lot: "LOT-A1", Expiry: day(2028, 12, 31), HasExpiry: true}},
-		{"(21)S1(01)" + gtinA, types.UnitID{GTIN: gtinA, Serial: "S1"}},
-		{"]d201" + gtinA + "17281231" + "10LOT-A1\x1d21S1", types.UnitID{GTIN: gtinA, Serial: "S1", Lot: "LOT-A1", Expiry: day(2028, 12, 31), HasExpiry: true}},
-		{"01" + gtinA + "21S1\x1d10L2", types.UnitID{GTIN: gtinA, Serial: "S1", Lot: "L2"}},
-		{"https://id.gs1.org/01/" + gtinA + "/21/S1", types.UnitID{GTIN: gtinA, Serial: "S1"}},
-		{"http://example.com/x/y/01/" + gtinA[1:] + "/10/L%2F1/21/S1?17=281200&linkType=gs1:pip", types.UnitID{GTIN: gtinA, Serial: "S1", Lot: "L/1", Expiry: day(2028, 12, 31), HasExpiry: true}},
+		{gtinA + "/S1", gs1.UnitID{GTIN: gtinA, Serial: "S1"}},
+		{gtinA[1:] + "/S1", gs1.UnitID{GTIN: gtinA, Serial: "S1"}},                   // GTIN-13
+		{"4006381333931/S-1.a", gs1.UnitID{GTIN: "04006381333931", Serial: "S-1.a"}}, // GTIN-13
+		{"(01)" + gtinA + "(21)S1", gs1.UnitID{GTIN: gtinA, Serial: "S1"}},
+		{"(01)" + gtinA + "(17)281231(10)LOT-A1(21)S1", gs1.UnitID{GTIN: gtinA, Serial: "S1", Lot: "LOT-A1", Expiry: day(2028, 12, 31), HasExpiry: true}},
+		{"(21)S1(01)" + gtinA, gs1.UnitID{GTIN: gtinA, Serial: "S1"}},
+		{"]d201" + gtinA + "17281231" + "10LOT-A1\x1d21S1", gs1.UnitID{GTIN: gtinA, Serial: "S1", Lot: "LOT-A1", Expiry: day(2028, 12, 31), HasExpiry: true}},
+		{"01" + gtinA + "21S1\x1d10L2", gs1.UnitID{GTIN: gtinA, Serial: "S1", Lot: "L2"}},
+		{"https://id.gs1.org/01/" + gtinA + "/21/S1", gs1.UnitID{GTIN: gtinA, Serial: "S1"}},
+		{"http://example.com/x/y/01/" + gtinA[1:] + "/10/L%2F1/21/S1?17=281200&linkType=gs1:pip", gs1.UnitID{GTIN: gtinA, Serial: "S1", Lot: "L/1", Expiry: day(2028, 12, 31), HasExpiry: true}},
 	} {
 		got, err := types.ParseUnitRef(tc.in, refTime)
 		require.NoError(t, err, "%q", tc.in)
@@ -69,7 +70,7 @@ func TestParseUnitRefInvalid(t *testing.T) {
 	} {
 		got, err := types.ParseUnitRef(tc.in, refTime)
 		require.ErrorIs(t, err, tc.want, "%q", tc.in)
-		require.Equal(t, types.UnitID{}, got)
+		require.Equal(t, gs1.UnitID{}, got)
 	}
 }
 
@@ -77,7 +78,7 @@ func TestParseUnitRefInvalid(t *testing.T) {
 // accepts it). Such a unit must still be reachable by a scanner's raw element
 // string and by "GTIN/serial".
 func TestParseUnitRefSlashInSerial(t *testing.T) {
-	want := types.UnitID{GTIN: gtinA, Serial: "AB/1"}
+	want := gs1.UnitID{GTIN: gtinA, Serial: "AB/1"}
 	got, err := types.ParseUnitRef("(01)"+gtinA+"(21)AB/1", refTime)
 	require.NoError(t, err)
 	require.Equal(t, want, got, "bracketed element string")
