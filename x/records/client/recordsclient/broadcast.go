@@ -1,15 +1,12 @@
-package cli
+package recordsclient
 
 import (
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
-
-	"github.com/spf13/pflag"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/tx"
@@ -21,19 +18,23 @@ import (
 // broadcastTimeout bounds the wait for a transaction to be included.
 const broadcastTimeout = 60 * time.Second
 
-// broadcastAndWait signs msgs with the --from key, broadcasts them, waits until
+// broadcast signs msgs with the session's key, broadcasts them, waits until
 // the transaction is in a block and returns its messages' responses. A refusal
 // by the chain is returned as an error carrying the chain's log.
-func broadcastAndWait(ctx context.Context, clientCtx client.Context, flagSet *pflag.FlagSet, msgs ...sdk.Msg) ([]*codectypes.Any, error) {
-	return simulateThenBroadcast(ctx, clientCtx, flagSet, nil, msgs...)
+func (s *Session) broadcast(ctx context.Context, msgs ...sdk.Msg) ([]*codectypes.Any, error) {
+	return s.simulateThenBroadcast(ctx, nil, msgs...)
 }
 
-// simulateThenBroadcast is broadcastAndWait with a step between: the messages
-// are simulated first (always, so that a refusal comes before anything else is
+// simulateThenBroadcast is broadcast with a step between: the messages are
+// simulated first (always, so that a refusal comes before anything else is
 // done), then before runs (an upload to the vault, say), then the transaction
 // is signed and broadcast.
-func simulateThenBroadcast(ctx context.Context, clientCtx client.Context, flagSet *pflag.FlagSet, before func() error, msgs ...sdk.Msg) ([]*codectypes.Any, error) {
-	txf, err := tx.NewFactoryCLI(clientCtx, flagSet)
+func (s *Session) simulateThenBroadcast(ctx context.Context, before func() error, msgs ...sdk.Msg) ([]*codectypes.Any, error) {
+	if s.txFactory == nil {
+		return nil, errors.New("this session has no transaction factory: it cannot broadcast")
+	}
+	clientCtx := s.clientCtx
+	txf, err := s.txFactory()
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +111,3 @@ func msgResponses(clientCtx client.Context, data string) ([]*codectypes.Any, err
 	}
 	return txMsgData.MsgResponses, nil
 }
-
-// say prints progress to stderr, keeping stdout for the result.
-func say(format string, args ...any) { _, _ = fmt.Fprintf(os.Stderr, format+"\n", args...) }

@@ -1,13 +1,15 @@
-// Package cli is the records client: `healthd records put|get|verify|share|
-// erase|amend|keys`. It validates a record, canonicalises it, commits to it
-// with a salt, encrypts it under a fresh per-record key, uploads it to the
-// vault and anchors it on chain; and the reverse.
-package cli
+// Package recordsclient is the records client library: it validates a
+// record, canonicalises it, commits to it with a salt, encrypts it under a
+// fresh per-record key, uploads it to the vault and anchors it on chain; and
+// the reverse. The `healthd records` commands (x/records/client/cli), the
+// tests, the gateway and other tools all call it, so every one of them
+// prepares, seals, wraps and verifies a record the same way. The commitment
+// itself is a chain rule and lives in x/records/types.
+package recordsclient
 
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -18,9 +20,6 @@ import (
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	"github.com/healthchain/healthd/x/records/types"
 )
-
-// SaltSize is the length of the random salt of a commitment.
-const SaltSize = 32
 
 // ErrInvalidRecord is returned for input that is not a valid record of its format.
 var ErrInvalidRecord = errors.New("invalid record")
@@ -116,19 +115,12 @@ func hl7Category(messageType string) string {
 	return ""
 }
 
-// NewSalt draws a commitment salt.
+// NewSalt draws a commitment salt of types.SaltSize random bytes. It is a
+// client's job: the chain never draws randomness.
 func NewSalt() ([]byte, error) {
-	salt := make([]byte, SaltSize)
+	salt := make([]byte, types.SaltSize)
 	if _, err := rand.Read(salt); err != nil {
 		return nil, err
 	}
 	return salt, nil
-}
-
-// Commitment is SHA-256(salt || canonical).
-func Commitment(salt, canonical []byte) []byte {
-	h := sha256.New()
-	h.Write(salt)
-	h.Write(canonical)
-	return h.Sum(nil)
 }

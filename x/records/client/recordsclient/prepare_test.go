@@ -1,4 +1,4 @@
-package cli
+package recordsclient
 
 import (
 	"bytes"
@@ -149,7 +149,7 @@ func TestEnvelopeSealRoundTrip(t *testing.T) {
 }
 
 func TestOpenEnvelopeRefusesGarbage(t *testing.T) {
-	good, err := Envelope(Header{Salt: make([]byte, SaltSize)}, []byte("x"))
+	good, err := Envelope(Header{Salt: make([]byte, types.SaltSize)}, []byte("x"))
 	require.NoError(t, err)
 	for name, in := range map[string][]byte{
 		"empty":           nil,
@@ -218,8 +218,8 @@ func TestCommitment(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, s1, s2)
 	data := []byte("record")
-	require.Len(t, Commitment(s1, data), 32)
-	require.Equal(t, Commitment(s1, data), Commitment(s1, data))
-	require.NotEqual(t, Commitment(s1, data), Commitment(s2, data), "a salt hides equal records")
-	require.NotEqual(t, Commitment(s1, data), Commitment(s1, []byte("recorD")))
+	require.Len(t, types.Commitment(s1, data), 32)
+	require.Equal(t, types.Commitment(s1, data), types.Commitment(s1, data))
+	require.NotEqual(t, types.Commitment(s1, data), types.Commitment(s2, data), "a salt hides equal records")
+	require.NotEqual(t, types.Commitment(s1, data), types.Commitment(s1, []byte("recorD")))
 }
