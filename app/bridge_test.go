@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 	commitmenttypes "github.com/cosmos/ibc-go/v11/modules/core/23-commitment/types"
+	host "github.com/cosmos/ibc-go/v11/modules/core/24-host"
 	ibcexported "github.com/cosmos/ibc-go/v11/modules/core/exported"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 	ibctesting "github.com/cosmos/ibc-go/v11/testing"
@@ -104,21 +104,15 @@ func (s *BridgeSuite) SetupTest() {
 	s.path.CreateChannels()
 }
 
-// pinOf is the pin of the counterparty a light client on chain starts from:
-// its chain id and earliest consensus state (what the authority checks
-// against the counterparty's own node, `q bridge counterparty-pin`).
+// pinOf is the pin of the counterparty a light client on chain was created
+// from: the origin the bridge recorded at the end of the block that created
+// it (what the authority checks against the counterparty's own node, `q
+// bridge counterparty-pin`).
 func (s *BridgeSuite) pinOf(chain *ibctesting.TestChain, clientID string) bridgetypes.TrustedCounterparty {
 	a := chain.App.(*app.App)
-	reader := bridgekeeper.NewIBCClients(a.IBCKeeper.ClientKeeper)
-	cs, ok := reader.TendermintClient(chain.GetContext(), clientID)
-	s.Require().True(ok)
-	h, cons, ok := reader.EarliestConsensusState(chain.GetContext(), clientID)
-	s.Require().True(ok)
-	return bridgetypes.TrustedCounterparty{
-		ChainID: cs.ChainId, RevisionNumber: h.RevisionNumber, RevisionHeight: h.RevisionHeight,
-		AppHash: fmt.Sprintf("%X", cons.Root.GetHash()), NextValidatorsHash: fmt.Sprintf("%X", cons.NextValidatorsHash),
-		Timestamp: cons.Timestamp.UTC(),
-	}
+	o, err := a.BridgeKeeper.ClientOrigins.Get(chain.GetContext(), clientID)
+	s.Require().NoError(err)
+	return o.Origin
 }
 
 // trust has chain's authority pin the counterparty clientID is a client of.
@@ -747,8 +741,8 @@ func (s *BridgeSuite) TestChannelHandshakeRefusals() {
 		path := newBridgePath(s.hosp, s.pharma)
 		path.SetupConnections()
 		s.Require().Equal("07-tendermint-1", path.EndpointA.ClientID)
-		s.Require().ErrorContains(path.EndpointA.ChanOpenInit(), "pin of")
-		s.Require().ErrorContains(path.EndpointB.ChanOpenInit(), "pin of")
+		s.Require().ErrorContains(path.EndpointA.ChanOpenInit(), "not from the pinned header")
+		s.Require().ErrorContains(path.EndpointB.ChanOpenInit(), "not from the pinned header")
 	})
 
 	s.Run("a forged client of the trusted chain at the pinned height", func() {
@@ -757,35 +751,81 @@ func (s *BridgeSuite) TestChannelHandshakeRefusals() {
 		// connection end, is refused at open.
 		ctx := s.hosp.GetContext()
 		pin := s.pinOf(s.hosp, s.path.EndpointA.ClientID)
-		honest, found := s.hospApp.IBCKeeper.ClientKeeper.GetClientState(ctx, s.path.EndpointA.ClientID)
+		forged := s.createForgedClient(ctx, clienttypes.NewHeight(pin.RevisionNumber, pin.RevisionHeight),
+			&ibctm.ConsensusState{Timestamp: pin.Timestamp, Root: commitmenttypes.NewMerkleRoot(make([]byte, 32)), NextValidatorsHash: mustHex(s, pin.NextValidatorsHash)})
+		s.refusedOver(ctx, forged, "not from the pinned header")
+	})
+
+	s.Run("a forged first state, later showing the pinned header as its earliest", func() {
+		// The attack a pin on the client's earliest state let through: a
+		// client created below the pinned height from made-up validators,
+		// updated (by them) to a copy of the pinned header and to forged
+		// heights above it, then left until its first state expires and is
+		// pruned. Its earliest state is then the pinned header; its origin,
+		// recorded when it was created, is not.
+		ctx := s.hosp.GetContext()
+		pin := s.pinOf(s.hosp, s.path.EndpointA.ClientID)
+		pinH := clienttypes.NewHeight(pin.RevisionNumber, pin.RevisionHeight)
+		firstH := clienttypes.NewHeight(pin.RevisionNumber, pin.RevisionHeight-1)
+		forged := s.createForgedClient(ctx, firstH, &ibctm.ConsensusState{Timestamp: pin.Timestamp.Add(-time.Second),
+			Root: commitmenttypes.NewMerkleRoot(make([]byte, 32)), NextValidatorsHash: make([]byte, 32)})
+		ck := s.hospApp.IBCKeeper.ClientKeeper
+		pinned, found := ck.GetClientConsensusState(ctx, s.path.EndpointA.ClientID, pinH)
 		s.Require().True(found)
-		cs := *honest.(*ibctm.ClientState)
-		cs.LatestHeight = clienttypes.NewHeight(pin.RevisionNumber, pin.RevisionHeight)
-		forgedRoot := commitmenttypes.NewMerkleRoot(make([]byte, 32))
-		cons := &ibctm.ConsensusState{Timestamp: pin.Timestamp, Root: forgedRoot, NextValidatorsHash: mustHex(s, pin.NextValidatorsHash)}
-		csBz, err := s.hospApp.AppCodec().Marshal(&cs)
-		s.Require().NoError(err)
-		consBz, err := s.hospApp.AppCodec().Marshal(cons)
-		s.Require().NoError(err)
-		forged, err := s.hospApp.IBCKeeper.ClientKeeper.CreateClient(ctx, ibcexported.Tendermint, csBz, consBz)
-		s.Require().NoError(err)
-		s.hospApp.IBCKeeper.ConnectionKeeper.SetConnection(ctx, "connection-9", connectiontypes.ConnectionEnd{
-			ClientId: forged, State: connectiontypes.OPEN, Versions: connectiontypes.GetCompatibleVersions(),
-			Counterparty: connectiontypes.NewCounterparty(s.path.EndpointB.ClientID, "connection-0", commitmenttypes.NewMerklePrefix([]byte("ibc"))),
-		})
-		before := s.bridgeState(s.hosp)
-		im := bridge.NewIBCModule(s.hospApp.BridgeKeeper)
-		s.Require().NoError(s.hospApp.BridgeKeeper.Channels.Remove(ctx, s.path.EndpointA.ChannelID)) // so only the client is at fault
-		_, err = im.OnChanOpenInit(ctx, channeltypes.UNORDERED, []string{"connection-9"}, bridgetypes.PortID, "channel-9",
-			channeltypes.NewCounterparty(bridgetypes.PortID, ""), bridgetypes.Version)
-		s.Require().ErrorIs(err, bridgetypes.ErrUntrustedClient)
-		s.Require().ErrorContains(err, "not the pinned header")
-		s.Require().Len(before.ClientBindings, 1, "only the honest client is bound")
+		store := ck.ClientStore(ctx, forged)
+		ck.SetClientConsensusState(ctx, forged, pinH, pinned)
+		ibctm.SetIterationKey(store, pinH)
+		store.Delete(host.ConsensusStateKey(firstH))
+		store.Delete(ibctm.IterationKey(firstH))
+		h, cons, ok := bridgekeeper.NewIBCClients(ck).EarliestConsensusState(ctx, forged)
+		s.Require().True(ok)
+		s.Require().Equal(pinH, h, "the forged client's earliest state is now the pinned header")
+		s.Require().Equal(pinned, cons)
+		s.refusedOver(ctx, forged, "not from the pinned header")
 	})
 
 	s.Run("closing is refused", func() {
 		s.Require().Error(s.path.EndpointA.ChanCloseInit())
 	})
+}
+
+// createForgedClient creates, as anyone can, a light client of the pharma
+// chain (the honest client's parameters) from a made-up first state, and ends
+// the block: the bridge records its origin.
+func (s *BridgeSuite) createForgedClient(ctx sdk.Context, h clienttypes.Height, cons *ibctm.ConsensusState) string {
+	honest, found := s.hospApp.IBCKeeper.ClientKeeper.GetClientState(ctx, s.path.EndpointA.ClientID)
+	s.Require().True(found)
+	cs := *honest.(*ibctm.ClientState)
+	cs.LatestHeight = h
+	csBz, err := s.hospApp.AppCodec().Marshal(&cs)
+	s.Require().NoError(err)
+	consBz, err := s.hospApp.AppCodec().Marshal(cons)
+	s.Require().NoError(err)
+	forged, err := s.hospApp.IBCKeeper.ClientKeeper.CreateClient(ctx, ibcexported.Tendermint, csBz, consBz)
+	s.Require().NoError(err)
+	s.Require().NoError(s.hospApp.BridgeKeeper.EndBlock(ctx))
+	o, err := s.hospApp.BridgeKeeper.ClientOrigins.Get(ctx, forged)
+	s.Require().NoError(err)
+	s.Require().Equal(h.RevisionHeight, o.Origin.RevisionHeight)
+	return forged
+}
+
+// refusedOver opens a channel over a connection to clientID, refused with
+// nothing written (with the real channel removed, so only the client is at
+// fault).
+func (s *BridgeSuite) refusedOver(ctx sdk.Context, clientID, why string) {
+	s.hospApp.IBCKeeper.ConnectionKeeper.SetConnection(ctx, "connection-9", connectiontypes.ConnectionEnd{
+		ClientId: clientID, State: connectiontypes.OPEN, Versions: connectiontypes.GetCompatibleVersions(),
+		Counterparty: connectiontypes.NewCounterparty(s.path.EndpointB.ClientID, "connection-0", commitmenttypes.NewMerklePrefix([]byte("ibc"))),
+	})
+	s.Require().NoError(s.hospApp.BridgeKeeper.Channels.Remove(ctx, s.path.EndpointA.ChannelID))
+	before := s.bridgeState(s.hosp)
+	im := bridge.NewIBCModule(s.hospApp.BridgeKeeper)
+	_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, []string{"connection-9"}, bridgetypes.PortID, "channel-9",
+		channeltypes.NewCounterparty(bridgetypes.PortID, ""), bridgetypes.Version)
+	s.Require().ErrorIs(err, bridgetypes.ErrUntrustedClient)
+	s.Require().ErrorContains(err, why)
+	s.Require().Equal(before, s.bridgeState(s.hosp))
 }
 
 // TestGenesisKeepsBridgeState: export and import keep open prescriptions,

@@ -152,9 +152,11 @@ done
 log "creating light clients and a connection (ibc-setup connect)"
 "$IBC_SETUP" connect --home "$RH" >"$HOME_DIR/connect.log" 2>&1 || { log "connect failed:"; cat "$HOME_DIR/connect.log" >&2; exit 1; }
 # 4b. Each chain's authority (the founders' 3-of-4 multisig) trusts the other
-# chain, pinned to the header its new light client starts from, as checked
-# against the other chain's node by `q bridge counterparty-pin`. Until then no
-# bridge channel opens: a light client's id trusts nobody.
+# chain, pinned to the header its new light client was created from (the
+# origin the bridge recorded in the block that created it, whatever updates
+# the relayer made since), as checked against the other chain's node by
+# `q bridge counterparty-pin`. Until then no bridge channel opens: a light
+# client's id trusts nobody.
 authority_tx() { # node home, then the tx arguments; signed by hospital, lab and pharmacy
   local nh=$1 d out hash s; shift
   d=$(mktemp -d "$HOME_DIR/authority.XXXXXX")

@@ -29,6 +29,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RecallNotice", Use: "recall [gtin] [lot]", Short: "A recall notice received, with the patients it reached", PositionalArgs: pos("gtin", "lot")},
 				{RpcMethod: "Undelivered", Use: "undelivered", Short: "Dispense confirmations and recall notices that timed out or were refused"},
 				{RpcMethod: "Pending", Use: "pending", Short: "Packets sent and not yet acknowledged or timed out"},
+				{RpcMethod: "ClientOrigin", Use: "client-origin [client-id]", Short: "The header a light client was created from (what its counterparty's pin must be)", PositionalArgs: pos("client_id")},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

@@ -30,9 +30,9 @@ func NewIBCModule(k *keeper.Keeper) IBCModule { return IBCModule{keeper: k} }
 
 // checkChannel enforces what a bridge channel must be: unordered (one lost
 // packet must not close it), port "bridge" at both ends, over a connection to
-// a light client of a trusted counterparty (checked against its pin and bound
-// on first use), on a chain that has a role, and the only one to that
-// counterparty: a second is refused while one is open.
+// a light client created from a trusted counterparty's pinned header, on a
+// chain that has a role, and the only one to that counterparty: a second is
+// refused while one is open.
 func (im IBCModule) checkChannel(ctx sdk.Context, order channeltypes.Order, hops []string, portID string, counterparty channeltypes.Counterparty) error {
 	if order != channeltypes.UNORDERED {
 		return errorsmod.Wrapf(channeltypes.ErrInvalidChannelOrdering, "bridge channels are %s, not %s", channeltypes.UNORDERED, order)
@@ -43,7 +43,7 @@ func (im IBCModule) checkChannel(ctx sdk.Context, order channeltypes.Order, hops
 	if counterparty.PortId != types.PortID {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "counterparty port %q, want %q", counterparty.PortId, types.PortID)
 	}
-	tc, _, err := im.keeper.CounterpartyOf(ctx, hops, true)
+	tc, _, err := im.keeper.CounterpartyOf(ctx, hops)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (im IBCModule) opened(ctx sdk.Context, channelID string) error {
 	if !found {
 		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q not found", channelID)
 	}
-	tc, clientID, err := im.keeper.CounterpartyOf(ctx, ch.ConnectionHops, false)
+	tc, clientID, err := im.keeper.CounterpartyOf(ctx, ch.ConnectionHops)
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func SetGenesisBridgeCmd(cdc codec.JSONCodec) *cobra.Command {
 		Short: "Set the chain's x/bridge role and the counterparty chains a bridge channel may open to",
 		Long: "A hospital chain sends prescriptions and verification requests and receives dispense confirmations and " +
 			"recall notices; a pharma chain the reverse. A bridge channel opens only over a light client of a trusted " +
-			"counterparty whose earliest consensus state is the counterparty's pinned header: chain id, height, app hash, " +
+			"counterparty that was created from the counterparty's pinned header: chain id, height, app hash, " +
 			"next validators hash and time, checked by the authority (`healthd q bridge counterparty-pin` prints it from a " +
 			"light client and the counterparty's node). Light clients are created by anyone, so no client id is trusted " +
 			"by name. With no pin (the usual case at genesis, before the counterparty's light client exists) no channel " +

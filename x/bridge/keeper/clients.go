@@ -29,6 +29,9 @@ func (c IBCClients) TendermintClient(ctx sdk.Context, clientID string) (*ibctm.C
 	return tm, ok
 }
 
+// NextClientSequence implements types.ClientReader.
+func (c IBCClients) NextClientSequence(ctx sdk.Context) uint64 { return c.k.GetNextClientSequence(ctx) }
+
 // EarliestConsensusState implements types.ClientReader: the 07-tendermint
 // client keeps an iteration index of its consensus states in ascending height.
 func (c IBCClients) EarliestConsensusState(ctx sdk.Context, clientID string) (clienttypes.Height, *ibctm.ConsensusState, bool) {

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 
@@ -69,8 +70,13 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return err
 		}
 	}
-	for _, b := range gs.ClientBindings {
-		if err := k.ClientBindings.Set(ctx, b.ClientID, b); err != nil {
+	for _, o := range gs.ClientOrigins {
+		if err := k.ClientOrigins.Set(ctx, o.ClientID, o); err != nil {
+			return err
+		}
+	}
+	if gs.NextClientSeq != 0 {
+		if err := k.ClientSeq.Set(ctx, gs.NextClientSeq); err != nil {
 			return err
 		}
 	}
@@ -140,10 +146,15 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 	}); err != nil {
 		return nil, err
 	}
-	if err := k.ClientBindings.Walk(ctx, nil, func(_ string, b types.ClientBinding) (bool, error) {
-		gs.ClientBindings = append(gs.ClientBindings, b)
+	if err := k.ClientOrigins.Walk(ctx, nil, func(_ string, o types.ClientOrigin) (bool, error) {
+		gs.ClientOrigins = append(gs.ClientOrigins, o)
 		return false, nil
 	}); err != nil {
+		return nil, err
+	}
+	if next, err := k.ClientSeq.Get(ctx); err == nil {
+		gs.NextClientSeq = next
+	} else if !errors.Is(err, collections.ErrNotFound) {
 		return nil, err
 	}
 	for _, s := range []struct {

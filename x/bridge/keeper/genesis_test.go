@@ -18,7 +18,7 @@ import (
 var stateful = []collections.Prefix{
 	types.ParamsKey, types.PrescriptionsKey, types.PrescriptionsByPatient, types.OpenBySourceKey, types.HistoryKey,
 	types.DispensedByLotKey, types.VerificationsKey, types.RecallNoticesKey, types.PendingKey, types.UndeliveredKey,
-	types.ChannelsKey, types.ChannelByCounterpartyKey, types.ClientBindingsKey, types.NotifyingKey,
+	types.ChannelsKey, types.ChannelByCounterpartyKey, types.ClientOriginsKey, types.ClientSeqKey, types.NotifyingKey,
 }
 
 // roundTrip exports the state, passes it through JSON as a genesis file does,
@@ -90,7 +90,8 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 		{ChannelID: chanA, CounterpartyChainID: cpA, ClientID: trustedClient},
 		{ChannelID: chanB, CounterpartyChainID: cpB, ClientID: clientB},
 	}, gs.Channels)
-	s.Require().Equal([]types.ClientBinding{{ClientID: trustedClient, Counterparty: pinOf(cpA)}, {ClientID: clientB, Counterparty: pinOf(cpB)}}, gs.ClientBindings)
+	s.Require().Equal([]types.ClientOrigin{{ClientID: trustedClient, Origin: pinOf(cpA), CreatedAt: 7}, {ClientID: clientB, Origin: pinOf(cpB), CreatedAt: 7}}, gs.ClientOrigins)
+	s.Require().Equal(uint64(2), gs.NextClientSeq)
 
 	fresh := s.roundTrip()
 	for _, k := range []collections.Triple[string, string, string]{
@@ -175,8 +176,11 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 func (s *KeeperTestSuite) TestGenesisDefault() {
 	s.setup(unspecified)
 	gs := s.export()
+	// Nothing but the origins of the two light clients the first block saw.
 	s.Require().Equal(&types.GenesisState{Params: types.DefaultParams(), NextPrescriptionId: 1, NextVerificationId: 1,
-		NextUndeliveredId: 1, NextHistorySeq: 1}, gs)
+		NextUndeliveredId: 1, NextHistorySeq: 1, NextClientSeq: 2, ClientOrigins: []types.ClientOrigin{
+			{ClientID: trustedClient, Origin: pinOf(cpA), CreatedAt: 7}, {ClientID: clientB, Origin: pinOf(cpB), CreatedAt: 7},
+		}}, gs)
 	s.roundTrip()
 	s.Require().NoError(types.DefaultGenesisState().Validate())
 }
@@ -194,8 +198,8 @@ func (s *KeeperTestSuite) TestInitGenesisInvalid() {
 		"second channel to a counterparty": func(gs *types.GenesisState) {
 			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "channel-5", CounterpartyChainID: cpA, ClientID: trustedClient})
 		},
-		"binding with a bad pin": func(gs *types.GenesisState) {
-			gs.ClientBindings = append(gs.ClientBindings, types.ClientBinding{ClientID: "07-tendermint-4", Counterparty: types.TrustedCounterparty{ChainID: cpA}})
+		"origin with a bad header": func(gs *types.GenesisState) {
+			gs.ClientOrigins = append(gs.ClientOrigins, types.ClientOrigin{ClientID: "07-tendermint-4", Origin: types.TrustedCounterparty{ChainID: cpA}})
 		},
 		"undelivered data": func(gs *types.GenesisState) { gs.Undelivered = []types.Undelivered{{ID: 1, Data: []byte{1}}} },
 	} {

@@ -159,3 +159,15 @@ func (q queryServer) Pending(ctx context.Context, req *types.QueryPendingRequest
 	}
 	return &types.QueryPendingResponse{Pending: list, Pagination: page}, nil
 }
+
+// ClientOrigin implements types.QueryServer.
+func (q queryServer) ClientOrigin(ctx context.Context, req *types.QueryClientOriginRequest) (*types.QueryClientOriginResponse, error) {
+	if req == nil || req.ClientId == "" {
+		return nil, status.Error(codes.InvalidArgument, "client_id is required")
+	}
+	o, err := q.k.ClientOrigins.Get(ctx, req.ClientId)
+	if err != nil {
+		return nil, grpcErr(errorsmod.Wrapf(err, "light client %q: no recorded origin (not a 07-tendermint client, or not created yet)", req.ClientId))
+	}
+	return &types.QueryClientOriginResponse{Origin: o}, nil
+}

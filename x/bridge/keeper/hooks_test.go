@@ -11,6 +11,7 @@ import (
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	commitmenttypes "github.com/cosmos/ibc-go/v11/modules/core/23-commitment/types"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
+	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
@@ -373,61 +374,85 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 }
 
 // TestCounterpartyOf: a bridge channel opens only on a chain with a role,
-// over one connection whose light client is of a trusted counterparty and
-// starts from its pinned header; the first check binds the client. A client
-// of the right chain id that starts anywhere else (an attacker's, created
-// with a forged consensus state, or an honest one from another header) is
-// refused, whatever its id: nothing is trusted by client id.
+// over one connection whose light client is of a trusted counterparty, was
+// created from its pinned header (as recorded at the end of the block that
+// created it) and has the parameters of a Cosmos SDK chain's client. A client
+// of the right chain id created from anything else (an attacker's, with a
+// forged consensus state, or an honest one from another header) is refused,
+// whatever its id and whatever it shows later: nothing is trusted by client
+// id, nor by the client's earliest state today. Nothing is written.
 func (s *KeeperTestSuite) TestCounterpartyOf() {
-	const fresh, freshConn = "07-tendermint-0x", "connection-7"
-	forged := func(f func(c *fakeClient)) func() {
+	const fresh, freshConn = "07-tendermint-5", "connection-7"
+	// created records a client created from c's first state (changed by f).
+	created := func(f func(c *fakeClient)) func() {
 		return func() {
 			c := clientFrom(pinOf(cpA))
 			f(&c)
 			s.clients[fresh] = c
+			s.Require().NoError(s.k.EndBlock(s.ctx))
 		}
 	}
+	honest := func(*fakeClient) {}
 	testCases := []struct {
 		name     string
 		role     types.ChainRole
 		hops     []string
-		bind     bool
 		expErr   error
 		malleate func()
-		bound    bool // the fresh client is bound afterwards
 	}{
-		{"hospital, bound client", hospital, []string{connA}, false, nil, nil, false},
-		{"pharma, bound client", pharma, []string{connA}, false, nil, nil, false},
-		{"honest client from the pinned header: bound at open", hospital, []string{freshConn}, true, nil, forged(func(*fakeClient) {}), true},
-		{"honest client not yet bound: refused for packets", hospital, []string{freshConn}, false, types.ErrUntrustedClient, forged(func(*fakeClient) {}), false},
-		{"forged app hash", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+		{"hospital, the channel's client", hospital, []string{connA}, nil, nil},
+		{"pharma, the channel's client", pharma, []string{connA}, nil, nil},
+		{"honest client created from the pinned header", hospital, []string{freshConn}, nil, created(honest)},
+		{"forged first state, later updated to a copy of the pinned header and pruned", hospital, []string{freshConn}, types.ErrUntrustedClient, func() {
+			created(func(c *fakeClient) {
+				c.height = clienttypes.NewHeight(1, 30)
+				c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp.Add(-time.Minute), Root: commitmenttypes.NewMerkleRoot(make([]byte, 32)), NextValidatorsHash: make([]byte, 32)}
+			})()
+			s.clients[fresh] = clientFrom(pinOf(cpA)) // its earliest state now looks pinned
+		}},
+		{"created and not recorded", hospital, []string{freshConn}, types.ErrUntrustedClient, func() { s.clients[fresh] = clientFrom(pinOf(cpA)) }},
+		{"forged app hash", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
 			c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp, Root: commitmenttypes.NewMerkleRoot(make([]byte, 32)), NextValidatorsHash: c.cons.NextValidatorsHash}
-		}), false},
-		{"forged validator set", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+		})},
+		{"forged validator set", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
 			c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp, Root: c.cons.Root, NextValidatorsHash: make([]byte, 32)}
-		}), false},
-		{"forged time", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
+		})},
+		{"forged time", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
 			c.cons = &ibctm.ConsensusState{Timestamp: c.cons.Timestamp.Add(time.Second), Root: c.cons.Root, NextValidatorsHash: c.cons.NextValidatorsHash}
-		}), false},
-		{"starts at another height", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
-			c.height = clienttypes.NewHeight(1, 41)
-		}), false},
-		{"another revision", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) {
-			c.height = clienttypes.NewHeight(2, 40)
-		}), false},
-		{"chain not trusted", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) { c.chainID = "counterparty-z" }), false},
-		{"no consensus state", hospital, []string{freshConn}, true, types.ErrUntrustedClient, forged(func(c *fakeClient) { c.cons = nil }), false},
-		{"not a tendermint client", hospital, []string{freshConn}, true, types.ErrUntrustedClient, func() { delete(s.clients, fresh) }, false},
-		{"bound client, pin replaced since", hospital, []string{connA}, false, types.ErrUntrustedClient, func() {
+		})},
+		{"starts at another height", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) { c.height = clienttypes.NewHeight(1, 41) })},
+		{"another revision", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) { c.height = clienttypes.NewHeight(2, 40) })},
+		{"chain not trusted", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) { c.chainID = "counterparty-z" })},
+		{"no consensus state", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) { c.cons = nil })},
+		{"other proof specs", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
+			c.params = func(cs *ibctm.ClientState) { cs.ProofSpecs = cs.ProofSpecs[:1] }
+		})},
+		{"weakened proof spec", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
+			c.params = func(cs *ibctm.ClientState) {
+				spec := *cs.ProofSpecs[0]
+				inner := *spec.InnerSpec
+				inner.MaxPrefixLength = 64
+				spec.InnerSpec = &inner
+				cs.ProofSpecs = []*ics23.ProofSpec{&spec, cs.ProofSpecs[1]}
+			}
+		})},
+		{"other upgrade path", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
+			c.params = func(cs *ibctm.ClientState) { cs.UpgradePath = []string{"bank", "balances"} }
+		})},
+		{"frozen", hospital, []string{freshConn}, types.ErrUntrustedClient, created(func(c *fakeClient) {
+			c.params = func(cs *ibctm.ClientState) { cs.FrozenHeight = clienttypes.NewHeight(1, 50) }
+		})},
+		{"not a tendermint client", hospital, []string{freshConn}, types.ErrUntrustedClient, func() { delete(s.clients, fresh) }},
+		{"pin replaced since", hospital, []string{connA}, types.ErrUntrustedClient, func() {
 			p, err := s.k.Params.Get(s.ctx)
 			s.Require().NoError(err)
 			p.TrustedCounterparties[0].AppHash = p.TrustedCounterparties[1].AppHash
 			s.Require().NoError(s.k.Params.Set(s.ctx, p))
-		}, false},
-		{"bridge off", unspecified, []string{connA}, true, types.ErrWrongRole, nil, false},
-		{"unknown connection", hospital, []string{"connection-9"}, true, types.ErrInvalidChannel, nil, false},
-		{"no hop", hospital, nil, true, types.ErrInvalidChannel, nil, false},
-		{"two hops", hospital, []string{connA, connA}, true, types.ErrInvalidChannel, nil, false},
+		}},
+		{"bridge off", unspecified, []string{connA}, types.ErrWrongRole, nil},
+		{"unknown connection", hospital, []string{"connection-9"}, types.ErrInvalidChannel, nil},
+		{"no hop", hospital, nil, types.ErrInvalidChannel, nil},
+		{"two hops", hospital, []string{connA, connA}, types.ErrInvalidChannel, nil},
 	}
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
@@ -438,27 +463,52 @@ func (s *KeeperTestSuite) TestCounterpartyOf() {
 				tc.malleate()
 			}
 			gs, raw := s.export(), s.dump()
-			s.freshEvents()
-			cctx, write := s.ctx.CacheContext()
-			got, clientID, err := s.k.CounterpartyOf(cctx, tc.hops, tc.bind)
+			got, clientID, err := s.k.CounterpartyOf(s.ctx, tc.hops)
+			s.Require().Equal(gs, s.export())
+			s.Require().Equal(raw, s.dump())
 			if tc.expErr != nil {
 				s.Require().ErrorIs(err, tc.expErr)
-				s.Require().Equal(gs, s.export())
-				s.Require().Equal(raw, s.dump())
 				return
 			}
 			s.Require().NoError(err)
-			write()
 			s.Require().Equal(cpA, got.ChainID)
-			b, err := s.k.ClientBindings.Get(s.ctx, clientID)
-			s.Require().NoError(err)
-			s.Require().Equal(pinOf(cpA), b.Counterparty)
-			if tc.bound {
-				s.Require().Equal(fresh, clientID)
-				s.Require().Len(cctx.EventManager().Events(), 1)
-			}
+			s.Require().Equal(s.conns[tc.hops[0]].ClientId, clientID)
 		})
 	}
+}
+
+// TestClientOrigins: the EndBlocker records each new 07-tendermint client's
+// first state once, with an event, passes over other client types and
+// clients no pin could match, and is exported and queried.
+func (s *KeeperTestSuite) TestClientOrigins() {
+	s.setup(hospital)
+	s.clients["07-tendermint-2"] = clientFrom(pinOf(cpA))
+	s.clients["06-solomachine-3"] = clientFrom(pinOf(cpA))
+	bad := clientFrom(pinOf(cpA))
+	bad.chainID = "has space"
+	s.clients["07-tendermint-4"] = bad
+	s.freshEvents()
+	ctx := s.ctx.WithBlockHeight(9)
+	s.Require().NoError(s.k.EndBlock(ctx))
+	s.Require().Equal([]*types.EventClientOrigin{{ClientID: "07-tendermint-2", ChainID: cpA, RevisionNumber: 1, RevisionHeight: 40}}, eventsOf[*types.EventClientOrigin](s))
+	res, err := s.qs.ClientOrigin(s.ctx, &types.QueryClientOriginRequest{ClientId: "07-tendermint-2"})
+	s.Require().NoError(err)
+	s.Require().Equal(types.ClientOrigin{ClientID: "07-tendermint-2", Origin: pinOf(cpA), CreatedAt: 9}, res.Origin)
+	for _, id := range []string{"07-tendermint-4", "06-solomachine-3", "07-tendermint-3", ""} {
+		_, err := s.qs.ClientOrigin(s.ctx, &types.QueryClientOriginRequest{ClientId: id})
+		s.Require().Error(err, id)
+	}
+	gs := s.export()
+	s.Require().Equal(uint64(5), gs.NextClientSeq)
+	s.Require().Len(gs.ClientOrigins, 3)
+
+	// Recorded once: a later block does not look at the client again, even
+	// if its earliest state has changed since.
+	s.clients["07-tendermint-2"] = clientFrom(pinOf(cpB))
+	s.freshEvents()
+	s.Require().NoError(s.k.EndBlock(s.ctx))
+	s.Require().Empty(eventsOf[*types.EventClientOrigin](s))
+	s.Require().Equal(gs, s.export())
 }
 
 // TestSeededPrescriptionsMatchReceived: the benchmark's shortcut writes the

@@ -5,12 +5,8 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
-	"encoding/hex"
-	"errors"
 	"math"
-	"strings"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -69,9 +65,11 @@ type Keeper struct {
 	// chain (the unique index), so what a recall sends does not grow with the
 	// channels an outsider opens.
 	Channels *collections.IndexedMap[string, types.BridgeChannel, ChannelIndexes]
-	// ClientBindings are the light clients checked against a trusted
-	// counterparty's pin, by client id.
-	ClientBindings collections.Map[string, types.ClientBinding]
+	// ClientOrigins are the headers the 07-tendermint light clients were
+	// created from, by client id, recorded by the EndBlocker of the block that
+	// created each; ClientSeq is ibc-go's client sequence up to which they are.
+	ClientOrigins collections.Map[string, types.ClientOrigin]
+	ClientSeq     collections.Item[uint64]
 	// Notifying indexes the recall notices whose patients the EndBlocker is
 	// still notifying: (GTIN, lot).
 	Notifying collections.KeySet[collections.Pair[string, string]]
@@ -109,7 +107,8 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		Channels: collections.NewIndexedMap(sb, types.ChannelsKey, "channels", collections.StringKey, codec.CollValue[types.BridgeChannel](cdc),
 			ChannelIndexes{Counterparty: indexes.NewUnique(sb, types.ChannelByCounterpartyKey, "channels_by_counterparty",
 				collections.StringKey, collections.StringKey, func(_ string, c types.BridgeChannel) (string, error) { return c.CounterpartyChainID, nil })}),
-		ClientBindings: collections.NewMap(sb, types.ClientBindingsKey, "client_bindings", collections.StringKey, codec.CollValue[types.ClientBinding](cdc)),
+		ClientOrigins: collections.NewMap(sb, types.ClientOriginsKey, "client_origins", collections.StringKey, codec.CollValue[types.ClientOrigin](cdc)),
+		ClientSeq:     collections.NewItem(sb, types.ClientSeqKey, "client_seq", collections.Uint64Value),
 		Notifying: collections.NewKeySet(sb, types.NotifyingKey, "notifying",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey)),
 	}
@@ -251,127 +250,4 @@ func (k *Keeper) setStatus(ctx context.Context, p *types.Prescription, to types.
 // Logger returns the module's logger.
 func (k *Keeper) Logger(ctx sdk.Context) log.Logger {
 	return ctx.Logger().With("module", "x/"+types.ModuleName)
-}
-
-// ChannelTrusted checks, for every packet sent or received, that the channel
-// is an open bridge channel (not retired) whose light client is still bound
-// to a trusted counterparty: taking the counterparty out of params, or
-// changing its pin, stops its channels at once.
-func (k *Keeper) ChannelTrusted(ctx sdk.Context, channelID string) error {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return err
-	}
-	return k.channelTrusted(ctx, params, channelID)
-}
-
-func (k *Keeper) channelTrusted(ctx sdk.Context, params types.Params, channelID string) error {
-	if params.Role == types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
-		return errorsmod.Wrap(types.ErrWrongRole, "the bridge is off on this chain (no role in params)")
-	}
-	bc, err := k.Channels.Get(ctx, channelID)
-	if errors.Is(err, collections.ErrNotFound) {
-		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q is not an open bridge channel", channelID)
-	} else if err != nil {
-		return err
-	}
-	ch, found := k.channels.GetChannel(ctx, types.PortID, channelID)
-	if !found {
-		return errorsmod.Wrapf(types.ErrInvalidChannel, "%q not found", channelID)
-	}
-	tc, clientID, err := k.counterpartyOf(ctx, params, ch.ConnectionHops, false)
-	if err != nil {
-		return err
-	}
-	if tc.ChainID != bc.CounterpartyChainID || clientID != bc.ClientID {
-		return errorsmod.Wrapf(types.ErrUntrustedClient, "channel %s was opened to %s over %s", channelID, bc.CounterpartyChainID, bc.ClientID)
-	}
-	return nil
-}
-
-// CounterpartyOf returns the trusted counterparty a channel's (single)
-// connection leads to and its light client. With bind, a client not yet
-// checked is checked against the counterparty's pin and, if it matches,
-// bound to it; without, only a bound client is accepted.
-func (k *Keeper) CounterpartyOf(ctx sdk.Context, hops []string, bind bool) (types.TrustedCounterparty, string, error) {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return types.TrustedCounterparty{}, "", err
-	}
-	return k.counterpartyOf(ctx, params, hops, bind)
-}
-
-func (k *Keeper) counterpartyOf(ctx sdk.Context, params types.Params, hops []string, bind bool) (types.TrustedCounterparty, string, error) {
-	var none types.TrustedCounterparty
-	if params.Role == types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
-		return none, "", errorsmod.Wrap(types.ErrWrongRole, "the bridge is off on this chain (no role in params)")
-	}
-	if len(hops) != 1 {
-		return none, "", errorsmod.Wrapf(types.ErrInvalidChannel, "%d connection hops, want 1", len(hops))
-	}
-	conn, found := k.connections.GetConnection(ctx, hops[0])
-	if !found {
-		return none, "", errorsmod.Wrapf(types.ErrInvalidChannel, "connection %q not found", hops[0])
-	}
-	clientID := conn.ClientId
-	if k.clients == nil {
-		return none, "", errorsmod.Wrap(types.ErrUntrustedClient, "no light-client reader is wired")
-	}
-	cs, ok := k.clients.TendermintClient(ctx, clientID)
-	if !ok {
-		return none, "", errorsmod.Wrapf(types.ErrUntrustedClient, "%q is not a 07-tendermint light client", clientID)
-	}
-	tc, trusted := params.Counterparty(cs.ChainId)
-	if !trusted {
-		return none, "", errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s is of chain %q, which is not a trusted counterparty", clientID, cs.ChainId)
-	}
-	b, err := k.ClientBindings.Get(ctx, clientID)
-	switch {
-	case err == nil && samePin(b.Counterparty, tc):
-		return tc, clientID, nil
-	case err != nil && !errors.Is(err, collections.ErrNotFound):
-		return none, "", err
-	case !bind:
-		return none, "", errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s has not been checked against the pin of %s", clientID, tc.ChainID)
-	}
-	if err := checkPin(ctx, k.clients, clientID, tc); err != nil {
-		return none, "", err
-	}
-	if err := k.ClientBindings.Set(ctx, clientID, types.ClientBinding{ClientID: clientID, Counterparty: tc}); err != nil {
-		return none, "", err
-	}
-	return tc, clientID, ctx.EventManager().EmitTypedEvent(&types.EventClientBound{ClientID: clientID, ChainID: tc.ChainID})
-}
-
-// checkPin checks that a light client starts from the pinned header: its
-// earliest consensus state is at the pinned height with the pinned app hash,
-// next validators hash and time. A light client's first consensus state is
-// whatever its (permissionless) creator put there; every later one was
-// verified against the validator set of one before it. So a client whose
-// first state is a header the authority checked follows the counterparty's
-// real chain, validator changes included, and no one can prove to it what
-// that chain did not commit.
-func checkPin(ctx sdk.Context, clients types.ClientReader, clientID string, tc types.TrustedCounterparty) error {
-	h, cons, ok := clients.EarliestConsensusState(ctx, clientID)
-	if !ok || cons == nil {
-		return errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s has no consensus state", clientID)
-	}
-	if h.RevisionNumber != tc.RevisionNumber || h.RevisionHeight != tc.RevisionHeight {
-		return errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s starts at %s, the pin of %s is at %d-%d",
-			clientID, h, tc.ChainID, tc.RevisionNumber, tc.RevisionHeight)
-	}
-	if !sameHash(cons.Root.GetHash(), tc.AppHash) || !sameHash(cons.NextValidatorsHash, tc.NextValidatorsHash) || !cons.Timestamp.Equal(tc.Timestamp) {
-		return errorsmod.Wrapf(types.ErrUntrustedClient, "light client %s: its consensus state at %s is not the pinned header of %s", clientID, h, tc.ChainID)
-	}
-	return nil
-}
-
-func sameHash(b []byte, pinned string) bool {
-	return strings.EqualFold(hex.EncodeToString(b), pinned)
-}
-
-func samePin(a, b types.TrustedCounterparty) bool {
-	x, err1 := a.Marshal()
-	y, err2 := b.Marshal()
-	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }

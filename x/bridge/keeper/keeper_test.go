@@ -197,15 +197,18 @@ func (f fakeChannels) GetChannel(_ sdk.Context, portID, channelID string) (chann
 	return channeltypes.Channel{State: channeltypes.OPEN, Ordering: channeltypes.UNORDERED, ConnectionHops: []string{conn}}, true
 }
 
-// fakeClient is a 07-tendermint light client: its chain id and its earliest
-// consensus state.
+// fakeClient is a 07-tendermint light client: its chain id, its earliest
+// consensus state and, optionally, a change to the client-state parameters
+// an honest relayer sets.
 type fakeClient struct {
 	chainID string
 	height  clienttypes.Height
 	cons    *ibctm.ConsensusState
+	params  func(*ibctm.ClientState)
 }
 
-// fakeClients holds light clients by id.
+// fakeClients holds light clients by id; ids of the form 07-tendermint-N
+// stand for the clients ibc-go created with sequence N.
 type fakeClients map[string]fakeClient
 
 var _ types.ClientReader = fakeClients(nil)
@@ -215,7 +218,14 @@ func (f fakeClients) TendermintClient(_ sdk.Context, id string) (*ibctm.ClientSt
 	if !ok {
 		return nil, false
 	}
-	return &ibctm.ClientState{ChainId: c.chainID, LatestHeight: c.height}, true
+	cs := &ibctm.ClientState{
+		ChainId: c.chainID, LatestHeight: c.height,
+		ProofSpecs: commitmenttypes.GetSDKSpecs(), UpgradePath: []string{"upgrade", "upgradedIBCState"},
+	}
+	if c.params != nil {
+		c.params(cs)
+	}
+	return cs, true
 }
 
 func (f fakeClients) EarliestConsensusState(_ sdk.Context, id string) (clienttypes.Height, *ibctm.ConsensusState, bool) {
@@ -224,6 +234,17 @@ func (f fakeClients) EarliestConsensusState(_ sdk.Context, id string) (clienttyp
 		return clienttypes.Height{}, nil, false
 	}
 	return c.height, c.cons, true
+}
+
+// NextClientSequence is one above the highest sequence of a client held.
+func (f fakeClients) NextClientSequence(sdk.Context) uint64 {
+	var next uint64
+	for id := range f {
+		if _, seq, err := clienttypes.ParseClientIdentifier(id); err == nil && seq >= next {
+			next = seq + 1
+		}
+	}
+	return next
 }
 
 // pinOf is the header a test counterparty is pinned to: hashes derived from
@@ -364,6 +385,7 @@ func newEnv(tb testing.TB, role types.ChainRole) *env {
 	e.k.SetClientReader(e.clients)
 	e.ms, e.qs = keeper.NewMsgServerImpl(e.k), keeper.NewQueryServerImpl(e.k)
 	require.NoError(tb, e.k.InitGenesis(ctx, types.DefaultGenesisState()))
+	require.NoError(tb, e.k.EndBlock(ctx)) // records the clients' origins, as in the block that created them
 	if role != types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
 		e.setRole(tb, role)
 		for _, c := range []string{chanA, chanB} {
@@ -374,14 +396,13 @@ func newEnv(tb testing.TB, role types.ChainRole) *env {
 }
 
 // openChannel records a bridge channel as the handshake does (chanB to cpB
-// over clientB, any other to cpA over clientA), with its client bound.
+// over clientB, any other to cpA over clientA).
 func (e *env) openChannel(tb testing.TB, channelID string) {
 	tb.Helper()
 	bc := types.BridgeChannel{ChannelID: channelID, CounterpartyChainID: cpA, ClientID: trustedClient}
 	if channelID == chanB {
 		bc.CounterpartyChainID, bc.ClientID = cpB, clientB
 	}
-	require.NoError(tb, e.k.ClientBindings.Set(e.ctx, bc.ClientID, types.ClientBinding{ClientID: bc.ClientID, Counterparty: pinOf(bc.CounterpartyChainID)}))
 	require.NoError(tb, e.k.Channels.Set(e.ctx, channelID, bc))
 }
 

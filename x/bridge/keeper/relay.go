@@ -275,6 +275,9 @@ func (k *Keeper) notifyLate(ctx sdk.Context, e types.MedicationEntry) error {
 // block in all.
 func (k *Keeper) EndBlock(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := k.recordClientOrigins(sdkCtx); err != nil {
+		return err
+	}
 	budget := types.MaxRecallNotificationsPerBlock
 	// Every notice in the index has a patient left, so each one taken uses
 	// budget: at most budget notices are read.

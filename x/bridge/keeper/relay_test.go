@@ -542,13 +542,19 @@ func (s *KeeperTestSuite) TestChannelTrusted() {
 			p.TrustedCounterparties = nil
 			s.Require().NoError(s.k.Params.Set(s.ctx, p))
 		}, types.ErrUntrustedClient},
-		{"client binding gone", func() { s.Require().NoError(s.k.ClientBindings.Remove(s.ctx, trustedClient)) }, types.ErrUntrustedClient},
+		{"client origin gone", func() { s.Require().NoError(s.k.ClientOrigins.Remove(s.ctx, trustedClient)) }, types.ErrUntrustedClient},
 		{"channel retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
 		{"connection now leads to another counterparty's client", func() {
 			s.conns[connA] = connectiontypes.ConnectionEnd{ClientId: clientB, State: connectiontypes.OPEN}
 		}, types.ErrUntrustedClient},
 		{"connection unknown", func() { delete(s.conns, connA) }, types.ErrInvalidChannel},
 		{"channel unknown", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
+		{"channel recorded over another counterparty's client", func() {
+			bc, err := s.k.Channels.Get(s.ctx, chanA)
+			s.Require().NoError(err)
+			bc.ClientID = clientB
+			s.Require().NoError(s.k.Channels.Set(s.ctx, chanA, bc))
+		}, types.ErrUntrustedClient},
 		{"bridge off", func() { s.setRole(s.T(), unspecified) }, types.ErrWrongRole},
 	}
 	for _, tc := range testCases {

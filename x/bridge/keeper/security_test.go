@@ -89,20 +89,17 @@ func (s *KeeperTestSuite) TestOneChannelPerCounterparty() {
 	s.chans.over[second] = connA
 	// another honest client of cpA, from the same pinned header
 	s.clients["07-tendermint-7"] = clientFrom(pinOf(cpA))
+	s.Require().NoError(s.k.EndBlock(s.ctx)) // the block that created it records its origin
 	s.conns["connection-7"] = connectiontypes.ConnectionEnd{ClientId: "07-tendermint-7", State: connectiontypes.OPEN}
 
-	// Over the bound client the refusal writes nothing; over the new client
-	// it binds the client first (discarded with the failed handshake).
-	for _, c := range []struct {
-		hops        []string
-		afterWrites bool
-	}{{[]string{connA}, false}, {[]string{"connection-7"}, true}} {
-		s.refusal(types.ErrChannelExists, c.afterWrites, func(ctx sdk.Context) error {
-			_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, c.hops, types.PortID, second, cp, types.Version)
+	// Over either client the refusal writes nothing.
+	for _, hops := range [][]string{{connA}, {"connection-7"}} {
+		s.refuse(types.ErrChannelExists, func(ctx sdk.Context) error {
+			_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, hops, types.PortID, second, cp, types.Version)
 			return err
 		})
-		s.refusal(types.ErrChannelExists, c.afterWrites, func(ctx sdk.Context) error {
-			_, err := im.OnChanOpenTry(ctx, channeltypes.UNORDERED, c.hops, types.PortID, second, cp, types.Version)
+		s.refuse(types.ErrChannelExists, func(ctx sdk.Context) error {
+			_, err := im.OnChanOpenTry(ctx, channeltypes.UNORDERED, hops, types.PortID, second, cp, types.Version)
 			return err
 		})
 	}

@@ -40,6 +40,10 @@ type ClientReader interface {
 	// TendermintClient returns the client's state if it is a 07-tendermint client.
 	TendermintClient(ctx sdk.Context, clientID string) (*ibctm.ClientState, bool)
 	// EarliestConsensusState returns the client's lowest stored consensus
-	// state: while nothing has been pruned, the one it was created with.
+	// state: in the block that created the client, the one it was created
+	// with (a state is pruned only once expired, and a client is created only
+	// with an unexpired one).
 	EarliestConsensusState(ctx sdk.Context, clientID string) (clienttypes.Height, *ibctm.ConsensusState, bool)
+	// NextClientSequence is the sequence ibc-go gives the next client it creates.
+	NextClientSequence(ctx sdk.Context) uint64
 }

@@ -7,7 +7,7 @@ import (
 
 	host "github.com/cosmos/ibc-go/v11/modules/core/24-host"
 
-	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
+	"github.com/healthchain/healthd/internal/gs1"
 )
 
 // DefaultGenesisState is the default params and nothing else.
@@ -97,7 +97,7 @@ func (gs GenesisState) Validate() error {
 	lots := map[string]bool{}
 	for _, n := range gs.RecallNotices {
 		k := n.GTIN + "/" + n.Lot
-		if drugtracetypes.ValidateGTIN14(n.GTIN) != nil || drugtracetypes.ValidateLot(n.Lot) != nil || lots[k] {
+		if gs1.ValidateGTIN14(n.GTIN) != nil || gs1.ValidateLot(n.Lot) != nil || lots[k] {
 			return bad("recall notice %s: invalid or duplicate", k)
 		}
 		if n.Notifying != (n.NextPatient != "") {
@@ -139,14 +139,17 @@ func (gs GenesisState) Validate() error {
 		chans[c.ChannelID], counterparties[c.CounterpartyChainID] = true, true
 	}
 	clients := map[string]bool{}
-	for _, b := range gs.ClientBindings {
-		if host.ClientIdentifierValidator(b.ClientID) != nil || clients[b.ClientID] {
-			return bad("client binding %q: invalid or twice", b.ClientID)
+	for _, o := range gs.ClientOrigins {
+		if host.ClientIdentifierValidator(o.ClientID) != nil || clients[o.ClientID] {
+			return bad("client origin %q: invalid or twice", o.ClientID)
 		}
-		if err := b.Counterparty.Validate(); err != nil {
-			return bad("client binding %s: %s", b.ClientID, err)
+		if err := o.Origin.Validate(); err != nil {
+			return bad("client origin %s: %s", o.ClientID, err)
 		}
-		clients[b.ClientID] = true
+		if o.CreatedAt < 0 {
+			return bad("client origin %s: created at block %d", o.ClientID, o.CreatedAt)
+		}
+		clients[o.ClientID] = true
 	}
 	return nil
 }

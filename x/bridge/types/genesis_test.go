@@ -43,7 +43,8 @@ func validGenesis() types.GenesisState {
 			Reason: types.UndeliveredReason_UNDELIVERED_REASON_TIMEOUT, Data: enc(dispenseData()), At: genesisTime,
 		}},
 		Channels:           []types.BridgeChannel{{ChannelID: "channel-0", CounterpartyChainID: "pharma-1", ClientID: "07-tendermint-0"}},
-		ClientBindings:     []types.ClientBinding{{ClientID: "07-tendermint-0", Counterparty: pin("pharma-1")}},
+		ClientOrigins:      []types.ClientOrigin{{ClientID: "07-tendermint-0", Origin: pin("pharma-1"), CreatedAt: 3}},
+		NextClientSeq:      1,
 		NextPrescriptionId: 2, NextVerificationId: 2, NextUndeliveredId: 2, NextHistorySeq: 2,
 	}
 }
@@ -190,11 +191,12 @@ func TestGenesisValidate(t *testing.T) {
 		"second channel to a counterparty": with(func(gs *types.GenesisState) {
 			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "channel-1", CounterpartyChainID: "pharma-1", ClientID: "07-tendermint-1"})
 		}),
-		"channel without counterparty": with(func(gs *types.GenesisState) { gs.Channels[0].CounterpartyChainID = "" }),
-		"channel with a bad client":    with(func(gs *types.GenesisState) { gs.Channels[0].ClientID = "x" }),
-		"binding client bad":           with(func(gs *types.GenesisState) { gs.ClientBindings[0].ClientID = "07 tendermint" }),
-		"binding twice":                with(func(gs *types.GenesisState) { gs.ClientBindings = append(gs.ClientBindings, gs.ClientBindings[0]) }),
-		"binding with a bad pin":       with(func(gs *types.GenesisState) { gs.ClientBindings[0].Counterparty.AppHash = "00" }),
+		"channel without counterparty":  with(func(gs *types.GenesisState) { gs.Channels[0].CounterpartyChainID = "" }),
+		"channel with a bad client":     with(func(gs *types.GenesisState) { gs.Channels[0].ClientID = "x" }),
+		"origin client bad":             with(func(gs *types.GenesisState) { gs.ClientOrigins[0].ClientID = "07 tendermint" }),
+		"origin twice":                  with(func(gs *types.GenesisState) { gs.ClientOrigins = append(gs.ClientOrigins, gs.ClientOrigins[0]) }),
+		"origin with a bad header":      with(func(gs *types.GenesisState) { gs.ClientOrigins[0].Origin.AppHash = "00" }),
+		"origin created before block 0": with(func(gs *types.GenesisState) { gs.ClientOrigins[0].CreatedAt = -1 }),
 	}
 	for name, gs := range invalid {
 		t.Run("invalid "+name, func(t *testing.T) {

@@ -30,10 +30,13 @@ var (
 	UndeliveredSeqKey      = collections.NewPrefix(12)
 	UndeliveredKey         = collections.NewPrefix(13)
 	// 14 held the open channels as a bare set (before one channel per counterparty).
-	NotifyingKey             = collections.NewPrefix(15)
-	ClientBindingsKey        = collections.NewPrefix(16)
+	NotifyingKey = collections.NewPrefix(15)
+	// 16 held client bindings (a pin checked against a client's earliest
+	// state, which a forged first state could be pruned under).
 	ChannelsKey              = collections.NewPrefix(17)
 	ChannelByCounterpartyKey = collections.NewPrefix(18)
+	ClientOriginsKey         = collections.NewPrefix(19)
+	ClientSeqKey             = collections.NewPrefix(20)
 )
 
 // Bounds on packet data and messages.

@@ -2,7 +2,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -11,11 +10,8 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
-	"github.com/cosmos/cosmos-sdk/types/query"
 
 	clienttypes "github.com/cosmos/ibc-go/v11/modules/core/02-client/types"
-	ibcexported "github.com/cosmos/ibc-go/v11/modules/core/exported"
-	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
 	"github.com/healthchain/healthd/x/bridge/types"
 )
@@ -24,15 +20,17 @@ const flagCounterpartyNode = "counterparty-node"
 
 // PinCmd prints the pin of a counterparty for `tx bridge trust-counterparty`,
 // after checking a light client of it on this chain against the
-// counterparty's own node: the client's earliest consensus state must be the
-// header the counterparty's node has at that height.
+// counterparty's own node: the header the client was created from (as this
+// chain recorded it when the client was created) must be the header the
+// counterparty's node has at that height.
 func PinCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "counterparty-pin [client-id] --counterparty-node tcp://host:26657",
 		Short: "Check a light client against the counterparty's node and print the pin to trust it by",
-		Long: "Reads the light client's chain id and earliest consensus state on this chain, fetches the header at that " +
-			"height from the counterparty's node (one you trust: it answers for the counterparty), checks that app hash, " +
-			"next validators hash and time agree, and prints the pin as JSON, the argument of `tx bridge trust-counterparty`.",
+		Long: "Reads the header the light client was created from (recorded by this chain in the block that created " +
+			"it), fetches the header at that height from the counterparty's node (one you trust: it answers for the " +
+			"counterparty), checks that chain id, app hash, next validators hash and time agree, and prints the pin as " +
+			"JSON, the argument of `tx bridge trust-counterparty`.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx, err := client.GetClientQueryContext(cmd)
@@ -44,75 +42,34 @@ func PinCmd() *cobra.Command {
 				return fmt.Errorf("--%s is required", flagCounterpartyNode)
 			}
 			ctx := cmd.Context()
-			qc := clienttypes.NewQueryClient(clientCtx)
-			csRes, err := qc.ClientState(ctx, &clienttypes.QueryClientStateRequest{ClientId: args[0]})
+			res, err := types.NewQueryClient(clientCtx).ClientOrigin(ctx, &types.QueryClientOriginRequest{ClientId: args[0]})
 			if err != nil {
 				return err
 			}
-			var cs ibcexported.ClientState
-			if err := clientCtx.InterfaceRegistry.UnpackAny(csRes.ClientState, &cs); err != nil {
-				return err
-			}
-			tm, ok := cs.(*ibctm.ClientState)
-			if !ok {
-				return fmt.Errorf("%s is not a 07-tendermint client", args[0])
-			}
-			// The heights come in key order (text), not height order: take the lowest.
-			var first *clienttypes.Height
-			var pageKey []byte
-			for {
-				res, err := qc.ConsensusStateHeights(ctx, &clienttypes.QueryConsensusStateHeightsRequest{
-					ClientId: args[0], Pagination: &query.PageRequest{Key: pageKey, Limit: 100},
-				})
-				if err != nil {
-					return err
-				}
-				for _, h := range res.ConsensusStateHeights {
-					if first == nil || h.LT(*first) {
-						first = &h
-					}
-				}
-				if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
-					break
-				}
-				pageKey = res.Pagination.NextKey
-			}
-			if first == nil {
-				return fmt.Errorf("%s has no consensus state", args[0])
-			}
-			consRes, err := qc.ConsensusState(ctx, &clienttypes.QueryConsensusStateRequest{
-				ClientId: args[0], RevisionNumber: first.RevisionNumber, RevisionHeight: first.RevisionHeight,
-			})
-			if err != nil {
-				return err
-			}
-			var consI ibcexported.ConsensusState
-			if err := clientCtx.InterfaceRegistry.UnpackAny(consRes.ConsensusState, &consI); err != nil {
-				return err
-			}
-			cons, ok := consI.(*ibctm.ConsensusState)
-			if !ok {
-				return fmt.Errorf("%s: not a 07-tendermint consensus state", args[0])
-			}
+			origin := res.Origin.Origin
 
 			rpc, err := rpchttp.New(node, "/websocket")
 			if err != nil {
 				return err
 			}
-			height := int64(first.RevisionHeight)
+			height := int64(origin.RevisionHeight)
 			commit, err := rpc.Commit(ctx, &height)
 			if err != nil {
 				return fmt.Errorf("header %d from %s: %w", height, node, err)
 			}
 			hdr := commit.Header
 			switch {
-			case hdr.ChainID != tm.ChainId:
-				return fmt.Errorf("the client is of chain %q, the node at %s is of %q", tm.ChainId, node, hdr.ChainID)
-			case !bytes.Equal(hdr.AppHash, cons.Root.GetHash()), !bytes.Equal(hdr.NextValidatorsHash, cons.NextValidatorsHash), !hdr.Time.Equal(cons.Timestamp):
-				return fmt.Errorf("%s does not start from %s's header at %d: do not trust it", args[0], hdr.ChainID, height)
+			case hdr.ChainID != origin.ChainID:
+				return fmt.Errorf("the client is of chain %q, the node at %s is of %q", origin.ChainID, node, hdr.ChainID)
+			case clienttypes.ParseChainID(hdr.ChainID) != origin.RevisionNumber:
+				return fmt.Errorf("%s starts at revision %d, the chain id %q is of revision %d", args[0], origin.RevisionNumber, hdr.ChainID, clienttypes.ParseChainID(hdr.ChainID))
+			case !strings.EqualFold(fmt.Sprintf("%X", []byte(hdr.AppHash)), origin.AppHash),
+				!strings.EqualFold(fmt.Sprintf("%X", []byte(hdr.NextValidatorsHash)), origin.NextValidatorsHash),
+				!hdr.Time.Equal(origin.Timestamp):
+				return fmt.Errorf("%s was not created from %s's header at %d: do not trust it", args[0], hdr.ChainID, height)
 			}
 			pin := types.TrustedCounterparty{
-				ChainID: tm.ChainId, RevisionNumber: first.RevisionNumber, RevisionHeight: first.RevisionHeight,
+				ChainID: origin.ChainID, RevisionNumber: origin.RevisionNumber, RevisionHeight: origin.RevisionHeight,
 				AppHash: strings.ToUpper(fmt.Sprintf("%X", hdr.AppHash)), NextValidatorsHash: fmt.Sprintf("%X", []byte(hdr.NextValidatorsHash)),
 				Timestamp: hdr.Time.UTC(),
 			}
