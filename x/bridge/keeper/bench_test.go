@@ -32,7 +32,7 @@ func openPrescription(e *env, id, source uint64, patient string, validUntil time
 	return types.Prescription{
 		ID: id, Prescriber: e.addr(testAddr("hospital")), Patient: patient, GTIN: rxGTIN, Quantity: 1000, Refills: 12,
 		ValidUntil: validUntil, IssuedAt: e.ctx.BlockTime(), Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN,
-		ChannelID: chanA, SourceID: source,
+		ChannelID: chanA, CounterpartyChainID: cpA, SourceID: source,
 	}
 }
 
@@ -48,7 +48,7 @@ func seedOpenPrescriptions(tb testing.TB, e *env, first uint64, n int, validUnti
 		p := openPrescription(e, id, id, patients[i], validUntil)
 		require.NoError(tb, e.k.Prescriptions.Set(e.ctx, id, p))
 		require.NoError(tb, e.k.PrescriptionsByPatient.Set(e.ctx, collections.Join(p.Patient, id)))
-		require.NoError(tb, e.k.OpenBySource.Set(e.ctx, collections.Join(chanA, id), id))
+		require.NoError(tb, e.k.OpenBySource.Set(e.ctx, collections.Join(cpA, id), id))
 	}
 	require.NoError(tb, e.k.PrescriptionSeq.Set(e.ctx, first+uint64(n)-1))
 	return patients

@@ -27,7 +27,7 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return err
 		}
 		if p.SourceID != 0 {
-			if err := k.OpenBySource.Set(ctx, collections.Join(p.ChannelID, p.SourceID), p.ID); err != nil {
+			if err := k.OpenBySource.Set(ctx, collections.Join(p.CounterpartyChainID, p.SourceID), p.ID); err != nil {
 				return err
 			}
 		}

@@ -150,8 +150,8 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 	s.Require().Len(gs.Pending, 2)
 
 	fresh := s.roundTrip()
-	for ch, id := range map[string]uint64{chanA: a, chanB: b} {
-		got, err := fresh.k.OpenBySource.Get(fresh.ctx, collections.Join(ch, uint64(5)))
+	for cp, id := range map[string]uint64{cpA: a, cpB: b} {
+		got, err := fresh.k.OpenBySource.Get(fresh.ctx, collections.Join(cp, uint64(5)))
 		s.Require().NoError(err)
 		s.Require().Equal(id, got, "open-by-source rebuilt")
 	}

@@ -117,7 +117,7 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 				s.Require().Equal(&types.DispensePacket{PrescriptionId: 5, Patient: s.Pt1, Gtin: d.Unit.GTIN, Serial: "RX1", Lot: lotA,
 					Expiry: expiryS, Pharmacy: s.P, DispensedAt: s.ctx.BlockTime().Unix(), Ndc: d.Product.NDC}, s.decodeSent(pkt).GetDispense())
 				s.Require().Empty(s.export().Undelivered)
-				s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, Sequence: pkt.Sequence, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
+				s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: pkt.Sequence, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 					Ref: openID, SentAt: s.ctx.BlockTime()}}, s.export().Pending)
 			}
 		})
@@ -191,7 +191,11 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 				Gtin: rxGTIN, Serial: "RX1", Lot: lotA, Expiry: expiryS, Pharmacy: s.P, DispensedAt: blockTime.Unix(), Ndc: rxNDC}}}
 			gs := s.export()
 			s.Require().Empty(gs.Pending)
-			s.Require().Equal([]types.Undelivered{{ID: 1, ChannelID: chanA, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
+			lastTried := chanA
+			if tc.closes {
+				lastTried = "" // no open channel to the counterparty to try
+			}
+			s.Require().Equal([]types.Undelivered{{ID: 1, ChannelID: lastTried, CounterpartyChainID: cpA, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 				Reason: types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT, Data: encode(s, want), At: blockTime}}, gs.Undelivered)
 			s.Require().Equal([]*types.EventUndelivered{{ID: 1, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 				Reason: types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT}}, eventsOf[*types.EventUndelivered](s))
@@ -215,7 +219,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 			gs = s.export()
 			s.Require().Len(gs.Undelivered, 1)
 			s.Require().EqualValues(2, gs.Undelivered[0].ID)
-			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, Sequence: res.Sequence, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
+			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: res.Sequence, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 				SentAt: blockTime}}, gs.Pending)
 			s.Require().EqualValues(2, s.prescription(openID).Dispensed, "re-sending counts nothing again")
 		})
@@ -284,7 +288,7 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 			s.Require().Equal(want, s.decodeSent(p).GetRecall())
 			channels = append(channels, p.SourceChannel)
 			pending = append(pending, types.PendingPacket{ChannelID: p.SourceChannel, Sequence: p.Sequence,
-				Kind: types.PacketKind_PACKET_KIND_RECALL, SentAt: blockTime})
+				Kind: types.PacketKind_PACKET_KIND_RECALL, SentAt: blockTime, CounterpartyChainID: cpOf(p.SourceChannel)})
 		}
 		s.Require().ElementsMatch([]string{chanA, chanB}, channels)
 		s.Require().ElementsMatch(pending, s.export().Pending)
@@ -323,9 +327,9 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 			s.Require().Equal(chanA, s.ics4.sent[0].SourceChannel)
 			s.Require().Equal(encode(s, want), s.ics4.sent[0].Data)
 			gs := s.export()
-			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, Sequence: s.ics4.sent[0].Sequence,
+			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: s.ics4.sent[0].Sequence,
 				Kind: types.PacketKind_PACKET_KIND_RECALL, SentAt: blockTime}}, gs.Pending)
-			s.Require().Equal([]types.Undelivered{{ID: 1, ChannelID: chanB, Kind: types.PacketKind_PACKET_KIND_RECALL,
+			s.Require().Equal([]types.Undelivered{{ID: 1, ChannelID: chanB, CounterpartyChainID: cpB, Kind: types.PacketKind_PACKET_KIND_RECALL,
 				Reason: types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT, Data: encode(s, want), At: blockTime}}, gs.Undelivered)
 			s.Require().Equal([]*types.EventUndelivered{{ID: 1, Kind: types.PacketKind_PACKET_KIND_RECALL,
 				Reason: types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT}}, eventsOf[*types.EventUndelivered](s))
@@ -353,7 +357,7 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 			s.Require().Empty(gs.Pending)
 			s.Require().Len(gs.Undelivered, 2)
 			for i, c := range []string{chanA, chanB} {
-				s.Require().Equal(types.Undelivered{ID: uint64(i + 1), ChannelID: c, Kind: types.PacketKind_PACKET_KIND_RECALL,
+				s.Require().Equal(types.Undelivered{ID: uint64(i + 1), ChannelID: c, CounterpartyChainID: cpOf(c), Kind: types.PacketKind_PACKET_KIND_RECALL,
 					Reason: types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT, Data: encode(s, want), At: blockTime}, gs.Undelivered[i])
 			}
 			s.Require().Len(eventsOf[*types.EventUndelivered](s), 2)

@@ -46,8 +46,9 @@ type Keeper struct {
 	PrescriptionSeq        collections.Sequence
 	Prescriptions          collections.Map[uint64, types.Prescription]
 	PrescriptionsByPatient collections.KeySet[collections.Pair[string, uint64]]
-	// OpenBySource maps (channel, hospital id) to the pharma id, so a
-	// prescription re-sent after a timeout is never opened twice.
+	// OpenBySource maps (counterparty chain, hospital id) to the pharma id, so
+	// a prescription re-sent after a timeout, on the same channel or its
+	// successor, is never opened twice.
 	OpenBySource collections.Map[collections.Pair[string, uint64], uint64]
 	// History is each patient's medication history: (patient, seq).
 	HistorySeq collections.Sequence
@@ -175,7 +176,8 @@ func (k *Keeper) send(ctx context.Context, channelID string, data types.PacketDa
 	if err != nil {
 		return 0, err
 	}
-	if err := k.channelTrusted(sdkCtx, params, channelID); err != nil {
+	bc, err := k.channelTrusted(sdkCtx, params, channelID)
+	if err != nil {
 		return 0, err
 	}
 	bz, err := types.EncodePacket(data)
@@ -187,7 +189,7 @@ func (k *Keeper) send(ctx context.Context, channelID string, data types.PacketDa
 	if err != nil {
 		return 0, err
 	}
-	pp := types.PendingPacket{ChannelID: channelID, Sequence: seq, Kind: data.Kind(), Ref: ref, SentAt: sdkCtx.BlockTime()}
+	pp := types.PendingPacket{ChannelID: channelID, Sequence: seq, Kind: data.Kind(), Ref: ref, SentAt: sdkCtx.BlockTime(), CounterpartyChainID: bc.CounterpartyChainID}
 	return seq, k.Pending.Set(ctx, collections.Join(channelID, seq), pp)
 }
 
@@ -205,17 +207,6 @@ func unix(t time.Time) int64 { return t.Unix() }
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 
-// remaining is how many units a prescription still allows. The total is
-// computed in 64 bits: quantity and refills are bounded by ValidateAmounts,
-// but this must not wrap whatever they hold.
-func remaining(p types.Prescription) uint32 {
-	total := uint64(p.Quantity) * (1 + uint64(p.Refills))
-	if uint64(p.Dispensed) >= total {
-		return 0
-	}
-	return uint32(min(total-uint64(p.Dispensed), math.MaxUint32))
-}
-
 // nextID hands out the next id of seq (ids start at 1; the sequence holds the
 // last one). It refuses rather than wrap, and keeps the last id below
 // MaxUint64 so an export's next id (last + 1) cannot wrap either.
@@ -225,26 +216,6 @@ func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
 		return 0, err
 	}
 	return last + 1, nil
-}
-
-// countDispense records one unit dispensed against p, closing it at the last.
-// Both chains count: the pharma chain when it dispenses, the hospital chain
-// when the confirmation arrives.
-func (k *Keeper) countDispense(ctx context.Context, p *types.Prescription) error {
-	p.Dispensed++
-	if remaining(*p) == 0 {
-		return k.setStatus(ctx, p, types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED)
-	}
-	return k.Prescriptions.Set(ctx, p.ID, *p)
-}
-
-func (k *Keeper) setStatus(ctx context.Context, p *types.Prescription, to types.PrescriptionStatus) error {
-	from := p.Status
-	p.Status = to
-	if err := k.Prescriptions.Set(ctx, p.ID, *p); err != nil {
-		return err
-	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPrescriptionStatus{ID: p.ID, From: from, To: to})
 }
 
 // Logger returns the module's logger.

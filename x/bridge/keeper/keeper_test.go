@@ -247,6 +247,14 @@ func (f fakeClients) NextClientSequence(sdk.Context) uint64 {
 	return next
 }
 
+// cpOf is the counterparty the test channels lead to.
+func cpOf(channelID string) string {
+	if channelID == chanB {
+		return cpB
+	}
+	return cpA
+}
+
 // pinOf is the header a test counterparty is pinned to: hashes derived from
 // the chain id, at height 1-40.
 func pinOf(chainID string) types.TrustedCounterparty {

@@ -49,6 +49,10 @@ func (ms msgServer) SendPrescription(ctx context.Context, msg *types.MsgSendPres
 	if !validUntil.After(now) || validUntil.After(now.Add(types.MaxValidityDays*24*time.Hour)) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidPrescription, "valid_until must be after now and within %d days", types.MaxValidityDays)
 	}
+	counterparty, err := ms.counterpartyOfChannel(ctx, msg.ChannelID)
+	if err != nil {
+		return nil, err
+	}
 	id, err := nextID(ctx, ms.PrescriptionSeq)
 	if err != nil {
 		return nil, err
@@ -56,6 +60,7 @@ func (ms msgServer) SendPrescription(ctx context.Context, msg *types.MsgSendPres
 	p := types.Prescription{
 		ID: id, Prescriber: ms.addrString(prescriber), Patient: ms.addrString(patient), GTIN: msg.GTIN, NDC: msg.NDC,
 		Quantity: msg.Quantity, Refills: msg.Refills, ValidUntil: validUntil, IssuedAt: now, ChannelID: msg.ChannelID,
+		CounterpartyChainID: counterparty,
 	}
 	seq, err := ms.sendPrescription(ctx, &p)
 	if err != nil {
@@ -110,8 +115,13 @@ func (ms msgServer) ResendPrescription(ctx context.Context, msg *types.MsgResend
 	if p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED {
 		return nil, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d is %s; only an undelivered one is re-sent", p.ID, p.Status)
 	}
-	if !p.ValidUntil.After(sdk.UnwrapSDKContext(ctx).BlockTime()) {
+	if !p.ValidAt(sdk.UnwrapSDKContext(ctx).BlockTime()) {
 		return nil, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d is no longer valid", p.ID)
+	}
+	// Over the counterparty's open channel: the one it was sent on, or its
+	// successor if the authority retired that one.
+	if p.ChannelID, err = ms.channelTo(ctx, p.CounterpartyChainID); err != nil {
+		return nil, err
 	}
 	seq, err := ms.sendPrescription(ctx, &p)
 	if err != nil {
@@ -186,7 +196,11 @@ func (ms msgServer) ResendNotice(ctx context.Context, msg *types.MsgResendNotice
 	if err != nil {
 		return nil, err
 	}
-	seq, err := ms.send(ctx, u.ChannelID, data, 0)
+	channelID, err := ms.channelTo(ctx, u.CounterpartyChainID)
+	if err != nil {
+		return nil, err
+	}
+	seq, err := ms.send(ctx, channelID, data, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -69,9 +69,9 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 		{"valid_until past", func() { msg.ValidUntil = blockTime.Add(-time.Hour) }, types.ErrInvalidPrescription, false},
 		{"valid_until zero", func() { msg.ValidUntil = time.Time{} }, types.ErrInvalidPrescription, false},
 		{"valid_until 366 days and a second", func() { msg.ValidUntil = blockTime.Add(366*day + time.Second) }, types.ErrInvalidPrescription, false},
-		{"channel not a bridge channel", func() { msg.ChannelID = chanX }, types.ErrInvalidChannel, true},
-		{"channel empty", func() { msg.ChannelID = "" }, types.ErrInvalidChannel, true},
-		{"channel retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel, true},
+		{"channel not a bridge channel", func() { msg.ChannelID = chanX }, types.ErrInvalidChannel, false},
+		{"channel empty", func() { msg.ChannelID = "" }, types.ErrInvalidChannel, false},
+		{"channel retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel, false},
 		{"channel keeper refuses the packet", func() { s.ics4.failWith = errClientExpired }, clienttypes.ErrClientNotActive, true},
 		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient, true},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel, true},
@@ -94,7 +94,7 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 			s.Require().Equal(types.Prescription{
 				ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: msg.GTIN, NDC: msg.NDC, Quantity: msg.Quantity, Refills: msg.Refills,
 				ValidUntil: validUntil, IssuedAt: blockTime, Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING,
-				ChannelID: msg.ChannelID, Sequence: 1,
+				ChannelID: msg.ChannelID, Sequence: 1, CounterpartyChainID: cpOf(msg.ChannelID),
 			}, s.prescription(1))
 			has, err := s.k.PrescriptionsByPatient.Has(s.ctx, collections.Join(s.Pt1, uint64(1)))
 			s.Require().NoError(err)
@@ -102,7 +102,7 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 
 			gs := s.export()
 			s.Require().Equal([]types.PendingPacket{{ChannelID: msg.ChannelID, Sequence: 1,
-				Kind: types.PacketKind_PACKET_KIND_PRESCRIPTION, Ref: 1, SentAt: blockTime}}, gs.Pending)
+				Kind: types.PacketKind_PACKET_KIND_PRESCRIPTION, Ref: 1, SentAt: blockTime, CounterpartyChainID: cpOf(msg.ChannelID)}}, gs.Pending)
 			s.Require().Len(gs.Prescriptions, 1)
 			s.Require().EqualValues(2, gs.NextPrescriptionId)
 
@@ -290,7 +290,7 @@ func (s *KeeperTestSuite) TestResendPrescription() {
 			p := s.prescription(id)
 			s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING, p.Status)
 			s.Require().EqualValues(2, p.Sequence)
-			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, Sequence: 2, Kind: types.PacketKind_PACKET_KIND_PRESCRIPTION,
+			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: 2, Kind: types.PacketKind_PACKET_KIND_PRESCRIPTION,
 				Ref: id, SentAt: s.ctx.BlockTime()}}, s.export().Pending)
 			s.Require().Equal([]*types.EventPrescriptionStatus{{ID: id, From: types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED,
 				To: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING}}, eventsOf[*types.EventPrescriptionStatus](s))
@@ -351,7 +351,7 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 			s.Require().NoError(err)
 			s.Require().Equal(types.Verification{ID: 1, Requester: msg.Requester, Unit: msg.Unit, ChannelID: chanA, Sequence: 1,
 				Status: types.VerificationStatus_VERIFICATION_STATUS_PENDING, AskedAt: blockTime}, v)
-			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, Sequence: 1, Kind: types.PacketKind_PACKET_KIND_VERIFY,
+			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: 1, Kind: types.PacketKind_PACKET_KIND_VERIFY,
 				Ref: 1, SentAt: blockTime}}, s.export().Pending)
 			s.Require().Len(s.ics4.sent, 1)
 			s.Require().Equal(&types.VerifyPacket{RequestId: 1, Unit: msg.Unit}, s.decodeSent(s.ics4.sent[0]).GetVerify())
@@ -457,7 +457,7 @@ func (s *KeeperTestSuite) TestResendNotice() {
 				s.Require().NotEqual(msg.ID, u.ID, "the re-sent notice left the undelivered list")
 			}
 			s.Require().Equal([]types.PendingPacket{{ChannelID: want.SourceChannel, Sequence: res.Sequence,
-				Kind: s.decodeSent(*want).Kind(), SentAt: blockTime}}, after.Pending)
+				Kind: s.decodeSent(*want).Kind(), SentAt: blockTime, CounterpartyChainID: cpOf(want.SourceChannel)}}, after.Pending)
 			s.Require().Equal(before.Prescriptions, after.Prescriptions, "the dispense is not counted again")
 
 			// Once sent it is no longer undelivered.
@@ -465,7 +465,7 @@ func (s *KeeperTestSuite) TestResendNotice() {
 			// Acknowledged, it is done; timed out again, it is kept again under a new id.
 			s.Require().NoError(s.timeout(pkt))
 			last := s.export().Undelivered
-			s.Require().Equal(types.Undelivered{ID: 4, ChannelID: want.SourceChannel, Kind: s.decodeSent(*want).Kind(),
+			s.Require().Equal(types.Undelivered{ID: 4, ChannelID: want.SourceChannel, CounterpartyChainID: cpOf(want.SourceChannel), Kind: s.decodeSent(*want).Kind(),
 				Reason: types.UndeliveredReason_UNDELIVERED_REASON_TIMEOUT, Data: want.Data, At: blockTime}, last[len(last)-1])
 		})
 	}

@@ -26,12 +26,12 @@ func (s *KeeperTestSuite) TestRecvPrescription() {
 	s.Require().Equal(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: 1}}}, ack)
 	s.Require().Equal(types.Prescription{
 		ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: rxGTIN, Quantity: 2, Refills: 1, ValidUntil: s.validUntil,
-		IssuedAt: blockTime, Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, ChannelID: chanA, SourceID: 5,
+		IssuedAt: blockTime, Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, ChannelID: chanA, CounterpartyChainID: cpA, SourceID: 5,
 	}, s.prescription(1))
 	has, err := s.k.PrescriptionsByPatient.Has(s.ctx, collections.Join(s.Pt1, uint64(1)))
 	s.Require().NoError(err)
 	s.Require().True(has)
-	id, err := s.k.OpenBySource.Get(s.ctx, collections.Join(chanA, uint64(5)))
+	id, err := s.k.OpenBySource.Get(s.ctx, collections.Join(cpA, uint64(5)))
 	s.Require().NoError(err)
 	s.Require().EqualValues(1, id)
 	s.Require().Equal([]*types.EventPrescriptionReceived{{ID: 1, ChannelID: chanA, SourceID: 5}}, eventsOf[*types.EventPrescriptionReceived](s))
@@ -712,7 +712,7 @@ func (s *KeeperTestSuite) TestSettleNotices() {
 					s.Require().Empty(gs.Undelivered)
 					s.Require().Empty(s.ctx.EventManager().Events())
 				} else {
-					s.Require().Equal([]types.Undelivered{{ID: 1, ChannelID: chanA, Kind: kind, Reason: tc.reason, Data: pkt.Data, At: blockTime}}, gs.Undelivered)
+					s.Require().Equal([]types.Undelivered{{ID: 1, ChannelID: chanA, CounterpartyChainID: cpA, Kind: kind, Reason: tc.reason, Data: pkt.Data, At: blockTime}}, gs.Undelivered)
 					s.Require().Equal([]*types.EventUndelivered{{ID: 1, Kind: kind, Reason: tc.reason}}, eventsOf[*types.EventUndelivered](s))
 				}
 				s.assertSettledOnce(pkt)

@@ -64,7 +64,7 @@ func (s *KeeperTestSuite) TestRetireChannel() {
 		s.freshEvents()
 		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
 		s.Require().Equal([]*types.EventChannelRetired{{ChannelID: chanA, CounterpartyChainID: cpA}}, eventsOf[*types.EventChannelRetired](s))
-		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrInvalidChannel, true)
+		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrInvalidChannel, false)
 		s.refuse(types.ErrInvalidChannel, func(ctx sdk.Context) error {
 			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.recallPacket(rxGTIN, lotA)), chanA, 1))
 			return err
@@ -248,5 +248,72 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 		s.Require().NoError(s.k.Prescriptions.Set(s.ctx, id, p))
 		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
 		s.Require().Equal(uint32(math.MaxUint32), ack.GetDispense().Remaining)
+	})
+}
+
+// TestRetiredChannelSuccessor: what was tied to a retired channel follows the
+// counterparty to its successor channel. On the pharma chain a dispense
+// against a prescription opened over the retired channel confirms over the
+// successor, a notice kept for the retired one is re-sent over it, and the
+// prescription re-sent over it is not opened twice. On the hospital chain an
+// undelivered prescription is re-sent over the successor and a confirmation
+// arriving there is accepted; one from another counterparty is not.
+func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
+	const successor = "channel-5"
+
+	s.Run("pharma chain", func() {
+		s.setup(pharma)
+		openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 3, 0)
+		s.Require().Equal(cpA, s.prescription(openID).CounterpartyChainID)
+		// A dispense while no channel to cpA is open keeps its confirmation.
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
+		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX1")))
+		kept := s.export().Undelivered
+		s.Require().Len(kept, 1)
+		s.Require().Equal(cpA, kept[0].CounterpartyChainID)
+		s.Require().Empty(kept[0].ChannelID, "no channel was open to try")
+
+		s.chans.over[successor] = connA
+		s.openChannel(s.T(), successor)
+		s.ics4.sent = nil
+		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX2")))
+		s.Require().Equal(successor, s.lastSent().SourceChannel, "the next confirmation goes over the successor")
+
+		mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.P, ID: kept[0].ID})
+		s.Require().Equal(successor, s.lastSent().SourceChannel, "the kept one too")
+		s.Require().Empty(s.export().Undelivered)
+
+		// The hospital chain re-sends prescription 5 over the successor: the
+		// same prescription, acknowledged with the same id.
+		ack := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 3, 0)), successor, 1))
+		s.Require().Equal(openID, ack.GetPrescription().OpenId)
+		s.Require().Len(s.export().Prescriptions, 1)
+	})
+
+	s.Run("hospital chain", func() {
+		s.setup(hospital)
+		id, pkt := s.send(s.prescriptionMsg())
+		s.Require().NoError(s.timeout(pkt))
+		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED, s.prescription(id).Status)
+		// With the channel retired and no successor, the re-send is refused.
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
+		refuseMsg(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.H, ID: id}, types.ErrInvalidChannel, false)
+
+		s.chans.over[successor] = connA
+		s.openChannel(s.T(), successor)
+		mustRun(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.H, ID: id})
+		s.Require().Equal(successor, s.lastSent().SourceChannel)
+		p := s.prescription(id)
+		s.Require().Equal(successor, p.ChannelID)
+		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING, p.Status)
+
+		// A confirmation over the successor counts; over chanB (another
+		// counterparty) it is refused.
+		s.refuse(types.ErrMismatch, func(ctx sdk.Context) error {
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanB, 1))
+			return err
+		})
+		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), successor, 1))
+		s.Require().EqualValues(1, s.prescription(id).Dispensed)
 	})
 }

@@ -53,8 +53,11 @@ func (gs GenesisState) Validate() error {
 		if err := host.ChannelIdentifierValidator(p.ChannelID); err != nil {
 			return bad("prescription %d: channel %q", p.ID, p.ChannelID)
 		}
+		if p.CounterpartyChainID == "" {
+			return bad("prescription %d: no counterparty chain", p.ID)
+		}
 		if p.SourceID != 0 {
-			k := fmt.Sprintf("%s/%d", p.ChannelID, p.SourceID)
+			k := fmt.Sprintf("%s/%d", p.CounterpartyChainID, p.SourceID)
 			if sources[k] {
 				return bad("prescription %d: source %s opened twice", p.ID, k)
 			}
@@ -89,8 +92,11 @@ func (gs GenesisState) Validate() error {
 		if d.Kind() != u.Kind || (u.Kind != PacketKind_PACKET_KIND_DISPENSE && u.Kind != PacketKind_PACKET_KIND_RECALL) {
 			return bad("undelivered %d: kind %s does not match a %s notice", u.ID, u.Kind, d.Kind())
 		}
-		if err := host.ChannelIdentifierValidator(u.ChannelID); err != nil {
+		if u.ChannelID != "" && host.ChannelIdentifierValidator(u.ChannelID) != nil {
 			return bad("undelivered %d: channel %q", u.ID, u.ChannelID)
+		}
+		if u.CounterpartyChainID == "" {
+			return bad("undelivered %d: no counterparty chain", u.ID)
 		}
 		seen[u.ID] = true
 	}

@@ -20,7 +20,7 @@ func validGenesis() types.GenesisState {
 			ID: 1, Prescriber: addrA, Patient: addrB, GTIN: gtinA, Quantity: 2, Refills: 1,
 			ValidUntil: genesisTime.AddDate(0, 6, 0), IssuedAt: genesisTime,
 			Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, Dispensed: 4,
-			ChannelID: "channel-0", Sequence: 1, RemoteID: 9,
+			ChannelID: "channel-0", CounterpartyChainID: "pharma-1", Sequence: 1, RemoteID: 9,
 		}},
 		MedicationHistory: []types.MedicationEntry{{
 			Patient: addrB, Seq: 1, PrescriptionID: 1, GTIN: gtinA, Serial: "SN-0001", Lot: "LOT42",
@@ -36,10 +36,10 @@ func validGenesis() types.GenesisState {
 			ChannelID: "channel-0", Patients: 1,
 		}},
 		Pending: []types.PendingPacket{{
-			ChannelID: "channel-0", Sequence: 3, Kind: types.PacketKind_PACKET_KIND_VERIFY, Ref: 1, SentAt: genesisTime,
+			ChannelID: "channel-0", CounterpartyChainID: "pharma-1", Sequence: 3, Kind: types.PacketKind_PACKET_KIND_VERIFY, Ref: 1, SentAt: genesisTime,
 		}},
 		Undelivered: []types.Undelivered{{
-			ID: 1, ChannelID: "channel-0", Kind: types.PacketKind_PACKET_KIND_DISPENSE,
+			ID: 1, ChannelID: "channel-0", CounterpartyChainID: "pharma-1", Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 			Reason: types.UndeliveredReason_UNDELIVERED_REASON_TIMEOUT, Data: enc(dispenseData()), At: genesisTime,
 		}},
 		Channels:           []types.BridgeChannel{{ChannelID: "channel-0", CounterpartyChainID: "pharma-1", ClientID: "07-tendermint-0"}},
