@@ -34,4 +34,6 @@ const (
 	MaxReferenceLength = 64
 	// MaxEventUnits caps the unit list an EventTrace carries; its count is exact.
 	MaxEventUnits = 100
+	// MaxContainerDepth is how deep containers nest: cases in a pallet.
+	MaxContainerDepth = 2
 )
