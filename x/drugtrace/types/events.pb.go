@@ -5,6 +5,7 @@ package types
 
 import (
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
@@ -176,35 +177,239 @@ func (m *EventRecall) GetRecall() Recall {
 	return Recall{}
 }
 
+// EventProductRegistered is emitted when a manufacturer registers a product.
+type EventProductRegistered struct {
+	Product Product `protobuf:"bytes,1,opt,name=product,proto3" json:"product"`
+}
+
+func (m *EventProductRegistered) Reset()         { *m = EventProductRegistered{} }
+func (m *EventProductRegistered) String() string { return proto.CompactTextString(m) }
+func (*EventProductRegistered) ProtoMessage()    {}
+func (*EventProductRegistered) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{3}
+}
+func (m *EventProductRegistered) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventProductRegistered) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventProductRegistered.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventProductRegistered) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventProductRegistered.Merge(m, src)
+}
+func (m *EventProductRegistered) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventProductRegistered) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventProductRegistered.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventProductRegistered proto.InternalMessageInfo
+
+func (m *EventProductRegistered) GetProduct() Product {
+	if m != nil {
+		return m.Product
+	}
+	return Product{}
+}
+
+// EventLotHeld is emitted when a lot is held, and when a regulator takes over
+// a manufacturer's hold (hold.by is then the regulator).
+type EventLotHeld struct {
+	Hold LotHold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold"`
+}
+
+func (m *EventLotHeld) Reset()         { *m = EventLotHeld{} }
+func (m *EventLotHeld) String() string { return proto.CompactTextString(m) }
+func (*EventLotHeld) ProtoMessage()    {}
+func (*EventLotHeld) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{4}
+}
+func (m *EventLotHeld) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLotHeld) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLotHeld.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLotHeld) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLotHeld.Merge(m, src)
+}
+func (m *EventLotHeld) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLotHeld) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLotHeld.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLotHeld proto.InternalMessageInfo
+
+func (m *EventLotHeld) GetHold() LotHold {
+	if m != nil {
+		return m.Hold
+	}
+	return LotHold{}
+}
+
+// EventLotReleased is emitted when a lot hold is lifted.
+type EventLotReleased struct {
+	// hold is the hold as it was before it was lifted.
+	Hold LotHold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold"`
+	// by lifted it.
+	By string `protobuf:"bytes,2,opt,name=by,proto3" json:"by,omitempty"`
+}
+
+func (m *EventLotReleased) Reset()         { *m = EventLotReleased{} }
+func (m *EventLotReleased) String() string { return proto.CompactTextString(m) }
+func (*EventLotReleased) ProtoMessage()    {}
+func (*EventLotReleased) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{5}
+}
+func (m *EventLotReleased) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventLotReleased) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventLotReleased.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventLotReleased) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventLotReleased.Merge(m, src)
+}
+func (m *EventLotReleased) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventLotReleased) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventLotReleased.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventLotReleased proto.InternalMessageInfo
+
+func (m *EventLotReleased) GetHold() LotHold {
+	if m != nil {
+		return m.Hold
+	}
+	return LotHold{}
+}
+
+func (m *EventLotReleased) GetBy() string {
+	if m != nil {
+		return m.By
+	}
+	return ""
+}
+
+// EventParamsUpdated is emitted when the authority sets new params.
+type EventParamsUpdated struct {
+	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+}
+
+func (m *EventParamsUpdated) Reset()         { *m = EventParamsUpdated{} }
+func (m *EventParamsUpdated) String() string { return proto.CompactTextString(m) }
+func (*EventParamsUpdated) ProtoMessage()    {}
+func (*EventParamsUpdated) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{6}
+}
+func (m *EventParamsUpdated) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventParamsUpdated) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventParamsUpdated.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventParamsUpdated) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventParamsUpdated.Merge(m, src)
+}
+func (m *EventParamsUpdated) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventParamsUpdated) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventParamsUpdated.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventParamsUpdated proto.InternalMessageInfo
+
+func (m *EventParamsUpdated) GetParams() Params {
+	if m != nil {
+		return m.Params
+	}
+	return Params{}
+}
+
 func init() {
 	proto.RegisterType((*EventTrace)(nil), "healthd.drugtrace.v1.EventTrace")
 	proto.RegisterType((*EventSuspectProduct)(nil), "healthd.drugtrace.v1.EventSuspectProduct")
 	proto.RegisterType((*EventRecall)(nil), "healthd.drugtrace.v1.EventRecall")
+	proto.RegisterType((*EventProductRegistered)(nil), "healthd.drugtrace.v1.EventProductRegistered")
+	proto.RegisterType((*EventLotHeld)(nil), "healthd.drugtrace.v1.EventLotHeld")
+	proto.RegisterType((*EventLotReleased)(nil), "healthd.drugtrace.v1.EventLotReleased")
+	proto.RegisterType((*EventParamsUpdated)(nil), "healthd.drugtrace.v1.EventParamsUpdated")
 }
 
 func init() { proto.RegisterFile("healthd/drugtrace/v1/events.proto", fileDescriptor_b7ad8b09030b52a1) }
 
 var fileDescriptor_b7ad8b09030b52a1 = []byte{
-	// 297 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x6c, 0x90, 0x31, 0x4f, 0x84, 0x30,
-	0x14, 0xc7, 0xa9, 0x27, 0x97, 0xd8, 0x8b, 0x0b, 0x32, 0x90, 0xd3, 0x54, 0x64, 0x62, 0x6a, 0x3d,
-	0x1d, 0x4c, 0x8c, 0x8b, 0x97, 0x38, 0xe8, 0x60, 0x0c, 0x3a, 0xb9, 0x71, 0xa5, 0x01, 0x12, 0xa4,
-	0xa4, 0xb4, 0x44, 0xbf, 0x85, 0x1f, 0xeb, 0xc6, 0x1b, 0x9d, 0x8c, 0x81, 0x2f, 0x62, 0x68, 0xc1,
-	0x38, 0xb0, 0xbd, 0xd7, 0xfe, 0xde, 0xef, 0xbd, 0xfc, 0xe1, 0x59, 0xc6, 0xe2, 0x42, 0x66, 0x09,
-	0x49, 0x84, 0x4a, 0xa5, 0x88, 0x29, 0x23, 0xcd, 0x8a, 0xb0, 0x86, 0x95, 0xb2, 0xc6, 0x95, 0xe0,
-	0x92, 0x3b, 0xee, 0x80, 0xe0, 0x3f, 0x04, 0x37, 0xab, 0xa5, 0x9b, 0xf2, 0x94, 0x6b, 0x80, 0xf4,
-	0x95, 0x61, 0x97, 0xfe, 0xa4, 0x4e, 0x7e, 0x54, 0x6c, 0xb0, 0x05, 0x0d, 0x84, 0x77, 0xbd, 0xfd,
-	0xa5, 0xff, 0x74, 0x6e, 0xa0, 0xad, 0x77, 0x79, 0xc0, 0x07, 0xe1, 0xe2, 0xc2, 0xc7, 0x53, 0xbb,
-	0xb0, 0x66, 0xf5, 0xd4, 0x7a, 0x7f, 0xfb, 0x7d, 0x6a, 0x45, 0x66, 0xc8, 0x71, 0xa1, 0xad, 0xca,
-	0x5c, 0xd6, 0xde, 0x9e, 0x3f, 0x0b, 0x0f, 0x22, 0xd3, 0xf4, 0xaf, 0x94, 0xab, 0x52, 0x7a, 0x33,
-	0x1f, 0x84, 0x87, 0x91, 0x69, 0x82, 0x47, 0x78, 0xa4, 0x0d, 0xcf, 0xaa, 0xae, 0x18, 0x95, 0x4f,
-	0x82, 0x27, 0x8a, 0x4a, 0xe7, 0x0a, 0xda, 0x71, 0xc1, 0xc4, 0x78, 0xc0, 0xf1, 0xf4, 0x01, 0xb7,
-	0x3d, 0x32, 0xee, 0xd6, 0x7c, 0x70, 0x0f, 0x17, 0xda, 0x17, 0x31, 0x1a, 0x17, 0x85, 0x73, 0x0d,
-	0xe7, 0x42, 0x57, 0x83, 0xe8, 0x64, 0x5a, 0x64, 0xe8, 0xc1, 0x34, 0x4c, 0xac, 0x1f, 0xb6, 0x2d,
-	0x02, 0xbb, 0x16, 0x81, 0x9f, 0x16, 0x81, 0xcf, 0x0e, 0x59, 0xbb, 0x0e, 0x59, 0x5f, 0x1d, 0xb2,
-	0x5e, 0xcf, 0xd3, 0x5c, 0x66, 0x6a, 0x83, 0x29, 0x7f, 0x23, 0xc6, 0x47, 0xb3, 0x38, 0x2f, 0xc9,
-	0x98, 0xf2, 0xfb, 0xbf, 0x9c, 0x75, 0xc8, 0x9b, 0xb9, 0x4e, 0xf9, 0xf2, 0x37, 0x00, 0x00, 0xff,
-	0xff, 0x55, 0x0f, 0x8a, 0xde, 0xd8, 0x01, 0x00, 0x00,
+	// 447 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x92, 0xcf, 0x8a, 0xd4, 0x40,
+	0x10, 0xc6, 0x27, 0xb3, 0x3b, 0x2b, 0x5b, 0xab, 0x20, 0xed, 0x20, 0x71, 0xd5, 0x18, 0x73, 0xca,
+	0xc5, 0xc4, 0xd5, 0xc3, 0x82, 0xe8, 0x61, 0x07, 0xc4, 0x3f, 0x88, 0x2c, 0x59, 0x45, 0xf0, 0x22,
+	0x3d, 0xe9, 0x22, 0x09, 0xf4, 0xa4, 0x43, 0x77, 0x27, 0x38, 0x6f, 0xe1, 0xc3, 0xf8, 0x10, 0x7b,
+	0x5c, 0x3c, 0x79, 0x12, 0x99, 0x79, 0x11, 0x49, 0x77, 0x47, 0x3c, 0x84, 0x39, 0x78, 0xeb, 0xae,
+	0xfa, 0xbe, 0x5f, 0x15, 0xc5, 0x07, 0x0f, 0x4b, 0xa4, 0x5c, 0x97, 0x2c, 0x65, 0xb2, 0x2d, 0xb4,
+	0xa4, 0x39, 0xa6, 0xdd, 0x49, 0x8a, 0x1d, 0xd6, 0x5a, 0x25, 0x8d, 0x14, 0x5a, 0x90, 0xb9, 0x93,
+	0x24, 0x7f, 0x25, 0x49, 0x77, 0x72, 0x3c, 0x2f, 0x44, 0x21, 0x8c, 0x20, 0xed, 0x5f, 0x56, 0x7b,
+	0x7c, 0x27, 0x17, 0x6a, 0x25, 0xd4, 0x17, 0xdb, 0xb0, 0x1f, 0xd7, 0x0a, 0x47, 0x27, 0xe9, 0x75,
+	0x83, 0x4e, 0x11, 0x75, 0x00, 0x2f, 0xfb, 0xc1, 0x1f, 0xfa, 0x26, 0x79, 0x0e, 0x33, 0xb3, 0x86,
+	0xef, 0x85, 0x5e, 0x7c, 0xf4, 0x24, 0x4c, 0xc6, 0xd6, 0x48, 0x8c, 0xd6, 0xb8, 0x16, 0xfb, 0x97,
+	0xbf, 0x1e, 0x4c, 0x32, 0x6b, 0x22, 0x73, 0x98, 0xb5, 0x75, 0xa5, 0x95, 0x3f, 0x0d, 0xf7, 0xe2,
+	0xc3, 0xcc, 0x7e, 0xfa, 0x6a, 0x2e, 0xda, 0x5a, 0xfb, 0x7b, 0xa1, 0x17, 0xdf, 0xc8, 0xec, 0x27,
+	0x7a, 0x0f, 0xb7, 0x0c, 0xe1, 0xa2, 0x55, 0x0d, 0xe6, 0xfa, 0x5c, 0x0a, 0xd6, 0xe6, 0x9a, 0x9c,
+	0xc2, 0x8c, 0x72, 0x94, 0xc3, 0x02, 0x77, 0xc7, 0x17, 0x38, 0xeb, 0x25, 0xc3, 0x6c, 0xa3, 0x8f,
+	0xde, 0xc0, 0x91, 0xe1, 0x65, 0x98, 0x53, 0xce, 0xc9, 0x33, 0x38, 0x90, 0xe6, 0xe5, 0x40, 0xf7,
+	0xc6, 0x41, 0x56, 0xed, 0x48, 0xce, 0x11, 0x7d, 0x82, 0xdb, 0x06, 0xe5, 0x76, 0xca, 0xb0, 0xa8,
+	0x94, 0x46, 0x89, 0x8c, 0xbc, 0x80, 0x6b, 0x8d, 0x2d, 0x3a, 0xec, 0xfd, 0x71, 0xac, 0x73, 0x3a,
+	0xee, 0xe0, 0x89, 0x5e, 0xc1, 0x75, 0x03, 0x7e, 0x27, 0xf4, 0x6b, 0xe4, 0x8c, 0x9c, 0xc2, 0x7e,
+	0x29, 0x38, 0xdb, 0xcd, 0xea, 0xc5, 0x82, 0x33, 0xc7, 0x32, 0x86, 0xa8, 0x85, 0x9b, 0x03, 0x28,
+	0x43, 0x8e, 0x54, 0xe1, 0xff, 0xc3, 0x48, 0x0c, 0xd3, 0xe5, 0xda, 0x9f, 0x86, 0x5e, 0x7c, 0xb8,
+	0xf0, 0x7f, 0x7c, 0x7f, 0x34, 0x77, 0x09, 0x3a, 0x63, 0x4c, 0xa2, 0x52, 0x17, 0x5a, 0x56, 0x75,
+	0x91, 0x4d, 0x97, 0xeb, 0xe8, 0x1c, 0x88, 0x3d, 0x0c, 0x95, 0x74, 0xa5, 0x3e, 0x36, 0x8c, 0x6a,
+	0x64, 0xfd, 0xa9, 0x1b, 0x53, 0xd8, 0x7d, 0x6a, 0x6b, 0x1a, 0x4e, 0x6d, 0x1d, 0x8b, 0xb7, 0x97,
+	0x9b, 0xc0, 0xbb, 0xda, 0x04, 0xde, 0xef, 0x4d, 0xe0, 0x7d, 0xdb, 0x06, 0x93, 0xab, 0x6d, 0x30,
+	0xf9, 0xb9, 0x0d, 0x26, 0x9f, 0x1f, 0x17, 0x95, 0x2e, 0xdb, 0x65, 0x92, 0x8b, 0x55, 0x6a, 0x79,
+	0x79, 0x49, 0xab, 0x3a, 0x1d, 0x02, 0xfd, 0xf5, 0x9f, 0x48, 0x9b, 0x3c, 0x2f, 0x0f, 0x4c, 0xa0,
+	0x9f, 0xfe, 0x09, 0x00, 0x00, 0xff, 0xff, 0x46, 0x92, 0xce, 0x03, 0x5e, 0x03, 0x00, 0x00,
 }
 
 func (m *EventTrace) Marshal() (dAtA []byte, err error) {
@@ -320,6 +525,145 @@ func (m *EventRecall) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventProductRegistered) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventProductRegistered) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventProductRegistered) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Product.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLotHeld) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLotHeld) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLotHeld) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Hold.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventLotReleased) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventLotReleased) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventLotReleased) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.By) > 0 {
+		i -= len(m.By)
+		copy(dAtA[i:], m.By)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.By)))
+		i--
+		dAtA[i] = 0x12
+	}
+	{
+		size, err := m.Hold.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *EventParamsUpdated) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventParamsUpdated) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventParamsUpdated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -369,6 +713,54 @@ func (m *EventRecall) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Recall.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventProductRegistered) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Product.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventLotHeld) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Hold.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventLotReleased) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Hold.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	l = len(m.By)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventParamsUpdated) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Params.Size()
 	n += 1 + l + sovEvents(uint64(l))
 	return n
 }
@@ -655,6 +1047,370 @@ func (m *EventRecall) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Recall.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventProductRegistered) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventProductRegistered: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventProductRegistered: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Product", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Product.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLotHeld) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLotHeld: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLotHeld: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hold", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Hold.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventLotReleased) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventLotReleased: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventLotReleased: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hold", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Hold.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field By", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.By = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventParamsUpdated) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventParamsUpdated: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventParamsUpdated: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
