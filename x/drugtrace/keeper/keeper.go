@@ -4,10 +4,8 @@ package keeper
 
 import (
 	"context"
-	"errors"
 	"math"
 	"math/bits"
-	"time"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
@@ -108,59 +106,6 @@ func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
 }
 
 func (k Keeper) addrString(a sdk.AccAddress) string { return addrs.String(k.addressCodec, a) }
-
-// resolveUnit parses a unit reference and loads the unit. When the reference
-// carries a lot or an expiry (an element string or Digital Link), they must
-// match what was commissioned: a mismatch is a counterfeit label.
-func (k Keeper) resolveUnit(ctx context.Context, ref string) (types.Unit, error) {
-	now := sdk.UnwrapSDKContext(ctx).BlockTime()
-	id, err := types.ParseUnitRef(ref, now)
-	if err != nil {
-		return types.Unit{}, err
-	}
-	u, err := k.Units.Get(ctx, collections.Join(id.GTIN, id.Serial))
-	if errors.Is(err, collections.ErrNotFound) {
-		return types.Unit{}, errorsmod.Wrapf(types.ErrUnitNotFound, "%s", types.UnitKey(id.GTIN, id.Serial))
-	}
-	if err != nil {
-		return types.Unit{}, err
-	}
-	if (id.Lot != "" && id.Lot != u.Lot) || (id.HasExpiry && !sameDay(id.Expiry, u.Expiry)) {
-		return types.Unit{}, errorsmod.Wrapf(types.ErrUnitNotFound, "%s: lot or expiry on the label differ from the commissioned unit", types.UnitKey(id.GTIN, id.Serial))
-	}
-	return u, nil
-}
-
-func sameDay(a, b time.Time) bool {
-	ay, am, ad := a.UTC().Date()
-	by, bm, bd := b.UTC().Date()
-	return ay == by && am == bm && ad == bd
-}
-
-// record appends an event to the history of each unit and emits one typed event.
-func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.Unit) error {
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	ev.Time = sdkCtx.BlockTime()
-	keys := make([]string, 0, min(len(units), types.MaxEventUnits))
-	for _, u := range units {
-		seq, err := nextID(ctx, k.EventSeq)
-		if err != nil {
-			return err
-		}
-		e := ev
-		e.Seq = seq
-		if e.Container == "" {
-			e.Container = u.Container
-		}
-		if err := k.History.Set(ctx, collections.Join3(u.GTIN, u.Serial, seq), e); err != nil {
-			return err
-		}
-		if len(keys) < types.MaxEventUnits {
-			keys = append(keys, types.UnitKey(u.GTIN, u.Serial))
-		}
-	}
-	return sdkCtx.EventManager().EmitTypedEvent(&types.EventTrace{Event: ev, Units: keys, Count: uint32(len(units))})
-}
 
 // nextID draws the next id from seq, refusing to wrap past types.MaxSequence.
 func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {

@@ -8,62 +8,6 @@ import (
 )
 
 // ---------------------------------------------------------------------------
-// Decommission
-// ---------------------------------------------------------------------------
-
-func (s *KeeperTestSuite) TestDecommission() {
-	s.unitsAt(s.D, s.M, gtinA, lotA, "D1", "D2", "D3", "D4")
-	for sr, tc := range map[string]struct {
-		reason types.DecommissionReason
-		disp   string
-	}{
-		"D1": {types.DecommissionReason_DECOMMISSION_REASON_DESTROYED, "destroyed"},
-		"D2": {types.DecommissionReason_DECOMMISSION_REASON_STOLEN, "stolen"},
-		"D3": {types.DecommissionReason_DECOMMISSION_REASON_SAMPLE, "non_sellable_other"},
-		"D4": {types.DecommissionReason_DECOMMISSION_REASON_EXPIRED, "expired"},
-	} {
-		mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: tc.reason})
-		u := s.unit(gtinA, sr)
-		s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, u.Status)
-		s.Require().Equal(tc.reason, u.DecommissionReason)
-		e := s.lastEvent(gtinA, sr)
-		s.Require().Equal("decommissioning", e.BizStep)
-		s.Require().Equal("DELETE", e.Action)
-		s.Require().Equal(tc.disp, e.Disposition)
-		s.Require().Equal(s.D, e.Actor)
-		s.Require().Equal(types.Verdict_VERDICT_DECOMMISSIONED, s.verify(unitRef(gtinA, sr), ""))
-		// Terminal: no second decommission, no shipment, no dispense.
-		refuse(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: tc.reason}, types.ErrInvalidStatus)
-		refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, sr)}, types.ErrNotSaleable)
-	}
-
-	// A quarantined unit may be destroyed by its custodian.
-	s.commissionA("Q1")
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, Unit: unitRef(gtinA, "Q1")})
-	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.M, Unit: unitRef(gtinA, "Q1"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
-	s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, s.unit(gtinA, "Q1").Status)
-}
-
-func (s *KeeperTestSuite) TestDecommissionRefusals() {
-	s.commissionA("U1", "U2", "U3")
-	msg := func(actor, sr string, r types.DecommissionReason) *types.MsgDecommission {
-		return &types.MsgDecommission{Actor: actor, Unit: unitRef(gtinA, sr), Reason: r}
-	}
-	destroyed := types.DecommissionReason_DECOMMISSION_REASON_DESTROYED
-	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason_DECOMMISSION_REASON_UNSPECIFIED), types.ErrInvalidStatus)
-	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason(99)), types.ErrInvalidStatus)
-	refuse(s, s.ms.Decommission, msg(s.D, "U1", destroyed), types.ErrNotCustodian)
-	refuse(s, s.ms.Decommission, msg(s.R, "U1", destroyed), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Decommission, msg(s.L, "U1", destroyed), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Decommission, msg(s.X, "U1", destroyed), consortiumtypes.ErrNotMember)
-	refuse(s, s.ms.Decommission, msg(s.M, "NOPE", destroyed), types.ErrUnitNotFound)
-	s.pack(s.M, sscc(1), refsOf(gtinA, "U2"))
-	refuse(s, s.ms.Decommission, msg(s.M, "U2", destroyed), types.ErrPacked)
-	s.ship(s.M, s.D, nil, refsOf(gtinA, "U3"))
-	refuse(s, s.ms.Decommission, msg(s.M, "U3", destroyed), types.ErrInTransit)
-}
-
-// ---------------------------------------------------------------------------
 // Quarantine, Release, ConfirmIllegitimate
 // ---------------------------------------------------------------------------
 

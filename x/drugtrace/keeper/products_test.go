@@ -6,28 +6,10 @@ import (
 
 	"cosmossdk.io/collections"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
-
-// ---------------------------------------------------------------------------
-// UpdateParams
-// ---------------------------------------------------------------------------
-
-func (s *KeeperTestSuite) TestUpdateParams() {
-	p := types.Params{MaxBatchUnits: 7, GasPerUnit: 11}
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.M, Params: p}, sdkerrors.ErrUnauthorized)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 0, GasPerUnit: 1}}, types.ErrInvalidParams)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 100_001, GasPerUnit: 1}}, types.ErrInvalidParams)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 1, GasPerUnit: 0}}, types.ErrInvalidParams)
-
-	s.setParams(p)
-	res, err := s.qs.Params(s.ctx, &types.QueryParamsRequest{})
-	s.Require().NoError(err)
-	s.Require().Equal(p, res.Params)
-}
 
 // ---------------------------------------------------------------------------
 // RegisterProduct
