@@ -818,7 +818,9 @@ func (s *BridgeSuite) refusedOver(ctx sdk.Context, clientID, why string) {
 		ClientId: clientID, State: connectiontypes.OPEN, Versions: connectiontypes.GetCompatibleVersions(),
 		Counterparty: connectiontypes.NewCounterparty(s.path.EndpointB.ClientID, "connection-0", commitmenttypes.NewMerklePrefix([]byte("ibc"))),
 	})
-	s.Require().NoError(s.hospApp.BridgeKeeper.Channels.Remove(ctx, s.path.EndpointA.ChannelID))
+	if has, err := s.hospApp.BridgeKeeper.Channels.Has(ctx, s.path.EndpointA.ChannelID); err == nil && has {
+		s.Require().NoError(s.hospApp.BridgeKeeper.Channels.Remove(ctx, s.path.EndpointA.ChannelID))
+	}
 	before := s.bridgeState(s.hosp)
 	im := bridge.NewIBCModule(s.hospApp.BridgeKeeper)
 	_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, []string{"connection-9"}, bridgetypes.PortID, "channel-9",
@@ -853,7 +855,7 @@ func (s *BridgeSuite) TestGenesisKeepsBridgeState() {
 			s.Require().True(has, "the lot index is rebuilt from the history")
 		} else {
 			s.Require().Len(gs.Prescriptions, 1)
-			id, err := fresh.BridgeKeeper.OpenBySource.Get(ctx, collections.Join(s.path.EndpointB.ChannelID, gs.Prescriptions[0].SourceID))
+			id, err := fresh.BridgeKeeper.OpenBySource.Get(ctx, collections.Join(s.hosp.ChainID, gs.Prescriptions[0].SourceID))
 			s.Require().NoError(err)
 			s.Require().Equal(openID, id)
 		}
