@@ -180,7 +180,7 @@ for pair in "hospital|pharma|$((OFF + 1000))" "pharma|hospital|$OFF"; do
   [ -n "$client" ] || { log "no light client on $name"; exit 1; }
   pin=$("$HEALTHD" q bridge counterparty-pin "$client" --counterparty-node "$(rpc_of "$ooff")" --home "$HOME_DIR/$name/node" -o json) \
     || { log "$name's light client $client does not check out against $other's node"; exit 1; }
-  log "$name trusts $other as its client $client starts: $pin"
+  log "$name trusts $other, pinned to the header its client $client was created from: $pin"
   authority_tx "$HOME_DIR/$name/node" tx bridge trust-counterparty "$pin" || exit 1
 done
 
