@@ -11,7 +11,9 @@ import (
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/unixfs"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
 // signed signs msgs with the named account at its current sequence.
@@ -66,4 +68,33 @@ func TestConsentRefusedAtCheckTx(t *testing.T) {
 	}
 	ok := checkTx(grant(func(*consenttypes.MsgGrantConsent) {}))
 	require.Zero(t, ok.Code, ok.Log)
+}
+
+// TestRecordsRefusedAtCheckTx: a record anchor or access request that fails
+// its stateless checks is refused at CheckTx with the registered error.
+func TestRecordsRefusedAtCheckTx(t *testing.T) {
+	c := newTestChain(t)
+	author, patient := c.accs["hospital"].addr.String(), c.accs["outsider"].addr.String()
+	digest := make([]byte, 32)
+	for name, tc := range map[string]struct {
+		msg       sdk.Msg
+		codespace string
+		want      uint32
+	}{
+		"anchor: unknown category": {&recordstypes.MsgAnchorRecord{Author: author, Patient: patient, Format: recordstypes.Format_FORMAT_FHIR_R4,
+			Kind: "Observation", Category: "Gossip", Commitment: digest, CID: unixfs.SumBytes([]byte("x")), BlobSize: 1},
+			recordstypes.ModuleName, recordstypes.ErrInvalidCategory.ABCICode()},
+		"anchor: CIDv0": {&recordstypes.MsgAnchorRecord{Author: author, Patient: patient, Format: recordstypes.Format_FORMAT_FHIR_R4,
+			Kind: "Observation", Category: "laboratory", Commitment: digest, CID: "QmaozNR7DZHQK1ZcU9p7QdrshMvXqWK6gpu5rmrkPdT3L4", BlobSize: 1},
+			recordstypes.ModuleName, recordstypes.ErrInvalidCID.ABCICode()},
+		"access: purpose FOO": {&recordstypes.MsgRequestAccess{Grantee: author, RecordID: 1, Purpose: "FOO"},
+			consenttypes.ModuleName, consenttypes.ErrUnknownPurpose.ABCICode()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: c.signed("hospital", tc.msg), Type: abci.CheckTxType_New})
+			require.NoError(t, err)
+			require.Equal(t, tc.codespace, res.Codespace, res.Log)
+			require.Equal(t, tc.want, res.Code, res.Log)
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
 )
 
 // Parse decodes the address s given in field; invalid is the calling module's
@@ -29,4 +30,32 @@ func String(ac address.Codec, a sdk.AccAddress) string {
 		return "<invalid address>"
 	}
 	return s
+}
+
+// Check is the stateless check of an address, for ValidateBasic (which has
+// no address codec): s is a bech32 string with a valid checksum and a 20- or
+// 32-byte payload. The prefix is the codec's, checked by Parse in the msg
+// server. invalid is the calling module's registered error.
+func Check(invalid *errorsmod.Error, field, s string) error {
+	if s == "" {
+		return errorsmod.Wrapf(invalid, "%s is empty", field)
+	}
+	_, bz, err := bech32.DecodeAndConvert(s)
+	if err != nil {
+		return errorsmod.Wrapf(invalid, "%s is not a bech32 address: %s", field, err)
+	}
+	if len(bz) != 20 && len(bz) != 32 {
+		return errorsmod.Wrapf(invalid, "%s is %d bytes, want 20 or 32", field, len(bz))
+	}
+	return nil
+}
+
+// CheckAll runs Check on (field, address) pairs.
+func CheckAll(invalid *errorsmod.Error, pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if err := Check(invalid, pairs[i], pairs[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

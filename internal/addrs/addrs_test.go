@@ -29,3 +29,20 @@ func TestParseAndString(t *testing.T) {
 		require.ErrorContains(t, err, "patient")
 	}
 }
+
+func TestCheck(t *testing.T) {
+	ac := address.NewBech32Codec("health")
+	s20, err := ac.BytesToString([]byte("twenty-byte-address!"))
+	require.NoError(t, err)
+	s32, err := ac.BytesToString(make([]byte, 32))
+	require.NoError(t, err)
+	s5, err := ac.BytesToString([]byte("short"))
+	require.NoError(t, err)
+	require.NoError(t, Check(errInvalid, "a", s20))
+	require.NoError(t, Check(errInvalid, "a", s32))
+	require.NoError(t, CheckAll(errInvalid, "a", s20, "b", s32))
+	for _, bad := range []string{"", "health1xyz", s20[:len(s20)-1] + "q", s5, "hospital"} {
+		require.ErrorIs(t, Check(errInvalid, "a", bad), errInvalid, bad)
+	}
+	require.ErrorIs(t, CheckAll(errInvalid, "a", s20, "b", ""), errInvalid)
+}

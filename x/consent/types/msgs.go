@@ -6,7 +6,8 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/bech32"
+
+	"github.com/healthchain/healthd/internal/addrs"
 )
 
 // The stateless checks below run at CheckTx (BaseApp calls ValidateBasic), so
@@ -25,31 +26,9 @@ var (
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
 )
 
-// checkAddress checks that s is a well-formed bech32 account address (its
-// checksum and length); the prefix is the address codec's, checked by the
-// msg server.
-func checkAddress(field, s string) error {
-	if s == "" {
-		return errorsmod.Wrapf(ErrInvalidAddress, "%s is empty", field)
-	}
-	_, bz, err := bech32.DecodeAndConvert(s)
-	if err != nil {
-		return errorsmod.Wrapf(ErrInvalidAddress, "%s is not a bech32 address: %s", field, err)
-	}
-	if len(bz) != 20 && len(bz) != 32 {
-		return errorsmod.Wrapf(ErrInvalidAddress, "%s is %d bytes, want 20 or 32", field, len(bz))
-	}
-	return nil
-}
+func checkAddress(field, s string) error { return addrs.Check(ErrInvalidAddress, field, s) }
 
-func checkAddresses(fields ...string) error {
-	for i := 0; i+1 < len(fields); i += 2 {
-		if err := checkAddress(fields[i], fields[i+1]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func checkAddresses(pairs ...string) error { return addrs.CheckAll(ErrInvalidAddress, pairs...) }
 
 func checkEnd(end time.Time) error {
 	if end.IsZero() || end.Unix() <= 0 {
