@@ -40,39 +40,32 @@ func Call[Req, Res any](handler func(context.Context, Req) (Res, error), req Req
 // It returns fn's error for checks on its text.
 func Refused(tb testing.TB, ctx sdk.Context, want error, fn func(sdk.Context) error, watch ...Watch) error {
 	tb.Helper()
-	before := read(tb, ctx, watch)
-	branch, _ := ctx.CacheContext()
-	err := fn(branch)
-	require.Error(tb, err, "accepted, want %v", want)
-	require.ErrorIs(tb, err, want)
-	require.Equal(tb, before, read(tb, branch, watch), "state changed although refused (%v)", err)
-	require.Empty(tb, branch.EventManager().Events(), "a refusal (%v) emitted events", err)
+	err, wrote := RefusedInTx(tb, ctx, want, fn, watch...)
+	require.False(tb, wrote, "state changed or events were emitted although refused (%v)", err)
 	return err
 }
 
-// RefusedAfterWrites is Refused for a refusal that comes after fn wrote to
-// its branch (or emitted events): it requires the error and that the branch
-// did change, which the discarded transaction takes back. A refusal that
-// writes nothing must use Refused.
-func RefusedAfterWrites(tb testing.TB, ctx sdk.Context, want error, fn func(sdk.Context) error, watch ...Watch) error {
+// RefusedInTx is Refused for a handler that may refuse after it began
+// writing: only what the chain sees is required (the error; the failed
+// transaction's branch, writes and events, is discarded). wrote tells whether
+// fn had written to its branch or emitted events before failing.
+func RefusedInTx(tb testing.TB, ctx sdk.Context, want error, fn func(sdk.Context) error, watch ...Watch) (err error, wrote bool) {
 	tb.Helper()
 	before := read(tb, ctx, watch)
 	branch, _ := ctx.CacheContext()
-	err := fn(branch)
+	err = fn(branch)
 	require.Error(tb, err, "accepted, want %v", want)
 	require.ErrorIs(tb, err, want)
-	wrote := len(branch.EventManager().Events()) > 0
-	if !wrote {
-		after := read(tb, branch, watch)
-		for i := range before {
-			if !assert.ObjectsAreEqual(before[i], after[i]) {
-				wrote = true
-				break
-			}
+	if len(branch.EventManager().Events()) > 0 {
+		return err, true
+	}
+	after := read(tb, branch, watch)
+	for i := range before {
+		if !assert.ObjectsAreEqual(before[i], after[i]) {
+			return err, true
 		}
 	}
-	require.True(tb, wrote, "refused (%v) before writing anything: use Refused", err)
-	return err
+	return err, false
 }
 
 func read(tb testing.TB, ctx sdk.Context, watch []Watch) []any {

@@ -114,14 +114,17 @@ func TestRefused(t *testing.T) {
 	}
 
 	for name, fn := range map[string]func(sdk.Context) error{
+		"nothing": func(sdk.Context) error { return errWant },
 		"wrote":   func(ctx sdk.Context) error { write(ctx); return errWant },
 		"emitted": func(ctx sdk.Context) error { emit(ctx); return errWant },
 	} {
-		require.False(t, fails(t, func(tb testing.TB) { testkit.RefusedAfterWrites(tb, ctx, errWant, fn, watch) }), name)
+		var wrote bool
+		require.False(t, fails(t, func(tb testing.TB) { _, wrote = testkit.RefusedInTx(tb, ctx, errWant, fn, watch) }), name)
+		require.Equal(t, name != "nothing", wrote, name)
 	}
 	require.True(t, fails(t, func(tb testing.TB) {
-		testkit.RefusedAfterWrites(tb, ctx, errWant, func(sdk.Context) error { return errWant }, watch)
-	}), "nothing written")
+		testkit.RefusedInTx(tb, ctx, errWant, func(ctx sdk.Context) error { write(ctx); return errOther }, watch)
+	}), "other error")
 
 	// Whatever fn did, ctx is as it was.
 	require.Equal(t, []string{"01=01"}, testkit.Dump(ctx, key))
