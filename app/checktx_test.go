@@ -8,10 +8,13 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
+	sdkmath "cosmossdk.io/math"
+
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/unixfs"
+	claimstypes "github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
@@ -94,6 +97,30 @@ func TestRecordsRefusedAtCheckTx(t *testing.T) {
 			res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: c.signed("hospital", tc.msg), Type: abci.CheckTxType_New})
 			require.NoError(t, err)
 			require.Equal(t, tc.codespace, res.Codespace, res.Log)
+			require.Equal(t, tc.want, res.Code, res.Log)
+		})
+	}
+}
+
+// TestClaimsRefusedAtCheckTx: a claim or plan that fails its stateless checks
+// is refused at CheckTx with the registered error.
+func TestClaimsRefusedAtCheckTx(t *testing.T) {
+	c := newTestChain(t)
+	provider, patient := c.accs["hospital"].addr.String(), c.accs["outsider"].addr.String()
+	for name, tc := range map[string]struct {
+		msg  sdk.Msg
+		want uint32
+	}{
+		"claim: diagnosis not ICD-10": {&claimstypes.MsgSubmitClaim{Provider: provider, Patient: patient, CoverageID: 1, ServiceDate: c.time,
+			Diagnoses: []string{"diabetes"}, Lines: []claimstypes.ClaimLine{{System: claimstypes.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: sdkmath.NewInt(200)}}},
+			claimstypes.ErrInvalidCode.ABCICode()},
+		"plan: no services": {&claimstypes.MsgCreatePlan{Payer: provider, Name: "Bronze", Deductible: sdkmath.ZeroInt(),
+			OutOfPocketMax: sdkmath.ZeroInt(), ReviewThreshold: sdkmath.ZeroInt()}, claimstypes.ErrInvalidPlan.ABCICode()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: c.signed("hospital", tc.msg), Type: abci.CheckTxType_New})
+			require.NoError(t, err)
+			require.Equal(t, claimstypes.ModuleName, res.Codespace, res.Log)
 			require.Equal(t, tc.want, res.Code, res.Log)
 		})
 	}
