@@ -228,7 +228,7 @@ func TestAuthorityAdmitsMember_OthersRefused(t *testing.T) {
 	admit := func(authority sdk.AccAddress) *consortiumtypes.MsgAdmitMember {
 		return &consortiumtypes.MsgAdmitMember{
 			Authority: authority.String(), Address: newcomer.addr.String(), Name: "Harbour Pharmacy",
-			Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PHARMACY}, Npi: "1003000126",
+			Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PHARMACY}, NPI: "1003000126",
 		}
 	}
 
@@ -320,7 +320,7 @@ func TestExportImportSameState(t *testing.T) {
 	c := newTestChain(t)
 	res := c.deliver("authority", &consortiumtypes.MsgAdmitMember{
 		Authority: c.accs["authority"].addr.String(), Address: newAccount("newcomer").addr.String(), Name: "Harbour Pharmacy",
-		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PHARMACY}, Gln: "0614141999996",
+		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PHARMACY}, GLN: "0614141999996",
 	})
 	require.Zero(t, res.Code, res.Log)
 	// Consent state too: a patient's grant and a hospital's break-glass access.

@@ -136,10 +136,10 @@ func newBridgePath(a, b *ibctesting.TestChain) *ibctesting.Path {
 func (s *BridgeSuite) admit(chain *ibctesting.TestChain, acc ibctesting.SenderAccount, name, gln string, roles ...consortiumtypes.Role) {
 	a := chain.App.(*app.App)
 	msg := &consortiumtypes.MsgAdmitMember{
-		Authority: govAuthority(), Address: acc.SenderAccount.GetAddress().String(), Name: name, Roles: roles, Gln: gln,
+		Authority: govAuthority(), Address: acc.SenderAccount.GetAddress().String(), Name: name, Roles: roles, GLN: gln,
 	}
 	if slices.Contains(roles, consortiumtypes.Role_ROLE_MANUFACTURER) {
-		msg.Gs1CompanyPrefixes = []string{"9506000", "4006381"} // rxGTIN's and otcGTIN's
+		msg.GS1CompanyPrefixes = []string{"9506000", "4006381"} // rxGTIN's and otcGTIN's
 	}
 	_, err := consortiumkeeper.NewMsgServerImpl(a.ConsortiumKeeper).AdmitMember(chain.GetContext(), msg)
 	s.Require().NoError(err)
@@ -639,13 +639,13 @@ func (s *BridgeSuite) TestReplayedPacketChangesNothing() {
 // error acknowledgement and change nothing on the pharma chain.
 func (s *BridgeSuite) TestMalformedPacketsGetErrorAcks() {
 	valid := bridgetypes.PacketData{Flow: &bridgetypes.PacketData_Prescription{Prescription: &bridgetypes.PrescriptionPacket{
-		Id: 7, Prescriber: s.hospital.SenderAccount.GetAddress().String(), Patient: s.patients[0], Gtin: rxGTIN, Quantity: 1,
+		ID: 7, Prescriber: s.hospital.SenderAccount.GetAddress().String(), Patient: s.patients[0], GTIN: rxGTIN, Quantity: 1,
 		ValidUntil: s.hosp.GetContext().BlockTime().Add(time.Hour).Unix(),
 	}}}
 	good, err := bridgetypes.EncodePacket(valid)
 	s.Require().NoError(err)
 	wrongFlow, err := bridgetypes.EncodePacket(bridgetypes.PacketData{Flow: &bridgetypes.PacketData_Recall{Recall: &bridgetypes.RecallPacket{
-		Gtin: rxGTIN, Lot: lotA, Reason: "x", RecalledAt: 1,
+		GTIN: rxGTIN, Lot: lotA, Reason: "x", RecalledAt: 1,
 	}}})
 	s.Require().NoError(err)
 	badPatient := valid

@@ -47,16 +47,16 @@ func TestExportAfterRefusalsSameState(t *testing.T) {
 	// hospital's NPI is refused.
 	ok(c.deliver("authority", &consortiumtypes.MsgAdmitMember{
 		Authority: authority.addr.String(), Address: payer.addr.String(), Name: "Lakeside Health Plan",
-		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PAYER}, Npi: "1003000126",
+		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PAYER}, NPI: "1003000126",
 	}))
 	ok(c.deliver("authority", &consortiumtypes.MsgAdmitMember{
 		Authority: authority.addr.String(), Address: maker.addr.String(), Name: "Meridian Pharmaceuticals",
-		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_MANUFACTURER}, Gln: "0300001000000",
-		Gs1CompanyPrefixes: []string{"0300001"},
+		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_MANUFACTURER}, GLN: "0300001000000",
+		GS1CompanyPrefixes: []string{"0300001"},
 	}))
 	requireRefused(t, c.deliver("authority", &consortiumtypes.MsgAdmitMember{
 		Authority: authority.addr.String(), Address: newAccount("impostor").addr.String(), Name: "Impostor Clinic",
-		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_HOSPITAL}, Npi: "1245319599",
+		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_HOSPITAL}, NPI: "1245319599",
 	}), consortiumtypes.ModuleName, consortiumtypes.ErrIdentifierTaken.ABCICode())
 
 	// Records: the hospital anchors the patient's record; the lab cannot anchor

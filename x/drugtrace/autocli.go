@@ -117,7 +117,7 @@ func historyCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				cmd.Println(res.Json)
+				cmd.Println(res.JSON)
 				return nil
 			}
 			page, err := client.ReadPageRequest(cmd.Flags())

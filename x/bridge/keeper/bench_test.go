@@ -137,7 +137,7 @@ func newRecallWorld(tb testing.TB, n, affected int) *recallWorld {
 	tb.Logf("seeded %d lot index entries in %s", n+affected, time.Since(start).Round(time.Millisecond))
 	commit(tb, e)
 	data, err := types.EncodePacket(types.PacketData{Flow: &types.PacketData_Recall{Recall: &types.RecallPacket{
-		Gtin: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix(),
+		GTIN: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix(),
 	}}})
 	require.NoError(tb, err)
 	return &recallWorld{env: e, packet: incoming(data, chanA, 1), affected: affected}

@@ -85,8 +85,8 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 		seq  collections.Sequence
 		next uint64
 	}{
-		{k.PrescriptionSeq, gs.NextPrescriptionId}, {k.VerificationSeq, gs.NextVerificationId},
-		{k.UndeliveredSeq, gs.NextUndeliveredId}, {k.HistorySeq, gs.NextHistorySeq},
+		{k.PrescriptionSeq, gs.NextPrescriptionID}, {k.VerificationSeq, gs.NextVerificationID},
+		{k.UndeliveredSeq, gs.NextUndeliveredID}, {k.HistorySeq, gs.NextHistorySeq},
 	} {
 		if s.next > 1 { // a sequence never used has no entry: import writes none either
 			if err := s.seq.Set(ctx, s.next-1); err != nil {
@@ -161,8 +161,8 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 		seq  collections.Sequence
 		next *uint64
 	}{
-		{k.PrescriptionSeq, &gs.NextPrescriptionId}, {k.VerificationSeq, &gs.NextVerificationId},
-		{k.UndeliveredSeq, &gs.NextUndeliveredId}, {k.HistorySeq, &gs.NextHistorySeq},
+		{k.PrescriptionSeq, &gs.NextPrescriptionID}, {k.VerificationSeq, &gs.NextVerificationID},
+		{k.UndeliveredSeq, &gs.NextUndeliveredID}, {k.HistorySeq, &gs.NextHistorySeq},
 	} {
 		last, err := s.seq.Peek(ctx)
 		if err != nil {

@@ -120,9 +120,9 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 	s.Require().Empty(s.export().Pending)
 
 	res := mustRun(s, s.ms.SendPrescription, msg(s.Pt1, chanA, 1))
-	s.Require().Equal(gs.NextPrescriptionId, res.ID)
+	s.Require().Equal(gs.NextPrescriptionID, res.ID)
 	res2 := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
-	s.Require().Equal(gs.NextVerificationId, res2.ID)
+	s.Require().Equal(gs.NextVerificationID, res2.ID)
 	s.mustRecv(incoming(encode(s, s.dispensePacket(pending, s.Pt3, rxGTIN, "RX9", lotA)), chanA, 9))
 	h := s.historyOf(s.Pt3)
 	s.Require().Len(h, 1)
@@ -136,7 +136,7 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 	s.setup(pharma)
 	a := s.openOnPharma(5, s.Pt1, rxGTIN, "", 2, 0)
 	ackB := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.Pt2, "", rxNDC, 1, 0)), chanB, 1))
-	b := ackB.GetPrescription().OpenId
+	b := ackB.GetPrescription().OpenID
 	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.Pt1, "RX1")))
 	s.Require().NoError(s.timeout(s.lastSent()))
 	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.Pt1, "RX2")))
@@ -160,7 +160,7 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 	// The prescription re-sent by the hospital chain is not opened again.
 	again := s.openOnPharma(5, s.Pt1, rxGTIN, "", 2, 0)
 	s.Require().Equal(a, again)
-	s.Require().Equal(gs.NextPrescriptionId, s.openOnPharma(6, s.Pt1, rxGTIN, "", 2, 0))
+	s.Require().Equal(gs.NextPrescriptionID, s.openOnPharma(6, s.Pt1, rxGTIN, "", 2, 0))
 	// The undelivered notice is re-sent; the recall notices in flight settle.
 	res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.P, ID: 1})
 	s.Require().NotZero(res.Sequence)
@@ -169,7 +169,7 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 	}
 	u := s.export().Undelivered
 	s.Require().Len(u, 3)
-	s.Require().Equal(gs.NextUndeliveredId, u[1].ID)
+	s.Require().Equal(gs.NextUndeliveredID, u[1].ID)
 }
 
 // TestGenesisDefault: a fresh chain's state round-trips too.
@@ -177,8 +177,8 @@ func (s *KeeperTestSuite) TestGenesisDefault() {
 	s.setup(unspecified)
 	gs := s.export()
 	// Nothing but the origins of the two light clients the first block saw.
-	s.Require().Equal(&types.GenesisState{Params: types.DefaultParams(), NextPrescriptionId: 1, NextVerificationId: 1,
-		NextUndeliveredId: 1, NextHistorySeq: 1, NextClientSeq: 2, ClientOrigins: []types.ClientOrigin{
+	s.Require().Equal(&types.GenesisState{Params: types.DefaultParams(), NextPrescriptionID: 1, NextVerificationID: 1,
+		NextUndeliveredID: 1, NextHistorySeq: 1, NextClientSeq: 2, ClientOrigins: []types.ClientOrigin{
 			{ClientID: trustedClient, Origin: pinOf(cpA), CreatedAt: 7}, {ClientID: clientB, Origin: pinOf(cpB), CreatedAt: 7},
 		}}, gs)
 	s.roundTrip()
@@ -189,7 +189,7 @@ func (s *KeeperTestSuite) TestGenesisDefault() {
 func (s *KeeperTestSuite) TestInitGenesisInvalid() {
 	s.sendOpen(s.prescriptionMsg(), 40)
 	for name, malleate := range map[string]func(gs *types.GenesisState){
-		"prescription id not below next": func(gs *types.GenesisState) { gs.NextPrescriptionId = 1 },
+		"prescription id not below next": func(gs *types.GenesisState) { gs.NextPrescriptionID = 1 },
 		"params":                         func(gs *types.GenesisState) { gs.Params.PacketTimeout = time.Second },
 		"history entry without a seq":    func(gs *types.GenesisState) { gs.MedicationHistory = []types.MedicationEntry{{Patient: s.Pt1}} },
 		"channel": func(gs *types.GenesisState) {

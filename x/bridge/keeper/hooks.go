@@ -64,8 +64,8 @@ func (k *Keeper) BeforeDispense(ctx context.Context, d drugtracetypes.Dispensati
 		return err
 	}
 	data := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{
-		PrescriptionId: p.SourceID, Patient: p.Patient, Gtin: d.Unit.GTIN, Serial: d.Unit.Serial, Lot: d.Unit.Lot,
-		Expiry: d.Unit.Expiry.UTC().Format(time.DateOnly), Pharmacy: d.Pharmacy, DispensedAt: unix(now), Ndc: d.Product.NDC,
+		PrescriptionID: p.SourceID, Patient: p.Patient, GTIN: d.Unit.GTIN, Serial: d.Unit.Serial, Lot: d.Unit.Lot,
+		Expiry: d.Unit.Expiry.UTC().Format(time.DateOnly), Pharmacy: d.Pharmacy, DispensedAt: unix(now), NDC: d.Product.NDC,
 	}}}
 	return k.sendOrKeep(sdk.UnwrapSDKContext(ctx), p.CounterpartyChainID, data, p.ID)
 }
@@ -112,7 +112,7 @@ func (k *Keeper) AfterRecall(ctx context.Context, r drugtracetypes.Recall) error
 		return nil
 	}
 	data := types.PacketData{Flow: &types.PacketData_Recall{Recall: &types.RecallPacket{
-		Gtin: r.GTIN, Lot: r.Lot, Reason: r.Reason, RecalledAt: unix(r.At),
+		GTIN: r.GTIN, Lot: r.Lot, Reason: r.Reason, RecalledAt: unix(r.At),
 	}}}
 	it, err := k.Channels.Iterate(ctx, nil)
 	if err != nil {

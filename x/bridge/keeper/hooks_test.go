@@ -114,8 +114,8 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 				pkt := s.ics4.sent[0]
 				s.Require().Equal(chanA, pkt.SourceChannel, "on the channel the prescription came by")
 				s.Require().Equal(uint64(s.ctx.BlockTime().Add(10*time.Minute).UnixNano()), pkt.TimeoutTimestamp)
-				s.Require().Equal(&types.DispensePacket{PrescriptionId: 5, Patient: s.Pt1, Gtin: d.Unit.GTIN, Serial: "RX1", Lot: lotA,
-					Expiry: expiryS, Pharmacy: s.P, DispensedAt: s.ctx.BlockTime().Unix(), Ndc: d.Product.NDC}, s.decodeSent(pkt).GetDispense())
+				s.Require().Equal(&types.DispensePacket{PrescriptionID: 5, Patient: s.Pt1, GTIN: d.Unit.GTIN, Serial: "RX1", Lot: lotA,
+					Expiry: expiryS, Pharmacy: s.P, DispensedAt: s.ctx.BlockTime().Unix(), NDC: d.Product.NDC}, s.decodeSent(pkt).GetDispense())
 				s.Require().Empty(s.export().Undelivered)
 				s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: pkt.Sequence, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 					Ref: openID, SentAt: s.ctx.BlockTime()}}, s.export().Pending)
@@ -187,8 +187,8 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 			p := s.prescription(openID)
 			s.Require().EqualValues(1, p.Dispensed, "the dispense stands")
 			s.Require().Empty(s.ics4.sent)
-			want := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{PrescriptionId: 5, Patient: s.Pt1,
-				Gtin: rxGTIN, Serial: "RX1", Lot: lotA, Expiry: expiryS, Pharmacy: s.P, DispensedAt: blockTime.Unix(), Ndc: rxNDC}}}
+			want := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{PrescriptionID: 5, Patient: s.Pt1,
+				GTIN: rxGTIN, Serial: "RX1", Lot: lotA, Expiry: expiryS, Pharmacy: s.P, DispensedAt: blockTime.Unix(), NDC: rxNDC}}}
 			gs := s.export()
 			s.Require().Empty(gs.Pending)
 			lastTried := chanA
@@ -265,7 +265,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 	s.Require().EqualValues(5, id+4, "ids line up with the prescription packet above")
 	for i, pkt := range s.ics4.sent {
 		dp := s.decodeSent(pkt).GetDispense()
-		dp.PrescriptionId = id
+		dp.PrescriptionID = id
 		ack := hosp.mustRecv(incoming(encode(hosp, types.PacketData{Flow: &types.PacketData_Dispense{Dispense: dp}}), chanA, uint64(i+1)))
 		s.Require().EqualValues(1-i, ack.GetDispense().Remaining)
 	}
@@ -281,7 +281,7 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 		s.setup(pharma)
 		s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
 		s.Require().Len(s.ics4.sent, 2)
-		want := &types.RecallPacket{Gtin: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix()}
+		want := &types.RecallPacket{GTIN: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix()}
 		var channels []string
 		var pending []types.PendingPacket
 		for _, p := range s.ics4.sent {
@@ -313,7 +313,7 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 		})
 	}
 	want := types.PacketData{Flow: &types.PacketData_Recall{Recall: &types.RecallPacket{
-		Gtin: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix()}}}
+		GTIN: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime.Unix()}}}
 	for _, tc := range s.channelFaults(chanB) {
 		if tc.allChannels || tc.closes {
 			continue

@@ -681,7 +681,7 @@ func successAck(a types.Ack) channeltypes.Acknowledgement {
 }
 
 func prescriptionAck(openID uint64) channeltypes.Acknowledgement {
-	return successAck(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: openID}}})
+	return successAck(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenID: openID}}})
 }
 
 // lastSent is the last packet the fake channel keeper sent.
@@ -733,7 +733,7 @@ func (s *KeeperTestSuite) prescription(id uint64) types.Prescription {
 
 func (s *KeeperTestSuite) prescriptionPacket(id uint64, patient, gtin, ndc string, qty, refills uint32) types.PacketData {
 	return types.PacketData{Flow: &types.PacketData_Prescription{Prescription: &types.PrescriptionPacket{
-		Id: id, Prescriber: s.H, Patient: patient, Gtin: gtin, Ndc: ndc, Quantity: qty, Refills: refills,
+		ID: id, Prescriber: s.H, Patient: patient, GTIN: gtin, NDC: ndc, Quantity: qty, Refills: refills,
 		ValidUntil: s.validUntil.Unix(),
 	}}}
 }
@@ -744,19 +744,19 @@ func (s *KeeperTestSuite) openOnPharma(sourceID uint64, patient, gtin, ndc strin
 	s.T().Helper()
 	ack := s.mustRecv(incoming(encode(s, s.prescriptionPacket(sourceID, patient, gtin, ndc, qty, refills)), chanA, sourceID))
 	s.Require().NotNil(ack.GetPrescription())
-	return ack.GetPrescription().OpenId
+	return ack.GetPrescription().OpenID
 }
 
 func (s *KeeperTestSuite) dispensePacket(hospitalID uint64, patient, gtin, serial, lot string) types.PacketData {
 	return types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{
-		PrescriptionId: hospitalID, Patient: patient, Gtin: gtin, Serial: serial, Lot: lot, Expiry: expiryS,
+		PrescriptionID: hospitalID, Patient: patient, GTIN: gtin, Serial: serial, Lot: lot, Expiry: expiryS,
 		Pharmacy: s.P, DispensedAt: blockTime.Add(-time.Minute).Unix(),
 	}}}
 }
 
 func (s *KeeperTestSuite) recallPacket(gtin, lot string) types.PacketData {
 	return types.PacketData{Flow: &types.PacketData_Recall{Recall: &types.RecallPacket{
-		Gtin: gtin, Lot: lot, Reason: "contamination", RecalledAt: blockTime.Add(-time.Minute).Unix(),
+		GTIN: gtin, Lot: lot, Reason: "contamination", RecalledAt: blockTime.Add(-time.Minute).Unix(),
 	}}}
 }
 

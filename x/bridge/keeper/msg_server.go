@@ -75,7 +75,7 @@ func (ms msgServer) SendPrescription(ctx context.Context, msg *types.MsgSendPres
 // sendPrescription sends p on its channel and stores it as pending.
 func (ms msgServer) sendPrescription(ctx context.Context, p *types.Prescription) (uint64, error) {
 	data := types.PacketData{Flow: &types.PacketData_Prescription{Prescription: &types.PrescriptionPacket{
-		Id: p.ID, Prescriber: p.Prescriber, Patient: p.Patient, Gtin: p.GTIN, Ndc: p.NDC,
+		ID: p.ID, Prescriber: p.Prescriber, Patient: p.Patient, GTIN: p.GTIN, NDC: p.NDC,
 		Quantity: p.Quantity, Refills: p.Refills, ValidUntil: unix(p.ValidUntil),
 	}}}
 	seq, err := ms.send(ctx, p.ChannelID, data, p.ID)
@@ -153,7 +153,7 @@ func (ms msgServer) RequestVerification(ctx context.Context, msg *types.MsgReque
 	if err != nil {
 		return nil, err
 	}
-	data := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestId: id, Unit: msg.Unit}}}
+	data := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestID: id, Unit: msg.Unit}}}
 	seq, err := ms.send(ctx, msg.ChannelID, data, id)
 	if err != nil {
 		return nil, err

@@ -104,7 +104,7 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 			s.Require().Equal([]types.PendingPacket{{ChannelID: msg.ChannelID, Sequence: 1,
 				Kind: types.PacketKind_PACKET_KIND_PRESCRIPTION, Ref: 1, SentAt: blockTime, CounterpartyChainID: cpOf(msg.ChannelID)}}, gs.Pending)
 			s.Require().Len(gs.Prescriptions, 1)
-			s.Require().EqualValues(2, gs.NextPrescriptionId)
+			s.Require().EqualValues(2, gs.NextPrescriptionID)
 
 			s.Require().Len(s.ics4.sent, 1)
 			pkt := s.ics4.sent[0]
@@ -112,7 +112,7 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 			s.Require().Equal(msg.ChannelID, pkt.SourceChannel)
 			s.Require().Equal(clienttypes.ZeroHeight(), pkt.TimeoutHeight)
 			s.Require().Equal(uint64(blockTime.Add(10*time.Minute).UnixNano()), pkt.TimeoutTimestamp)
-			s.Require().Equal(&types.PrescriptionPacket{Id: 1, Prescriber: s.H, Patient: s.Pt1, Gtin: msg.GTIN, Ndc: msg.NDC,
+			s.Require().Equal(&types.PrescriptionPacket{ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: msg.GTIN, NDC: msg.NDC,
 				Quantity: msg.Quantity, Refills: msg.Refills, ValidUntil: validUntil.Unix()}, s.decodeSent(pkt).GetPrescription())
 
 			s.Require().Equal([]*types.EventPrescriptionSent{{ID: 1, ChannelID: msg.ChannelID, Sequence: 1, Prescriber: s.H}},
@@ -147,7 +147,7 @@ func (s *KeeperTestSuite) TestSendPrescriptionSubSecondValidUntil() {
 	s.setup(pharma)
 	s.setBlockTime(now)
 	ack := s.mustRecv(incoming(pkt.Data, chanA, 1))
-	s.Require().NotZero(ack.GetPrescription().OpenId, "the pharma chain opens it")
+	s.Require().NotZero(ack.GetPrescription().OpenID, "the pharma chain opens it")
 }
 
 // TestNewPrescriptionStatusEvent: a new prescription's status event reads
@@ -186,9 +186,9 @@ func (s *KeeperTestSuite) TestSendUntrustedChannel() {
 	s.Require().Len(s.ics4.sent, 2)
 }
 
-// TestSendPrescriptionIdsAndSequences: ids count up over the chain, sequences
+// TestSendPrescriptionIDsAndSequences: ids count up over the chain, sequences
 // per channel, and the packet timeout follows params.
-func (s *KeeperTestSuite) TestSendPrescriptionIdsAndSequences() {
+func (s *KeeperTestSuite) TestSendPrescriptionIDsAndSequences() {
 	p, err := s.k.Params.Get(s.ctx)
 	s.Require().NoError(err)
 	p.PacketTimeout = time.Hour
@@ -354,7 +354,7 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 			s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: 1, Kind: types.PacketKind_PACKET_KIND_VERIFY,
 				Ref: 1, SentAt: blockTime}}, s.export().Pending)
 			s.Require().Len(s.ics4.sent, 1)
-			s.Require().Equal(&types.VerifyPacket{RequestId: 1, Unit: msg.Unit}, s.decodeSent(s.ics4.sent[0]).GetVerify())
+			s.Require().Equal(&types.VerifyPacket{RequestID: 1, Unit: msg.Unit}, s.decodeSent(s.ics4.sent[0]).GetVerify())
 			s.Require().Equal([]*types.EventVerification{{ID: 1, Status: types.VerificationStatus_VERIFICATION_STATUS_PENDING}},
 				eventsOf[*types.EventVerification](s))
 		})

@@ -23,14 +23,14 @@ func (k *Keeper) recvRecall(ctx sdk.Context, channelID string, r *types.RecallPa
 	ack := func(n uint32) types.Ack {
 		return types.Ack{Result: &types.Ack_Recall{Recall: &types.RecallAck{Patients: n}}}
 	}
-	key := collections.Join(r.Gtin, r.Lot)
+	key := collections.Join(r.GTIN, r.Lot)
 	if prev, err := k.RecallNotices.Get(ctx, key); err == nil {
 		return ack(prev.Patients), nil
 	} else if !errors.Is(err, collections.ErrNotFound) {
 		return types.Ack{}, err
 	}
 	notice := types.RecallNotice{
-		GTIN: r.Gtin, Lot: r.Lot, Reason: r.Reason, RecalledAt: fromUnix(r.RecalledAt), ReceivedAt: ctx.BlockTime(),
+		GTIN: r.GTIN, Lot: r.Lot, Reason: r.Reason, RecalledAt: fromUnix(r.RecalledAt), ReceivedAt: ctx.BlockTime(),
 		ChannelID: channelID, Notifying: true,
 	}
 	if _, err := k.notifyBatch(ctx, &notice, types.MaxRecallNotificationsPerBlock); err != nil {

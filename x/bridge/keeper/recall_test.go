@@ -287,7 +287,7 @@ func (s *KeeperTestSuite) TestConfirmationAfterRecallNotice() {
 		m.GTIN, m.NDC, m.Patient, m.Refills = "", rxNDC, s.Pt2, 0
 		ndcID := s.sendOpen(m, 41)
 		d := s.dispensePacket(ndcID, s.Pt2, otcGTIN, "OTC1", lotA)
-		d.GetDispense().Ndc = rxNDC
+		d.GetDispense().NDC = rxNDC
 		s.freshEvents()
 		s.mustRecv(incoming(encode(s, d), chanA, 5))
 		s.Require().Empty(eventsOf[*types.EventRecallNotification](s))

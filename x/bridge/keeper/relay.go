@@ -45,13 +45,13 @@ func (k *Keeper) recvPrescription(ctx sdk.Context, channelID string, p *types.Pr
 		return types.Ack{}, err
 	}
 	ack := func(id uint64) types.Ack {
-		return types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: id}}}
+		return types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenID: id}}}
 	}
 	counterparty, err := k.counterpartyOfChannel(ctx, channelID)
 	if err != nil {
 		return types.Ack{}, err
 	}
-	source := collections.Join(counterparty, p.Id)
+	source := collections.Join(counterparty, p.ID)
 	if id, err := k.OpenBySource.Get(ctx, source); err == nil {
 		return ack(id), nil
 	} else if !errors.Is(err, collections.ErrNotFound) {
@@ -74,9 +74,9 @@ func (k *Keeper) recvPrescription(ctx sdk.Context, channelID string, p *types.Pr
 		return types.Ack{}, err
 	}
 	open := types.Prescription{
-		ID: id, Prescriber: k.addrString(prescriber), Patient: k.addrString(patient), GTIN: p.Gtin, NDC: p.Ndc,
+		ID: id, Prescriber: k.addrString(prescriber), Patient: k.addrString(patient), GTIN: p.GTIN, NDC: p.NDC,
 		Quantity: p.Quantity, Refills: p.Refills, ValidUntil: validUntil, IssuedAt: ctx.BlockTime(),
-		ChannelID: channelID, SourceID: p.Id, CounterpartyChainID: counterparty,
+		ChannelID: channelID, SourceID: p.ID, CounterpartyChainID: counterparty,
 	}
 	if err := k.setStatus(ctx, &open, types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN); err != nil {
 		return types.Ack{}, err
@@ -87,7 +87,7 @@ func (k *Keeper) recvPrescription(ctx sdk.Context, channelID string, p *types.Pr
 	if err := k.OpenBySource.Set(ctx, source, id); err != nil {
 		return types.Ack{}, err
 	}
-	return ack(id), ctx.EventManager().EmitTypedEvent(&types.EventPrescriptionReceived{ID: id, ChannelID: channelID, SourceID: p.Id})
+	return ack(id), ctx.EventManager().EmitTypedEvent(&types.EventPrescriptionReceived{ID: id, ChannelID: channelID, SourceID: p.ID})
 }
 
 // recvVerify answers a verification request with x/drugtrace's verdict.
@@ -112,9 +112,9 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 	if _, err := k.requireRole(ctx, types.ChainRole_CHAIN_ROLE_HOSPITAL); err != nil {
 		return types.Ack{}, err
 	}
-	p, err := k.Prescriptions.Get(ctx, d.PrescriptionId)
+	p, err := k.Prescriptions.Get(ctx, d.PrescriptionID)
 	if errors.Is(err, collections.ErrNotFound) {
-		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionNotFound, "%d", d.PrescriptionId)
+		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionNotFound, "%d", d.PrescriptionID)
 	} else if err != nil {
 		return types.Ack{}, err
 	}
@@ -129,7 +129,7 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d is %s", p.ID, p.Status)
 	case p.Patient != d.Patient:
 		return types.Ack{}, errorsmod.Wrap(types.ErrMismatch, "patient")
-	case !p.MatchesProduct(d.Gtin, d.Ndc):
+	case !p.MatchesProduct(d.GTIN, d.NDC):
 		return types.Ack{}, errorsmod.Wrap(types.ErrMismatch, "product")
 	case p.Remaining() == 0:
 		return types.Ack{}, errorsmod.Wrapf(types.ErrPrescriptionStatus, "prescription %d fully dispensed", p.ID)
@@ -142,7 +142,7 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 		return types.Ack{}, err
 	}
 	e := types.MedicationEntry{
-		Patient: p.Patient, Seq: seq, PrescriptionID: p.ID, GTIN: d.Gtin, Serial: d.Serial, Lot: d.Lot,
+		Patient: p.Patient, Seq: seq, PrescriptionID: p.ID, GTIN: d.GTIN, Serial: d.Serial, Lot: d.Lot,
 		Expiry: d.Expiry, Pharmacy: d.Pharmacy, DispensedAt: fromUnix(d.DispensedAt), ChannelID: channelID,
 	}
 	if err := k.History.Set(ctx, collections.Join(e.Patient, e.Seq), e); err != nil {
@@ -189,13 +189,13 @@ func (k *Keeper) OnAcknowledgementPacket(ctx sdk.Context, packet channeltypes.Pa
 			return err
 		}
 		pa := result.GetPrescription()
-		if !ok || pa == nil || pa.OpenId == 0 {
+		if !ok || pa == nil || pa.OpenID == 0 {
 			if p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING {
 				return nil // nothing pending to refuse: never fail an acknowledgement
 			}
 			return k.setStatus(ctx, &p, types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED)
 		}
-		p.RemoteID = pa.OpenId
+		p.RemoteID = pa.OpenID
 		if p.Status != types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING {
 			// Dispense confirmations overtook the ack and closed it already.
 			return k.Prescriptions.Set(ctx, p.ID, p)

@@ -23,7 +23,7 @@ func (s *KeeperTestSuite) TestRecvPrescription() {
 	s.setup(pharma)
 	pkt := incoming(encode(s, s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 2, 1)), chanA, 3)
 	ack := s.mustRecv(pkt)
-	s.Require().Equal(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: 1}}}, ack)
+	s.Require().Equal(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenID: 1}}}, ack)
 	s.Require().Equal(types.Prescription{
 		ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: rxGTIN, Quantity: 2, Refills: 1, ValidUntil: s.validUntil,
 		IssuedAt: blockTime, Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, ChannelID: chanA, CounterpartyChainID: cpA, SourceID: 5,
@@ -51,9 +51,9 @@ func (s *KeeperTestSuite) TestRecvPrescription() {
 	// The same hospital id on another channel is another prescription; so is
 	// another hospital id on the same channel.
 	ack = s.mustRecv(incoming(pkt.Data, chanB, 3))
-	s.Require().EqualValues(2, ack.GetPrescription().OpenId)
+	s.Require().EqualValues(2, ack.GetPrescription().OpenID)
 	ack = s.mustRecv(incoming(encode(s, s.prescriptionPacket(6, s.Pt1, "", rxNDC, 1, 0)), chanA, 5))
-	s.Require().EqualValues(3, ack.GetPrescription().OpenId)
+	s.Require().EqualValues(3, ack.GetPrescription().OpenID)
 	s.Require().Equal(rxNDC, s.prescription(3).NDC)
 	s.Require().Len(s.export().Prescriptions, 3)
 }
@@ -78,8 +78,8 @@ func (s *KeeperTestSuite) TestRecvPrescriptionRefusals() {
 		{"patient with a bad checksum", func() { pp.Patient = badChecksum(pp.Patient) }, types.ErrInvalidAddress},
 		{"patient upper case", func() { pp.Patient = "HEALTH1" }, types.ErrInvalidPacket},
 		{"quantity 0", func() { pp.Quantity = 0 }, types.ErrInvalidPacket},
-		{"both GTIN and NDC", func() { pp.Ndc = rxNDC }, types.ErrInvalidPacket},
-		{"id 0", func() { pp.Id = 0 }, types.ErrInvalidPacket},
+		{"both GTIN and NDC", func() { pp.NDC = rxNDC }, types.ErrInvalidPacket},
+		{"id 0", func() { pp.ID = 0 }, types.ErrInvalidPacket},
 		{"valid_until beyond year 9999", func() { pp.ValidUntil = types.MaxUnixTime + 1 }, types.ErrInvalidPacket},
 		{"garbage", func() { data = []byte(`{"prescription":{}}`) }, types.ErrInvalidPacket},
 		{"empty", func() { data = []byte{} }, types.ErrInvalidPacket},
@@ -121,7 +121,7 @@ func badChecksum(a string) string {
 func (s *KeeperTestSuite) TestRecvVerify() {
 	s.setup(pharma)
 	unit := rxGTIN + "/RX1"
-	pkt := incoming(encode(s, types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestId: 4, Unit: unit}}}), chanA, 1)
+	pkt := incoming(encode(s, types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestID: 4, Unit: unit}}}), chanA, 1)
 
 	s.dt.verdict = drugtracetypes.Verdict_VERDICT_RECALLED
 	gs := s.export()
@@ -191,7 +191,7 @@ func (s *KeeperTestSuite) TestRecvDispense() {
 	m.GTIN, m.NDC, m.Patient = "", rxNDC, s.Pt2
 	ndcID := s.sendOpen(m, 41)
 	ndcDispense := s.dispensePacket(ndcID, s.Pt2, otcGTIN, "OTC1", lotA)
-	ndcDispense.GetDispense().Ndc = rxNDC
+	ndcDispense.GetDispense().NDC = rxNDC
 	s.mustRecv(incoming(encode(s, ndcDispense), chanA, 3))
 	s.Require().EqualValues(1, s.prescription(ndcID).Dispensed)
 	s.Require().Equal(otcGTIN, s.historyOf(s.Pt2)[0].GTIN)
@@ -201,7 +201,7 @@ func (s *KeeperTestSuite) TestRecvDispense() {
 	m.Patient = s.Pt3
 	gtinID := s.sendOpen(m, 42)
 	withNDC := s.dispensePacket(gtinID, s.Pt3, rxGTIN, "RX8", lotA)
-	withNDC.GetDispense().Ndc = otcNDC
+	withNDC.GetDispense().NDC = otcNDC
 	s.mustRecv(incoming(encode(s, withNDC), chanA, 4))
 	s.Require().EqualValues(1, s.prescription(gtinID).Dispensed)
 }
@@ -302,7 +302,7 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX9", lotA)), chanA, 9))
 		}
 		s.Require().Equal(status, s.prescription(id).Status)
-		dp.PrescriptionId = id
+		dp.PrescriptionID = id
 	}
 	// sendNDC opens a prescription by NDC for the packet's patient; the
 	// packet, of another GTIN, carries the prescribed NDC.
@@ -310,14 +310,14 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 		m := s.prescriptionMsg()
 		m.GTIN, m.NDC = "", rxNDC
 		id = s.sendOpen(m, 60)
-		dp.PrescriptionId, dp.Gtin, dp.Ndc = id, otcGTIN, rxNDC
+		dp.PrescriptionID, dp.GTIN, dp.NDC = id, otcGTIN, rxNDC
 	}
 	testCases := []struct {
 		name     string
 		malleate func()
 		expErr   error
 	}{
-		{"not found", func() { dp.PrescriptionId = 99 }, types.ErrPrescriptionNotFound},
+		{"not found", func() { dp.PrescriptionID = 99 }, types.ErrPrescriptionNotFound},
 		{"received on another channel", func() { dst = chanB }, types.ErrMismatch},
 		{"pending, received on another channel", func() {
 			sendWithStatus(types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING)
@@ -336,11 +336,11 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 			s.Require().NoError(s.k.Prescriptions.Set(s.ctx, id, p))
 		}, types.ErrPrescriptionStatus},
 		{"another patient", func() { dp.Patient = s.Pt2 }, types.ErrMismatch},
-		{"another product", func() { dp.Gtin = otcGTIN }, types.ErrMismatch},
-		{"NDC prescription, another NDC", func() { sendNDC(); dp.Ndc = otcNDC }, types.ErrMismatch},
-		{"NDC prescription, no NDC", func() { sendNDC(); dp.Ndc = "" }, types.ErrMismatch},
-		{"NDC prescription, NDC in another format", func() { sendNDC(); dp.Ndc = "12345067890" }, types.ErrMismatch},
-		{"NDC not an NDC", func() { dp.Ndc = "12-345" }, types.ErrInvalidPacket},
+		{"another product", func() { dp.GTIN = otcGTIN }, types.ErrMismatch},
+		{"NDC prescription, another NDC", func() { sendNDC(); dp.NDC = otcNDC }, types.ErrMismatch},
+		{"NDC prescription, no NDC", func() { sendNDC(); dp.NDC = "" }, types.ErrMismatch},
+		{"NDC prescription, NDC in another format", func() { sendNDC(); dp.NDC = "12345067890" }, types.ErrMismatch},
+		{"NDC not an NDC", func() { dp.NDC = "12-345" }, types.ErrInvalidPacket},
 		{"counterparty no longer trusted", func() { s.distrust(s.T()) }, types.ErrUntrustedClient},
 		{"channel unknown to the channel keeper", func() { s.chans.missing[chanA] = true }, types.ErrInvalidChannel},
 		{"pharma chain", func() { s.setRole(s.T(), pharma) }, types.ErrWrongRole},
@@ -436,7 +436,7 @@ func (s *KeeperTestSuite) TestRecvRecall() {
 
 // TestRecvWrongFlowForRole: each chain accepts only the flows its role receives.
 func (s *KeeperTestSuite) TestRecvWrongFlowForRole() {
-	verify := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestId: 1, Unit: rxGTIN + "/RX1"}}}
+	verify := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestID: 1, Unit: rxGTIN + "/RX1"}}}
 	cases := []struct {
 		role types.ChainRole
 		data types.PacketData
@@ -466,7 +466,7 @@ func (s *KeeperTestSuite) TestRecvWrongFlowForRole() {
 // out of params.trusted_counterparties (its pin), or on a channel the channel keeper does not
 // know, every flow is refused (an error acknowledgement) and changes nothing.
 func (s *KeeperTestSuite) TestRecvUntrustedChannel() {
-	verify := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestId: 1, Unit: rxGTIN + "/RX1"}}}
+	verify := types.PacketData{Flow: &types.PacketData_Verify{Verify: &types.VerifyPacket{RequestID: 1, Unit: rxGTIN + "/RX1"}}}
 	flows := []struct {
 		role types.ChainRole
 		data func(id uint64) types.PacketData
@@ -591,7 +591,7 @@ func (s *KeeperTestSuite) TestSettlePrescription() {
 		{"unreadable result", ptr(notRead([]byte("garbage"))), types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED, 0},
 		{"result of another flow", ptr(successAck(types.Ack{Result: &types.Ack_Dispense{Dispense: &types.DispenseAck{Remaining: 1}}})), types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED, 0},
 		{"result without an id", ptr(notRead([]byte{0x0a, 0x00})), types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED, 0},
-		{"result with a trailing field", ptr(notRead(append(types.EncodeAck(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: 40}}}), 0xf8, 0x06, 0x01))), types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED, 0},
+		{"result with a trailing field", ptr(notRead(append(types.EncodeAck(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenID: 40}}}), 0xf8, 0x06, 0x01))), types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED, 0},
 		{"timeout", nil, types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED, 0},
 	}
 	for _, tc := range testCases {

@@ -197,7 +197,7 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 		s.Require().Equal(uint64(math.MaxUint64-1), res.ID)
 		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrOverflow, false)
 		gs := s.export()
-		s.Require().Equal(uint64(math.MaxUint64), gs.NextPrescriptionId)
+		s.Require().Equal(uint64(math.MaxUint64), gs.NextPrescriptionID)
 		s.Require().NoError(gs.Validate())
 	})
 	s.Run("verification id", func() {
@@ -286,7 +286,7 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 		// The hospital chain re-sends prescription 5 over the successor: the
 		// same prescription, acknowledged with the same id.
 		ack := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 3, 0)), successor, 1))
-		s.Require().Equal(openID, ack.GetPrescription().OpenId)
+		s.Require().Equal(openID, ack.GetPrescription().OpenID)
 		s.Require().Len(s.export().Prescriptions, 1)
 	})
 

@@ -28,8 +28,8 @@ func (gs GenesisState) Validate() error {
 	prescriptions := seen
 	for _, p := range gs.Prescriptions {
 		switch {
-		case p.ID == 0 || p.ID >= gs.NextPrescriptionId:
-			return bad("prescription id %d not below next id %d", p.ID, gs.NextPrescriptionId)
+		case p.ID == 0 || p.ID >= gs.NextPrescriptionID:
+			return bad("prescription id %d not below next id %d", p.ID, gs.NextPrescriptionID)
 		case seen[p.ID]:
 			return bad("prescription %d twice", p.ID)
 		case p.Status == PrescriptionStatus_PRESCRIPTION_STATUS_UNSPECIFIED || PrescriptionStatus_name[int32(p.Status)] == "":
@@ -74,16 +74,16 @@ func (gs GenesisState) Validate() error {
 	}
 	seen = map[uint64]bool{}
 	for _, v := range gs.Verifications {
-		if v.ID == 0 || v.ID >= gs.NextVerificationId || seen[v.ID] {
-			return bad("verification %d: duplicate or not below next id %d", v.ID, gs.NextVerificationId)
+		if v.ID == 0 || v.ID >= gs.NextVerificationID || seen[v.ID] {
+			return bad("verification %d: duplicate or not below next id %d", v.ID, gs.NextVerificationID)
 		}
 		seen[v.ID] = true
 	}
 	verifications := seen
 	seen = map[uint64]bool{}
 	for _, u := range gs.Undelivered {
-		if u.ID == 0 || u.ID >= gs.NextUndeliveredId || seen[u.ID] {
-			return bad("undelivered %d: duplicate or not below next id %d", u.ID, gs.NextUndeliveredId)
+		if u.ID == 0 || u.ID >= gs.NextUndeliveredID || seen[u.ID] {
+			return bad("undelivered %d: duplicate or not below next id %d", u.ID, gs.NextUndeliveredID)
 		}
 		d, err := DecodePacket(u.Data)
 		if err != nil {

@@ -45,7 +45,7 @@ func validGenesis() types.GenesisState {
 		Channels:           []types.BridgeChannel{{ChannelID: "channel-0", CounterpartyChainID: "pharma-1", ClientID: "07-tendermint-0"}},
 		ClientOrigins:      []types.ClientOrigin{{ClientID: "07-tendermint-0", Origin: pin("pharma-1"), CreatedAt: 3}},
 		NextClientSeq:      1,
-		NextPrescriptionId: 2, NextVerificationId: 2, NextUndeliveredId: 2, NextHistorySeq: 2,
+		NextPrescriptionID: 2, NextVerificationID: 2, NextUndeliveredID: 2, NextHistorySeq: 2,
 	}
 }
 
@@ -80,7 +80,7 @@ func TestGenesisValidate(t *testing.T) {
 			p := gs.Prescriptions[0]
 			p.ID = 5
 			gs.Prescriptions = append(gs.Prescriptions, p)
-			gs.NextPrescriptionId = 6
+			gs.NextPrescriptionID = 6
 		}),
 	}
 	for name, gs := range valid {
@@ -112,7 +112,7 @@ func TestGenesisValidate(t *testing.T) {
 			p := gs.Prescriptions[0]
 			p.ID = 2
 			gs.Prescriptions = append(gs.Prescriptions, p)
-			gs.NextPrescriptionId = 3
+			gs.NextPrescriptionID = 3
 		}),
 		"pending verification not in genesis": with(func(gs *types.GenesisState) { gs.Pending[0].Ref = 7 }),
 		"pending prescription not in genesis": with(func(gs *types.GenesisState) {
@@ -130,10 +130,10 @@ func TestGenesisValidate(t *testing.T) {
 		"prescription id 0":           presc(func(p *types.Prescription) { p.ID = 0 }),
 		"prescription id = next id":   presc(func(p *types.Prescription) { p.ID = 2 }),
 		"prescription id > next id":   presc(func(p *types.Prescription) { p.ID = 100 }),
-		"prescription with next id 0": with(func(gs *types.GenesisState) { gs.NextPrescriptionId = 0 }),
+		"prescription with next id 0": with(func(gs *types.GenesisState) { gs.NextPrescriptionID = 0 }),
 		"prescription duplicate id": with(func(gs *types.GenesisState) {
 			gs.Prescriptions = append(gs.Prescriptions, gs.Prescriptions[0])
-			gs.NextPrescriptionId = 3
+			gs.NextPrescriptionID = 3
 		}),
 		"prescription status unspec":   presc(func(p *types.Prescription) { p.Status = types.PrescriptionStatus_PRESCRIPTION_STATUS_UNSPECIFIED }),
 		"prescription status 99":       presc(func(p *types.Prescription) { p.Status = 99 }),
@@ -159,7 +159,7 @@ func TestGenesisValidate(t *testing.T) {
 		"history with next seq 0": with(func(gs *types.GenesisState) { gs.NextHistorySeq = 0 }),
 		"verification duplicate": with(func(gs *types.GenesisState) {
 			gs.Verifications = append(gs.Verifications, gs.Verifications[0])
-			gs.NextVerificationId = 3
+			gs.NextVerificationID = 3
 		}),
 		"verification id 0":        with(func(gs *types.GenesisState) { gs.Verifications[0].ID = 0 }),
 		"verification id = next":   with(func(gs *types.GenesisState) { gs.Verifications[0].ID = 2 }),
@@ -173,7 +173,7 @@ func TestGenesisValidate(t *testing.T) {
 		"undelivered id = next":     with(func(gs *types.GenesisState) { gs.Undelivered[0].ID = 2 }),
 		"undelivered duplicate": with(func(gs *types.GenesisState) {
 			gs.Undelivered = append(gs.Undelivered, gs.Undelivered[0])
-			gs.NextUndeliveredId = 3
+			gs.NextUndeliveredID = 3
 		}),
 		"pending channel x":        with(func(gs *types.GenesisState) { gs.Pending[0].ChannelID = "x" }),
 		"pending channel empty":    with(func(gs *types.GenesisState) { gs.Pending[0].ChannelID = "" }),

@@ -115,7 +115,7 @@ func ValidateAmounts(quantity, refills uint32) error {
 
 // Validate checks a prescription packet.
 func (p PrescriptionPacket) Validate() error {
-	if p.Id == 0 {
+	if p.ID == 0 {
 		return errorsmod.Wrap(ErrInvalidPacket, "prescription id 0")
 	}
 	if err := checkAccount("prescriber", p.Prescriber); err != nil {
@@ -124,7 +124,7 @@ func (p PrescriptionPacket) Validate() error {
 	if err := checkAccount("patient", p.Patient); err != nil {
 		return err
 	}
-	if err := ValidateProduct(p.Gtin, p.Ndc); err != nil {
+	if err := ValidateProduct(p.GTIN, p.NDC); err != nil {
 		return errorsmod.Wrap(ErrInvalidPacket, err.Error())
 	}
 	if err := ValidateAmounts(p.Quantity, p.Refills); err != nil {
@@ -138,7 +138,7 @@ func (p PrescriptionPacket) Validate() error {
 
 // Validate checks a dispense confirmation.
 func (p DispensePacket) Validate() error {
-	if p.PrescriptionId == 0 {
+	if p.PrescriptionID == 0 {
 		return errorsmod.Wrap(ErrInvalidPacket, "prescription id 0")
 	}
 	if err := checkAccount("patient", p.Patient); err != nil {
@@ -147,7 +147,7 @@ func (p DispensePacket) Validate() error {
 	if err := checkAccount("pharmacy", p.Pharmacy); err != nil {
 		return err
 	}
-	if err := gs1.ValidateGTIN14(p.Gtin); err != nil {
+	if err := gs1.ValidateGTIN14(p.GTIN); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "gtin: %s", err)
 	}
 	if err := gs1.ValidateSerial(p.Serial); err != nil {
@@ -162,7 +162,7 @@ func (p DispensePacket) Validate() error {
 	if err := checkTime("dispensed_at", p.DispensedAt); err != nil {
 		return err
 	}
-	if err := drugtracetypes.ValidateNDC(p.Ndc); err != nil {
+	if err := drugtracetypes.ValidateNDC(p.NDC); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "ndc: %s", err)
 	}
 	return nil
@@ -170,7 +170,7 @@ func (p DispensePacket) Validate() error {
 
 // Validate checks a verification request.
 func (p VerifyPacket) Validate() error {
-	if p.RequestId == 0 {
+	if p.RequestID == 0 {
 		return errorsmod.Wrap(ErrInvalidPacket, "request id 0")
 	}
 	return CheckUnitRef(p.Unit)
@@ -178,7 +178,7 @@ func (p VerifyPacket) Validate() error {
 
 // Validate checks a recall notice.
 func (p RecallPacket) Validate() error {
-	if err := gs1.ValidateGTIN14(p.Gtin); err != nil {
+	if err := gs1.ValidateGTIN14(p.GTIN); err != nil {
 		return errorsmod.Wrapf(ErrInvalidPacket, "gtin: %s", err)
 	}
 	if err := gs1.ValidateLot(p.Lot); err != nil {
@@ -276,7 +276,7 @@ func DecodeAck(bz []byte) (Ack, error) {
 func (a Ack) Validate() error {
 	switch r := a.Result.(type) {
 	case *Ack_Prescription:
-		if r.Prescription == nil || r.Prescription.OpenId == 0 {
+		if r.Prescription == nil || r.Prescription.OpenID == 0 {
 			return errorsmod.Wrap(ErrInvalidAck, "prescription ack without an id")
 		}
 		return nil

@@ -13,7 +13,7 @@ import (
 // packet that carries a flow.
 func FuzzDecodePacket(f *testing.F) {
 	valid := []types.PacketData{prescriptionData(), dispenseData(), verifyData(), recallData(),
-		prescriptionData(func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc, p.Refills = "", ndcA, 0 }),
+		prescriptionData(func(p *types.PrescriptionPacket) { p.GTIN, p.NDC, p.Refills = "", ndcA, 0 }),
 		verifyData(func(p *types.VerifyPacket) { p.Unit = "]d201" + gtinA + "10LOT42\x1d21SN1" }),
 	}
 	for _, d := range valid {

@@ -35,24 +35,24 @@ const (
 
 func validPrescription() *types.PrescriptionPacket {
 	return &types.PrescriptionPacket{
-		Id: 42, Prescriber: addrA, Patient: addrB, Gtin: gtinA,
+		ID: 42, Prescriber: addrA, Patient: addrB, GTIN: gtinA,
 		Quantity: 2, Refills: 1, ValidUntil: 1_800_000_000,
 	}
 }
 
 func validDispense() *types.DispensePacket {
 	return &types.DispensePacket{
-		PrescriptionId: 42, Patient: addrB, Gtin: gtinA, Serial: "SN-0001", Lot: "LOT42",
+		PrescriptionID: 42, Patient: addrB, GTIN: gtinA, Serial: "SN-0001", Lot: "LOT42",
 		Expiry: "2027-06-30", Pharmacy: addrC, DispensedAt: 1_760_000_000,
 	}
 }
 
 func validVerify() *types.VerifyPacket {
-	return &types.VerifyPacket{RequestId: 7, Unit: "(01)" + gtinA + "(17)271231(10)LOT42(21)SN-0001"}
+	return &types.VerifyPacket{RequestID: 7, Unit: "(01)" + gtinA + "(17)271231(10)LOT42(21)SN-0001"}
 }
 
 func validRecall() *types.RecallPacket {
-	return &types.RecallPacket{Gtin: gtinA, Lot: "LOT42", Reason: "QUALITY_DEFECT", RecalledAt: 1_760_000_000}
+	return &types.RecallPacket{GTIN: gtinA, Lot: "LOT42", Reason: "QUALITY_DEFECT", RecalledAt: 1_760_000_000}
 }
 
 func prescriptionData(mut ...func(*types.PrescriptionPacket)) types.PacketData {
@@ -136,11 +136,11 @@ func manualPrescription(p *types.PrescriptionPacket, zeros bool) []byte {
 			b = append(b, stringField(num, v)...)
 		}
 	}
-	u(1, p.Id)
+	u(1, p.ID)
 	s(2, p.Prescriber)
 	s(3, p.Patient)
-	s(4, p.Gtin)
-	s(5, p.Ndc)
+	s(4, p.GTIN)
+	s(5, p.NDC)
 	u(6, uint64(p.Quantity))
 	u(7, uint64(p.Refills))
 	u(8, uint64(p.ValidUntil))
@@ -154,9 +154,9 @@ func TestPacketRoundTrip(t *testing.T) {
 		kind types.PacketKind
 	}{
 		{"prescription gtin", prescriptionData(), types.PacketKind_PACKET_KIND_PRESCRIPTION},
-		{"prescription ndc", prescriptionData(func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc = "", ndcA }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
-		{"prescription ndc 4-4-2", prescriptionData(func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc = "", "1234-5678-90" }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
-		{"prescription ndc 11 bare digits", prescriptionData(func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc = "", "12345678901" }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
+		{"prescription ndc", prescriptionData(func(p *types.PrescriptionPacket) { p.GTIN, p.NDC = "", ndcA }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
+		{"prescription ndc 4-4-2", prescriptionData(func(p *types.PrescriptionPacket) { p.GTIN, p.NDC = "", "1234-5678-90" }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
+		{"prescription ndc 11 bare digits", prescriptionData(func(p *types.PrescriptionPacket) { p.GTIN, p.NDC = "", "12345678901" }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
 		{"prescription max amounts", prescriptionData(func(p *types.PrescriptionPacket) { p.Quantity, p.Refills = types.MaxQuantity, types.MaxRefills }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
 		{"prescription min amounts", prescriptionData(func(p *types.PrescriptionPacket) { p.Quantity, p.Refills = 1, 0 }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
 		{"prescription 128-char account", prescriptionData(func(p *types.PrescriptionPacket) { p.Patient = strings.Repeat("a", types.MaxAddressLength) }), types.PacketKind_PACKET_KIND_PRESCRIPTION},
@@ -167,10 +167,10 @@ func TestPacketRoundTrip(t *testing.T) {
 		{"verify plain ref", verifyData(func(p *types.VerifyPacket) { p.Unit = gtinA + "/SN-0001" }), types.PacketKind_PACKET_KIND_VERIFY},
 		{"verify raw scan with GS", verifyData(func(p *types.VerifyPacket) { p.Unit = "]d201" + gtinA + "10LOT42\x1d21SN1" }), types.PacketKind_PACKET_KIND_VERIFY},
 		{"verify 256-byte unit", verifyData(func(p *types.VerifyPacket) { p.Unit = strings.Repeat("u", types.MaxUnitRefLength) }), types.PacketKind_PACKET_KIND_VERIFY},
-		{"verify max request id", verifyData(func(p *types.VerifyPacket) { p.RequestId = ^uint64(0) }), types.PacketKind_PACKET_KIND_VERIFY},
+		{"verify max request id", verifyData(func(p *types.VerifyPacket) { p.RequestID = ^uint64(0) }), types.PacketKind_PACKET_KIND_VERIFY},
 		{"recall", recallData(), types.PacketKind_PACKET_KIND_RECALL},
 		{"recall 64-char reason", recallData(func(p *types.RecallPacket) { p.Reason = strings.Repeat("R", types.MaxReasonLength) }), types.PacketKind_PACKET_KIND_RECALL},
-		{"recall other gtin", recallData(func(p *types.RecallPacket) { p.Gtin = gtinB }), types.PacketKind_PACKET_KIND_RECALL},
+		{"recall other gtin", recallData(func(p *types.RecallPacket) { p.GTIN = gtinB }), types.PacketKind_PACKET_KIND_RECALL},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -301,7 +301,7 @@ func TestDecodePacketRefusesBadFields(t *testing.T) {
 	inv := types.ErrInvalidPacket
 
 	cases := []refusal{
-		pr("id 0", "prescription id 0", inv, func(p *types.PrescriptionPacket) { p.Id = 0 }),
+		pr("id 0", "prescription id 0", inv, func(p *types.PrescriptionPacket) { p.ID = 0 }),
 		pr("prescriber empty", "prescriber", inv, func(p *types.PrescriptionPacket) { p.Prescriber = "" }),
 		pr("prescriber upper case", "prescriber: not a bech32 account", inv, func(p *types.PrescriptionPacket) { p.Prescriber = upper }),
 		pr("prescriber non-ASCII", "prescriber: not a bech32 account", inv, func(p *types.PrescriptionPacket) { p.Prescriber = nonASCII }),
@@ -314,28 +314,28 @@ func TestDecodePacketRefusesBadFields(t *testing.T) {
 		pr("patient upper case", "patient: not a bech32 account", inv, func(p *types.PrescriptionPacket) { p.Patient = upper }),
 		pr("patient non-ASCII", "patient: not a bech32 account", inv, func(p *types.PrescriptionPacket) { p.Patient = nonASCII }),
 		pr("patient 200 chars", "patient: 200 bytes", inv, func(p *types.PrescriptionPacket) { p.Patient = long }),
-		pr("gtin and ndc", "not both", inv, func(p *types.PrescriptionPacket) { p.Ndc = ndcA }),
-		pr("neither gtin nor ndc", "by GTIN or NDC", inv, func(p *types.PrescriptionPacket) { p.Gtin = "" }),
-		pr("gtin bad check digit", "check digit", inv, func(p *types.PrescriptionPacket) { p.Gtin = "09506000134353" }),
-		pr("gtin 13 digits", "gtin", inv, func(p *types.PrescriptionPacket) { p.Gtin = "9506000134352" }),
-		pr("gtin letters", "gtin", inv, func(p *types.PrescriptionPacket) { p.Gtin = "0950600013435A" }),
-		pr("ndc bad shape", "ndc", inv, func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc = "", "123-45-6" }),
-		pr("ndc letters", "ndc", inv, func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc = "", "12345-678-9a" }),
-		pr("ndc 9 digits", "ndc", inv, func(p *types.PrescriptionPacket) { p.Gtin, p.Ndc = "", "123456789" }),
+		pr("gtin and ndc", "not both", inv, func(p *types.PrescriptionPacket) { p.NDC = ndcA }),
+		pr("neither gtin nor ndc", "by GTIN or NDC", inv, func(p *types.PrescriptionPacket) { p.GTIN = "" }),
+		pr("gtin bad check digit", "check digit", inv, func(p *types.PrescriptionPacket) { p.GTIN = "09506000134353" }),
+		pr("gtin 13 digits", "gtin", inv, func(p *types.PrescriptionPacket) { p.GTIN = "9506000134352" }),
+		pr("gtin letters", "gtin", inv, func(p *types.PrescriptionPacket) { p.GTIN = "0950600013435A" }),
+		pr("ndc bad shape", "ndc", inv, func(p *types.PrescriptionPacket) { p.GTIN, p.NDC = "", "123-45-6" }),
+		pr("ndc letters", "ndc", inv, func(p *types.PrescriptionPacket) { p.GTIN, p.NDC = "", "12345-678-9a" }),
+		pr("ndc 9 digits", "ndc", inv, func(p *types.PrescriptionPacket) { p.GTIN, p.NDC = "", "123456789" }),
 		pr("quantity 0", "quantity 0", inv, func(p *types.PrescriptionPacket) { p.Quantity = 0 }),
 		pr("quantity 1001", "quantity 1001", inv, func(p *types.PrescriptionPacket) { p.Quantity = types.MaxQuantity + 1 }),
 		pr("refills 13", "refills 13", inv, func(p *types.PrescriptionPacket) { p.Refills = types.MaxRefills + 1 }),
 		pr("valid_until 0", "valid_until", inv, func(p *types.PrescriptionPacket) { p.ValidUntil = 0 }),
 		pr("valid_until negative", "valid_until", inv, func(p *types.PrescriptionPacket) { p.ValidUntil = -1 }),
 
-		di("prescription id 0", "prescription id 0", func(p *types.DispensePacket) { p.PrescriptionId = 0 }),
+		di("prescription id 0", "prescription id 0", func(p *types.DispensePacket) { p.PrescriptionID = 0 }),
 		di("patient empty", "patient", func(p *types.DispensePacket) { p.Patient = "" }),
 		di("patient upper case", "patient: not a bech32 account", func(p *types.DispensePacket) { p.Patient = upper }),
 		di("pharmacy empty", "pharmacy", func(p *types.DispensePacket) { p.Pharmacy = "" }),
 		di("pharmacy non-ASCII", "pharmacy: not a bech32 account", func(p *types.DispensePacket) { p.Pharmacy = nonASCII }),
 		di("pharmacy 200 chars", "pharmacy: 200 bytes", func(p *types.DispensePacket) { p.Pharmacy = long }),
-		di("gtin empty", "gtin", func(p *types.DispensePacket) { p.Gtin = "" }),
-		di("gtin bad check digit", "gtin", func(p *types.DispensePacket) { p.Gtin = "04006381333930" }),
+		di("gtin empty", "gtin", func(p *types.DispensePacket) { p.GTIN = "" }),
+		di("gtin bad check digit", "gtin", func(p *types.DispensePacket) { p.GTIN = "04006381333930" }),
 		di("serial empty", "serial", func(p *types.DispensePacket) { p.Serial = "" }),
 		di("serial 21 chars", "serial", func(p *types.DispensePacket) { p.Serial = strings.Repeat("S", types.MaxSerialLength+1) }),
 		di("serial with space", "serial", func(p *types.DispensePacket) { p.Serial = "SN 1" }),
@@ -356,7 +356,7 @@ func TestDecodePacketRefusesBadFields(t *testing.T) {
 		di("dispensed_at 0", "dispensed_at", func(p *types.DispensePacket) { p.DispensedAt = 0 }),
 		di("dispensed_at negative", "dispensed_at", func(p *types.DispensePacket) { p.DispensedAt = -5 }),
 
-		ve("request id 0", "request id 0", inv, func(p *types.VerifyPacket) { p.RequestId = 0 }),
+		ve("request id 0", "request id 0", inv, func(p *types.VerifyPacket) { p.RequestID = 0 }),
 		ve("unit empty", "0 bytes", types.ErrInvalidUnit, func(p *types.VerifyPacket) { p.Unit = "" }),
 		ve("unit with 0x01", "not printable", types.ErrInvalidUnit, func(p *types.VerifyPacket) { p.Unit = gtinA + "/\x01" }),
 		ve("unit with DEL", "not printable", types.ErrInvalidUnit, func(p *types.VerifyPacket) { p.Unit = gtinA + "/\x7f" }),
@@ -364,8 +364,8 @@ func TestDecodePacketRefusesBadFields(t *testing.T) {
 		ve("unit non-ASCII", "not printable", types.ErrInvalidUnit, func(p *types.VerifyPacket) { p.Unit = gtinA + "/é" }),
 		ve("unit 257 bytes", "257 bytes", types.ErrInvalidUnit, func(p *types.VerifyPacket) { p.Unit = strings.Repeat("u", types.MaxUnitRefLength+1) }),
 
-		re("gtin empty", "gtin", func(p *types.RecallPacket) { p.Gtin = "" }),
-		re("gtin bad check digit", "gtin", func(p *types.RecallPacket) { p.Gtin = "09506000134350" }),
+		re("gtin empty", "gtin", func(p *types.RecallPacket) { p.GTIN = "" }),
+		re("gtin bad check digit", "gtin", func(p *types.RecallPacket) { p.GTIN = "09506000134350" }),
 		re("lot empty", "lot", func(p *types.RecallPacket) { p.Lot = "" }),
 		re("lot with space", "lot", func(p *types.RecallPacket) { p.Lot = "LOT 42" }),
 		re("reason empty", "reason: 0 bytes", func(p *types.RecallPacket) { p.Reason = "" }),
@@ -453,7 +453,7 @@ func TestValidateProductAndAmounts(t *testing.T) {
 
 func validAcks() map[string]types.Ack {
 	return map[string]types.Ack{
-		"prescription": {Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenId: 17}}},
+		"prescription": {Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenID: 17}}},
 		"verify": {Result: &types.Ack_Verify{Verify: &types.VerifyAck{
 			Verdict: drugtracetypes.Verdict_VERDICT_AUTHENTIC_SALEABLE, VerifiedAt: 1_760_000_000}}},
 		"verify recalled": {Result: &types.Ack_Verify{Verify: &types.VerifyAck{

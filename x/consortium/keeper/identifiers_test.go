@@ -28,7 +28,7 @@ func (s *KeeperTestSuite) indexOwner(kind, value string) string {
 func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
 	first := testAddr("first-holder")
 	msg := s.admitMsg(first, "First Holder", types.Role_ROLE_MANUFACTURER)
-	msg.Npi, msg.Gln, msg.Dea, msg.Gs1CompanyPrefixes = validNPI, validGLN, validDEA, []string{"0614141", "9506000"}
+	msg.NPI, msg.GLN, msg.DEA, msg.GS1CompanyPrefixes = validNPI, validGLN, validDEA, []string{"0614141", "9506000"}
 	_, err := s.msgServer.AdmitMember(s.ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(s.addrStr(first), s.indexOwner(types.IdentifierNPI, validNPI))
@@ -39,13 +39,13 @@ func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
 		name     string
 		malleate func(m *types.MsgAdmitMember)
 	}{
-		{"same NPI", func(m *types.MsgAdmitMember) { m.Npi = validNPI }},
-		{"same GLN", func(m *types.MsgAdmitMember) { m.Gln = validGLN }},
-		{"same DEA number", func(m *types.MsgAdmitMember) { m.Dea = validDEA }},
-		{"same GS1 company prefix", func(m *types.MsgAdmitMember) { m.Gs1CompanyPrefixes = []string{"0614141"} }},
-		{"GS1 company prefix inside another's", func(m *types.MsgAdmitMember) { m.Gs1CompanyPrefixes = []string{"06141415"} }},
-		{"GS1 company prefix around another's", func(m *types.MsgAdmitMember) { m.Gs1CompanyPrefixes = []string{"950600"} }},
-		{"one free and one taken prefix", func(m *types.MsgAdmitMember) { m.Gs1CompanyPrefixes = []string{"4006381", "950600012"} }},
+		{"same NPI", func(m *types.MsgAdmitMember) { m.NPI = validNPI }},
+		{"same GLN", func(m *types.MsgAdmitMember) { m.GLN = validGLN }},
+		{"same DEA number", func(m *types.MsgAdmitMember) { m.DEA = validDEA }},
+		{"same GS1 company prefix", func(m *types.MsgAdmitMember) { m.GS1CompanyPrefixes = []string{"0614141"} }},
+		{"GS1 company prefix inside another's", func(m *types.MsgAdmitMember) { m.GS1CompanyPrefixes = []string{"06141415"} }},
+		{"GS1 company prefix around another's", func(m *types.MsgAdmitMember) { m.GS1CompanyPrefixes = []string{"950600"} }},
+		{"one free and one taken prefix", func(m *types.MsgAdmitMember) { m.GS1CompanyPrefixes = []string{"4006381", "950600012"} }},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -60,10 +60,10 @@ func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
 	}
 	// Neighbouring prefixes that do not overlap are free.
 	m := s.admitMsg(second, "Second Holder", types.Role_ROLE_MANUFACTURER)
-	m.Gs1CompanyPrefixes = []string{"061414", "95060011"}
+	m.GS1CompanyPrefixes = []string{"061414", "95060011"}
 	_, err = s.msgServer.AdmitMember(s.ctx, m)
 	s.Require().ErrorIs(err, types.ErrIdentifierTaken, "061414 begins 0614141")
-	m.Gs1CompanyPrefixes = []string{"0614142", "95060011"}
+	m.GS1CompanyPrefixes = []string{"0614142", "95060011"}
 	_, err = s.msgServer.AdmitMember(s.ctx, m)
 	s.Require().NoError(err)
 }
@@ -74,9 +74,9 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 	a, b := testAddr("ident-a"), testAddr("ident-b")
 	s.admit(a, "Org A", types.Role_ROLE_MANUFACTURER)
 	s.admit(b, "Org B", types.Role_ROLE_PHARMACY)
-	oldNPI := s.admitMsg(a, "", types.Role_ROLE_MANUFACTURER).Npi
+	oldNPI := s.admitMsg(a, "", types.Role_ROLE_MANUFACTURER).NPI
 	valid := func() *types.MsgUpdateIdentifiers {
-		return &types.MsgUpdateIdentifiers{Authority: s.govAddr, Address: s.addrStr(a), Gln: validGLN, Gs1CompanyPrefixes: []string{"9506000", "0614141"}}
+		return &types.MsgUpdateIdentifiers{Authority: s.govAddr, Address: s.addrStr(a), GLN: validGLN, GS1CompanyPrefixes: []string{"9506000", "0614141"}}
 	}
 
 	cases := []struct {
@@ -88,14 +88,14 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 		{"member signs for itself", func(m *types.MsgUpdateIdentifiers) { m.Authority = s.addrStr(b) }, sdkerrors.ErrUnauthorized},
 		{"unknown member", func(m *types.MsgUpdateIdentifiers) { m.Address = s.addrStr(testAddr("nobody")) }, types.ErrMemberNotFound},
 		{"malformed address", func(m *types.MsgUpdateIdentifiers) { m.Address = "health1xyz" }, types.ErrInvalidAddress},
-		{"no identifier left", func(m *types.MsgUpdateIdentifiers) { m.Gln = "" }, types.ErrInvalidIdentifier},
-		{"bad NPI", func(m *types.MsgUpdateIdentifiers) { m.Npi = badNPI }, types.ErrInvalidIdentifier},
-		{"letters as NPI", func(m *types.MsgUpdateIdentifiers) { m.Npi = "ABCDEFGHIJ" }, types.ErrInvalidIdentifier},
-		{"bad GLN", func(m *types.MsgUpdateIdentifiers) { m.Gln = badGLN }, types.ErrInvalidIdentifier},
-		{"prefix too short", func(m *types.MsgUpdateIdentifiers) { m.Gs1CompanyPrefixes = []string{"12345"} }, types.ErrInvalidIdentifier},
-		{"prefix too long", func(m *types.MsgUpdateIdentifiers) { m.Gs1CompanyPrefixes = []string{"1234567890123"} }, types.ErrInvalidIdentifier},
-		{"prefixes overlapping each other", func(m *types.MsgUpdateIdentifiers) { m.Gs1CompanyPrefixes = []string{"0614141", "06141412"} }, types.ErrInvalidIdentifier},
-		{"B's NPI", func(m *types.MsgUpdateIdentifiers) { m.Npi = s.admitMsg(b, "", types.Role_ROLE_PHARMACY).Npi }, types.ErrIdentifierTaken},
+		{"no identifier left", func(m *types.MsgUpdateIdentifiers) { m.GLN = "" }, types.ErrInvalidIdentifier},
+		{"bad NPI", func(m *types.MsgUpdateIdentifiers) { m.NPI = badNPI }, types.ErrInvalidIdentifier},
+		{"letters as NPI", func(m *types.MsgUpdateIdentifiers) { m.NPI = "ABCDEFGHIJ" }, types.ErrInvalidIdentifier},
+		{"bad GLN", func(m *types.MsgUpdateIdentifiers) { m.GLN = badGLN }, types.ErrInvalidIdentifier},
+		{"prefix too short", func(m *types.MsgUpdateIdentifiers) { m.GS1CompanyPrefixes = []string{"12345"} }, types.ErrInvalidIdentifier},
+		{"prefix too long", func(m *types.MsgUpdateIdentifiers) { m.GS1CompanyPrefixes = []string{"1234567890123"} }, types.ErrInvalidIdentifier},
+		{"prefixes overlapping each other", func(m *types.MsgUpdateIdentifiers) { m.GS1CompanyPrefixes = []string{"0614141", "06141412"} }, types.ErrInvalidIdentifier},
+		{"B's NPI", func(m *types.MsgUpdateIdentifiers) { m.NPI = s.admitMsg(b, "", types.Role_ROLE_PHARMACY).NPI }, types.ErrIdentifierTaken},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -118,7 +118,7 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 	s.Require().Equal([]string{"0614141", "9506000"}, got.GS1CompanyPrefixes, "stored sorted")
 	ev := s.typedEvent(evIdentifiersChanged).(*types.EventMemberIdentifiersChanged)
 	s.Require().Equal(s.addrStr(a), ev.Address)
-	s.Require().Equal(validGLN, ev.Gln)
+	s.Require().Equal(validGLN, ev.GLN)
 	// The index follows: the old NPI is free, the new identifiers are A's.
 	s.Require().Empty(s.indexOwner(types.IdentifierNPI, oldNPI))
 	s.Require().Equal(s.addrStr(a), s.indexOwner(types.IdentifierGLN, validGLN))
@@ -127,7 +127,7 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 	_, err = s.msgServer.UpdateIdentifiers(s.ctx, valid())
 	s.Require().NoError(err)
 	// B may now take A's old NPI.
-	_, err = s.msgServer.UpdateIdentifiers(s.ctx, &types.MsgUpdateIdentifiers{Authority: s.govAddr, Address: s.addrStr(b), Npi: oldNPI})
+	_, err = s.msgServer.UpdateIdentifiers(s.ctx, &types.MsgUpdateIdentifiers{Authority: s.govAddr, Address: s.addrStr(b), NPI: oldNPI})
 	s.Require().NoError(err)
 	s.Require().Equal(s.addrStr(b), s.indexOwner(types.IdentifierNPI, oldNPI))
 	// Role changes keep the identifier index.
@@ -143,7 +143,7 @@ func (s *KeeperTestSuite) TestInitGenesisIndexesIdentifiers() {
 	founder.GS1CompanyPrefixes = []string{"0614141"}
 	s.Require().NoError(s.keeper.InitGenesis(s.ctx, &types.GenesisState{Members: []types.Member{founder}}))
 	m := s.admitMsg(testAddr("late"), "Late", types.Role_ROLE_HOSPITAL)
-	m.Npi = validNPI
+	m.NPI = validNPI
 	before := s.dumpState()
 	_, err := s.msgServer.AdmitMember(s.ctx, m)
 	s.requireRefused(err, types.ErrIdentifierTaken, before)

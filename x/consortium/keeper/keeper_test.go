@@ -222,7 +222,7 @@ func (s *KeeperTestSuite) admitMsg(addr sdk.AccAddress, name string, roles ...ty
 		Address:   s.addrStr(addr),
 		Name:      name,
 		Roles:     roles,
-		Npi:       cstestutil.NPI(addr),
+		NPI:       cstestutil.NPI(addr),
 	}
 }
 

@@ -40,10 +40,10 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 	if err != nil {
 		return nil, err
 	}
-	if err := types.ValidateIdentifiers(msg.Npi, msg.Gln, msg.Dea); err != nil {
+	if err := types.ValidateIdentifiers(msg.NPI, msg.GLN, msg.DEA); err != nil {
 		return nil, err
 	}
-	prefixes, err := types.NormalizeCompanyPrefixes(msg.Gs1CompanyPrefixes)
+	prefixes, err := types.NormalizeCompanyPrefixes(msg.GS1CompanyPrefixes)
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +61,9 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 		Address:         canonical,
 		Name:            msg.Name,
 		Roles:           roles,
-		NPI:             msg.Npi,
-		GLN:             msg.Gln,
-		DEA:             msg.Dea,
+		NPI:             msg.NPI,
+		GLN:             msg.GLN,
+		DEA:             msg.DEA,
 		Status:          types.MemberStatus_MEMBER_STATUS_ACTIVE,
 		AdmittedAt:      now,
 		StatusChangedAt: now,
@@ -119,10 +119,10 @@ func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateI
 	if err != nil {
 		return nil, err
 	}
-	if err := types.ValidateIdentifiers(msg.Npi, msg.Gln, msg.Dea); err != nil {
+	if err := types.ValidateIdentifiers(msg.NPI, msg.GLN, msg.DEA); err != nil {
 		return nil, err
 	}
-	prefixes, err := types.NormalizeCompanyPrefixes(msg.Gs1CompanyPrefixes)
+	prefixes, err := types.NormalizeCompanyPrefixes(msg.GS1CompanyPrefixes)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateI
 		return nil, err
 	}
 	previous := m
-	m.NPI, m.GLN, m.DEA, m.GS1CompanyPrefixes = msg.Npi, msg.Gln, msg.Dea, prefixes
+	m.NPI, m.GLN, m.DEA, m.GS1CompanyPrefixes = msg.NPI, msg.GLN, msg.DEA, prefixes
 	if err := ms.checkIdentifiersFree(ctx, addr, m); err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateI
 		return nil, err
 	}
 	return &types.MsgUpdateIdentifiersResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberIdentifiersChanged{
-		Address: m.Address, Npi: m.NPI, Gln: m.GLN, Dea: m.DEA, Gs1CompanyPrefixes: prefixes,
+		Address: m.Address, NPI: m.NPI, GLN: m.GLN, DEA: m.DEA, GS1CompanyPrefixes: prefixes,
 	})
 }
 

@@ -163,9 +163,9 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 				m.Roles = append(m.Roles, allRoles[i])
 			}
 		}, nil, allRoles},
-		{"GLN only", func(m *types.MsgAdmitMember) { m.Npi, m.Gln = "", validGLN3 }, nil, []types.Role{types.Role_ROLE_LABORATORY}},
-		{"DEA only", func(m *types.MsgAdmitMember) { m.Npi, m.Dea = "", validDEA3 }, nil, []types.Role{types.Role_ROLE_LABORATORY}},
-		{"NPI, GLN and DEA", func(m *types.MsgAdmitMember) { m.Npi, m.Gln, m.Dea = validNPI2, validGLN2, validDEA2 }, nil, []types.Role{types.Role_ROLE_LABORATORY}},
+		{"GLN only", func(m *types.MsgAdmitMember) { m.NPI, m.GLN = "", validGLN3 }, nil, []types.Role{types.Role_ROLE_LABORATORY}},
+		{"DEA only", func(m *types.MsgAdmitMember) { m.NPI, m.DEA = "", validDEA3 }, nil, []types.Role{types.Role_ROLE_LABORATORY}},
+		{"NPI, GLN and DEA", func(m *types.MsgAdmitMember) { m.NPI, m.GLN, m.DEA = validNPI2, validGLN2, validDEA2 }, nil, []types.Role{types.Role_ROLE_LABORATORY}},
 		{"name of maximum length in multi-byte characters", func(m *types.MsgAdmitMember) {
 			m.Name = strings.Repeat("é", types.MaxNameLength)
 		}, nil, []types.Role{types.Role_ROLE_LABORATORY}},
@@ -217,14 +217,14 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 		}, types.ErrInvalidRole, nil},
 
 		// identifiers
-		{"no identifier", func(m *types.MsgAdmitMember) { m.Npi, m.Gln, m.Dea = "", "", "" }, types.ErrInvalidIdentifier, nil},
-		{"bad NPI check digit", func(m *types.MsgAdmitMember) { m.Npi = badNPI }, types.ErrInvalidIdentifier, nil},
-		{"bad GLN check digit", func(m *types.MsgAdmitMember) { m.Npi, m.Gln = "", badGLN }, types.ErrInvalidIdentifier, nil},
-		{"bad DEA check digit", func(m *types.MsgAdmitMember) { m.Npi, m.Dea = "", badDEA }, types.ErrInvalidIdentifier, nil},
-		{"valid NPI but bad GLN", func(m *types.MsgAdmitMember) { m.Gln = badGLN }, types.ErrInvalidIdentifier, nil},
-		{"valid NPI and GLN but bad DEA", func(m *types.MsgAdmitMember) { m.Gln, m.Dea = validGLN, badDEA }, types.ErrInvalidIdentifier, nil},
-		{"NPI too short", func(m *types.MsgAdmitMember) { m.Npi = "123456789" }, types.ErrInvalidIdentifier, nil},
-		{"NPI with a letter", func(m *types.MsgAdmitMember) { m.Npi = "12345678A3" }, types.ErrInvalidIdentifier, nil},
+		{"no identifier", func(m *types.MsgAdmitMember) { m.NPI, m.GLN, m.DEA = "", "", "" }, types.ErrInvalidIdentifier, nil},
+		{"bad NPI check digit", func(m *types.MsgAdmitMember) { m.NPI = badNPI }, types.ErrInvalidIdentifier, nil},
+		{"bad GLN check digit", func(m *types.MsgAdmitMember) { m.NPI, m.GLN = "", badGLN }, types.ErrInvalidIdentifier, nil},
+		{"bad DEA check digit", func(m *types.MsgAdmitMember) { m.NPI, m.DEA = "", badDEA }, types.ErrInvalidIdentifier, nil},
+		{"valid NPI but bad GLN", func(m *types.MsgAdmitMember) { m.GLN = badGLN }, types.ErrInvalidIdentifier, nil},
+		{"valid NPI and GLN but bad DEA", func(m *types.MsgAdmitMember) { m.GLN, m.DEA = validGLN, badDEA }, types.ErrInvalidIdentifier, nil},
+		{"NPI too short", func(m *types.MsgAdmitMember) { m.NPI = "123456789" }, types.ErrInvalidIdentifier, nil},
+		{"NPI with a letter", func(m *types.MsgAdmitMember) { m.NPI = "12345678A3" }, types.ErrInvalidIdentifier, nil},
 
 		// duplicates
 		{"already admitted", func(m *types.MsgAdmitMember) { m.Address = s.addrStr(existing) }, types.ErrMemberExists, nil},
@@ -260,9 +260,9 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 				Address:         msg.Address,
 				Name:            msg.Name,
 				Roles:           tc.expRoles,
-				NPI:             msg.Npi,
-				GLN:             msg.Gln,
-				DEA:             msg.Dea,
+				NPI:             msg.NPI,
+				GLN:             msg.GLN,
+				DEA:             msg.DEA,
 				Status:          types.MemberStatus_MEMBER_STATUS_ACTIVE,
 				AdmittedAt:      blockTime,
 				StatusChangedAt: blockTime,
@@ -294,7 +294,7 @@ func (s *KeeperTestSuite) TestAdmitMemberTwice() {
 	s.freshEvents()
 	before := s.dumpState()
 	msg := s.admitMsg(addr, "Second Name", types.Role_ROLE_PAYER)
-	msg.Npi, msg.Gln = validNPI4, validGLN
+	msg.NPI, msg.GLN = validNPI4, validGLN
 	_, err := s.msgServer.AdmitMember(s.ctx, msg)
 	s.requireRefused(err, types.ErrMemberExists, before)
 	s.Require().Contains(err.Error(), msg.Address)

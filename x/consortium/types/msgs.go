@@ -35,10 +35,10 @@ func (m *MsgAdmitMember) ValidateBasic() error {
 	if _, err := NormalizeRoles(m.Roles); err != nil {
 		return err
 	}
-	if err := ValidateIdentifiers(m.Npi, m.Gln, m.Dea); err != nil {
+	if err := ValidateIdentifiers(m.NPI, m.GLN, m.DEA); err != nil {
 		return err
 	}
-	_, err := NormalizeCompanyPrefixes(m.Gs1CompanyPrefixes)
+	_, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes)
 	return err
 }
 
@@ -47,10 +47,10 @@ func (m *MsgUpdateIdentifiers) ValidateBasic() error {
 	if err := requireAddress("member address", m.Address); err != nil {
 		return err
 	}
-	if err := ValidateIdentifiers(m.Npi, m.Gln, m.Dea); err != nil {
+	if err := ValidateIdentifiers(m.NPI, m.GLN, m.DEA); err != nil {
 		return err
 	}
-	_, err := NormalizeCompanyPrefixes(m.Gs1CompanyPrefixes)
+	_, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes)
 	return err
 }
 

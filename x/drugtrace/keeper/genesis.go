@@ -73,10 +73,10 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	if err := k.ShipmentSeq.Set(ctx, gs.NextShipmentId); err != nil {
+	if err := k.ShipmentSeq.Set(ctx, gs.NextShipmentID); err != nil {
 		return err
 	}
-	if err := k.AlertSeq.Set(ctx, gs.NextAlertId); err != nil {
+	if err := k.AlertSeq.Set(ctx, gs.NextAlertID); err != nil {
 		return err
 	}
 	return k.EventSeq.Set(ctx, gs.NextEventSeq)
@@ -141,10 +141,10 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	if gs.NextShipmentId, err = k.ShipmentSeq.Peek(ctx); err != nil {
+	if gs.NextShipmentID, err = k.ShipmentSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
-	if gs.NextAlertId, err = k.AlertSeq.Peek(ctx); err != nil {
+	if gs.NextAlertID, err = k.AlertSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
 	gs.NextEventSeq, err = k.EventSeq.Peek(ctx)

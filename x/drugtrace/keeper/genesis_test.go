@@ -66,8 +66,8 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 		nEvents += len(h.Events)
 	}
 	s.Require().EqualValues(nEvents, gs.NextEventSeq)
-	s.Require().EqualValues(6, gs.NextShipmentId)
-	s.Require().EqualValues(2, gs.NextAlertId)
+	s.Require().EqualValues(6, gs.NextShipmentID)
+	s.Require().EqualValues(2, gs.NextAlertID)
 
 	// Through JSON, as the module does, into a fresh store.
 	bz, err := s.cdc.MarshalJSON(gs)

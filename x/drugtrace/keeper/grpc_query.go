@@ -111,7 +111,7 @@ func (q queryServer) EPCIS(ctx context.Context, req *types.QueryEPCISRequest) (*
 	if err != nil {
 		return nil, grpcErr(err)
 	}
-	return &types.QueryEPCISResponse{Json: string(bz)}, nil
+	return &types.QueryEPCISResponse{JSON: string(bz)}, nil
 }
 
 // UnitsByLot implements types.QueryServer.

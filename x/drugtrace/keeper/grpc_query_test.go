@@ -291,9 +291,9 @@ func (s *KeeperTestSuite) TestQueryEPCIS() {
 	s.lifeOfU1()
 	res, err := s.qs.EPCIS(s.ctx, &types.QueryEPCISRequest{Unit: "https://id.gs1.org/01/" + gtinA + "/21/U1"})
 	s.Require().NoError(err)
-	s.Require().True(json.Valid([]byte(res.Json)))
+	s.Require().True(json.Valid([]byte(res.JSON)))
 	var doc epcisDoc
-	s.Require().NoError(json.Unmarshal([]byte(res.Json), &doc))
+	s.Require().NoError(json.Unmarshal([]byte(res.JSON), &doc))
 
 	s.Require().NotEmpty(doc.Context)
 	s.Require().Equal("https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", doc.Context[0])
@@ -345,7 +345,7 @@ func (s *KeeperTestSuite) TestQueryEPCIS() {
 	s.Require().Equal("dispensing", disp.BizStep)
 	s.Require().Equal("prodorder", disp.BizTransactionList[0].Type)
 	s.Require().Equal("urn:healthd:tx:RX-77", disp.BizTransactionList[0].BizTransaction)
-	s.Require().NotContains(res.Json, s.Pt, "the EPCIS document names the patient")
+	s.Require().NotContains(res.JSON, s.Pt, "the EPCIS document names the patient")
 
 	_, err = s.qs.EPCIS(s.ctx, &types.QueryEPCISRequest{Unit: unitRef(gtinA, "NOPE")})
 	s.requireCode(err, codes.NotFound)

@@ -281,6 +281,6 @@ func (s *KeeperTestSuite) TestSequencesDoNotWrap() {
 	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, "S1")}, types.ErrSequenceExhausted)
 
 	gs := types.DefaultGenesisState()
-	gs.NextShipmentId = math.MaxUint64
+	gs.NextShipmentID = math.MaxUint64
 	s.Require().ErrorIs(gs.Validate(), types.ErrInvalidGenesis)
 }

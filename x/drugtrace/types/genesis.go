@@ -23,9 +23,9 @@ func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 	}
-	// Ids are sequence+1 and 0 means "none": a sequence at the top of uint64
+	// IDs are sequence+1 and 0 means "none": a sequence at the top of uint64
 	// would wrap to 0 and reuse ids. No real chain comes near MaxSequence.
-	for name, next := range map[string]uint64{"next_shipment_id": gs.NextShipmentId, "next_alert_id": gs.NextAlertId, "next_event_seq": gs.NextEventSeq} {
+	for name, next := range map[string]uint64{"next_shipment_id": gs.NextShipmentID, "next_alert_id": gs.NextAlertID, "next_event_seq": gs.NextEventSeq} {
 		if next > MaxSequence {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "%s %d above %d", name, next, uint64(MaxSequence))
 		}
@@ -63,13 +63,13 @@ func (gs GenesisState) Validate() error {
 		}
 	}
 	for _, a := range gs.Alerts {
-		if a.ID == 0 || a.ID > gs.NextAlertId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d out of range (next sequence %d)", a.ID, gs.NextAlertId)
+		if a.ID == 0 || a.ID > gs.NextAlertID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d out of range (next sequence %d)", a.ID, gs.NextAlertID)
 		}
 	}
 	for _, s := range gs.Shipments {
-		if s.ID == 0 || s.ID > gs.NextShipmentId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d out of range (next sequence %d)", s.ID, gs.NextShipmentId)
+		if s.ID == 0 || s.ID > gs.NextShipmentID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d out of range (next sequence %d)", s.ID, gs.NextShipmentID)
 		}
 	}
 	return nil

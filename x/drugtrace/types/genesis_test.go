@@ -19,7 +19,7 @@ func validGenesis() *types.GenesisState {
 	gs.Shipments = []types.Shipment{{ID: 1}, {ID: 2}}
 	gs.Histories = []types.UnitHistory{{Unit: gtinA + "/S1", Events: []types.TraceEvent{{Seq: 0}, {Seq: 2}}}, {Unit: gtinA + "/S2", Events: []types.TraceEvent{{Seq: 1}}}}
 	gs.Alerts = []types.Alert{{ID: 1}, {ID: 5}}
-	gs.NextShipmentId, gs.NextAlertId, gs.NextEventSeq = 2, 5, 3
+	gs.NextShipmentID, gs.NextAlertID, gs.NextEventSeq = 2, 5, 3
 	return gs
 }
 
@@ -39,9 +39,9 @@ func TestGenesisValidate(t *testing.T) {
 		"container twice":       func(gs *types.GenesisState) { gs.Containers = append(gs.Containers, gs.Containers[0]) },
 		"history of no unit":    func(gs *types.GenesisState) { gs.Histories[0].Unit = gtinA + "/S9" },
 		"event seq not below":   func(gs *types.GenesisState) { gs.NextEventSeq = 2 },
-		"alert id not below":    func(gs *types.GenesisState) { gs.NextAlertId = 4 },
+		"alert id not below":    func(gs *types.GenesisState) { gs.NextAlertID = 4 },
 		"shipment id zero":      func(gs *types.GenesisState) { gs.Shipments[0].ID = 0 },
-		"shipment id above seq": func(gs *types.GenesisState) { gs.NextShipmentId = 1 },
+		"shipment id above seq": func(gs *types.GenesisState) { gs.NextShipmentID = 1 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			gs := validGenesis()

@@ -82,7 +82,7 @@ func BuildAdmitMember(authority, address, name string, roleNames []string, npi, 
 		return nil, err
 	}
 	msg := &types.MsgAdmitMember{Authority: authority, Address: address, Name: name, Roles: roles,
-		Npi: npi, Gln: gln, Dea: dea, Gs1CompanyPrefixes: prefixes}
+		NPI: npi, GLN: gln, DEA: dea, GS1CompanyPrefixes: prefixes}
 	return msg, msg.ValidateBasic()
 }
 
@@ -122,7 +122,7 @@ func AdmitMemberCmd() *cobra.Command {
 
 // BuildUpdateIdentifiers builds an identifier change and runs its stateless checks.
 func BuildUpdateIdentifiers(authority, address, npi, gln, dea string, prefixes []string) (*types.MsgUpdateIdentifiers, error) {
-	msg := &types.MsgUpdateIdentifiers{Authority: authority, Address: address, Npi: npi, Gln: gln, Dea: dea, Gs1CompanyPrefixes: prefixes}
+	msg := &types.MsgUpdateIdentifiers{Authority: authority, Address: address, NPI: npi, GLN: gln, DEA: dea, GS1CompanyPrefixes: prefixes}
 	return msg, msg.ValidateBasic()
 }
 

@@ -46,17 +46,17 @@ func TestBuildAdmitMemberRefusesBadIdentifiers(t *testing.T) {
 	msg, err := cli.BuildAdmitMember(authority, member, "Northwind", []string{"manufacturer", "distributor"}, "", "0614141000029", "", []string{"0614141"})
 	require.NoError(t, err)
 	require.Equal(t, []types.Role{types.Role_ROLE_MANUFACTURER, types.Role_ROLE_DISTRIBUTOR}, msg.Roles)
-	require.Equal(t, []string{"0614141"}, msg.Gs1CompanyPrefixes)
+	require.Equal(t, []string{"0614141"}, msg.GS1CompanyPrefixes)
 }
 
 // TestValidateBasic: BaseApp runs ValidateBasic at CheckTx, so a malformed
 // admission never reaches a block.
 func TestValidateBasic(t *testing.T) {
-	ok := types.MsgAdmitMember{Authority: authority, Address: member, Name: "Acme", Roles: []types.Role{types.Role_ROLE_HOSPITAL}, Npi: "1234567893"}
+	ok := types.MsgAdmitMember{Authority: authority, Address: member, Name: "Acme", Roles: []types.Role{types.Role_ROLE_HOSPITAL}, NPI: "1234567893"}
 	require.NoError(t, ok.ValidateBasic())
 	for _, npi := range []string{"1234567890", "ABCDEFGHIJ"} {
 		bad := ok
-		bad.Npi = npi
+		bad.NPI = npi
 		require.ErrorIs(t, bad.ValidateBasic(), types.ErrInvalidIdentifier, npi)
 	}
 	bad := ok
@@ -64,5 +64,5 @@ func TestValidateBasic(t *testing.T) {
 	require.ErrorIs(t, bad.ValidateBasic(), types.ErrInvalidAddress)
 	require.ErrorIs(t, (&types.MsgUpdateRoles{Address: member}).ValidateBasic(), types.ErrInvalidRole)
 	require.ErrorIs(t, (&types.MsgSuspendMember{Address: member, Reason: " "}).ValidateBasic(), types.ErrInvalidReason)
-	require.ErrorIs(t, (&types.MsgUpdateIdentifiers{Address: member, Npi: "1234567890"}).ValidateBasic(), types.ErrInvalidIdentifier)
+	require.ErrorIs(t, (&types.MsgUpdateIdentifiers{Address: member, NPI: "1234567890"}).ValidateBasic(), types.ErrInvalidIdentifier)
 }
