@@ -11,11 +11,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/healthchain/healthd/internal/autocliargs"
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
 // AutoCLIOptions describes `healthd tx consent` and `healthd q consent`.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	pos := autocliargs.Pos
 	purposes := strings.Join(types.PurposeCodes(), ", ")
 	app := version.AppName
 	return &autocliv1.ModuleOptions{
@@ -29,25 +31,25 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "May grantee access the patient's data of category for purpose now? Says which consent allows it, or why not",
 					Long:           "Purposes (HL7 v3 PurposeOfUse): " + purposes + ".\nCategories: FHIR R4 resource types (Observation, DiagnosticReport, ...) or observation categories (laboratory, vital-signs, imaging, ...).",
 					Example:        fmt.Sprintf("%s q consent check health1patient... health1lab... TREAT Observation", app),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "grantee"}, {ProtoField: "purpose"}, {ProtoField: "category"}},
+					PositionalArgs: pos("patient", "grantee", "purpose", "category"),
 				},
-				{RpcMethod: "Consent", Use: "consent [id]", Short: "Show a consent", PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "id"}}},
+				{RpcMethod: "Consent", Use: "consent [id]", Short: "Show a consent", PositionalArgs: pos("id")},
 				{RpcMethod: "ConsentFHIR", Skip: true}, // `fhir` below prints the resource itself
 				{
 					RpcMethod: "ConsentsByPatient", Use: "by-patient [patient]", Short: "A patient's consents, newest last (--status active|revoked|expired)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
+					PositionalArgs: pos("patient"),
 				},
 				{
 					RpcMethod: "ConsentsByGrantee", Use: "by-grantee [grantee]", Short: "Consents given to a grantee (--status active|revoked|expired)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "grantee"}},
+					PositionalArgs: pos("grantee"),
 				},
 				{
 					RpcMethod: "AuditHistory", Use: "audit [patient]", Short: "A patient's consent history: grants, amendments, revocations, expiries, break-glass, guardians",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
+					PositionalArgs: pos("patient"),
 				},
 				{
 					RpcMethod: "Guardians", Use: "guardians [patient]", Short: "A patient's guardians and their periods",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}},
+					PositionalArgs: pos("patient"),
 				},
 				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
 			},
@@ -64,7 +66,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"(laboratory, vital-signs, imaging, ...); repeat --categories, or give --all-categories. An empty list is refused, never read as \"all\".\n" +
 						"--end and --start are RFC 3339 times; the period may not exceed the max_duration param.",
 					Example:        fmt.Sprintf("%s tx consent grant health1patient... health1lab... TREAT --categories Observation --categories laboratory --end 2027-06-30T00:00:00Z --from patient1", app),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "grantee"}, {ProtoField: "purpose"}},
+					PositionalArgs: pos("patient", "grantee", "purpose"),
 					FlagOptions: map[string]*autocliv1.FlagOptions{
 						"categories":     {Usage: "a FHIR resource type or observation category; repeat for several"},
 						"all_categories": {Usage: "cover every category (explicit; an empty list never means all)"},
@@ -75,34 +77,34 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "AmendConsent", Use: "amend [consent-id] --end TIME (--categories C ... | --all-categories)",
 					Short:          "Narrow or widen an active consent's categories and move its end (within max_duration of its start)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}},
+					PositionalArgs: pos("consent_id"),
 				},
 				{
 					RpcMethod: "RevokeConsent", Use: "revoke [consent-id] [reason]",
 					Short:          "Revoke a consent at once (reason: patient-request, guardian-request, care-ended, provider-changed, purpose-fulfilled, other)",
 					Example:        fmt.Sprintf("%s tx consent revoke 7 patient-request --from patient1", app),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "consent_id"}, {ProtoField: "reason"}},
+					PositionalArgs: pos("consent_id", "reason"),
 				},
 				{
 					RpcMethod: "RevokeAllForGrantee", Use: "revoke-all [patient] [grantee] [reason]",
 					Short:          "Revoke every active consent the patient gave grantee",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "grantee"}, {ProtoField: "reason"}},
+					PositionalArgs: pos("patient", "grantee", "reason"),
 				},
 				{
 					RpcMethod: "AppointGuardian", Use: "appoint-guardian [guardian] [end]",
 					Short:          "Let guardian grant, amend and revoke consents for you until end (RFC 3339)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "guardian"}, {ProtoField: "end"}},
+					PositionalArgs: pos("guardian", "end"),
 				},
 				{
 					RpcMethod: "RemoveGuardian", Use: "remove-guardian [guardian]", Short: "End a guardianship at once",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "guardian"}},
+					PositionalArgs: pos("guardian"),
 				},
 				{
 					RpcMethod: "BreakGlass", Use: "break-glass [patient] [justification]",
 					Short:          "Open emergency (ETREAT) access to a patient without consent: hospitals only, time-boxed, rate-limited, always audited",
 					Long:           "Justifications: patient-unconscious, life-threatening, no-capacity-no-guardian, critical-continuity-of-care.",
 					Example:        fmt.Sprintf("%s tx consent break-glass health1patient... life-threatening --from hospital", app),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "patient"}, {ProtoField: "justification"}},
+					PositionalArgs: pos("patient", "justification"),
 				},
 				{RpcMethod: "UpdateParams", Skip: true}, // authority only, through a multisig or proposal
 			},

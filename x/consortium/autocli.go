@@ -8,11 +8,13 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/healthchain/healthd/internal/autocliargs"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
 // AutoCLIOptions describes `healthd tx consortium` and `healthd q consortium`.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	pos := autocliargs.Pos
 	roles := strings.Join(types.RoleShortNames(), ", ")
 	authorityNote := "Signed by the chain authority: the consensus-params authority (on the localnet a 3-of-4 multisig " +
 		"of the founding members; sign with --generate-only, then `tx sign --multisig` by three members and `tx multisign`), " +
@@ -27,7 +29,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Use:            "member [address]",
 					Short:          "Show one member organisation: name, roles, identifiers, status",
 					Example:        fmt.Sprintf("%s q consortium member health1...", version.AppName),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+					PositionalArgs: pos("address"),
 				},
 				{
 					RpcMethod: "Members",
@@ -41,7 +43,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "List the members holding a role (paginated)",
 					Long:           "List the members holding a role. Roles: " + roles + ".",
 					Example:        fmt.Sprintf("%s q consortium members-by-role pharmacy", version.AppName),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "role"}},
+					PositionalArgs: pos("role"),
 				},
 			},
 		},
@@ -61,7 +63,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Long:           "Replace a member's roles with the given list. Roles: " + roles + ".\n" + authorityNote,
 					Example:        fmt.Sprintf("%s tx consortium update-roles health1... --roles pharmacy --from authority --generate-only", version.AppName),
 					FlagOptions:    map[string]*autocliv1.FlagOptions{"roles": {Usage: "a role; repeat the flag for several"}},
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+					PositionalArgs: pos("address"),
 				},
 				{
 					RpcMethod:      "SuspendMember",
@@ -69,7 +71,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Suspend a member: it fails every role check and its validator is jailed",
 					Long:           "Suspend an active member. Its validator, if any, is jailed in the same block.\n" + authorityNote,
 					Example:        fmt.Sprintf("%s tx consortium suspend-member health1... \"licence lapsed\" --from authority --generate-only", version.AppName),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}, {ProtoField: "reason"}},
+					PositionalArgs: pos("address", "reason"),
 				},
 				{
 					RpcMethod:      "ReinstateMember",
@@ -77,7 +79,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Reinstate a suspended member (its operator may then unjail its validator)",
 					Long:           authorityNote,
 					Example:        fmt.Sprintf("%s tx consortium reinstate-member health1... --from authority --generate-only", version.AppName),
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "address"}},
+					PositionalArgs: pos("address"),
 				},
 			},
 		},
