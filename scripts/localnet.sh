@@ -92,6 +92,7 @@ setup() {
   "$HEALTHD" config chain-id "$CHAIN_ID" --home "$NODE_HOME"
   "$HEALTHD" config keyring-backend test --home "$NODE_HOME"
   "$HEALTHD" config node "tcp://127.0.0.1:$RPC_PORT" --home "$NODE_HOME"
+  "$HEALTHD" config vault "http://127.0.0.1:$VAULT_PORT" --home "$NODE_HOME"
   log "setup done"
 }
 
@@ -172,7 +173,7 @@ healthd localnet is running (chain $CHAIN_ID, pid $pid)
   CometBFT RPC  http://127.0.0.1:$RPC_PORT
   gRPC          127.0.0.1:$GRPC_PORT
   REST          http://127.0.0.1:$API_PORT   e.g. curl http://127.0.0.1:$API_PORT/healthd/consortium/v1/members
-  vault         http://127.0.0.1:$VAULT_PORT   (pid $vpid, data $HOME_DIR/vault; export HEALTHD_VAULT=http://127.0.0.1:$VAULT_PORT)
+  vault         http://127.0.0.1:$VAULT_PORT   (pid $vpid, data $HOME_DIR/vault; in the client config: healthd records finds it)
   home          $NODE_HOME   (keyring: test)
   log           $LOG
   keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),

@@ -13,7 +13,8 @@ import (
 )
 
 // clientConfigKeys are the settings of config/client.toml.
-var clientConfigKeys = []string{"chain-id", "keyring-backend", "keyring-default-keyname", "output", "node", "broadcast-mode"}
+// vault is healthd's own: the records vault `healthd records` talks to.
+var clientConfigKeys = []string{"chain-id", "keyring-backend", "keyring-default-keyname", "output", "node", "broadcast-mode", "vault"}
 
 // ConfigCmd reads and writes the client settings in <home>/config/client.toml.
 func ConfigCmd() *cobra.Command {
@@ -21,8 +22,9 @@ func ConfigCmd() *cobra.Command {
 		Use:   "config [key] [value]",
 		Short: "Show or set client settings (config/client.toml)",
 		Long: "Without arguments, print every client setting. With a key, print it. With a key and a value, set it.\n" +
-			"Keys: chain-id, keyring-backend, keyring-default-keyname, output, node, broadcast-mode.",
-		Example: "healthd config chain-id healthd-local\nhealthd config node tcp://127.0.0.1:26657\nhealthd config keyring-backend test",
+			"Keys: chain-id, keyring-backend, keyring-default-keyname, output, node, broadcast-mode, vault (the records vault's URL).",
+		Example: "healthd config chain-id healthd-local\nhealthd config node tcp://127.0.0.1:26657\nhealthd config keyring-backend test\n" +
+			"healthd config vault http://127.0.0.1:8088",
 		Args:    cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx := client.GetClientContextFromCmd(cmd)

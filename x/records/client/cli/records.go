@@ -11,10 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	neturl "net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
@@ -54,15 +57,63 @@ accounts derive from their own signing key (healthd records keys register).`,
 		RunE: client.ValidateCmd,
 	}
 	cmd.AddCommand(putCmd(), amendCmd(), getCmd(), verifyCmd(), shareCmd(), eraseCmd(), keysCmd())
+	explainVaultErrors(cmd)
 	return cmd
 }
 
-func addVaultFlag(cmd *cobra.Command) {
-	def := os.Getenv("HEALTHD_VAULT")
-	if def == "" {
-		def = DefaultVault
+// explainVaultErrors makes every subcommand's unreachable-vault error say
+// which URL was tried and how to set it.
+func explainVaultErrors(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		explainVaultErrors(sub)
 	}
-	cmd.Flags().String(flagVault, def, "vault URL (env HEALTHD_VAULT)")
+	run := c.RunE
+	if run == nil || c.Flags().Lookup(flagVault) == nil {
+		return
+	}
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if err == nil {
+			return nil
+		}
+		url, from := vaultURL(cmd, client.GetClientContextFromCmd(cmd).HomeDir)
+		return explainVault(err, url, from)
+	}
+}
+
+func addVaultFlag(cmd *cobra.Command) {
+	cmd.Flags().String(flagVault, "", "vault URL (default: env HEALTHD_VAULT, else `vault` in config/client.toml, else "+DefaultVault+")")
+}
+
+// vaultURL is the vault to talk to: --vault, else HEALTHD_VAULT, else the
+// `vault` setting of the client configuration (`healthd config vault URL`,
+// which the localnet writes), else DefaultVault. It also says where it came
+// from, for errors.
+func vaultURL(cmd *cobra.Command, home string) (url, from string) {
+	if u, _ := cmd.Flags().GetString(flagVault); u != "" {
+		return u, "--vault"
+	}
+	if u := os.Getenv("HEALTHD_VAULT"); u != "" {
+		return u, "HEALTHD_VAULT"
+	}
+	v := viper.New()
+	v.SetConfigFile(filepath.Join(home, "config", "client.toml"))
+	v.SetConfigType("toml")
+	if err := v.ReadInConfig(); err == nil && v.GetString("vault") != "" {
+		return v.GetString("vault"), "vault in " + v.ConfigFileUsed()
+	}
+	return DefaultVault, "the default"
+}
+
+// explainVault makes an unreachable vault's error say which URL was tried,
+// where it came from, and how to set another.
+func explainVault(err error, url, from string) error {
+	var ue *neturl.Error
+	if err == nil || !errors.As(err, &ue) {
+		return err
+	}
+	return fmt.Errorf("the records vault at %s (from %s) did not answer: %w\n"+
+		"set its URL with --vault, HEALTHD_VAULT, or `healthd config vault URL` (the localnet writes it)", url, from, err)
 }
 
 func txCommand(cmd *cobra.Command) *cobra.Command {
@@ -87,7 +138,7 @@ func newSession(cmd *cobra.Command) (*recordsclient.Session, error) {
 	if clientCtx.FromName == "" {
 		return nil, errors.New("give --from: the key that signs")
 	}
-	url, _ := cmd.Flags().GetString(flagVault)
+	url, _ := vaultURL(cmd, clientCtx.HomeDir)
 	return recordsclient.NewSession(recordsclient.Config{
 		Client: clientCtx,
 		// Built per transaction, as `tx` commands build theirs, so that
