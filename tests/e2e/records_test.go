@@ -122,7 +122,8 @@ func recordsRoundTrip(t *testing.T, n *node) {
 		"--categories", "laboratory", "--end", end, "--from", "patient2", "-y", "-o", "json"))
 	require.Zero(t, code, log)
 	for _, r := range []anchored{obs, oru} {
-		n.mustCLI("records", "share", strconv.FormatUint(r.ID, 10), "--to", hospital, "--from", "patient2", "--vault", vaultURL)
+		// No --vault: the localnet wrote the vault's URL into the client config.
+		n.mustCLI("records", "share", strconv.FormatUint(r.ID, 10), "--to", hospital, "--from", "patient2")
 	}
 
 	// Wrong purpose: refused, nothing granted.
