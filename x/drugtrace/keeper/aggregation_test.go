@@ -21,10 +21,10 @@ func (s *KeeperTestSuite) TestPackUnitsIntoCase() {
 	caseA := sscc(1)
 	s.freshEvents()
 	// Units may be named by any reference form.
-	s.pack(s.M, caseA, []string{unitRef(gtinA, "U1"), elementString(gtinA, stdExpiryGS1, lotA, "U2"), "https://id.gs1.org/01/" + gtinA + "/21/U3"})
+	s.pack(s.manufacturer, caseA, []string{unitRef(gtinA, "U1"), elementString(gtinA, stdExpiryGS1, lotA, "U2"), "https://id.gs1.org/01/" + gtinA + "/21/U3"})
 
 	c := s.container(caseA)
-	s.Require().Equal(types.Container{SSCC: caseA, Custodian: s.M, Units: 3}, c)
+	s.Require().Equal(types.Container{SSCC: caseA, Custodian: s.manufacturer, Units: 3}, c)
 	for _, sr := range []string{"U1", "U2", "U3"} {
 		u := s.unit(gtinA, sr)
 		s.Require().Equal(caseA, u.Container)
@@ -51,11 +51,11 @@ func (s *KeeperTestSuite) TestPackUnitsIntoCase() {
 func (s *KeeperTestSuite) TestPackCasesIntoPallet() {
 	s.commissionA("U1", "U2", "U3", "U4", "U5", "U6")
 	case1, case2, pallet := sscc(1), sscc(2), sscc(3)
-	s.pack(s.M, case1, refsOf(gtinA, "U1", "U2"))
-	s.pack(s.M, case2, refsOf(gtinA, "U3", "U4", "U5"))
-	s.pack(s.M, pallet, refsOf(gtinA, "U6"), case1, "(00)"+case2)
+	s.pack(s.manufacturer, case1, refsOf(gtinA, "U1", "U2"))
+	s.pack(s.manufacturer, case2, refsOf(gtinA, "U3", "U4", "U5"))
+	s.pack(s.manufacturer, pallet, refsOf(gtinA, "U6"), case1, "(00)"+case2)
 
-	s.Require().Equal(types.Container{SSCC: pallet, Custodian: s.M, Units: 6}, s.container(pallet))
+	s.Require().Equal(types.Container{SSCC: pallet, Custodian: s.manufacturer, Units: 6}, s.container(pallet))
 	s.Require().Equal(pallet, s.container(case1).Parent)
 	s.Require().Equal(pallet, s.container(case2).Parent)
 	s.Require().EqualValues(2, s.container(case1).Units)
@@ -74,53 +74,53 @@ func (s *KeeperTestSuite) TestPackCasesIntoPallet() {
 	s.Require().ElementsMatch([]string{case1, case2}, res.Containers)
 
 	// A case inside a pallet cannot be packed, shipped or unpacked on its own.
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(9), Containers: []string{case1}}, types.ErrPacked)
-	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: case1}, types.ErrPacked)
-	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.M, To: s.D, Containers: []string{case1}}, types.ErrPacked)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(9), Containers: []string{case1}}, types.ErrPacked)
+	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: case1}, types.ErrPacked)
+	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Containers: []string{case1}}, types.ErrPacked)
 }
 
 func (s *KeeperTestSuite) TestPackRefusals() {
 	s.commissionA("U1", "U2", "U3", "U4", "U5")
-	s.unitsAt(s.D, s.M, gtinA, lotA2, "D1")
+	s.unitsAt(s.distributor, s.manufacturer, gtinA, lotA2, "D1")
 	case1, case2, pallet := sscc(1), sscc(2), sscc(3)
-	s.pack(s.M, case1, refsOf(gtinA, "U1"))
-	s.pack(s.M, case2, refsOf(gtinA, "U2"))
-	s.pack(s.M, pallet, nil, case1)
+	s.pack(s.manufacturer, case1, refsOf(gtinA, "U1"))
+	s.pack(s.manufacturer, case2, refsOf(gtinA, "U2"))
+	s.pack(s.manufacturer, pallet, nil, case1)
 
 	// Depth: a pallet holding cases cannot go into another container.
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Containers: []string{pallet}}, types.ErrInvalidSSCC)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Containers: []string{case2, pallet}}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Containers: []string{pallet}}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Containers: []string{case2, pallet}}, types.ErrInvalidSSCC)
 
 	// Not the custodian: units and containers.
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.D, SSCC: sscc(4), Units: refsOf(gtinA, "U3")}, types.ErrNotCustodian)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.D, SSCC: sscc(4), Units: refsOf(gtinA, "D1", "U3")}, types.ErrNotCustodian)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.D, SSCC: sscc(4), Containers: []string{case2}}, types.ErrNotCustodian)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: refsOf(gtinA, "D1")}, types.ErrNotCustodian)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.distributor, SSCC: sscc(4), Units: refsOf(gtinA, "U3")}, types.ErrNotCustodian)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.distributor, SSCC: sscc(4), Units: refsOf(gtinA, "D1", "U3")}, types.ErrNotCustodian)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.distributor, SSCC: sscc(4), Containers: []string{case2}}, types.ErrNotCustodian)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "D1")}, types.ErrNotCustodian)
 
 	// Existing SSCC (even in its element-string form).
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: case2, Units: refsOf(gtinA, "U3")}, types.ErrContainerExists)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: "(00)" + pallet, Units: refsOf(gtinA, "U3")}, types.ErrContainerExists)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: case2, Units: refsOf(gtinA, "U3")}, types.ErrContainerExists)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: "(00)" + pallet, Units: refsOf(gtinA, "U3")}, types.ErrContainerExists)
 
 	// A packed unit packed again; a unit listed twice.
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: refsOf(gtinA, "U1")}, types.ErrPacked)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: refsOf(gtinA, "U3", "U2")}, types.ErrPacked)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "U1")}, types.ErrPacked)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "U3", "U2")}, types.ErrPacked)
 
 	// Bad SSCCs.
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: badSSCC, Units: refsOf(gtinA, "U3")}, types.ErrInvalidSSCC)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: ssccA[:17], Units: refsOf(gtinA, "U3")}, types.ErrInvalidSSCC)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: "", Units: refsOf(gtinA, "U3")}, types.ErrInvalidSSCC)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Containers: []string{badSSCC}}, types.ErrInvalidSSCC)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Containers: []string{sscc(77)}}, types.ErrContainerNotFound)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: badSSCC, Units: refsOf(gtinA, "U3")}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: ssccA[:17], Units: refsOf(gtinA, "U3")}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: "", Units: refsOf(gtinA, "U3")}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Containers: []string{badSSCC}}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Containers: []string{sscc(77)}}, types.ErrContainerNotFound)
 
 	// Nothing to pack; unknown unit; a unit that is not active.
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4)}, types.ErrEmptyBatch)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: refsOf(gtinA, "NOPE")}, types.ErrUnitNotFound)
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, Unit: unitRef(gtinA, "U4")})
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: refsOf(gtinA, "U4")}, types.ErrInvalidStatus)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4)}, types.ErrEmptyBatch)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "NOPE")}, types.ErrUnitNotFound)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, Unit: unitRef(gtinA, "U4")})
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "U4")}, types.ErrInvalidStatus)
 
 	// Batch cap: the units of nested containers count.
 	s.setParams(types.Params{MaxBatchUnits: 1, GasPerUnit: 1})
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: refsOf(gtinA, "U5"), Containers: []string{case2}}, types.ErrBatchTooLarge)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "U5"), Containers: []string{case2}}, types.ErrBatchTooLarge)
 }
 
 // A unit listed twice in one Pack is refused, but with the wrong error: the
@@ -128,7 +128,7 @@ func (s *KeeperTestSuite) TestPackRefusals() {
 // reports ErrPacked ("unpack it first") and the ErrDuplicateSerial check is dead.
 func (s *KeeperTestSuite) TestPackUnitListedTwice() {
 	s.commissionA("U3")
-	msg := &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: []string{unitRef(gtinA, "U3"), elementString(gtinA, stdExpiryGS1, lotA, "U3")}}
+	msg := &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: []string{unitRef(gtinA, "U3"), elementString(gtinA, stdExpiryGS1, lotA, "U3")}}
 	before := s.dump()
 	_, err := run(s, s.ms.Pack, msg)
 	s.Require().Error(err, "a unit listed twice was packed")
@@ -145,10 +145,10 @@ func (s *KeeperTestSuite) TestPackContainerListedTwice() {
 	const bug = "known bug: keeper/msg_server.go Pack and Ship do not reject a container listed twice in msg.Containers: Container.Units / the batch charge are double-counted and every nested unit gets duplicate history events"
 	s.commissionA("U1", "U2")
 	case1, pallet := sscc(1), sscc(2)
-	s.pack(s.M, case1, refsOf(gtinA, "U1", "U2"))
+	s.pack(s.manufacturer, case1, refsOf(gtinA, "U1", "U2"))
 
 	// Ship: either refused, or one shipping event per unit.
-	_, err := run(s, s.ms.Ship, &types.MsgShip{Actor: s.M, To: s.D, Containers: []string{case1, "(00)" + case1}})
+	_, err := run(s, s.ms.Ship, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Containers: []string{case1, "(00)" + case1}})
 	if err == nil {
 		if n := len(s.history(gtinA, "U1")); n != 3 {
 			s.T().Skipf("%s (U1 has %d events after one shipment, want 3)", bug, n)
@@ -159,8 +159,8 @@ func (s *KeeperTestSuite) TestPackContainerListedTwice() {
 	// Pack: either refused, or the pallet counts each unit once.
 	s.SetupTest()
 	s.commissionA("U1", "U2")
-	s.pack(s.M, case1, refsOf(gtinA, "U1", "U2"))
-	_, err = run(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: pallet, Containers: []string{case1, "(00)" + case1}})
+	s.pack(s.manufacturer, case1, refsOf(gtinA, "U1", "U2"))
+	_, err = run(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: pallet, Containers: []string{case1, "(00)" + case1}})
 	if err == nil {
 		if n := s.container(pallet).Units; n != 2 {
 			s.T().Skipf("%s (pallet claims %d units, holds 2)", bug, n)
@@ -172,15 +172,15 @@ func (s *KeeperTestSuite) TestPackContainerListedTwice() {
 func (s *KeeperTestSuite) TestUnpack() {
 	s.commissionA("U1", "U2", "U3")
 	case1, pallet := sscc(1), sscc(2)
-	s.pack(s.M, case1, refsOf(gtinA, "U1", "U2"))
-	s.pack(s.M, pallet, refsOf(gtinA, "U3"), case1)
+	s.pack(s.manufacturer, case1, refsOf(gtinA, "U1", "U2"))
+	s.pack(s.manufacturer, pallet, refsOf(gtinA, "U3"), case1)
 
-	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.D, SSCC: pallet}, types.ErrNotCustodian)
-	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: sscc(50)}, types.ErrContainerNotFound)
-	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: badSSCC}, types.ErrInvalidSSCC)
+	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.distributor, SSCC: pallet}, types.ErrNotCustodian)
+	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: sscc(50)}, types.ErrContainerNotFound)
+	refuse(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: badSSCC}, types.ErrInvalidSSCC)
 
 	// Unpacking the pallet: its loose unit and its case come out; the case keeps its units.
-	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: pallet})
+	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: pallet})
 	has, err := s.k.Containers.Has(s.ctx, pallet)
 	s.Require().NoError(err)
 	s.Require().False(has, "the pallet still exists")
@@ -204,7 +204,7 @@ func (s *KeeperTestSuite) TestUnpack() {
 	s.Require().Equal([]string{case1, case1}, left)
 
 	// Unpacking the case: its units are loose again and the case is gone.
-	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: case1})
+	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: case1})
 	for _, sr := range []string{"U1", "U2"} {
 		s.Require().Empty(s.unit(gtinA, sr).Container)
 		s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, s.unit(gtinA, sr).Status)
@@ -214,8 +214,8 @@ func (s *KeeperTestSuite) TestUnpack() {
 	s.Require().Error(err)
 
 	// The SSCC may be reused, and the units packed and shipped loose.
-	s.pack(s.M, case1, refsOf(gtinA, "U1"))
-	s.ship(s.M, s.D, nil, refsOf(gtinA, "U2", "U3"))
+	s.pack(s.manufacturer, case1, refsOf(gtinA, "U1"))
+	s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "U2", "U3"))
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -10,6 +10,7 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -22,14 +23,12 @@ type benchWorld struct {
 
 func newBenchWorld(tb testing.TB) *benchWorld {
 	tb.Helper()
-	cons := newFakeConsortium()
-	mfrAddr := testAddr("bench-manufacturer")
-	cons.set(mfrAddr, consortiumtypes.Role_ROLE_MANUFACTURER)
-	cons.setPrefixes(mfrAddr, prefixM)
-	e := newEnv(tb, cons)
-	mfr, err := e.ac.BytesToString(mfrAddr)
-	require.NoError(tb, err)
-	_, err = e.ms.RegisterProduct(e.ctx, &types.MsgRegisterProduct{Manufacturer: mfr, GTIN: gtinA, Name: "Bench"})
+	mfrAddr := testkit.Addr("bench-manufacturer")
+	e := newEnv(tb)
+	e.members.Admit(mfrAddr, consortiumtypes.Role_ROLE_MANUFACTURER)
+	e.members.SetCompanyPrefixes(mfrAddr, prefixM)
+	mfr := testkit.String(mfrAddr)
+	_, err := e.ms.RegisterProduct(e.ctx, &types.MsgRegisterProduct{Manufacturer: mfr, GTIN: gtinA, Name: "Bench"})
 	require.NoError(tb, err)
 	return &benchWorld{env: e, mfr: mfr}
 }
@@ -73,9 +72,9 @@ func TestSeedUnitsMatchesCommission(t *testing.T) {
 	_, err := commissioned.ms.Commission(commissioned.ctx, &types.MsgCommission{Manufacturer: commissioned.mfr, GTIN: gtinA, Lot: lotA, Expiry: stdExpiry, Serials: sers})
 	require.NoError(t, err)
 
-	keep := onlyPrefixes(types.UnitsKey, types.UnitsByLotKey)
-	require.Equal(t, rawKV(commissioned.ctx, commissioned.key, keep), rawKV(seeded.ctx, seeded.key, keep))
-	require.Len(t, rawKV(seeded.ctx, seeded.key, keep), 2*n)
+	units := []collections.Prefix{types.UnitsKey, types.UnitsByLotKey}
+	require.Equal(t, testkit.Dump(commissioned.ctx, commissioned.key, units...), testkit.Dump(seeded.ctx, seeded.key, units...))
+	require.Len(t, testkit.Dump(seeded.ctx, seeded.key, units...), 2*n)
 
 	for _, w := range []*benchWorld{seeded, commissioned} {
 		res, err := w.qs.Verify(w.ctx, &types.QueryVerifyRequest{Unit: unitRef(gtinA, benchSerial(7)), Asker: w.mfr})

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -13,24 +14,24 @@ import (
 var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 func (s *KeeperTestSuite) dispenseMsg(actor, unit string) *types.MsgDispense {
-	return &types.MsgDispense{Actor: actor, Unit: unit, PatientRef: s.Pt, PrescriptionRef: "RX-2026.001"}
+	return &types.MsgDispense{Actor: actor, Unit: unit, PatientRef: s.patient, PrescriptionRef: "RX-2026.001"}
 }
 
 func (s *KeeperTestSuite) TestDispense() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U1", "U2")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U1", "U2")
 	s.freshEvents()
 	ref := elementString(gtinA, stdExpiryGS1, lotA, "U1")
-	res := mustRun(s, s.ms.Dispense, s.dispenseMsg(s.P, ref))
+	res := mustRun(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, ref))
 	s.Require().False(res.Refused)
 
 	u := s.unit(gtinA, "U1")
 	s.Require().Equal(types.UnitStatus_UNIT_STATUS_DISPENSED, u.Status)
-	s.Require().Equal(s.P, u.Custodian)
+	s.Require().Equal(s.pharmacy, u.Custodian)
 	e := s.lastEvent(gtinA, "U1")
 	s.Require().Equal("dispensing", e.BizStep)
 	s.Require().Equal("dispensed", e.Disposition)
 	s.Require().Equal("OBSERVE", e.Action)
-	s.Require().Equal(s.P, e.Actor)
+	s.Require().Equal(s.pharmacy, e.Actor)
 	s.Require().Equal("RX-2026.001", e.TransactionReference)
 	s.Require().Regexp(hex64, e.PatientRefHash)
 	s.Require().Equal(types.Verdict_VERDICT_ALREADY_DISPENSED, s.verify(unitRef(gtinA, "U1"), ""))
@@ -39,36 +40,36 @@ func (s *KeeperTestSuite) TestDispense() {
 	// The patient's account appears nowhere: neither its bech32 string nor its
 	// raw bytes (in any encoding a store key or value could carry), in the
 	// store or in the emitted events.
-	pt := s.acc(s.Pt)
-	for _, needle := range [][]byte{[]byte(s.Pt), pt, []byte(hex.EncodeToString(pt)), []byte(hex.EncodeToString(pt)[:16])} {
+	pt := s.acc(s.patient)
+	for _, needle := range [][]byte{[]byte(s.patient), pt, []byte(hex.EncodeToString(pt)), []byte(hex.EncodeToString(pt)[:16])} {
 		s.Require().False(s.storeContains(needle), "the module store contains the patient reference %q", needle)
 	}
 	for _, ev := range s.ctx.EventManager().ABCIEvents() {
 		for _, attr := range ev.Attributes {
-			s.Require().NotContains(attr.Value, s.Pt, "event %s carries the patient address", ev.Type)
+			s.Require().NotContains(attr.Value, s.patient, "event %s carries the patient address", ev.Type)
 			s.Require().False(bytes.Contains([]byte(attr.Value), pt))
 		}
 	}
 
 	// The hash differs per patient: the same unit to another patient would hash differently.
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U3")
-	other := s.dispenseMsg(s.P, unitRef(gtinA, "U3"))
-	other.PatientRef = s.addrStr(testAddr("patient-2"))
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U3")
+	other := s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U3"))
+	other.PatientRef = s.addrStr(testkit.Addr("patient-2"))
 	mustRun(s, s.ms.Dispense, other)
 	s.Require().Regexp(hex64, s.lastEvent(gtinA, "U3").PatientRefHash)
 	s.Require().NotEqual(e.PatientRefHash, s.lastEvent(gtinA, "U3").PatientRefHash)
 
 	// A hospital dispenses too; a non-prescription product needs no prescription reference.
-	s.unitsAt(s.H, s.M, gtinA, lotA, "H1")
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.H, Unit: "https://id.gs1.org/01/" + gtinA + "/10/" + lotA + "/21/H1?17=" + stdExpiryGS1, PatientRef: s.Pt})
+	s.unitsAt(s.hospital, s.manufacturer, gtinA, lotA, "H1")
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.hospital, Unit: "https://id.gs1.org/01/" + gtinA + "/10/" + lotA + "/21/H1?17=" + stdExpiryGS1, PatientRef: s.patient})
 	s.Require().Empty(s.lastEvent(gtinA, "H1").TransactionReference)
 }
 
 func (s *KeeperTestSuite) TestDispenseTwiceRaisesAlert() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U1")
-	mustRun(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "U1")))
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U1")
+	mustRun(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U1")))
 
-	for _, actor := range []string{s.P, s.P2} {
+	for _, actor := range []string{s.pharmacy, s.pharmacy2} {
 		s.freshEvents()
 		unitBefore := s.unit(gtinA, "U1")
 		noAlerts := s.dumpExcept(types.AlertsKey, types.AlertSeqKey)
@@ -81,91 +82,91 @@ func (s *KeeperTestSuite) TestDispenseTwiceRaisesAlert() {
 		s.Require().NoError(err)
 		s.Require().Equal(types.Alert{ID: res.AlertID, Unit: unitRef(gtinA, "U1"), Actor: actor, Attempted: "dispensing",
 			Verdict: types.Verdict_VERDICT_ALREADY_DISPENSED, Time: blockTime}, a)
-		evs := s.typedEvents("healthd.drugtrace.v1.EventSuspectProduct")
+		evs := events[*types.EventSuspectProduct](s)
 		s.Require().Len(evs, 1)
-		s.Require().Equal(a, evs[0].(*types.EventSuspectProduct).Alert)
+		s.Require().Equal(a, evs[0].Alert)
 	}
 	s.Require().Len(s.alerts(), 2)
 }
 
 func (s *KeeperTestSuite) TestDispenseRefusals() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U1", "U2", "U3")
-	s.unitsAt(s.P, s.M, gtinA, lotA2, "R1")
-	s.unitsAt(s.P, s.M, gtinA, "LOT-H", "H1")
-	s.unitsAt(s.P, s.M, gtinRx, lotA, "X1")
-	s.commission(s.M, gtinA, "LOT-SHORT", "2026-03-10", "E1")
-	s.receive(s.P, s.ship(s.M, s.P, nil, refsOf(gtinA, "E1")))
-	s.unitsAt(s.D, s.M, gtinA, lotA, "D1")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U1", "U2", "U3")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA2, "R1")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, "LOT-H", "H1")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinRx, lotA, "X1")
+	s.commission(s.manufacturer, gtinA, "LOT-SHORT", "2026-03-10", "E1")
+	s.receive(s.pharmacy, s.ship(s.manufacturer, s.pharmacy, nil, refsOf(gtinA, "E1")))
+	s.unitsAt(s.distributor, s.manufacturer, gtinA, lotA, "D1")
 
 	// Role: distributors, manufacturers, regulators and outsiders do not dispense.
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.D, unitRef(gtinA, "D1")), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.M, unitRef(gtinA, "U1")), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.R, unitRef(gtinA, "U1")), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.X, unitRef(gtinA, "U1")), consortiumtypes.ErrNotMember)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.distributor, unitRef(gtinA, "D1")), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.manufacturer, unitRef(gtinA, "U1")), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.regulator, unitRef(gtinA, "U1")), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.stranger, unitRef(gtinA, "U1")), consortiumtypes.ErrNotMember)
 
 	// A pharmacy (or hospital) that does not hold the unit.
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P2, unitRef(gtinA, "U1")), types.ErrNotSaleable)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.H, unitRef(gtinA, "U1")), types.ErrNotSaleable)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "D1")), types.ErrNotSaleable)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy2, unitRef(gtinA, "U1")), types.ErrNotSaleable)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.hospital, unitRef(gtinA, "U1")), types.ErrNotSaleable)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "D1")), types.ErrNotSaleable)
 
 	// Prescription-only product without (or with a malformed) prescription reference.
-	noRx := s.dispenseMsg(s.P, unitRef(gtinRx, "X1"))
+	noRx := s.dispenseMsg(s.pharmacy, unitRef(gtinRx, "X1"))
 	noRx.PrescriptionRef = ""
 	refuse(s, s.ms.Dispense, noRx, types.ErrInvalidReference)
-	badRx := s.dispenseMsg(s.P, unitRef(gtinRx, "X1"))
+	badRx := s.dispenseMsg(s.pharmacy, unitRef(gtinRx, "X1"))
 	badRx.PrescriptionRef = "RX 1"
 	refuse(s, s.ms.Dispense, badRx, types.ErrInvalidReference)
 	badRx.PrescriptionRef = "RX-" + string(bytes.Repeat([]byte("9"), types.MaxReferenceLength))
 	refuse(s, s.ms.Dispense, badRx, types.ErrInvalidReference)
 	// A malformed optional reference is refused too.
-	badOpt := s.dispenseMsg(s.P, unitRef(gtinA, "U1"))
+	badOpt := s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U1"))
 	badOpt.PrescriptionRef = "Jane Doe"
 	refuse(s, s.ms.Dispense, badOpt, types.ErrInvalidReference)
 
 	// The patient reference must be an account address: never a name.
 	for _, pr := range []string{"", "Jane Doe", "health1notanaddress", "cosmos1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqnrql8a"} {
-		m := s.dispenseMsg(s.P, unitRef(gtinA, "U1"))
+		m := s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U1"))
 		m.PatientRef = pr
 		refuse(s, s.ms.Dispense, m, types.ErrInvalidReference)
 	}
 
 	// A label whose lot or expiry differ from the commissioned unit.
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, elementString(gtinA, stdExpiryGS1, "LOT-ZZ", "U1")), types.ErrUnitNotFound)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, elementString(gtinA, "281230", lotA, "U1")), types.ErrUnitNotFound)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, "https://id.gs1.org/01/"+gtinA+"/10/"+lotA2+"/21/U1"), types.ErrUnitNotFound)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "NOPE")), types.ErrUnitNotFound)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(badGTIN, "U1")), types.ErrInvalidGTIN)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, "(01)"+gtinA), types.ErrInvalidUnitRef)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, elementString(gtinA, stdExpiryGS1, "LOT-ZZ", "U1")), types.ErrUnitNotFound)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, elementString(gtinA, "281230", lotA, "U1")), types.ErrUnitNotFound)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, "https://id.gs1.org/01/"+gtinA+"/10/"+lotA2+"/21/U1"), types.ErrUnitNotFound)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "NOPE")), types.ErrUnitNotFound)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(badGTIN, "U1")), types.ErrInvalidGTIN)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, "(01)"+gtinA), types.ErrInvalidUnitRef)
 
 	// Recalled lot.
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.R, GTIN: gtinA, Lot: lotA2, Reason: "contamination"})
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "R1")), types.ErrNotSaleable)
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtinA, Lot: lotA2, Reason: "contamination"})
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "R1")), types.ErrNotSaleable)
 	// Quarantined unit.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.P, Unit: unitRef(gtinA, "U2")})
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "U2")), types.ErrNotSaleable)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.pharmacy, Unit: unitRef(gtinA, "U2")})
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U2")), types.ErrNotSaleable)
 	// Lot on hold.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: "LOT-H"})
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "H1")), types.ErrNotSaleable)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: "LOT-H"})
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "H1")), types.ErrNotSaleable)
 	// Packed unit: unpack first.
-	s.pack(s.P, sscc(1), refsOf(gtinA, "U3"))
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "U3")), types.ErrPacked)
+	s.pack(s.pharmacy, sscc(1), refsOf(gtinA, "U3"))
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U3")), types.ErrPacked)
 
 	// Expiry: usable through the whole of its expiry day, not after.
 	s.setBlockTime(time.Date(2026, time.March, 10, 23, 59, 59, 0, time.UTC))
-	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "E1"), s.P))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "E1"), s.pharmacy))
 	s.setBlockTime(time.Date(2026, time.March, 11, 0, 0, 0, 0, time.UTC))
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "E1")), types.ErrNotSaleable)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "E1")), types.ErrNotSaleable)
 	s.Require().Empty(s.alerts(), "refusals other than a second dispense raise no alert")
 
 	// The unit that was never blocked is still dispensable.
-	mustRun(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "U1")))
+	mustRun(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U1")))
 }
 
 // Dispensing needs the manufacturer to still be a member.
 func (s *KeeperTestSuite) TestDispenseManufacturerNotMember() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U1")
-	s.cons.remove(s.acc(s.M))
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.P, unitRef(gtinA, "U1")), types.ErrNotSaleable)
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U1")
+	s.members.Suspend(s.acc(s.manufacturer))
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U1")), types.ErrNotSaleable)
 }
 
 // ---------------------------------------------------------------------------
@@ -173,7 +174,7 @@ func (s *KeeperTestSuite) TestDispenseManufacturerNotMember() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestDecommission() {
-	s.unitsAt(s.D, s.M, gtinA, lotA, "D1", "D2", "D3", "D4")
+	s.unitsAt(s.distributor, s.manufacturer, gtinA, lotA, "D1", "D2", "D3", "D4")
 	for sr, tc := range map[string]struct {
 		reason types.DecommissionReason
 		disp   string
@@ -183,7 +184,7 @@ func (s *KeeperTestSuite) TestDecommission() {
 		"D3": {types.DecommissionReason_DECOMMISSION_REASON_SAMPLE, "non_sellable_other"},
 		"D4": {types.DecommissionReason_DECOMMISSION_REASON_EXPIRED, "expired"},
 	} {
-		mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: tc.reason})
+		mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.distributor, Unit: unitRef(gtinA, sr), Reason: tc.reason})
 		u := s.unit(gtinA, sr)
 		s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, u.Status)
 		s.Require().Equal(tc.reason, u.DecommissionReason)
@@ -191,17 +192,17 @@ func (s *KeeperTestSuite) TestDecommission() {
 		s.Require().Equal("decommissioning", e.BizStep)
 		s.Require().Equal("DELETE", e.Action)
 		s.Require().Equal(tc.disp, e.Disposition)
-		s.Require().Equal(s.D, e.Actor)
+		s.Require().Equal(s.distributor, e.Actor)
 		s.Require().Equal(types.Verdict_VERDICT_DECOMMISSIONED, s.verify(unitRef(gtinA, sr), ""))
 		// Terminal: no second decommission, no shipment, no dispense.
-		refuse(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: tc.reason}, types.ErrInvalidStatus)
-		refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, sr)}, types.ErrNotSaleable)
+		refuse(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.distributor, Unit: unitRef(gtinA, sr), Reason: tc.reason}, types.ErrInvalidStatus)
+		refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.distributor, To: s.pharmacy, Units: refsOf(gtinA, sr)}, types.ErrNotSaleable)
 	}
 
 	// A quarantined unit may be destroyed by its custodian.
 	s.commissionA("Q1")
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, Unit: unitRef(gtinA, "Q1")})
-	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.M, Unit: unitRef(gtinA, "Q1"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, Unit: unitRef(gtinA, "Q1")})
+	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.manufacturer, Unit: unitRef(gtinA, "Q1"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
 	s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, s.unit(gtinA, "Q1").Status)
 }
 
@@ -211,15 +212,15 @@ func (s *KeeperTestSuite) TestDecommissionRefusals() {
 		return &types.MsgDecommission{Actor: actor, Unit: unitRef(gtinA, sr), Reason: r}
 	}
 	destroyed := types.DecommissionReason_DECOMMISSION_REASON_DESTROYED
-	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason_DECOMMISSION_REASON_UNSPECIFIED), types.ErrInvalidStatus)
-	refuse(s, s.ms.Decommission, msg(s.M, "U1", types.DecommissionReason(99)), types.ErrInvalidStatus)
-	refuse(s, s.ms.Decommission, msg(s.D, "U1", destroyed), types.ErrNotCustodian)
-	refuse(s, s.ms.Decommission, msg(s.R, "U1", destroyed), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Decommission, msg(s.L, "U1", destroyed), consortiumtypes.ErrMissingRole)
-	refuse(s, s.ms.Decommission, msg(s.X, "U1", destroyed), consortiumtypes.ErrNotMember)
-	refuse(s, s.ms.Decommission, msg(s.M, "NOPE", destroyed), types.ErrUnitNotFound)
-	s.pack(s.M, sscc(1), refsOf(gtinA, "U2"))
-	refuse(s, s.ms.Decommission, msg(s.M, "U2", destroyed), types.ErrPacked)
-	s.ship(s.M, s.D, nil, refsOf(gtinA, "U3"))
-	refuse(s, s.ms.Decommission, msg(s.M, "U3", destroyed), types.ErrInTransit)
+	refuse(s, s.ms.Decommission, msg(s.manufacturer, "U1", types.DecommissionReason_DECOMMISSION_REASON_UNSPECIFIED), types.ErrInvalidStatus)
+	refuse(s, s.ms.Decommission, msg(s.manufacturer, "U1", types.DecommissionReason(99)), types.ErrInvalidStatus)
+	refuse(s, s.ms.Decommission, msg(s.distributor, "U1", destroyed), types.ErrNotCustodian)
+	refuse(s, s.ms.Decommission, msg(s.regulator, "U1", destroyed), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Decommission, msg(s.lab, "U1", destroyed), consortiumtypes.ErrMissingRole)
+	refuse(s, s.ms.Decommission, msg(s.stranger, "U1", destroyed), consortiumtypes.ErrNotMember)
+	refuse(s, s.ms.Decommission, msg(s.manufacturer, "NOPE", destroyed), types.ErrUnitNotFound)
+	s.pack(s.manufacturer, sscc(1), refsOf(gtinA, "U2"))
+	refuse(s, s.ms.Decommission, msg(s.manufacturer, "U2", destroyed), types.ErrPacked)
+	s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "U3"))
+	refuse(s, s.ms.Decommission, msg(s.manufacturer, "U3", destroyed), types.ErrInTransit)
 }

@@ -26,19 +26,19 @@ func (s *KeeperTestSuite) requireCode(err error, code codes.Code) {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestVerifyVerdicts() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "OK", "DISP", "QUAR", "ILL", "DEC")
-	s.commission(s.M, gtinA, lotA2, stdExpiry, "REC", "REC2")
-	s.commission(s.M, gtinA, "LOT-H", stdExpiry, "HELD")
-	s.commission(s.M, gtinA, "LOT-E", "2026-03-02", "EXP")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "OK", "DISP", "QUAR", "ILL", "DEC")
+	s.commission(s.manufacturer, gtinA, lotA2, stdExpiry, "REC", "REC2")
+	s.commission(s.manufacturer, gtinA, "LOT-H", stdExpiry, "HELD")
+	s.commission(s.manufacturer, gtinA, "LOT-E", "2026-03-02", "EXP")
 	s.commissionA("TRANS")
-	s.ship(s.M, s.D, nil, refsOf(gtinA, "TRANS"))
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "DISP"), PatientRef: s.Pt})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.P, Unit: unitRef(gtinA, "QUAR")})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "ILL")})
-	mustRun(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "ILL")})
-	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.P, Unit: unitRef(gtinA, "DEC"), Reason: types.DecommissionReason_DECOMMISSION_REASON_STOLEN})
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.M, GTIN: gtinA, Lot: lotA2, Reason: "class-ii"})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: "LOT-H"})
+	s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "TRANS"))
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "DISP"), PatientRef: s.patient})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.pharmacy, Unit: unitRef(gtinA, "QUAR")})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinA, "ILL")})
+	mustRun(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.regulator, Unit: unitRef(gtinA, "ILL")})
+	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.pharmacy, Unit: unitRef(gtinA, "DEC"), Reason: types.DecommissionReason_DECOMMISSION_REASON_STOLEN})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Reason: "class-ii"})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: "LOT-H"})
 	s.setBlockTime(time.Date(2026, time.March, 3, 0, 0, 0, 0, time.UTC))
 
 	unknownGTIN := withCheckDigit("0950600019999")
@@ -47,35 +47,35 @@ func (s *KeeperTestSuite) TestVerifyVerdicts() {
 		want       types.Verdict
 	}{
 		{unitRef(gtinA, "OK"), "", types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
-		{unitRef(gtinA, "OK"), s.P, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
-		{unitRef(gtinA, "OK"), s.P2, types.Verdict_VERDICT_CUSTODY_MISMATCH},
-		{unitRef(gtinA, "OK"), s.M, types.Verdict_VERDICT_CUSTODY_MISMATCH},
-		{unitRef(gtinA, "OK"), s.X, types.Verdict_VERDICT_CUSTODY_MISMATCH},
+		{unitRef(gtinA, "OK"), s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		{unitRef(gtinA, "OK"), s.pharmacy2, types.Verdict_VERDICT_CUSTODY_MISMATCH},
+		{unitRef(gtinA, "OK"), s.manufacturer, types.Verdict_VERDICT_CUSTODY_MISMATCH},
+		{unitRef(gtinA, "OK"), s.stranger, types.Verdict_VERDICT_CUSTODY_MISMATCH},
 		{unitRef(unknownGTIN, "OK"), "", types.Verdict_VERDICT_UNKNOWN_PRODUCT},
 		{unitRef(gtinA, "NEVER"), "", types.Verdict_VERDICT_NEVER_COMMISSIONED},
-		{unitRef(gtinA, "DISP"), s.P, types.Verdict_VERDICT_ALREADY_DISPENSED},
+		{unitRef(gtinA, "DISP"), s.pharmacy, types.Verdict_VERDICT_ALREADY_DISPENSED},
 		{unitRef(gtinA, "REC"), "", types.Verdict_VERDICT_RECALLED},
-		{unitRef(gtinA, "QUAR"), s.P, types.Verdict_VERDICT_QUARANTINED},
-		{unitRef(gtinA, "HELD"), s.M, types.Verdict_VERDICT_QUARANTINED},
-		{unitRef(gtinA, "EXP"), s.M, types.Verdict_VERDICT_EXPIRED},
-		{unitRef(gtinA, "DEC"), s.P, types.Verdict_VERDICT_DECOMMISSIONED},
-		{unitRef(gtinA, "ILL"), s.P, types.Verdict_VERDICT_ILLEGITIMATE},
+		{unitRef(gtinA, "QUAR"), s.pharmacy, types.Verdict_VERDICT_QUARANTINED},
+		{unitRef(gtinA, "HELD"), s.manufacturer, types.Verdict_VERDICT_QUARANTINED},
+		{unitRef(gtinA, "EXP"), s.manufacturer, types.Verdict_VERDICT_EXPIRED},
+		{unitRef(gtinA, "DEC"), s.pharmacy, types.Verdict_VERDICT_DECOMMISSIONED},
+		{unitRef(gtinA, "ILL"), s.pharmacy, types.Verdict_VERDICT_ILLEGITIMATE},
 		{unitRef(gtinA, "TRANS"), "", types.Verdict_VERDICT_IN_TRANSIT},
-		{unitRef(gtinA, "TRANS"), s.D, types.Verdict_VERDICT_IN_TRANSIT},
+		{unitRef(gtinA, "TRANS"), s.distributor, types.Verdict_VERDICT_IN_TRANSIT},
 		// GTIN-13 form, Digital Link (any host, with lot and expiry), bracketed
 		// and raw element strings (symbology prefix, FNC1 as GS).
-		{unitRef(gtinA[1:], "OK"), s.P, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
-		{"https://id.gs1.org/01/" + gtinA + "/21/OK", s.P, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
-		{"https://example.com/pfx/01/" + gtinA + "/10/" + lotA + "/21/OK?17=" + stdExpiryGS1 + "&linkType=all", s.P, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		{unitRef(gtinA[1:], "OK"), s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		{"https://id.gs1.org/01/" + gtinA + "/21/OK", s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		{"https://example.com/pfx/01/" + gtinA + "/10/" + lotA + "/21/OK?17=" + stdExpiryGS1 + "&linkType=all", s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
 		{"https://id.gs1.org/01/" + gtinA + "/10/" + lotA2 + "/21/REC", "", types.Verdict_VERDICT_RECALLED},
-		{elementString(gtinA, stdExpiryGS1, lotA, "OK"), s.P, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
-		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA + "\x1d21OK", s.P, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		{elementString(gtinA, stdExpiryGS1, lotA, "OK"), s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA + "\x1d21OK", s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
 		{"]d201" + gtinA + "21DISP\x1d10" + lotA, "", types.Verdict_VERDICT_ALREADY_DISPENSED},
-		{"01" + gtinA + "21OK", s.P2, types.Verdict_VERDICT_CUSTODY_MISMATCH},
+		{"01" + gtinA + "21OK", s.pharmacy2, types.Verdict_VERDICT_CUSTODY_MISMATCH},
 		// A label whose lot or expiry differ was never commissioned as such.
-		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA2 + "\x1d21OK", s.P, types.Verdict_VERDICT_NEVER_COMMISSIONED},
-		{"https://id.gs1.org/01/" + gtinA + "/21/OK?17=290101", s.P, types.Verdict_VERDICT_NEVER_COMMISSIONED},
-		{unitRef(gtinA, "REC2"), s.M, types.Verdict_VERDICT_RECALLED},
+		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA2 + "\x1d21OK", s.pharmacy, types.Verdict_VERDICT_NEVER_COMMISSIONED},
+		{"https://id.gs1.org/01/" + gtinA + "/21/OK?17=290101", s.pharmacy, types.Verdict_VERDICT_NEVER_COMMISSIONED},
+		{unitRef(gtinA, "REC2"), s.manufacturer, types.Verdict_VERDICT_RECALLED},
 	} {
 		res, err := s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: tc.ref, Asker: tc.asker})
 		s.Require().NoError(err, "%q", tc.ref)
@@ -86,7 +86,7 @@ func (s *KeeperTestSuite) TestVerifyVerdicts() {
 	// The custodian is reported; none for a unit that does not exist.
 	res, err := s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: unitRef(gtinA, "OK")})
 	s.Require().NoError(err)
-	s.Require().Equal(s.P, res.Custodian)
+	s.Require().Equal(s.pharmacy, res.Custodian)
 	res, err = s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: unitRef(gtinA, "NEVER")})
 	s.Require().NoError(err)
 	s.Require().Empty(res.Custodian)
@@ -103,34 +103,35 @@ func (s *KeeperTestSuite) TestVerifyVerdicts() {
 }
 
 func (s *KeeperTestSuite) TestVerifyPrecedence() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "A", "B")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "A", "B")
 	s.commissionA("C")
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "A"), PatientRef: s.Pt})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.P, Unit: unitRef(gtinA, "B")})
-	s.ship(s.M, s.D, nil, refsOf(gtinA, "C"))
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.M, GTIN: gtinA, Lot: lotA, Reason: "class-i"})
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "A"), PatientRef: s.patient})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.pharmacy, Unit: unitRef(gtinA, "B")})
+	s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "C"))
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Reason: "class-i"})
 	s.Require().Equal(types.Verdict_VERDICT_ALREADY_DISPENSED, s.verify(unitRef(gtinA, "A"), ""))
-	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, "B"), s.P))
-	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, "C"), s.D))
+	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, "B"), s.pharmacy))
+	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, "C"), s.distributor))
 	// Expired after quarantine, in transit after expiry.
-	s.commission(s.M, gtinA, lotA2, "2026-03-02", "E", "F")
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, Unit: unitRef(gtinA, "E")})
-	s.ship(s.M, s.D, nil, refsOf(gtinA, "F"))
+	s.commission(s.manufacturer, gtinA, lotA2, "2026-03-02", "E", "F")
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, Unit: unitRef(gtinA, "E")})
+	s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "F"))
 	s.setBlockTime(time.Date(2026, time.March, 3, 0, 0, 0, 0, time.UTC))
 	s.Require().Equal(types.Verdict_VERDICT_QUARANTINED, s.verify(unitRef(gtinA, "E"), ""))
 	s.Require().Equal(types.Verdict_VERDICT_EXPIRED, s.verify(unitRef(gtinA, "F"), ""))
 }
 
 func (s *KeeperTestSuite) TestVerifyManufacturerNotMember() {
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U1")
-	s.unitsAt(s.P, s.M2, gtinB, lotB, "B1")
-	s.cons.set(s.acc(s.M), consortiumtypes.Role_ROLE_DISTRIBUTOR) // lost the manufacturer role
-	s.Require().Equal(types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER, s.verify(unitRef(gtinA, "U1"), s.P))
-	s.cons.remove(s.acc(s.M)) // suspended or expelled
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U1")
+	s.unitsAt(s.pharmacy, s.manufacturer2, gtinB, lotB, "B1")
+	s.members.SetRoles(s.acc(s.manufacturer), consortiumtypes.Role_ROLE_DISTRIBUTOR) // lost the manufacturer role
+	s.Require().Equal(types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER, s.verify(unitRef(gtinA, "U1"), s.pharmacy))
+	s.members.Suspend(s.acc(s.manufacturer)) // suspended or expelled
 	s.Require().Equal(types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER, s.verify(unitRef(gtinA, "U1"), ""))
-	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinB, "B1"), s.P), "other manufacturers are unaffected")
-	s.cons.set(s.acc(s.M), consortiumtypes.Role_ROLE_MANUFACTURER)
-	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "U1"), s.P))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinB, "B1"), s.pharmacy), "other manufacturers are unaffected")
+	s.members.Reinstate(s.acc(s.manufacturer))
+	s.members.SetRoles(s.acc(s.manufacturer), consortiumtypes.Role_ROLE_MANUFACTURER)
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify(unitRef(gtinA, "U1"), s.pharmacy))
 }
 
 // ---------------------------------------------------------------------------
@@ -141,10 +142,10 @@ func (s *KeeperTestSuite) TestQueryProduct() {
 	res, err := s.qs.Product(s.ctx, &types.QueryProductRequest{Gtin: gtinA})
 	s.Require().NoError(err)
 	s.Require().Equal(types.Product{GTIN: gtinA, NDC: "12345-678-90", Name: "Product " + gtinA, Strength: "500 mg", Form: "tablet",
-		Manufacturer: s.M, RegisteredAt: blockTime}, res.Product)
+		Manufacturer: s.manufacturer, RegisteredAt: blockTime}, res.Product)
 	res, err = s.qs.Product(s.ctx, &types.QueryProductRequest{Gtin: gtinB[1:]}) // GTIN-13
 	s.Require().NoError(err)
-	s.Require().Equal(s.M2, res.Product.Manufacturer)
+	s.Require().Equal(s.manufacturer2, res.Product.Manufacturer)
 	s.Require().True(mustProduct(s, gtinRx).PrescriptionOnly)
 
 	_, err = s.qs.Product(s.ctx, &types.QueryProductRequest{Gtin: withCheckDigit("0950600019999")})
@@ -169,7 +170,7 @@ func (s *KeeperTestSuite) TestQueryUnit() {
 		s.Require().Equal(s.unit(gtinA, "U1"), res.Unit)
 		s.Require().False(res.Recalled)
 	}
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.R, GTIN: gtinA, Lot: lotA, Reason: "class-i"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtinA, Lot: lotA, Reason: "class-i"})
 	res, err := s.qs.Unit(s.ctx, &types.QueryUnitRequest{Unit: unitRef(gtinA, "U1")})
 	s.Require().NoError(err)
 	s.Require().True(res.Recalled)
@@ -193,15 +194,15 @@ func (s *KeeperTestSuite) TestQueryUnit() {
 // receiving and dispensing (6 events); U2 gets 5 (not dispensed).
 func (s *KeeperTestSuite) lifeOfU1() {
 	s.commissionA("U1", "U2")
-	s.pack(s.M, sscc(1), refsOf(gtinA, "U1", "U2"))
+	s.pack(s.manufacturer, sscc(1), refsOf(gtinA, "U1", "U2"))
 	s.setBlockTime(blockTime.Add(time.Hour))
-	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: sscc(1)})
+	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: sscc(1)})
 	s.setBlockTime(blockTime.Add(2 * time.Hour))
-	id := s.ship(s.M, s.P, nil, refsOf(gtinA, "U1", "U2"))
+	id := s.ship(s.manufacturer, s.pharmacy, nil, refsOf(gtinA, "U1", "U2"))
 	s.setBlockTime(blockTime.Add(3 * time.Hour))
-	s.receive(s.P, id)
+	s.receive(s.pharmacy, id)
 	s.setBlockTime(blockTime.Add(4 * time.Hour))
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "U1"), PatientRef: s.Pt, PrescriptionRef: "RX-77"})
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient, PrescriptionRef: "RX-77"})
 }
 
 func (s *KeeperTestSuite) TestQueryHistory() {
@@ -337,15 +338,15 @@ func (s *KeeperTestSuite) TestQueryEPCIS() {
 	s.Require().Equal("https://id.gs1.org/00/"+sscc(1), unpack.ParentID)
 
 	shipEv := evs[3]
-	s.Require().Equal("urn:healthd:account:"+s.M, shipEv.SourceList[0].Source)
-	s.Require().Equal("urn:healthd:account:"+s.P, shipEv.DestinationList[0].Destination)
+	s.Require().Equal("urn:healthd:account:"+s.manufacturer, shipEv.SourceList[0].Source)
+	s.Require().Equal("urn:healthd:account:"+s.pharmacy, shipEv.DestinationList[0].Destination)
 	s.Require().Equal("desadv", shipEv.BizTransactionList[0].Type)
 
 	disp := evs[5]
 	s.Require().Equal("dispensing", disp.BizStep)
 	s.Require().Equal("prodorder", disp.BizTransactionList[0].Type)
 	s.Require().Equal("urn:healthd:tx:RX-77", disp.BizTransactionList[0].BizTransaction)
-	s.Require().NotContains(res.JSON, s.Pt, "the EPCIS document names the patient")
+	s.Require().NotContains(res.JSON, s.patient, "the EPCIS document names the patient")
 
 	_, err = s.qs.EPCIS(s.ctx, &types.QueryEPCISRequest{Unit: unitRef(gtinA, "NOPE")})
 	s.requireCode(err, codes.NotFound)
@@ -360,9 +361,9 @@ func (s *KeeperTestSuite) TestQueryEPCIS() {
 func (s *KeeperTestSuite) TestQueryUnitsByLot() {
 	lot := serials("L", 7)
 	s.commissionA(lot...)
-	s.commission(s.M, gtinA, lotA2, stdExpiry, "O1", "O2")
-	s.commission(s.M, gtinA, lotA+"0", stdExpiry, "P1") // a lot whose name extends lotA
-	s.commission(s.M2, gtinB, lotA, stdExpiry, "B1")    // same lot name, other product
+	s.commission(s.manufacturer, gtinA, lotA2, stdExpiry, "O1", "O2")
+	s.commission(s.manufacturer, gtinA, lotA+"0", stdExpiry, "P1") // a lot whose name extends lotA
+	s.commission(s.manufacturer2, gtinB, lotA, stdExpiry, "B1")    // same lot name, other product
 
 	var got []string
 	var next []byte
@@ -418,7 +419,7 @@ func (s *KeeperTestSuite) TestQueryContainerAndShipment() {
 	sh, err := s.qs.Shipment(s.ctx, &types.QueryShipmentRequest{Id: id})
 	s.Require().NoError(err)
 	s.Require().Equal(s.shipment(id), sh.Shipment)
-	s.Require().Equal(s.D, sh.Shipment.To)
+	s.Require().Equal(s.distributor, sh.Shipment.To)
 	_, err = s.qs.Shipment(s.ctx, &types.QueryShipmentRequest{Id: id + 1})
 	s.requireCode(err, codes.NotFound)
 	_, err = s.qs.Shipment(s.ctx, nil)
@@ -430,16 +431,16 @@ func (s *KeeperTestSuite) TestQueryAlerts() {
 	s.Require().NoError(err)
 	s.Require().Empty(res.Alerts)
 
-	s.unitsAt(s.P, s.M, gtinA, lotA, "U1")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U1")
 	s.commissionA("M1")
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "U1"), PatientRef: s.Pt})
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient})
 	var ids []uint64
 	for range 3 {
-		r := mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "U1"), PatientRef: s.Pt})
+		r := mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient})
 		s.Require().True(r.Refused)
 		ids = append(ids, r.AlertID)
 	}
-	r := mustRun(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, "M1")})
+	r := mustRun(s, s.ms.Ship, &types.MsgShip{Actor: s.distributor, To: s.pharmacy, Units: refsOf(gtinA, "M1")})
 	s.Require().True(r.Refused)
 	ids = append(ids, r.AlertID)
 	s.Require().Len(ids, 4)
@@ -473,10 +474,10 @@ func (s *KeeperTestSuite) TestQueryAlerts() {
 // form must reach it.
 func (s *KeeperTestSuite) TestSerialWithSlash() {
 	s.commissionA("AB/1")
-	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify("(01)"+gtinA+"(21)AB/1", s.M))
-	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify("https://id.gs1.org/01/"+gtinA+"/21/AB%2F1", s.M))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify("(01)"+gtinA+"(21)AB/1", s.manufacturer))
+	s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, s.verify("https://id.gs1.org/01/"+gtinA+"/21/AB%2F1", s.manufacturer))
 	for _, ref := range []string{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA + "\x1d21AB/1", unitRef(gtinA, "AB/1")} {
-		res, err := s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: ref, Asker: s.M})
+		res, err := s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: ref, Asker: s.manufacturer})
 		if err != nil {
 			s.T().Skipf("known bug: types/unitref.go ParseUnitRef cannot read %q (a unit whose serial holds '/'): %v", ref, err)
 		}

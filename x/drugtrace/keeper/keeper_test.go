@@ -3,7 +3,6 @@ package keeper_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,32 +10,26 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/core/address"
-	errorsmod "cosmossdk.io/errors"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
 	"github.com/healthchain/healthd/internal/gs1"
+	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/internal/testkit/members"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/keeper"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
 const (
-	accPrefix = "health"
-	valPrefix = "healthvaloper"
-
-	// gtinA (manufacturer M) and gtinB (manufacturer M2) are valid GTIN-14s,
-	// under the GS1 company prefixes prefixM and prefixM2.
+	// gtinA (manufacturer) and gtinB (manufacturer2) are valid GTIN-14s,
+	// under their GS1 company prefixes prefixM and prefixM2.
 	gtinA    = "09506000134352"
 	gtinB    = "04006381333931"
 	prefixM  = "9506000"
@@ -57,22 +50,8 @@ const (
 	stdExpiryGS1 = "281231"
 )
 
-// blockTime is the block time of every test context (UTC, no monotonic clock
-// reading, so it survives a protobuf round trip unchanged).
-var blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
-
-func init() {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
-	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
-	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
-}
-
-// testAddr returns a deterministic 20-byte account address derived from seed.
-func testAddr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte("drugtrace-test/" + seed))
-	return sdk.AccAddress(h[:20])
-}
+// blockTime is the block time of every test context.
+var blockTime = testkit.BlockTime
 
 // withCheckDigit appends the GS1 check digit to data.
 func withCheckDigit(data string) string {
@@ -86,7 +65,7 @@ func withCheckDigit(data string) string {
 // sscc returns the n-th valid test SSCC (extension digit 1, company prefix 0614141).
 func sscc(n int) string { return withCheckDigit(fmt.Sprintf("106141412%08d", n)) }
 
-// gtinRx is a third valid GTIN (manufacturer M, prescription only).
+// gtinRx is a third valid GTIN (manufacturer, prescription only).
 var gtinRx = withCheckDigit("0950600013437")
 
 // unitRef is the "GTIN/serial" reference of a unit.
@@ -107,129 +86,39 @@ func serials(prefix string, n int) []string {
 }
 
 // ---------------------------------------------------------------------------
-// fake x/consortium
-// ---------------------------------------------------------------------------
-
-// fakeConsortium answers role checks from a map address -> roles, with the
-// errors x/consortium returns: unknown and suspended accounts are not members.
-type fakeConsortium struct {
-	roles     map[string][]consortiumtypes.Role // key: string(address bytes)
-	prefixes  map[string][]string
-	suspended map[string]bool
-}
-
-var _ types.ConsortiumKeeper = (*fakeConsortium)(nil)
-
-func newFakeConsortium() *fakeConsortium {
-	return &fakeConsortium{roles: map[string][]consortiumtypes.Role{}, prefixes: map[string][]string{}, suspended: map[string]bool{}}
-}
-
-func (f *fakeConsortium) set(addr sdk.AccAddress, roles ...consortiumtypes.Role) {
-	f.roles[string(addr)] = roles
-}
-
-// setPrefixes records the GS1 company prefixes of a member.
-func (f *fakeConsortium) setPrefixes(addr sdk.AccAddress, prefixes ...string) {
-	f.prefixes[string(addr)] = prefixes
-}
-
-func (f *fakeConsortium) suspend(addr sdk.AccAddress) { f.suspended[string(addr)] = true }
-
-func (f *fakeConsortium) reinstate(addr sdk.AccAddress) { delete(f.suspended, string(addr)) }
-
-func (f *fakeConsortium) remove(addr sdk.AccAddress) { delete(f.roles, string(addr)) }
-
-func (f *fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error {
-	if len(roles) == 0 {
-		return errorsmod.Wrap(consortiumtypes.ErrInvalidRole, "no role to require")
-	}
-	held, ok := f.roles[string(addr)]
-	if !ok {
-		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is not a consortium member", addr)
-	}
-	if f.suspended[string(addr)] {
-		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is suspended", addr)
-	}
-	for _, r := range roles {
-		if slices.Contains(held, r) {
-			return nil
-		}
-	}
-	return errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s holds none of %v", addr, roles)
-}
-
-func (f *fakeConsortium) GetMember(_ context.Context, addr sdk.AccAddress) (consortiumtypes.Member, error) {
-	roles, ok := f.roles[string(addr)]
-	if !ok {
-		return consortiumtypes.Member{}, errorsmod.Wrapf(consortiumtypes.ErrMemberNotFound, "%s", addr)
-	}
-	status := consortiumtypes.MemberStatus_MEMBER_STATUS_ACTIVE
-	if f.suspended[string(addr)] {
-		status = consortiumtypes.MemberStatus_MEMBER_STATUS_SUSPENDED
-	}
-	return consortiumtypes.Member{Roles: roles, GS1CompanyPrefixes: f.prefixes[string(addr)], Status: status}, nil
-}
-
-// ---------------------------------------------------------------------------
 // environment (shared with the benchmarks)
 // ---------------------------------------------------------------------------
 
+// env is the drugtrace keeper over a real x/consortium (members), both
+// stores on one multistore, with the default genesis.
 type env struct {
-	key  *storetypes.KVStoreKey
-	ctx  sdk.Context
-	cdc  codec.Codec
-	ac   address.Codec
-	cons *fakeConsortium
-	k    keeper.Keeper
-	ms   types.MsgServer
-	qs   types.QueryServer
-	gov  string
+	key     *storetypes.KVStoreKey
+	ctx     sdk.Context
+	cdc     codec.Codec
+	members *members.Consortium
+	k       keeper.Keeper
+	ms      types.MsgServer
+	qs      types.QueryServer
 }
 
-func newEnv(tb testing.TB, cons *fakeConsortium) *env {
+func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tkey := storetypes.NewTransientStoreKey("transient_test")
-	ctx := testutil.DefaultContextWithDB(tb, key, tkey).Ctx.
-		WithBlockTime(blockTime).
-		WithBlockHeight(7).
-		WithEventManager(sdk.NewEventManager())
-	encCfg := moduletestutil.MakeTestEncodingConfig()
-	types.RegisterInterfaces(encCfg.InterfaceRegistry)
-	ac := addresscodec.NewBech32Codec(accPrefix)
-	gov, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	require.NoError(tb, err)
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, gov, cons)
-	require.NoError(tb, k.InitGenesis(ctx, types.DefaultGenesisState()))
-	return &env{key: key, ctx: ctx, cdc: encCfg.Codec, ac: ac, cons: cons, k: k,
-		ms: keeper.NewMsgServerImpl(k), qs: keeper.NewQueryServerImpl(k), gov: gov}
+	e := &env{key: storetypes.NewKVStoreKey(types.StoreKey), cdc: testkit.Codec(types.RegisterInterfaces)}
+	consKey := members.NewKey()
+	e.ctx = testkit.NewContext(tb, e.key, consKey).Ctx
+	e.members = members.New(tb, e.cdc, consKey, func() sdk.Context { return e.ctx })
+	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.key), testkit.AddressCodec, testkit.Gov, e.members.Keeper)
+	e.ms, e.qs = keeper.NewMsgServerImpl(e.k), keeper.NewQueryServerImpl(e.k)
+	require.NoError(tb, e.k.InitGenesis(e.ctx, types.DefaultGenesisState()))
+	return e
 }
 
-// rawKV returns every entry of the module store as "hexkey=hexvalue", keeping
-// the entries whose first key byte (the collection prefix) passes keep.
-func rawKV(ctx sdk.Context, key storetypes.StoreKey, keep func(prefix byte) bool) []string {
-	var out []string
-	it := ctx.KVStore(key).Iterator(nil, nil)
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		if keep != nil && !keep(it.Key()[0]) {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
-	}
-	return out
-}
-
-// onlyPrefixes / exceptPrefixes build keep functions for rawKV.
-func onlyPrefixes(ps ...collections.Prefix) func(byte) bool {
-	return func(b byte) bool {
-		return slices.ContainsFunc(ps, func(p collections.Prefix) bool { return p.Bytes()[0] == b })
-	}
-}
-
-func exceptPrefixes(ps ...collections.Prefix) func(byte) bool {
-	only := onlyPrefixes(ps...)
-	return func(b byte) bool { return !only(b) }
+// exceptPrefixes is the dump of the module store without the collections
+// under ps.
+func exceptPrefixes(dump []string, ps ...collections.Prefix) []string {
+	return slices.DeleteFunc(dump, func(entry string) bool {
+		return slices.ContainsFunc(ps, func(p collections.Prefix) bool { return strings.HasPrefix(entry, fmt.Sprintf("%X", p.Bytes())) })
+	})
 }
 
 // ---------------------------------------------------------------------------
@@ -240,10 +129,10 @@ type KeeperTestSuite struct {
 	suite.Suite
 	*env
 
-	// Actors (bech32 strings): manufacturers M and M2, distributor D,
-	// pharmacies P and P2, hospital H, regulator R, laboratory L (not a
-	// receiver), non-member X and a patient account Pt (no membership).
-	M, M2, D, P, P2, H, R, L, X, Pt string
+	// Actors (bech32 strings): manufacturer and manufacturer2, distributor,
+	// pharmacy and pharmacy2, hospital, regulator, lab (a laboratory, not a
+	// receiver), stranger (no member) and patient (an account, no member).
+	manufacturer, manufacturer2, distributor, pharmacy, pharmacy2, hospital, regulator, lab, stranger, patient string
 }
 
 func TestKeeperTestSuite(t *testing.T) {
@@ -251,41 +140,37 @@ func TestKeeperTestSuite(t *testing.T) {
 }
 
 func (s *KeeperTestSuite) SetupTest() {
-	s.env = newEnv(s.T(), newFakeConsortium())
+	s.env = newEnv(s.T())
 	mk := func(seed string, roles ...consortiumtypes.Role) string {
-		a := testAddr(seed)
+		a := testkit.Addr(seed)
 		if len(roles) > 0 {
-			s.cons.set(a, roles...)
+			s.members.Admit(a, roles...)
 		}
-		return s.addrStr(a)
+		return testkit.String(a)
 	}
-	s.M = mk("manufacturer", consortiumtypes.Role_ROLE_MANUFACTURER)
-	s.M2 = mk("manufacturer-2", consortiumtypes.Role_ROLE_MANUFACTURER)
-	s.cons.setPrefixes(s.acc(s.M), prefixM)
-	s.cons.setPrefixes(s.acc(s.M2), prefixM2)
-	s.D = mk("distributor", consortiumtypes.Role_ROLE_DISTRIBUTOR)
-	s.P = mk("pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
-	s.P2 = mk("pharmacy-2", consortiumtypes.Role_ROLE_PHARMACY)
-	s.H = mk("hospital", consortiumtypes.Role_ROLE_HOSPITAL)
-	s.R = mk("regulator", consortiumtypes.Role_ROLE_REGULATOR)
-	s.L = mk("laboratory", consortiumtypes.Role_ROLE_LABORATORY)
-	s.X = mk("stranger")
-	s.Pt = mk("patient")
+	s.manufacturer = mk("manufacturer", consortiumtypes.Role_ROLE_MANUFACTURER)
+	s.manufacturer2 = mk("manufacturer-2", consortiumtypes.Role_ROLE_MANUFACTURER)
+	s.members.SetCompanyPrefixes(s.acc(s.manufacturer), prefixM)
+	s.members.SetCompanyPrefixes(s.acc(s.manufacturer2), prefixM2)
+	s.distributor = mk("distributor", consortiumtypes.Role_ROLE_DISTRIBUTOR)
+	s.pharmacy = mk("pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
+	s.pharmacy2 = mk("pharmacy-2", consortiumtypes.Role_ROLE_PHARMACY)
+	s.hospital = mk("hospital", consortiumtypes.Role_ROLE_HOSPITAL)
+	s.regulator = mk("regulator", consortiumtypes.Role_ROLE_REGULATOR)
+	s.lab = mk("laboratory", consortiumtypes.Role_ROLE_LABORATORY)
+	s.stranger = mk("stranger")
+	s.patient = mk("patient")
 
-	s.registerProduct(s.M, gtinA, false)
-	s.registerProduct(s.M2, gtinB, false)
-	s.registerProduct(s.M, gtinRx, true)
+	s.registerProduct(s.manufacturer, gtinA, false)
+	s.registerProduct(s.manufacturer2, gtinB, false)
+	s.registerProduct(s.manufacturer, gtinRx, true)
 	s.freshEvents()
 }
 
-func (s *KeeperTestSuite) addrStr(a sdk.AccAddress) string {
-	str, err := s.ac.BytesToString(a)
-	s.Require().NoError(err)
-	return str
-}
+func (s *KeeperTestSuite) addrStr(a sdk.AccAddress) string { return testkit.String(a) }
 
 func (s *KeeperTestSuite) acc(str string) sdk.AccAddress {
-	bz, err := s.ac.StringToBytes(str)
+	bz, err := testkit.AddressCodec.StringToBytes(str)
 	s.Require().NoError(err)
 	return bz
 }
@@ -295,14 +180,14 @@ func (s *KeeperTestSuite) setBlockTime(t time.Time) { s.ctx = s.ctx.WithBlockTim
 func (s *KeeperTestSuite) freshEvents() { s.ctx = s.ctx.WithEventManager(sdk.NewEventManager()) }
 
 // dump is every entry of the module store.
-func (s *KeeperTestSuite) dump() []string { return rawKV(s.ctx, s.key, nil) }
+func (s *KeeperTestSuite) dump() []string { return testkit.Dump(s.ctx, s.key) }
 
 func (s *KeeperTestSuite) dumpOnly(ps ...collections.Prefix) []string {
-	return rawKV(s.ctx, s.key, onlyPrefixes(ps...))
+	return testkit.Dump(s.ctx, s.key, ps...)
 }
 
 func (s *KeeperTestSuite) dumpExcept(ps ...collections.Prefix) []string {
-	return rawKV(s.ctx, s.key, exceptPrefixes(ps...))
+	return exceptPrefixes(s.dump(), ps...)
 }
 
 // run executes one message the way baseapp does: on a branch of the state
@@ -317,7 +202,7 @@ func run[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, er
 		write()
 		return res, nil
 	}
-	if !slices.Equal(before, rawKV(cc, s.key, nil)) {
+	if !slices.Equal(before, testkit.Dump(cc, s.key)) {
 		s.T().Logf("note: %T failed (%v) after writing to its branch (discarded, as by a failed tx)", req, err)
 	}
 	return res, err
@@ -331,44 +216,27 @@ func mustRun[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res
 	return res
 }
 
-// refuse runs a message that must fail with want and leave state and events untouched.
+// refuse runs a message that must fail with want, as a failed transaction:
+// state and events stay as they were. Many drugtrace refusals come after the
+// handler began writing (the transaction discards the writes); those are
+// noted in the log.
 func refuse[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, error), req Req, want error) error {
 	s.T().Helper()
-	before := s.dump()
-	evBefore := len(s.ctx.EventManager().Events())
-	_, err := run(s, f, req)
-	s.Require().Error(err, "%T was accepted", req)
-	s.Require().ErrorIs(err, want, "%T", req)
-	s.Require().Equal(before, s.dump(), "state changed although %T was refused", req)
-	s.Require().Len(s.ctx.EventManager().Events(), evBefore, "a refused %T emitted events", req)
+	err, wrote := testkit.RefusedInTx(s.T(), s.ctx, want, testkit.Call(f, req),
+		testkit.Store(s.key), testkit.Genesis(s.k.ExportGenesis))
+	if wrote {
+		s.T().Logf("note: %T failed (%v) after writing to its branch (discarded, as by a failed tx)", req, err)
+	}
 	return err
 }
 
 // moduleEventTypes lists the drugtrace event types emitted on s.ctx.
 func (s *KeeperTestSuite) moduleEventTypes() []string {
-	var out []string
-	for _, e := range s.ctx.EventManager().Events() {
-		if strings.HasPrefix(e.Type, "healthd.drugtrace.") {
-			out = append(out, e.Type)
-		}
-	}
-	return out
+	return testkit.EventTypes(s.ctx, "healthd.drugtrace.")
 }
 
-// typedEvents parses the emitted events of type typ.
-func (s *KeeperTestSuite) typedEvents(typ string) []any {
-	s.T().Helper()
-	var found []any
-	for _, e := range s.ctx.EventManager().ABCIEvents() {
-		if e.Type != typ {
-			continue
-		}
-		msg, err := sdk.ParseTypedEvent(e)
-		s.Require().NoError(err)
-		found = append(found, msg)
-	}
-	return found
-}
+// events returns the typed events of type T emitted on s.ctx.
+func events[T proto.Message](s *KeeperTestSuite) []T { return testkit.Events[T](s.ctx) }
 
 // ---------------------------------------------------------------------------
 // scenario helpers
@@ -389,7 +257,7 @@ func (s *KeeperTestSuite) commission(mfr, gtin, lot, expiry string, serials ...s
 // commissionA commissions units of gtinA, lot lotA, by M.
 func (s *KeeperTestSuite) commissionA(serials ...string) {
 	s.T().Helper()
-	s.commission(s.M, gtinA, lotA, stdExpiry, serials...)
+	s.commission(s.manufacturer, gtinA, lotA, stdExpiry, serials...)
 }
 
 func refsOf(gtin string, serials ...string) []string {
@@ -493,7 +361,7 @@ func (s *KeeperTestSuite) verify(ref, asker string) types.Verdict {
 
 func (s *KeeperTestSuite) setParams(p types.Params) {
 	s.T().Helper()
-	mustRun(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: p})
+	mustRun(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 }
 
 func (s *KeeperTestSuite) alerts() []types.Alert {
@@ -523,14 +391,12 @@ func (s *KeeperTestSuite) storeContains(needle []byte) bool {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestNewKeeperRefusesInvalidAuthority() {
-	other, err := addresscodec.NewBech32Codec("cosmos").BytesToString(testAddr("gov"))
-	s.Require().NoError(err)
-	for _, authority := range []string{"", other, "not-an-address"} {
+	for _, authority := range []string{"", testkit.OtherPrefix(testkit.Addr("gov")), "not-an-address"} {
 		s.Require().Panics(func() {
-			keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), s.ac, authority, s.cons)
+			keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), testkit.AddressCodec, authority, s.members.Keeper)
 		}, "authority %q", authority)
 	}
-	s.Require().Equal(s.gov, s.k.GetAuthority())
+	s.Require().Equal(testkit.Gov, s.k.GetAuthority())
 }
 
 func (s *KeeperTestSuite) TestFixtures() {

@@ -7,6 +7,7 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -18,55 +19,55 @@ import (
 // TestRegulatorHoldOnlyRegulatorLifts: the manufacturer used to be able to
 // release a quarantine or lot hold a regulator had placed on its own products.
 func (s *KeeperTestSuite) TestRegulatorHoldOnlyRegulatorLifts() {
-	s.unitsAt(s.D, s.M, gtinA, lotA, "U1", "U2")
+	s.unitsAt(s.distributor, s.manufacturer, gtinA, lotA, "U1", "U2")
 
 	// Unit quarantine by the regulator: recorded, and only a regulator lifts it.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinA, "U1")})
 	u := s.unit(gtinA, "U1")
-	s.Require().Equal(s.R, u.QuarantinedBy)
+	s.Require().Equal(s.regulator, u.QuarantinedBy)
 	s.Require().True(u.QuarantinedByRegulator)
-	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")}, types.ErrRegulatorHold)
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, Unit: unitRef(gtinA, "U1")})
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, Unit: unitRef(gtinA, "U1")}, types.ErrRegulatorHold)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, Unit: unitRef(gtinA, "U1")})
 	u = s.unit(gtinA, "U1")
 	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, u.Status)
 	s.Require().Empty(u.QuarantinedBy)
 	s.Require().False(u.QuarantinedByRegulator)
 
 	// A custodian's quarantine: the manufacturer may still lift it.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U2")})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.distributor, Unit: unitRef(gtinA, "U2")})
 	s.Require().False(s.unit(gtinA, "U2").QuarantinedByRegulator)
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U2")})
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, Unit: unitRef(gtinA, "U2")})
 
 	// Lot hold by the regulator: the manufacturer cannot lift it.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 	h, err := s.k.LotHolds.Get(s.ctx, collections.Join(gtinA, lotA))
 	s.Require().NoError(err)
-	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.R, At: blockTime, ByRegulator: true}, h)
-	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA, Lot: lotA}, types.ErrRegulatorHold)
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.regulator, At: blockTime, ByRegulator: true}, h)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA}, types.ErrRegulatorHold)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 
 	// The manufacturer's own lot hold: it lifts it itself.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
 
 	// A manufacturer's hold taken over by the regulator: the manufacturer can
 	// no longer lift it (before, the regulator was refused as "already held"
 	// and the manufacturer kept the key); a second hold by the manufacturer or
 	// the regulator is refused with state unchanged.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 	h, err = s.k.LotHolds.Get(s.ctx, collections.Join(gtinA, lotA))
 	s.Require().NoError(err)
-	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.R, At: blockTime, ByRegulator: true}, h)
-	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
-	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
-	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA, Lot: lotA}, types.ErrRegulatorHold)
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	s.Require().Equal(types.LotHold{GTIN: gtinA, Lot: lotA, By: s.regulator, At: blockTime, ByRegulator: true}, h)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
+	refuse(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA}, types.ErrAlreadyQuarantined)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA}, types.ErrRegulatorHold)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 
 	// A regulator placement survives the regulator losing its role: still only a regulator lifts it.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")})
-	s.cons.set(s.acc(s.R), consortiumtypes.Role_ROLE_MANUFACTURER)
-	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")}, types.ErrRegulatorHold)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinA, "U1")})
+	s.members.SetRoles(s.acc(s.regulator), consortiumtypes.Role_ROLE_MANUFACTURER)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, Unit: unitRef(gtinA, "U1")}, types.ErrRegulatorHold)
 }
 
 // ---------------------------------------------------------------------------
@@ -76,29 +77,29 @@ func (s *KeeperTestSuite) TestRegulatorHoldOnlyRegulatorLifts() {
 // TestDecommissionUnderHold: a custodian used to be able to decommission (and
 // so destroy the evidence of) a unit a regulator had quarantined.
 func (s *KeeperTestSuite) TestDecommissionUnderHold() {
-	s.unitsAt(s.D, s.M, gtinA, lotA, "U1", "U2", "U3")
+	s.unitsAt(s.distributor, s.manufacturer, gtinA, lotA, "U1", "U2", "U3")
 	destroy := func(sr string) *types.MsgDecommission {
-		return &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, sr), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED}
+		return &types.MsgDecommission{Actor: s.distributor, Unit: unitRef(gtinA, sr), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED}
 	}
 
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U1")})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinA, "U1")})
 	refuse(s, s.ms.Decommission, destroy("U1"), types.ErrUnderHold)
 	// A custodian's own quarantine taken over by the regulator is protected too.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "U2")})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, Unit: unitRef(gtinA, "U2")})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.distributor, Unit: unitRef(gtinA, "U2")})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinA, "U2")})
 	refuse(s, s.ms.Decommission, destroy("U2"), types.ErrUnderHold)
 
 	// A lot hold (by the regulator or the manufacturer) protects every unit of the lot.
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 	refuse(s, s.ms.Decommission, destroy("U3"), types.ErrUnderHold)
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
 	refuse(s, s.ms.Decommission, destroy("U3"), types.ErrUnderHold)
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.M, GTIN: gtinA, Lot: lotA})
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
 
 	// Once released, the custodian may decommission.
 	mustRun(s, s.ms.Decommission, destroy("U3"))
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, Unit: unitRef(gtinA, "U1")})
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, Unit: unitRef(gtinA, "U1")})
 	mustRun(s, s.ms.Decommission, destroy("U1"))
 	s.Require().Equal(types.UnitStatus_UNIT_STATUS_DECOMMISSIONED, s.unit(gtinA, "U1").Status)
 }
@@ -115,19 +116,19 @@ func (s *KeeperTestSuite) TestRegisterProductOtherCompanysGTIN() {
 	reg := func(mfr, gtin string) *types.MsgRegisterProduct {
 		return &types.MsgRegisterProduct{Manufacturer: mfr, GTIN: gtin, Name: "Product"}
 	}
-	refuse(s, s.ms.RegisterProduct, reg(s.M, otherCompanys), types.ErrGTINNotOwned)
+	refuse(s, s.ms.RegisterProduct, reg(s.manufacturer, otherCompanys), types.ErrGTINNotOwned)
 	// A GTIN whose digits only begin like M's prefix at another position.
-	refuse(s, s.ms.RegisterProduct, reg(s.M, withCheckDigit("9506000999999")), types.ErrGTINNotOwned)
+	refuse(s, s.ms.RegisterProduct, reg(s.manufacturer, withCheckDigit("9506000999999")), types.ErrGTINNotOwned)
 	// A manufacturer without any recorded prefix registers nothing.
-	m3 := testAddr("manufacturer-3")
-	s.cons.set(m3, consortiumtypes.Role_ROLE_MANUFACTURER)
+	m3 := testkit.Addr("manufacturer-3")
+	s.members.Admit(m3, consortiumtypes.Role_ROLE_MANUFACTURER)
 	refuse(s, s.ms.RegisterProduct, reg(s.addrStr(m3), ours), types.ErrGTINNotOwned)
 
-	mustRun(s, s.ms.RegisterProduct, reg(s.M, ours))
-	mustRun(s, s.ms.RegisterProduct, reg(s.M2, otherCompanys))
+	mustRun(s, s.ms.RegisterProduct, reg(s.manufacturer, ours))
+	mustRun(s, s.ms.RegisterProduct, reg(s.manufacturer2, otherCompanys))
 	p, err := s.k.Products.Get(s.ctx, otherCompanys)
 	s.Require().NoError(err)
-	s.Require().Equal(s.M2, p.Manufacturer)
+	s.Require().Equal(s.manufacturer2, p.Manufacturer)
 }
 
 // ---------------------------------------------------------------------------
@@ -140,10 +141,10 @@ func (s *KeeperTestSuite) TestRegisterProductOtherCompanysGTIN() {
 // unchanged) and accepted once the member is reinstated, so the refusal is the
 // suspension's doing.
 func (s *KeeperTestSuite) TestSuspendedMemberRefused() {
-	s.unitsAt(s.D, s.M, gtinA, lotA, "K1", "K2", "K3", "K4")
-	s.unitsAt(s.P, s.M, gtinA, lotA, "P1")
-	s.commission(s.M, gtinA, lotA2, stdExpiry, "V1")
-	toP := s.ship(s.D, s.P, nil, refsOf(gtinA, "K4"))
+	s.unitsAt(s.distributor, s.manufacturer, gtinA, lotA, "K1", "K2", "K3", "K4")
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "P1")
+	s.commission(s.manufacturer, gtinA, lotA2, stdExpiry, "V1")
+	toP := s.ship(s.distributor, s.pharmacy, nil, refsOf(gtinA, "K4"))
 
 	type step struct {
 		name  string
@@ -151,82 +152,82 @@ func (s *KeeperTestSuite) TestSuspendedMemberRefused() {
 		try   func() error
 	}
 	steps := []step{
-		{"register product", s.M, func() error {
-			_, err := run(s, s.ms.RegisterProduct, &types.MsgRegisterProduct{Manufacturer: s.M, GTIN: withCheckDigit("0950600011111"), Name: "New"})
+		{"register product", s.manufacturer, func() error {
+			_, err := run(s, s.ms.RegisterProduct, &types.MsgRegisterProduct{Manufacturer: s.manufacturer, GTIN: withCheckDigit("0950600011111"), Name: "New"})
 			return err
 		}},
-		{"commission", s.M, func() error {
-			_, err := run(s, s.ms.Commission, &types.MsgCommission{Manufacturer: s.M, GTIN: gtinA, Lot: lotA, Expiry: stdExpiry, Serials: []string{"C1"}})
+		{"commission", s.manufacturer, func() error {
+			_, err := run(s, s.ms.Commission, &types.MsgCommission{Manufacturer: s.manufacturer, GTIN: gtinA, Lot: lotA, Expiry: stdExpiry, Serials: []string{"C1"}})
 			return err
 		}},
-		{"pack", s.D, func() error {
-			_, err := run(s, s.ms.Pack, &types.MsgPack{Actor: s.D, SSCC: sscc(1), Units: refsOf(gtinA, "K1")})
+		{"pack", s.distributor, func() error {
+			_, err := run(s, s.ms.Pack, &types.MsgPack{Actor: s.distributor, SSCC: sscc(1), Units: refsOf(gtinA, "K1")})
 			return err
 		}},
-		{"unpack", s.D, func() error {
-			_, err := run(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.D, SSCC: sscc(1)})
+		{"unpack", s.distributor, func() error {
+			_, err := run(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.distributor, SSCC: sscc(1)})
 			return err
 		}},
-		{"receive", s.P, func() error {
-			_, err := run(s, s.ms.Receive, &types.MsgReceive{Actor: s.P, ShipmentID: toP})
+		{"receive", s.pharmacy, func() error {
+			_, err := run(s, s.ms.Receive, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: toP})
 			return err
 		}},
-		{"ship", s.P, func() error {
-			_, err := run(s, s.ms.Ship, &types.MsgShip{Actor: s.P, To: s.D, Units: refsOf(gtinA, "K4")})
+		{"ship", s.pharmacy, func() error {
+			_, err := run(s, s.ms.Ship, &types.MsgShip{Actor: s.pharmacy, To: s.distributor, Units: refsOf(gtinA, "K4")})
 			return err
 		}},
-		{"refuse shipment", s.D, func() error {
-			_, err := run(s, s.ms.RefuseShipment, &types.MsgRefuseShipment{Actor: s.D, ShipmentID: toP + 1})
+		{"refuse shipment", s.distributor, func() error {
+			_, err := run(s, s.ms.RefuseShipment, &types.MsgRefuseShipment{Actor: s.distributor, ShipmentID: toP + 1})
 			return err
 		}},
-		{"dispense", s.P, func() error {
-			_, err := run(s, s.ms.Dispense, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "P1"), PatientRef: s.Pt})
+		{"dispense", s.pharmacy, func() error {
+			_, err := run(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "P1"), PatientRef: s.patient})
 			return err
 		}},
-		{"decommission", s.D, func() error {
-			_, err := run(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.D, Unit: unitRef(gtinA, "K2"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
+		{"decommission", s.distributor, func() error {
+			_, err := run(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.distributor, Unit: unitRef(gtinA, "K2"), Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
 			return err
 		}},
-		{"quarantine unit", s.D, func() error {
-			_, err := run(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.D, Unit: unitRef(gtinA, "K3")})
+		{"quarantine unit", s.distributor, func() error {
+			_, err := run(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.distributor, Unit: unitRef(gtinA, "K3")})
 			return err
 		}},
-		{"release unit", s.R, func() error {
-			_, err := run(s, s.ms.Release, &types.MsgRelease{Actor: s.R, Unit: unitRef(gtinA, "K3")})
+		{"release unit", s.regulator, func() error {
+			_, err := run(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, Unit: unitRef(gtinA, "K3")})
 			return err
 		}},
-		{"hold lot", s.R, func() error {
-			_, err := run(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA2})
+		{"hold lot", s.regulator, func() error {
+			_, err := run(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA2})
 			return err
 		}},
-		{"confirm illegitimate", s.M, func() error {
-			_, err := run(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.M, Unit: unitRef(gtinA, "V1")})
+		{"confirm illegitimate", s.manufacturer, func() error {
+			_, err := run(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.manufacturer, Unit: unitRef(gtinA, "V1")})
 			return err
 		}},
-		{"release lot", s.R, func() error {
-			_, err := run(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA2})
+		{"release lot", s.regulator, func() error {
+			_, err := run(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA2})
 			return err
 		}},
-		{"recall", s.M, func() error {
-			_, err := run(s, s.ms.Recall, &types.MsgRecall{Actor: s.M, GTIN: gtinA, Lot: lotA2, Reason: "class-ii"})
+		{"recall", s.manufacturer, func() error {
+			_, err := run(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Reason: "class-ii"})
 			return err
 		}},
 	}
 	for _, st := range steps {
 		before := s.dump()
 		evBefore := len(s.ctx.EventManager().Events())
-		s.cons.suspend(s.acc(st.actor))
+		s.members.Suspend(s.acc(st.actor))
 		err := st.try()
 		s.Require().ErrorIs(err, consortiumtypes.ErrNotMember, "%s by a suspended member", st.name)
 		s.Require().Equal(before, s.dump(), "%s: state changed", st.name)
 		s.Require().Len(s.ctx.EventManager().Events(), evBefore, "%s: events emitted", st.name)
-		s.cons.reinstate(s.acc(st.actor))
+		s.members.Reinstate(s.acc(st.actor))
 		s.Require().NoError(st.try(), "%s once reinstated", st.name)
 	}
 	// The addressee of a shipment that got suspended cannot receive it either.
-	id := s.ship(s.M, s.P, nil, refsOf(gtinA, "C1"))
-	s.cons.suspend(s.acc(s.P))
-	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.P, ShipmentID: id}, consortiumtypes.ErrNotMember)
+	id := s.ship(s.manufacturer, s.pharmacy, nil, refsOf(gtinA, "C1"))
+	s.members.Suspend(s.acc(s.pharmacy))
+	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: id}, consortiumtypes.ErrNotMember)
 }
 
 // ---------------------------------------------------------------------------
@@ -243,7 +244,7 @@ func (s *KeeperTestSuite) TestUnitGasCannotWrap() {
 	s.Require().NoError(s.k.Params.Set(s.ctx, p)) // as if written by an older version
 	ctx := s.ctx.WithGasMeter(storetypes.NewGasMeter(10_000_000))
 	s.Require().Panics(func() {
-		_, _ = s.ms.Commission(ctx, &types.MsgCommission{Manufacturer: s.M, GTIN: gtinA, Lot: lotA, Expiry: stdExpiry,
+		_, _ = s.ms.Commission(ctx, &types.MsgCommission{Manufacturer: s.manufacturer, GTIN: gtinA, Lot: lotA, Expiry: stdExpiry,
 			Serials: []string{"W1", "W2", "W3", "W4"}})
 	})
 }
@@ -252,11 +253,11 @@ func (s *KeeperTestSuite) TestUnitGasCannotWrap() {
 // packed under a higher cap could never be unpacked after the cap was lowered.
 func (s *KeeperTestSuite) TestUnpackAfterCapLowered() {
 	s.commissionA(serials("N", 5)...)
-	s.pack(s.M, sscc(3), refsOf(gtinA, serials("N", 5)...))
+	s.pack(s.manufacturer, sscc(3), refsOf(gtinA, serials("N", 5)...))
 	p := types.DefaultParams()
 	p.MaxBatchUnits = 2
 	s.setParams(p)
-	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.M, SSCC: sscc(3)})
+	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.manufacturer, SSCC: sscc(3)})
 	s.Require().Empty(s.unit(gtinA, "N00001").Container)
 }
 
@@ -267,8 +268,8 @@ func (s *KeeperTestSuite) TestNamedItemsCappedBeforeLookups() {
 	p.MaxBatchUnits = 3
 	s.setParams(p)
 	names := refsOf(gtinA, "A", "B", "C", "D") // none exists
-	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.M, To: s.D, Units: names}, types.ErrBatchTooLarge)
-	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.M, SSCC: sscc(4), Units: names}, types.ErrBatchTooLarge)
+	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Units: names}, types.ErrBatchTooLarge)
+	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: names}, types.ErrBatchTooLarge)
 }
 
 // TestSequencesDoNotWrap: shipment and alert ids are sequence+1 with 0 meaning
@@ -276,9 +277,9 @@ func (s *KeeperTestSuite) TestNamedItemsCappedBeforeLookups() {
 func (s *KeeperTestSuite) TestSequencesDoNotWrap() {
 	s.commissionA("S1")
 	s.Require().NoError(s.k.ShipmentSeq.Set(s.ctx, math.MaxUint64))
-	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.M, To: s.D, Units: refsOf(gtinA, "S1")}, types.ErrSequenceExhausted)
+	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Units: refsOf(gtinA, "S1")}, types.ErrSequenceExhausted)
 	s.Require().NoError(s.k.AlertSeq.Set(s.ctx, types.MaxSequence))
-	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.D, To: s.P, Units: refsOf(gtinA, "S1")}, types.ErrSequenceExhausted)
+	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.distributor, To: s.pharmacy, Units: refsOf(gtinA, "S1")}, types.ErrSequenceExhausted)
 
 	gs := types.DefaultGenesisState()
 	gs.NextShipmentID = math.MaxUint64

@@ -6,6 +6,7 @@ import (
 	"cosmossdk.io/collections"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -31,86 +32,86 @@ func (s *KeeperTestSuite) TestEveryMessageEmitsATypedEvent() {
 		want string
 	}{
 		{"register product", func(ctx context.Context) error {
-			_, err := s.ms.RegisterProduct(ctx, &types.MsgRegisterProduct{Manufacturer: s.M, GTIN: gtinNew, Name: "New"})
+			_, err := s.ms.RegisterProduct(ctx, &types.MsgRegisterProduct{Manufacturer: s.manufacturer, GTIN: gtinNew, Name: "New"})
 			return err
 		}, evProduct},
 		{"commission", func(ctx context.Context) error {
-			_, err := s.ms.Commission(ctx, &types.MsgCommission{Manufacturer: s.M, GTIN: gtinNew, Lot: lotA, Expiry: stdExpiry, Serials: []string{"N1"}})
+			_, err := s.ms.Commission(ctx, &types.MsgCommission{Manufacturer: s.manufacturer, GTIN: gtinNew, Lot: lotA, Expiry: stdExpiry, Serials: []string{"N1"}})
 			return err
 		}, evTrace},
 		{"pack", func(ctx context.Context) error {
-			_, err := s.ms.Pack(ctx, &types.MsgPack{Actor: s.M, SSCC: sscc(1), Units: refsOf(gtinA, "U1")})
+			_, err := s.ms.Pack(ctx, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(1), Units: refsOf(gtinA, "U1")})
 			return err
 		}, evTrace},
 		{"unpack", func(ctx context.Context) error {
-			_, err := s.ms.Unpack(ctx, &types.MsgUnpack{Actor: s.M, SSCC: sscc(1)})
+			_, err := s.ms.Unpack(ctx, &types.MsgUnpack{Actor: s.manufacturer, SSCC: sscc(1)})
 			return err
 		}, evTrace},
 		{"ship", func(ctx context.Context) error {
-			res, err := s.ms.Ship(ctx, &types.MsgShip{Actor: s.M, To: s.P, Units: refsOf(gtinA, "U1", "U2")})
+			res, err := s.ms.Ship(ctx, &types.MsgShip{Actor: s.manufacturer, To: s.pharmacy, Units: refsOf(gtinA, "U1", "U2")})
 			shipment = res.GetShipmentID()
 			return err
 		}, evTrace},
 		{"receive", func(ctx context.Context) error {
-			_, err := s.ms.Receive(ctx, &types.MsgReceive{Actor: s.P, ShipmentID: shipment})
+			_, err := s.ms.Receive(ctx, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: shipment})
 			return err
 		}, evTrace},
 		{"ship again", func(ctx context.Context) error {
-			res, err := s.ms.Ship(ctx, &types.MsgShip{Actor: s.M, To: s.D, Units: refsOf(gtinA, "U3")})
+			res, err := s.ms.Ship(ctx, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Units: refsOf(gtinA, "U3")})
 			shipment = res.GetShipmentID()
 			return err
 		}, evTrace},
 		{"refuse shipment", func(ctx context.Context) error {
-			_, err := s.ms.RefuseShipment(ctx, &types.MsgRefuseShipment{Actor: s.D, ShipmentID: shipment})
+			_, err := s.ms.RefuseShipment(ctx, &types.MsgRefuseShipment{Actor: s.distributor, ShipmentID: shipment})
 			return err
 		}, evTrace},
 		{"ship a unit held by another (refused)", func(ctx context.Context) error {
-			_, err := s.ms.Ship(ctx, &types.MsgShip{Actor: s.M, To: s.D, Units: refsOf(gtinA, "U1")})
+			_, err := s.ms.Ship(ctx, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Units: refsOf(gtinA, "U1")})
 			return err
 		}, evSuspect},
 		{"dispense", func(ctx context.Context) error {
-			_, err := s.ms.Dispense(ctx, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "U1"), PatientRef: s.Pt})
+			_, err := s.ms.Dispense(ctx, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient})
 			return err
 		}, evTrace},
 		{"dispense again (refused)", func(ctx context.Context) error {
-			_, err := s.ms.Dispense(ctx, &types.MsgDispense{Actor: s.P, Unit: unitRef(gtinA, "U1"), PatientRef: s.Pt})
+			_, err := s.ms.Dispense(ctx, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient})
 			return err
 		}, evSuspect},
 		{"decommission", func(ctx context.Context) error {
-			_, err := s.ms.Decommission(ctx, &types.MsgDecommission{Actor: s.P, Unit: unitRef(gtinA, "U2"),
+			_, err := s.ms.Decommission(ctx, &types.MsgDecommission{Actor: s.pharmacy, Unit: unitRef(gtinA, "U2"),
 				Reason: types.DecommissionReason_DECOMMISSION_REASON_DESTROYED})
 			return err
 		}, evTrace},
 		{"quarantine unit", func(ctx context.Context) error {
-			_, err := s.ms.Quarantine(ctx, &types.MsgQuarantine{Actor: s.M, Unit: unitRef(gtinA, "U4")})
+			_, err := s.ms.Quarantine(ctx, &types.MsgQuarantine{Actor: s.manufacturer, Unit: unitRef(gtinA, "U4")})
 			return err
 		}, evTrace},
 		{"release unit", func(ctx context.Context) error {
-			_, err := s.ms.Release(ctx, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U4")})
+			_, err := s.ms.Release(ctx, &types.MsgRelease{Actor: s.manufacturer, Unit: unitRef(gtinA, "U4")})
 			return err
 		}, evTrace},
 		{"hold lot", func(ctx context.Context) error {
-			_, err := s.ms.Quarantine(ctx, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
+			_, err := s.ms.Quarantine(ctx, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
 			return err
 		}, evLotHeld},
 		{"regulator takes over the lot hold", func(ctx context.Context) error {
-			_, err := s.ms.Quarantine(ctx, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA})
+			_, err := s.ms.Quarantine(ctx, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 			return err
 		}, evLotHeld},
 		{"confirm illegitimate", func(ctx context.Context) error {
-			_, err := s.ms.ConfirmIllegitimate(ctx, &types.MsgConfirmIllegitimate{Actor: s.R, Unit: unitRef(gtinA, "U5")})
+			_, err := s.ms.ConfirmIllegitimate(ctx, &types.MsgConfirmIllegitimate{Actor: s.regulator, Unit: unitRef(gtinA, "U5")})
 			return err
 		}, evTrace},
 		{"release lot", func(ctx context.Context) error {
-			_, err := s.ms.Release(ctx, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
+			_, err := s.ms.Release(ctx, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 			return err
 		}, evLotRelease},
 		{"recall", func(ctx context.Context) error {
-			_, err := s.ms.Recall(ctx, &types.MsgRecall{Actor: s.M, GTIN: gtinA, Lot: lotA, Reason: "class-ii"})
+			_, err := s.ms.Recall(ctx, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Reason: "class-ii"})
 			return err
 		}, evRecall},
 		{"update params", func(ctx context.Context) error {
-			_, err := s.ms.UpdateParams(ctx, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 7, GasPerUnit: 3}})
+			_, err := s.ms.UpdateParams(ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 7, GasPerUnit: 3}})
 			return err
 		}, evParams},
 	}
@@ -129,37 +130,37 @@ func (s *KeeperTestSuite) TestNewEventsCarryTheRecord() {
 	gtinNew := withCheckDigit("0950600013440")
 
 	s.freshEvents()
-	s.registerProduct(s.M, gtinNew, true)
-	evs := s.typedEvents(evProduct)
+	s.registerProduct(s.manufacturer, gtinNew, true)
+	evs := events[*types.EventProductRegistered](s)
 	s.Require().Len(evs, 1)
-	s.Require().Equal(mustProduct(s, gtinNew), evs[0].(*types.EventProductRegistered).Product)
+	s.Require().Equal(mustProduct(s, gtinNew), evs[0].Product)
 
 	s.freshEvents()
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.M, GTIN: gtinA, Lot: lotA})
-	evs = s.typedEvents(evLotHeld)
-	s.Require().Len(evs, 1)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA})
+	held := events[*types.EventLotHeld](s)
+	s.Require().Len(held, 1)
 	hold, err := s.k.LotHolds.Get(s.ctx, collections.Join(gtinA, lotA))
 	s.Require().NoError(err)
-	s.Require().Equal(hold, evs[0].(*types.EventLotHeld).Hold)
-	s.Require().Equal(s.M, hold.By)
+	s.Require().Equal(hold, held[0].Hold)
+	s.Require().Equal(s.manufacturer, hold.By)
 
 	s.freshEvents()
-	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.R, GTIN: gtinA, Lot: lotA})
-	taken := s.typedEvents(evLotHeld)[0].(*types.EventLotHeld).Hold
-	s.Require().Equal(s.R, taken.By)
+	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
+	taken := events[*types.EventLotHeld](s)[0].Hold
+	s.Require().Equal(s.regulator, taken.By)
 	s.Require().True(taken.ByRegulator)
 	s.Require().Equal(hold.At, taken.At, "taking over keeps when the lot was first held")
 
 	s.freshEvents()
-	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.R, GTIN: gtinA, Lot: lotA})
-	rel := s.typedEvents(evLotRelease)[0].(*types.EventLotReleased)
+	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
+	rel := events[*types.EventLotReleased](s)[0]
 	s.Require().Equal(taken, rel.Hold)
-	s.Require().Equal(s.R, rel.By)
+	s.Require().Equal(s.regulator, rel.By)
 
 	s.freshEvents()
 	p := types.Params{MaxBatchUnits: 9, GasPerUnit: 11}
 	s.setParams(p)
-	s.Require().Equal(p, s.typedEvents(evParams)[0].(*types.EventParamsUpdated).Params)
+	s.Require().Equal(p, events[*types.EventParamsUpdated](s)[0].Params)
 }
 
 // TestStatusChangesFollowTheTable: a change of status the transition table
@@ -168,10 +169,10 @@ func (s *KeeperTestSuite) TestNewEventsCarryTheRecord() {
 func (s *KeeperTestSuite) TestStatusChangesFollowTheTable() {
 	s.commissionA("U1")
 	u := s.unit(gtinA, "U1")
-	u.Status, u.HeldStatus, u.QuarantinedBy = types.UnitStatus_UNIT_STATUS_QUARANTINED, types.UnitStatus_UNIT_STATUS_UNSPECIFIED, s.M
+	u.Status, u.HeldStatus, u.QuarantinedBy = types.UnitStatus_UNIT_STATUS_QUARANTINED, types.UnitStatus_UNIT_STATUS_UNSPECIFIED, s.manufacturer
 	s.Require().NoError(s.k.Units.Set(s.ctx, collections.Join(gtinA, "U1"), u))
 	s.freshEvents()
-	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.M, Unit: unitRef(gtinA, "U1")}, types.ErrInvalidStatus)
+	refuse(s, s.ms.Release, &types.MsgRelease{Actor: s.manufacturer, Unit: unitRef(gtinA, "U1")}, types.ErrInvalidStatus)
 }
 
 // ---------------------------------------------------------------------------
@@ -180,10 +181,10 @@ func (s *KeeperTestSuite) TestStatusChangesFollowTheTable() {
 
 func (s *KeeperTestSuite) TestUpdateParams() {
 	p := types.Params{MaxBatchUnits: 7, GasPerUnit: 11}
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.M, Params: p}, sdkerrors.ErrUnauthorized)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 0, GasPerUnit: 1}}, types.ErrInvalidParams)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 100_001, GasPerUnit: 1}}, types.ErrInvalidParams)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{MaxBatchUnits: 1, GasPerUnit: 0}}, types.ErrInvalidParams)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.manufacturer, Params: p}, sdkerrors.ErrUnauthorized)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 0, GasPerUnit: 1}}, types.ErrInvalidParams)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 100_001, GasPerUnit: 1}}, types.ErrInvalidParams)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 1, GasPerUnit: 0}}, types.ErrInvalidParams)
 
 	s.setParams(p)
 	res, err := s.qs.Params(s.ctx, &types.QueryParamsRequest{})
