@@ -167,8 +167,8 @@ func authorizeEnv(b *testing.B, n int) *benchEnv {
 	require.Equal(b, id, res.ConsentID)
 	// sanity: the patient really holds n consents
 	count := 0
-	require.NoError(b, k.ByPatient.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](benchPatient),
-		func(collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+	require.NoError(b, k.Consents.Indexes.Patient.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](benchPatient),
+		func(sdk.AccAddress, uint64) (bool, error) {
 			count++
 			return false, nil
 		}))

@@ -10,7 +10,9 @@ import (
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
-// InitGenesis stores the consent state and rebuilds every index from it.
+// InitGenesis stores the consent state. Consents writes its indexes; the
+// conditional sets (active, latest, expiry queue, active break-glass) are
+// rebuilt here from what they hold.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err
@@ -23,12 +25,6 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		patient, _ := k.addressCodec.StringToBytes(c.Patient)
 		grantee, _ := k.addressCodec.StringToBytes(c.Grantee)
 		if err := k.Consents.Set(ctx, c.ID, c); err != nil {
-			return err
-		}
-		if err := k.ByPatient.Set(ctx, collections.Join(sdk.AccAddress(patient), c.ID)); err != nil {
-			return err
-		}
-		if err := k.ByGrantee.Set(ctx, collections.Join(sdk.AccAddress(grantee), c.ID)); err != nil {
 			return err
 		}
 		if c.Status == types.ConsentStatus_CONSENT_STATUS_ACTIVE {

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -97,7 +98,7 @@ func (q queryServer) ConsentFHIR(ctx context.Context, req *types.QueryConsentFHI
 }
 
 // consentsOf pages through an index of consent IDs keyed by address, filtering by status.
-func (q queryServer) consentsOf(ctx context.Context, idx collections.KeySet[collections.Pair[sdk.AccAddress, uint64]], addr sdk.AccAddress,
+func (q queryServer) consentsOf(ctx context.Context, idx *indexes.Multi[sdk.AccAddress, uint64, types.Consent], addr sdk.AccAddress,
 	st types.ConsentStatus, page *query.PageRequest,
 ) ([]types.Consent, *query.PageResponse, error) {
 	return query.CollectionFilteredPaginate(ctx, idx, page,
@@ -124,7 +125,7 @@ func (q queryServer) ConsentsByPatient(ctx context.Context, req *types.QueryCons
 	if err != nil {
 		return nil, err
 	}
-	cs, page, err := q.consentsOf(ctx, q.k.ByPatient, patient, req.Status, req.Pagination)
+	cs, page, err := q.consentsOf(ctx, q.k.Consents.Indexes.Patient, patient, req.Status, req.Pagination)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
@@ -140,7 +141,7 @@ func (q queryServer) ConsentsByGrantee(ctx context.Context, req *types.QueryCons
 	if err != nil {
 		return nil, err
 	}
-	cs, page, err := q.consentsOf(ctx, q.k.ByGrantee, grantee, req.Status, req.Pagination)
+	cs, page, err := q.consentsOf(ctx, q.k.Consents.Indexes.Grantee, grantee, req.Status, req.Pagination)
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -21,6 +22,19 @@ import (
 // QuadKey indexes (patient, grantee, purpose, category).
 type QuadKey = collections.Quad[sdk.AccAddress, sdk.AccAddress, string, string]
 
+// ConsentIndexes are the secondary indexes of Consents: the paginated
+// listings of every consent a patient gave or a grantee holds, whatever its
+// status.
+type ConsentIndexes struct {
+	Patient *indexes.Multi[sdk.AccAddress, uint64, types.Consent]
+	Grantee *indexes.Multi[sdk.AccAddress, uint64, types.Consent]
+}
+
+// IndexesList implements collections.Indexes.
+func (i ConsentIndexes) IndexesList() []collections.Index[uint64, types.Consent] {
+	return []collections.Index[uint64, types.Consent]{i.Patient, i.Grantee}
+}
+
 // Keeper owns the consent state.
 type Keeper struct {
 	cdc          codec.BinaryCodec
@@ -34,21 +48,25 @@ type Keeper struct {
 	BreakGlassSeq collections.Sequence
 	AuditSeq      collections.Sequence
 	// Consents holds every consent ever granted, by ID; nothing is deleted.
-	Consents collections.Map[uint64, types.Consent]
+	Consents *collections.IndexedMap[uint64, types.Consent, ConsentIndexes]
 	// Active maps (patient, grantee, purpose, category or "*") to the one active
-	// consent covering it: a check is two reads of this map.
+	// consent covering it: a check is two reads of this map. Not an index: it
+	// holds active consents only.
 	Active collections.Map[QuadKey, uint64]
 	// Latest maps the same key to the newest consent that ever covered it, so a
-	// failed check can say "revoked" or "expired" without scanning.
+	// failed check can say "revoked" or "expired" without scanning. Not an
+	// index: it keeps a category an amendment dropped, and only the newest id.
 	Latest collections.Map[QuadKey, uint64]
 	// ActiveByPair lists the active consents from a patient to a grantee.
+	// Not an index: it holds active consents only.
 	ActiveByPair collections.KeySet[collections.Triple[sdk.AccAddress, sdk.AccAddress, uint64]]
-	ByPatient    collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
-	ByGrantee    collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
 	// ExpiryQueue orders active consents by end time for the end-blocker.
-	ExpiryQueue      collections.KeySet[collections.Pair[time.Time, uint64]]
-	Guardians        collections.Map[collections.Pair[sdk.AccAddress, sdk.AccAddress], types.Guardianship]
-	BreakGlasses     collections.Map[uint64, types.BreakGlass]
+	// Not an index: it holds active consents only.
+	ExpiryQueue  collections.KeySet[collections.Pair[time.Time, uint64]]
+	Guardians    collections.Map[collections.Pair[sdk.AccAddress, sdk.AccAddress], types.Guardianship]
+	BreakGlasses collections.Map[uint64, types.BreakGlass]
+	// ActiveBreakGlass maps (patient, member) to the newest break-glass
+	// access. Not an index: it holds one access per key, the newest.
 	ActiveBreakGlass collections.Map[collections.Pair[sdk.AccAddress, sdk.AccAddress], uint64]
 	RateWindows      collections.Map[sdk.AccAddress, types.RateWindow]
 	// Audit is each patient's history, in order.
@@ -63,19 +81,24 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	sb := collections.NewSchemaBuilder(storeService)
 	quad := collections.QuadKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.StringKey, collections.StringKey)
 	pairAddr := collections.PairKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey)
+	// addr decodes a stored (canonical) address for an index key.
+	addr := func(s string) (sdk.AccAddress, error) { return addressCodec.StringToBytes(s) }
 	k := Keeper{
 		cdc: cdc, addressCodec: addressCodec, authority: authority, consortium: consortium,
 		Params:        collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		ConsentSeq:    collections.NewSequence(sb, types.ConsentSeqKey, "consent_seq"),
 		BreakGlassSeq: collections.NewSequence(sb, types.BreakGlassSeqKey, "break_glass_seq"),
 		AuditSeq:      collections.NewSequence(sb, types.AuditSeqKey, "audit_seq"),
-		Consents:      collections.NewMap(sb, types.ConsentsKey, "consents", collections.Uint64Key, codec.CollValue[types.Consent](cdc)),
-		Active:        collections.NewMap(sb, types.ActiveKey, "active", quad, collections.Uint64Value),
-		Latest:        collections.NewMap(sb, types.LatestKey, "latest", quad, collections.Uint64Value),
+		Consents: collections.NewIndexedMap(sb, types.ConsentsKey, "consents", collections.Uint64Key, codec.CollValue[types.Consent](cdc), ConsentIndexes{
+			Patient: indexes.NewMulti(sb, types.ByPatientKey, "by_patient", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, c types.Consent) (sdk.AccAddress, error) { return addr(c.Patient) }),
+			Grantee: indexes.NewMulti(sb, types.ByGranteeKey, "by_grantee", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, c types.Consent) (sdk.AccAddress, error) { return addr(c.Grantee) }),
+		}),
+		Active: collections.NewMap(sb, types.ActiveKey, "active", quad, collections.Uint64Value),
+		Latest: collections.NewMap(sb, types.LatestKey, "latest", quad, collections.Uint64Value),
 		ActiveByPair: collections.NewKeySet(sb, types.ActiveByPairKey, "active_by_pair",
 			collections.TripleKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.Uint64Key)),
-		ByPatient:        collections.NewKeySet(sb, types.ByPatientKey, "by_patient", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
-		ByGrantee:        collections.NewKeySet(sb, types.ByGranteeKey, "by_grantee", collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		ExpiryQueue:      collections.NewKeySet(sb, types.ExpiryQueueKey, "expiry_queue", collections.PairKeyCodec(sdk.TimeKey, collections.Uint64Key)),
 		Guardians:        collections.NewMap(sb, types.GuardiansKey, "guardians", pairAddr, codec.CollValue[types.Guardianship](cdc)),
 		BreakGlasses:     collections.NewMap(sb, types.BreakGlassesKey, "break_glasses", collections.Uint64Key, codec.CollValue[types.BreakGlass](cdc)),

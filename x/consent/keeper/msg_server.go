@@ -175,12 +175,6 @@ func (ms msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent
 	if err := ms.Consents.Set(ctx, c.ID, c); err != nil {
 		return nil, err
 	}
-	if err := ms.ByPatient.Set(ctx, collections.Join(patient, c.ID)); err != nil {
-		return nil, err
-	}
-	if err := ms.ByGrantee.Set(ctx, collections.Join(grantee, c.ID)); err != nil {
-		return nil, err
-	}
 	if err := ms.activate(ctx, patient, grantee, c); err != nil {
 		return nil, err
 	}

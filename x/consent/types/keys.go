@@ -11,7 +11,10 @@ const (
 	AllCategories = "*"
 )
 
-// Collection prefixes; each is used by exactly one collection.
+// Collection prefixes; each is used by exactly one collection. ByPatientKey
+// and ByGranteeKey hold collections/indexes.Multi indexes of Consents, written
+// by the indexed map. Their entries, (address, id) with an empty value, are
+// byte for byte those of the key sets they replace, so the numbers stand.
 var (
 	ParamsKey           = collections.NewPrefix(0)
 	ConsentSeqKey       = collections.NewPrefix(1)
@@ -21,8 +24,8 @@ var (
 	ActiveKey           = collections.NewPrefix(5)
 	LatestKey           = collections.NewPrefix(6)
 	ActiveByPairKey     = collections.NewPrefix(7)
-	ByPatientKey        = collections.NewPrefix(8)
-	ByGranteeKey        = collections.NewPrefix(9)
+	ByPatientKey        = collections.NewPrefix(8) // index of Consents: (patient, id)
+	ByGranteeKey        = collections.NewPrefix(9) // index of Consents: (grantee, id)
 	ExpiryQueueKey      = collections.NewPrefix(10)
 	GuardiansKey        = collections.NewPrefix(11)
 	BreakGlassesKey     = collections.NewPrefix(12)
