@@ -315,20 +315,12 @@ func (k Keeper) release(ctx context.Context, c *types.Claim) error {
 	return k.dequeue(ctx, k.mustAddr(c.Payer), c.ID)
 }
 
-// setStatus moves a claim along the lifecycle, keeps the status index and
-// emits the transition.
+// setStatus moves a claim along the lifecycle and emits the transition; the
+// caller stores the claim, and with it the status index.
 func (k Keeper) setStatus(ctx context.Context, c *types.Claim, to types.ClaimStatus) error {
 	from := c.Status
 	if !types.CanTransition(from, to) {
 		return errorsmod.Wrapf(types.ErrInvalidTransition, "claim %d: %s to %s", c.ID, from, to)
-	}
-	if from != types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED {
-		if err := k.ByStatus.Remove(ctx, collections.Join(int32(from), c.ID)); err != nil {
-			return err
-		}
-	}
-	if err := k.ByStatus.Set(ctx, collections.Join(int32(to), c.ID)); err != nil {
-		return err
 	}
 	c.Status = to
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimStatus{

@@ -130,11 +130,11 @@ func benchClaimMsg(tb testing.TB, e *env, id uint64, patients int) *types.MsgSub
 	}
 }
 
-// fillClaims writes claims 1..n and their indexes and duplicate slots
-// straight into the collections, as SubmitClaim stores them (see
-// TestFillMatchesMsgServer): each is PENDED over the review threshold with
-// the line priced as a first claim of the year (deductible 100, copay 20,
-// coinsurance 6, plan 24). commitEvery > 0 commits the store that often.
+// fillClaims writes claims 1..n (Claims.Set writes their indexes) and their
+// duplicate slots straight into the collections, as SubmitClaim stores them
+// (see TestFillMatchesMsgServer): each is PENDED over the review threshold
+// with the line priced as a first claim of the year (deductible 100, copay
+// 20, coinsurance 6, plan 24). commitEvery > 0 commits the store that often.
 func fillClaims(tb testing.TB, e *env, count, patients, commitEvery int) {
 	tb.Helper()
 	ctx := e.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
@@ -164,11 +164,6 @@ func fillClaims(tb testing.TB, e *env, count, patients, commitEvery int) {
 			Paid: n(0), SubmittedAt: blockTime, UpdatedAt: blockTime, Outcome: stPended,
 		}
 		require.NoError(tb, e.k.Claims.Set(ctx, id, c))
-		require.NoError(tb, e.k.ByPatient.Set(ctx, collections.Join(pb[p], id)))
-		require.NoError(tb, e.k.ByProvider.Set(ctx, collections.Join(rb[r], id)))
-		require.NoError(tb, e.k.ByPayer.Set(ctx, collections.Join(benchPayer, id)))
-		require.NoError(tb, e.k.ByStatus.Set(ctx, collections.Join(int32(stPended), id)))
-		require.NoError(tb, e.k.ByPatientDate.Set(ctx, collections.Join3(pb[p], date, id)))
 		require.NoError(tb, e.k.Duplicates.Set(ctx, collections.Join4(rb[r], pb[p], benchLine.Code, types.ServiceDay(date).Unix()), id))
 		if commitEvery > 0 && id%uint64(commitEvery) == 0 {
 			e.cms.Commit()
@@ -276,8 +271,8 @@ func benchSetup(b *testing.B, size int) *benchState {
 	require.NoError(b, err)
 	require.Equal(b, uint64(size+1), next)
 	count := 0
-	require.NoError(b, e.k.ByPatient.Walk(e.ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](benchPatient(target)),
-		func(collections.Pair[sdk.AccAddress, uint64]) (bool, error) { count++; return false, nil }))
+	require.NoError(b, e.k.Claims.Indexes.Patient.Walk(e.ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](benchPatient(target)),
+		func(sdk.AccAddress, uint64) (bool, error) { count++; return false, nil }))
 	require.Equal(b, (size-target+patients-1)/patients, count)
 	owner, err := e.k.Duplicates.Get(e.ctx, collections.Join4(benchProvider(int((mid-1)%benchProviderCount)), benchPatient(target),
 		benchLine.Code, types.ServiceDay(benchServiceDate(mid, patients)).Unix()))

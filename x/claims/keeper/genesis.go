@@ -11,7 +11,9 @@ import (
 	"github.com/healthchain/healthd/x/claims/types"
 )
 
-// InitGenesis stores the state and rebuilds every index from it.
+// InitGenesis stores the state. The indexed maps write their indexes; the
+// conditional sets (latest prior authorisations, duplicate slots, payable
+// queue) are rebuilt here from the prior authorisations and claims.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err
@@ -30,15 +32,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.Plans.Set(ctx, p.ID, p); err != nil {
 			return err
 		}
-		if err := k.PlansByPayer.Set(ctx, collections.Join(k.mustAddr(p.Payer), p.ID)); err != nil {
-			return err
-		}
 	}
 	for _, c := range gs.Coverages {
 		if err := k.Coverages.Set(ctx, c.ID, c); err != nil {
-			return err
-		}
-		if err := k.CoverageByPatient.Set(ctx, collections.Join(k.mustAddr(c.Patient), c.ID)); err != nil {
 			return err
 		}
 	}
@@ -117,7 +113,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	return gs, err
 }
 
-func values[V any](ctx context.Context, m collections.Map[uint64, V]) ([]V, error) {
+func values[V any](ctx context.Context, m interface {
+	Walk(context.Context, collections.Ranger[uint64], func(uint64, V) (bool, error)) error
+}) ([]V, error) {
 	var out []V
 	err := m.Walk(ctx, nil, func(_ uint64, v V) (bool, error) {
 		out = append(out, v)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/math"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -15,6 +16,10 @@ import (
 
 	"github.com/healthchain/healthd/x/claims/types"
 )
+
+// patientDateID is an entry of the explanation-of-benefits index: ((patient,
+// service date), claim id).
+type patientDateID = collections.Pair[collections.Pair[sdk.AccAddress, time.Time], uint64]
 
 type queryServer struct {
 	k Keeper
@@ -64,7 +69,7 @@ func (q queryServer) CoverageByPatient(ctx context.Context, req *types.QueryCove
 	if err != nil {
 		return nil, err
 	}
-	covs, page, err := query.CollectionPaginate(ctx, q.k.CoverageByPatient, req.Pagination,
+	covs, page, err := query.CollectionPaginate(ctx, q.k.Coverages.Indexes.Patient, req.Pagination,
 		func(key addrID, _ collections.NoValue) (types.Coverage, error) {
 			return q.k.Coverages.Get(ctx, key.K2())
 		},
@@ -87,7 +92,7 @@ func (q queryServer) Claim(ctx context.Context, req *types.QueryClaimRequest) (*
 	return &types.QueryClaimResponse{Claim: c}, nil
 }
 
-func (q queryServer) byParty(ctx context.Context, idx collections.KeySet[addrID], req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
+func (q queryServer) byParty(ctx context.Context, idx *indexes.Multi[sdk.AccAddress, uint64, types.Claim], req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
@@ -106,17 +111,17 @@ func (q queryServer) byParty(ctx context.Context, idx collections.KeySet[addrID]
 
 // ClaimsByPatient implements types.QueryServer.
 func (q queryServer) ClaimsByPatient(ctx context.Context, req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
-	return q.byParty(ctx, q.k.ByPatient, req)
+	return q.byParty(ctx, q.k.Claims.Indexes.Patient, req)
 }
 
 // ClaimsByProvider implements types.QueryServer.
 func (q queryServer) ClaimsByProvider(ctx context.Context, req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
-	return q.byParty(ctx, q.k.ByProvider, req)
+	return q.byParty(ctx, q.k.Claims.Indexes.Provider, req)
 }
 
 // ClaimsByPayer implements types.QueryServer.
 func (q queryServer) ClaimsByPayer(ctx context.Context, req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
-	return q.byParty(ctx, q.k.ByPayer, req)
+	return q.byParty(ctx, q.k.Claims.Indexes.Payer, req)
 }
 
 // ClaimsByStatus implements types.QueryServer.
@@ -127,7 +132,7 @@ func (q queryServer) ClaimsByStatus(ctx context.Context, req *types.QueryClaimsB
 	if _, ok := types.ClaimStatus_name[int32(req.Status)]; !ok || req.Status == types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED {
 		return nil, status.Errorf(codes.InvalidArgument, "unknown status %d", req.Status)
 	}
-	claims, page, err := query.CollectionPaginate(ctx, q.k.ByStatus, req.Pagination,
+	claims, page, err := query.CollectionPaginate(ctx, q.k.Claims.Indexes.Status, req.Pagination,
 		func(key collections.Pair[int32, uint64], _ collections.NoValue) (types.Claim, error) {
 			return q.k.Claims.Get(ctx, key.K2())
 		},
@@ -150,17 +155,17 @@ func (q queryServer) eob(ctx context.Context, req *types.QueryExplanationOfBenef
 	if !req.To.After(req.From) {
 		return nil, nil, status.Error(codes.InvalidArgument, "to must be after from")
 	}
-	claims, page, err := query.CollectionFilteredPaginate(ctx, q.k.ByPatientDate, req.Pagination,
-		func(key collections.Triple[sdk.AccAddress, time.Time, uint64], _ collections.NoValue) (bool, error) {
-			return !key.K2().Before(req.From) && key.K2().Before(req.To), nil
+	claims, page, err := query.CollectionFilteredPaginate(ctx, q.k.Claims.Indexes.PatientDate, req.Pagination,
+		func(key patientDateID, _ collections.NoValue) (bool, error) {
+			date := key.K1().K2()
+			return !date.Before(req.From) && date.Before(req.To), nil
 		},
-		func(key collections.Triple[sdk.AccAddress, time.Time, uint64], _ collections.NoValue) (types.Claim, error) {
-			return q.k.Claims.Get(ctx, key.K3())
+		func(key patientDateID, _ collections.NoValue) (types.Claim, error) {
+			return q.k.Claims.Get(ctx, key.K2())
 		},
-		func(o *query.CollectionsPaginateOptions[collections.Triple[sdk.AccAddress, time.Time, uint64]]) {
-			p := collections.TriplePrefix[sdk.AccAddress, time.Time, uint64](patient)
-			o.Prefix = &p
-		})
+		// The prefix is the patient alone: every service date of theirs.
+		query.WithCollectionPaginationPairPrefix[collections.Pair[sdk.AccAddress, time.Time], uint64](
+			collections.PairPrefix[sdk.AccAddress, time.Time](patient)))
 	if err != nil {
 		return nil, nil, status.Error(codes.InvalidArgument, err.Error())
 	}

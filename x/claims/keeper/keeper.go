@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -32,6 +33,46 @@ type (
 	DupKey = collections.Quad[sdk.AccAddress, sdk.AccAddress, string, int64]
 )
 
+// PlanIndexes are the secondary indexes of Plans.
+type PlanIndexes struct {
+	// Payer lists a payer's plans.
+	Payer *indexes.Multi[sdk.AccAddress, uint64, types.Plan]
+}
+
+// IndexesList implements collections.Indexes.
+func (i PlanIndexes) IndexesList() []collections.Index[uint64, types.Plan] {
+	return []collections.Index[uint64, types.Plan]{i.Payer}
+}
+
+// CoverageIndexes are the secondary indexes of Coverages.
+type CoverageIndexes struct {
+	// Patient lists a patient's coverages.
+	Patient *indexes.Multi[sdk.AccAddress, uint64, types.Coverage]
+}
+
+// IndexesList implements collections.Indexes.
+func (i CoverageIndexes) IndexesList() []collections.Index[uint64, types.Coverage] {
+	return []collections.Index[uint64, types.Coverage]{i.Patient}
+}
+
+// ClaimIndexes are the secondary indexes of Claims: the paginated listings by
+// party and status, and the explanation of benefits. They are written by
+// Claims.Set from the claim itself, so a status change cannot leave a stale
+// entry behind.
+type ClaimIndexes struct {
+	Patient  *indexes.Multi[sdk.AccAddress, uint64, types.Claim]
+	Provider *indexes.Multi[sdk.AccAddress, uint64, types.Claim]
+	Payer    *indexes.Multi[sdk.AccAddress, uint64, types.Claim]
+	Status   *indexes.Multi[int32, uint64, types.Claim]
+	// PatientDate orders a patient's claims by service date, for the EOB.
+	PatientDate *indexes.Multi[collections.Pair[sdk.AccAddress, time.Time], uint64, types.Claim]
+}
+
+// IndexesList implements collections.Indexes.
+func (i ClaimIndexes) IndexesList() []collections.Index[uint64, types.Claim] {
+	return []collections.Index[uint64, types.Claim]{i.Patient, i.Provider, i.Payer, i.Status, i.PatientDate}
+}
+
 // Keeper owns the claims state.
 type Keeper struct {
 	cdc          codec.BinaryCodec
@@ -49,21 +90,16 @@ type Keeper struct {
 	PriorAuthSeq collections.Sequence
 	ClaimSeq     collections.Sequence
 
-	Plans             collections.Map[uint64, types.Plan]
-	PlansByPayer      collections.KeySet[addrID]
-	Coverages         collections.Map[uint64, types.Coverage]
-	CoverageByPatient collections.KeySet[addrID]
-	PriorAuths        collections.Map[uint64, types.PriorAuth]
+	Plans      *collections.IndexedMap[uint64, types.Plan, PlanIndexes]
+	Coverages  *collections.IndexedMap[uint64, types.Coverage, CoverageIndexes]
+	PriorAuths collections.Map[uint64, types.PriorAuth]
 	// LatestPriorAuth maps (coverage, code) to the newest prior authorisation.
+	// Not an index: it holds one prior authorisation per key, the newest.
 	LatestPriorAuth collections.Map[collections.Pair[uint64, string], uint64]
-	Claims          collections.Map[uint64, types.Claim]
-	ByPatient       collections.KeySet[addrID]
-	ByProvider      collections.KeySet[addrID]
-	ByPayer         collections.KeySet[addrID]
-	ByStatus        collections.KeySet[collections.Pair[int32, uint64]]
-	// ByPatientDate orders a patient's claims by service date, for the EOB.
-	ByPatientDate collections.KeySet[collections.Triple[sdk.AccAddress, time.Time, uint64]]
-	// Duplicates maps (provider, patient, code, service day) to the live claim billing it.
+	Claims          *collections.IndexedMap[uint64, types.Claim, ClaimIndexes]
+	// Duplicates maps (provider, patient, code, service day) to the live claim
+	// billing it. Not an index: only live claims' approved lines hold a slot,
+	// keyed by service day.
 	Duplicates collections.Map[DupKey, uint64]
 	// Accumulators maps (coverage, plan year) to what has been met.
 	Accumulators collections.Map[collections.Pair[uint64, int32], types.Accumulator]
@@ -71,12 +107,14 @@ type Keeper struct {
 	Escrow collections.Map[sdk.AccAddress, math.Int]
 	// PayableQueue maps each payer's approved claims waiting for escrow to what
 	// is owed on them, as queued (so leaving the queue takes out exactly that).
+	// Not an index: it holds only the claims waiting for escrow.
 	PayableQueue collections.Map[addrID, math.Int]
 	// PayableByAmount orders each payer's payable claims by amount owed
 	// (32-byte big-endian), then id: funding pays the smallest first and
 	// stops at the first that does not fit, so a claim the escrow cannot
-	// cover never holds up a smaller one. A KeySet because it mirrors
-	// PayableQueue entry for entry, written only by enqueue and dequeue.
+	// cover never holds up a smaller one. Not an index of Claims: it holds
+	// only the payable ones, keyed by the amount queued; enqueue and dequeue
+	// write it with PayableQueue, entry for entry.
 	PayableByAmount collections.KeySet[collections.Triple[sdk.AccAddress, []byte, uint64]]
 	// Owed is each payer's total owed to its payable claims: escrow above it
 	// may be withdrawn.
@@ -92,28 +130,43 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	}
 	sb := collections.NewSchemaBuilder(storeService)
 	addrIDCodec := collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)
+	// addr decodes a stored (canonical) address for an index key.
+	addr := func(s string) (sdk.AccAddress, error) { return addressCodec.StringToBytes(s) }
 	k := Keeper{
 		cdc: cdc, addressCodec: addressCodec, authority: authority,
 		consortium: consortium, consent: consent, records: records, bank: bank,
-		Params:            collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		PlanSeq:           collections.NewSequence(sb, types.PlanSeqKey, "plan_seq"),
-		CoverageSeq:       collections.NewSequence(sb, types.CoverageSeqKey, "coverage_seq"),
-		PriorAuthSeq:      collections.NewSequence(sb, types.PriorAuthSeqKey, "prior_auth_seq"),
-		ClaimSeq:          collections.NewSequence(sb, types.ClaimSeqKey, "claim_seq"),
-		Plans:             collections.NewMap(sb, types.PlansKey, "plans", collections.Uint64Key, codec.CollValue[types.Plan](cdc)),
-		PlansByPayer:      collections.NewKeySet(sb, types.PlansByPayerKey, "plans_by_payer", addrIDCodec),
-		Coverages:         collections.NewMap(sb, types.CoveragesKey, "coverages", collections.Uint64Key, codec.CollValue[types.Coverage](cdc)),
-		CoverageByPatient: collections.NewKeySet(sb, types.CoverageByPatientKey, "coverage_by_patient", addrIDCodec),
-		PriorAuths:        collections.NewMap(sb, types.PriorAuthsKey, "prior_auths", collections.Uint64Key, codec.CollValue[types.PriorAuth](cdc)),
+		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		PlanSeq:      collections.NewSequence(sb, types.PlanSeqKey, "plan_seq"),
+		CoverageSeq:  collections.NewSequence(sb, types.CoverageSeqKey, "coverage_seq"),
+		PriorAuthSeq: collections.NewSequence(sb, types.PriorAuthSeqKey, "prior_auth_seq"),
+		ClaimSeq:     collections.NewSequence(sb, types.ClaimSeqKey, "claim_seq"),
+		Plans: collections.NewIndexedMap(sb, types.PlansKey, "plans", collections.Uint64Key, codec.CollValue[types.Plan](cdc), PlanIndexes{
+			Payer: indexes.NewMulti(sb, types.PlansByPayerKey, "plans_by_payer", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, p types.Plan) (sdk.AccAddress, error) { return addr(p.Payer) }),
+		}),
+		Coverages: collections.NewIndexedMap(sb, types.CoveragesKey, "coverages", collections.Uint64Key, codec.CollValue[types.Coverage](cdc), CoverageIndexes{
+			Patient: indexes.NewMulti(sb, types.CoverageByPatientKey, "coverage_by_patient", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, c types.Coverage) (sdk.AccAddress, error) { return addr(c.Patient) }),
+		}),
+		PriorAuths: collections.NewMap(sb, types.PriorAuthsKey, "prior_auths", collections.Uint64Key, codec.CollValue[types.PriorAuth](cdc)),
 		LatestPriorAuth: collections.NewMap(sb, types.LatestPriorAuthKey, "latest_prior_auth",
 			collections.PairKeyCodec(collections.Uint64Key, collections.StringKey), collections.Uint64Value),
-		Claims:     collections.NewMap(sb, types.ClaimsKey, "claims", collections.Uint64Key, codec.CollValue[types.Claim](cdc)),
-		ByPatient:  collections.NewKeySet(sb, types.ByPatientKey, "by_patient", addrIDCodec),
-		ByProvider: collections.NewKeySet(sb, types.ByProviderKey, "by_provider", addrIDCodec),
-		ByPayer:    collections.NewKeySet(sb, types.ByPayerKey, "by_payer", addrIDCodec),
-		ByStatus:   collections.NewKeySet(sb, types.ByStatusKey, "by_status", collections.PairKeyCodec(collections.Int32Key, collections.Uint64Key)),
-		ByPatientDate: collections.NewKeySet(sb, types.ByPatientDateKey, "by_patient_date",
-			collections.TripleKeyCodec(sdk.AccAddressKey, sdk.TimeKey, collections.Uint64Key)),
+		Claims: collections.NewIndexedMap(sb, types.ClaimsKey, "claims", collections.Uint64Key, codec.CollValue[types.Claim](cdc), ClaimIndexes{
+			Patient: indexes.NewMulti(sb, types.ByPatientKey, "by_patient", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, c types.Claim) (sdk.AccAddress, error) { return addr(c.Patient) }),
+			Provider: indexes.NewMulti(sb, types.ByProviderKey, "by_provider", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, c types.Claim) (sdk.AccAddress, error) { return addr(c.Provider) }),
+			Payer: indexes.NewMulti(sb, types.ByPayerKey, "by_payer", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, c types.Claim) (sdk.AccAddress, error) { return addr(c.Payer) }),
+			Status: indexes.NewMulti(sb, types.ByStatusKey, "by_status", collections.Int32Key, collections.Uint64Key,
+				func(_ uint64, c types.Claim) (int32, error) { return int32(c.Status), nil }),
+			PatientDate: indexes.NewMulti(sb, types.ByPatientDateKey, "by_patient_date",
+				collections.PairKeyCodec(sdk.AccAddressKey, sdk.TimeKey), collections.Uint64Key,
+				func(_ uint64, c types.Claim) (collections.Pair[sdk.AccAddress, time.Time], error) {
+					patient, err := addr(c.Patient)
+					return collections.Join(patient, c.ServiceDate), err
+				}),
+		}),
 		Duplicates: collections.NewMap(sb, types.DuplicatesKey, "duplicates",
 			collections.QuadKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.StringKey, collections.Int64Key), collections.Uint64Value),
 		Accumulators: collections.NewMap(sb, types.AccumulatorsKey, "accumulators",
@@ -152,7 +205,12 @@ func (k Keeper) mustAddr(s string) sdk.AccAddress {
 	return bz
 }
 
-func getOr[K, V any](ctx context.Context, m collections.Map[K, V], key K, notFound error) (V, error) {
+// getter is a Map or an IndexedMap.
+type getter[K, V any] interface {
+	Get(ctx context.Context, key K) (V, error)
+}
+
+func getOr[K, V any](ctx context.Context, m getter[K, V], key K, notFound error) (V, error) {
 	v, err := m.Get(ctx, key)
 	if errors.Is(err, collections.ErrNotFound) {
 		return v, notFound
@@ -214,25 +272,14 @@ func dupKey(provider, patient sdk.AccAddress, code string, serviceDate time.Time
 	return collections.Join4(provider, patient, code, types.ServiceDay(serviceDate).Unix())
 }
 
-// putClaim stores a new claim and its party and date indexes.
+// putClaim stores a new claim (Claims.Set writes its indexes) and queues it
+// for payment if it is payable.
 func (k Keeper) putClaim(ctx context.Context, c types.Claim) error {
 	if err := k.Claims.Set(ctx, c.ID, c); err != nil {
 		return err
 	}
-	patient, provider, payer := k.mustAddr(c.Patient), k.mustAddr(c.Provider), k.mustAddr(c.Payer)
-	for _, err := range []error{
-		k.ByPatient.Set(ctx, collections.Join(patient, c.ID)),
-		k.ByProvider.Set(ctx, collections.Join(provider, c.ID)),
-		k.ByPayer.Set(ctx, collections.Join(payer, c.ID)),
-		k.ByStatus.Set(ctx, collections.Join(int32(c.Status), c.ID)),
-		k.ByPatientDate.Set(ctx, collections.Join3(patient, c.ServiceDate, c.ID)),
-	} {
-		if err != nil {
-			return err
-		}
-	}
 	if c.Status == types.ClaimStatus_CLAIM_STATUS_PAYABLE {
-		return k.enqueue(ctx, payer, c.ID, owed(&c))
+		return k.enqueue(ctx, k.mustAddr(c.Payer), c.ID, owed(&c))
 	}
 	return nil
 }

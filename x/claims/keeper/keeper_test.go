@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/log/v2"
 	"cosmossdk.io/math"
@@ -212,7 +214,7 @@ func (e *env) str(tb testing.TB, a sdk.AccAddress) string {
 func (e *env) admit(tb testing.TB, addr sdk.AccAddress, name string, roles ...consortiumtypes.Role) {
 	tb.Helper()
 	_, err := e.consortiumMS.AdmitMember(e.ctx, &consortiumtypes.MsgAdmitMember{
-		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: npiFor(tb, addr),
+		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, NPI: npiFor(tb, addr),
 	})
 	require.NoError(tb, err)
 }
@@ -241,6 +243,17 @@ func (e *env) mint(tb testing.TB, addr sdk.AccAddress, amount int64) {
 }
 
 // rawKV returns every entry of a store as "hexkey=hexvalue".
+// indexHas reports whether a multi index holds (ref, id).
+func indexHas[R, V any](ctx context.Context, idx *indexes.Multi[R, uint64, V], ref R, id uint64) (bool, error) {
+	key := collections.Join(ref, id)
+	it, err := idx.Iterate(ctx, new(collections.Range[collections.Pair[R, uint64]]).StartInclusive(key).EndInclusive(key))
+	if err != nil {
+		return false, err
+	}
+	defer it.Close()
+	return it.Valid(), nil
+}
+
 func rawKV(ctx sdk.Context, key storetypes.StoreKey) []string {
 	var raw []string
 	it := ctx.KVStore(key).Iterator(nil, nil)
@@ -536,22 +549,22 @@ func (s *KeeperTestSuite) requireInvariants() {
 		return false, nil
 	}))
 	s.Require().Equal(fmt.Sprint(owed), fmt.Sprint(gotOwed), "owed totals != sum of the payable queue")
-	s.Require().NoError(s.k.ByStatus.Walk(s.ctx, collections.NewPrefixedPairRange[int32, uint64](int32(stPayable)),
-		func(k collections.Pair[int32, uint64]) (bool, error) {
-			payable = append(payable, k.K2())
+	s.Require().NoError(s.k.Claims.Indexes.Status.Walk(s.ctx, collections.NewPrefixedPairRange[int32, uint64](int32(stPayable)),
+		func(_ int32, id uint64) (bool, error) {
+			payable = append(payable, id)
 			return false, nil
 		}))
 	sort.Slice(queued, func(i, j int) bool { return queued[i] < queued[j] })
 	s.Require().Equal(payable, queued, "payable queue != PAYABLE claims")
 	// the status index agrees with every claim
 	s.Require().NoError(s.k.Claims.Walk(s.ctx, nil, func(id uint64, c types.Claim) (bool, error) {
-		has, err := s.k.ByStatus.Has(s.ctx, collections.Join(int32(c.Status), id))
+		has, err := indexHas(s.ctx, s.k.Claims.Indexes.Status, int32(c.Status), id)
 		s.Require().NoError(err)
 		s.Require().True(has, "claim %d (%s) missing from the status index", id, c.Status)
 		return false, nil
 	}))
 	count := 0
-	s.Require().NoError(s.k.ByStatus.Walk(s.ctx, nil, func(collections.Pair[int32, uint64]) (bool, error) { count++; return false, nil }))
+	s.Require().NoError(s.k.Claims.Indexes.Status.Walk(s.ctx, nil, func(int32, uint64) (bool, error) { count++; return false, nil }))
 	claims := 0
 	s.Require().NoError(s.k.Claims.Walk(s.ctx, nil, func(uint64, types.Claim) (bool, error) { claims++; return false, nil }))
 	s.Require().Equal(claims, count, "status index has stale entries")

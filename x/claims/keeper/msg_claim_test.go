@@ -46,12 +46,12 @@ func (s *KeeperTestSuite) TestSubmitClaimStoresAndIndexes() {
 
 	// indexes
 	for name, has := range map[string]func() (bool, error){
-		"by patient":  func() (bool, error) { return s.k.ByPatient.Has(s.ctx, collections.Join(s.patient, uint64(1))) },
-		"by provider": func() (bool, error) { return s.k.ByProvider.Has(s.ctx, collections.Join(s.hospital, uint64(1))) },
-		"by payer":    func() (bool, error) { return s.k.ByPayer.Has(s.ctx, collections.Join(s.payer, uint64(1))) },
-		"by status":   func() (bool, error) { return s.k.ByStatus.Has(s.ctx, collections.Join(int32(stPaid), uint64(1))) },
+		"by patient":  func() (bool, error) { return indexHas(s.ctx, s.k.Claims.Indexes.Patient, s.patient, 1) },
+		"by provider": func() (bool, error) { return indexHas(s.ctx, s.k.Claims.Indexes.Provider, s.hospital, 1) },
+		"by payer":    func() (bool, error) { return indexHas(s.ctx, s.k.Claims.Indexes.Payer, s.payer, 1) },
+		"by status":   func() (bool, error) { return indexHas(s.ctx, s.k.Claims.Indexes.Status, int32(stPaid), 1) },
 		"by patient date": func() (bool, error) {
-			return s.k.ByPatientDate.Has(s.ctx, collections.Join3(s.patient, serviceDate, uint64(1)))
+			return indexHas(s.ctx, s.k.Claims.Indexes.PatientDate, collections.Join(s.patient, serviceDate), 1)
 		},
 	} {
 		ok, err := has()

@@ -36,7 +36,7 @@ func (s *KeeperTestSuite) TestCreatePlan() {
 	s.Require().Equal("500", p.OutOfPocketMax.String())
 	s.Require().Equal("1000", p.ReviewThreshold.String())
 	s.Require().Equal(blockTime.Add(time.Minute), p.UpdatedAt)
-	has, err := s.k.PlansByPayer.Has(s.ctx, collections.Join(s.payer2, id))
+	has, err := indexHas(s.ctx, s.k.Plans.Indexes.Payer, s.payer2, id)
 	s.Require().NoError(err)
 	s.Require().True(has)
 

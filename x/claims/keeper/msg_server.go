@@ -93,9 +93,6 @@ func (m msgServer) CreatePlan(ctx context.Context, msg *types.MsgCreatePlan) (*t
 	if err := m.k.Plans.Set(ctx, id, p); err != nil {
 		return nil, err
 	}
-	if err := m.k.PlansByPayer.Set(ctx, collections.Join(payer, id)); err != nil {
-		return nil, err
-	}
 	return &types.MsgCreatePlanResponse{ID: id}, sdkCtx.EventManager().EmitTypedEvent(&types.EventPlanDefined{PlanID: id, Payer: p.Payer})
 }
 
@@ -162,9 +159,6 @@ func (m msgServer) Enroll(ctx context.Context, msg *types.MsgEnroll) (*types.Msg
 		MemberIdHash: msg.MemberIdHash, Start: msg.Start.UTC(), End: msg.End.UTC(),
 	}
 	if err := m.k.Coverages.Set(ctx, id, c); err != nil {
-		return nil, err
-	}
-	if err := m.k.CoverageByPatient.Set(ctx, collections.Join(patient, id)); err != nil {
 		return nil, err
 	}
 	return &types.MsgEnrollResponse{CoverageID: id}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(

@@ -12,7 +12,12 @@ const (
 	StoreKey = ModuleName
 )
 
-// Collection prefixes; each is used by exactly one collection.
+// Collection prefixes; each is used by exactly one collection. The index
+// prefixes (PlansByPayerKey, CoverageByPatientKey, ByPatientKey to
+// ByPatientDateKey) hold collections/indexes.Multi indexes of Plans, Coverages
+// and Claims, written by the indexed maps. Their entries, (reference, id) with
+// an empty value, are byte for byte those of the key sets they replace, so the
+// numbers stand.
 var (
 	ParamsKey            = collections.NewPrefix(0)
 	PlanSeqKey           = collections.NewPrefix(1)
@@ -20,17 +25,17 @@ var (
 	PriorAuthSeqKey      = collections.NewPrefix(3)
 	ClaimSeqKey          = collections.NewPrefix(4)
 	PlansKey             = collections.NewPrefix(5)
-	PlansByPayerKey      = collections.NewPrefix(6)
+	PlansByPayerKey      = collections.NewPrefix(6) // index of Plans: (payer, id)
 	CoveragesKey         = collections.NewPrefix(7)
-	CoverageByPatientKey = collections.NewPrefix(8)
+	CoverageByPatientKey = collections.NewPrefix(8) // index of Coverages: (patient, id)
 	PriorAuthsKey        = collections.NewPrefix(9)
 	LatestPriorAuthKey   = collections.NewPrefix(10)
 	ClaimsKey            = collections.NewPrefix(11)
-	ByPatientKey         = collections.NewPrefix(12)
-	ByProviderKey        = collections.NewPrefix(13)
-	ByPayerKey           = collections.NewPrefix(14)
-	ByStatusKey          = collections.NewPrefix(15)
-	ByPatientDateKey     = collections.NewPrefix(16)
+	ByPatientKey         = collections.NewPrefix(12) // index of Claims: (patient, id)
+	ByProviderKey        = collections.NewPrefix(13) // index of Claims: (provider, id)
+	ByPayerKey           = collections.NewPrefix(14) // index of Claims: (payer, id)
+	ByStatusKey          = collections.NewPrefix(15) // index of Claims: (status, id)
+	ByPatientDateKey     = collections.NewPrefix(16) // index of Claims: ((patient, service date), id)
 	DuplicatesKey        = collections.NewPrefix(17)
 	AccumulatorsKey      = collections.NewPrefix(18)
 	EscrowKey            = collections.NewPrefix(19)
