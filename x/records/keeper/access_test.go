@@ -41,10 +41,10 @@ func (s *KeeperTestSuite) TestRequestAccessUnderConsent() {
 		ConsentID: cid, GrantedAt: now, ExpiresAt: now.Add(24 * time.Hour),
 	}
 	s.Require().Equal(want, s.grant(1))
-	has, err := s.k.GrantsByRecord.Has(s.ctx, collections.Join(rec, uint64(1)))
+	has, err := indexHas(s.ctx, s.k.Grants.Indexes.Record, rec, 1)
 	s.Require().NoError(err)
 	s.Require().True(has)
-	has, err = s.k.Disclosures.Has(s.ctx, collections.Join(s.patient, uint64(1)))
+	has, err = indexHas(s.ctx, s.k.Grants.Indexes.Patient, s.patient, 1)
 	s.Require().NoError(err)
 	s.Require().True(has)
 	gid, ok := s.latestGrant(rec, s.clinic)

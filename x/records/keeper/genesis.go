@@ -8,7 +8,9 @@ import (
 	"github.com/healthchain/healthd/x/records/types"
 )
 
-// InitGenesis stores the state and rebuilds every index from it.
+// InitGenesis stores the state. Records and Grants write their indexes;
+// LatestGrant, the newest grant per (record, grantee), is rebuilt here from
+// the grants in id order.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err

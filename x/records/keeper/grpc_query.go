@@ -73,13 +73,6 @@ func (q queryServer) RecordByCID(ctx context.Context, req *types.QueryRecordByCI
 	return &types.QueryRecordResponse{Record: r}, nil
 }
 
-func withTriplePrefix(patient sdk.AccAddress, s string) func(o *query.CollectionsPaginateOptions[addrStrID]) {
-	return func(o *query.CollectionsPaginateOptions[addrStrID]) {
-		p := collections.TripleSuperPrefix[sdk.AccAddress, string, uint64](patient, s)
-		o.Prefix = &p
-	}
-}
-
 // RecordsByPatient implements types.QueryServer: through the kind index when a
 // kind is given (filtered by category if one is also given), else through the
 // category index, else through the patient index.
@@ -98,23 +91,25 @@ func (q queryServer) RecordsByPatient(ctx context.Context, req *types.QueryRecor
 	get := func(id uint64) (types.Record, error) { return q.k.Records.Get(ctx, id) }
 	switch {
 	case req.Kind != "":
-		records, page, err = query.CollectionFilteredPaginate(ctx, q.k.ByPatientKind, req.Pagination,
+		records, page, err = query.CollectionFilteredPaginate(ctx, q.k.Records.Indexes.PatientKind, req.Pagination,
 			func(key addrStrID, _ collections.NoValue) (bool, error) {
 				if req.Category == "" {
 					return true, nil
 				}
-				r, err := get(key.K3())
+				r, err := get(key.K2())
 				return err == nil && r.Category == req.Category, err
 			},
-			func(key addrStrID, _ collections.NoValue) (types.Record, error) { return get(key.K3()) },
-			withTriplePrefix(patient, req.Kind))
+			func(key addrStrID, _ collections.NoValue) (types.Record, error) { return get(key.K2()) },
+			query.WithCollectionPaginationPairPrefix[addrStr, uint64](collections.Join(patient, req.Kind)))
 	case req.Category != "":
-		records, page, err = query.CollectionPaginate(ctx, q.k.ByPatientCategory, req.Pagination,
-			func(key addrStrID, _ collections.NoValue) (types.Record, error) { return get(key.K3()) },
-			withTriplePrefix(patient, req.Category))
+		records, page, err = query.CollectionPaginate(ctx, q.k.Records.Indexes.PatientCategory, req.Pagination,
+			func(key addrStrID, _ collections.NoValue) (types.Record, error) { return get(key.K2()) },
+			query.WithCollectionPaginationPairPrefix[addrStr, uint64](collections.Join(patient, req.Category)))
 	default:
-		records, page, err = query.CollectionPaginate(ctx, q.k.ByPatient, req.Pagination,
-			func(key addrID, _ collections.NoValue) (types.Record, error) { return get(key.K2()) },
+		records, page, err = query.CollectionPaginate(ctx, q.k.Records.Indexes.Patient, req.Pagination,
+			func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.Record, error) {
+				return get(key.K2())
+			},
 			query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](patient))
 	}
 	if err != nil {
@@ -133,8 +128,8 @@ func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsReque
 		return nil, err
 	}
 	var versions []types.Record
-	err = q.k.Versions.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](r.RootID),
-		func(_ collections.Pair[uint64, uint64], id uint64) (bool, error) {
+	err = q.k.Records.Indexes.Version.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](r.RootID),
+		func(_ idID, id uint64) (bool, error) {
 			v, err := q.k.Records.Get(ctx, id)
 			if err != nil {
 				return true, err
@@ -174,7 +169,7 @@ func (q queryServer) AccessGrants(ctx context.Context, req *types.QueryAccessGra
 	if _, err := q.record(ctx, req.RecordId); err != nil {
 		return nil, err
 	}
-	grants, page, err := query.CollectionPaginate(ctx, q.k.GrantsByRecord, req.Pagination,
+	grants, page, err := query.CollectionPaginate(ctx, q.k.Grants.Indexes.Record, req.Pagination,
 		func(key idID, _ collections.NoValue) (types.AccessGrant, error) { return q.k.Grants.Get(ctx, key.K2()) },
 		query.WithCollectionPaginationPairPrefix[uint64, uint64](req.RecordId))
 	if err != nil {
@@ -211,8 +206,8 @@ func (q queryServer) Disclosures(ctx context.Context, req *types.QueryDisclosure
 	if err != nil {
 		return nil, err
 	}
-	grants, page, err := query.CollectionPaginate(ctx, q.k.Disclosures, req.Pagination,
-		func(key addrID, _ collections.NoValue) (types.AccessGrant, error) {
+	grants, page, err := query.CollectionPaginate(ctx, q.k.Grants.Indexes.Patient, req.Pagination,
+		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.AccessGrant, error) {
 			return q.k.Grants.Get(ctx, key.K2())
 		},
 		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](patient))

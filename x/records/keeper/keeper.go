@@ -22,8 +22,10 @@ import (
 )
 
 type (
-	addrID     = collections.Pair[sdk.AccAddress, uint64]
-	addrStrID  = collections.Triple[sdk.AccAddress, string, uint64]
+	// addrStr is (patient, kind or category); addrStrID an entry of those
+	// indexes, with the record id.
+	addrStr    = collections.Pair[sdk.AccAddress, string]
+	addrStrID  = collections.Pair[addrStr, uint64]
 	idID       = collections.Pair[uint64, uint64]
 	recordAddr = collections.Pair[uint64, sdk.AccAddress]
 )
@@ -34,11 +36,34 @@ type RecordIndexes struct {
 	// vault stores, serves, shares and erases by CID, so a CID anchored twice
 	// would let one record act on another's blob: the index is unique.
 	CID *indexes.Unique[string, uint64, types.Record]
+	// Patient lists a patient's records (every version).
+	Patient *indexes.Multi[sdk.AccAddress, uint64, types.Record]
+	// PatientKind and PatientCategory list them by kind or category, for
+	// filtered listings without a scan.
+	PatientKind     *indexes.Multi[addrStr, uint64, types.Record]
+	PatientCategory *indexes.Multi[addrStr, uint64, types.Record]
+	// Version maps (root id, version) to the record id of that version: the
+	// amendment chain.
+	Version *indexes.Unique[idID, uint64, types.Record]
+}
+
+// IndexesList implements collections.Indexes. CID comes first: a CID already
+// anchored is refused before any other index is written.
+func (i RecordIndexes) IndexesList() []collections.Index[uint64, types.Record] {
+	return []collections.Index[uint64, types.Record]{i.CID, i.Patient, i.PatientKind, i.PatientCategory, i.Version}
+}
+
+// GrantIndexes are the secondary indexes of Grants.
+type GrantIndexes struct {
+	// Record lists a record's grants.
+	Record *indexes.Multi[uint64, uint64, types.AccessGrant]
+	// Patient lists a patient's grants: the accounting of disclosures, in order.
+	Patient *indexes.Multi[sdk.AccAddress, uint64, types.AccessGrant]
 }
 
 // IndexesList implements collections.Indexes.
-func (i RecordIndexes) IndexesList() []collections.Index[uint64, types.Record] {
-	return []collections.Index[uint64, types.Record]{i.CID}
+func (i GrantIndexes) IndexesList() []collections.Index[uint64, types.AccessGrant] {
+	return []collections.Index[uint64, types.AccessGrant]{i.Record, i.Patient}
 }
 
 // Keeper owns the records state.
@@ -54,18 +79,12 @@ type Keeper struct {
 	RecordSeq collections.Sequence
 	GrantSeq  collections.Sequence
 	// Records holds every version of every record, by id; nothing is deleted.
-	Records           *collections.IndexedMap[uint64, types.Record, RecordIndexes]
-	ByPatient         collections.KeySet[addrID]
-	ByPatientKind     collections.KeySet[addrStrID]
-	ByPatientCategory collections.KeySet[addrStrID]
-	// Versions maps (root id, version) to the record id of that version.
-	Versions collections.Map[idID, uint64]
-	Grants   collections.Map[uint64, types.AccessGrant]
-	// GrantsByRecord lists a record's grants; Disclosures a patient's.
-	GrantsByRecord collections.KeySet[idID]
-	Disclosures    collections.KeySet[addrID]
+	Records *collections.IndexedMap[uint64, types.Record, RecordIndexes]
+	// Grants holds every access grant, by id; each is a disclosure.
+	Grants *collections.IndexedMap[uint64, types.AccessGrant, GrantIndexes]
 	// LatestGrant maps (record, grantee) to the newest grant: the vault's check
 	// is one read of it, one of the grant and one of the consent behind it.
+	// Not an index: it holds one grant per key, the newest.
 	LatestGrant    collections.Map[recordAddr, uint64]
 	EncryptionKeys collections.Map[sdk.AccAddress, types.EncryptionKey]
 }
@@ -78,24 +97,39 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		panic(errorsmod.Wrapf(err, "records: invalid authority address %q", authority))
 	}
 	sb := collections.NewSchemaBuilder(storeService)
-	addrIDCodec := collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)
-	addrStrIDCodec := collections.TripleKeyCodec(sdk.AccAddressKey, collections.StringKey, collections.Uint64Key)
-	idIDCodec := collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key)
+	addrStrCodec := collections.PairKeyCodec(sdk.AccAddressKey, collections.StringKey)
+	// addr decodes a stored (canonical) address for an index key.
+	addr := func(s string) (sdk.AccAddress, error) { return addressCodec.StringToBytes(s) }
+	addrAnd := func(a, s string) (addrStr, error) {
+		bz, err := addr(a)
+		return collections.Join(bz, s), err
+	}
 	k := Keeper{
 		cdc: cdc, addressCodec: addressCodec, authority: authority, consortium: consortium, consent: consent,
 		Params:    collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		RecordSeq: collections.NewSequence(sb, types.RecordSeqKey, "record_seq"),
 		GrantSeq:  collections.NewSequence(sb, types.GrantSeqKey, "grant_seq"),
-		Records: collections.NewIndexedMap(sb, types.RecordsKey, "records", collections.Uint64Key, codec.CollValue[types.Record](cdc),
-			RecordIndexes{CID: indexes.NewUnique(sb, types.RecordsByCIDKey, "records_by_cid", collections.StringKey, collections.Uint64Key,
-				func(_ uint64, r types.Record) (string, error) { return r.CID, nil })}),
-		ByPatient:         collections.NewKeySet(sb, types.ByPatientKey, "by_patient", addrIDCodec),
-		ByPatientKind:     collections.NewKeySet(sb, types.ByPatientKindKey, "by_patient_kind", addrStrIDCodec),
-		ByPatientCategory: collections.NewKeySet(sb, types.ByPatientCategoryKey, "by_patient_category", addrStrIDCodec),
-		Versions:          collections.NewMap(sb, types.VersionsKey, "versions", idIDCodec, collections.Uint64Value),
-		Grants:            collections.NewMap(sb, types.GrantsKey, "grants", collections.Uint64Key, codec.CollValue[types.AccessGrant](cdc)),
-		GrantsByRecord:    collections.NewKeySet(sb, types.GrantsByRecordKey, "grants_by_record", idIDCodec),
-		Disclosures:       collections.NewKeySet(sb, types.DisclosuresKey, "disclosures", addrIDCodec),
+		Records: collections.NewIndexedMap(sb, types.RecordsKey, "records", collections.Uint64Key, codec.CollValue[types.Record](cdc), RecordIndexes{
+			CID: indexes.NewUnique(sb, types.RecordsByCIDKey, "records_by_cid", collections.StringKey, collections.Uint64Key,
+				func(_ uint64, r types.Record) (string, error) { return r.CID, nil }),
+			Patient: indexes.NewMulti(sb, types.ByPatientKey, "by_patient", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, r types.Record) (sdk.AccAddress, error) { return addr(r.Patient) }),
+			PatientKind: indexes.NewMulti(sb, types.ByPatientKindKey, "by_patient_kind", addrStrCodec, collections.Uint64Key,
+				func(_ uint64, r types.Record) (addrStr, error) { return addrAnd(r.Patient, r.Kind) }),
+			PatientCategory: indexes.NewMulti(sb, types.ByPatientCategoryKey, "by_patient_category", addrStrCodec, collections.Uint64Key,
+				func(_ uint64, r types.Record) (addrStr, error) { return addrAnd(r.Patient, r.Category) }),
+			Version: indexes.NewUnique(sb, types.VersionsKey, "versions",
+				collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), collections.Uint64Key,
+				func(_ uint64, r types.Record) (idID, error) {
+					return collections.Join(r.RootID, uint64(r.Version)), nil
+				}),
+		}),
+		Grants: collections.NewIndexedMap(sb, types.GrantsKey, "grants", collections.Uint64Key, codec.CollValue[types.AccessGrant](cdc), GrantIndexes{
+			Record: indexes.NewMulti(sb, types.GrantsByRecordKey, "grants_by_record", collections.Uint64Key, collections.Uint64Key,
+				func(_ uint64, g types.AccessGrant) (uint64, error) { return g.RecordID, nil }),
+			Patient: indexes.NewMulti(sb, types.DisclosuresKey, "disclosures", sdk.AccAddressKey, collections.Uint64Key,
+				func(_ uint64, g types.AccessGrant) (sdk.AccAddress, error) { return addr(g.Patient) }),
+		}),
 		LatestGrant: collections.NewMap(sb, types.LatestGrantKey, "latest_grant",
 			collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey), collections.Uint64Value),
 		EncryptionKeys: collections.NewMap(sb, types.EncryptionKeysKey, "encryption_keys", sdk.AccAddressKey, codec.CollValue[types.EncryptionKey](cdc)),
@@ -161,31 +195,18 @@ func (k Keeper) requireFreshCID(ctx context.Context, cid string) error {
 	return errorsmod.Wrapf(types.ErrCIDInUse, "%s is the blob of record %d; every record version has its own blob", cid, id)
 }
 
-// putRecord stores a record version and its indexes.
+// putRecord stores a record version; Records.Set writes its indexes.
 func (k Keeper) putRecord(ctx context.Context, r types.Record) error {
-	patient, err := k.parseAddress("patient", r.Patient)
-	if err != nil {
+	if _, err := k.parseAddress("patient", r.Patient); err != nil {
 		return err
 	}
-	if err := k.Records.Set(ctx, r.ID, r); err != nil {
-		return err
-	}
-	if err := k.ByPatient.Set(ctx, collections.Join(patient, r.ID)); err != nil {
-		return err
-	}
-	if err := k.ByPatientKind.Set(ctx, collections.Join3(patient, r.Kind, r.ID)); err != nil {
-		return err
-	}
-	if err := k.ByPatientCategory.Set(ctx, collections.Join3(patient, r.Category, r.ID)); err != nil {
-		return err
-	}
-	return k.Versions.Set(ctx, collections.Join(r.RootID, uint64(r.Version)), r.ID)
+	return k.Records.Set(ctx, r.ID, r)
 }
 
-// putGrant stores an access grant and its indexes.
+// putGrant stores an access grant (Grants.Set writes its indexes) and makes
+// it the latest of its record and grantee.
 func (k Keeper) putGrant(ctx context.Context, g types.AccessGrant) error {
-	patient, err := k.parseAddress("patient", g.Patient)
-	if err != nil {
+	if _, err := k.parseAddress("patient", g.Patient); err != nil {
 		return err
 	}
 	grantee, err := k.parseAddress("grantee", g.Grantee)
@@ -193,12 +214,6 @@ func (k Keeper) putGrant(ctx context.Context, g types.AccessGrant) error {
 		return err
 	}
 	if err := k.Grants.Set(ctx, g.ID, g); err != nil {
-		return err
-	}
-	if err := k.GrantsByRecord.Set(ctx, collections.Join(g.RecordID, g.ID)); err != nil {
-		return err
-	}
-	if err := k.Disclosures.Set(ctx, collections.Join(patient, g.ID)); err != nil {
 		return err
 	}
 	return k.LatestGrant.Set(ctx, collections.Join(g.RecordID, grantee), g.ID)

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/base64"
@@ -12,6 +13,8 @@ import (
 
 	"filippo.io/age"
 
+	"cosmossdk.io/collections"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/log/v2"
 
@@ -211,12 +214,23 @@ func npiFor(addr sdk.AccAddress) string {
 func (e *env) admit(tb testing.TB, addr sdk.AccAddress, name string, roles ...consortiumtypes.Role) {
 	tb.Helper()
 	_, err := e.consortiumMS.AdmitMember(e.ctx, &consortiumtypes.MsgAdmitMember{
-		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, Npi: npiFor(addr),
+		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, NPI: npiFor(addr),
 	})
 	require.NoError(tb, err)
 }
 
 // rawKV returns every entry of a store as "hexkey=hexvalue".
+// indexHas reports whether a multi index holds (ref, id).
+func indexHas[R, V any](ctx context.Context, idx *indexes.Multi[R, uint64, V], ref R, id uint64) (bool, error) {
+	key := collections.Join(ref, id)
+	it, err := idx.Iterate(ctx, new(collections.Range[collections.Pair[R, uint64]]).StartInclusive(key).EndInclusive(key))
+	if err != nil {
+		return false, err
+	}
+	defer it.Close()
+	return it.Valid(), nil
+}
+
 func rawKV(ctx sdk.Context, key storetypes.StoreKey) []string {
 	var raw []string
 	it := ctx.KVStore(key).Iterator(nil, nil)

@@ -163,9 +163,9 @@ func (s *KeeperTestSuite) TestMaxVersionsBound() {
 	s.setParams(func(p *types.Params) { p.MaxVersions = 4 })
 	v4 := s.amend(s.hospital, id, "v4")
 	s.Require().Equal(uint32(4), s.record(v4).Version)
-	has, err := s.k.Versions.Has(s.ctx, collections.Join(uint64(1), uint64(4)))
+	id4, err := s.k.Records.Indexes.Version.MatchExact(s.ctx, collections.Join(uint64(1), uint64(4)))
 	s.Require().NoError(err)
-	s.Require().True(has)
+	s.Require().Equal(v4, id4)
 }
 
 // ---------------------------------------------------------------------------

@@ -18,16 +18,17 @@ func (s *KeeperTestSuite) requireIndexed(r types.Record) {
 	s.T().Helper()
 	patient, err := s.ac.StringToBytes(r.Patient)
 	s.Require().NoError(err)
-	has, err := s.k.ByPatient.Has(s.ctx, collections.Join(sdk.AccAddress(patient), r.ID))
+	idx := s.k.Records.Indexes
+	has, err := indexHas(s.ctx, idx.Patient, sdk.AccAddress(patient), r.ID)
 	s.Require().NoError(err)
-	s.Require().True(has, "ByPatient misses record %d", r.ID)
-	has, err = s.k.ByPatientKind.Has(s.ctx, collections.Join3(sdk.AccAddress(patient), r.Kind, r.ID))
+	s.Require().True(has, "the patient index misses record %d", r.ID)
+	has, err = indexHas(s.ctx, idx.PatientKind, collections.Join(sdk.AccAddress(patient), r.Kind), r.ID)
 	s.Require().NoError(err)
-	s.Require().True(has, "ByPatientKind misses record %d", r.ID)
-	has, err = s.k.ByPatientCategory.Has(s.ctx, collections.Join3(sdk.AccAddress(patient), r.Category, r.ID))
+	s.Require().True(has, "the kind index misses record %d", r.ID)
+	has, err = indexHas(s.ctx, idx.PatientCategory, collections.Join(sdk.AccAddress(patient), r.Category), r.ID)
 	s.Require().NoError(err)
-	s.Require().True(has, "ByPatientCategory misses record %d", r.ID)
-	id, err := s.k.Versions.Get(s.ctx, collections.Join(r.RootID, uint64(r.Version)))
+	s.Require().True(has, "the category index misses record %d", r.ID)
+	id, err := idx.Version.MatchExact(s.ctx, collections.Join(r.RootID, uint64(r.Version)))
 	s.Require().NoError(err)
 	s.Require().Equal(r.ID, id)
 }
@@ -36,10 +37,12 @@ func (s *KeeperTestSuite) requireIndexed(r types.Record) {
 func (s *KeeperTestSuite) indexSizes() [4]int {
 	s.T().Helper()
 	var n [4]int
-	s.Require().NoError(s.k.ByPatient.Walk(s.ctx, nil, func(collections.Pair[sdk.AccAddress, uint64]) (bool, error) { n[0]++; return false, nil }))
-	s.Require().NoError(s.k.ByPatientKind.Walk(s.ctx, nil, func(collections.Triple[sdk.AccAddress, string, uint64]) (bool, error) { n[1]++; return false, nil }))
-	s.Require().NoError(s.k.ByPatientCategory.Walk(s.ctx, nil, func(collections.Triple[sdk.AccAddress, string, uint64]) (bool, error) { n[2]++; return false, nil }))
-	s.Require().NoError(s.k.Versions.Walk(s.ctx, nil, func(collections.Pair[uint64, uint64], uint64) (bool, error) { n[3]++; return false, nil }))
+	idx := s.k.Records.Indexes
+	s.Require().NoError(idx.Patient.Walk(s.ctx, nil, func(sdk.AccAddress, uint64) (bool, error) { n[0]++; return false, nil }))
+	type addrStr = collections.Pair[sdk.AccAddress, string]
+	s.Require().NoError(idx.PatientKind.Walk(s.ctx, nil, func(addrStr, uint64) (bool, error) { n[1]++; return false, nil }))
+	s.Require().NoError(idx.PatientCategory.Walk(s.ctx, nil, func(addrStr, uint64) (bool, error) { n[2]++; return false, nil }))
+	s.Require().NoError(idx.Version.Walk(s.ctx, nil, func(collections.Pair[uint64, uint64], uint64) (bool, error) { n[3]++; return false, nil }))
 	return n
 }
 
