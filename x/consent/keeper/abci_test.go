@@ -8,6 +8,7 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
@@ -65,7 +66,7 @@ func (s *KeeperTestSuite) TestEndBlockerExpires() {
 		Seq: uint64(auditBefore + 1), Patient: s.addrStr(s.patient), Action: types.AuditAction_AUDIT_ACTION_EXPIRED,
 		Actor: "", ConsentID: id, Counterparty: s.addrStr(s.doctor), Time: end,
 	}, audit[len(audit)-1])
-	ev := s.typedEvent(evExpired).(*types.EventConsentExpired)
+	ev := event[*types.EventConsentExpired](s)
 	s.Require().Equal(types.EventConsentExpired{ConsentID: id, Patient: s.addrStr(s.patient)}, *ev)
 	s.Require().Equal([]string{evExpired}, s.moduleEvents())
 
@@ -116,7 +117,7 @@ func (s *KeeperTestSuite) grantBacklog(n int, end time.Time) {
 	s.T().Helper()
 	for i := range n {
 		if i%250 == 0 {
-			s.cms.Commit()
+			s.tc.CMS.Commit()
 		}
 		m := s.grantMsg(s.patient, indexAddr("backlog", i), "TREAT", "Observation")
 		m.End = end
@@ -124,7 +125,7 @@ func (s *KeeperTestSuite) grantBacklog(n int, end time.Time) {
 			s.T().Fatalf("grant %d: %v", i, err)
 		}
 	}
-	s.cms.Commit()
+	s.tc.CMS.Commit()
 }
 
 func (s *KeeperTestSuite) queueLen() int {
@@ -154,7 +155,7 @@ func (s *KeeperTestSuite) TestEndBlockerBoundedWork() {
 	for call := 1; call <= 6; call++ {
 		s.freshEvents()
 		s.Require().NoError(s.keeper.EndBlocker(s.ctx))
-		s.Require().Len(s.typedEvents(evExpired), 500, "call %d", call)
+		s.Require().Len(testkit.Events[*types.EventConsentExpired](s.ctx), 500, "call %d", call)
 		expired += 500
 		s.Require().Equal(n-expired, s.queueLen(), "call %d", call)
 	}

@@ -10,10 +10,10 @@ import (
 	"cosmossdk.io/core/address"
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
@@ -40,14 +40,14 @@ const msgServerBuildLimit = 1_000
 
 // benchPatient and benchGrantee are the checked pair; grantee i is
 // indexAddr("bench-grantee", i).
-var benchPatient, benchGrantee = testAddr("bench-patient"), testAddr("bench-grantee")
+var benchPatient, benchGrantee = testkit.Addr("bench-patient"), testkit.Addr("bench-grantee")
 
 // grantThroughMsgServer has benchPatient grant n consents through the Msg
 // service: n-1 to distinct grantees (grantee i, TREAT, Observation) and the
 // last to benchGrantee (TREAT, Condition and Observation). Grants go in blocks
 // of 1,000 as on a chain: each block works on a cache of the state that is
 // then written to the IAVL tree and committed.
-func grantThroughMsgServer(tb testing.TB, tc testutil.TestContext, ac address.Codec, k keeper.Keeper, n int) uint64 {
+func grantThroughMsgServer(tb testing.TB, tc testkit.Context, ac address.Codec, k keeper.Keeper, n int) uint64 {
 	tb.Helper()
 	ms := keeper.NewMsgServerImpl(k)
 	str := func(a sdk.AccAddress) string {
@@ -122,15 +122,15 @@ func syntheticGenesis(tb testing.TB, ac address.Codec, n int) *types.GenesisStat
 // large benchmark loads is byte for byte the state the Msg service builds.
 func TestSyntheticGenesisMatchesMsgServer(t *testing.T) {
 	const n = 1500
-	key1, tc1, _, ac, _, k1 := newEnv(t, newFakeConsortium())
-	id := grantThroughMsgServer(t, tc1, ac, k1, n)
+	e1 := newEnv(t)
+	id := grantThroughMsgServer(t, e1.tc, testkit.AddressCodec, e1.keeper, n)
 	require.Equal(t, uint64(n), id)
 
-	key2, tc2, _, _, _, k2 := newBareEnv(t, newFakeConsortium())
-	require.NoError(t, k2.InitGenesis(tc2.Ctx, syntheticGenesis(t, ac, n)))
-	tc2.CMS.Commit()
+	e2 := newBareEnv(t)
+	require.NoError(t, e2.keeper.InitGenesis(e2.ctx, syntheticGenesis(t, testkit.AddressCodec, n)))
+	e2.tc.CMS.Commit()
 
-	raw1, raw2 := rawKV(tc1.Ctx, key1), rawKV(tc2.Ctx, key2)
+	raw1, raw2 := testkit.Dump(e1.ctx, e1.key), testkit.Dump(e2.ctx, e2.key)
 	require.Greater(t, len(raw1), 8*n)
 	require.Equal(t, raw1, raw2)
 }
@@ -146,21 +146,20 @@ func authorizeEnv(b *testing.B, n int) *benchEnv {
 	// Building a large IAVL tree is allocation-heavy: collect less often meanwhile.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	var (
-		tc testutil.TestContext
-		ac address.Codec
-		k  keeper.Keeper
-		id uint64
+		built *env
+		id    uint64
 	)
 	if n <= msgServerBuildLimit {
-		_, tc, _, ac, _, k = newEnv(b, newFakeConsortium())
-		id = grantThroughMsgServer(b, tc, ac, k, n)
+		built = newEnv(b)
+		id = grantThroughMsgServer(b, built.tc, testkit.AddressCodec, built.keeper, n)
 	} else {
-		_, tc, _, ac, _, k = newBareEnv(b, newFakeConsortium())
-		require.NoError(b, k.InitGenesis(tc.Ctx, syntheticGenesis(b, ac, n)))
-		tc.CMS.Commit()
+		built = newBareEnv(b)
+		require.NoError(b, built.keeper.InitGenesis(built.ctx, syntheticGenesis(b, testkit.AddressCodec, n)))
+		built.tc.CMS.Commit()
 		id = uint64(n)
 	}
-	ctx := tc.Ctx.WithEventManager(sdk.NewEventManager())
+	k := built.keeper
+	ctx := built.tc.Ctx.WithEventManager(sdk.NewEventManager())
 
 	res, err := k.Authorize(ctx, benchPatient, benchGrantee, "TREAT", "Observation")
 	require.NoError(b, err)

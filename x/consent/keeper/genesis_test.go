@@ -6,6 +6,7 @@ import (
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
@@ -19,10 +20,10 @@ type importedEnv struct {
 
 func (s *KeeperTestSuite) importGenesis(gs *types.GenesisState) importedEnv {
 	s.T().Helper()
-	key, tc, _, _, _, k := newBareEnv(s.T(), s.consortium)
-	ctx := tc.Ctx.WithBlockTime(s.now())
-	s.Require().NoError(k.InitGenesis(ctx, gs))
-	return importedEnv{key: key, ctx: ctx, k: k}
+	e := newBareEnv(s.T())
+	ctx := e.ctx.WithBlockTime(s.now())
+	s.Require().NoError(e.keeper.InitGenesis(ctx, gs))
+	return importedEnv{key: e.key, ctx: ctx, k: e.keeper}
 }
 
 // requireSameState checks that the imported keeper exports the same genesis as
@@ -34,7 +35,7 @@ func (s *KeeperTestSuite) requireSameState(imp importedEnv) {
 	got, err := imp.k.ExportGenesis(imp.ctx)
 	s.Require().NoError(err)
 	s.Require().Equal(want, got)
-	s.Require().Equal(rawKV(s.ctx, s.key), rawKV(imp.ctx, imp.key), "raw stores differ: some index is not rebuilt from genesis")
+	s.Require().Equal(testkit.Dump(s.ctx, s.key), testkit.Dump(imp.ctx, imp.key), "raw stores differ: some index is not rebuilt from genesis")
 }
 
 // richHistory drives the keeper through every kind of message and an expiry.
@@ -93,7 +94,7 @@ func (s *KeeperTestSuite) richHistory() {
 
 	p := s.params()
 	p.MaxActivePerPair = 9
-	_, err = s.msgServer.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.govAddr, Params: p})
+	_, err = s.msgServer.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 	s.Require().NoError(err)
 }
 
@@ -101,7 +102,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.richHistory()
 	gs, err := s.keeper.ExportGenesis(s.ctx)
 	s.Require().NoError(err)
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 	s.Require().NotEmpty(gs.Consents)
 	s.Require().NotEmpty(gs.Guardians)
 	s.Require().NotEmpty(gs.BreakGlasses)
@@ -203,12 +204,12 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesInvalid() {
 		s.Run(tc.name, func() {
 			gs := clone()
 			tc.malleate(gs)
-			s.Require().ErrorIs(gs.Validate(s.ac), types.ErrInvalidGenesis)
-			key, tctx, _, _, _, k := newBareEnv(s.T(), s.consortium)
-			s.Require().ErrorIs(k.InitGenesis(tctx.Ctx, gs), types.ErrInvalidGenesis)
-			s.Require().Empty(rawKV(tctx.Ctx, key), "a refused genesis wrote state")
+			s.Require().ErrorIs(gs.Validate(testkit.AddressCodec), types.ErrInvalidGenesis)
+			e := newBareEnv(s.T())
+			s.Require().ErrorIs(e.keeper.InitGenesis(e.ctx, gs), types.ErrInvalidGenesis)
+			s.Require().Empty(testkit.Dump(e.ctx, e.key), "a refused genesis wrote state")
 		})
 	}
 	// the clone itself is fine
-	s.Require().NoError(clone().Validate(s.ac))
+	s.Require().NoError(clone().Validate(testkit.AddressCodec))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
@@ -137,7 +138,7 @@ func (s *KeeperTestSuite) TestQueryConsentsByGrantee() {
 	s.Require().NoError(err)
 	s.Require().Empty(res.Consents)
 
-	_, err = s.queryServer.ConsentsByGrantee(s.ctx, &types.QueryConsentsByGranteeRequest{Grantee: otherPrefixAddr(s.doctor)})
+	_, err = s.queryServer.ConsentsByGrantee(s.ctx, &types.QueryConsentsByGranteeRequest{Grantee: testkit.OtherPrefix(s.doctor)})
 	s.requireCode(err, codes.InvalidArgument)
 	_, err = s.queryServer.ConsentsByGrantee(s.ctx, nil)
 	s.requireCode(err, codes.InvalidArgument)
@@ -262,7 +263,7 @@ func (s *KeeperTestSuite) TestQueryCheck() {
 		{"invalid category", func(r *types.QueryCheckRequest) { r.Category = "Xray" }},
 		{"the all-categories key", func(r *types.QueryCheckRequest) { r.Category = types.AllCategories }},
 		{"invalid patient", func(r *types.QueryCheckRequest) { r.Patient = "" }},
-		{"invalid grantee", func(r *types.QueryCheckRequest) { r.Grantee = otherPrefixAddr(s.doctor) }},
+		{"invalid grantee", func(r *types.QueryCheckRequest) { r.Grantee = testkit.OtherPrefix(s.doctor) }},
 	}
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {

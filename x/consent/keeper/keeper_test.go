@@ -2,37 +2,28 @@ package keeper_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/core/address"
-	errorsmod "cosmossdk.io/errors"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
-	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/gogoproto/proto"
+	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
+	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/internal/testkit/members"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
 const (
-	accPrefix = "health"
-	valPrefix = "healthvaloper"
-
 	evGranted   = "healthd.consent.v1.EventConsentGranted"
 	evAmended   = "healthd.consent.v1.EventConsentAmended"
 	evRevoked   = "healthd.consent.v1.EventConsentRevoked"
@@ -42,62 +33,65 @@ const (
 	evBreak     = "healthd.consent.v1.EventBreakGlass"
 )
 
-// blockTime is the block time of every test context: UTC, no monotonic
-// reading, so it survives a protobuf round trip unchanged.
-var blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
-
-func init() {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
-	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
-	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
-}
-
-// testAddr returns a deterministic 20-byte account address derived from seed.
-func testAddr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte("consent-test/" + seed))
-	return sdk.AccAddress(h[:20])
-}
+// blockTime is the block time of every test context.
+var blockTime = testkit.BlockTime
 
 // indexAddr returns the i-th of a family of distinct addresses.
 func indexAddr(family string, i int) sdk.AccAddress {
-	return testAddr(fmt.Sprintf("%s-%d", family, i))
+	return testkit.Addr(fmt.Sprintf("%s-%d", family, i))
 }
 
-// ---------------------------------------------------------------------------
-// fake x/consortium
-// ---------------------------------------------------------------------------
-
-// fakeConsortium implements types.ConsortiumKeeper with a fixed member table,
-// answering like x/consortium: ErrNotMember for strangers, ErrMissingRole for
-// members without any of the required roles.
-type fakeConsortium struct {
-	roles map[string][]consortiumtypes.Role // key: string(address bytes)
+// countingConsortium is the real x/consortium keeper, counting the role
+// checks consent asks of it.
+type countingConsortium struct {
+	types.ConsortiumKeeper
 	calls int
 }
 
-var _ types.ConsortiumKeeper = (*fakeConsortium)(nil)
-
-func newFakeConsortium() *fakeConsortium {
-	return &fakeConsortium{roles: map[string][]consortiumtypes.Role{}}
+func (c *countingConsortium) RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error {
+	c.calls++
+	return c.ConsortiumKeeper.RequireRole(ctx, addr, roles...)
 }
 
-func (f *fakeConsortium) set(addr sdk.AccAddress, roles ...consortiumtypes.Role) {
-	f.roles[string(addr)] = roles
+// ---------------------------------------------------------------------------
+// environment (shared with the benchmarks)
+// ---------------------------------------------------------------------------
+
+// env is the consent keeper over a real x/consortium (members), both stores
+// on one multistore.
+type env struct {
+	key         *storetypes.KVStoreKey
+	tc          testkit.Context
+	ctx         sdk.Context
+	cdc         codec.Codec
+	members     *members.Consortium
+	consortium  *countingConsortium
+	keeper      keeper.Keeper
+	msgServer   types.MsgServer
+	queryServer types.QueryServer
 }
 
-func (f *fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error {
-	f.calls++
-	held, ok := f.roles[string(addr)]
-	if !ok {
-		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is not a consortium member", addr)
-	}
-	for _, r := range roles {
-		if slices.Contains(held, r) {
-			return nil
-		}
-	}
-	return errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s holds none of %v", addr, roles)
+// newEnv builds a fresh keeper with the default genesis, at blockTime.
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	e := newBareEnv(tb)
+	require.NoError(tb, e.keeper.InitGenesis(e.ctx, types.DefaultGenesisState()))
+	return e
+}
+
+// newBareEnv is newEnv without any genesis: the store is empty.
+func newBareEnv(tb testing.TB) *env {
+	tb.Helper()
+	e := &env{key: storetypes.NewKVStoreKey(types.StoreKey), cdc: testkit.Codec(types.RegisterInterfaces)}
+	consKey := members.NewKey()
+	e.tc = testkit.NewContext(tb, e.key, consKey)
+	e.ctx = e.tc.Ctx
+	e.members = members.New(tb, e.cdc, consKey, func() sdk.Context { return e.ctx })
+	e.consortium = &countingConsortium{ConsortiumKeeper: e.members.Keeper}
+	e.keeper = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.key), testkit.AddressCodec, testkit.Gov, e.consortium)
+	e.msgServer = keeper.NewMsgServerImpl(e.keeper)
+	e.queryServer = keeper.NewQueryServerImpl(e.keeper)
+	return e
 }
 
 // ---------------------------------------------------------------------------
@@ -106,83 +100,34 @@ func (f *fakeConsortium) RequireRole(_ context.Context, addr sdk.AccAddress, rol
 
 type KeeperTestSuite struct {
 	suite.Suite
+	*env
 
-	key         *storetypes.KVStoreKey
-	cms         store.CommitMultiStore
-	ctx         sdk.Context
-	cdc         codec.Codec
-	ac          address.Codec
-	consortium  *fakeConsortium
-	keeper      keeper.Keeper
-	msgServer   types.MsgServer
-	queryServer types.QueryServer
-
-	govAddr string
-
-	// actors
+	// accounts: patients, doctors, guardians, a stranger
 	patient, patient2, doctor, doctor2, guardian, guardian2, stranger sdk.AccAddress
-	hospital, lab                                                     sdk.AccAddress
+	// consortium members
+	hospital, lab sdk.AccAddress
 }
 
 func TestKeeperTestSuite(t *testing.T) {
 	suite.Run(t, new(KeeperTestSuite))
 }
 
-// newEnv builds a fresh keeper over a fresh IAVL-backed store with the default
-// genesis, at blockTime.
-func newEnv(tb testing.TB, consortium types.ConsortiumKeeper) (*storetypes.KVStoreKey, testutil.TestContext, codec.Codec, address.Codec, string, keeper.Keeper) {
-	tb.Helper()
-	key, tc, cdc, ac, gov, k := newBareEnv(tb, consortium)
-	if err := k.InitGenesis(tc.Ctx, types.DefaultGenesisState()); err != nil {
-		tb.Fatal(err)
-	}
-	return key, tc, cdc, ac, gov, k
-}
-
-// newBareEnv is newEnv without any genesis: the store is empty.
-func newBareEnv(tb testing.TB, consortium types.ConsortiumKeeper) (*storetypes.KVStoreKey, testutil.TestContext, codec.Codec, address.Codec, string, keeper.Keeper) {
-	tb.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tc := testutil.DefaultContextWithDB(tb, key, storetypes.NewTransientStoreKey("transient_test"))
-	tc.Ctx = tc.Ctx.WithBlockTime(blockTime).WithBlockHeight(42).WithEventManager(sdk.NewEventManager())
-	encCfg := moduletestutil.MakeTestEncodingConfig()
-	types.RegisterInterfaces(encCfg.InterfaceRegistry)
-	ac := addresscodec.NewBech32Codec(accPrefix)
-	gov, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, gov, consortium)
-	return key, tc, encCfg.Codec, ac, gov, k
-}
-
 func (s *KeeperTestSuite) SetupTest() {
-	s.consortium = newFakeConsortium()
-	var tc testutil.TestContext
-	s.key, tc, s.cdc, s.ac, s.govAddr, s.keeper = newEnv(s.T(), s.consortium)
-	s.ctx = tc.Ctx
-	s.cms = tc.CMS
-	s.msgServer = keeper.NewMsgServerImpl(s.keeper)
-	s.queryServer = keeper.NewQueryServerImpl(s.keeper)
-
-	s.patient = testAddr("patient")
-	s.patient2 = testAddr("patient2")
-	s.doctor = testAddr("doctor")
-	s.doctor2 = testAddr("doctor2")
-	s.guardian = testAddr("guardian")
-	s.guardian2 = testAddr("guardian2")
-	s.stranger = testAddr("stranger")
-	s.hospital = testAddr("hospital")
-	s.lab = testAddr("lab")
-	s.consortium.set(s.hospital, consortiumtypes.Role_ROLE_HOSPITAL)
-	s.consortium.set(s.lab, consortiumtypes.Role_ROLE_LABORATORY)
+	s.env = newEnv(s.T())
+	s.patient = testkit.Addr("patient")
+	s.patient2 = testkit.Addr("patient2")
+	s.doctor = testkit.Addr("doctor")
+	s.doctor2 = testkit.Addr("doctor2")
+	s.guardian = testkit.Addr("guardian")
+	s.guardian2 = testkit.Addr("guardian2")
+	s.stranger = testkit.Addr("stranger")
+	s.hospital = testkit.Addr("hospital")
+	s.lab = testkit.Addr("lab")
+	s.members.Admit(s.hospital, consortiumtypes.Role_ROLE_HOSPITAL)
+	s.members.Admit(s.lab, consortiumtypes.Role_ROLE_LABORATORY)
 }
 
-func (s *KeeperTestSuite) addrStr(a sdk.AccAddress) string {
-	str, err := s.ac.BytesToString(a)
-	s.Require().NoError(err)
-	return str
-}
+func (s *KeeperTestSuite) addrStr(a sdk.AccAddress) string { return testkit.String(a) }
 
 func (s *KeeperTestSuite) now() time.Time { return s.ctx.BlockTime() }
 
@@ -305,65 +250,32 @@ type stateDump struct {
 	RawKV   []string
 }
 
-func rawKV(ctx sdk.Context, key storetypes.StoreKey) []string {
-	var raw []string
-	it := ctx.KVStore(key).Iterator(nil, nil)
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		raw = append(raw, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
-	}
-	return raw
-}
-
 func (s *KeeperTestSuite) dumpState() stateDump {
 	s.T().Helper()
 	gs, err := s.keeper.ExportGenesis(s.ctx)
 	s.Require().NoError(err)
-	return stateDump{Genesis: gs, RawKV: rawKV(s.ctx, s.key)}
+	return stateDump{Genesis: gs, RawKV: testkit.Dump(s.ctx, s.key)}
+}
+
+// refuse runs fn as a transaction that must be refused with want, having
+// changed neither the module store nor the exported genesis and emitted no
+// event (testkit.Refused).
+func (s *KeeperTestSuite) refuse(want error, fn func(sdk.Context) error) error {
+	s.T().Helper()
+	return testkit.Refused(s.T(), s.ctx, want, fn, testkit.Store(s.key), testkit.Genesis(s.keeper.ExportGenesis))
 }
 
 // moduleEvents returns the types of the events of this module emitted on s.ctx.
 func (s *KeeperTestSuite) moduleEvents() []string {
-	var out []string
-	for _, e := range s.ctx.EventManager().Events() {
-		if strings.HasPrefix(e.Type, "healthd.consent.") {
-			out = append(out, e.Type)
-		}
-	}
-	return out
+	return testkit.EventTypes(s.ctx, "healthd.consent.")
 }
 
-// typedEvents returns every typed event of type typ emitted on s.ctx.
-func (s *KeeperTestSuite) typedEvents(typ string) []any {
+// event returns the one typed event of type T emitted on s.ctx.
+func event[T proto.Message](s *KeeperTestSuite) T {
 	s.T().Helper()
-	var found []any
-	for _, e := range s.ctx.EventManager().ABCIEvents() {
-		if e.Type != typ {
-			continue
-		}
-		msg, err := sdk.ParseTypedEvent(e)
-		s.Require().NoError(err)
-		found = append(found, msg)
-	}
-	return found
-}
-
-// typedEvent returns the one typed event of type typ emitted on s.ctx.
-func (s *KeeperTestSuite) typedEvent(typ string) any {
-	s.T().Helper()
-	found := s.typedEvents(typ)
-	s.Require().Len(found, 1, "want exactly one %s event", typ)
-	return found[0]
-}
-
-// requireRefused checks that err is (wraps) want, and that neither the state
-// nor the emitted events changed.
-func (s *KeeperTestSuite) requireRefused(err, want error, before stateDump) {
-	s.T().Helper()
-	s.Require().Error(err)
-	s.Require().ErrorIs(err, want)
-	s.Require().Equal(before, s.dumpState(), "state changed although the message was refused")
-	s.Require().Empty(s.moduleEvents(), "a refused message emitted events")
+	evs := testkit.Events[T](s.ctx)
+	s.Require().Len(evs, 1, "want exactly one %T event", *new(T))
+	return evs[0]
 }
 
 // auditOf returns the patient's audit trail, in order.
@@ -429,14 +341,12 @@ func queueEntry(end time.Time, id uint64) string {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestNewKeeperRefusesInvalidAuthority() {
-	other, err := addresscodec.NewBech32Codec("cosmos").BytesToString(testAddr("gov"))
-	s.Require().NoError(err)
-	for _, authority := range []string{"", other, "not-an-address"} {
+	for _, authority := range []string{"", testkit.OtherPrefix(testkit.Addr("gov")), "not-an-address"} {
 		s.Require().Panics(func() {
-			keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), s.ac, authority, s.consortium)
+			keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), testkit.AddressCodec, authority, s.consortium)
 		}, "authority %q", authority)
 	}
-	s.Require().Equal(s.govAddr, s.keeper.GetAuthority())
+	s.Require().Equal(testkit.Gov, s.keeper.GetAuthority())
 }
 
 func (s *KeeperTestSuite) TestDefaultGenesisStartsSequencesAtOne() {
@@ -447,13 +357,4 @@ func (s *KeeperTestSuite) TestDefaultGenesisStartsSequencesAtOne() {
 	s.Require().Equal(uint64(1), id)
 	s.Require().Equal(uint64(1), s.lastAudit(s.patient).Seq)
 	s.Require().Equal(uint64(1), s.breakGlass(s.hospital, s.patient).ID)
-}
-
-// otherPrefixAddr renders addr with the "cosmos" prefix, which this chain refuses.
-func otherPrefixAddr(addr sdk.AccAddress) string {
-	s, err := addresscodec.NewBech32Codec("cosmos").BytesToString(addr)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }

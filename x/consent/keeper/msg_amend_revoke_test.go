@@ -6,6 +6,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
@@ -38,7 +39,7 @@ func (s *KeeperTestSuite) TestAmendConsentNarrowCategories() {
 	s.Require().Equal([]string{s.addrStr(s.patient) + "/" + s.addrStr(s.doctor) + "/TREAT/Condition=1"}, s.activeIndex())
 	s.Require().Equal([]string{queueEntry(end, id)}, s.expiryQueue())
 
-	ev := s.typedEvent(evAmended).(*types.EventConsentAmended)
+	ev := event[*types.EventConsentAmended](s)
 	s.Require().Equal(types.EventConsentAmended{ConsentID: id, Patient: s.addrStr(s.patient), Signer: s.addrStr(s.patient), Version: 2}, *ev)
 	s.Require().Equal([]string{evAmended}, s.moduleEvents())
 	last := s.lastAudit(s.patient)
@@ -93,7 +94,7 @@ func (s *KeeperTestSuite) TestAmendConsentByGuardian() {
 	s.freshEvents()
 	_, err := s.msgServer.AmendConsent(s.ctx, s.amendMsg(s.guardian, id, s.consent(id).End, "Observation", "Condition"))
 	s.Require().NoError(err)
-	s.Require().Equal(s.addrStr(s.guardian), s.typedEvent(evAmended).(*types.EventConsentAmended).Signer)
+	s.Require().Equal(s.addrStr(s.guardian), event[*types.EventConsentAmended](s).Signer)
 	s.Require().Equal(s.addrStr(s.guardian), s.lastAudit(s.patient).Actor)
 	s.requireAllowed(s.check(s.patient, s.doctor, "TREAT", "Condition"), id)
 }
@@ -149,10 +150,7 @@ func (s *KeeperTestSuite) TestAmendConsentRefusals() {
 			}
 			msg := s.amendMsg(s.patient, id, s.consent(id).End.Add(time.Hour), "Observation", "Immunization")
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.AmendConsent(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.AmendConsent, msg))
 		})
 	}
 }
@@ -163,10 +161,7 @@ func (s *KeeperTestSuite) TestAmendConsentEndBeforeFutureStart() {
 	start := blockTime.Add(10 * 24 * time.Hour)
 	m.Start, m.End = &start, start.Add(24*time.Hour)
 	id := s.grant(m)
-	s.freshEvents()
-	before := s.dumpState()
-	_, err := s.msgServer.AmendConsent(s.ctx, s.amendMsg(s.patient, id, start, "Observation"))
-	s.requireRefused(err, types.ErrInvalidPeriod, before)
+	s.refuse(types.ErrInvalidPeriod, testkit.Call(s.msgServer.AmendConsent, s.amendMsg(s.patient, id, start, "Observation")))
 }
 
 // ---------------------------------------------------------------------------
@@ -199,7 +194,7 @@ func (s *KeeperTestSuite) TestRevokeConsent() {
 	s.Require().Equal([]uint64{other}, s.activeIDsOfPair(s.patient, s.doctor))
 	s.Require().Equal([]string{queueEntry(s.consent(other).End, other)}, s.expiryQueue())
 
-	ev := s.typedEvent(evRevoked).(*types.EventConsentRevoked)
+	ev := event[*types.EventConsentRevoked](s)
 	s.Require().Equal(types.EventConsentRevoked{
 		ConsentID: id, Patient: s.addrStr(s.patient), Grantee: s.addrStr(s.doctor), Signer: s.addrStr(s.patient),
 		Reason: types.RevocationReason_REVOCATION_REASON_CARE_ENDED,
@@ -258,10 +253,7 @@ func (s *KeeperTestSuite) TestRevokeConsentRefusals() {
 			}
 			msg := &types.MsgRevokeConsent{Signer: s.addrStr(s.patient), ConsentID: id, Reason: types.RevocationReason_REVOCATION_REASON_OTHER}
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.RevokeConsent(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.RevokeConsent, msg))
 		})
 	}
 }
@@ -299,7 +291,7 @@ func (s *KeeperTestSuite) TestRevokeAllForGrantee() {
 	// other grantee and other patient untouched
 	s.requireAllowed(s.check(s.patient, s.doctor2, "TREAT", "Observation"), keep)
 	s.requireAllowed(s.check(s.patient2, s.doctor, "TREAT", "Observation"), keep2)
-	s.Require().Len(s.typedEvents(evRevoked), 2)
+	s.Require().Len(testkit.Events[*types.EventConsentRevoked](s.ctx), 2)
 	s.Require().Equal([]string{evRevoked, evRevoked}, s.moduleEvents())
 	audit := s.auditOf(s.patient)
 	s.Require().Equal(types.AuditAction_AUDIT_ACTION_REVOKED, audit[len(audit)-1].Action)
@@ -307,10 +299,7 @@ func (s *KeeperTestSuite) TestRevokeAllForGrantee() {
 	s.Require().Equal(a, audit[len(audit)-2].ConsentID)
 
 	// nothing left: a second call is refused
-	s.freshEvents()
-	before := s.dumpState()
-	_, err = s.msgServer.RevokeAllForGrantee(s.ctx, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor)))
-	s.requireRefused(err, types.ErrNoActiveConsents, before)
+	s.refuse(types.ErrNoActiveConsents, testkit.Call(s.msgServer.RevokeAllForGrantee, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor))))
 }
 
 func (s *KeeperTestSuite) TestRevokeAllForGranteeByGuardian() {
@@ -342,7 +331,7 @@ func (s *KeeperTestSuite) TestRevokeAllForGranteeRefusals() {
 		{"reason unspecified", nil, func(m *types.MsgRevokeAllForGrantee) { m.Reason = types.RevocationReason_REVOCATION_REASON_UNSPECIFIED }, types.ErrInvalidReason},
 		{"invalid patient", nil, func(m *types.MsgRevokeAllForGrantee) { m.Patient = "nope" }, types.ErrInvalidAddress},
 		{"invalid grantee", nil, func(m *types.MsgRevokeAllForGrantee) { m.Grantee = "" }, types.ErrInvalidAddress},
-		{"invalid signer", nil, func(m *types.MsgRevokeAllForGrantee) { m.Signer = otherPrefixAddr(s.patient) }, types.ErrInvalidAddress},
+		{"invalid signer", nil, func(m *types.MsgRevokeAllForGrantee) { m.Signer = testkit.OtherPrefix(s.patient) }, types.ErrInvalidAddress},
 	}
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
@@ -354,10 +343,7 @@ func (s *KeeperTestSuite) TestRevokeAllForGranteeRefusals() {
 			}
 			msg := s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor))
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.RevokeAllForGrantee(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.RevokeAllForGrantee, msg))
 		})
 	}
 }
@@ -393,12 +379,11 @@ func (s *KeeperTestSuite) TestRevokeAllForGranteeExpiresEndedConsents() {
 func (s *KeeperTestSuite) TestRevokeAllForGranteeOnlyEndedConsents() {
 	id := s.grantSimple(s.patient, s.doctor, "TREAT", "Observation")
 	s.setTime(s.consent(id).End)
-	s.freshEvents()
 	before := s.dumpState()
-	err := s.deliver(func(ctx sdk.Context) error {
-		_, err := s.msgServer.RevokeAllForGrantee(ctx, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor)))
-		return err
-	})
-	s.requireRefused(err, types.ErrNoActiveConsents, before)
+	_, wrote := testkit.RefusedInTx(s.T(), s.ctx, types.ErrNoActiveConsents,
+		testkit.Call(s.msgServer.RevokeAllForGrantee, s.revokeAllMsg(s.addrStr(s.patient), s.addrStr(s.patient), s.addrStr(s.doctor))),
+		testkit.Store(s.key))
+	s.Require().True(wrote, "the handler expires the ended consents before it refuses")
+	s.Require().Equal(before, s.dumpState())
 	s.Require().Equal(types.ConsentStatus_CONSENT_STATUS_ACTIVE, s.consent(id).Status)
 }

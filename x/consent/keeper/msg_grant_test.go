@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"time"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
@@ -34,7 +35,7 @@ func (s *KeeperTestSuite) TestGrantConsentByPatient() {
 	s.Require().Equal([]string{queueEntry(msg.End, 1)}, s.expiryQueue())
 
 	// event
-	ev := s.typedEvent(evGranted).(*types.EventConsentGranted)
+	ev := event[*types.EventConsentGranted](s)
 	s.Require().Equal(types.EventConsentGranted{
 		ConsentID: 1, Patient: s.addrStr(s.patient), Grantee: s.addrStr(s.doctor), Purpose: "TREAT",
 		Signer: s.addrStr(s.patient), End: msg.End,
@@ -80,7 +81,7 @@ func (s *KeeperTestSuite) TestGrantConsentByGuardian() {
 	c := s.consent(id)
 	s.Require().Equal(s.addrStr(s.guardian), c.GrantedBy)
 	s.Require().Equal(s.addrStr(s.patient), c.Patient)
-	ev := s.typedEvent(evGranted).(*types.EventConsentGranted)
+	ev := event[*types.EventConsentGranted](s)
 	s.Require().Equal(s.addrStr(s.guardian), ev.Signer)
 	s.Require().Equal(s.addrStr(s.patient), ev.Patient)
 	last := s.lastAudit(s.patient)
@@ -185,7 +186,7 @@ func (s *KeeperTestSuite) TestGrantConsentRefusals() {
 		{"empty patient", nil, func(m *types.MsgGrantConsent) { m.Patient = "" }, types.ErrInvalidAddress},
 		{"empty grantee", nil, func(m *types.MsgGrantConsent) { m.Grantee = "" }, types.ErrInvalidAddress},
 		{"garbage signer", nil, func(m *types.MsgGrantConsent) { m.Signer = "not-an-address" }, types.ErrInvalidAddress},
-		{"patient with another prefix", nil, func(m *types.MsgGrantConsent) { m.Patient = otherPrefixAddr(s.patient) }, types.ErrInvalidAddress},
+		{"patient with another prefix", nil, func(m *types.MsgGrantConsent) { m.Patient = testkit.OtherPrefix(s.patient) }, types.ErrInvalidAddress},
 		{"grantee with bad checksum", nil, func(m *types.MsgGrantConsent) {
 			g := []byte(m.Grantee)
 			if g[len(g)-1] == 'q' {
@@ -205,10 +206,7 @@ func (s *KeeperTestSuite) TestGrantConsentRefusals() {
 			}
 			msg := s.grantMsg(s.patient, s.doctor, "TREAT", "Observation")
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.GrantConsent(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.GrantConsent, msg))
 		})
 	}
 }
@@ -218,10 +216,7 @@ func (s *KeeperTestSuite) TestGrantConsentRefusals() {
 func (s *KeeperTestSuite) TestGrantConsentOverlapAcrossAllCategories() {
 	s.grantSimple(s.patient, s.doctor, "TREAT") // all categories
 	msg := s.grantMsg(s.patient, s.doctor, "TREAT", "Observation")
-	s.freshEvents()
-	before := s.dumpState()
-	_, err := s.msgServer.GrantConsent(s.ctx, msg)
-	s.requireRefused(err, types.ErrOverlappingConsent, before)
+	s.refuse(types.ErrOverlappingConsent, testkit.Call(s.msgServer.GrantConsent, msg))
 }
 
 func (s *KeeperTestSuite) TestGrantConsentOverlapAllowedAfterRevocationAndOtherPurpose() {

@@ -9,6 +9,7 @@ import (
 
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -27,7 +28,7 @@ func (s *KeeperTestSuite) TestAppointGuardian() {
 	g, err := s.keeper.Guardians.Get(s.ctx, collections.Join(s.patient, s.guardian))
 	s.Require().NoError(err)
 	s.Require().Equal(types.Guardianship{Patient: s.addrStr(s.patient), Guardian: s.addrStr(s.guardian), Start: blockTime, End: end}, g)
-	ev := s.typedEvent(evAppointed).(*types.EventGuardianAppointed)
+	ev := event[*types.EventGuardianAppointed](s)
 	s.Require().Equal(types.EventGuardianAppointed{Patient: s.addrStr(s.patient), Guardian: s.addrStr(s.guardian), End: end}, *ev)
 	s.Require().Equal(types.AuditEntry{
 		Seq: 1, Patient: s.addrStr(s.patient), Action: types.AuditAction_AUDIT_ACTION_GUARDIAN_APPOINTED,
@@ -62,7 +63,7 @@ func (s *KeeperTestSuite) TestAppointGuardianRefusals() {
 		{"end in the past", nil, func(m *types.MsgAppointGuardian) { m.End = s.now().Add(-time.Hour) }, types.ErrInvalidPeriod},
 		{"end == block time", nil, func(m *types.MsgAppointGuardian) { m.End = s.now() }, types.ErrInvalidPeriod},
 		{"invalid patient", nil, func(m *types.MsgAppointGuardian) { m.Patient = "" }, types.ErrInvalidAddress},
-		{"invalid guardian", nil, func(m *types.MsgAppointGuardian) { m.Guardian = otherPrefixAddr(s.guardian) }, types.ErrInvalidAddress},
+		{"invalid guardian", nil, func(m *types.MsgAppointGuardian) { m.Guardian = testkit.OtherPrefix(s.guardian) }, types.ErrInvalidAddress},
 		{"ninth guardian", func() {
 			for i := range types.MaxGuardiansPerPatient {
 				s.appoint(s.patient, indexAddr("g", i), s.now().Add(time.Hour))
@@ -83,10 +84,7 @@ func (s *KeeperTestSuite) TestAppointGuardianRefusals() {
 			}
 			msg := &types.MsgAppointGuardian{Patient: s.addrStr(s.patient), Guardian: s.addrStr(s.guardian), End: s.now().Add(24 * time.Hour)}
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.AppointGuardian(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.AppointGuardian, msg))
 		})
 	}
 }
@@ -119,7 +117,7 @@ func (s *KeeperTestSuite) TestRemoveGuardian() {
 	has, err := s.keeper.Guardians.Has(s.ctx, collections.Join(s.patient, s.guardian))
 	s.Require().NoError(err)
 	s.Require().False(has)
-	ev := s.typedEvent(evRemoved).(*types.EventGuardianRemoved)
+	ev := event[*types.EventGuardianRemoved](s)
 	s.Require().Equal(types.EventGuardianRemoved{Patient: s.addrStr(s.patient), Guardian: s.addrStr(s.guardian)}, *ev)
 	s.Require().Equal(types.AuditEntry{
 		Seq: 3, Patient: s.addrStr(s.patient), Action: types.AuditAction_AUDIT_ACTION_GUARDIAN_REMOVED,
@@ -129,18 +127,12 @@ func (s *KeeperTestSuite) TestRemoveGuardian() {
 	// a removed guardian can no longer grant, amend or revoke
 	msg := s.grantMsg(s.patient, s.doctor, "TREAT", "Observation")
 	msg.Signer = s.addrStr(s.guardian)
-	s.freshEvents()
-	before := s.dumpState()
-	_, err = s.msgServer.GrantConsent(s.ctx, msg)
-	s.requireRefused(err, types.ErrNotPatientOrGuardian, before)
+	s.refuse(types.ErrNotPatientOrGuardian, testkit.Call(s.msgServer.GrantConsent, msg))
 
 	// the other guardian still can
 	msg.Signer = s.addrStr(s.guardian2)
 	id := s.grant(msg)
-	s.freshEvents()
-	before = s.dumpState()
-	_, err = s.msgServer.RevokeConsent(s.ctx, &types.MsgRevokeConsent{Signer: s.addrStr(s.guardian), ConsentID: id, Reason: types.RevocationReason_REVOCATION_REASON_OTHER})
-	s.requireRefused(err, types.ErrNotPatientOrGuardian, before)
+	s.refuse(types.ErrNotPatientOrGuardian, testkit.Call(s.msgServer.RevokeConsent, &types.MsgRevokeConsent{Signer: s.addrStr(s.guardian), ConsentID: id, Reason: types.RevocationReason_REVOCATION_REASON_OTHER}))
 
 	// an expired guardianship can be removed too
 	s.setTime(blockTime.Add(48 * time.Hour))
@@ -174,10 +166,7 @@ func (s *KeeperTestSuite) TestRemoveGuardianRefusals() {
 			}
 			msg := &types.MsgRemoveGuardian{Patient: s.addrStr(s.patient), Guardian: s.addrStr(s.guardian)}
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.RemoveGuardian(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.RemoveGuardian, msg))
 		})
 	}
 }
@@ -203,7 +192,7 @@ func (s *KeeperTestSuite) TestBreakGlass() {
 		ID: 1, Patient: s.addrStr(s.patient), Member: s.addrStr(s.hospital),
 		Justification: types.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS, OpenedAt: blockTime, ExpiresAt: blockTime.Add(window),
 	}, bg)
-	ev := s.typedEvent(evBreak).(*types.EventBreakGlass)
+	ev := event[*types.EventBreakGlass](s)
 	s.Require().Equal(types.EventBreakGlass{
 		BreakGlassID: 1, Patient: s.addrStr(s.patient), Member: s.addrStr(s.hospital),
 		Justification: types.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS, ExpiresAt: blockTime.Add(window),
@@ -270,10 +259,10 @@ func (s *KeeperTestSuite) TestBreakGlassRefusals() {
 			m.Justification = types.JustificationCode_JUSTIFICATION_CODE_UNSPECIFIED
 		}, types.ErrInvalidReason},
 		{"justification out of range", nil, func(m *types.MsgBreakGlass) { m.Justification = types.JustificationCode(77) }, types.ErrInvalidReason},
-		{"member is the patient", func() { s.consortium.set(s.patient, consortiumtypes.Role_ROLE_HOSPITAL) },
+		{"member is the patient", func() { s.members.Admit(s.patient, consortiumtypes.Role_ROLE_HOSPITAL) },
 			func(m *types.MsgBreakGlass) { m.Member = m.Patient }, types.ErrGranteeIsPatient},
 		{"invalid member", nil, func(m *types.MsgBreakGlass) { m.Member = "" }, types.ErrInvalidAddress},
-		{"invalid patient", nil, func(m *types.MsgBreakGlass) { m.Patient = otherPrefixAddr(s.patient) }, types.ErrInvalidAddress},
+		{"invalid patient", nil, func(m *types.MsgBreakGlass) { m.Patient = testkit.OtherPrefix(s.patient) }, types.ErrInvalidAddress},
 		{"rate limit", func() {
 			for i := range 5 {
 				s.breakGlass(s.hospital, indexAddr("p", i))
@@ -289,10 +278,7 @@ func (s *KeeperTestSuite) TestBreakGlassRefusals() {
 			}
 			msg := &types.MsgBreakGlass{Member: s.addrStr(s.hospital), Patient: s.addrStr(s.patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING}
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.BreakGlass(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.BreakGlass, msg))
 			s.requireDenied(s.check(s.patient, s.hospital, "ETREAT", "Observation"), types.CheckReason_CHECK_REASON_NO_CONSENT)
 		})
 	}
@@ -314,14 +300,11 @@ func (s *KeeperTestSuite) TestBreakGlassRateLimit() {
 	// sixth within 24h of the first: refused, up to the last nanosecond of the window
 	for _, at := range []time.Time{s.now(), blockTime.Add(24*time.Hour - time.Nanosecond)} {
 		s.setTime(at)
-		s.freshEvents()
-		before := s.dumpState()
-		_, err = s.msgServer.BreakGlass(s.ctx, &types.MsgBreakGlass{Member: s.addrStr(s.hospital), Patient: s.addrStr(s.patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING})
-		s.requireRefused(err, types.ErrBreakGlassRateLimit, before)
+		s.refuse(types.ErrBreakGlassRateLimit, testkit.Call(s.msgServer.BreakGlass, &types.MsgBreakGlass{Member: s.addrStr(s.hospital), Patient: s.addrStr(s.patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING}))
 	}
 	// another hospital has its own budget
-	other := testAddr("hospital2")
-	s.consortium.set(other, consortiumtypes.Role_ROLE_HOSPITAL, consortiumtypes.Role_ROLE_LABORATORY)
+	other := testkit.Addr("hospital2")
+	s.members.Admit(other, consortiumtypes.Role_ROLE_HOSPITAL, consortiumtypes.Role_ROLE_LABORATORY)
 	s.breakGlass(other, s.patient)
 
 	// after the rate window: allowed again, in a new window
@@ -341,7 +324,7 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 	p := types.DefaultParams()
 	p.MaxActivePerPair = 3
 	p.BreakGlassWindow = time.Hour
-	_, err := s.msgServer.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.govAddr, Params: p})
+	_, err := s.msgServer.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 	s.Require().NoError(err)
 	s.Require().Equal(p, s.params())
 	res, err := s.queryServer.Params(s.ctx, &types.QueryParamsRequest{})
@@ -349,15 +332,13 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 	s.Require().Equal(p, res.Params)
 
 	// a consensus-params authority replaces the fallback
-	multisig := testAddr("multisig")
+	multisig := testkit.Addr("multisig")
 	s.ctx = s.ctx.WithConsensusParams(cmtproto.ConsensusParams{Authority: &cmtproto.AuthorityParams{Authority: s.addrStr(multisig)}})
 	p.MaxActivePerPair = 4
 	_, err = s.msgServer.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.addrStr(multisig), Params: p})
 	s.Require().NoError(err)
 	s.Require().Equal(uint32(4), s.params().MaxActivePerPair)
-	before := s.dumpState()
-	_, err = s.msgServer.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.govAddr, Params: types.DefaultParams()})
-	s.requireRefused(err, sdkerrors.ErrUnauthorized, before)
+	s.refuse(sdkerrors.ErrUnauthorized, testkit.Call(s.msgServer.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.DefaultParams()}))
 }
 
 func (s *KeeperTestSuite) TestUpdateParamsRefusals() {
@@ -370,9 +351,9 @@ func (s *KeeperTestSuite) TestUpdateParamsRefusals() {
 		{"the patient", func(m *types.MsgUpdateParams) { m.Authority = s.addrStr(s.patient) }, sdkerrors.ErrUnauthorized},
 		{"empty authority", func(m *types.MsgUpdateParams) { m.Authority = "" }, sdkerrors.ErrUnauthorized},
 		{"gov with another prefix", func(m *types.MsgUpdateParams) {
-			bz, err := s.ac.StringToBytes(s.govAddr)
+			bz, err := testkit.AddressCodec.StringToBytes(testkit.Gov)
 			s.Require().NoError(err)
-			m.Authority = otherPrefixAddr(bz)
+			m.Authority = testkit.OtherPrefix(bz)
 		}, sdkerrors.ErrUnauthorized},
 		{"zero max duration", func(m *types.MsgUpdateParams) { m.Params.MaxDuration = 0 }, types.ErrInvalidParams},
 		{"negative max duration", func(m *types.MsgUpdateParams) { m.Params.MaxDuration = -time.Hour }, types.ErrInvalidParams},
@@ -391,12 +372,9 @@ func (s *KeeperTestSuite) TestUpdateParamsRefusals() {
 			s.SetupTest()
 			p := types.DefaultParams()
 			p.MaxActivePerPair = 7
-			msg := &types.MsgUpdateParams{Authority: s.govAddr, Params: p}
+			msg := &types.MsgUpdateParams{Authority: testkit.Gov, Params: p}
 			tc.malleate(msg)
-			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.msgServer.UpdateParams(s.ctx, msg)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.UpdateParams, msg))
 		})
 	}
 }
