@@ -81,7 +81,7 @@ func NormalizeGTIN(s string) (string, error) {
 			quote(s), len(s))
 	}
 	padded := strings.Repeat("0", gtin14Length-len(s)) + s
-	if err := checkDigits("GTIN", padded, gtin14Length); err != nil {
+	if err := checkDigits(padded, gtin14Length); err != nil {
 		return "", fmt.Errorf("GTIN %s: %w", quote(s), err)
 	}
 	return padded, nil
@@ -98,7 +98,7 @@ func ValidateGTIN14(s string) error {
 		return fmt.Errorf("GTIN %s: invalid length: expected %d digits, got %d",
 			quote(s), gtin14Length, len(s))
 	}
-	if err := checkDigits("GTIN", s, gtin14Length); err != nil {
+	if err := checkDigits(s, gtin14Length); err != nil {
 		return fmt.Errorf("GTIN %s: %w", quote(s), err)
 	}
 	return nil
@@ -115,7 +115,7 @@ func ValidateSSCC(s string) error {
 		return fmt.Errorf("SSCC %s: invalid length: expected %d digits, got %d",
 			quote(s), ssccLength, len(s))
 	}
-	if err := checkDigits("SSCC", s, ssccLength); err != nil {
+	if err := checkDigits(s, ssccLength); err != nil {
 		return fmt.Errorf("SSCC %s: %w", quote(s), err)
 	}
 	return nil

@@ -26,8 +26,9 @@ func CheckDigit(data string) (byte, error) {
 }
 
 // checkDigits checks that s is n ASCII digits ending with the GS1 mod-10
-// check digit. The caller has already checked len(s) == n.
-func checkDigits(kind, s string, n int) error {
+// check digit. The caller has already checked len(s) == n, and names the
+// identifier in its own error.
+func checkDigits(s string, n int) error {
 	for i := 0; i < len(s); i++ {
 		if !isDigit(s[i]) {
 			return fmt.Errorf("non-digit character at position %d", i+1)
@@ -38,7 +39,7 @@ func checkDigits(kind, s string, n int) error {
 		return err
 	}
 	if got := s[n-1]; got != want {
-		return fmt.Errorf("invalid %s check digit: expected %c, got %c", kind, want, got)
+		return fmt.Errorf("invalid check digit: expected %c, got %c", want, got)
 	}
 	return nil
 }

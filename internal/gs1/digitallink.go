@@ -51,9 +51,21 @@ func (u UnitID) DigitalLink(host string) string {
 // are ignored, as is the fragment. A missing GTIN or serial, qualifiers out
 // of order or repeated, AI 22 (consumer product variant) and other path AIs
 // are refused.
+//
+// Errors start with "GS1 Digital Link: ", said once here.
 func ParseDigitalLink(uri string, ref time.Time) (UnitID, error) {
+	u, err := parseDigitalLink(uri, ref)
+	if err != nil {
+		return UnitID{}, fmt.Errorf("GS1 Digital Link: %w", err)
+	}
+	return u, nil
+}
+
+// parseDigitalLink is ParseDigitalLink without the "GS1 Digital Link"
+// context on its errors, which its helpers do not add either.
+func parseDigitalLink(uri string, ref time.Time) (UnitID, error) {
 	if uri == "" {
-		return UnitID{}, fmt.Errorf("GS1 Digital Link URI is empty")
+		return UnitID{}, fmt.Errorf("URI is empty")
 	}
 	parsed, err := url.Parse(uri)
 	if err != nil {
@@ -61,13 +73,13 @@ func ParseDigitalLink(uri string, ref time.Time) (UnitID, error) {
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return UnitID{}, fmt.Errorf("GS1 Digital Link URI %s: %v", quote(uri), err)
+		return UnitID{}, fmt.Errorf("URI %s: %v", quote(uri), err)
 	}
 	if parsed.Scheme != "http" && parsed.Scheme != "https" {
-		return UnitID{}, fmt.Errorf("GS1 Digital Link URI %s: scheme must be http or https", quote(uri))
+		return UnitID{}, fmt.Errorf("URI %s: scheme must be http or https", quote(uri))
 	}
 	if parsed.Host == "" || parsed.Opaque != "" {
-		return UnitID{}, fmt.Errorf("GS1 Digital Link URI %s: missing host", quote(uri))
+		return UnitID{}, fmt.Errorf("URI %s: missing host", quote(uri))
 	}
 
 	segs, err := digitalLinkPathSegments(uri, parsed.Scheme)
@@ -82,33 +94,33 @@ func ParseDigitalLink(uri string, ref time.Time) (UnitID, error) {
 	var u UnitID
 	gtin, err := NormalizeGTIN(pairs[0].value)
 	if err != nil {
-		return UnitID{}, fmt.Errorf("GS1 Digital Link AI (%s): %w", aiGTIN, err)
+		return UnitID{}, fmt.Errorf("AI (%s): %w", aiGTIN, err)
 	}
 	u.GTIN = gtin
 	i := 1
 	if i < len(pairs) && pairs[i].ai == aiLot {
 		if err := ValidateLot(pairs[i].value); err != nil {
-			return UnitID{}, fmt.Errorf("GS1 Digital Link AI (%s): %w", aiLot, err)
+			return UnitID{}, fmt.Errorf("AI (%s): %w", aiLot, err)
 		}
 		u.Lot = pairs[i].value
 		i++
 	}
 	if i < len(pairs) && pairs[i].ai == aiSerial {
 		if err := ValidateSerial(pairs[i].value); err != nil {
-			return UnitID{}, fmt.Errorf("GS1 Digital Link AI (%s): %w", aiSerial, err)
+			return UnitID{}, fmt.Errorf("AI (%s): %w", aiSerial, err)
 		}
 		u.Serial = pairs[i].value
 		i++
 	}
 	if i < len(pairs) {
 		if pairs[i].ai == aiCPV {
-			return UnitID{}, fmt.Errorf("GS1 Digital Link AI (%s) (consumer product variant) is not supported", aiCPV)
+			return UnitID{}, fmt.Errorf("AI (%s) (consumer product variant) is not supported", aiCPV)
 		}
-		return UnitID{}, fmt.Errorf("GS1 Digital Link path: AI (%s) out of order or repeated: expected /01/{gtin}[/10/{lot}]/21/{serial}",
+		return UnitID{}, fmt.Errorf("path: AI (%s) out of order or repeated: expected /01/{gtin}[/10/{lot}]/21/{serial}",
 			pairs[i].ai)
 	}
 	if u.Serial == "" {
-		return UnitID{}, fmt.Errorf("GS1 Digital Link path has no serial number (AI 21): not a serialized unit")
+		return UnitID{}, fmt.Errorf("path has no serial number (AI 21): not a serialized unit")
 	}
 
 	if err := digitalLinkQuery(&u, parsed.RawQuery, ref); err != nil {
@@ -141,12 +153,12 @@ func digitalLinkPathSegments(uri, scheme string) ([]string, error) {
 	// introduced by "//", so rest starts with scheme + "://".
 	prefix := len(scheme) + len("://")
 	if len(rest) < prefix {
-		return nil, fmt.Errorf("GS1 Digital Link URI %s: missing host", quote(uri))
+		return nil, fmt.Errorf("URI %s: missing host", quote(uri))
 	}
 	rest = rest[prefix:]
 	slash := strings.IndexByte(rest, '/')
 	if slash < 0 {
-		return nil, fmt.Errorf("GS1 Digital Link URI %s: path has no /01/{gtin}", quote(uri))
+		return nil, fmt.Errorf("URI %s: path has no /01/{gtin}", quote(uri))
 	}
 	return strings.Split(rest[slash+1:], "/"), nil
 }
@@ -157,13 +169,13 @@ func digitalLinkPathSegments(uri, scheme string) ([]string, error) {
 // percent-decoded. Segments before AI 01 are a free prefix.
 func digitalLinkKeyPairs(segs []string) ([]dlPair, error) {
 	if len(segs) > 0 && segs[len(segs)-1] == "" && len(segs) > 1 {
-		return nil, fmt.Errorf("GS1 Digital Link path ends with \"/\"")
+		return nil, fmt.Errorf("path ends with \"/\"")
 	}
 	var rev []dlPair
 	i := len(segs)
 	for {
 		if i < 2 {
-			return nil, fmt.Errorf("GS1 Digital Link path has no /01/{gtin} primary key")
+			return nil, fmt.Errorf("path has no /01/{gtin} primary key")
 		}
 		key, raw := segs[i-2], segs[i-1]
 		i -= 2
@@ -171,14 +183,14 @@ func digitalLinkKeyPairs(segs []string) ([]dlPair, error) {
 		case aiGTIN, aiLot, aiSerial, aiCPV:
 		default:
 			if key != "" && len(key) <= 4 && allDigits(key) {
-				return nil, fmt.Errorf("GS1 Digital Link path: unsupported AI (%s)", key)
+				return nil, fmt.Errorf("path: unsupported AI (%s)", key)
 			}
-			return nil, fmt.Errorf("GS1 Digital Link path has no /01/{gtin} primary key before segment %s",
+			return nil, fmt.Errorf("path has no /01/{gtin} primary key before segment %s",
 				quote(key))
 		}
 		value, err := url.PathUnescape(raw)
 		if err != nil {
-			return nil, fmt.Errorf("GS1 Digital Link AI (%s) value %s: invalid percent-encoding",
+			return nil, fmt.Errorf("AI (%s) value %s: invalid percent-encoding",
 				key, quote(raw))
 		}
 		rev = append(rev, dlPair{ai: key, value: value})
@@ -188,7 +200,7 @@ func digitalLinkKeyPairs(segs []string) ([]dlPair, error) {
 	}
 	for _, seg := range segs[:i] {
 		if seg == aiGTIN {
-			return nil, fmt.Errorf("GS1 Digital Link path is ambiguous: AI (%s) appears more than once", aiGTIN)
+			return nil, fmt.Errorf("path is ambiguous: AI (%s) appears more than once", aiGTIN)
 		}
 	}
 	pairs := make([]dlPair, len(rev))
@@ -207,7 +219,7 @@ func digitalLinkQuery(u *UnitID, rawQuery string, ref time.Time) error {
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return fmt.Errorf("GS1 Digital Link query %s: %v", quote(rawQuery), err)
+		return fmt.Errorf("query %s: %v", quote(rawQuery), err)
 	}
 	keys := make([]string, 0, len(q))
 	for k := range q {
@@ -219,19 +231,19 @@ func digitalLinkQuery(u *UnitID, rawQuery string, ref time.Time) error {
 		switch {
 		case k == aiExpiry || k == aiProductionDate:
 			if len(vals) != 1 {
-				return fmt.Errorf("GS1 Digital Link query: AI (%s) repeated", k)
+				return fmt.Errorf("query: AI (%s) repeated", k)
 			}
 			t, err := ParseDate(vals[0], ref)
 			if err != nil {
-				return fmt.Errorf("GS1 Digital Link query AI (%s): %w", k, err)
+				return fmt.Errorf("query AI (%s): %w", k, err)
 			}
 			if k == aiExpiry {
 				u.Expiry, u.HasExpiry = t, true
 			}
 		case k == aiGTIN || k == aiLot || k == aiSerial || k == aiCPV:
-			return fmt.Errorf("GS1 Digital Link query: AI (%s) belongs in the path", k)
+			return fmt.Errorf("query: AI (%s) belongs in the path", k)
 		case k != "" && allDigits(k):
-			return fmt.Errorf("GS1 Digital Link query: unsupported AI (%s)", truncate(k))
+			return fmt.Errorf("query: unsupported AI (%s)", truncate(k))
 		}
 	}
 	return nil

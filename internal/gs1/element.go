@@ -63,7 +63,19 @@ func (u UnitID) ElementString() string {
 // (production date) is validated and ignored. An SSCC (AI 00), any other AI,
 // a repeated AI, a value of the wrong length or with invalid characters, a
 // bad check digit and data that does not form an element are refused.
+//
+// Errors start with "element string: ", said once here.
 func ParseElementString(s string, ref time.Time) (UnitID, error) {
+	u, err := parseUnitElements(s, ref)
+	if err != nil {
+		return UnitID{}, fmt.Errorf("element string: %w", err)
+	}
+	return u, nil
+}
+
+// parseUnitElements is ParseElementString without the "element string"
+// context on its errors.
+func parseUnitElements(s string, ref time.Time) (UnitID, error) {
 	elems, err := parseElements(s)
 	if err != nil {
 		return UnitID{}, err
@@ -122,10 +134,10 @@ func ParseElementString(s string, ref time.Time) (UnitID, error) {
 		}
 	}
 	if !hasGTIN {
-		return UnitID{}, fmt.Errorf("element string has no GTIN (AI 01)")
+		return UnitID{}, fmt.Errorf("no GTIN (AI 01)")
 	}
 	if !hasSerial {
-		return UnitID{}, fmt.Errorf("element string has no serial number (AI 21): not a serialized unit")
+		return UnitID{}, fmt.Errorf("no serial number (AI 21): not a serialized unit")
 	}
 	return u, nil
 }
@@ -135,14 +147,26 @@ func ParseElementString(s string, ref time.Time) (UnitID, error) {
 // optionally preceded by a symbology identifier "]d2", "]C1" or "]Q3"), and
 // returns the 18-digit SSCC after validating its check digit. The string must
 // hold AI (00) and nothing else.
+//
+// Errors start with "element string: ", said once here.
 func ParseSSCCElementString(s string) (string, error) {
+	sscc, err := parseSSCCElements(s)
+	if err != nil {
+		return "", fmt.Errorf("element string: %w", err)
+	}
+	return sscc, nil
+}
+
+// parseSSCCElements is ParseSSCCElementString without the "element string"
+// context on its errors.
+func parseSSCCElements(s string) (string, error) {
 	elems, err := parseElements(s)
 	if err != nil {
 		return "", err
 	}
 	for _, e := range elems {
 		if e.ai != aiSSCC {
-			return "", fmt.Errorf("unexpected AI (%s) at position %d in an SSCC element string: only AI (00) is allowed",
+			return "", fmt.Errorf("unexpected AI (%s) at position %d: an SSCC is AI (00) alone",
 				e.ai, e.pos)
 		}
 	}
@@ -158,21 +182,22 @@ func ParseSSCCElementString(s string) (string, error) {
 
 // parseElements splits an element string, bracketed or raw (see
 // ParseElementString), into its elements. It checks the AIs and the value
-// lengths but not the contents of the values.
+// lengths but not the contents of the values. Its errors do not say
+// "element string": the exported parsers add that once.
 func parseElements(s string) ([]element, error) {
 	if s == "" {
-		return nil, fmt.Errorf("element string is empty")
+		return nil, fmt.Errorf("empty")
 	}
 	off := 0
 	symbology := false
 	if s[0] == ']' {
 		if len(s) < 3 {
-			return nil, fmt.Errorf("element string %s: truncated symbology identifier", quote(s))
+			return nil, fmt.Errorf("truncated symbology identifier %s", quote(s))
 		}
 		switch s[:3] {
 		case "]d2", "]C1", "]Q3":
 		default:
-			return nil, fmt.Errorf("element string: unsupported symbology identifier %s: expected ]d2, ]C1 or ]Q3",
+			return nil, fmt.Errorf("unsupported symbology identifier %s: expected ]d2, ]C1 or ]Q3",
 				quote(s[:3]))
 		}
 		off, symbology = 3, true
@@ -181,11 +206,11 @@ func parseElements(s string) ([]element, error) {
 		off++
 	}
 	if off == len(s) {
-		return nil, fmt.Errorf("element string %s has no data", quote(s))
+		return nil, fmt.Errorf("no data in %s", quote(s))
 	}
 	if s[off] == '(' {
 		if symbology {
-			return nil, fmt.Errorf("element string: a symbology identifier must be followed by raw (unbracketed) data")
+			return nil, fmt.Errorf("a symbology identifier must be followed by raw (unbracketed) data")
 		}
 		return parseBracketed(s, off)
 	}
@@ -203,7 +228,7 @@ func parseRaw(s string, off int) ([]element, error) {
 		}
 		start := i
 		if len(s)-i < 2 || !allDigits(s[i:i+2]) {
-			return nil, fmt.Errorf("element string: invalid application identifier %s at position %d: expected digits",
+			return nil, fmt.Errorf("invalid application identifier %s at position %d: expected digits",
 				quote(s[i:min(i+4, len(s))]), i+1)
 		}
 		ai := s[i : i+2]
@@ -211,10 +236,10 @@ func parseRaw(s string, off int) ([]element, error) {
 		if !ok {
 			n := aiLength(ai)
 			if n > 0 && len(s)-i >= n && allDigits(s[i:i+n]) {
-				return nil, fmt.Errorf("element string: unsupported application identifier (%s) at position %d",
+				return nil, fmt.Errorf("unsupported application identifier (%s) at position %d",
 					s[i:i+n], i+1)
 			}
-			return nil, fmt.Errorf("element string: unknown application identifier starting with %s at position %d",
+			return nil, fmt.Errorf("unknown application identifier starting with %s at position %d",
 				quote(ai), i+1)
 		}
 		i += len(ai)
@@ -225,7 +250,7 @@ func parseRaw(s string, off int) ([]element, error) {
 				end = i + sep
 			}
 			if end > len(s) || end-i != fixed {
-				return nil, fmt.Errorf("element string: AI (%s) at position %d: value too short: expected %d digits, got %d",
+				return nil, fmt.Errorf("AI (%s) at position %d: value too short: expected %d digits, got %d",
 					ai, start+1, fixed, min(end, len(s))-i)
 			}
 			value = s[i:end]
@@ -236,11 +261,11 @@ func parseRaw(s string, off int) ([]element, error) {
 				end = i + sep
 			}
 			if end-i > maxLen {
-				return nil, fmt.Errorf("element string: AI (%s) at position %d: value longer than %d characters (missing GS separator?)",
+				return nil, fmt.Errorf("AI (%s) at position %d: value longer than %d characters (missing GS separator?)",
 					ai, start+1, maxLen)
 			}
 			if end == i {
-				return nil, fmt.Errorf("element string: AI (%s) at position %d has an empty value", ai, start+1)
+				return nil, fmt.Errorf("AI (%s) at position %d has an empty value", ai, start+1)
 			}
 			value = s[i:end]
 			i = end
@@ -262,19 +287,19 @@ func parseBracketed(s string, off int) ([]element, error) {
 		}
 		start := i
 		if s[i] != '(' {
-			return nil, fmt.Errorf("element string: unexpected data %s at position %d: expected \"(\" and an application identifier",
+			return nil, fmt.Errorf("unexpected data %s at position %d: expected \"(\" and an application identifier",
 				quote(s[i:]), i+1)
 		}
 		// An AI has 2 to 4 digits: look for ")" no further than that.
 		closing := strings.IndexByte(s[i+1:min(i+6, len(s))], ')')
 		if closing < 2 || !allDigits(s[i+1:i+1+closing]) {
-			return nil, fmt.Errorf("element string: invalid application identifier %s at position %d (write a literal \"(\" in a value as \"\\(\")",
+			return nil, fmt.Errorf("invalid application identifier %s at position %d (write a literal \"(\" in a value as \"\\(\")",
 				quote(s[i:min(i+6, len(s))]), i+1)
 		}
 		ai := s[i+1 : i+1+closing]
 		fixed, maxLen, ok := aiSpec(ai)
 		if !ok {
-			return nil, fmt.Errorf("element string: unsupported application identifier (%s) at position %d", ai, i+1)
+			return nil, fmt.Errorf("unsupported application identifier (%s) at position %d", ai, i+1)
 		}
 		i += closing + 2
 		var b strings.Builder
@@ -290,12 +315,12 @@ func parseBracketed(s string, off int) ([]element, error) {
 		value := b.String()
 		switch {
 		case value == "":
-			return nil, fmt.Errorf("element string: AI (%s) at position %d has an empty value", ai, start+1)
+			return nil, fmt.Errorf("AI (%s) at position %d has an empty value", ai, start+1)
 		case fixed > 0 && len(value) != fixed:
-			return nil, fmt.Errorf("element string: AI (%s) at position %d: value %s has the wrong length: expected %d digits, got %d",
+			return nil, fmt.Errorf("AI (%s) at position %d: value %s has the wrong length: expected %d digits, got %d",
 				ai, start+1, quote(value), fixed, len(value))
 		case fixed == 0 && len(value) > maxLen:
-			return nil, fmt.Errorf("element string: AI (%s) at position %d: value longer than %d characters",
+			return nil, fmt.Errorf("AI (%s) at position %d: value longer than %d characters",
 				ai, start+1, maxLen)
 		}
 		elems = append(elems, element{ai: ai, value: value, pos: start + 1})
@@ -305,7 +330,7 @@ func parseBracketed(s string, off int) ([]element, error) {
 
 // duplicateAI returns the error for an AI that occurs twice.
 func duplicateAI(e element) error {
-	return fmt.Errorf("element string: duplicate AI (%s) at position %d", e.ai, e.pos)
+	return fmt.Errorf("duplicate AI (%s) at position %d", e.ai, e.pos)
 }
 
 // escapeBracketed escapes "(" as "\(" in a value of a bracketed element

@@ -19,7 +19,11 @@
 //
 // All functions return plain errors (callers wrap them in their own
 // registered errors) and never panic, whatever the input. Errors echo at most
-// maxEcho bytes of the input, Go-quoted.
+// maxEcho bytes of the input, Go-quoted. Each says its context once: the
+// errors of ParseElementString and ParseSSCCElementString start with
+// "element string: ", those of ParseDigitalLink with "GS1 Digital Link: ",
+// and the value at fault is named once ("AI (01): GTIN "…": invalid check
+// digit"), so a caller adds only its own context.
 package gs1
 
 import (

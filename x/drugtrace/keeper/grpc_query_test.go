@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -482,5 +483,81 @@ func (s *KeeperTestSuite) TestSerialWithSlash() {
 			s.T().Skipf("known bug: types/unitref.go ParseUnitRef cannot read %q (a unit whose serial holds '/'): %v", ref, err)
 		}
 		s.Require().Equal(types.Verdict_VERDICT_AUTHENTIC_SALEABLE, res.Verdict)
+	}
+}
+
+// TestBadReferenceMessages: a malformed unit reference or SSCC reaches the
+// client with each layer's context said once: the gRPC status, what was read
+// (element string, Digital Link), the field at fault and the registered
+// error, none of them repeated.
+func (s *KeeperTestSuite) TestBadReferenceMessages() {
+	unitQueries := map[string]func(ref string) error{
+		"unit": func(ref string) error {
+			_, err := s.qs.Unit(s.ctx, &types.QueryUnitRequest{Unit: ref})
+			return err
+		},
+		"history": func(ref string) error {
+			_, err := s.qs.History(s.ctx, &types.QueryHistoryRequest{Unit: ref})
+			return err
+		},
+		"epcis": func(ref string) error {
+			_, err := s.qs.EPCIS(s.ctx, &types.QueryEPCISRequest{Unit: ref})
+			return err
+		},
+		"verify": func(ref string) error {
+			_, err := s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: ref})
+			return err
+		},
+	}
+	for _, tc := range []struct {
+		name, ref, form, detail string
+	}{
+		{"element string: bad GTIN check digit", "(01)" + badGTIN + "(21)X", "element string", "check digit"},
+		{"element string: raw, bad GTIN check digit", "]d201" + badGTIN + "21X", "element string", "check digit"},
+		{"element string: duplicate AI", "(01)" + gtinA + "(21)X(21)Y", "element string", "duplicate AI (21)"},
+		{"element string: unsupported AI", "(01)" + gtinA + "(240)A(21)X", "element string", "unsupported application identifier (240)"},
+		{"element string: no serial", "(01)" + gtinA, "element string", "no serial number"},
+		{"element string: SSCC", "(00)" + ssccA, "element string", "SSCC in a unit identifier"},
+		{"element string: bad expiry", "(01)" + gtinA + "(17)201325(21)X", "element string", "invalid month"},
+		{"element string: empty symbology data", "]d2", "element string", "no data"},
+		{"digital link: bad GTIN check digit", "https://id.gs1.org/01/" + badGTIN + "/21/X", "digital link", "check digit"},
+		{"digital link: no serial", "https://id.gs1.org/01/" + gtinA, "digital link", "no serial number"},
+		{"digital link: bad query", "https://id.gs1.org/01/" + gtinA + "/21/X?17=201325", "digital link", "invalid month"},
+		{"digital link: bad path", "https://id.gs1.org/21/X", "digital link", "no /01/{gtin}"},
+		{"digital link: bad escape", "https://id.gs1.org/01/" + gtinA + "/21/A%zz", "digital link", "invalid URL escape"},
+	} {
+		for q, run := range unitQueries {
+			err := run(tc.ref)
+			s.requireCode(err, codes.InvalidArgument)
+			s.requireSaidOnce(err.Error(), tc.name+" via "+q, "rpc error", tc.form, "invalid unit identifier", tc.detail)
+		}
+	}
+
+	for _, tc := range []struct {
+		name, ref string
+		said      []string
+	}{
+		{"SSCC element string: bad check digit", "(00)106141411234567898", []string{"element string", "AI (00)", "check digit"}},
+		{"SSCC element string: unit AI", "(01)" + gtinA + "(21)X", []string{"element string", "unexpected AI (01)"}},
+		{"SSCC: 18 digits, bad check digit", "106141411234567898", []string{"check digit"}},
+	} {
+		_, err := s.qs.Container(s.ctx, &types.QueryContainerRequest{Sscc: tc.ref})
+		s.requireCode(err, codes.InvalidArgument)
+		s.requireSaidOnce(err.Error(), tc.name, append([]string{"rpc error", "invalid SSCC"}, tc.said...)...)
+	}
+}
+
+// requireSaidOnce checks that msg holds each of parts exactly once (case
+// insensitive) and that no ": "-separated segment of it is repeated.
+func (s *KeeperTestSuite) requireSaidOnce(msg, name string, parts ...string) {
+	s.T().Helper()
+	lower := strings.ToLower(msg)
+	for _, p := range parts {
+		s.Require().Equal(1, strings.Count(lower, strings.ToLower(p)), "%s: %q said %d times in %q", name, p, strings.Count(lower, strings.ToLower(p)), msg)
+	}
+	seen := map[string]bool{}
+	for _, seg := range strings.Split(msg, ": ") {
+		s.Require().False(seen[seg], "%s: %q repeated in %q", name, seg, msg)
+		seen[seg] = true
 	}
 }

@@ -15,7 +15,9 @@ func UnitKey(gtin, serial string) string { return gtin + "/" + serial }
 // ParseUnitRef reads a unit identifier as a person or a scanner gives it:
 // "GTIN/serial", a GS1 element string (with or without parentheses, FNC1
 // separated, with or without a symbology prefix) or a GS1 Digital Link URI.
-// ref anchors the century of a two-digit expiry year.
+// ref anchors the century of a two-digit expiry year. internal/gs1 says which
+// form it was reading ("element string: ", "GS1 Digital Link: "); this adds
+// only the registered error.
 func ParseUnitRef(s string, ref time.Time) (gs1.UnitID, error) {
 	switch {
 	case s == "":
@@ -23,7 +25,7 @@ func ParseUnitRef(s string, ref time.Time) (gs1.UnitID, error) {
 	case strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://"):
 		u, err := gs1.ParseDigitalLink(s, ref)
 		if err != nil {
-			return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "digital link: %s", err)
+			return gs1.UnitID{}, errorsmod.Wrap(ErrInvalidUnitRef, err.Error())
 		}
 		return u, nil
 	case isPlainUnitRef(s):
@@ -39,7 +41,7 @@ func ParseUnitRef(s string, ref time.Time) (gs1.UnitID, error) {
 	}
 	u, err := gs1.ParseElementString(s, ref)
 	if err != nil {
-		return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidUnitRef, "element string: %s", err)
+		return gs1.UnitID{}, errorsmod.Wrap(ErrInvalidUnitRef, err.Error())
 	}
 	return u, nil
 }
