@@ -66,9 +66,10 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	for _, h := range gs.Histories {
 		nEvents += len(h.Events)
 	}
-	s.Require().EqualValues(nEvents, gs.NextEventSeq)
-	s.Require().EqualValues(6, gs.NextShipmentID)
-	s.Require().EqualValues(2, gs.NextAlertID)
+	// Sequences hold the next id; ids start at 1.
+	s.Require().EqualValues(nEvents+1, gs.NextEventSeq)
+	s.Require().EqualValues(7, gs.NextShipmentID)
+	s.Require().EqualValues(3, gs.NextAlertID)
 
 	// Through JSON, as the module does, into a fresh store.
 	bz, err := s.cdc.MarshalJSON(gs)

@@ -107,7 +107,9 @@ func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
 
 func (k Keeper) addrString(a sdk.AccAddress) string { return addrs.String(k.addressCodec, a) }
 
-// nextID draws the next id from seq, refusing to wrap past types.MaxSequence.
+// nextID draws the next id from seq: the sequence holds the next id to hand
+// out (genesis starts it at 1, as every module does), and refuses to reach
+// types.MaxSequence rather than wrap.
 func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
 	return seqs.Next(ctx, seq, types.MaxSequence, types.ErrSequenceExhausted)
 }

@@ -90,7 +90,6 @@ func (k Keeper) ship(ctx context.Context, a, to string, msg *types.MsgShip) (shi
 	if err != nil {
 		return 0, 0, err
 	}
-	id++ // shipment ids start at 1: 0 means "not in a shipment"
 
 	var moved []types.Unit
 	seen := map[string]bool{}

@@ -116,14 +116,13 @@ func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.U
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventTrace{Event: ev, Units: keys, Count: uint32(len(units))})
 }
 
-// alert records a suspect-product alert and emits it. Its id starts at 1, so
+// alert records a suspect-product alert and emits it. Ids start at 1, so
 // that 0 in a response means "no alert".
 func (k Keeper) alert(ctx context.Context, u types.Unit, actor, attempted string, v types.Verdict) (uint64, error) {
 	id, err := nextID(ctx, k.AlertSeq)
 	if err != nil {
 		return 0, err
 	}
-	id++
 	a := types.Alert{ID: id, Unit: types.UnitKey(u.GTIN, u.Serial), Actor: actor, Attempted: attempted, Verdict: v,
 		Time: sdk.UnwrapSDKContext(ctx).BlockTime()}
 	if err := k.Alerts.Set(ctx, id, a); err != nil {

@@ -15,7 +15,7 @@ const MaxSequence = math.MaxUint64 - 1
 
 // DefaultGenesisState has default params and no products.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams()}
+	return &GenesisState{Params: DefaultParams(), NextShipmentID: 1, NextAlertID: 1, NextEventSeq: 1}
 }
 
 // Validate checks identifiers and that no unit, product or container appears twice.
@@ -23,11 +23,11 @@ func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 	}
-	// IDs are sequence+1 and 0 means "none": a sequence at the top of uint64
-	// would wrap to 0 and reuse ids. No real chain comes near MaxSequence.
+	// As in every module, ids start at 1 (0 means "none") and a sequence
+	// holds the next id to hand out, never above MaxSequence.
 	for name, next := range map[string]uint64{"next_shipment_id": gs.NextShipmentID, "next_alert_id": gs.NextAlertID, "next_event_seq": gs.NextEventSeq} {
-		if next > MaxSequence {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "%s %d above %d", name, next, uint64(MaxSequence))
+		if next == 0 || next > MaxSequence {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "%s %d not in 1..%d", name, next, uint64(MaxSequence))
 		}
 	}
 	products := map[string]bool{}
@@ -57,19 +57,19 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "history of unknown unit %q", h.Unit)
 		}
 		for _, e := range h.Events {
-			if e.Seq >= gs.NextEventSeq {
-				return errorsmod.Wrapf(ErrInvalidGenesis, "event seq %d not below next %d", e.Seq, gs.NextEventSeq)
+			if e.Seq == 0 || e.Seq >= gs.NextEventSeq {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "event seq %d not in 1..%d", e.Seq, gs.NextEventSeq-1)
 			}
 		}
 	}
 	for _, a := range gs.Alerts {
-		if a.ID == 0 || a.ID > gs.NextAlertID {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d out of range (next sequence %d)", a.ID, gs.NextAlertID)
+		if a.ID == 0 || a.ID >= gs.NextAlertID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d not below next id %d", a.ID, gs.NextAlertID)
 		}
 	}
 	for _, s := range gs.Shipments {
-		if s.ID == 0 || s.ID > gs.NextShipmentID {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d out of range (next sequence %d)", s.ID, gs.NextShipmentID)
+		if s.ID == 0 || s.ID >= gs.NextShipmentID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d not below next id %d", s.ID, gs.NextShipmentID)
 		}
 	}
 	return nil

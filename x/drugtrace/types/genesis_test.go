@@ -17,9 +17,9 @@ func validGenesis() *types.GenesisState {
 	}
 	gs.Containers = []types.Container{{SSCC: ssccA, Units: 1}}
 	gs.Shipments = []types.Shipment{{ID: 1}, {ID: 2}}
-	gs.Histories = []types.UnitHistory{{Unit: gtinA + "/S1", Events: []types.TraceEvent{{Seq: 0}, {Seq: 2}}}, {Unit: gtinA + "/S2", Events: []types.TraceEvent{{Seq: 1}}}}
+	gs.Histories = []types.UnitHistory{{Unit: gtinA + "/S1", Events: []types.TraceEvent{{Seq: 1}, {Seq: 3}}}, {Unit: gtinA + "/S2", Events: []types.TraceEvent{{Seq: 2}}}}
 	gs.Alerts = []types.Alert{{ID: 1}, {ID: 5}}
-	gs.NextShipmentID, gs.NextAlertID, gs.NextEventSeq = 2, 5, 3
+	gs.NextShipmentID, gs.NextAlertID, gs.NextEventSeq = 3, 6, 4 // the next ids: ids start at 1
 	return gs
 }
 
@@ -38,10 +38,13 @@ func TestGenesisValidate(t *testing.T) {
 		"container SSCC":        func(gs *types.GenesisState) { gs.Containers[0].SSCC = "106141411234567898" },
 		"container twice":       func(gs *types.GenesisState) { gs.Containers = append(gs.Containers, gs.Containers[0]) },
 		"history of no unit":    func(gs *types.GenesisState) { gs.Histories[0].Unit = gtinA + "/S9" },
-		"event seq not below":   func(gs *types.GenesisState) { gs.NextEventSeq = 2 },
-		"alert id not below":    func(gs *types.GenesisState) { gs.NextAlertID = 4 },
+		"event seq not below":   func(gs *types.GenesisState) { gs.NextEventSeq = 3 },
+		"event seq zero":        func(gs *types.GenesisState) { gs.Histories[1].Events[0].Seq = 0 },
+		"alert id not below":    func(gs *types.GenesisState) { gs.NextAlertID = 5 },
+		"alert id zero":         func(gs *types.GenesisState) { gs.Alerts[0].ID = 0 },
 		"shipment id zero":      func(gs *types.GenesisState) { gs.Shipments[0].ID = 0 },
-		"shipment id above seq": func(gs *types.GenesisState) { gs.NextShipmentID = 1 },
+		"shipment id not below": func(gs *types.GenesisState) { gs.NextShipmentID = 2 },
+		"next shipment id zero": func(gs *types.GenesisState) { gs.NextShipmentID = 0 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			gs := validGenesis()
