@@ -4,6 +4,7 @@ package keeper
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -16,6 +17,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/addrs"
+	"github.com/healthchain/healthd/internal/seqs"
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
@@ -128,7 +130,7 @@ func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
 
 // audit appends an entry to the patient's history.
 func (k Keeper) audit(ctx context.Context, patient sdk.AccAddress, e types.AuditEntry) error {
-	seq, err := k.AuditSeq.Next(ctx)
+	seq, err := nextID(ctx, k.AuditSeq)
 	if err != nil {
 		return err
 	}
@@ -176,4 +178,11 @@ func (k Keeper) deactivate(ctx context.Context, patient, grantee sdk.AccAddress,
 		return err
 	}
 	return k.ExpiryQueue.Remove(ctx, collections.Join(c.End, c.ID))
+}
+
+// nextID hands out the next id of seq (the sequence holds the next id; genesis
+// starts it at 1, as every module does). The last uint64 is never handed out:
+// the sequence would wrap to 0 ("none") and then to ids in use.
+func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
+	return seqs.Next(ctx, seq, math.MaxUint64, types.ErrIDsExhausted)
 }

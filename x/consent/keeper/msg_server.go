@@ -169,7 +169,7 @@ func (ms msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent
 		return nil, errorsmod.Wrapf(types.ErrTooManyConsents, "%d active consents to %s, at most %d", live, c.Grantee, params.MaxActivePerPair)
 	}
 
-	if c.ID, err = ms.ConsentSeq.Next(ctx); err != nil {
+	if c.ID, err = nextID(ctx, ms.ConsentSeq); err != nil {
 		return nil, err
 	}
 	if err := ms.Consents.Set(ctx, c.ID, c); err != nil {
@@ -266,13 +266,6 @@ func (ms msgServer) AmendConsent(ctx context.Context, msg *types.MsgAmendConsent
 	})
 }
 
-func validateReason(r types.RevocationReason) error {
-	if _, ok := types.RevocationReason_name[int32(r)]; !ok || r == types.RevocationReason_REVOCATION_REASON_UNSPECIFIED {
-		return errorsmod.Wrapf(types.ErrInvalidReason, "revocation reason %d", int32(r))
-	}
-	return nil
-}
-
 // revoke marks an active consent revoked and takes it out of the active indexes.
 func (k Keeper) revoke(ctx context.Context, c types.Consent, signer, patient, grantee sdk.AccAddress, reason types.RevocationReason) error {
 	if err := k.deactivate(ctx, patient, grantee, c); err != nil {
@@ -294,7 +287,7 @@ func (k Keeper) revoke(ctx context.Context, c types.Consent, signer, patient, gr
 
 // RevokeConsent implements types.MsgServer.
 func (ms msgServer) RevokeConsent(ctx context.Context, msg *types.MsgRevokeConsent) (*types.MsgRevokeConsentResponse, error) {
-	if err := validateReason(msg.Reason); err != nil {
+	if err := types.ValidateRevocationReason(msg.Reason); err != nil {
 		return nil, err
 	}
 	c, signer, patient, grantee, err := ms.liveConsent(ctx, msg.Signer, msg.ConsentID)
@@ -306,7 +299,7 @@ func (ms msgServer) RevokeConsent(ctx context.Context, msg *types.MsgRevokeConse
 
 // RevokeAllForGrantee implements types.MsgServer.
 func (ms msgServer) RevokeAllForGrantee(ctx context.Context, msg *types.MsgRevokeAllForGrantee) (*types.MsgRevokeAllForGranteeResponse, error) {
-	if err := validateReason(msg.Reason); err != nil {
+	if err := types.ValidateRevocationReason(msg.Reason); err != nil {
 		return nil, err
 	}
 	signer, err := ms.parseAddress("signer", msg.Signer)
@@ -445,8 +438,8 @@ func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := types.JustificationCode_name[int32(msg.Justification)]; !ok || msg.Justification == types.JustificationCode_JUSTIFICATION_CODE_UNSPECIFIED {
-		return nil, errorsmod.Wrapf(types.ErrInvalidReason, "justification code %d", int32(msg.Justification))
+	if err := types.ValidateJustification(msg.Justification); err != nil {
+		return nil, err
 	}
 	if member.Equals(patient) {
 		return nil, errorsmod.Wrap(types.ErrGranteeIsPatient, "a member cannot break glass on its own account")
@@ -476,7 +469,7 @@ func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*
 		return nil, err
 	}
 
-	id, err := ms.BreakGlassSeq.Next(ctx)
+	id, err := nextID(ctx, ms.BreakGlassSeq)
 	if err != nil {
 		return nil, err
 	}

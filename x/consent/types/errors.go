@@ -26,4 +26,5 @@ var (
 	ErrNotAuthorized        = errorsmod.Register(ModuleName, 21, "access not authorized")
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 22, "invalid genesis state")
 	ErrVersionLimit         = errorsmod.Register(ModuleName, 23, "consent version limit reached")
+	ErrIDsExhausted         = errorsmod.Register(ModuleName, 24, "no ids left")
 )
