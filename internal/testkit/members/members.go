@@ -92,3 +92,13 @@ func (c *Consortium) Reinstate(addr sdk.AccAddress) {
 	_, err := c.MsgServer.ReinstateMember(c.quiet(), &types.MsgReinstateMember{Authority: testkit.Gov, Address: testkit.String(addr)})
 	require.NoError(c.tb, err, "reinstating %s", addr)
 }
+
+// CopyFrom gives c the members of other, through the consortium's genesis
+// export and import, for a test that imports a module's state into a fresh
+// store and needs the same members there.
+func (c *Consortium) CopyFrom(other *Consortium) {
+	c.tb.Helper()
+	gs, err := other.Keeper.ExportGenesis(other.ctx())
+	require.NoError(c.tb, err)
+	require.NoError(c.tb, c.Keeper.InitGenesis(c.ctx(), gs))
+}

@@ -45,4 +45,10 @@ func TestConsortium(t *testing.T) {
 	require.Equal(t, testkit.BlockTime.Add(1), m.StatusChangedAt, "written on the test's current context")
 
 	require.Empty(t, ctx.EventManager().Events(), "membership changes emit no events into the test's context")
+
+	key2 := members.NewKey()
+	ctx2 := testkit.NewContext(t, key2).Ctx
+	copied := members.New(t, testkit.Codec(types.RegisterInterfaces), key2, func() sdk.Context { return ctx2 })
+	copied.CopyFrom(cons)
+	require.Equal(t, testkit.Dump(ctx, key), testkit.Dump(ctx2, key2))
 }
