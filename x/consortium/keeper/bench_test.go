@@ -4,16 +4,13 @@ import (
 	"fmt"
 	"testing"
 
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/types/query"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/keeper"
 	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
 	"github.com/healthchain/healthd/x/consortium/types"
@@ -27,29 +24,25 @@ var benchSizes = []int{100, 10_000, 100_000}
 func benchEnv(b *testing.B, n int) (sdk.Context, keeper.Keeper, sdk.AccAddress, types.Role) {
 	b.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tc := testutil.DefaultContextWithDB(b, key, storetypes.NewTransientStoreKey("transient_bench"))
-	ctx := tc.Ctx.WithBlockTime(blockTime).WithBlockHeight(1)
-	encCfg := moduletestutil.MakeTestEncodingConfig()
-	types.RegisterInterfaces(encCfg.InterfaceRegistry)
-	ac := addresscodec.NewBech32Codec(accPrefix)
-	gov, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	require.NoError(b, err)
-	k := keeper.NewKeeper(encCfg.Codec, runtime.NewKVStoreService(key), ac, gov, nil)
+	tc := testkit.NewContext(b, key)
+	ctx := tc.Ctx.WithBlockHeight(1)
+	ac := testkit.AddressCodec
+	k := keeper.NewKeeper(testkit.Codec(types.RegisterInterfaces), runtime.NewKVStoreService(key), ac, testkit.Gov, nil)
 
 	gs := &types.GenesisState{Members: make([]types.Member, n)}
 	for i := range n {
-		addr, err := ac.BytesToString(testAddr(fmt.Sprintf("bench-%d", i)))
+		addr, err := ac.BytesToString(testkit.Addr(fmt.Sprintf("bench-%d", i)))
 		require.NoError(b, err)
 		gs.Members[i] = types.Member{
 			Address: addr, Name: fmt.Sprintf("Bench Member %d", i),
-			Roles: []types.Role{allRoles[i%len(allRoles)]}, NPI: cstestutil.NPI(testAddr(fmt.Sprintf("bench-%d", i))),
+			Roles: []types.Role{allRoles[i%len(allRoles)]}, NPI: cstestutil.NPI(testkit.Addr(fmt.Sprintf("bench-%d", i))),
 			Status: types.MemberStatus_MEMBER_STATUS_ACTIVE,
 		}
 	}
 	require.NoError(b, k.InitGenesis(ctx, gs))
 	tc.CMS.Commit()
 
-	target := testAddr(fmt.Sprintf("bench-%d", n/2))
+	target := testkit.Addr(fmt.Sprintf("bench-%d", n/2))
 	role := allRoles[(n/2)%len(allRoles)]
 	require.NoError(b, k.RequireRole(ctx, target, role))
 	return ctx, k, target, role

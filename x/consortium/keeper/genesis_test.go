@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"time"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -10,7 +11,7 @@ import (
 // imports it into a fresh store and checks the stores are identical, role
 // index included.
 func (s *KeeperTestSuite) TestGenesisRoundTrip() {
-	a, b, c, d := testAddr("g-a"), testAddr("g-b"), testAddr("g-c"), testAddr("g-d")
+	a, b, c, d := testkit.Addr("g-a"), testkit.Addr("g-b"), testkit.Addr("g-c"), testkit.Addr("g-d")
 	s.admit(a, "Genesis A", types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY)
 	s.admit(b, "Genesis B", types.Role_ROLE_PHARMACY)
 	s.ctx = s.ctx.WithBlockTime(blockTime.Add(time.Hour))
@@ -25,7 +26,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 
 	exported := s.dumpState()
 	s.Require().Len(exported.Genesis.Members, 4)
-	s.Require().NoError(exported.Genesis.Validate(s.ac))
+	s.Require().NoError(exported.Genesis.Validate(testkit.AddressCodec))
 
 	// Import into a fresh store, at another block time: exported times are kept.
 	s.SetupTest()
@@ -47,7 +48,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 func (s *KeeperTestSuite) TestGenesisDefault() {
 	gs := types.DefaultGenesisState()
 	s.Require().Empty(gs.Members)
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 	s.Require().NoError(s.keeper.InitGenesis(s.ctx, gs))
 	exported, err := s.keeper.ExportGenesis(s.ctx)
 	s.Require().NoError(err)
@@ -62,34 +63,34 @@ func (s *KeeperTestSuite) TestInitGenesisFounders() {
 	s.ctx = s.ctx.WithBlockTime(genesisTime).WithBlockHeight(0)
 	earlier := genesisTime.Add(-48 * time.Hour)
 	gs := &types.GenesisState{Members: []types.Member{
-		{Address: s.addrStr(testAddr("founder-1")), Name: "Founder One", Roles: []types.Role{types.Role_ROLE_HOSPITAL, types.Role_ROLE_REGULATOR}, NPI: validNPI, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE},
-		{Address: s.addrStr(testAddr("founder-2")), Name: "Founder Two", Roles: []types.Role{types.Role_ROLE_LABORATORY}, GLN: validGLN, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE},
-		{Address: s.addrStr(testAddr("founder-3")), Name: "Founder Three", Roles: []types.Role{types.Role_ROLE_PHARMACY}, DEA: validDEA, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE, AdmittedAt: earlier, StatusChangedAt: earlier},
+		{Address: s.addrStr(testkit.Addr("founder-1")), Name: "Founder One", Roles: []types.Role{types.Role_ROLE_HOSPITAL, types.Role_ROLE_REGULATOR}, NPI: validNPI, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE},
+		{Address: s.addrStr(testkit.Addr("founder-2")), Name: "Founder Two", Roles: []types.Role{types.Role_ROLE_LABORATORY}, GLN: validGLN, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE},
+		{Address: s.addrStr(testkit.Addr("founder-3")), Name: "Founder Three", Roles: []types.Role{types.Role_ROLE_PHARMACY}, DEA: validDEA, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE, AdmittedAt: earlier, StatusChangedAt: earlier},
 	}}
 	s.Require().NoError(s.keeper.InitGenesis(s.ctx, gs))
 
 	for i, seed := range []string{"founder-1", "founder-2", "founder-3"} {
-		m, err := s.keeper.GetMember(s.ctx, testAddr(seed))
+		m, err := s.keeper.GetMember(s.ctx, testkit.Addr(seed))
 		s.Require().NoError(err)
 		want := gs.Members[i]
 		if i < 2 {
 			want.AdmittedAt, want.StatusChangedAt = genesisTime, genesisTime
 		}
 		s.Require().Equal(want, m)
-		s.Require().Equal(want.Roles, s.indexedRoles(testAddr(seed)))
+		s.Require().Equal(want.Roles, s.indexedRoles(testkit.Addr(seed)))
 	}
 	s.Require().Equal(map[string][]string{
-		"hospital":   {s.addrStr(testAddr("founder-1"))},
-		"regulator":  {s.addrStr(testAddr("founder-1"))},
-		"laboratory": {s.addrStr(testAddr("founder-2"))},
-		"pharmacy":   {s.addrStr(testAddr("founder-3"))},
+		"hospital":   {s.addrStr(testkit.Addr("founder-1"))},
+		"regulator":  {s.addrStr(testkit.Addr("founder-1"))},
+		"laboratory": {s.addrStr(testkit.Addr("founder-2"))},
+		"pharmacy":   {s.addrStr(testkit.Addr("founder-3"))},
 	}, s.roleIndex())
 }
 
 // TestInitGenesisRefusesInvalidState: an invalid genesis writes nothing, even
 // when the invalid member comes after valid ones.
 func (s *KeeperTestSuite) TestInitGenesisRefusesInvalidState() {
-	valid := types.Member{Address: s.addrStr(testAddr("ok")), Name: "OK", Roles: []types.Role{types.Role_ROLE_HOSPITAL}, NPI: validNPI, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE}
+	valid := types.Member{Address: s.addrStr(testkit.Addr("ok")), Name: "OK", Roles: []types.Role{types.Role_ROLE_HOSPITAL}, NPI: validNPI, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE}
 	cases := []struct {
 		name     string
 		malleate func(m *types.Member)
@@ -103,7 +104,7 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesInvalidState() {
 		s.Run(tc.name, func() {
 			s.SetupTest()
 			bad := valid
-			bad.Address = s.addrStr(testAddr("bad"))
+			bad.Address = s.addrStr(testkit.Addr("bad"))
 			bad.Roles = []types.Role{types.Role_ROLE_LABORATORY}
 			tc.malleate(&bad)
 			before := s.dumpState()

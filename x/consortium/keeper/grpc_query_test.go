@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -24,7 +25,7 @@ func (s *KeeperTestSuite) requireCode(err error, want codes.Code) {
 }
 
 func (s *KeeperTestSuite) TestQueryMember() {
-	addr := testAddr("q-member")
+	addr := testkit.Addr("q-member")
 	s.admit(addr, "Query Member", types.Role_ROLE_PHARMACY, types.Role_ROLE_HOSPITAL)
 	want, err := s.keeper.GetMember(s.ctx, addr)
 	s.Require().NoError(err)
@@ -46,11 +47,11 @@ func (s *KeeperTestSuite) TestQueryMember() {
 		req  *types.QueryMemberRequest
 		code codes.Code
 	}{
-		{"not found", &types.QueryMemberRequest{Address: s.addrStr(testAddr("q-nobody"))}, codes.NotFound},
+		{"not found", &types.QueryMemberRequest{Address: s.addrStr(testkit.Addr("q-nobody"))}, codes.NotFound},
 		{"nil request", nil, codes.InvalidArgument},
 		{"empty address", &types.QueryMemberRequest{}, codes.InvalidArgument},
 		{"malformed address", &types.QueryMemberRequest{Address: "health1bogus"}, codes.InvalidArgument},
-		{"address of another chain", &types.QueryMemberRequest{Address: otherPrefixAddr(addr)}, codes.InvalidArgument},
+		{"address of another chain", &types.QueryMemberRequest{Address: testkit.OtherPrefix(addr)}, codes.InvalidArgument},
 		{"validator operator address", &types.QueryMemberRequest{Address: sdk.ValAddress(addr).String()}, codes.InvalidArgument},
 	}
 	for _, tc := range cases {
@@ -74,7 +75,7 @@ func (s *KeeperTestSuite) admitFive() []sdk.AccAddress {
 	}
 	addrs := make([]sdk.AccAddress, 0, len(roles))
 	for i, r := range roles {
-		a := testAddr(fmt.Sprintf("five-%d", i))
+		a := testkit.Addr(fmt.Sprintf("five-%d", i))
 		s.admit(a, fmt.Sprintf("Member %d", i), r...)
 		addrs = append(addrs, a)
 	}
@@ -147,7 +148,7 @@ func (s *KeeperTestSuite) TestQueryMembersPagination() {
 func (s *KeeperTestSuite) TestQueryMembersByRole() {
 	addrs := s.admitFive()
 	// Suspended members still hold their roles and are listed.
-	suspended := testAddr("five-0")
+	suspended := testkit.Addr("five-0")
 	s.suspend(suspended, "suspended but still listed")
 
 	holders := func(r types.Role) []string {
@@ -234,7 +235,7 @@ func (s *KeeperTestSuite) TestQueryMembersByRole() {
 // role's index entries, however many members hold other roles.
 func (s *KeeperTestSuite) TestMembersByRoleCostIndependentOfOtherRoles() {
 	for i := range 3 {
-		s.admit(testAddr(fmt.Sprintf("reg-%d", i)), fmt.Sprintf("Regulator %d", i), types.Role_ROLE_REGULATOR)
+		s.admit(testkit.Addr(fmt.Sprintf("reg-%d", i)), fmt.Sprintf("Regulator %d", i), types.Role_ROLE_REGULATOR)
 	}
 	gas := func() storetypes.Gas {
 		ctx := s.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
@@ -249,7 +250,7 @@ func (s *KeeperTestSuite) TestMembersByRoleCostIndependentOfOtherRoles() {
 		if r == types.Role_ROLE_REGULATOR {
 			r = types.Role_ROLE_PAYER
 		}
-		s.admit(testAddr(fmt.Sprintf("other-%d", i)), fmt.Sprintf("Other %d", i), r)
+		s.admit(testkit.Addr(fmt.Sprintf("other-%d", i)), fmt.Sprintf("Other %d", i), r)
 	}
 	s.Require().Equal(small, gas(), "MembersByRole read other roles' entries")
 }

@@ -6,16 +6,17 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
 // TestHooksGateValidatorsAndDelegations checks, after genesis (height > 0),
 // that only active members may create a validator or open a delegation.
 func (s *KeeperTestSuite) TestHooksGateValidatorsAndDelegations() {
-	active := testAddr("hook-active")
-	suspended := testAddr("hook-suspended")
-	stranger := testAddr("hook-stranger")
-	valAddr := sdk.ValAddress(testAddr("hook-validator"))
+	active := testkit.Addr("hook-active")
+	suspended := testkit.Addr("hook-suspended")
+	stranger := testkit.Addr("hook-stranger")
+	valAddr := sdk.ValAddress(testkit.Addr("hook-validator"))
 
 	s.admit(active, "Hook Active", types.Role_ROLE_HOSPITAL)
 	s.admit(suspended, "Hook Suspended", types.Role_ROLE_HOSPITAL)
@@ -69,8 +70,8 @@ func (s *KeeperTestSuite) TestHooksGateValidatorsAndDelegations() {
 // delegations written into x/staking's genesis are accepted whoever owns them;
 // from height 1 on the same calls are refused.
 func (s *KeeperTestSuite) TestHooksAcceptGenesisValidators() {
-	suspended := testAddr("genesis-suspended")
-	stranger := testAddr("genesis-stranger")
+	suspended := testkit.Addr("genesis-suspended")
+	stranger := testkit.Addr("genesis-stranger")
 	s.admit(suspended, "Genesis Suspended", types.Role_ROLE_HOSPITAL)
 	s.suspend(suspended, "x")
 	h := s.keeper.Hooks()
@@ -92,12 +93,12 @@ func (s *KeeperTestSuite) TestHooksAcceptGenesisValidators() {
 // suspended member or a non-member can still undelegate, be slashed, be
 // removed, and so on.
 func (s *KeeperTestSuite) TestHooksLetSuspendedMembersLeave() {
-	suspended := testAddr("leave-suspended")
-	stranger := testAddr("leave-stranger")
+	suspended := testkit.Addr("leave-suspended")
+	stranger := testkit.Addr("leave-stranger")
 	s.admit(suspended, "Leaving", types.Role_ROLE_PAYER)
 	s.suspend(suspended, "leaving")
 	h := s.keeper.Hooks()
-	consAddr := sdk.ConsAddress(testAddr("leave-cons"))
+	consAddr := sdk.ConsAddress(testkit.Addr("leave-cons"))
 
 	for _, addr := range []sdk.AccAddress{suspended, stranger} {
 		val := sdk.ValAddress(addr)

@@ -5,6 +5,7 @@ import (
 
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/keeper"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
@@ -26,7 +27,7 @@ func (s *KeeperTestSuite) indexOwner(kind, value string) string {
 // prefix of one member cannot be given to another (regression: a second member
 // could be admitted with the first one's NPI).
 func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
-	first := testAddr("first-holder")
+	first := testkit.Addr("first-holder")
 	msg := s.admitMsg(first, "First Holder", types.Role_ROLE_MANUFACTURER)
 	msg.NPI, msg.GLN, msg.DEA, msg.GS1CompanyPrefixes = validNPI, validGLN, validDEA, []string{"0614141", "9506000"}
 	_, err := s.msgServer.AdmitMember(s.ctx, msg)
@@ -34,7 +35,7 @@ func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
 	s.Require().Equal(s.addrStr(first), s.indexOwner(types.IdentifierNPI, validNPI))
 	s.Require().Equal(s.addrStr(first), s.indexOwner(types.IdentifierGS1Prefix, "9506000"))
 
-	second := testAddr("second-holder")
+	second := testkit.Addr("second-holder")
 	cases := []struct {
 		name     string
 		malleate func(m *types.MsgAdmitMember)
@@ -52,9 +53,7 @@ func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
 			s.freshEvents()
 			m := s.admitMsg(second, "Second Holder", types.Role_ROLE_MANUFACTURER)
 			tc.malleate(m)
-			before := s.dumpState()
-			_, err := s.msgServer.AdmitMember(s.ctx, m)
-			s.requireRefused(err, types.ErrIdentifierTaken, before)
+			err := s.refuse(types.ErrIdentifierTaken, testkit.Call(s.msgServer.AdmitMember, m))
 			s.Require().Contains(err.Error(), s.addrStr(first))
 		})
 	}
@@ -71,7 +70,7 @@ func (s *KeeperTestSuite) TestAdmitMemberIdentifierTaken() {
 // TestUpdateIdentifiers replaces identifiers, keeps the index in step and
 // refuses every wrong input with the state unchanged.
 func (s *KeeperTestSuite) TestUpdateIdentifiers() {
-	a, b := testAddr("ident-a"), testAddr("ident-b")
+	a, b := testkit.Addr("ident-a"), testkit.Addr("ident-b")
 	s.admit(a, "Org A", types.Role_ROLE_MANUFACTURER)
 	s.admit(b, "Org B", types.Role_ROLE_PHARMACY)
 	oldNPI := s.admitMsg(a, "", types.Role_ROLE_MANUFACTURER).NPI
@@ -86,7 +85,7 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 	}{
 		{"wrong signer", func(m *types.MsgUpdateIdentifiers) { m.Authority = s.addrStr(a) }, sdkerrors.ErrUnauthorized},
 		{"member signs for itself", func(m *types.MsgUpdateIdentifiers) { m.Authority = s.addrStr(b) }, sdkerrors.ErrUnauthorized},
-		{"unknown member", func(m *types.MsgUpdateIdentifiers) { m.Address = s.addrStr(testAddr("nobody")) }, types.ErrMemberNotFound},
+		{"unknown member", func(m *types.MsgUpdateIdentifiers) { m.Address = s.addrStr(testkit.Addr("nobody")) }, types.ErrMemberNotFound},
 		{"malformed address", func(m *types.MsgUpdateIdentifiers) { m.Address = "health1xyz" }, types.ErrInvalidAddress},
 		{"no identifier left", func(m *types.MsgUpdateIdentifiers) { m.GLN = "" }, types.ErrInvalidIdentifier},
 		{"bad NPI", func(m *types.MsgUpdateIdentifiers) { m.NPI = badNPI }, types.ErrInvalidIdentifier},
@@ -102,9 +101,7 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 			s.freshEvents()
 			m := valid()
 			tc.malleate(m)
-			before := s.dumpState()
-			_, err := s.msgServer.UpdateIdentifiers(s.ctx, m)
-			s.requireRefused(err, tc.expErr, before)
+			s.refuse(tc.expErr, testkit.Call(s.msgServer.UpdateIdentifiers, m))
 		})
 	}
 
@@ -116,7 +113,7 @@ func (s *KeeperTestSuite) TestUpdateIdentifiers() {
 	s.Require().Empty(got.NPI)
 	s.Require().Equal(validGLN, got.GLN)
 	s.Require().Equal([]string{"0614141", "9506000"}, got.GS1CompanyPrefixes, "stored sorted")
-	ev := s.typedEvent(evIdentifiersChanged).(*types.EventMemberIdentifiersChanged)
+	ev := event[*types.EventMemberIdentifiersChanged](s)
 	s.Require().Equal(s.addrStr(a), ev.Address)
 	s.Require().Equal(validGLN, ev.GLN)
 	// The index follows: the old NPI is free, the new identifiers are A's.
@@ -142,11 +139,10 @@ func (s *KeeperTestSuite) TestInitGenesisIndexesIdentifiers() {
 	founder := validMemberRecord(s, "founder", validNPI)
 	founder.GS1CompanyPrefixes = []string{"0614141"}
 	s.Require().NoError(s.keeper.InitGenesis(s.ctx, &types.GenesisState{Members: []types.Member{founder}}))
-	m := s.admitMsg(testAddr("late"), "Late", types.Role_ROLE_HOSPITAL)
+	m := s.admitMsg(testkit.Addr("late"), "Late", types.Role_ROLE_HOSPITAL)
 	m.NPI = validNPI
 	before := s.dumpState()
-	_, err := s.msgServer.AdmitMember(s.ctx, m)
-	s.requireRefused(err, types.ErrIdentifierTaken, before)
+	s.refuse(types.ErrIdentifierTaken, testkit.Call(s.msgServer.AdmitMember, m))
 	// Exported state imports to the same store, index included.
 	gs, err := s.keeper.ExportGenesis(s.ctx)
 	s.Require().NoError(err)
@@ -178,12 +174,12 @@ func (s *KeeperTestSuite) TestMigrate1to2() {
 }
 
 func validMemberRecord(s *KeeperTestSuite, seed, npi string) types.Member {
-	return types.Member{Address: s.addrStr(testAddr(seed)), Name: "Org " + seed, Roles: []types.Role{types.Role_ROLE_HOSPITAL},
+	return types.Member{Address: s.addrStr(testkit.Addr(seed)), Name: "Org " + seed, Roles: []types.Role{types.Role_ROLE_HOSPITAL},
 		NPI: npi, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE, AdmittedAt: blockTime, StatusChangedAt: blockTime}
 }
 
 func (s *KeeperTestSuite) acc(str string) []byte {
-	bz, err := s.ac.StringToBytes(str)
+	bz, err := testkit.AddressCodec.StringToBytes(str)
 	s.Require().NoError(err)
 	return bz
 }

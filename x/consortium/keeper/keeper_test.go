@@ -3,38 +3,30 @@ package keeper_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/core/address"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/keeper"
 	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
 const (
-	accPrefix = "health"
-	valPrefix = "healthvaloper"
-
 	// Valid external identifiers (check digits verified in types/identifiers_test.go).
 	validNPI  = "1234567893"
 	validNPI2 = "1245319599"
@@ -53,22 +45,8 @@ const (
 	badDEA = "AB1234564"
 )
 
-// blockTime is the block time of every test context. It is in UTC and has no
-// monotonic reading so that it survives a protobuf round trip unchanged.
-var blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
-
-func init() {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
-	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
-	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
-}
-
-// testAddr returns a deterministic 20-byte account address derived from seed.
-func testAddr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte("consortium-test/" + seed))
-	return sdk.AccAddress(h[:20])
-}
+// blockTime is the block time of every test context.
+var blockTime = testkit.BlockTime
 
 // ---------------------------------------------------------------------------
 // fake x/staking
@@ -95,7 +73,7 @@ func newFakeStaking() *fakeStaking {
 func (f *fakeStaking) addValidator(t testing.TB, operator sdk.AccAddress, status stakingtypes.BondStatus, jailed bool) stakingtypes.Validator {
 	t.Helper()
 	valAddr := sdk.ValAddress(operator)
-	opStr, err := addresscodec.NewBech32Codec(valPrefix).BytesToString(valAddr)
+	opStr, err := addresscodec.NewBech32Codec(sdk.GetConfig().GetBech32ValidatorAddrPrefix()).BytesToString(valAddr)
 	require.NoError(t, err)
 	pk := ed25519.GenPrivKeyFromSecret(operator).PubKey()
 	val, err := stakingtypes.NewValidator(opStr, pk, stakingtypes.Description{Moniker: opStr})
@@ -171,7 +149,6 @@ type KeeperTestSuite struct {
 	key         *storetypes.KVStoreKey
 	ctx         sdk.Context
 	cdc         codec.Codec
-	ac          address.Codec
 	staking     *fakeStaking
 	keeper      keeper.Keeper
 	msgServer   types.MsgServer
@@ -187,33 +164,18 @@ func TestKeeperTestSuite(t *testing.T) {
 
 func (s *KeeperTestSuite) SetupTest() {
 	s.key = storetypes.NewKVStoreKey(types.StoreKey)
-	tkey := storetypes.NewTransientStoreKey("transient_test")
-	s.ctx = testutil.DefaultContextWithDB(s.T(), s.key, tkey).Ctx.
-		WithBlockTime(blockTime).
-		WithBlockHeight(42).
-		WithEventManager(sdk.NewEventManager())
-
-	encCfg := moduletestutil.MakeTestEncodingConfig()
-	types.RegisterInterfaces(encCfg.InterfaceRegistry)
-	s.cdc = encCfg.Codec
-	s.ac = addresscodec.NewBech32Codec(accPrefix)
-
-	var err error
-	s.govAddr, err = s.ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	s.Require().NoError(err)
-	s.multisigAddr = s.addrStr(testAddr("founders-multisig"))
+	s.ctx = testkit.NewContext(s.T(), s.key).Ctx
+	s.cdc = testkit.Codec(types.RegisterInterfaces)
+	s.govAddr = testkit.Gov
+	s.multisigAddr = s.addrStr(testkit.Addr("founders-multisig"))
 
 	s.staking = newFakeStaking()
-	s.keeper = keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), s.ac, s.govAddr, s.staking)
+	s.keeper = keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), testkit.AddressCodec, s.govAddr, s.staking)
 	s.msgServer = keeper.NewMsgServerImpl(s.keeper)
 	s.queryServer = keeper.NewQueryServerImpl(s.keeper)
 }
 
-func (s *KeeperTestSuite) addrStr(a sdk.AccAddress) string {
-	str, err := s.ac.BytesToString(a)
-	s.Require().NoError(err)
-	return str
-}
+func (s *KeeperTestSuite) addrStr(a sdk.AccAddress) string { return testkit.String(a) }
 
 // admitMsg is a valid MsgAdmitMember for addr signed by the fallback authority.
 func (s *KeeperTestSuite) admitMsg(addr sdk.AccAddress, name string, roles ...types.Role) *types.MsgAdmitMember {
@@ -256,13 +218,7 @@ func (s *KeeperTestSuite) dumpState() stateDump {
 		idx = append(idx, fmt.Sprintf("%s/%s", types.Role(k.K1()).ShortName(), s.addrStr(k.K2())))
 		return false, nil
 	}))
-	var raw []string
-	it := s.ctx.KVStore(s.key).Iterator(nil, nil)
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		raw = append(raw, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
-	}
-	return stateDump{Genesis: gs, RoleIndex: idx, RawKV: raw, Staking: s.staking.snapshot()}
+	return stateDump{Genesis: gs, RoleIndex: idx, RawKV: testkit.Dump(s.ctx, s.key), Staking: s.staking.snapshot()}
 }
 
 // roleIndex returns the role index as (role short name -> addresses).
@@ -279,39 +235,24 @@ func (s *KeeperTestSuite) roleIndex() map[string][]string {
 
 // moduleEvents returns the types of the events of this module emitted on s.ctx.
 func (s *KeeperTestSuite) moduleEvents() []string {
-	var out []string
-	for _, e := range s.ctx.EventManager().Events() {
-		if strings.HasPrefix(e.Type, "healthd.consortium.") {
-			out = append(out, e.Type)
-		}
-	}
-	return out
+	return testkit.EventTypes(s.ctx, "healthd.consortium.")
 }
 
-// typedEvent returns the one typed event of type typ emitted on s.ctx.
-func (s *KeeperTestSuite) typedEvent(typ string) any {
+// event returns the one typed event of type T emitted on s.ctx.
+func event[T proto.Message](s *KeeperTestSuite) T {
 	s.T().Helper()
-	var found []any
-	for _, e := range s.ctx.EventManager().ABCIEvents() {
-		if e.Type != typ {
-			continue
-		}
-		msg, err := sdk.ParseTypedEvent(e)
-		s.Require().NoError(err)
-		found = append(found, msg)
-	}
-	s.Require().Len(found, 1, "want exactly one %s event", typ)
-	return found[0]
+	evs := testkit.Events[T](s.ctx)
+	s.Require().Len(evs, 1, "want exactly one %T event", *new(T))
+	return evs[0]
 }
 
-// requireRefused checks that err is (wraps) want, and that the state and the
-// emitted events are those of before.
-func (s *KeeperTestSuite) requireRefused(err, want error, before stateDump) {
+// refuse runs fn as a transaction that must be refused with want, having
+// changed neither the module store, the exported genesis nor the validators
+// and emitted no event (testkit.Refused). It returns fn's error.
+func (s *KeeperTestSuite) refuse(want error, fn func(sdk.Context) error) error {
 	s.T().Helper()
-	s.Require().Error(err)
-	s.Require().ErrorIs(err, want)
-	s.Require().Equal(before, s.dumpState(), "state changed although the message was refused")
-	s.Require().Empty(s.moduleEvents(), "a refused message emitted events")
+	return testkit.Refused(s.T(), s.ctx, want, fn, testkit.Store(s.key), testkit.Genesis(s.keeper.ExportGenesis),
+		func(sdk.Context) (any, error) { return s.staking.snapshot(), nil })
 }
 
 // freshEvents gives the context a new, empty event manager.
@@ -324,11 +265,9 @@ func (s *KeeperTestSuite) freshEvents() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestNewKeeperRefusesInvalidAuthority() {
-	otherPrefix, err := addresscodec.NewBech32Codec("cosmos").BytesToString(testAddr("gov"))
-	s.Require().NoError(err)
-	for _, authority := range []string{"", otherPrefix, "not-an-address"} {
+	for _, authority := range []string{"", testkit.OtherPrefix(testkit.Addr("gov")), "not-an-address"} {
 		s.Require().Panics(func() {
-			keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), s.ac, authority, nil)
+			keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), testkit.AddressCodec, authority, nil)
 		}, "authority %q", authority)
 	}
 	s.Require().Equal(s.govAddr, s.keeper.GetAuthority())

@@ -8,12 +8,12 @@ import (
 
 	"cosmossdk.io/collections"
 
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/keeper"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
@@ -30,15 +30,6 @@ var allRoles = []types.Role{
 	types.Role_ROLE_PAYER, types.Role_ROLE_MANUFACTURER, types.Role_ROLE_DISTRIBUTOR,
 	types.Role_ROLE_REGULATOR, types.Role_ROLE_RESEARCH_SPONSOR, types.Role_ROLE_ORGAN_PROCUREMENT,
 	types.Role_ROLE_TRANSPLANT_CENTRE,
-}
-
-// otherPrefixAddr is a well-formed bech32 account address of another chain.
-func otherPrefixAddr(a sdk.AccAddress) string {
-	s, err := addresscodec.NewBech32Codec("cosmos").BytesToString(a)
-	if err != nil {
-		panic(err)
-	}
-	return s
 }
 
 // indexedRoles returns the roles the role index holds for addr.
@@ -61,35 +52,35 @@ func (s *KeeperTestSuite) indexedRoles(addr sdk.AccAddress) []types.Role {
 // TestAuthority runs every message with the fallback (x/gov) authority and with
 // a consensus-params authority, which then takes precedence over x/gov.
 func (s *KeeperTestSuite) TestAuthority() {
-	member := testAddr("authority-member")
-	suspended := testAddr("authority-suspended")
-	newcomer := testAddr("authority-newcomer")
+	member := testkit.Addr("authority-member")
+	suspended := testkit.Addr("authority-suspended")
+	newcomer := testkit.Addr("authority-newcomer")
 
 	msgs := []struct {
 		name string
-		exec func(signer string) error
+		exec func(ctx sdk.Context, signer string) error
 	}{
-		{"AdmitMember", func(signer string) error {
+		{"AdmitMember", func(ctx sdk.Context, signer string) error {
 			msg := s.admitMsg(newcomer, "Newcomer Clinic", types.Role_ROLE_HOSPITAL)
 			msg.Authority = signer
-			_, err := s.msgServer.AdmitMember(s.ctx, msg)
+			_, err := s.msgServer.AdmitMember(ctx, msg)
 			return err
 		}},
-		{"UpdateRoles", func(signer string) error {
-			_, err := s.msgServer.UpdateRoles(s.ctx, &types.MsgUpdateRoles{Authority: signer, Address: s.addrStr(member), Roles: []types.Role{types.Role_ROLE_PAYER}})
+		{"UpdateRoles", func(ctx sdk.Context, signer string) error {
+			_, err := s.msgServer.UpdateRoles(ctx, &types.MsgUpdateRoles{Authority: signer, Address: s.addrStr(member), Roles: []types.Role{types.Role_ROLE_PAYER}})
 			return err
 		}},
-		{"SuspendMember", func(signer string) error {
-			_, err := s.msgServer.SuspendMember(s.ctx, &types.MsgSuspendMember{Authority: signer, Address: s.addrStr(member), Reason: "audit"})
+		{"SuspendMember", func(ctx sdk.Context, signer string) error {
+			_, err := s.msgServer.SuspendMember(ctx, &types.MsgSuspendMember{Authority: signer, Address: s.addrStr(member), Reason: "audit"})
 			return err
 		}},
-		{"ReinstateMember", func(signer string) error {
-			_, err := s.msgServer.ReinstateMember(s.ctx, &types.MsgReinstateMember{Authority: signer, Address: s.addrStr(suspended)})
+		{"ReinstateMember", func(ctx sdk.Context, signer string) error {
+			_, err := s.msgServer.ReinstateMember(ctx, &types.MsgReinstateMember{Authority: signer, Address: s.addrStr(suspended)})
 			return err
 		}},
 	}
 
-	stranger := func() string { return s.addrStr(testAddr("stranger")) }
+	stranger := func() string { return s.addrStr(testkit.Addr("stranger")) }
 	noParams := func() *cmtproto.AuthorityParams { return nil }
 	emptyParams := func() *cmtproto.AuthorityParams { return &cmtproto.AuthorityParams{Authority: ""} }
 	multisigParams := func() *cmtproto.AuthorityParams { return &cmtproto.AuthorityParams{Authority: s.multisigAddr} }
@@ -103,7 +94,7 @@ func (s *KeeperTestSuite) TestAuthority() {
 		{"fallback: multisig refused", noParams, func() string { return s.multisigAddr }, sdkerrors.ErrUnauthorized},
 		{"fallback: stranger refused", noParams, stranger, sdkerrors.ErrUnauthorized},
 		{"fallback: empty signer refused", noParams, func() string { return "" }, sdkerrors.ErrUnauthorized},
-		{"fallback: x/gov with another prefix refused", noParams, func() string { return otherPrefixAddr(testAddr("gov")) }, sdkerrors.ErrUnauthorized},
+		{"fallback: x/gov with another prefix refused", noParams, func() string { return testkit.OtherPrefix(testkit.Addr("gov")) }, sdkerrors.ErrUnauthorized},
 		{"empty consensus authority: x/gov accepted", emptyParams, func() string { return s.govAddr }, nil},
 		{"empty consensus authority: multisig refused", emptyParams, func() string { return s.multisigAddr }, sdkerrors.ErrUnauthorized},
 		{"consensus params: multisig accepted", multisigParams, func() string { return s.multisigAddr }, nil},
@@ -125,12 +116,11 @@ func (s *KeeperTestSuite) TestAuthority() {
 				s.freshEvents()
 				before := s.dumpState()
 
-				err := m.exec(sc.signer())
 				if sc.expErr != nil {
-					s.requireRefused(err, sc.expErr, before)
+					s.refuse(sc.expErr, func(ctx sdk.Context) error { return m.exec(ctx, sc.signer()) })
 					return
 				}
-				s.Require().NoError(err)
+				s.Require().NoError(m.exec(s.ctx, sc.signer()))
 				s.Require().NotEqual(before.RawKV, s.dumpState().RawKV, "accepted message changed nothing")
 				s.Require().Len(s.moduleEvents(), 1)
 			})
@@ -143,9 +133,9 @@ func (s *KeeperTestSuite) TestAuthority() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestAdmitMember() {
-	newAddr := testAddr("acme-lab")
-	existing := testAddr("st-marys")
-	suspended := testAddr("suspended-pharmacy")
+	newAddr := testkit.Addr("acme-lab")
+	existing := testkit.Addr("st-marys")
+	suspended := testkit.Addr("suspended-pharmacy")
 
 	cases := []struct {
 		name     string
@@ -189,7 +179,7 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 			}
 			m.Address = m.Address[:len(m.Address)-1] + string(repl)
 		}, types.ErrInvalidAddress, nil},
-		{"address of another chain", func(m *types.MsgAdmitMember) { m.Address = otherPrefixAddr(newAddr) }, types.ErrInvalidAddress, nil},
+		{"address of another chain", func(m *types.MsgAdmitMember) { m.Address = testkit.OtherPrefix(newAddr) }, types.ErrInvalidAddress, nil},
 		{"whitespace address", func(m *types.MsgAdmitMember) { m.Address = "   " }, types.ErrInvalidAddress, nil},
 
 		// name
@@ -244,12 +234,15 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 			s.freshEvents()
 			before := s.dumpState()
 
-			res, err := s.msgServer.AdmitMember(s.ctx, msg)
 			if tc.expErr != nil {
-				s.Require().Nil(res)
-				s.requireRefused(err, tc.expErr, before)
+				s.refuse(tc.expErr, func(ctx sdk.Context) error {
+					res, err := s.msgServer.AdmitMember(ctx, msg)
+					s.Require().Nil(res)
+					return err
+				})
 				return
 			}
+			res, err := s.msgServer.AdmitMember(s.ctx, msg)
 			s.Require().NoError(err)
 			s.Require().NotNil(res)
 			s.Require().Equal(rolesSent, msg.Roles, "the message's role list was modified")
@@ -269,7 +262,7 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 			}, got)
 			s.Require().Equal(tc.expRoles, s.indexedRoles(newAddr))
 
-			ev := s.typedEvent(evAdmitted)
+			ev := event[*types.EventMemberAdmitted](s)
 			s.Require().Equal(&types.EventMemberAdmitted{Address: msg.Address, Name: msg.Name, Roles: tc.expRoles}, ev)
 			s.Require().Equal([]string{evAdmitted}, s.moduleEvents())
 
@@ -289,14 +282,12 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 
 // TestAdmitMemberTwice admits, then refuses the same address with other data.
 func (s *KeeperTestSuite) TestAdmitMemberTwice() {
-	addr := testAddr("twice")
+	addr := testkit.Addr("twice")
 	s.admit(addr, "First Name", types.Role_ROLE_HOSPITAL)
 	s.freshEvents()
-	before := s.dumpState()
 	msg := s.admitMsg(addr, "Second Name", types.Role_ROLE_PAYER)
 	msg.NPI, msg.GLN = validNPI4, validGLN
-	_, err := s.msgServer.AdmitMember(s.ctx, msg)
-	s.requireRefused(err, types.ErrMemberExists, before)
+	err := s.refuse(types.ErrMemberExists, testkit.Call(s.msgServer.AdmitMember, msg))
 	s.Require().Contains(err.Error(), msg.Address)
 }
 
@@ -306,7 +297,7 @@ func (s *KeeperTestSuite) TestAdmitMemberTwice() {
 // address strings.
 func (s *KeeperTestSuite) TestAdmitMemberStoresCanonicalAddress() {
 
-	addr := testAddr("upper-case")
+	addr := testkit.Addr("upper-case")
 	msg := s.admitMsg(addr, "Upper Case Org", types.Role_ROLE_HOSPITAL)
 	msg.Address = strings.ToUpper(msg.Address)
 	_, err := s.msgServer.AdmitMember(s.ctx, msg)
@@ -314,7 +305,7 @@ func (s *KeeperTestSuite) TestAdmitMemberStoresCanonicalAddress() {
 	m, err := s.keeper.GetMember(s.ctx, addr)
 	s.Require().NoError(err)
 	s.Require().Equal(s.addrStr(addr), m.Address)
-	ev := s.typedEvent(evAdmitted).(*types.EventMemberAdmitted)
+	ev := event[*types.EventMemberAdmitted](s)
 	s.Require().Equal(s.addrStr(addr), ev.Address)
 }
 
@@ -323,9 +314,9 @@ func (s *KeeperTestSuite) TestAdmitMemberStoresCanonicalAddress() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestUpdateRoles() {
-	member := testAddr("update-member")
-	other := testAddr("update-other")
-	unknown := testAddr("update-unknown")
+	member := testkit.Addr("update-member")
+	other := testkit.Addr("update-other")
+	unknown := testkit.Addr("update-unknown")
 
 	cases := []struct {
 		name     string
@@ -370,13 +361,11 @@ func (s *KeeperTestSuite) TestUpdateRoles() {
 			tc.malleate(msg)
 			s.ctx = s.ctx.WithBlockTime(blockTime.Add(time.Hour))
 			s.freshEvents()
-			before := s.dumpState()
-
-			_, err = s.msgServer.UpdateRoles(s.ctx, msg)
 			if tc.expErr != nil {
-				s.requireRefused(err, tc.expErr, before)
+				s.refuse(tc.expErr, testkit.Call(s.msgServer.UpdateRoles, msg))
 				return
 			}
+			_, err = s.msgServer.UpdateRoles(s.ctx, msg)
 			s.Require().NoError(err)
 
 			got, err := s.keeper.GetMember(s.ctx, member)
@@ -407,7 +396,7 @@ func (s *KeeperTestSuite) TestUpdateRoles() {
 			// The other member keeps its hospital index entry.
 			s.Require().Equal([]types.Role{types.Role_ROLE_HOSPITAL}, s.indexedRoles(other))
 
-			ev := s.typedEvent(evRolesChanged)
+			ev := event[*types.EventMemberRolesChanged](s)
 			s.Require().Equal(&types.EventMemberRolesChanged{
 				Address:       msg.Address,
 				PreviousRoles: []types.Role{types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY},
@@ -422,10 +411,10 @@ func (s *KeeperTestSuite) TestUpdateRoles() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestSuspendMember() {
-	member := testAddr("suspend-member")
-	other := testAddr("suspend-other")
-	third := testAddr("suspend-third")
-	unknown := testAddr("suspend-unknown")
+	member := testkit.Addr("suspend-member")
+	other := testkit.Addr("suspend-other")
+	third := testkit.Addr("suspend-third")
+	unknown := testkit.Addr("suspend-unknown")
 	suspendTime := blockTime.Add(24 * time.Hour)
 
 	cases := []struct {
@@ -505,16 +494,14 @@ func (s *KeeperTestSuite) TestSuspendMember() {
 			tc.malleate(msg)
 			s.ctx = s.ctx.WithBlockTime(suspendTime)
 			s.freshEvents()
-			before := s.dumpState()
-
-			_, err = s.msgServer.SuspendMember(s.ctx, msg)
 			if tc.expErr != nil {
-				s.requireRefused(err, tc.expErr, before)
+				s.refuse(tc.expErr, testkit.Call(s.msgServer.SuspendMember, msg))
 				if tc.expErr == types.ErrLastValidator {
 					s.Require().NoError(s.keeper.RequireRole(s.ctx, member, types.Role_ROLE_PHARMACY), "refused suspension must leave the member active")
 				}
 				return
 			}
+			_, err = s.msgServer.SuspendMember(s.ctx, msg)
 			s.Require().NoError(err)
 
 			got, err := s.keeper.GetMember(s.ctx, member)
@@ -545,7 +532,7 @@ func (s *KeeperTestSuite) TestSuspendMember() {
 			}
 			s.Require().False(s.staking.isJailed(other), "another member's validator was jailed")
 
-			ev := s.typedEvent(evSuspended)
+			ev := event[*types.EventMemberSuspended](s)
 			s.Require().Equal(&types.EventMemberSuspended{Address: msg.Address, Reason: msg.Reason, ValidatorJailed: tc.expJailed}, ev)
 		})
 	}
@@ -554,9 +541,9 @@ func (s *KeeperTestSuite) TestSuspendMember() {
 // TestSuspendMemberWithoutStakingKeeper: a keeper built without x/staking
 // suspends without touching validators.
 func (s *KeeperTestSuite) TestSuspendMemberWithoutStakingKeeper() {
-	s.keeper = keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), s.ac, s.govAddr, nil)
+	s.keeper = keeper.NewKeeper(s.cdc, runtime.NewKVStoreService(s.key), testkit.AddressCodec, s.govAddr, nil)
 	s.msgServer = keeper.NewMsgServerImpl(s.keeper)
-	addr := testAddr("no-staking")
+	addr := testkit.Addr("no-staking")
 	s.admit(addr, "No Staking", types.Role_ROLE_PAYER)
 	s.suspend(addr, "test")
 	s.Require().ErrorIs(s.keeper.RequireActive(s.ctx, addr), types.ErrNotMember)
@@ -570,7 +557,7 @@ func (s *KeeperTestSuite) TestSuspendMemberWithoutStakingKeeper() {
 // left without any validator at the end of the block.
 func (s *KeeperTestSuite) TestSuspendTwoValidatorsInOneBlock() {
 
-	a, b := testAddr("two-a"), testAddr("two-b")
+	a, b := testkit.Addr("two-a"), testkit.Addr("two-b")
 	s.admit(a, "Validator A", types.Role_ROLE_HOSPITAL)
 	s.admit(b, "Validator B", types.Role_ROLE_HOSPITAL)
 	s.staking.addValidator(s.T(), a, stakingtypes.Bonded, false)
@@ -580,9 +567,7 @@ func (s *KeeperTestSuite) TestSuspendTwoValidatorsInOneBlock() {
 	s.Require().True(s.staking.isJailed(a))
 
 	s.freshEvents()
-	before := s.dumpState()
-	_, err := s.msgServer.SuspendMember(s.ctx, &types.MsgSuspendMember{Authority: s.govAddr, Address: s.addrStr(b), Reason: "second"})
-	s.requireRefused(err, types.ErrLastValidator, before)
+	s.refuse(types.ErrLastValidator, testkit.Call(s.msgServer.SuspendMember, &types.MsgSuspendMember{Authority: s.govAddr, Address: s.addrStr(b), Reason: "second"}))
 	s.Require().False(s.staking.isJailed(b))
 }
 
@@ -591,9 +576,9 @@ func (s *KeeperTestSuite) TestSuspendTwoValidatorsInOneBlock() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestReinstateMember() {
-	member := testAddr("reinstate-member")
-	active := testAddr("reinstate-active")
-	unknown := testAddr("reinstate-unknown")
+	member := testkit.Addr("reinstate-member")
+	active := testkit.Addr("reinstate-active")
+	unknown := testkit.Addr("reinstate-unknown")
 	reinstateTime := blockTime.Add(72 * time.Hour)
 
 	cases := []struct {
@@ -628,13 +613,11 @@ func (s *KeeperTestSuite) TestReinstateMember() {
 			tc.malleate(msg)
 			s.ctx = s.ctx.WithBlockTime(reinstateTime)
 			s.freshEvents()
-			before := s.dumpState()
-
-			_, err = s.msgServer.ReinstateMember(s.ctx, msg)
 			if tc.expErr != nil {
-				s.requireRefused(err, tc.expErr, before)
+				s.refuse(tc.expErr, testkit.Call(s.msgServer.ReinstateMember, msg))
 				return
 			}
+			_, err = s.msgServer.ReinstateMember(s.ctx, msg)
 			s.Require().NoError(err)
 
 			got, err := s.keeper.GetMember(s.ctx, member)
@@ -652,12 +635,12 @@ func (s *KeeperTestSuite) TestReinstateMember() {
 			s.Require().True(s.staking.isJailed(member))
 			s.Require().Len(s.staking.jailed, jails)
 
-			s.Require().Equal(&types.EventMemberReinstated{Address: msg.Address}, s.typedEvent(evReinstated))
+			s.Require().Equal(&types.EventMemberReinstated{Address: msg.Address}, event[*types.EventMemberReinstated](s))
 
 			// The reinstated member validates as genesis state.
 			gs, err := s.keeper.ExportGenesis(s.ctx)
 			s.Require().NoError(err)
-			s.Require().NoError(gs.Validate(s.ac))
+			s.Require().NoError(gs.Validate(testkit.AddressCodec))
 		})
 	}
 }
@@ -665,7 +648,7 @@ func (s *KeeperTestSuite) TestReinstateMember() {
 // TestMemberLifecycle suspends and reinstates a member twice and checks every
 // exported state validates.
 func (s *KeeperTestSuite) TestMemberLifecycle() {
-	addr := testAddr("lifecycle")
+	addr := testkit.Addr("lifecycle")
 	s.admit(addr, "Lifecycle Clinic", types.Role_ROLE_HOSPITAL, types.Role_ROLE_PHARMACY)
 	for i := range 2 {
 		s.ctx = s.ctx.WithBlockTime(blockTime.Add(time.Duration(2*i+1) * time.Hour))
@@ -673,7 +656,7 @@ func (s *KeeperTestSuite) TestMemberLifecycle() {
 		s.Require().ErrorIs(s.keeper.RequireRole(s.ctx, addr, types.Role_ROLE_HOSPITAL), types.ErrNotMember)
 		gs, err := s.keeper.ExportGenesis(s.ctx)
 		s.Require().NoError(err)
-		s.Require().NoError(gs.Validate(s.ac))
+		s.Require().NoError(gs.Validate(testkit.AddressCodec))
 
 		s.ctx = s.ctx.WithBlockTime(blockTime.Add(time.Duration(2*i+2) * time.Hour))
 		_, err = s.msgServer.ReinstateMember(s.ctx, &types.MsgReinstateMember{Authority: s.govAddr, Address: s.addrStr(addr)})
@@ -681,7 +664,7 @@ func (s *KeeperTestSuite) TestMemberLifecycle() {
 		s.Require().NoError(s.keeper.RequireRole(s.ctx, addr, types.Role_ROLE_PHARMACY))
 		gs, err = s.keeper.ExportGenesis(s.ctx)
 		s.Require().NoError(err)
-		s.Require().NoError(gs.Validate(s.ac))
+		s.Require().NoError(gs.Validate(testkit.AddressCodec))
 		s.Require().Equal(blockTime.Add(time.Duration(2*i+2)*time.Hour), gs.Members[0].StatusChangedAt)
 	}
 }

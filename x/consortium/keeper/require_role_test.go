@@ -6,14 +6,15 @@ import (
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
 func (s *KeeperTestSuite) TestRequireRole() {
-	lab := testAddr("rr-lab")
-	multi := testAddr("rr-multi")
-	suspended := testAddr("rr-suspended")
-	stranger := testAddr("rr-stranger")
+	lab := testkit.Addr("rr-lab")
+	multi := testkit.Addr("rr-multi")
+	suspended := testkit.Addr("rr-suspended")
+	stranger := testkit.Addr("rr-stranger")
 
 	cases := []struct {
 		name     string
@@ -76,10 +77,10 @@ func (s *KeeperTestSuite) TestRequireRole() {
 // holds its own role and none of the others.
 func (s *KeeperTestSuite) TestRequireRoleEveryRole() {
 	for _, r := range allRoles {
-		s.admit(testAddr("every-"+r.String()), "Member "+r.ShortName(), r)
+		s.admit(testkit.Addr("every-"+r.String()), "Member "+r.ShortName(), r)
 	}
 	for _, held := range allRoles {
-		addr := testAddr("every-" + held.String())
+		addr := testkit.Addr("every-" + held.String())
 		for _, asked := range allRoles {
 			err := s.keeper.RequireRole(s.ctx, addr, asked)
 			if asked == held {
@@ -93,7 +94,7 @@ func (s *KeeperTestSuite) TestRequireRoleEveryRole() {
 }
 
 func (s *KeeperTestSuite) TestGetMemberAndRequireActive() {
-	addr := testAddr("active")
+	addr := testkit.Addr("active")
 	_, err := s.keeper.GetMember(s.ctx, addr)
 	s.Require().ErrorIs(err, types.ErrMemberNotFound)
 	s.Require().ErrorIs(s.keeper.RequireActive(s.ctx, addr), types.ErrNotMember)
@@ -118,11 +119,11 @@ func (s *KeeperTestSuite) requireRoleGas(addr []byte, role types.Role) (storetyp
 // (flat cost per read plus bytes read) is the same with 10 and with 2,000
 // members, so the check is a point lookup, not a scan.
 func (s *KeeperTestSuite) TestRequireRoleCostIndependentOfMemberCount() {
-	target := testAddr("gas-target")
+	target := testkit.Addr("gas-target")
 	s.admit(target, "Gas Target", types.Role_ROLE_LABORATORY)
 	populate := func(from, to int) {
 		for i := from; i < to; i++ {
-			s.admit(testAddr(fmt.Sprintf("gas-%d", i)), fmt.Sprintf("Gas %d", i), allRoles[i%len(allRoles)])
+			s.admit(testkit.Addr(fmt.Sprintf("gas-%d", i)), fmt.Sprintf("Gas %d", i), allRoles[i%len(allRoles)])
 		}
 	}
 	populate(0, 9)
