@@ -13,6 +13,7 @@ import (
 
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -24,13 +25,13 @@ import (
 const benchFirstID = 1_000_000
 
 // patientOf is the i-th generated patient account.
-func patientOf(e *env, i int) string { return e.addr(testAddr(fmt.Sprintf("patient-%d", i))) }
+func patientOf(e *env, i int) string { return e.addr(testkit.Addr(fmt.Sprintf("patient-%d", i))) }
 
 // openPrescription is prescription id as recvPrescription opens it from
 // hospital id source on chanA: rx GTIN, 1,000 units and 12 refills.
 func openPrescription(e *env, id, source uint64, patient string, validUntil time.Time) types.Prescription {
 	return types.Prescription{
-		ID: id, Prescriber: e.addr(testAddr("hospital")), Patient: patient, GTIN: rxGTIN, Quantity: 1000, Refills: 12,
+		ID: id, Prescriber: e.addr(testkit.Addr("hospital")), Patient: patient, GTIN: rxGTIN, Quantity: 1000, Refills: 12,
 		ValidUntil: validUntil, IssuedAt: e.ctx.BlockTime(), Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN,
 		ChannelID: chanA, CounterpartyChainID: cpA, SourceID: source,
 	}
@@ -101,7 +102,7 @@ func newDispenseWorld(tb testing.TB, n int) *dispenseWorld {
 // dispensation of a unit against the i-th prescription.
 func (w *dispenseWorld) dispensation(i int) drugtracetypes.Dispensation {
 	return drugtracetypes.Dispensation{
-		Pharmacy: w.addr(testAddr("pharmacy")), Patient: w.patients[i], PrescriptionRef: strconv.FormatUint(benchFirstID+uint64(i), 10),
+		Pharmacy: w.addr(testkit.Addr("pharmacy")), Patient: w.patients[i], PrescriptionRef: strconv.FormatUint(benchFirstID+uint64(i), 10),
 		Product: drugtracetypes.Product{GTIN: rxGTIN, NDC: rxNDC, PrescriptionOnly: true},
 		Unit:    drugtracetypes.Unit{GTIN: rxGTIN, Serial: "S00000001", Lot: lotA, Expiry: expiry},
 	}

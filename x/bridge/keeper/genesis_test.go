@@ -8,6 +8,7 @@ import (
 
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -36,13 +37,13 @@ func (s *KeeperTestSuite) roundTrip() *env {
 
 	fresh := newEnv(s.T(), unspecified)
 	// The same consortium, and the channel keeper's sequences carry on.
-	*fresh.cons = *s.cons
+	fresh.members.CopyFrom(s.members)
 	fresh.ics4.next = maps.Clone(s.ics4.next)
 	s.Require().NoError(fresh.k.InitGenesis(fresh.ctx, &decoded))
 	again, err := fresh.k.ExportGenesis(fresh.ctx)
 	s.Require().NoError(err)
 	s.Require().Equal(gs, again)
-	s.Require().Equal(rawKV(s.ctx, s.key, stateful...), rawKV(fresh.ctx, fresh.key, stateful...))
+	s.Require().Equal(testkit.Dump(s.ctx, s.key, stateful...), testkit.Dump(fresh.ctx, fresh.key, stateful...))
 	return fresh
 }
 
@@ -56,20 +57,20 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 		m.Patient, m.ChannelID, m.Quantity, m.Refills = patient, channel, qty, 0
 		return m
 	}
-	closed := s.sendOpen(msg(s.Pt1, chanA, 2), 40)
-	s.mustRecv(incoming(encode(s, s.dispensePacket(closed, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
-	s.mustRecv(incoming(encode(s, s.dispensePacket(closed, s.Pt1, rxGTIN, "RX2", lotB)), chanA, 2))
-	open := s.sendOpen(msg(s.Pt2, chanB, 3), 41)
-	s.mustRecv(incoming(encode(s, s.dispensePacket(open, s.Pt2, rxGTIN, "RX3", lotA)), chanB, 1))
-	pending, inFlight := s.send(msg(s.Pt3, chanA, 1))
-	undelivered, pkt := s.send(msg(s.Pt3, chanA, 1))
+	closed := s.sendOpen(msg(s.patient1, chanA, 2), 40)
+	s.mustRecv(incoming(encode(s, s.dispensePacket(closed, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
+	s.mustRecv(incoming(encode(s, s.dispensePacket(closed, s.patient1, rxGTIN, "RX2", lotB)), chanA, 2))
+	open := s.sendOpen(msg(s.patient2, chanB, 3), 41)
+	s.mustRecv(incoming(encode(s, s.dispensePacket(open, s.patient2, rxGTIN, "RX3", lotA)), chanB, 1))
+	pending, inFlight := s.send(msg(s.patient3, chanA, 1))
+	undelivered, pkt := s.send(msg(s.patient3, chanA, 1))
 	s.Require().NoError(s.timeout(pkt))
-	refused, pkt := s.send(msg(s.Pt4, chanB, 1))
+	refused, pkt := s.send(msg(s.patient4, chanB, 1))
 	s.Require().NoError(s.ack(pkt, channeltypes.NewErrorAcknowledgement(types.ErrInvalidPrescription)))
-	mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
+	mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.hospital, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
 	s.Require().NoError(s.ack(s.lastSent(), successAck(types.Ack{Result: &types.Ack_Verify{Verify: &types.VerifyAck{
 		Verdict: drugtracetypes.Verdict_VERDICT_ALREADY_DISPENSED, VerifiedAt: blockTime.Unix()}}})))
-	verifying := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.P, ChannelID: chanB, Unit: rxGTIN + "/RX5"})
+	verifying := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.pharmacy, ChannelID: chanB, Unit: rxGTIN + "/RX5"})
 	verifyPkt := s.lastSent()
 	s.mustRecv(incoming(encode(s, s.recallPacket(rxGTIN, lotB)), chanA, 3))
 
@@ -95,14 +96,14 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 
 	fresh := s.roundTrip()
 	for _, k := range []collections.Triple[string, string, string]{
-		collections.Join3(rxGTIN, lotA, s.Pt1), collections.Join3(rxGTIN, lotB, s.Pt1), collections.Join3(rxGTIN, lotA, s.Pt2),
+		collections.Join3(rxGTIN, lotA, s.patient1), collections.Join3(rxGTIN, lotB, s.patient1), collections.Join3(rxGTIN, lotA, s.patient2),
 	} {
 		has, err := fresh.k.DispensedByLot.Has(fresh.ctx, k)
 		s.Require().NoError(err)
 		s.Require().True(has, "the lot index is rebuilt from the history: %v", k)
 	}
 	for _, k := range []collections.Pair[string, uint64]{
-		collections.Join(s.Pt1, closed), collections.Join(s.Pt2, open), collections.Join(s.Pt3, pending), collections.Join(s.Pt4, refused),
+		collections.Join(s.patient1, closed), collections.Join(s.patient2, open), collections.Join(s.patient3, pending), collections.Join(s.patient4, refused),
 	} {
 		has, err := fresh.k.PrescriptionsByPatient.Has(fresh.ctx, k)
 		s.Require().NoError(err)
@@ -119,12 +120,12 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 	s.Require().Equal(types.VerificationStatus_VERIFICATION_STATUS_TIMED_OUT, v.Status)
 	s.Require().Empty(s.export().Pending)
 
-	res := mustRun(s, s.ms.SendPrescription, msg(s.Pt1, chanA, 1))
+	res := mustRun(s, s.ms.SendPrescription, msg(s.patient1, chanA, 1))
 	s.Require().Equal(gs.NextPrescriptionID, res.ID)
-	res2 := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
+	res2 := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.hospital, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
 	s.Require().Equal(gs.NextVerificationID, res2.ID)
-	s.mustRecv(incoming(encode(s, s.dispensePacket(pending, s.Pt3, rxGTIN, "RX9", lotA)), chanA, 9))
-	h := s.historyOf(s.Pt3)
+	s.mustRecv(incoming(encode(s, s.dispensePacket(pending, s.patient3, rxGTIN, "RX9", lotA)), chanA, 9))
+	h := s.historyOf(s.patient3)
 	s.Require().Len(h, 1)
 	s.Require().Equal(gs.NextHistorySeq, h[0].Seq)
 }
@@ -134,12 +135,12 @@ func (s *KeeperTestSuite) TestGenesisHospital() {
 // notices in flight survive an export and import.
 func (s *KeeperTestSuite) TestGenesisPharma() {
 	s.setup(pharma)
-	a := s.openOnPharma(5, s.Pt1, rxGTIN, "", 2, 0)
-	ackB := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.Pt2, "", rxNDC, 1, 0)), chanB, 1))
+	a := s.openOnPharma(5, s.patient1, rxGTIN, "", 2, 0)
+	ackB := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.patient2, "", rxNDC, 1, 0)), chanB, 1))
 	b := ackB.GetPrescription().OpenID
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.Pt1, "RX1")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.patient1, "RX1")))
 	s.Require().NoError(s.timeout(s.lastSent()))
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.Pt1, "RX2")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.patient1, "RX2")))
 	s.Require().NoError(s.ack(s.lastSent(), channeltypes.NewErrorAcknowledgement(types.ErrMismatch)))
 	s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
 	recallPkts := s.ics4.sent[len(s.ics4.sent)-2:]
@@ -158,11 +159,11 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 
 	s.env = fresh
 	// The prescription re-sent by the hospital chain is not opened again.
-	again := s.openOnPharma(5, s.Pt1, rxGTIN, "", 2, 0)
+	again := s.openOnPharma(5, s.patient1, rxGTIN, "", 2, 0)
 	s.Require().Equal(a, again)
-	s.Require().Equal(gs.NextPrescriptionID, s.openOnPharma(6, s.Pt1, rxGTIN, "", 2, 0))
+	s.Require().Equal(gs.NextPrescriptionID, s.openOnPharma(6, s.patient1, rxGTIN, "", 2, 0))
 	// The undelivered notice is re-sent; the recall notices in flight settle.
-	res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.P, ID: 1})
+	res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.pharmacy, ID: 1})
 	s.Require().NotZero(res.Sequence)
 	for _, p := range recallPkts {
 		s.Require().NoError(s.timeout(p))
@@ -191,7 +192,7 @@ func (s *KeeperTestSuite) TestInitGenesisInvalid() {
 	for name, malleate := range map[string]func(gs *types.GenesisState){
 		"prescription id not below next": func(gs *types.GenesisState) { gs.NextPrescriptionID = 1 },
 		"params":                         func(gs *types.GenesisState) { gs.Params.PacketTimeout = time.Second },
-		"history entry without a seq":    func(gs *types.GenesisState) { gs.MedicationHistory = []types.MedicationEntry{{Patient: s.Pt1}} },
+		"history entry without a seq":    func(gs *types.GenesisState) { gs.MedicationHistory = []types.MedicationEntry{{Patient: s.patient1}} },
 		"channel": func(gs *types.GenesisState) {
 			gs.Channels = append(gs.Channels, types.BridgeChannel{ChannelID: "chan", CounterpartyChainID: "c", ClientID: clientB})
 		},
@@ -207,7 +208,7 @@ func (s *KeeperTestSuite) TestInitGenesisInvalid() {
 			gs := s.export()
 			malleate(gs)
 			fresh := newEnv(s.T(), unspecified)
-			before := rawKV(fresh.ctx, fresh.key)
+			before := testkit.Dump(fresh.ctx, fresh.key)
 			err := fresh.k.InitGenesis(fresh.ctx, gs)
 			s.Require().Error(err)
 			if name != "params" {
@@ -215,7 +216,7 @@ func (s *KeeperTestSuite) TestInitGenesisInvalid() {
 			} else {
 				s.Require().ErrorIs(err, types.ErrInvalidParams)
 			}
-			s.Require().Equal(before, rawKV(fresh.ctx, fresh.key))
+			s.Require().Equal(before, testkit.Dump(fresh.ctx, fresh.key))
 		})
 	}
 }

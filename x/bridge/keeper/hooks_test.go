@@ -13,6 +13,7 @@ import (
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 	ics23 "github.com/cosmos/ics23/go"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -75,7 +76,7 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 		}, false, types.ErrPrescriptionStatus, false},
 		{"expired: at valid_until", func() { s.setBlockTime(s.validUntil) }, false, types.ErrPrescriptionStatus, false},
 		{"expired: after valid_until", func() { s.setBlockTime(s.validUntil.Add(day)) }, false, types.ErrPrescriptionStatus, false},
-		{"another patient", func() { d.Patient = s.Pt2 }, false, types.ErrMismatch, false},
+		{"another patient", func() { d.Patient = s.patient2 }, false, types.ErrMismatch, false},
 		{"another product", func() { d.Unit.GTIN, d.Product.GTIN, d.Product.NDC = otcGTIN, otcGTIN, otcNDC }, false, types.ErrMismatch, false},
 		{"another product without an NDC", func() { d.Unit.GTIN, d.Product.GTIN, d.Product.NDC = otcGTIN, otcGTIN, "" }, false, types.ErrMismatch, false},
 		{"NDC prescription, another NDC", func() {
@@ -90,8 +91,8 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
 			s.setup(pharma)
-			openID = s.openOnPharma(5, s.Pt1, rxGTIN, "", 1, 1) // two units
-			d = s.dispensation(strU(openID), s.Pt1, "RX1")
+			openID = s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1) // two units
+			d = s.dispensation(strU(openID), s.patient1, "RX1")
 			tc.malleate()
 			s.freshEvents()
 			switch {
@@ -114,8 +115,8 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 				pkt := s.ics4.sent[0]
 				s.Require().Equal(chanA, pkt.SourceChannel, "on the channel the prescription came by")
 				s.Require().Equal(uint64(s.ctx.BlockTime().Add(10*time.Minute).UnixNano()), pkt.TimeoutTimestamp)
-				s.Require().Equal(&types.DispensePacket{PrescriptionID: 5, Patient: s.Pt1, GTIN: d.Unit.GTIN, Serial: "RX1", Lot: lotA,
-					Expiry: expiryS, Pharmacy: s.P, DispensedAt: s.ctx.BlockTime().Unix(), NDC: d.Product.NDC}, s.decodeSent(pkt).GetDispense())
+				s.Require().Equal(&types.DispensePacket{PrescriptionID: 5, Patient: s.patient1, GTIN: d.Unit.GTIN, Serial: "RX1", Lot: lotA,
+					Expiry: expiryS, Pharmacy: s.pharmacy, DispensedAt: s.ctx.BlockTime().Unix(), NDC: d.Product.NDC}, s.decodeSent(pkt).GetDispense())
 				s.Require().Empty(s.export().Undelivered)
 				s.Require().Equal([]types.PendingPacket{{ChannelID: chanA, CounterpartyChainID: cpA, Sequence: pkt.Sequence, Kind: types.PacketKind_PACKET_KIND_DISPENSE,
 					Ref: openID, SentAt: s.ctx.BlockTime()}}, s.export().Pending)
@@ -179,16 +180,16 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 	for _, tc := range s.channelFaults(chanA) {
 		s.Run(tc.name, func() {
 			s.setup(pharma)
-			openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 1, 1)
+			openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1)
 			tc.break_()
 			s.freshEvents()
-			s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX1")))
+			s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
 
 			p := s.prescription(openID)
 			s.Require().EqualValues(1, p.Dispensed, "the dispense stands")
 			s.Require().Empty(s.ics4.sent)
-			want := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{PrescriptionID: 5, Patient: s.Pt1,
-				GTIN: rxGTIN, Serial: "RX1", Lot: lotA, Expiry: expiryS, Pharmacy: s.P, DispensedAt: blockTime.Unix(), NDC: rxNDC}}}
+			want := types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{PrescriptionID: 5, Patient: s.patient1,
+				GTIN: rxGTIN, Serial: "RX1", Lot: lotA, Expiry: expiryS, Pharmacy: s.pharmacy, DispensedAt: blockTime.Unix(), NDC: rxNDC}}}
 			gs := s.export()
 			s.Require().Empty(gs.Pending)
 			lastTried := chanA
@@ -202,16 +203,16 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 			s.Require().NoError(gs.Validate(), "the kept notice is valid genesis")
 
 			// The next unit closes the prescription; its confirmation is kept too.
-			s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX2")))
+			s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
 			s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, s.prescription(openID).Status)
 			s.Require().Len(s.export().Undelivered, 2)
 
 			// Re-sent while the channel still refuses: refused, kept.
-			refuseMsg(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.P, ID: 1}, tc.expErr, false)
+			refuseMsg(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.pharmacy, ID: 1}, tc.expErr, false)
 
 			// Once the channel works again, it is re-sent unchanged.
 			tc.repair()
-			res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.P, ID: 1})
+			res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.pharmacy, ID: 1})
 			pkt := s.lastSent()
 			s.Require().Equal(chanA, pkt.SourceChannel)
 			s.Require().Equal(encode(s, want), pkt.Data)
@@ -227,8 +228,8 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 	// An invalid confirmation is refused even when the channel is fine.
 	s.Run("invalid confirmation on a working channel", func() {
 		s.setup(pharma)
-		openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 1, 1)
-		d := s.dispensation(strU(openID), s.Pt1, "RX1")
+		openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1)
+		d := s.dispensation(strU(openID), s.patient1, "RX1")
 		d.Product.NDC = "12-345"
 		s.refuseAfterWrites(types.ErrInvalidPacket, func(ctx sdk.Context) error { return s.k.BeforeDispense(ctx, d) })
 	})
@@ -238,11 +239,11 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 // each unit sends its own confirmation; nothing more is dispensed.
 func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 	s.setup(pharma)
-	openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 1, 1)
+	openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1)
 	s.freshEvents()
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX1")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
 	s.Require().Empty(eventsOf[*types.EventPrescriptionStatus](s))
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX2")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
 	p := s.prescription(openID)
 	s.Require().EqualValues(2, p.Dispensed)
 	s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, p.Status)
@@ -254,7 +255,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 	s.Require().Len(s.export().Pending, 2)
 
 	s.refuse(types.ErrPrescriptionStatus, func(ctx sdk.Context) error {
-		return s.k.BeforeDispense(ctx, s.dispensation(strU(openID), s.Pt1, "RX3"))
+		return s.k.BeforeDispense(ctx, s.dispensation(strU(openID), s.patient1, "RX3"))
 	})
 
 	// The confirmations open and close the prescription on the hospital chain too.
@@ -270,7 +271,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 		s.Require().EqualValues(1-i, ack.GetDispense().Remaining)
 	}
 	s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, hosp.prescription(id).Status)
-	s.Require().Len(hosp.historyOf(s.Pt1), 2)
+	s.Require().Len(hosp.historyOf(s.patient1), 2)
 }
 
 // TestAfterRecall: on the pharma chain a recall sends one notice per open
@@ -335,7 +336,7 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 				Reason: types.UndeliveredReason_UNDELIVERED_REASON_NOT_SENT}}, eventsOf[*types.EventUndelivered](s))
 
 			tc.repair()
-			res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.M, ID: 1})
+			res := mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.manufacturer, ID: 1})
 			s.Require().Equal(chanB, s.lastSent().SourceChannel)
 			s.Require().Equal(encode(s, want), s.lastSent().Data)
 			s.Require().Equal(res.Sequence, s.lastSent().Sequence)
@@ -363,7 +364,7 @@ func (s *KeeperTestSuite) TestAfterRecall() {
 			s.Require().Len(eventsOf[*types.EventUndelivered](s), 2)
 			tc.repair()
 			for _, id := range []uint64{1, 2} {
-				mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.M, ID: id})
+				mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.manufacturer, ID: id})
 			}
 			s.Require().Len(s.ics4.sent, 2)
 			s.Require().Empty(s.export().Undelivered)
@@ -528,8 +529,8 @@ func (s *KeeperTestSuite) TestSeededPrescriptionsMatchReceived() {
 	seeded := newEnv(s.T(), pharma)
 	seedOpenPrescriptions(s.T(), seeded, 1, n, s.validUntil)
 	only := []collections.Prefix{types.PrescriptionSeqKey, types.PrescriptionsKey, types.PrescriptionsByPatient, types.OpenBySourceKey}
-	s.Require().Len(rawKV(received.ctx, received.key, only...), 3*n+1)
-	s.Require().Equal(rawKV(received.ctx, received.key, only...), rawKV(seeded.ctx, seeded.key, only...))
+	s.Require().Len(testkit.Dump(received.ctx, received.key, only...), 3*n+1)
+	s.Require().Equal(testkit.Dump(received.ctx, received.key, only...), testkit.Dump(seeded.ctx, seeded.key, only...))
 }
 
 // TestSeededLotIndexMatchesReceived: the benchmark's lot index entries are
@@ -545,6 +546,6 @@ func (s *KeeperTestSuite) TestSeededLotIndexMatchesReceived() {
 	}
 	seeded := newEnv(s.T(), hospital)
 	seedLot(s.T(), seeded, rxGTIN, lotA, 0, n)
-	s.Require().Len(rawKV(s.ctx, s.key, types.DispensedByLotKey), n)
-	s.Require().Equal(rawKV(s.ctx, s.key, types.DispensedByLotKey), rawKV(seeded.ctx, seeded.key, types.DispensedByLotKey))
+	s.Require().Len(testkit.Dump(s.ctx, s.key, types.DispensedByLotKey), n)
+	s.Require().Equal(testkit.Dump(s.ctx, s.key, types.DispensedByLotKey), testkit.Dump(seeded.ctx, seeded.key, types.DispensedByLotKey))
 }

@@ -10,18 +10,13 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/cosmos/gogoproto/proto"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
@@ -34,6 +29,8 @@ import (
 	ibcexported "github.com/cosmos/ibc-go/v11/modules/core/exported"
 	ibctm "github.com/cosmos/ibc-go/v11/modules/light-clients/07-tendermint"
 
+	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/internal/testkit/members"
 	"github.com/healthchain/healthd/x/bridge/keeper"
 	"github.com/healthchain/healthd/x/bridge/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -41,9 +38,6 @@ import (
 )
 
 const (
-	accPrefix = "health"
-	valPrefix = "healthvaloper"
-
 	// rxGTIN is a valid GTIN-14 (a prescription-only product in these tests),
 	// otcGTIN another; badGTIN is rxGTIN with a wrong check digit.
 	rxGTIN  = "09506000134352"
@@ -71,83 +65,15 @@ const (
 	cpB           = "counterparty-b"
 )
 
-// blockTime is the block time of every test context: UTC, whole seconds, no
-// monotonic reading, so it survives a protobuf round trip unchanged.
-var blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
+// blockTime is the block time of every test context.
+var blockTime = testkit.BlockTime
 
 // expiry is expiryS as drugtrace stores a unit's expiry.
 var expiry = time.Date(2030, time.June, 30, 0, 0, 0, 0, time.UTC)
 
-func init() {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
-	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
-	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
-}
-
-// testAddr returns a deterministic 20-byte account address derived from seed.
-func testAddr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte("bridge-test/" + seed))
-	return sdk.AccAddress(h[:20])
-}
-
-// otherPrefix renders addr with the "cosmos" prefix, which this chain refuses.
-func otherPrefix(addr sdk.AccAddress) string {
-	s, err := addresscodec.NewBech32Codec("cosmos").BytesToString(addr)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
 // ---------------------------------------------------------------------------
-// fakes
+// fakes (the consortium is the real one: internal/testkit/members)
 // ---------------------------------------------------------------------------
-
-// fakeConsortium answers role checks from a map address -> roles, with the
-// errors x/consortium returns (ErrNotMember for unknown and suspended
-// accounts, ErrMissingRole for a member without the role).
-type fakeConsortium struct {
-	roles     map[string][]consortiumtypes.Role // key: string(address bytes)
-	suspended map[string]bool
-}
-
-var _ types.ConsortiumKeeper = (*fakeConsortium)(nil)
-
-func newFakeConsortium() *fakeConsortium {
-	return &fakeConsortium{roles: map[string][]consortiumtypes.Role{}, suspended: map[string]bool{}}
-}
-
-func (f *fakeConsortium) set(addr sdk.AccAddress, roles ...consortiumtypes.Role) {
-	f.roles[string(addr)] = roles
-}
-
-func (f *fakeConsortium) suspend(addr sdk.AccAddress) { f.suspended[string(addr)] = true }
-
-func (f *fakeConsortium) RequireActive(_ context.Context, addr sdk.AccAddress) error {
-	if _, ok := f.roles[string(addr)]; !ok {
-		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is not a consortium member", addr)
-	}
-	if f.suspended[string(addr)] {
-		return errorsmod.Wrapf(consortiumtypes.ErrNotMember, "%s is suspended", addr)
-	}
-	return nil
-}
-
-func (f *fakeConsortium) RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error {
-	if len(roles) == 0 {
-		return errorsmod.Wrap(consortiumtypes.ErrInvalidRole, "no role to require")
-	}
-	if err := f.RequireActive(ctx, addr); err != nil {
-		return err
-	}
-	for _, r := range roles {
-		if slices.Contains(f.roles[string(addr)], r) {
-			return nil
-		}
-	}
-	return errorsmod.Wrapf(consortiumtypes.ErrMissingRole, "%s holds none of %v", addr, roles)
-}
 
 // fakeDrugtrace answers VerifyRef with a configured verdict (or error) and
 // records the references it was asked about.
@@ -351,9 +277,7 @@ type env struct {
 	cms     store.CommitMultiStore
 	ctx     sdk.Context
 	cdc     codec.Codec
-	ac      address.Codec
-	gov     string
-	cons    *fakeConsortium
+	members *members.Consortium
 	dt      *fakeDrugtrace
 	conns   fakeConnections
 	chans   fakeChannels
@@ -364,22 +288,18 @@ type env struct {
 	qs      types.QueryServer
 }
 
-// newEnv builds the keeper over a fresh IAVL store with fakes for x/consortium,
-// x/drugtrace, the channel and connection keepers and the ICS4Wrapper, imports the default
+// newEnv builds the keeper over a fresh IAVL store with the real x/consortium
+// (members, its store beside the bridge's), fakes for x/drugtrace, the
+// channel and connection keepers and the ICS4Wrapper, imports the default
 // genesis and gives the chain role (with chanA and chanB open when role is set).
+// The block height is 7, which the client origins record.
 func newEnv(tb testing.TB, role types.ChainRole) *env {
 	tb.Helper()
-	key := storetypes.NewKVStoreKey(types.StoreKey)
-	tc := testutil.DefaultContextWithDB(tb, key, storetypes.NewTransientStoreKey("transient_test"))
-	ctx := tc.Ctx.WithBlockTime(blockTime).WithBlockHeight(7).WithEventManager(sdk.NewEventManager())
-	encCfg := moduletestutil.MakeTestEncodingConfig()
-	types.RegisterInterfaces(encCfg.InterfaceRegistry)
-	ac := addresscodec.NewBech32Codec(accPrefix)
-	gov, err := ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	require.NoError(tb, err)
+	key, consKey := storetypes.NewKVStoreKey(types.StoreKey), members.NewKey()
+	tc := testkit.NewContext(tb, key, consKey)
 	e := &env{
-		key: key, cms: tc.CMS, ctx: ctx, cdc: encCfg.Codec, ac: ac, gov: gov,
-		cons: newFakeConsortium(), dt: &fakeDrugtrace{verdict: drugtracetypes.Verdict_VERDICT_AUTHENTIC_SALEABLE},
+		key: key, cms: tc.CMS, ctx: tc.Ctx.WithBlockHeight(7), cdc: testkit.Codec(types.RegisterInterfaces),
+		dt: &fakeDrugtrace{verdict: drugtracetypes.Verdict_VERDICT_AUTHENTIC_SALEABLE},
 		conns: fakeConnections{
 			connA: {ClientId: trustedClient, State: connectiontypes.OPEN},
 			connB: {ClientId: clientB, State: connectiontypes.OPEN},
@@ -388,12 +308,13 @@ func newEnv(tb testing.TB, role types.ChainRole) *env {
 		clients: fakeClients{trustedClient: clientFrom(pinOf(cpA)), clientB: clientFrom(pinOf(cpB))},
 		ics4:    newFakeICS4(),
 	}
-	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(key), ac, gov, e.cons, e.dt, e.chans, e.conns)
+	e.members = members.New(tb, e.cdc, consKey, func() sdk.Context { return e.ctx })
+	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(key), testkit.AddressCodec, testkit.Gov, e.members.Keeper, e.dt, e.chans, e.conns)
 	e.k.SetICS4Wrapper(e.ics4)
 	e.k.SetClientReader(e.clients)
 	e.ms, e.qs = keeper.NewMsgServerImpl(e.k), keeper.NewQueryServerImpl(e.k)
-	require.NoError(tb, e.k.InitGenesis(ctx, types.DefaultGenesisState()))
-	require.NoError(tb, e.k.EndBlock(ctx)) // records the clients' origins, as in the block that created them
+	require.NoError(tb, e.k.InitGenesis(e.ctx, types.DefaultGenesisState()))
+	require.NoError(tb, e.k.EndBlock(e.ctx)) // records the clients' origins, as in the block that created them
 	if role != types.ChainRole_CHAIN_ROLE_UNSPECIFIED {
 		e.setRole(tb, role)
 		for _, c := range []string{chanA, chanB} {
@@ -433,52 +354,28 @@ func (e *env) distrust(tb testing.TB) {
 	require.NoError(tb, e.k.Params.Set(e.ctx, p))
 }
 
-func (e *env) addr(a sdk.AccAddress) string {
-	s, err := e.ac.BytesToString(a)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
-// rawKV returns every entry of the module store as "hexkey=hexvalue", keeping
-// the entries whose collection prefix is in only (all when only is empty).
-func rawKV(ctx sdk.Context, key storetypes.StoreKey, only ...collections.Prefix) []string {
-	var out []string
-	it := ctx.KVStore(key).Iterator(nil, nil)
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		if len(only) > 0 && !slices.ContainsFunc(only, func(p collections.Prefix) bool { return p.Bytes()[0] == it.Key()[0] }) {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
-	}
-	return out
-}
+func (e *env) addr(a sdk.AccAddress) string { return testkit.String(a) }
 
 // ---------------------------------------------------------------------------
 // suite
 // ---------------------------------------------------------------------------
 
-// KeeperTestSuite runs the keeper against the fakes. Every message, packet
-// callback and hook runs the way the chain runs it: on a branch of the state
-// written back only when it succeeds (baseapp for a transaction, ibc-go core
-// for OnRecvPacket), the channel keeper's sequences included.
+// KeeperTestSuite runs the keeper against the real consortium and the fakes.
+// Every message, packet callback and hook runs the way the chain runs it: on
+// a branch of the state written back only when it succeeds (baseapp for a
+// transaction, ibc-go core for OnRecvPacket), the channel keeper's sequences
+// included.
 type KeeperTestSuite struct {
 	suite.Suite
 	*env
 
-	// Members: hospitals H and H2, pharmacy P, manufacturer M, suspended
-	// hospital S; X is no member. Patients Pt1..Pt4 are plain accounts.
-	H, H2, P, M, S, X  string
-	Pt1, Pt2, Pt3, Pt4 string
-	hAddr              sdk.AccAddress
-	validUntil         time.Time
-
-	// lastBranchWrote / lastBranchSent: whether the last failed exec had
-	// written to its branch or sent packets before failing.
-	lastBranchWrote bool
-	lastBranchSent  int
+	// Members: hospital and hospital2, pharmacy, manufacturer, suspended (a
+	// suspended hospital and pharmacy); stranger is no member. patient1 to
+	// patient4 are plain accounts. hospitalAddr is hospital's bytes.
+	hospital, hospital2, pharmacy, manufacturer, suspended, stranger string
+	patient1, patient2, patient3, patient4                           string
+	hospitalAddr                                                     sdk.AccAddress
+	validUntil                                                       time.Time
 }
 
 func TestKeeperTestSuite(t *testing.T) { suite.Run(t, new(KeeperTestSuite)) }
@@ -489,24 +386,24 @@ func (s *KeeperTestSuite) SetupTest() { s.setup(types.ChainRole_CHAIN_ROLE_HOSPI
 func (s *KeeperTestSuite) setup(role types.ChainRole) {
 	s.env = newEnv(s.T(), role)
 	mk := func(seed string, roles ...consortiumtypes.Role) (string, sdk.AccAddress) {
-		a := testAddr(seed)
+		a := testkit.Addr(seed)
 		if len(roles) > 0 {
-			s.cons.set(a, roles...)
+			s.members.Admit(a, roles...)
 		}
-		return s.addr(a), a
+		return testkit.String(a), a
 	}
-	s.H, s.hAddr = mk("hospital", consortiumtypes.Role_ROLE_HOSPITAL)
-	s.H2, _ = mk("hospital-2", consortiumtypes.Role_ROLE_HOSPITAL)
-	s.P, _ = mk("pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
-	s.M, _ = mk("manufacturer", consortiumtypes.Role_ROLE_MANUFACTURER)
-	var sAddr sdk.AccAddress
-	s.S, sAddr = mk("suspended", consortiumtypes.Role_ROLE_HOSPITAL, consortiumtypes.Role_ROLE_PHARMACY)
-	s.cons.suspend(sAddr)
-	s.X, _ = mk("stranger")
-	s.Pt1, _ = mk("patient-1")
-	s.Pt2, _ = mk("patient-2")
-	s.Pt3, _ = mk("patient-3")
-	s.Pt4, _ = mk("patient-4")
+	s.hospital, s.hospitalAddr = mk("hospital", consortiumtypes.Role_ROLE_HOSPITAL)
+	s.hospital2, _ = mk("hospital-2", consortiumtypes.Role_ROLE_HOSPITAL)
+	s.pharmacy, _ = mk("pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
+	s.manufacturer, _ = mk("manufacturer", consortiumtypes.Role_ROLE_MANUFACTURER)
+	var suspended sdk.AccAddress
+	s.suspended, suspended = mk("suspended", consortiumtypes.Role_ROLE_HOSPITAL, consortiumtypes.Role_ROLE_PHARMACY)
+	s.members.Suspend(suspended)
+	s.stranger, _ = mk("stranger")
+	s.patient1, _ = mk("patient-1")
+	s.patient2, _ = mk("patient-2")
+	s.patient3, _ = mk("patient-3")
+	s.patient4, _ = mk("patient-4")
 	s.validUntil = blockTime.Add(30 * 24 * time.Hour)
 	s.freshEvents()
 }
@@ -524,23 +421,18 @@ func (s *KeeperTestSuite) export() *types.GenesisState {
 }
 
 // dump is every entry of the module store, indexes included.
-func (s *KeeperTestSuite) dump() []string { return rawKV(s.ctx, s.key) }
+func (s *KeeperTestSuite) dump() []string { return testkit.Dump(s.ctx, s.key) }
 
 // exec runs fn on a branch of the state and writes it back (with its events)
 // only if fn succeeds. A failure also rolls back the fake channel keeper.
-// lastBranchWrote / lastBranchSent tell whether a failed fn had written to
-// its branch or sent packets before failing.
 func (s *KeeperTestSuite) exec(fn func(ctx sdk.Context) error) error {
 	snap := s.ics4.snapshot()
-	before := s.dump()
 	cc, write := s.ctx.CacheContext()
 	err := fn(cc)
 	if err == nil {
 		write()
 		return nil
 	}
-	s.lastBranchWrote = !slices.Equal(before, rawKV(cc, s.key))
-	s.lastBranchSent = len(s.ics4.sent) - snap.sent
 	s.ics4.restore(snap)
 	return err
 }
@@ -583,20 +475,14 @@ func (s *KeeperTestSuite) refuseAfterWrites(want error, fn func(ctx sdk.Context)
 
 func (s *KeeperTestSuite) refusal(want error, afterWrites bool, fn func(ctx sdk.Context) error) {
 	s.T().Helper()
-	gs, raw := s.export(), s.dump()
-	sent, events := len(s.ics4.sent), len(s.ctx.EventManager().Events())
-	err := s.exec(fn)
-	s.Require().Error(err, "accepted")
-	s.Require().ErrorIs(err, want)
-	s.Require().Equal(gs, s.export(), "bridge state changed although refused")
-	s.Require().Equal(raw, s.dump(), "store changed although refused")
-	s.Require().Len(s.ics4.sent, sent, "a packet was sent although refused")
-	s.Require().Len(s.ctx.EventManager().Events(), events, "a refusal emitted events")
+	snap := s.ics4.snapshot()
+	sent := func(sdk.Context) (any, error) { return len(s.ics4.sent), nil }
+	err, wrote := testkit.RefusedInTx(s.T(), s.ctx, want, fn, testkit.Store(s.key), testkit.Genesis(s.k.ExportGenesis), sent)
+	s.ics4.restore(snap) // the channel keeper's writes live in the discarded branch too
 	if afterWrites {
-		s.Require().True(s.lastBranchWrote || s.lastBranchSent > 0, "refused before writing: use refuse")
+		s.Require().True(wrote, "refused before writing: use refuse")
 	} else {
-		s.Require().False(s.lastBranchWrote, "refused (%v) after writing to its branch", err)
-		s.Require().Zero(s.lastBranchSent, "refused (%v) after sending a packet", err)
+		s.Require().False(wrote, "refused (%v) after writing to its branch, sending a packet or emitting events", err)
 	}
 }
 
@@ -609,22 +495,8 @@ func refuseMsg[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (R
 	})
 }
 
-// eventsOf parses the emitted typed events of type T.
-func eventsOf[T proto.Message](s *KeeperTestSuite) []T {
-	s.T().Helper()
-	var zero T
-	name := proto.MessageName(zero)
-	var out []T
-	for _, e := range s.ctx.EventManager().ABCIEvents() {
-		if e.Type != name {
-			continue
-		}
-		msg, err := sdk.ParseTypedEvent(e)
-		s.Require().NoError(err)
-		out = append(out, msg.(T))
-	}
-	return out
-}
+// eventsOf returns the typed events of type T emitted on s.ctx.
+func eventsOf[T proto.Message](s *KeeperTestSuite) []T { return testkit.Events[T](s.ctx) }
 
 // ---------------------------------------------------------------------------
 // packets
@@ -704,7 +576,7 @@ func (s *KeeperTestSuite) decodeSent(p sentPacket) *types.PacketData {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) prescriptionMsg() *types.MsgSendPrescription {
-	return &types.MsgSendPrescription{Prescriber: s.H, ChannelID: chanA, Patient: s.Pt1, GTIN: rxGTIN,
+	return &types.MsgSendPrescription{Prescriber: s.hospital, ChannelID: chanA, Patient: s.patient1, GTIN: rxGTIN,
 		Quantity: 1, Refills: 1, ValidUntil: s.validUntil}
 }
 
@@ -733,7 +605,7 @@ func (s *KeeperTestSuite) prescription(id uint64) types.Prescription {
 
 func (s *KeeperTestSuite) prescriptionPacket(id uint64, patient, gtin, ndc string, qty, refills uint32) types.PacketData {
 	return types.PacketData{Flow: &types.PacketData_Prescription{Prescription: &types.PrescriptionPacket{
-		ID: id, Prescriber: s.H, Patient: patient, GTIN: gtin, NDC: ndc, Quantity: qty, Refills: refills,
+		ID: id, Prescriber: s.hospital, Patient: patient, GTIN: gtin, NDC: ndc, Quantity: qty, Refills: refills,
 		ValidUntil: s.validUntil.Unix(),
 	}}}
 }
@@ -750,7 +622,7 @@ func (s *KeeperTestSuite) openOnPharma(sourceID uint64, patient, gtin, ndc strin
 func (s *KeeperTestSuite) dispensePacket(hospitalID uint64, patient, gtin, serial, lot string) types.PacketData {
 	return types.PacketData{Flow: &types.PacketData_Dispense{Dispense: &types.DispensePacket{
 		PrescriptionID: hospitalID, Patient: patient, GTIN: gtin, Serial: serial, Lot: lot, Expiry: expiryS,
-		Pharmacy: s.P, DispensedAt: blockTime.Add(-time.Minute).Unix(),
+		Pharmacy: s.pharmacy, DispensedAt: blockTime.Add(-time.Minute).Unix(),
 	}}}
 }
 
@@ -764,10 +636,10 @@ func (s *KeeperTestSuite) recallPacket(gtin, lot string) types.PacketData {
 // product with the rx GTIN and NDC to patient, naming prescription ref.
 func (s *KeeperTestSuite) dispensation(ref, patient, serial string) drugtracetypes.Dispensation {
 	return drugtracetypes.Dispensation{
-		Pharmacy: s.P, Patient: patient, PrescriptionRef: ref,
+		Pharmacy: s.pharmacy, Patient: patient, PrescriptionRef: ref,
 		Product: drugtracetypes.Product{GTIN: rxGTIN, NDC: rxNDC, Name: "Amoxicillin", PrescriptionOnly: true},
 		Unit: drugtracetypes.Unit{GTIN: rxGTIN, Serial: serial, Lot: lotA, Expiry: expiry,
-			Status: drugtracetypes.UnitStatus_UNIT_STATUS_ACTIVE, Custodian: s.P},
+			Status: drugtracetypes.UnitStatus_UNIT_STATUS_ACTIVE, Custodian: s.pharmacy},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	clienttypes "github.com/cosmos/ibc-go/v11/modules/core/02-client/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/bridge/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
@@ -48,14 +49,14 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 		{"success: a second and a half", func() { msg.ValidUntil = blockTime.Add(1500 * time.Millisecond) }, nil, false},
 		{"pharma chain", func() { s.setRole(s.T(), pharma) }, types.ErrWrongRole, false},
 		{"bridge off", func() { s.setRole(s.T(), unspecified) }, types.ErrWrongRole, false},
-		{"prescriber not a member", func() { msg.Prescriber = s.X }, consortiumtypes.ErrNotMember, false},
-		{"prescriber suspended", func() { msg.Prescriber = s.S }, consortiumtypes.ErrNotMember, false},
-		{"prescriber a pharmacy", func() { msg.Prescriber = s.P }, consortiumtypes.ErrMissingRole, false},
+		{"prescriber not a member", func() { msg.Prescriber = s.stranger }, consortiumtypes.ErrNotMember, false},
+		{"prescriber suspended", func() { msg.Prescriber = s.suspended }, consortiumtypes.ErrNotMember, false},
+		{"prescriber a pharmacy", func() { msg.Prescriber = s.pharmacy }, consortiumtypes.ErrMissingRole, false},
 		{"prescriber empty", func() { msg.Prescriber = "" }, types.ErrInvalidAddress, false},
-		{"prescriber with another prefix", func() { msg.Prescriber = otherPrefix(s.hAddr) }, types.ErrInvalidAddress, false},
+		{"prescriber with another prefix", func() { msg.Prescriber = testkit.OtherPrefix(s.hospitalAddr) }, types.ErrInvalidAddress, false},
 		{"patient not an address", func() { msg.Patient = "patient-jane" }, types.ErrInvalidAddress, false},
 		{"patient empty", func() { msg.Patient = "" }, types.ErrInvalidAddress, false},
-		{"patient with another prefix", func() { msg.Patient = otherPrefix(testAddr("patient-1")) }, types.ErrInvalidAddress, false},
+		{"patient with another prefix", func() { msg.Patient = testkit.OtherPrefix(testkit.Addr("patient-1")) }, types.ErrInvalidAddress, false},
 		{"no product", func() { msg.GTIN = "" }, types.ErrInvalidPrescription, false},
 		{"both GTIN and NDC", func() { msg.NDC = rxNDC }, types.ErrInvalidPrescription, false},
 		{"GTIN check digit", func() { msg.GTIN = badGTIN }, types.ErrInvalidPrescription, false},
@@ -92,11 +93,11 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 			validUntil := msg.ValidUntil.UTC().Truncate(time.Second)
 			s.Require().True(validUntil.After(blockTime), "what is stored is still valid")
 			s.Require().Equal(types.Prescription{
-				ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: msg.GTIN, NDC: msg.NDC, Quantity: msg.Quantity, Refills: msg.Refills,
+				ID: 1, Prescriber: s.hospital, Patient: s.patient1, GTIN: msg.GTIN, NDC: msg.NDC, Quantity: msg.Quantity, Refills: msg.Refills,
 				ValidUntil: validUntil, IssuedAt: blockTime, Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING,
 				ChannelID: msg.ChannelID, Sequence: 1, CounterpartyChainID: cpOf(msg.ChannelID),
 			}, s.prescription(1))
-			has, err := s.k.PrescriptionsByPatient.Has(s.ctx, collections.Join(s.Pt1, uint64(1)))
+			has, err := s.k.PrescriptionsByPatient.Has(s.ctx, collections.Join(s.patient1, uint64(1)))
 			s.Require().NoError(err)
 			s.Require().True(has, "indexed by patient")
 
@@ -112,10 +113,10 @@ func (s *KeeperTestSuite) TestSendPrescription() {
 			s.Require().Equal(msg.ChannelID, pkt.SourceChannel)
 			s.Require().Equal(clienttypes.ZeroHeight(), pkt.TimeoutHeight)
 			s.Require().Equal(uint64(blockTime.Add(10*time.Minute).UnixNano()), pkt.TimeoutTimestamp)
-			s.Require().Equal(&types.PrescriptionPacket{ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: msg.GTIN, NDC: msg.NDC,
+			s.Require().Equal(&types.PrescriptionPacket{ID: 1, Prescriber: s.hospital, Patient: s.patient1, GTIN: msg.GTIN, NDC: msg.NDC,
 				Quantity: msg.Quantity, Refills: msg.Refills, ValidUntil: validUntil.Unix()}, s.decodeSent(pkt).GetPrescription())
 
-			s.Require().Equal([]*types.EventPrescriptionSent{{ID: 1, ChannelID: msg.ChannelID, Sequence: 1, Prescriber: s.H}},
+			s.Require().Equal([]*types.EventPrescriptionSent{{ID: 1, ChannelID: msg.ChannelID, Sequence: 1, Prescriber: s.hospital}},
 				eventsOf[*types.EventPrescriptionSent](s))
 			s.Require().Equal([]*types.EventPrescriptionStatus{{ID: 1, From: types.PrescriptionStatus_PRESCRIPTION_STATUS_UNSPECIFIED,
 				To: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING}}, eventsOf[*types.EventPrescriptionStatus](s))
@@ -160,7 +161,7 @@ func (s *KeeperTestSuite) TestNewPrescriptionStatusEvent() {
 
 	s.Require().NoError(s.timeout(pkt))
 	s.freshEvents()
-	mustRun(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.H, ID: 1})
+	mustRun(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.hospital, ID: 1})
 	s.Require().Equal([]*types.EventPrescriptionStatus{{ID: 1, From: types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED,
 		To: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING}}, eventsOf[*types.EventPrescriptionStatus](s))
 }
@@ -174,7 +175,7 @@ func (s *KeeperTestSuite) TestSendUntrustedChannel() {
 	s.distrust(s.T())
 	gs, raw := s.export(), s.dump()
 	refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrUntrustedClient, true)
-	refuseMsg(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"},
+	refuseMsg(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.hospital, ChannelID: chanA, Unit: rxGTIN + "/RX1"},
 		types.ErrUntrustedClient, true)
 	s.Require().Equal(gs, s.export())
 	s.Require().Equal(raw, s.dump())
@@ -200,13 +201,13 @@ func (s *KeeperTestSuite) TestSendPrescriptionIDsAndSequences() {
 	}{{chanA, 1, 1}, {chanB, 2, 1}, {chanA, 3, 2}} {
 		msg := s.prescriptionMsg()
 		msg.ChannelID = want.channel
-		msg.Patient = []string{s.Pt1, s.Pt2, s.Pt1}[i]
+		msg.Patient = []string{s.patient1, s.patient2, s.patient1}[i]
 		res := mustRun(s, s.ms.SendPrescription, msg)
 		s.Require().Equal(want.id, res.ID)
 		s.Require().Equal(want.seq, res.Sequence)
 		s.Require().Equal(uint64(blockTime.Add(time.Hour).UnixNano()), s.lastSent().TimeoutTimestamp)
 	}
-	res, err := s.qs.PrescriptionsByPatient(s.ctx, &types.QueryPrescriptionsByPatientRequest{Patient: s.Pt1})
+	res, err := s.qs.PrescriptionsByPatient(s.ctx, &types.QueryPrescriptionsByPatientRequest{Patient: s.patient1})
 	s.Require().NoError(err)
 	s.Require().Len(res.Prescriptions, 2)
 	s.Require().EqualValues(1, res.Prescriptions[0].ID)
@@ -234,7 +235,7 @@ func (s *KeeperTestSuite) TestResendPrescription() {
 			s.Require().NoError(s.ack(pkt, channeltypes.NewErrorAcknowledgement(types.ErrInvalidPrescription)))
 		case types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED:
 			s.Require().NoError(s.ack(pkt, prescriptionAck(9)))
-			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 		}
 		s.Require().Equal(status, s.prescription(id).Status)
 		msg.ID = id
@@ -248,10 +249,10 @@ func (s *KeeperTestSuite) TestResendPrescription() {
 		{"success: at the last second of validity", func() { s.setBlockTime(s.validUntil.Add(-time.Second)) }, nil},
 		{"not found", func() { msg.ID = 99 }, types.ErrPrescriptionNotFound},
 		{"id 0", func() { msg.ID = 0 }, types.ErrPrescriptionNotFound},
-		{"another hospital", func() { msg.Prescriber = s.H2 }, types.ErrNotPrescriber},
-		{"prescriber suspended since", func() { s.cons.suspend(s.hAddr) }, consortiumtypes.ErrNotMember},
-		{"prescriber no longer a hospital", func() { s.cons.set(s.hAddr, consortiumtypes.Role_ROLE_PHARMACY) }, consortiumtypes.ErrMissingRole},
-		{"not a member", func() { msg.Prescriber = s.X }, consortiumtypes.ErrNotMember},
+		{"another hospital", func() { msg.Prescriber = s.hospital2 }, types.ErrNotPrescriber},
+		{"prescriber suspended since", func() { s.members.Suspend(s.hospitalAddr) }, consortiumtypes.ErrNotMember},
+		{"prescriber no longer a hospital", func() { s.members.SetRoles(s.hospitalAddr, consortiumtypes.Role_ROLE_PHARMACY) }, consortiumtypes.ErrMissingRole},
+		{"not a member", func() { msg.Prescriber = s.stranger }, consortiumtypes.ErrNotMember},
 		{"prescriber not an address", func() { msg.Prescriber = "dr-who" }, types.ErrInvalidAddress},
 		{"pharma chain", func() { s.setRole(s.T(), pharma) }, types.ErrWrongRole},
 		{"still pending", func() { byStatus(types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING) }, types.ErrPrescriptionStatus},
@@ -272,7 +273,7 @@ func (s *KeeperTestSuite) TestResendPrescription() {
 			id, first = s.send(s.prescriptionMsg())
 			s.Require().NoError(s.timeout(first))
 			s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED, s.prescription(id).Status)
-			msg = &types.MsgResendPrescription{Prescriber: s.H, ID: id}
+			msg = &types.MsgResendPrescription{Prescriber: s.hospital, ID: id}
 			tc.malleate()
 			s.freshEvents()
 			if tc.expErr != nil {
@@ -316,12 +317,12 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 		afterWrites bool
 	}{
 		{"success: hospital, GTIN/serial", func() {}, nil, false},
-		{"success: pharmacy", func() { msg.Requester = s.P }, nil, false},
+		{"success: pharmacy", func() { msg.Requester = s.pharmacy }, nil, false},
 		{"success: GS1 element string", func() { msg.Unit = "(01)" + rxGTIN + "(17)300630(10)" + lotA + "(21)RX3" }, nil, false},
 		{"success: GS1 Digital Link", func() { msg.Unit = "https://id.gs1.org/01/" + rxGTIN + "/21/RX1" }, nil, false},
-		{"manufacturer", func() { msg.Requester = s.M }, consortiumtypes.ErrMissingRole, false},
-		{"not a member", func() { msg.Requester = s.X }, consortiumtypes.ErrNotMember, false},
-		{"suspended", func() { msg.Requester = s.S }, consortiumtypes.ErrNotMember, false},
+		{"manufacturer", func() { msg.Requester = s.manufacturer }, consortiumtypes.ErrMissingRole, false},
+		{"not a member", func() { msg.Requester = s.stranger }, consortiumtypes.ErrNotMember, false},
+		{"suspended", func() { msg.Requester = s.suspended }, consortiumtypes.ErrNotMember, false},
 		{"requester not an address", func() { msg.Requester = "nurse" }, types.ErrInvalidAddress, false},
 		{"requester empty", func() { msg.Requester = "" }, types.ErrInvalidAddress, false},
 		{"pharma chain", func() { s.setRole(s.T(), pharma) }, types.ErrWrongRole, false},
@@ -339,7 +340,7 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
 			s.SetupTest()
-			msg = &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"}
+			msg = &types.MsgRequestVerification{Requester: s.hospital, ChannelID: chanA, Unit: rxGTIN + "/RX1"}
 			tc.malleate()
 			if tc.expErr != nil {
 				refuseMsg(s, s.ms.RequestVerification, msg, tc.expErr, tc.afterWrites)
@@ -367,11 +368,11 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 // that timed out). It returns the packets of notices 1 and 3.
 func (s *KeeperTestSuite) noticeWorld() (dispense, recall sentPacket) {
 	s.setup(pharma)
-	openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 3, 0)
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX1")))
+	openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 3, 0)
+	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
 	dispense = s.lastSent()
 	s.Require().NoError(s.timeout(dispense))
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX2")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
 	s.Require().NoError(s.ack(s.lastSent(), channeltypes.NewErrorAcknowledgementWithCodespace(types.ErrMismatch)))
 	s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
 	for _, p := range s.ics4.sent[len(s.ics4.sent)-2:] {
@@ -416,14 +417,14 @@ func (s *KeeperTestSuite) TestResendNotice() {
 		expErr   error
 	}{
 		{"success: dispense confirmation, by the pharmacy", func() {}, nil},
-		{"success: by a manufacturer", func() { msg.Sender = s.M }, nil},
-		{"success: by a member with any role", func() { msg.Sender = s.H }, nil},
+		{"success: by a manufacturer", func() { msg.Sender = s.manufacturer }, nil},
+		{"success: by a member with any role", func() { msg.Sender = s.hospital }, nil},
 		{"success: recall notice", func() { msg.ID, want = 3, &recall }, nil},
 		{"refused by the hospital chain", func() { msg.ID = 2 }, types.ErrNotResendable},
 		{"unknown id", func() { msg.ID = 99 }, types.ErrNotFound},
 		{"id 0", func() { msg.ID = 0 }, types.ErrNotFound},
-		{"not a member", func() { msg.Sender = s.X }, consortiumtypes.ErrNotMember},
-		{"suspended member", func() { msg.Sender = s.S }, consortiumtypes.ErrNotMember},
+		{"not a member", func() { msg.Sender = s.stranger }, consortiumtypes.ErrNotMember},
+		{"suspended member", func() { msg.Sender = s.suspended }, consortiumtypes.ErrNotMember},
 		{"sender not an address", func() { msg.Sender = "pharmacist" }, types.ErrInvalidAddress},
 		{"hospital chain", func() { s.setRole(s.T(), hospital) }, types.ErrWrongRole},
 		{"bridge off", func() { s.setRole(s.T(), unspecified) }, types.ErrWrongRole},
@@ -437,7 +438,7 @@ func (s *KeeperTestSuite) TestResendNotice() {
 		s.Run(tc.name, func() {
 			dispense, recall = s.noticeWorld()
 			want = &dispense
-			msg = &types.MsgResendNotice{Sender: s.P, ID: 1}
+			msg = &types.MsgResendNotice{Sender: s.pharmacy, ID: 1}
 			tc.malleate()
 			if tc.expErr != nil {
 				refuseMsg(s, s.ms.ResendNotice, msg, tc.expErr, false)
@@ -498,13 +499,13 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 		{"success: 16 trusted counterparties", func() { msg.Params.TrustedCounterparties = pins(16) }, nil},
 		{"success: 1 minute timeout", func() { msg.Params.PacketTimeout = time.Minute }, nil},
 		{"success: 168 hour timeout", func() { msg.Params.PacketTimeout = 168 * time.Hour }, nil},
-		{"success: the consensus params' authority", func() { withConsensusAuthority(s.H2); msg.Authority = s.H2 }, nil},
+		{"success: the consensus params' authority", func() { withConsensusAuthority(s.hospital2); msg.Authority = s.hospital2 }, nil},
 		{"success: empty consensus params' authority falls back to gov", func() { withConsensusAuthority("") }, nil},
-		{"gov when the consensus params name another authority", func() { withConsensusAuthority(s.H2) }, sdkerrors.ErrUnauthorized},
-		{"a hospital", func() { msg.Authority = s.H }, sdkerrors.ErrUnauthorized},
+		{"gov when the consensus params name another authority", func() { withConsensusAuthority(s.hospital2) }, sdkerrors.ErrUnauthorized},
+		{"a hospital", func() { msg.Authority = s.hospital }, sdkerrors.ErrUnauthorized},
 		{"empty authority", func() { msg.Authority = "" }, sdkerrors.ErrUnauthorized},
-		{"gov address upper case", func() { msg.Authority = strings.ToUpper(s.gov) }, sdkerrors.ErrUnauthorized},
-		{"wrong authority and invalid params", func() { msg.Authority = s.H; msg.Params.PacketTimeout = 0 }, sdkerrors.ErrUnauthorized},
+		{"gov address upper case", func() { msg.Authority = strings.ToUpper(testkit.Gov) }, sdkerrors.ErrUnauthorized},
+		{"wrong authority and invalid params", func() { msg.Authority = s.hospital; msg.Params.PacketTimeout = 0 }, sdkerrors.ErrUnauthorized},
 		{"timeout 59s", func() { msg.Params.PacketTimeout = 59 * time.Second }, types.ErrInvalidParams},
 		{"timeout 168h and a second", func() { msg.Params.PacketTimeout = 168*time.Hour + time.Second }, types.ErrInvalidParams},
 		{"unknown role", func() { msg.Params.Role = types.ChainRole(3) }, types.ErrInvalidParams},
@@ -522,7 +523,7 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
 			s.SetupTest()
-			msg = &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{Role: pharma,
+			msg = &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{Role: pharma,
 				TrustedCounterparties: []types.TrustedCounterparty{pinOf(cpA), pinOf(cpB)}, PacketTimeout: time.Hour}}
 			tc.malleate()
 			if tc.expErr != nil {

@@ -26,7 +26,7 @@ func (s *KeeperTestSuite) seedLotHistory(gtin, lot string, from, n int) []string
 		seq, err := s.k.HistorySeq.Next(s.ctx)
 		s.Require().NoError(err)
 		e := types.MedicationEntry{Patient: patientOf(s.env, i), Seq: seq + 1, PrescriptionID: 1, GTIN: gtin, Serial: "S1", Lot: lot,
-			Expiry: expiryS, Pharmacy: s.P, DispensedAt: blockTime.Add(-day), ChannelID: chanA}
+			Expiry: expiryS, Pharmacy: s.pharmacy, DispensedAt: blockTime.Add(-day), ChannelID: chanA}
 		s.Require().NoError(s.k.History.Set(s.ctx, collections.Join(e.Patient, e.Seq), e))
 		s.Require().NoError(s.k.DispensedByLot.Set(s.ctx, collections.Join3(gtin, lot, e.Patient)))
 		patients = append(patients, e.Patient)
@@ -258,14 +258,14 @@ func (s *KeeperTestSuite) TestConfirmationAfterRecallNotice() {
 
 	s.Run("the notice is complete: the patient is notified at once", func() {
 		s.SetupTest()
-		id := rxFor(s.Pt1, 40)
+		id := rxFor(s.patient1, 40)
 		ack, got := s.recvRecall(rxGTIN, lotA)
 		s.Require().Zero(ack.Patients)
 		s.Require().Empty(got)
 
-		confirm(id, s.Pt1, rxGTIN, "RX1", lotA, 2)
-		s.Require().Len(s.historyOf(s.Pt1), 1)
-		s.Require().Equal([]*types.EventRecallNotification{{Patient: s.Pt1, GTIN: rxGTIN, Lot: lotA}},
+		confirm(id, s.patient1, rxGTIN, "RX1", lotA, 2)
+		s.Require().Len(s.historyOf(s.patient1), 1)
+		s.Require().Equal([]*types.EventRecallNotification{{Patient: s.patient1, GTIN: rxGTIN, Lot: lotA}},
 			eventsOf[*types.EventRecallNotification](s))
 		n := s.recallNotice(rxGTIN, lotA)
 		s.Require().EqualValues(1, n.Patients)
@@ -273,20 +273,20 @@ func (s *KeeperTestSuite) TestConfirmationAfterRecallNotice() {
 		s.Require().Empty(s.notifyingIndex())
 		q, err := s.qs.RecallNotice(s.ctx, &types.QueryRecallNoticeRequest{Gtin: rxGTIN, Lot: lotA})
 		s.Require().NoError(err)
-		s.Require().Equal([]string{s.Pt1}, q.AffectedPatients)
+		s.Require().Equal([]string{s.patient1}, q.AffectedPatients)
 
 		// Another unit of the lot to the same patient: already notified.
-		confirm(id, s.Pt1, rxGTIN, "RX2", lotA, 3)
+		confirm(id, s.patient1, rxGTIN, "RX2", lotA, 3)
 		s.Require().Empty(eventsOf[*types.EventRecallNotification](s))
 		s.Require().EqualValues(1, s.recallNotice(rxGTIN, lotA).Patients)
 
 		// A unit of another lot, or of another product's lot A: no notice, no one notified.
-		confirm(id, s.Pt1, rxGTIN, "RX3", lotB, 4)
+		confirm(id, s.patient1, rxGTIN, "RX3", lotB, 4)
 		s.Require().Empty(eventsOf[*types.EventRecallNotification](s))
 		m := s.prescriptionMsg()
-		m.GTIN, m.NDC, m.Patient, m.Refills = "", rxNDC, s.Pt2, 0
+		m.GTIN, m.NDC, m.Patient, m.Refills = "", rxNDC, s.patient2, 0
 		ndcID := s.sendOpen(m, 41)
-		d := s.dispensePacket(ndcID, s.Pt2, otcGTIN, "OTC1", lotA)
+		d := s.dispensePacket(ndcID, s.patient2, otcGTIN, "OTC1", lotA)
 		d.GetDispense().NDC = rxNDC
 		s.freshEvents()
 		s.mustRecv(incoming(encode(s, d), chanA, 5))
@@ -302,14 +302,14 @@ func (s *KeeperTestSuite) TestConfirmationAfterRecallNotice() {
 
 	s.Run("the patient was notified by the notice: not again", func() {
 		s.SetupTest()
-		id := rxFor(s.Pt1, 40)
-		confirm(id, s.Pt1, rxGTIN, "RX1", lotA, 1)
+		id := rxFor(s.patient1, 40)
+		confirm(id, s.patient1, rxGTIN, "RX1", lotA, 1)
 		ack, got := s.recvRecall(rxGTIN, lotA)
 		s.Require().EqualValues(1, ack.Patients)
-		s.Require().Equal([]string{s.Pt1}, got)
+		s.Require().Equal([]string{s.patient1}, got)
 		gs := s.export().RecallNotices
 
-		confirm(id, s.Pt1, rxGTIN, "RX2", lotA, 2)
+		confirm(id, s.patient1, rxGTIN, "RX2", lotA, 2)
 		s.Require().Empty(eventsOf[*types.EventRecallNotification](s))
 		s.Require().Equal(gs, s.export().RecallNotices, "the notice is unchanged")
 	})
@@ -371,19 +371,19 @@ func (s *KeeperTestSuite) TestConfirmationAfterRecallNotice() {
 		// the EndBlocker, which starts at the cursor.
 		s.SetupTest()
 		lot := s.seedLotHistory(rxGTIN, lotA, 100, 3) // patients 100.. are not Pt1..Pt4
-		id := rxFor(s.Pt1, 40)
+		id := rxFor(s.patient1, 40)
 		n := types.RecallNotice{GTIN: rxGTIN, Lot: lotA, Reason: "contamination", RecalledAt: blockTime, ReceivedAt: blockTime,
-			ChannelID: chanA, Patients: 1, Notifying: true, NextPatient: s.Pt1}
+			ChannelID: chanA, Patients: 1, Notifying: true, NextPatient: s.patient1}
 		s.Require().NoError(s.k.RecallNotices.Set(s.ctx, collections.Join(rxGTIN, lotA), n))
 		s.Require().NoError(s.k.Notifying.Set(s.ctx, collections.Join(rxGTIN, lotA)))
 
-		confirm(id, s.Pt1, rxGTIN, "RX1", lotA, 1)
+		confirm(id, s.patient1, rxGTIN, "RX1", lotA, 1)
 		s.Require().Empty(s.notifiedOf(rxGTIN, lotA))
 		s.Require().EqualValues(1, s.recallNotice(rxGTIN, lotA).Patients)
 
 		var wantEB []string
-		for _, p := range append(slices.Clone(lot), s.Pt1) {
-			if p >= s.Pt1 {
+		for _, p := range append(slices.Clone(lot), s.patient1) {
+			if p >= s.patient1 {
 				wantEB = append(wantEB, p)
 			}
 		}

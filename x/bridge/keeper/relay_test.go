@@ -11,6 +11,7 @@ import (
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/bridge/types"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -21,14 +22,14 @@ import (
 // indexed by patient and by (channel, hospital id).
 func (s *KeeperTestSuite) TestRecvPrescription() {
 	s.setup(pharma)
-	pkt := incoming(encode(s, s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 2, 1)), chanA, 3)
+	pkt := incoming(encode(s, s.prescriptionPacket(5, s.patient1, rxGTIN, "", 2, 1)), chanA, 3)
 	ack := s.mustRecv(pkt)
 	s.Require().Equal(types.Ack{Result: &types.Ack_Prescription{Prescription: &types.PrescriptionAck{OpenID: 1}}}, ack)
 	s.Require().Equal(types.Prescription{
-		ID: 1, Prescriber: s.H, Patient: s.Pt1, GTIN: rxGTIN, Quantity: 2, Refills: 1, ValidUntil: s.validUntil,
+		ID: 1, Prescriber: s.hospital, Patient: s.patient1, GTIN: rxGTIN, Quantity: 2, Refills: 1, ValidUntil: s.validUntil,
 		IssuedAt: blockTime, Status: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, ChannelID: chanA, CounterpartyChainID: cpA, SourceID: 5,
 	}, s.prescription(1))
-	has, err := s.k.PrescriptionsByPatient.Has(s.ctx, collections.Join(s.Pt1, uint64(1)))
+	has, err := s.k.PrescriptionsByPatient.Has(s.ctx, collections.Join(s.patient1, uint64(1)))
 	s.Require().NoError(err)
 	s.Require().True(has)
 	id, err := s.k.OpenBySource.Get(s.ctx, collections.Join(cpA, uint64(5)))
@@ -52,7 +53,7 @@ func (s *KeeperTestSuite) TestRecvPrescription() {
 	// another hospital id on the same channel.
 	ack = s.mustRecv(incoming(pkt.Data, chanB, 3))
 	s.Require().EqualValues(2, ack.GetPrescription().OpenID)
-	ack = s.mustRecv(incoming(encode(s, s.prescriptionPacket(6, s.Pt1, "", rxNDC, 1, 0)), chanA, 5))
+	ack = s.mustRecv(incoming(encode(s, s.prescriptionPacket(6, s.patient1, "", rxNDC, 1, 0)), chanA, 5))
 	s.Require().EqualValues(3, ack.GetPrescription().OpenID)
 	s.Require().Equal(rxNDC, s.prescription(3).NDC)
 	s.Require().Len(s.export().Prescriptions, 3)
@@ -74,7 +75,7 @@ func (s *KeeperTestSuite) TestRecvPrescriptionRefusals() {
 		{"expired on arrival: a second ago", func() { pp.ValidUntil = blockTime.Unix() - 1 }, types.ErrInvalidPrescription},
 		{"hospital chain", func() { s.setRole(s.T(), hospital) }, types.ErrWrongRole},
 		{"bridge off", func() { s.setRole(s.T(), unspecified) }, types.ErrWrongRole},
-		{"prescriber with another prefix", func() { pp.Prescriber = otherPrefix(s.hAddr) }, types.ErrInvalidAddress},
+		{"prescriber with another prefix", func() { pp.Prescriber = testkit.OtherPrefix(s.hospitalAddr) }, types.ErrInvalidAddress},
 		{"patient with a bad checksum", func() { pp.Patient = badChecksum(pp.Patient) }, types.ErrInvalidAddress},
 		{"patient upper case", func() { pp.Patient = "HEALTH1" }, types.ErrInvalidPacket},
 		{"quantity 0", func() { pp.Quantity = 0 }, types.ErrInvalidPacket},
@@ -89,9 +90,9 @@ func (s *KeeperTestSuite) TestRecvPrescriptionRefusals() {
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
 			s.setup(pharma)
-			s.openOnPharma(9, s.Pt2, rxGTIN, "", 1, 0) // something in state
+			s.openOnPharma(9, s.patient2, rxGTIN, "", 1, 0) // something in state
 			s.freshEvents()
-			d := s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 2, 1)
+			d := s.prescriptionPacket(5, s.patient1, rxGTIN, "", 2, 1)
 			pp, data, suffix = d.GetPrescription(), nil, nil
 			tc.malleate()
 			if data == nil {
@@ -153,54 +154,54 @@ func (s *KeeperTestSuite) TestRecvDispense() {
 	id := s.sendOpen(s.prescriptionMsg(), 40) // 1 unit + 1 refill
 	s.freshEvents()
 
-	ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+	ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 	s.Require().Equal(types.Ack{Result: &types.Ack_Dispense{Dispense: &types.DispenseAck{Remaining: 1}}}, ack)
 	p := s.prescription(id)
 	s.Require().EqualValues(1, p.Dispensed)
 	s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN, p.Status)
-	entry := types.MedicationEntry{Patient: s.Pt1, Seq: 1, PrescriptionID: id, GTIN: rxGTIN, Serial: "RX1", Lot: lotA,
-		Expiry: expiryS, Pharmacy: s.P, DispensedAt: blockTime.Add(-time.Minute), ChannelID: chanA}
-	s.Require().Equal([]types.MedicationEntry{entry}, s.historyOf(s.Pt1))
-	has, err := s.k.DispensedByLot.Has(s.ctx, collections.Join3(rxGTIN, lotA, s.Pt1))
+	entry := types.MedicationEntry{Patient: s.patient1, Seq: 1, PrescriptionID: id, GTIN: rxGTIN, Serial: "RX1", Lot: lotA,
+		Expiry: expiryS, Pharmacy: s.pharmacy, DispensedAt: blockTime.Add(-time.Minute), ChannelID: chanA}
+	s.Require().Equal([]types.MedicationEntry{entry}, s.historyOf(s.patient1))
+	has, err := s.k.DispensedByLot.Has(s.ctx, collections.Join3(rxGTIN, lotA, s.patient1))
 	s.Require().NoError(err)
 	s.Require().True(has)
-	s.Require().Equal([]*types.EventDispenseRecorded{{PrescriptionID: id, Patient: s.Pt1, GTIN: rxGTIN, Serial: "RX1"}},
+	s.Require().Equal([]*types.EventDispenseRecorded{{PrescriptionID: id, Patient: s.patient1, GTIN: rxGTIN, Serial: "RX1"}},
 		eventsOf[*types.EventDispenseRecorded](s))
 	s.Require().Empty(eventsOf[*types.EventPrescriptionStatus](s))
 
 	// The refill, of another lot, closes it.
-	ack = s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX7", lotB)), chanA, 2))
+	ack = s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX7", lotB)), chanA, 2))
 	s.Require().EqualValues(0, ack.GetDispense().Remaining)
 	p = s.prescription(id)
 	s.Require().EqualValues(2, p.Dispensed)
 	s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, p.Status)
 	s.Require().Equal([]*types.EventPrescriptionStatus{{ID: id, From: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN,
 		To: types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED}}, eventsOf[*types.EventPrescriptionStatus](s))
-	h := s.historyOf(s.Pt1)
+	h := s.historyOf(s.patient1)
 	s.Require().Len(h, 2)
 	s.Require().EqualValues(2, h[1].Seq)
 	s.Require().Equal(lotB, h[1].Lot)
 
-	res, err := s.qs.MedicationHistory(s.ctx, &types.QueryMedicationHistoryRequest{Patient: s.Pt1})
+	res, err := s.qs.MedicationHistory(s.ctx, &types.QueryMedicationHistoryRequest{Patient: s.patient1})
 	s.Require().NoError(err)
 	s.Require().Equal(h, res.Entries)
 
 	// A prescription by NDC takes the GTIN the pharma chain dispensed, the
 	// product's NDC matching (the confirmation carries it).
 	m := s.prescriptionMsg()
-	m.GTIN, m.NDC, m.Patient = "", rxNDC, s.Pt2
+	m.GTIN, m.NDC, m.Patient = "", rxNDC, s.patient2
 	ndcID := s.sendOpen(m, 41)
-	ndcDispense := s.dispensePacket(ndcID, s.Pt2, otcGTIN, "OTC1", lotA)
+	ndcDispense := s.dispensePacket(ndcID, s.patient2, otcGTIN, "OTC1", lotA)
 	ndcDispense.GetDispense().NDC = rxNDC
 	s.mustRecv(incoming(encode(s, ndcDispense), chanA, 3))
 	s.Require().EqualValues(1, s.prescription(ndcID).Dispensed)
-	s.Require().Equal(otcGTIN, s.historyOf(s.Pt2)[0].GTIN)
+	s.Require().Equal(otcGTIN, s.historyOf(s.patient2)[0].GTIN)
 
 	// A prescription by GTIN ignores the NDC the confirmation carries.
 	m = s.prescriptionMsg()
-	m.Patient = s.Pt3
+	m.Patient = s.patient3
 	gtinID := s.sendOpen(m, 42)
-	withNDC := s.dispensePacket(gtinID, s.Pt3, rxGTIN, "RX8", lotA)
+	withNDC := s.dispensePacket(gtinID, s.patient3, rxGTIN, "RX8", lotA)
 	withNDC.GetDispense().NDC = otcNDC
 	s.mustRecv(incoming(encode(s, withNDC), chanA, 4))
 	s.Require().EqualValues(1, s.prescription(gtinID).Dispensed)
@@ -218,12 +219,12 @@ func (s *KeeperTestSuite) TestConfirmationBeforeAck() {
 		s.SetupTest()
 		id, prescriptionPkt := s.send(s.prescriptionMsg()) // 1 unit + 1 refill
 		s.freshEvents()
-		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 		s.Require().EqualValues(1, ack.GetDispense().Remaining)
 		p := s.prescription(id)
 		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING, p.Status, "still waiting for its ack")
 		s.Require().EqualValues(1, p.Dispensed)
-		s.Require().Len(s.historyOf(s.Pt1), 1)
+		s.Require().Len(s.historyOf(s.patient1), 1)
 		s.Require().Empty(eventsOf[*types.EventPrescriptionStatus](s))
 		s.Require().Len(eventsOf[*types.EventDispenseRecorded](s), 1)
 
@@ -237,15 +238,15 @@ func (s *KeeperTestSuite) TestConfirmationBeforeAck() {
 			To: types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN}}, eventsOf[*types.EventPrescriptionStatus](s))
 
 		// The refill then closes it as usual.
-		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX2", lotA)), chanA, 2))
+		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX2", lotA)), chanA, 2))
 		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, s.prescription(id).Status)
 	})
 	s.Run("every confirmation overtakes the ack: it stays closed", func() {
 		s.SetupTest()
 		id, prescriptionPkt := s.send(s.prescriptionMsg())
-		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 		s.freshEvents()
-		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX2", lotB)), chanA, 2))
+		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX2", lotB)), chanA, 2))
 		s.Require().Zero(ack.GetDispense().Remaining)
 		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, s.prescription(id).Status)
 		s.Require().Equal([]*types.EventPrescriptionStatus{{ID: id, From: types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING,
@@ -261,12 +262,12 @@ func (s *KeeperTestSuite) TestConfirmationBeforeAck() {
 		s.Require().Equal(before, p, "the ack sets remote_id only")
 		s.Require().Empty(s.ctx.EventManager().Events(), "no status change")
 		s.Require().Empty(s.export().Pending)
-		s.Require().Len(s.historyOf(s.Pt1), 2)
+		s.Require().Len(s.historyOf(s.patient1), 2)
 		s.assertSettledOnce(prescriptionPkt)
 
 		// Nothing more is dispensed against it.
 		s.refuse(types.ErrPrescriptionStatus, func(ctx sdk.Context) error {
-			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX3", lotA)), chanA, 3))
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX3", lotA)), chanA, 3))
 			return err
 		})
 	})
@@ -274,7 +275,7 @@ func (s *KeeperTestSuite) TestConfirmationBeforeAck() {
 		s.SetupTest()
 		id, _ := s.send(s.prescriptionMsg())
 		s.refuse(types.ErrMismatch, func(ctx sdk.Context) error {
-			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanB, 1))
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanB, 1))
 			return err
 		})
 	})
@@ -299,7 +300,7 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 			s.Require().NoError(s.ack(pkt, channeltypes.NewErrorAcknowledgement(types.ErrInvalidPrescription)))
 		case types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED:
 			s.Require().NoError(s.ack(pkt, prescriptionAck(50)))
-			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX9", lotA)), chanA, 9))
+			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX9", lotA)), chanA, 9))
 		}
 		s.Require().Equal(status, s.prescription(id).Status)
 		dp.PrescriptionID = id
@@ -325,7 +326,7 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 		}, types.ErrMismatch},
 		{"pending, another patient", func() {
 			sendWithStatus(types.PrescriptionStatus_PRESCRIPTION_STATUS_PENDING)
-			dp.Patient = s.Pt2
+			dp.Patient = s.patient2
 		}, types.ErrMismatch},
 		{"not open: undelivered", func() { sendWithStatus(types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED) }, types.ErrPrescriptionStatus},
 		{"not open: refused", func() { sendWithStatus(types.PrescriptionStatus_PRESCRIPTION_STATUS_REFUSED) }, types.ErrPrescriptionStatus},
@@ -335,7 +336,7 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 			p.Dispensed = 2
 			s.Require().NoError(s.k.Prescriptions.Set(s.ctx, id, p))
 		}, types.ErrPrescriptionStatus},
-		{"another patient", func() { dp.Patient = s.Pt2 }, types.ErrMismatch},
+		{"another patient", func() { dp.Patient = s.patient2 }, types.ErrMismatch},
 		{"another product", func() { dp.GTIN = otcGTIN }, types.ErrMismatch},
 		{"NDC prescription, another NDC", func() { sendNDC(); dp.NDC = otcNDC }, types.ErrMismatch},
 		{"NDC prescription, no NDC", func() { sendNDC(); dp.NDC = "" }, types.ErrMismatch},
@@ -352,8 +353,8 @@ func (s *KeeperTestSuite) TestRecvDispenseRefusals() {
 		s.Run(tc.name, func() {
 			s.SetupTest()
 			id = s.sendOpen(s.prescriptionMsg(), 40)
-			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
-			d := s.dispensePacket(id, s.Pt1, rxGTIN, "RX2", lotA)
+			s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
+			d := s.dispensePacket(id, s.patient1, rxGTIN, "RX2", lotA)
 			dp, dst = d.GetDispense(), chanA
 			tc.malleate()
 			s.freshEvents()
@@ -382,11 +383,11 @@ func (s *KeeperTestSuite) TestRecvRecall() {
 			s.mustRecv(incoming(encode(s, s.dispensePacket(id, patient, gtin, sr, lot)), chanA, 1))
 		}
 	}
-	give(s.Pt1, rxGTIN, lotA, "RX1", "RX2")
-	give(s.Pt2, rxGTIN, lotA, "RX3")
-	give(s.Pt3, rxGTIN, lotB, "RX7")
-	give(s.Pt4, rxGTIN, "LOTA10", "RX8")
-	give(s.Pt4, otcGTIN, lotA, "OTC1")
+	give(s.patient1, rxGTIN, lotA, "RX1", "RX2")
+	give(s.patient2, rxGTIN, lotA, "RX3")
+	give(s.patient3, rxGTIN, lotB, "RX7")
+	give(s.patient4, rxGTIN, "LOTA10", "RX8")
+	give(s.patient4, otcGTIN, lotA, "OTC1")
 	s.freshEvents()
 
 	ack := s.mustRecv(incoming(encode(s, s.recallPacket(rxGTIN, lotA)), chanA, 7))
@@ -397,7 +398,7 @@ func (s *KeeperTestSuite) TestRecvRecall() {
 		s.Require().Equal(lotA, e.Lot)
 		notified = append(notified, e.Patient)
 	}
-	want := []string{s.Pt1, s.Pt2}
+	want := []string{s.patient1, s.patient2}
 	slices.Sort(want)
 	s.Require().Equal(want, notified, "exactly the affected patients, once each")
 
@@ -441,13 +442,13 @@ func (s *KeeperTestSuite) TestRecvWrongFlowForRole() {
 		role types.ChainRole
 		data types.PacketData
 	}{
-		{hospital, s.prescriptionPacket(1, s.Pt1, rxGTIN, "", 1, 0)},
+		{hospital, s.prescriptionPacket(1, s.patient1, rxGTIN, "", 1, 0)},
 		{hospital, verify},
-		{pharma, s.dispensePacket(1, s.Pt1, rxGTIN, "RX1", lotA)},
+		{pharma, s.dispensePacket(1, s.patient1, rxGTIN, "RX1", lotA)},
 		{pharma, s.recallPacket(rxGTIN, lotA)},
-		{unspecified, s.prescriptionPacket(1, s.Pt1, rxGTIN, "", 1, 0)},
+		{unspecified, s.prescriptionPacket(1, s.patient1, rxGTIN, "", 1, 0)},
 		{unspecified, verify},
-		{unspecified, s.dispensePacket(1, s.Pt1, rxGTIN, "RX1", lotA)},
+		{unspecified, s.dispensePacket(1, s.patient1, rxGTIN, "RX1", lotA)},
 		{unspecified, s.recallPacket(rxGTIN, lotA)},
 	}
 	for _, tc := range cases {
@@ -471,9 +472,9 @@ func (s *KeeperTestSuite) TestRecvUntrustedChannel() {
 		role types.ChainRole
 		data func(id uint64) types.PacketData
 	}{
-		{pharma, func(uint64) types.PacketData { return s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 1, 0) }},
+		{pharma, func(uint64) types.PacketData { return s.prescriptionPacket(5, s.patient1, rxGTIN, "", 1, 0) }},
 		{pharma, func(uint64) types.PacketData { return verify }},
-		{hospital, func(id uint64) types.PacketData { return s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA) }},
+		{hospital, func(id uint64) types.PacketData { return s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA) }},
 		{hospital, func(uint64) types.PacketData { return s.recallPacket(rxGTIN, lotA) }},
 	}
 	for _, f := range flows {
@@ -642,7 +643,7 @@ func (s *KeeperTestSuite) TestSettleVerification() {
 	for _, tc := range testCases {
 		s.Run(tc.name, func() {
 			s.SetupTest()
-			res := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
+			res := mustRun(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.hospital, ChannelID: chanA, Unit: rxGTIN + "/RX1"})
 			pkt := s.lastSent()
 			s.freshEvents()
 			if tc.ack == nil {
@@ -690,8 +691,8 @@ func (s *KeeperTestSuite) TestSettleNotices() {
 			s.Run(kind.String()+"/"+tc.name, func() {
 				s.setup(pharma)
 				if kind == types.PacketKind_PACKET_KIND_DISPENSE {
-					openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 2, 0)
-					s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX1")))
+					openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 2, 0)
+					s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
 				} else {
 					s.Require().NoError(s.k.Channels.Remove(s.ctx, chanB))
 					s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))

@@ -13,6 +13,7 @@ import (
 	connectiontypes "github.com/cosmos/ibc-go/v11/modules/core/03-connection/types"
 	channeltypes "github.com/cosmos/ibc-go/v11/modules/core/04-channel/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/bridge"
 	"github.com/healthchain/healthd/x/bridge/types"
 )
@@ -31,13 +32,13 @@ func (s *KeeperTestSuite) TestRetireChannel() {
 		malleate func()
 		expErr   error
 	}{
-		{"a hospital", func() { msg.Authority = s.H }, sdkerrors.ErrUnauthorized},
-		{"a pharmacy", func() { msg.Authority = s.P }, sdkerrors.ErrUnauthorized},
-		{"a suspended member", func() { msg.Authority = s.S }, sdkerrors.ErrUnauthorized},
-		{"a stranger", func() { msg.Authority = s.X }, sdkerrors.ErrUnauthorized},
+		{"a hospital", func() { msg.Authority = s.hospital }, sdkerrors.ErrUnauthorized},
+		{"a pharmacy", func() { msg.Authority = s.pharmacy }, sdkerrors.ErrUnauthorized},
+		{"a suspended member", func() { msg.Authority = s.suspended }, sdkerrors.ErrUnauthorized},
+		{"a stranger", func() { msg.Authority = s.stranger }, sdkerrors.ErrUnauthorized},
 		{"empty authority", func() { msg.Authority = "" }, sdkerrors.ErrUnauthorized},
-		{"gov address upper case", func() { msg.Authority = strings.ToUpper(s.gov) }, sdkerrors.ErrUnauthorized},
-		{"gov when the consensus params name another authority", func() { withConsensusAuthority(s.H2) }, sdkerrors.ErrUnauthorized},
+		{"gov address upper case", func() { msg.Authority = strings.ToUpper(testkit.Gov) }, sdkerrors.ErrUnauthorized},
+		{"gov when the consensus params name another authority", func() { withConsensusAuthority(s.hospital2) }, sdkerrors.ErrUnauthorized},
 		{"unknown channel", func() { msg.ChannelID = chanX }, types.ErrInvalidChannel},
 		{"empty channel", func() { msg.ChannelID = "" }, types.ErrInvalidChannel},
 		{"already retired", func() { s.Require().NoError(s.k.Channels.Remove(s.ctx, chanA)) }, types.ErrInvalidChannel},
@@ -45,7 +46,7 @@ func (s *KeeperTestSuite) TestRetireChannel() {
 	for _, tc := range refusals {
 		s.Run(tc.name, func() {
 			s.SetupTest()
-			msg = &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA}
+			msg = &types.MsgRetireChannel{Authority: testkit.Gov, ChannelID: chanA}
 			tc.malleate()
 			refuseMsg(s, s.ms.RetireChannel, msg, tc.expErr, false)
 		})
@@ -53,8 +54,8 @@ func (s *KeeperTestSuite) TestRetireChannel() {
 
 	s.Run("the consensus params' authority retires", func() {
 		s.SetupTest()
-		withConsensusAuthority(s.H2)
-		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.H2, ChannelID: chanA})
+		withConsensusAuthority(s.hospital2)
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.hospital2, ChannelID: chanA})
 		s.Require().Equal([]types.BridgeChannel{{ChannelID: chanB, CounterpartyChainID: cpB, ClientID: clientB}}, s.export().Channels)
 	})
 
@@ -62,7 +63,7 @@ func (s *KeeperTestSuite) TestRetireChannel() {
 		s.SetupTest()
 		_, inFlight := s.send(s.prescriptionMsg())
 		s.freshEvents()
-		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: testkit.Gov, ChannelID: chanA})
 		s.Require().Equal([]*types.EventChannelRetired{{ChannelID: chanA, CounterpartyChainID: cpA}}, eventsOf[*types.EventChannelRetired](s))
 		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrInvalidChannel, false)
 		s.refuse(types.ErrInvalidChannel, func(ctx sdk.Context) error {
@@ -112,7 +113,7 @@ func (s *KeeperTestSuite) TestOneChannelPerCounterparty() {
 	s.Require().Len(s.ics4.sent, 2, "one notice per counterparty")
 
 	// Retired by the authority, the first gives way to a new one.
-	mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
+	mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: testkit.Gov, ChannelID: chanA})
 	s.Require().NoError(s.exec(func(ctx sdk.Context) error {
 		_, err := im.OnChanOpenInit(ctx, channeltypes.UNORDERED, []string{connA}, types.PortID, second, cp, types.Version)
 		return err
@@ -142,9 +143,9 @@ func (s *KeeperTestSuite) TestTrustCounterparty() {
 		malleate func()
 		expErr   error
 	}{
-		{"a hospital", func() { msg.Authority = s.H }, sdkerrors.ErrUnauthorized},
-		{"a pharmacy", func() { msg.Authority = s.P }, sdkerrors.ErrUnauthorized},
-		{"a stranger", func() { msg.Authority = s.X }, sdkerrors.ErrUnauthorized},
+		{"a hospital", func() { msg.Authority = s.hospital }, sdkerrors.ErrUnauthorized},
+		{"a pharmacy", func() { msg.Authority = s.pharmacy }, sdkerrors.ErrUnauthorized},
+		{"a stranger", func() { msg.Authority = s.stranger }, sdkerrors.ErrUnauthorized},
 		{"empty authority", func() { msg.Authority = "" }, sdkerrors.ErrUnauthorized},
 		{"bad app hash", func() { msg.Counterparty.AppHash = "00" }, types.ErrInvalidParams},
 		{"height 0", func() { msg.Counterparty.RevisionHeight = 0 }, types.ErrInvalidParams},
@@ -160,17 +161,17 @@ func (s *KeeperTestSuite) TestTrustCounterparty() {
 	for _, tc := range refusals {
 		s.Run(tc.name, func() {
 			s.SetupTest()
-			msg = &types.MsgTrustCounterparty{Authority: s.gov, Counterparty: pinOf("pharma-9")}
+			msg = &types.MsgTrustCounterparty{Authority: testkit.Gov, Counterparty: pinOf("pharma-9")}
 			tc.malleate()
 			refuseMsg(s, s.ms.TrustCounterparty, msg, tc.expErr, false)
 		})
 	}
 	s.Run("add, then replace", func() {
 		s.SetupTest()
-		mustRun(s, s.ms.TrustCounterparty, &types.MsgTrustCounterparty{Authority: s.gov, Counterparty: pinOf("pharma-9")})
+		mustRun(s, s.ms.TrustCounterparty, &types.MsgTrustCounterparty{Authority: testkit.Gov, Counterparty: pinOf("pharma-9")})
 		moved := pinOf(cpA)
 		moved.RevisionHeight = 99
-		mustRun(s, s.ms.TrustCounterparty, &types.MsgTrustCounterparty{Authority: s.gov, Counterparty: moved})
+		mustRun(s, s.ms.TrustCounterparty, &types.MsgTrustCounterparty{Authority: testkit.Gov, Counterparty: moved})
 		p, err := s.k.Params.Get(s.ctx)
 		s.Require().NoError(err)
 		s.Require().Equal([]types.TrustedCounterparty{pinOf(cpB), pinOf("pharma-9"), moved}, p.TrustedCounterparties)
@@ -203,13 +204,13 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 	s.Run("verification id", func() {
 		s.SetupTest()
 		full(s.k.VerificationSeq)()
-		refuseMsg(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.H, ChannelID: chanA, Unit: rxGTIN + "/RX1"}, types.ErrOverflow, false)
+		refuseMsg(s, s.ms.RequestVerification, &types.MsgRequestVerification{Requester: s.hospital, ChannelID: chanA, Unit: rxGTIN + "/RX1"}, types.ErrOverflow, false)
 	})
 	s.Run("opened prescription id (pharma)", func() {
 		s.setup(pharma)
 		full(s.k.PrescriptionSeq)()
 		s.refuse(types.ErrOverflow, func(ctx sdk.Context) error {
-			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.prescriptionPacket(1, s.Pt1, rxGTIN, "", 1, 0)), chanA, 1))
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.prescriptionPacket(1, s.patient1, rxGTIN, "", 1, 0)), chanA, 1))
 			return err
 		})
 	})
@@ -218,7 +219,7 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 		id := s.sendOpen(s.prescriptionMsg(), 40)
 		full(s.k.HistorySeq)()
 		s.refuseAfterWrites(types.ErrOverflow, func(ctx sdk.Context) error {
-			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 			return err
 		})
 	})
@@ -235,7 +236,7 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 			Patients: math.MaxUint32,
 		}))
 		id := s.sendOpen(s.prescriptionMsg(), 40)
-		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 		n, err := s.k.RecallNotices.Get(s.ctx, collections.Join(rxGTIN, lotA))
 		s.Require().NoError(err)
 		s.Require().Equal(uint32(math.MaxUint32), n.Patients, "the count wrapped")
@@ -246,7 +247,7 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 		p := s.prescription(id)
 		p.Quantity, p.Refills = 1<<31, 1 // 2^32 units: 32-bit arithmetic says none are left
 		s.Require().NoError(s.k.Prescriptions.Set(s.ctx, id, p))
-		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanA, 1))
+		ack := s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanA, 1))
 		s.Require().Equal(uint32(math.MaxUint32), ack.GetDispense().Remaining)
 	})
 }
@@ -263,11 +264,11 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 
 	s.Run("pharma chain", func() {
 		s.setup(pharma)
-		openID := s.openOnPharma(5, s.Pt1, rxGTIN, "", 3, 0)
+		openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 3, 0)
 		s.Require().Equal(cpA, s.prescription(openID).CounterpartyChainID)
 		// A dispense while no channel to cpA is open keeps its confirmation.
-		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
-		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX1")))
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: testkit.Gov, ChannelID: chanA})
+		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
 		kept := s.export().Undelivered
 		s.Require().Len(kept, 1)
 		s.Require().Equal(cpA, kept[0].CounterpartyChainID)
@@ -276,16 +277,16 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 		s.chans.over[successor] = connA
 		s.openChannel(s.T(), successor)
 		s.ics4.sent = nil
-		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.Pt1, "RX2")))
+		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
 		s.Require().Equal(successor, s.lastSent().SourceChannel, "the next confirmation goes over the successor")
 
-		mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.P, ID: kept[0].ID})
+		mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.pharmacy, ID: kept[0].ID})
 		s.Require().Equal(successor, s.lastSent().SourceChannel, "the kept one too")
 		s.Require().Empty(s.export().Undelivered)
 
 		// The hospital chain re-sends prescription 5 over the successor: the
 		// same prescription, acknowledged with the same id.
-		ack := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.Pt1, rxGTIN, "", 3, 0)), successor, 1))
+		ack := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.patient1, rxGTIN, "", 3, 0)), successor, 1))
 		s.Require().Equal(openID, ack.GetPrescription().OpenID)
 		s.Require().Len(s.export().Prescriptions, 1)
 	})
@@ -296,12 +297,12 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 		s.Require().NoError(s.timeout(pkt))
 		s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_UNDELIVERED, s.prescription(id).Status)
 		// With the channel retired and no successor, the re-send is refused.
-		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: s.gov, ChannelID: chanA})
-		refuseMsg(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.H, ID: id}, types.ErrInvalidChannel, false)
+		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: testkit.Gov, ChannelID: chanA})
+		refuseMsg(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.hospital, ID: id}, types.ErrInvalidChannel, false)
 
 		s.chans.over[successor] = connA
 		s.openChannel(s.T(), successor)
-		mustRun(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.H, ID: id})
+		mustRun(s, s.ms.ResendPrescription, &types.MsgResendPrescription{Prescriber: s.hospital, ID: id})
 		s.Require().Equal(successor, s.lastSent().SourceChannel)
 		p := s.prescription(id)
 		s.Require().Equal(successor, p.ChannelID)
@@ -310,10 +311,10 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 		// A confirmation over the successor counts; over chanB (another
 		// counterparty) it is refused.
 		s.refuse(types.ErrMismatch, func(ctx sdk.Context) error {
-			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), chanB, 1))
+			_, err := s.k.OnRecvPacket(ctx, incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), chanB, 1))
 			return err
 		})
-		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.Pt1, rxGTIN, "RX1", lotA)), successor, 1))
+		s.mustRecv(incoming(encode(s, s.dispensePacket(id, s.patient1, rxGTIN, "RX1", lotA)), successor, 1))
 		s.Require().EqualValues(1, s.prescription(id).Dispensed)
 	})
 }
