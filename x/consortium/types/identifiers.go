@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	errorsmod "cosmossdk.io/errors"
+
+	"github.com/healthchain/healthd/internal/gs1"
 )
 
 // Identifier lengths and constants used by the validators in this file.
@@ -47,12 +49,12 @@ func ValidateNPI(s string) error {
 
 // ValidateGLN checks that s is a well-formed GS1 Global Location Number:
 // exactly 13 ASCII digits whose last digit is the GS1 mod-10 check digit of
-// the first 12 digits (see GS1CheckDigit). It returns nil when s is valid.
+// the first 12 digits (internal/gs1.CheckDigit). It returns nil when s is valid.
 func ValidateGLN(s string) error {
 	if err := identCheckDigits("GLN", s, glnLength); err != nil {
 		return err
 	}
-	want, err := GS1CheckDigit(s[:glnLength-1])
+	want, err := gs1.CheckDigit(s[:glnLength-1])
 	if err != nil {
 		// Unreachable: the data part has already been checked to be digits.
 		return fmt.Errorf("GLN %s: %w", identQuote(s), err)
@@ -65,27 +67,11 @@ func ValidateGLN(s string) error {
 }
 
 // GS1CheckDigit returns the GS1 mod-10 check digit ('0'..'9') for data, a
-// non-empty string of ASCII digits of any length (the identifier without its
-// check digit, e.g. 12 digits for a GLN or GTIN-13, 13 for a GTIN-14, 17 for
-// an SSCC). Digits are weighted 3 and 1 alternately starting with weight 3 on
-// the rightmost data digit (the one adjacent to the check digit); the check
-// digit is the amount needed to bring the weighted sum up to a multiple of 10.
+// non-empty string of ASCII digits (the identifier without its check digit,
+// e.g. 12 digits for a GLN). It is internal/gs1's CheckDigit, the one
+// implementation in the tree.
 func GS1CheckDigit(data string) (byte, error) {
-	if data == "" {
-		return 0, fmt.Errorf("GS1 check digit: data is empty")
-	}
-	sum := 0
-	weight := 3
-	for i := len(data) - 1; i >= 0; i-- {
-		c := data[i]
-		if !identIsDigit(c) {
-			return 0, fmt.Errorf("GS1 check digit: data %s has a non-digit character at position %d",
-				identQuote(data), i+1)
-		}
-		sum += int(c-'0') * weight
-		weight = 4 - weight // alternate 3, 1, 3, 1, ...
-	}
-	return byte('0' + (10-sum%10)%10), nil
+	return gs1.CheckDigit(data)
 }
 
 // ValidateDEA checks that s is a well-formed DEA registration number:
