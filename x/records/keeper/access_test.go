@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/records/types"
@@ -54,7 +55,7 @@ func (s *KeeperTestSuite) TestRequestAccessUnderConsent() {
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(2), next)
 
-	ev, attrs := s.typedEvent(evGranted)
+	ev, attrs := event[*types.EventAccessGranted](s)
 	s.Require().Equal(&types.EventAccessGranted{
 		GrantID: 1, RecordID: rec, Patient: want.Patient, Grantee: want.Grantee, Purpose: "TREAT", ConsentID: cid, ExpiresAt: want.ExpiresAt,
 	}, ev)
@@ -108,7 +109,7 @@ func (s *KeeperTestSuite) TestRequestAccessBreakGlass() {
 		ID: res.GrantID, RecordID: rec, Patient: s.addr(s.patient), Grantee: s.addr(s.er), Purpose: "ETREAT",
 		Category: "laboratory", BreakGlassID: bg.ID, GrantedAt: s.now(), ExpiresAt: bg.ExpiresAt,
 	}, g)
-	ev, attrs := s.typedEvent(evGranted)
+	ev, attrs := event[*types.EventAccessGranted](s)
 	s.Require().Equal(&types.EventAccessGranted{
 		GrantID: res.GrantID, RecordID: rec, Patient: g.Patient, Grantee: g.Grantee, Purpose: "ETREAT", BreakGlassID: bg.ID, ExpiresAt: bg.ExpiresAt,
 	}, ev)
@@ -121,16 +122,12 @@ func (s *KeeperTestSuite) TestRequestAccessBreakGlass() {
 	s.Require().False(res.ExpiresAt.After(bg.ExpiresAt))
 
 	// break glass covers ETREAT only
-	before := s.dumpState()
 	s.freshEvents()
-	_, err := s.requestAccess(s.er, rec, "TREAT")
-	s.requireRefused(err, consenttypes.ErrNotAuthorized, before)
+	s.refuse(consenttypes.ErrNotAuthorized, testkit.Call(s.ms.RequestAccess, s.requestMsg(s.er, rec, "TREAT")))
 
 	// and ends: no new grant after its expiry
 	s.ctx = s.ctx.WithBlockTime(bg.ExpiresAt)
-	before = s.dumpState()
-	_, err = s.requestAccess(s.er, rec, "ETREAT")
-	s.requireRefused(err, consenttypes.ErrNotAuthorized, before)
+	s.refuse(consenttypes.ErrNotAuthorized, testkit.Call(s.ms.RequestAccess, s.requestMsg(s.er, rec, "ETREAT")))
 }
 
 func (s *KeeperTestSuite) TestRequestAccessRefusals() {
@@ -145,7 +142,7 @@ func (s *KeeperTestSuite) TestRequestAccessRefusals() {
 			return &types.MsgRequestAccess{Grantee: "", RecordID: rec, Purpose: "TREAT"}
 		}, types.ErrInvalidAddress},
 		{"grantee with another prefix", func(rec uint64) *types.MsgRequestAccess {
-			return &types.MsgRequestAccess{Grantee: otherPrefix(s.clinic), RecordID: rec, Purpose: "TREAT"}
+			return &types.MsgRequestAccess{Grantee: testkit.OtherPrefix(s.clinic), RecordID: rec, Purpose: "TREAT"}
 		}, types.ErrInvalidAddress},
 		{"grantee not an address", func(rec uint64) *types.MsgRequestAccess {
 			return &types.MsgRequestAccess{Grantee: "clinic", RecordID: rec, Purpose: "TREAT"}
@@ -236,9 +233,7 @@ func (s *KeeperTestSuite) TestRequestAccessRefusals() {
 			rec := s.anchor(s.patient, "lab")
 			msg := c.setup(rec)
 			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.ms.RequestAccess(s.ctx, msg)
-			s.requireRefused(err, c.want, before)
+			s.refuse(c.want, testkit.Call(s.ms.RequestAccess, msg))
 		})
 	}
 }
@@ -263,10 +258,8 @@ func (s *KeeperTestSuite) TestRevocationEndsAccessAtOnce() {
 	s.Require().Equal(res.GrantID, got.GrantId)
 
 	// new access is refused at once
-	before := s.dumpState()
 	s.freshEvents()
-	_, err := s.requestAccess(s.clinic, rec, "TREAT")
-	s.requireRefused(err, consenttypes.ErrNotAuthorized, before)
+	s.refuse(consenttypes.ErrNotAuthorized, testkit.Call(s.ms.RequestAccess, s.requestMsg(s.clinic, rec, "TREAT")))
 
 	// a new consent does not revive the old grant: a new request is needed
 	s.consentTo(s.patient, s.clinic, "TREAT", blockTime.Add(month))
@@ -317,12 +310,11 @@ func (s *KeeperTestSuite) TestCheckAccessBases() {
 	// the grantee suspended: not a member, though grant and consent hold
 	s.suspend(s.clinic)
 	s.Require().Equal(with(false, types.AccessBasis_ACCESS_BASIS_NOT_A_MEMBER, res2.GrantID, &res2.ExpiresAt), s.checkAccess(rec, s.clinic))
-	_, err := s.consortiumMS.ReinstateMember(s.ctx, &consortiumtypes.MsgReinstateMember{Authority: s.gov, Address: s.addr(s.clinic)})
-	s.Require().NoError(err)
+	s.members.Reinstate(s.clinic)
 	s.Require().True(s.checkAccess(rec, s.clinic).Allowed)
 
 	// unknown record
-	_, _, err = s.k.CheckAccess(s.ctx, 99, s.clinic)
+	_, _, err := s.k.CheckAccess(s.ctx, 99, s.clinic)
 	s.Require().ErrorIs(err, types.ErrRecordNotFound)
 }
 
@@ -418,7 +410,6 @@ func (s *KeeperTestSuite) TestSuspendedAuthorLosesAccess() {
 	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_NOT_A_MEMBER, got.Basis)
 	// the patient is not a member and needs not be one
 	s.Require().True(s.checkAccess(rec, s.patient).Allowed)
-	_, err := s.consortiumMS.ReinstateMember(s.ctx, &consortiumtypes.MsgReinstateMember{Authority: s.gov, Address: s.addr(s.hospital)})
-	s.Require().NoError(err)
+	s.members.Reinstate(s.hospital)
 	s.Require().True(s.checkAccess(rec, s.hospital).Allowed)
 }

@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/records/types"
@@ -37,10 +38,10 @@ var benchKinds = [][2]string{
 	{"Observation", "laboratory"}, {"Condition", "Condition"}, {"DiagnosticReport", "imaging"}, {"Observation", "vital-signs"},
 }
 
-func benchPatient(i int) sdk.AccAddress { return testAddr(fmt.Sprintf("bench-patient-%d", i)) }
-func benchAuthor(i int) sdk.AccAddress  { return testAddr(fmt.Sprintf("bench-author-%d", i)) }
+func benchPatient(i int) sdk.AccAddress { return testkit.Addr(fmt.Sprintf("bench-patient-%d", i)) }
+func benchAuthor(i int) sdk.AccAddress  { return testkit.Addr(fmt.Sprintf("bench-author-%d", i)) }
 
-var benchGrantee = testAddr("bench-grantee")
+var benchGrantee = testkit.Addr("bench-grantee")
 
 // benchRecord is record id of a filled state: what the Msg service anchors
 // for the same message at blockTime.
@@ -63,11 +64,11 @@ func benchAddresses(tb testing.TB, e *env, n int) (patients, authors []string) {
 	tb.Helper()
 	patients = make([]string, min(n, benchPatientCount))
 	for i := range patients {
-		patients[i] = e.str(tb, benchPatient(i))
+		patients[i] = testkit.String(benchPatient(i))
 	}
 	authors = make([]string, benchAuthorCount)
 	for i := range authors {
-		authors[i] = e.str(tb, benchAuthor(i))
+		authors[i] = testkit.String(benchAuthor(i))
 	}
 	return patients, authors
 }
@@ -89,7 +90,7 @@ func anchorThroughMsgServer(tb testing.TB, e *env, n int) {
 	tb.Helper()
 	patients, authors := benchAddresses(tb, e, n)
 	for i := range authors {
-		e.admit(tb, benchAuthor(i), fmt.Sprintf("Bench Hospital %d", i), consortiumtypes.Role_ROLE_HOSPITAL)
+		e.members.Admit(benchAuthor(i), consortiumtypes.Role_ROLE_HOSPITAL)
 	}
 	for id := uint64(1); id <= uint64(n); id++ {
 		r := benchRecord(id, patients, authors)
@@ -109,9 +110,9 @@ func TestFillMatchesMsgServer(t *testing.T) {
 	viaMsgs, direct := newEnv(t), newEnv(t)
 	anchorThroughMsgServer(t, viaMsgs, n)
 	fillRecords(t, direct, n)
-	raw := rawKV(viaMsgs.ctx, viaMsgs.recKey)
+	raw := testkit.Dump(viaMsgs.ctx, viaMsgs.recKey)
 	require.Greater(t, len(raw), 5*n)
-	require.Equal(t, raw, rawKV(direct.ctx, direct.recKey))
+	require.Equal(t, raw, testkit.Dump(direct.ctx, direct.recKey))
 }
 
 type benchState struct {
@@ -143,14 +144,14 @@ func benchSetup(b *testing.B, n int) *benchState {
 	target := uint64(n/2 + 1)
 	patient := benchPatient(int(target-1) % benchPatientCount)
 	author := benchAuthor(int(target-1) % benchAuthorCount)
-	e.admit(b, author, "Bench Author", consortiumtypes.Role_ROLE_HOSPITAL)
-	e.admit(b, benchGrantee, "Bench Grantee", consortiumtypes.Role_ROLE_HOSPITAL)
+	e.members.Admit(author, consortiumtypes.Role_ROLE_HOSPITAL)
+	e.members.Admit(benchGrantee, consortiumtypes.Role_ROLE_HOSPITAL)
 	_, err := e.consentMS.GrantConsent(e.ctx, &consenttypes.MsgGrantConsent{
-		Signer: e.str(b, patient), Patient: e.str(b, patient), Grantee: e.str(b, benchGrantee),
+		Signer: testkit.String(patient), Patient: testkit.String(patient), Grantee: testkit.String(benchGrantee),
 		Purpose: "TREAT", AllCategories: true, End: blockTime.Add(365 * 24 * time.Hour),
 	})
 	require.NoError(b, err)
-	res, err := e.ms.RequestAccess(e.ctx, &types.MsgRequestAccess{Grantee: e.str(b, benchGrantee), RecordID: target, Purpose: "TREAT"})
+	res, err := e.ms.RequestAccess(e.ctx, &types.MsgRequestAccess{Grantee: testkit.String(benchGrantee), RecordID: target, Purpose: "TREAT"})
 	require.NoError(b, err)
 	e.cms.Commit()
 	e.ctx = e.ctx.WithEventManager(sdk.NewEventManager())
@@ -161,7 +162,7 @@ func benchSetup(b *testing.B, n int) *benchState {
 	require.Equal(b, uint64(n+1), next)
 	r, err := e.k.Records.Get(e.ctx, target)
 	require.NoError(b, err)
-	require.Equal(b, e.str(b, patient), r.Patient)
+	require.Equal(b, testkit.String(patient), r.Patient)
 	count := 0
 	require.NoError(b, e.k.Records.Indexes.Patient.Walk(e.ctx, collections.NewPrefixedPairRange[sdk.AccAddress, uint64](patient),
 		func(sdk.AccAddress, uint64) (bool, error) { count++; return false, nil }))
@@ -189,7 +190,7 @@ func BenchmarkAnchor(b *testing.B) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			st := benchSetup(b, n)
 			msg := &types.MsgAnchorRecord{
-				Author: st.str(b, st.author), Patient: st.str(b, st.patient), Format: types.Format_FORMAT_FHIR_R4,
+				Author: testkit.String(st.author), Patient: testkit.String(st.patient), Format: types.Format_FORMAT_FHIR_R4,
 				Kind: "Observation", Category: "laboratory", Commitment: commitment("bench"), CID: cidOf("bench"), BlobSize: 4096,
 			}
 			gctx := st.block().WithGasMeter(storetypes.NewInfiniteGasMeter())
@@ -218,7 +219,7 @@ func BenchmarkRequestAccess(b *testing.B) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			st := benchSetup(b, n)
 			ctx := st.block()
-			msg := &types.MsgRequestAccess{Grantee: st.str(b, benchGrantee), RecordID: st.target, Purpose: "TREAT"}
+			msg := &types.MsgRequestAccess{Grantee: testkit.String(benchGrantee), RecordID: st.target, Purpose: "TREAT"}
 			gctx := ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
 			res, err := st.ms.RequestAccess(gctx, msg)
 			require.NoError(b, err)

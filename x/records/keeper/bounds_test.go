@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"math"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -19,17 +20,12 @@ func (s *KeeperTestSuite) TestIDSequencesNeverWrap() {
 	s.Require().Equal(uint64(math.MaxUint64-1), last)
 	// ...then anchoring and amending are refused
 	s.freshEvents()
-	before := s.dumpState()
-	_, err := s.ms.AnchorRecord(s.ctx, s.anchorMsg(s.hospital, s.patient, "wrapped"))
-	s.requireRefused(err, types.ErrIDsExhausted, before)
-	_, err = s.ms.AmendRecord(s.ctx, s.amendMsg(s.hospital, rec, "wrapped"))
-	s.requireRefused(err, types.ErrIDsExhausted, before)
+	s.refuse(types.ErrIDsExhausted, testkit.Call(s.ms.AnchorRecord, s.anchorMsg(s.hospital, s.patient, "wrapped")))
+	s.refuse(types.ErrIDsExhausted, testkit.Call(s.ms.AmendRecord, s.amendMsg(s.hospital, rec, "wrapped")))
 	s.Require().Equal(cidOf("first"), s.record(rec).CID, "record 1 untouched")
 
 	s.Require().NoError(s.k.GrantSeq.Set(s.ctx, math.MaxUint64))
-	before = s.dumpState()
-	_, err = s.requestAccess(s.clinic, rec, "TREAT")
-	s.requireRefused(err, types.ErrIDsExhausted, before)
+	s.refuse(types.ErrIDsExhausted, testkit.Call(s.ms.RequestAccess, s.requestMsg(s.clinic, rec, "TREAT")))
 }
 
 // TestGenesisNextIDsBounded: a genesis whose next ids are at the last value
@@ -37,10 +33,10 @@ func (s *KeeperTestSuite) TestIDSequencesNeverWrap() {
 func (s *KeeperTestSuite) TestGenesisNextIDsBounded() {
 	gs := types.DefaultGenesisState()
 	gs.NextRecordId = math.MaxUint64
-	s.Require().ErrorIs(gs.Validate(s.ac), types.ErrInvalidGenesis)
+	s.Require().ErrorIs(gs.Validate(testkit.AddressCodec), types.ErrInvalidGenesis)
 	gs = types.DefaultGenesisState()
 	gs.NextGrantId = math.MaxUint64
-	s.Require().ErrorIs(gs.Validate(s.ac), types.ErrInvalidGenesis)
+	s.Require().ErrorIs(gs.Validate(testkit.AddressCodec), types.ErrInvalidGenesis)
 	gs.NextGrantId = math.MaxUint64 - 1
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 }

@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"google.golang.org/grpc/codes"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -21,25 +22,19 @@ func (s *KeeperTestSuite) TestCIDAliasAttackRefused() {
 	for _, author := range []string{s.addr(s.lab), s.addr(s.hospital)} {
 		msg := s.anchorMsg(s.lab, puppet, "alias")
 		msg.Author, msg.CID = author, cidOf("victim")
-		before := s.dumpState()
-		_, err := s.ms.AnchorRecord(s.ctx, msg)
-		s.requireRefused(err, types.ErrCIDInUse, before)
+		s.refuse(types.ErrCIDInUse, testkit.Call(s.ms.AnchorRecord, msg))
 	}
 	// for the victim's own patient too: one CID, one record
 	msg := s.anchorMsg(s.hospital, s.patient, "alias")
 	msg.CID = cidOf("victim")
-	before := s.dumpState()
-	_, err := s.ms.AnchorRecord(s.ctx, msg)
-	s.requireRefused(err, types.ErrCIDInUse, before)
+	s.refuse(types.ErrCIDInUse, testkit.Call(s.ms.AnchorRecord, msg))
 
 	// amending the attacker's own record into an alias
 	own := s.anchorWith(s.anchorMsg(s.lab, puppet, "own"))
 	s.freshEvents()
 	amend := s.amendMsg(s.lab, own, "alias")
 	amend.CID = cidOf("victim")
-	before = s.dumpState()
-	_, err = s.ms.AmendRecord(s.ctx, amend)
-	s.requireRefused(err, types.ErrCIDInUse, before)
+	s.refuse(types.ErrCIDInUse, testkit.Call(s.ms.AmendRecord, amend))
 
 	// the CID still names the victim's record, and only it
 	r, err := s.k.RecordByCID(s.ctx, cidOf("victim"))
@@ -59,11 +54,9 @@ func (s *KeeperTestSuite) TestCIDIndexFollowsVersions() {
 		s.Require().Equal(id, r.ID)
 	}
 	// re-anchoring the superseded version's CID as a new record is refused
-	before := s.dumpState()
 	s.freshEvents()
-	_, err := s.ms.AnchorRecord(s.ctx, s.anchorMsg(s.hospital, s.patient, "v1"))
-	s.requireRefused(err, types.ErrCIDInUse, before)
-	_, err = s.k.RecordByCID(s.ctx, cidOf("never"))
+	s.refuse(types.ErrCIDInUse, testkit.Call(s.ms.AnchorRecord, s.anchorMsg(s.hospital, s.patient, "v1")))
+	_, err := s.k.RecordByCID(s.ctx, cidOf("never"))
 	s.Require().ErrorIs(err, types.ErrRecordNotFound)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -52,7 +53,7 @@ func (s *KeeperTestSuite) export() *types.GenesisState {
 func (s *KeeperTestSuite) TestDefaultGenesis() {
 	gs := s.export()
 	s.Require().Equal(types.DefaultGenesisState(), gs)
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 	s.Require().Equal(uint64(1), s.anchor(s.patient, "first"))
 }
 
@@ -65,7 +66,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().Len(gs.EncryptionKeys, 3)
 	s.Require().Equal(uint64(6), gs.NextRecordId)
 	s.Require().Equal(uint64(6), gs.NextGrantId)
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 
 	// the JSON a chain export writes reads back the same
 	bz, err := s.cdc.MarshalJSON(gs)
@@ -81,7 +82,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().NoError(err)
 	s.Require().Equal(gs, again)
 	// every index is rebuilt exactly: the stores are byte for byte equal
-	s.Require().Equal(rawKV(s.ctx, s.recKey), rawKV(fresh.ctx, fresh.recKey))
+	s.Require().Equal(testkit.Dump(s.ctx, s.recKey), testkit.Dump(fresh.ctx, fresh.recKey))
 
 	// and the queries that walk the indexes answer on the imported state
 	qs := fresh.qs
@@ -134,9 +135,9 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesInvalidState() {
 	gs := s.export()
 	gs.Records[1].ID = gs.Records[0].ID
 	fresh := newEnv(s.T())
-	before := rawKV(fresh.ctx, fresh.recKey)
+	before := testkit.Dump(fresh.ctx, fresh.recKey)
 	s.Require().ErrorIs(fresh.k.InitGenesis(fresh.ctx, gs), types.ErrInvalidGenesis)
-	s.Require().Equal(before, rawKV(fresh.ctx, fresh.recKey))
+	s.Require().Equal(before, testkit.Dump(fresh.ctx, fresh.recKey))
 }
 
 // TestInitGenesisRefusesAliasedCID: an imported state in which two records
@@ -146,11 +147,11 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesAliasedCID() {
 	gs := s.export()
 	gs.Records[1].CID = gs.Records[0].CID
 	fresh := newEnv(s.T())
-	before := rawKV(fresh.ctx, fresh.recKey)
+	before := testkit.Dump(fresh.ctx, fresh.recKey)
 	err := fresh.k.InitGenesis(fresh.ctx, gs)
 	s.Require().ErrorIs(err, types.ErrInvalidGenesis)
 	s.Require().ErrorContains(err, "anchor the same CID")
-	s.Require().Equal(before, rawKV(fresh.ctx, fresh.recKey))
+	s.Require().Equal(before, testkit.Dump(fresh.ctx, fresh.recKey))
 }
 
 func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
@@ -158,7 +159,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 	// records: 1 (v1, superseded by 4), 2, 3, 4 (v2 of 1, superseded by 5), 5 (v3)
 	// grants: 1..4 on consents, 5 on break glass
 	base := s.export()
-	s.Require().NoError(base.Validate(s.ac))
+	s.Require().NoError(base.Validate(testkit.AddressCodec))
 	upper := strings.ToUpper(s.addr(s.patient))
 
 	cases := []struct {
@@ -175,7 +176,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		{"record id at next id", func(gs *types.GenesisState) { gs.NextRecordId = 5 }, "record id 5 out of order or not below next id 5"},
 		{"record id above next id", func(gs *types.GenesisState) { gs.Records[4].ID = 9 }, "record id 9 out of order"},
 		{"bad patient", func(gs *types.GenesisState) { gs.Records[1].Patient = "patient" }, "patient \"patient\""},
-		{"patient with another prefix", func(gs *types.GenesisState) { gs.Records[1].Patient = otherPrefix(s.patient2) }, "patient \"cosmos1"},
+		{"patient with another prefix", func(gs *types.GenesisState) { gs.Records[1].Patient = testkit.OtherPrefix(s.patient2) }, "patient \"cosmos1"},
 		{"bad author", func(gs *types.GenesisState) { gs.Records[1].Author = "" }, "author \"\""},
 		{"bad kind", func(gs *types.GenesisState) { gs.Records[1].Kind = "ORU-R01" }, "invalid record kind"},
 		{"bad format", func(gs *types.GenesisState) { gs.Records[1].Format = types.Format_FORMAT_UNSPECIFIED }, "invalid record format"},
@@ -240,7 +241,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		s.Run(c.name, func() {
 			gs := s.export()
 			c.malleate(gs)
-			err := gs.Validate(s.ac)
+			err := gs.Validate(testkit.AddressCodec)
 			s.Require().ErrorIs(err, types.ErrInvalidGenesis)
 			s.Require().ErrorContains(err, c.msg)
 		})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -115,7 +116,7 @@ func (s *KeeperTestSuite) TestQueryRecordsByPatient() {
 	s.Require().NoError(err)
 	s.Require().Equal([]uint64{1, 5, v2}, ids(res.Records))
 
-	for _, bad := range []string{"", "patient", otherPrefix(s.patient)} {
+	for _, bad := range []string{"", "patient", testkit.OtherPrefix(s.patient)} {
 		_, err := s.qs.RecordsByPatient(s.ctx, &types.QueryRecordsByPatientRequest{Patient: bad})
 		s.requireCode(err, codes.InvalidArgument)
 	}
@@ -290,7 +291,7 @@ func (s *KeeperTestSuite) TestQueryAccessCheck() {
 
 	_, err = s.qs.AccessCheck(s.ctx, &types.QueryAccessCheckRequest{RecordId: 99, Account: s.addr(s.clinic)})
 	s.requireCode(err, codes.NotFound)
-	for _, bad := range []string{"", "clinic", otherPrefix(s.clinic)} {
+	for _, bad := range []string{"", "clinic", testkit.OtherPrefix(s.clinic)} {
 		_, err := s.qs.AccessCheck(s.ctx, &types.QueryAccessCheckRequest{RecordId: rec, Account: bad})
 		s.requireCode(err, codes.InvalidArgument)
 	}
@@ -339,7 +340,7 @@ func (s *KeeperTestSuite) TestQueryDisclosures() {
 	res, err = s.qs.Disclosures(s.ctx, &types.QueryDisclosuresRequest{Patient: s.addr(s.stranger)})
 	s.Require().NoError(err)
 	s.Require().Empty(res.Disclosures)
-	for _, bad := range []string{"", "patient", otherPrefix(s.patient)} {
+	for _, bad := range []string{"", "patient", testkit.OtherPrefix(s.patient)} {
 		_, err := s.qs.Disclosures(s.ctx, &types.QueryDisclosuresRequest{Patient: bad})
 		s.requireCode(err, codes.InvalidArgument)
 	}
@@ -357,7 +358,7 @@ func (s *KeeperTestSuite) TestQueryEncryptionKey() {
 
 	_, err = s.qs.EncryptionKey(s.ctx, &types.QueryEncryptionKeyRequest{Owner: s.addr(s.patient2)})
 	s.requireCode(err, codes.NotFound)
-	for _, bad := range []string{"", "patient", otherPrefix(s.patient)} {
+	for _, bad := range []string{"", "patient", testkit.OtherPrefix(s.patient)} {
 		_, err := s.qs.EncryptionKey(s.ctx, &types.QueryEncryptionKeyRequest{Owner: bad})
 		s.requireCode(err, codes.InvalidArgument)
 	}

@@ -8,6 +8,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/records/types"
 )
@@ -39,7 +40,7 @@ func (s *KeeperTestSuite) TestAmendRecord() {
 	s.requireIndexed(old)
 	s.Require().Equal([4]int{2, 2, 2, 2}, s.indexSizes())
 
-	ev, attrs := s.typedEvent(evAnchored)
+	ev, attrs := event[*types.EventRecordAnchored](s)
 	s.Require().Equal(&types.EventRecordAnchored{
 		ID: 2, Patient: want.Patient, Author: want.Author, Format: types.Format_FORMAT_FHIR_R4, Category: "imaging", Version: 2, Supersedes: v1,
 	}, ev)
@@ -69,10 +70,8 @@ func (s *KeeperTestSuite) TestAmendKeepsFormat() {
 	s.Require().Equal(types.Format_FORMAT_HL7_V2, s.record(res.ID).Format)
 
 	// a FHIR kind is no HL7 v2 message type
-	before := s.dumpState()
 	s.freshEvents()
-	_, err = s.ms.AmendRecord(s.ctx, s.amendMsg(s.lab, res.ID, "fhir"))
-	s.requireRefused(err, types.ErrInvalidKind, before)
+	s.refuse(types.ErrInvalidKind, testkit.Call(s.ms.AmendRecord, s.amendMsg(s.lab, res.ID, "fhir")))
 }
 
 func (s *KeeperTestSuite) TestAmendRecordRefusals() {
@@ -84,7 +83,7 @@ func (s *KeeperTestSuite) TestAmendRecordRefusals() {
 		want     error
 	}{
 		{"empty author", nil, func(m *types.MsgAmendRecord) { m.Author = "" }, types.ErrInvalidAddress},
-		{"author with another prefix", nil, func(m *types.MsgAmendRecord) { m.Author = otherPrefix(s.hospital) }, types.ErrInvalidAddress},
+		{"author with another prefix", nil, func(m *types.MsgAmendRecord) { m.Author = testkit.OtherPrefix(s.hospital) }, types.ErrInvalidAddress},
 		{"author not an address", nil, func(m *types.MsgAmendRecord) { m.Author = "x" }, types.ErrInvalidAddress},
 		{"unknown record", nil, func(m *types.MsgAmendRecord) { m.Supersedes = 99 }, types.ErrRecordNotFound},
 		{"record zero", nil, func(m *types.MsgAmendRecord) { m.Supersedes = 0 }, types.ErrRecordNotFound},
@@ -122,10 +121,7 @@ func (s *KeeperTestSuite) TestAmendRecordRefusals() {
 		}, nil, consortiumtypes.ErrNotMember},
 		{"author now a pharmacy", func() uint64 {
 			id := s.anchor(s.patient, "chain")
-			_, err := s.consortiumMS.UpdateRoles(s.ctx, &consortiumtypes.MsgUpdateRoles{
-				Authority: s.gov, Address: s.addr(s.hospital), Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_PHARMACY},
-			})
-			s.Require().NoError(err)
+			s.members.SetRoles(s.hospital, consortiumtypes.Role_ROLE_PHARMACY)
 			return id
 		}, nil, consortiumtypes.ErrMissingRole},
 	}
@@ -141,9 +137,7 @@ func (s *KeeperTestSuite) TestAmendRecordRefusals() {
 				c.malleate(msg)
 			}
 			s.freshEvents()
-			before := s.dumpState()
-			_, err := s.ms.AmendRecord(s.ctx, msg)
-			s.requireRefused(err, c.want, before)
+			s.refuse(c.want, testkit.Call(s.ms.AmendRecord, msg))
 		})
 	}
 }
@@ -154,10 +148,8 @@ func (s *KeeperTestSuite) TestMaxVersionsBound() {
 	id = s.amend(s.hospital, id, "v2")
 	id = s.amend(s.hospital, id, "v3")
 	s.Require().Equal(uint32(3), s.record(id).Version)
-	before := s.dumpState()
 	s.freshEvents()
-	_, err := s.ms.AmendRecord(s.ctx, s.amendMsg(s.hospital, id, "v4"))
-	s.requireRefused(err, types.ErrTooManyVersions, before)
+	s.refuse(types.ErrTooManyVersions, testkit.Call(s.ms.AmendRecord, s.amendMsg(s.hospital, id, "v4")))
 
 	// raising the bound lets the chain grow again
 	s.setParams(func(p *types.Params) { p.MaxVersions = 4 })
@@ -180,7 +172,7 @@ func (s *KeeperTestSuite) TestRegisterEncryptionKey() {
 	key, err := s.k.EncryptionKeys.Get(s.ctx, s.patient)
 	s.Require().NoError(err)
 	s.Require().Equal(types.EncryptionKey{Owner: s.addr(s.patient), Recipient: recipient, RegisteredAt: blockTime}, key)
-	ev, attrs := s.typedEvent(evKey)
+	ev, attrs := event[*types.EventEncryptionKeyRegistered](s)
 	s.Require().Equal(&types.EventEncryptionKeyRegistered{Owner: s.addr(s.patient)}, ev)
 	s.requireAttrs(attrs, "owner")
 
@@ -212,7 +204,7 @@ func (s *KeeperTestSuite) TestRegisterEncryptionKeyRefusals() {
 		want                   error
 	}{
 		{"empty owner", "", good, types.ErrInvalidAddress},
-		{"owner with another prefix", otherPrefix(s.patient), good, types.ErrInvalidAddress},
+		{"owner with another prefix", testkit.OtherPrefix(s.patient), good, types.ErrInvalidAddress},
 		{"owner not an address", "patient", good, types.ErrInvalidAddress},
 		{"empty recipient", s.addr(s.patient), "", types.ErrInvalidEncryptionKey},
 		{"truncated recipient", s.addr(s.patient), good[:len(good)-2], types.ErrInvalidEncryptionKey},
@@ -227,9 +219,7 @@ func (s *KeeperTestSuite) TestRegisterEncryptionKeyRefusals() {
 			_, err := s.ms.RegisterEncryptionKey(s.ctx, &types.MsgRegisterEncryptionKey{Owner: s.addr(s.patient), Recipient: good})
 			s.Require().NoError(err)
 			s.freshEvents()
-			before := s.dumpState()
-			_, err = s.ms.RegisterEncryptionKey(s.ctx, &types.MsgRegisterEncryptionKey{Owner: c.owner, Recipient: c.recipient})
-			s.requireRefused(err, c.want, before)
+			s.refuse(c.want, testkit.Call(s.ms.RegisterEncryptionKey, &types.MsgRegisterEncryptionKey{Owner: c.owner, Recipient: c.recipient}))
 		})
 	}
 }
@@ -249,7 +239,7 @@ func flip(c byte) string {
 func (s *KeeperTestSuite) TestUpdateParams() {
 	s.Require().Equal(types.DefaultParams(), s.params())
 	p := types.Params{AccessTtl: 2 * time.Hour, MaxVersions: 7}
-	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.gov, Params: p})
+	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 	s.Require().NoError(err)
 	s.Require().Equal(p, s.params())
 	res, err := s.qs.Params(s.ctx, &types.QueryParamsRequest{})
@@ -259,7 +249,7 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 
 	// the bounds themselves are accepted
 	for _, p := range []types.Params{{AccessTtl: time.Minute, MaxVersions: 1}, {AccessTtl: 720 * time.Hour, MaxVersions: 10_000}} {
-		_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.gov, Params: p})
+		_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 		s.Require().NoError(err)
 		s.Require().Equal(p, s.params())
 	}
@@ -275,9 +265,9 @@ func (s *KeeperTestSuite) TestUpdateParamsRefusals() {
 		{"a hospital", func(m *types.MsgUpdateParams) { m.Authority = s.addr(s.hospital) }, sdkerrors.ErrUnauthorized},
 		{"empty authority", func(m *types.MsgUpdateParams) { m.Authority = "" }, sdkerrors.ErrUnauthorized},
 		{"gov with another prefix", func(m *types.MsgUpdateParams) {
-			bz, err := s.ac.StringToBytes(s.gov)
+			bz, err := testkit.AddressCodec.StringToBytes(testkit.Gov)
 			s.Require().NoError(err)
-			m.Authority = otherPrefix(bz)
+			m.Authority = testkit.OtherPrefix(bz)
 		}, sdkerrors.ErrUnauthorized},
 		{"zero ttl", func(m *types.MsgUpdateParams) { m.Params.AccessTtl = 0 }, types.ErrInvalidParams},
 		{"negative ttl", func(m *types.MsgUpdateParams) { m.Params.AccessTtl = -time.Hour }, types.ErrInvalidParams},
@@ -290,11 +280,9 @@ func (s *KeeperTestSuite) TestUpdateParamsRefusals() {
 	for _, c := range cases {
 		s.Run(c.name, func() {
 			s.SetupTest()
-			msg := &types.MsgUpdateParams{Authority: s.gov, Params: types.Params{AccessTtl: time.Hour, MaxVersions: 5}}
+			msg := &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{AccessTtl: time.Hour, MaxVersions: 5}}
 			c.malleate(msg)
-			before := s.dumpState()
-			_, err := s.ms.UpdateParams(s.ctx, msg)
-			s.requireRefused(err, c.want, before)
+			s.refuse(c.want, testkit.Call(s.ms.UpdateParams, msg))
 		})
 	}
 }

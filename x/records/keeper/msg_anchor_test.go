@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/records/types"
 )
@@ -16,7 +17,7 @@ import (
 // kind), by (patient, category) and its version entry.
 func (s *KeeperTestSuite) requireIndexed(r types.Record) {
 	s.T().Helper()
-	patient, err := s.ac.StringToBytes(r.Patient)
+	patient, err := testkit.AddressCodec.StringToBytes(r.Patient)
 	s.Require().NoError(err)
 	idx := s.k.Records.Indexes
 	has, err := indexHas(s.ctx, idx.Patient, sdk.AccAddress(patient), r.ID)
@@ -64,7 +65,7 @@ func (s *KeeperTestSuite) TestAnchorRecord() {
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(2), next)
 
-	ev, attrs := s.typedEvent(evAnchored)
+	ev, attrs := event[*types.EventRecordAnchored](s)
 	s.Require().Equal(&types.EventRecordAnchored{
 		ID: 1, Patient: want.Patient, Author: want.Author, Format: types.Format_FORMAT_FHIR_R4, Category: "laboratory", Version: 1,
 	}, ev)
@@ -132,10 +133,10 @@ func (s *KeeperTestSuite) TestAnchorRecordRefusals() {
 		want     error
 	}{
 		{"empty author", func(m *types.MsgAnchorRecord) { m.Author = "" }, types.ErrInvalidAddress},
-		{"author with another prefix", func(m *types.MsgAnchorRecord) { m.Author = otherPrefix(s.hospital) }, types.ErrInvalidAddress},
+		{"author with another prefix", func(m *types.MsgAnchorRecord) { m.Author = testkit.OtherPrefix(s.hospital) }, types.ErrInvalidAddress},
 		{"author not an address", func(m *types.MsgAnchorRecord) { m.Author = "hospital" }, types.ErrInvalidAddress},
 		{"empty patient", func(m *types.MsgAnchorRecord) { m.Patient = "" }, types.ErrInvalidAddress},
-		{"patient with another prefix", func(m *types.MsgAnchorRecord) { m.Patient = otherPrefix(s.patient) }, types.ErrInvalidAddress},
+		{"patient with another prefix", func(m *types.MsgAnchorRecord) { m.Patient = testkit.OtherPrefix(s.patient) }, types.ErrInvalidAddress},
 		{"patient with a bad checksum", func(m *types.MsgAnchorRecord) { m.Patient = m.Patient[:len(m.Patient)-1] + "q" }, types.ErrInvalidAddress},
 		{"unspecified format", func(m *types.MsgAnchorRecord) { m.Format = types.Format_FORMAT_UNSPECIFIED }, types.ErrInvalidFormat},
 		{"unknown format", func(m *types.MsgAnchorRecord) { m.Format = 9 }, types.ErrInvalidFormat},
@@ -181,9 +182,7 @@ func (s *KeeperTestSuite) TestAnchorRecordRefusals() {
 			s.freshEvents()
 			msg := s.anchorMsg(s.hospital, s.patient, "new")
 			c.malleate(msg)
-			before := s.dumpState()
-			_, err := s.ms.AnchorRecord(s.ctx, msg)
-			s.requireRefused(err, c.want, before)
+			s.refuse(c.want, testkit.Call(s.ms.AnchorRecord, msg))
 		})
 	}
 }
