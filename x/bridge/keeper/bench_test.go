@@ -51,7 +51,7 @@ func seedOpenPrescriptions(tb testing.TB, e *env, first uint64, n int, validUnti
 		require.NoError(tb, e.k.PrescriptionsByPatient.Set(e.ctx, collections.Join(p.Patient, id)))
 		require.NoError(tb, e.k.OpenBySource.Set(e.ctx, collections.Join(cpA, id), id))
 	}
-	require.NoError(tb, e.k.PrescriptionSeq.Set(e.ctx, first+uint64(n)-1))
+	require.NoError(tb, e.k.PrescriptionSeq.Set(e.ctx, first+uint64(n))) // the next id
 	return patients
 }
 

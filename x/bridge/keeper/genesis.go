@@ -80,7 +80,7 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return err
 		}
 	}
-	// The sequences hold the last id handed out; genesis holds the next one.
+	// As in every module, a sequence holds the next id to hand out (ids start at 1).
 	for _, s := range []struct {
 		seq  collections.Sequence
 		next uint64
@@ -88,10 +88,8 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 		{k.PrescriptionSeq, gs.NextPrescriptionID}, {k.VerificationSeq, gs.NextVerificationID},
 		{k.UndeliveredSeq, gs.NextUndeliveredID}, {k.HistorySeq, gs.NextHistorySeq},
 	} {
-		if s.next > 1 { // a sequence never used has no entry: import writes none either
-			if err := s.seq.Set(ctx, s.next-1); err != nil {
-				return err
-			}
+		if err := s.seq.Set(ctx, s.next); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -164,11 +162,11 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 		{k.PrescriptionSeq, &gs.NextPrescriptionID}, {k.VerificationSeq, &gs.NextVerificationID},
 		{k.UndeliveredSeq, &gs.NextUndeliveredID}, {k.HistorySeq, &gs.NextHistorySeq},
 	} {
-		last, err := s.seq.Peek(ctx)
+		next, err := s.seq.Peek(ctx)
 		if err != nil {
 			return nil, err
 		}
-		*s.next = last + 1
+		*s.next = next
 	}
 	return gs, nil
 }

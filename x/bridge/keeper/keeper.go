@@ -207,15 +207,11 @@ func unix(t time.Time) int64 { return t.Unix() }
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 
-// nextID hands out the next id of seq (ids start at 1; the sequence holds the
-// last one). It refuses rather than wrap, and keeps the last id below
-// MaxUint64 so an export's next id (last + 1) cannot wrap either.
+// nextID hands out the next id of seq: as in every module, the sequence holds
+// the next id (genesis starts it at 1). It refuses rather than wrap: the last
+// uint64 is never handed out.
 func nextID(ctx context.Context, seq collections.Sequence) (uint64, error) {
-	last, err := seqs.Next(ctx, seq, math.MaxUint64-1, types.ErrOverflow)
-	if err != nil {
-		return 0, err
-	}
-	return last + 1, nil
+	return seqs.Next(ctx, seq, math.MaxUint64, types.ErrOverflow)
 }
 
 // Logger returns the module's logger.

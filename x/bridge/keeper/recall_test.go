@@ -25,7 +25,7 @@ func (s *KeeperTestSuite) seedLotHistory(gtin, lot string, from, n int) []string
 	for i := from; i < from+n; i++ {
 		seq, err := s.k.HistorySeq.Next(s.ctx)
 		s.Require().NoError(err)
-		e := types.MedicationEntry{Patient: patientOf(s.env, i), Seq: seq + 1, PrescriptionID: 1, GTIN: gtin, Serial: "S1", Lot: lot,
+		e := types.MedicationEntry{Patient: patientOf(s.env, i), Seq: seq, PrescriptionID: 1, GTIN: gtin, Serial: "S1", Lot: lot,
 			Expiry: expiryS, Pharmacy: s.pharmacy, DispensedAt: blockTime.Add(-day), ChannelID: chanA}
 		s.Require().NoError(s.k.History.Set(s.ctx, collections.Join(e.Patient, e.Seq), e))
 		s.Require().NoError(s.k.DispensedByLot.Set(s.ctx, collections.Join3(gtin, lot, e.Patient)))

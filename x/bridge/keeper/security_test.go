@@ -180,8 +180,8 @@ func (s *KeeperTestSuite) TestTrustCounterparty() {
 	})
 }
 
-// TestCountersDoNotWrap: every id sequence refuses to hand out an id past
-// MaxUint64 - 1 (before, the sequence wrapped to 0 and id 0 was handed
+// TestCountersDoNotWrap: every id sequence (holding the next id) refuses to
+// hand out MaxUint64 (before, the sequence wrapped to 0 and id 0 was handed
 // out), with nothing changed; an export after it still has a next id that
 // did not wrap. The recall's patient count saturates, and a prescription's
 // remaining units are computed without wrapping.
@@ -193,7 +193,7 @@ func (s *KeeperTestSuite) TestCountersDoNotWrap() {
 		s.SetupTest()
 		full(s.k.PrescriptionSeq)()
 		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrOverflow, false)
-		s.Require().NoError(s.k.PrescriptionSeq.Set(s.ctx, math.MaxUint64-2))
+		s.Require().NoError(s.k.PrescriptionSeq.Set(s.ctx, math.MaxUint64-1))
 		res := mustRun(s, s.ms.SendPrescription, s.prescriptionMsg())
 		s.Require().Equal(uint64(math.MaxUint64-1), res.ID)
 		refuseMsg(s, s.ms.SendPrescription, s.prescriptionMsg(), types.ErrOverflow, false)

@@ -12,7 +12,7 @@ import (
 
 // DefaultGenesisState is the default params and nothing else.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams()}
+	return &GenesisState{Params: DefaultParams(), NextPrescriptionID: 1, NextVerificationID: 1, NextUndeliveredID: 1, NextHistorySeq: 1}
 }
 
 // Validate checks the genesis state: params, unique ids below the next ids,
@@ -23,6 +23,10 @@ func (gs GenesisState) Validate() error {
 	}
 	bad := func(format string, a ...any) error {
 		return errorsmod.Wrapf(ErrInvalidGenesis, format, a...)
+	}
+	// Ids start at 1: every next id is at least 1.
+	if gs.NextPrescriptionID == 0 || gs.NextVerificationID == 0 || gs.NextUndeliveredID == 0 || gs.NextHistorySeq == 0 {
+		return bad("next ids start at 1")
 	}
 	seen := map[uint64]bool{}
 	prescriptions := seen
