@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/bridge/types"
 )
 
@@ -22,15 +22,11 @@ var _ types.QueryServer = queryServer{}
 // NewQueryServerImpl returns the Query service of the keeper.
 func NewQueryServerImpl(k *Keeper) types.QueryServer { return queryServer{k: k} }
 
-func grpcErr(err error) error {
-	switch {
-	case errors.Is(err, collections.ErrNotFound), errors.Is(err, types.ErrNotFound):
-		return status.Error(codes.NotFound, err.Error())
-	case errors.Is(err, types.ErrInvalidAddress), errors.Is(err, types.ErrInvalidPrescription), errors.Is(err, types.ErrInvalidPacket):
-		return status.Error(codes.InvalidArgument, err.Error())
-	}
-	return status.Error(codes.Internal, err.Error())
-}
+// grpcErr gives the bridge keeper's errors their gRPC codes.
+var grpcErr = querysrv.NewErrorMap(
+	[]error{types.ErrNotFound},
+	[]error{types.ErrInvalidAddress, types.ErrInvalidPrescription, types.ErrInvalidPacket},
+).Status
 
 // Params implements types.QueryServer.
 func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
@@ -43,8 +39,8 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 
 // Prescription implements types.QueryServer.
 func (q queryServer) Prescription(ctx context.Context, req *types.QueryPrescriptionRequest) (*types.QueryPrescriptionResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	p, err := q.k.Prescriptions.Get(ctx, req.Id)
 	if err != nil {
@@ -55,12 +51,12 @@ func (q queryServer) Prescription(ctx context.Context, req *types.QueryPrescript
 
 // PrescriptionsByPatient implements types.QueryServer.
 func (q queryServer) PrescriptionsByPatient(ctx context.Context, req *types.QueryPrescriptionsByPatientRequest) (*types.QueryPrescriptionsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.k.parseAddress("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	list, page, err := query.CollectionPaginate(ctx, q.k.PrescriptionsByPatient, req.Pagination,
 		func(key collections.Pair[string, uint64], _ collections.NoValue) (types.Prescription, error) {
@@ -75,12 +71,12 @@ func (q queryServer) PrescriptionsByPatient(ctx context.Context, req *types.Quer
 
 // MedicationHistory implements types.QueryServer.
 func (q queryServer) MedicationHistory(ctx context.Context, req *types.QueryMedicationHistoryRequest) (*types.QueryMedicationHistoryResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.k.parseAddress("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
-		return nil, grpcErr(err)
+		return nil, err
 	}
 	list, page, err := query.CollectionPaginate(ctx, q.k.History, req.Pagination,
 		func(_ collections.Pair[string, uint64], e types.MedicationEntry) (types.MedicationEntry, error) {
@@ -95,8 +91,8 @@ func (q queryServer) MedicationHistory(ctx context.Context, req *types.QueryMedi
 
 // Verification implements types.QueryServer.
 func (q queryServer) Verification(ctx context.Context, req *types.QueryVerificationRequest) (*types.QueryVerificationResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	v, err := q.k.Verifications.Get(ctx, req.Id)
 	if err != nil {
@@ -107,8 +103,8 @@ func (q queryServer) Verification(ctx context.Context, req *types.QueryVerificat
 
 // RecallNotice implements types.QueryServer.
 func (q queryServer) RecallNotice(ctx context.Context, req *types.QueryRecallNoticeRequest) (*types.QueryRecallNoticeResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	n, err := q.k.RecallNotices.Get(ctx, collections.Join(req.Gtin, req.Lot))
 	if err != nil {
@@ -134,8 +130,8 @@ func withLotPrefix(gtin, lot string) func(*query.CollectionsPaginateOptions[coll
 
 // Undelivered implements types.QueryServer.
 func (q queryServer) Undelivered(ctx context.Context, req *types.QueryUndeliveredRequest) (*types.QueryUndeliveredResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	list, page, err := query.CollectionPaginate(ctx, q.k.Undelivered, req.Pagination,
 		func(_ uint64, u types.Undelivered) (types.Undelivered, error) { return u, nil })
@@ -147,8 +143,8 @@ func (q queryServer) Undelivered(ctx context.Context, req *types.QueryUndelivere
 
 // Pending implements types.QueryServer.
 func (q queryServer) Pending(ctx context.Context, req *types.QueryPendingRequest) (*types.QueryPendingResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	list, page, err := query.CollectionPaginate(ctx, q.k.Pending, req.Pagination,
 		func(_ collections.Pair[string, uint64], p types.PendingPacket) (types.PendingPacket, error) {

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -14,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/claims/types"
 )
 
@@ -30,28 +30,13 @@ var _ types.QueryServer = queryServer{}
 // NewQueryServerImpl returns the claims Query service.
 func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
-func (q queryServer) addr(field, s string) (sdk.AccAddress, error) {
-	bz, err := q.k.parseAddress(field, s)
-	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
-	}
-	return bz, nil
-}
-
-func grpcErr(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, types.ErrClaimNotFound), errors.Is(err, types.ErrPlanNotFound), errors.Is(err, types.ErrCoverageNotFound):
-		return status.Error(codes.NotFound, err.Error())
-	}
-	return status.Error(codes.Internal, err.Error())
-}
+// grpcErr gives the claims keeper's errors their gRPC codes.
+var grpcErr = querysrv.NewErrorMap([]error{types.ErrClaimNotFound, types.ErrPlanNotFound, types.ErrCoverageNotFound}, nil).Status
 
 // Plan implements types.QueryServer.
 func (q queryServer) Plan(ctx context.Context, req *types.QueryPlanRequest) (*types.QueryPlanResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	p, err := getOr(ctx, q.k.Plans, req.Id, types.ErrPlanNotFound)
 	if err != nil {
@@ -62,10 +47,10 @@ func (q queryServer) Plan(ctx context.Context, req *types.QueryPlanRequest) (*ty
 
 // CoverageByPatient implements types.QueryServer.
 func (q queryServer) CoverageByPatient(ctx context.Context, req *types.QueryCoverageByPatientRequest) (*types.QueryCoverageByPatientResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}
@@ -82,8 +67,8 @@ func (q queryServer) CoverageByPatient(ctx context.Context, req *types.QueryCove
 
 // Claim implements types.QueryServer.
 func (q queryServer) Claim(ctx context.Context, req *types.QueryClaimRequest) (*types.QueryClaimResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	c, err := q.k.GetClaim(ctx, req.Id)
 	if err != nil {
@@ -93,10 +78,10 @@ func (q queryServer) Claim(ctx context.Context, req *types.QueryClaimRequest) (*
 }
 
 func (q queryServer) byParty(ctx context.Context, idx *indexes.Multi[sdk.AccAddress, uint64, types.Claim], req *types.QueryClaimsByPartyRequest) (*types.QueryClaimsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	a, err := q.addr("address", req.Address)
+	a, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "address", req.Address)
 	if err != nil {
 		return nil, err
 	}
@@ -126,8 +111,8 @@ func (q queryServer) ClaimsByPayer(ctx context.Context, req *types.QueryClaimsBy
 
 // ClaimsByStatus implements types.QueryServer.
 func (q queryServer) ClaimsByStatus(ctx context.Context, req *types.QueryClaimsByStatusRequest) (*types.QueryClaimsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	if _, ok := types.ClaimStatus_name[int32(req.Status)]; !ok || req.Status == types.ClaimStatus_CLAIM_STATUS_UNSPECIFIED {
 		return nil, status.Errorf(codes.InvalidArgument, "unknown status %d", req.Status)
@@ -145,10 +130,10 @@ func (q queryServer) ClaimsByStatus(ctx context.Context, req *types.QueryClaimsB
 
 // eob reads a patient's claims with service dates in [from, to), in date order.
 func (q queryServer) eob(ctx context.Context, req *types.QueryExplanationOfBenefitsRequest) ([]types.Claim, *query.PageResponse, error) {
-	if req == nil {
-		return nil, nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -195,8 +180,8 @@ func (q queryServer) ExplanationOfBenefits(ctx context.Context, req *types.Query
 
 // ClaimResponseFHIR implements types.QueryServer.
 func (q queryServer) ClaimResponseFHIR(ctx context.Context, req *types.QueryClaimResponseFHIRRequest) (*types.QueryFHIRResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	c, err := q.k.GetClaim(ctx, req.Id)
 	if err != nil {
@@ -224,8 +209,8 @@ func (q queryServer) ExplanationOfBenefitFHIR(ctx context.Context, req *types.Qu
 
 // Accumulators implements types.QueryServer.
 func (q queryServer) Accumulators(ctx context.Context, req *types.QueryAccumulatorsRequest) (*types.QueryAccumulatorsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	cov, err := getOr(ctx, q.k.Coverages, req.CoverageId, types.ErrCoverageNotFound)
 	if err != nil {
@@ -244,10 +229,10 @@ func (q queryServer) Accumulators(ctx context.Context, req *types.QueryAccumulat
 
 // Escrow implements types.QueryServer.
 func (q queryServer) Escrow(ctx context.Context, req *types.QueryEscrowRequest) (*types.QueryEscrowResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	payer, err := q.addr("payer", req.Payer)
+	payer, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "payer", req.Payer)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"cosmossdk.io/collections"
 	"google.golang.org/grpc/codes"
@@ -12,6 +11,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/healthchain/healthd/internal/gs1"
+	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -24,21 +24,16 @@ var _ types.QueryServer = queryServer{}
 // NewQueryServerImpl returns the drugtrace Query service.
 func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
-func grpcErr(err error) error {
-	switch {
-	case errors.Is(err, types.ErrUnitNotFound), errors.Is(err, collections.ErrNotFound):
-		return status.Error(codes.NotFound, err.Error())
-	case errors.Is(err, types.ErrInvalidUnitRef), errors.Is(err, types.ErrInvalidGTIN), errors.Is(err, types.ErrInvalidSerial),
-		errors.Is(err, types.ErrInvalidSSCC), errors.Is(err, types.ErrInvalidAddress):
-		return status.Error(codes.InvalidArgument, err.Error())
-	}
-	return status.Error(codes.Internal, err.Error())
-}
+// grpcErr gives the drugtrace keeper's errors their gRPC codes.
+var grpcErr = querysrv.NewErrorMap(
+	[]error{types.ErrUnitNotFound},
+	[]error{types.ErrInvalidUnitRef, types.ErrInvalidGTIN, types.ErrInvalidSerial, types.ErrInvalidSSCC, types.ErrInvalidAddress},
+).Status
 
 // Product implements types.QueryServer.
 func (q queryServer) Product(ctx context.Context, req *types.QueryProductRequest) (*types.QueryProductResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	gtin, err := gs1.NormalizeGTIN(req.Gtin)
 	if err != nil {
@@ -53,8 +48,8 @@ func (q queryServer) Product(ctx context.Context, req *types.QueryProductRequest
 
 // Unit implements types.QueryServer.
 func (q queryServer) Unit(ctx context.Context, req *types.QueryUnitRequest) (*types.QueryUnitResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	u, err := q.k.resolveUnit(ctx, req.Unit)
 	if err != nil {
@@ -69,8 +64,8 @@ func (q queryServer) Unit(ctx context.Context, req *types.QueryUnitRequest) (*ty
 
 // History implements types.QueryServer.
 func (q queryServer) History(ctx context.Context, req *types.QueryHistoryRequest) (*types.QueryHistoryResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	u, err := q.k.resolveUnit(ctx, req.Unit)
 	if err != nil {
@@ -92,8 +87,8 @@ func (q queryServer) History(ctx context.Context, req *types.QueryHistoryRequest
 
 // EPCIS implements types.QueryServer.
 func (q queryServer) EPCIS(ctx context.Context, req *types.QueryEPCISRequest) (*types.QueryEPCISResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	u, err := q.k.resolveUnit(ctx, req.Unit)
 	if err != nil {
@@ -116,8 +111,8 @@ func (q queryServer) EPCIS(ctx context.Context, req *types.QueryEPCISRequest) (*
 
 // UnitsByLot implements types.QueryServer.
 func (q queryServer) UnitsByLot(ctx context.Context, req *types.QueryUnitsByLotRequest) (*types.QueryUnitsByLotResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	gtin, err := gs1.NormalizeGTIN(req.Gtin)
 	if err != nil {
@@ -139,14 +134,14 @@ func (q queryServer) UnitsByLot(ctx context.Context, req *types.QueryUnitsByLotR
 
 // Verify implements types.QueryServer.
 func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) (*types.QueryVerifyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	var asker sdk.AccAddress
 	if req.Asker != "" {
-		a, err := q.k.parseAddress("asker", req.Asker)
+		a, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "asker", req.Asker)
 		if err != nil {
-			return nil, grpcErr(err)
+			return nil, err
 		}
 		asker = a
 	}
@@ -159,8 +154,8 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 
 // Shipment implements types.QueryServer.
 func (q queryServer) Shipment(ctx context.Context, req *types.QueryShipmentRequest) (*types.QueryShipmentResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	s, err := q.k.Shipments.Get(ctx, req.Id)
 	if err != nil {
@@ -171,8 +166,8 @@ func (q queryServer) Shipment(ctx context.Context, req *types.QueryShipmentReque
 
 // Container implements types.QueryServer.
 func (q queryServer) Container(ctx context.Context, req *types.QueryContainerRequest) (*types.QueryContainerResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	sscc, err := types.ParseSSCCRef(req.Sscc)
 	if err != nil {
