@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
@@ -24,24 +25,16 @@ var _ types.QueryServer = queryServer{}
 // NewQueryServerImpl returns the consent Query service.
 func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
-func (q queryServer) addr(field, s string) (sdk.AccAddress, error) {
-	bz, err := q.k.parseAddress(field, s)
-	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
-	}
-	return bz, nil
-}
-
 // Check implements types.QueryServer.
 func (q queryServer) Check(ctx context.Context, req *types.QueryCheckRequest) (*types.QueryCheckResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}
-	grantee, err := q.addr("grantee", req.Grantee)
+	grantee, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "grantee", req.Grantee)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +64,8 @@ func (q queryServer) consent(ctx context.Context, id uint64) (types.Consent, err
 
 // Consent implements types.QueryServer.
 func (q queryServer) Consent(ctx context.Context, req *types.QueryConsentRequest) (*types.QueryConsentResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	c, err := q.consent(ctx, req.Id)
 	if err != nil {
@@ -83,8 +76,8 @@ func (q queryServer) Consent(ctx context.Context, req *types.QueryConsentRequest
 
 // ConsentFHIR implements types.QueryServer.
 func (q queryServer) ConsentFHIR(ctx context.Context, req *types.QueryConsentFHIRRequest) (*types.QueryConsentFHIRResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	c, err := q.consent(ctx, req.Id)
 	if err != nil {
@@ -118,10 +111,10 @@ func (q queryServer) consentsOf(ctx context.Context, idx *indexes.Multi[sdk.AccA
 
 // ConsentsByPatient implements types.QueryServer.
 func (q queryServer) ConsentsByPatient(ctx context.Context, req *types.QueryConsentsByPatientRequest) (*types.QueryConsentsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}
@@ -134,10 +127,10 @@ func (q queryServer) ConsentsByPatient(ctx context.Context, req *types.QueryCons
 
 // ConsentsByGrantee implements types.QueryServer.
 func (q queryServer) ConsentsByGrantee(ctx context.Context, req *types.QueryConsentsByGranteeRequest) (*types.QueryConsentsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	grantee, err := q.addr("grantee", req.Grantee)
+	grantee, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "grantee", req.Grantee)
 	if err != nil {
 		return nil, err
 	}
@@ -150,10 +143,10 @@ func (q queryServer) ConsentsByGrantee(ctx context.Context, req *types.QueryCons
 
 // AuditHistory implements types.QueryServer.
 func (q queryServer) AuditHistory(ctx context.Context, req *types.QueryAuditHistoryRequest) (*types.QueryAuditHistoryResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}
@@ -170,10 +163,10 @@ func (q queryServer) AuditHistory(ctx context.Context, req *types.QueryAuditHist
 
 // Guardians implements types.QueryServer.
 func (q queryServer) Guardians(ctx context.Context, req *types.QueryGuardiansRequest) (*types.QueryGuardiansResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -24,29 +25,18 @@ var _ types.QueryServer = queryServer{}
 // NewQueryServerImpl returns the records Query service.
 func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
-func (q queryServer) addr(field, s string) (sdk.AccAddress, error) {
-	bz, err := q.k.parseAddress(field, s)
-	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
-	}
-	return bz, nil
-}
+// grpcErr gives the records keeper's errors their gRPC codes.
+var grpcErr = querysrv.NewErrorMap([]error{types.ErrRecordNotFound}, nil).Status
 
 func (q queryServer) record(ctx context.Context, id uint64) (types.Record, error) {
 	r, err := q.k.GetRecord(ctx, id)
-	if errors.Is(err, types.ErrRecordNotFound) {
-		return r, status.Error(codes.NotFound, err.Error())
-	}
-	if err != nil {
-		return r, status.Error(codes.Internal, err.Error())
-	}
-	return r, nil
+	return r, grpcErr(err)
 }
 
 // Record implements types.QueryServer.
 func (q queryServer) Record(ctx context.Context, req *types.QueryRecordRequest) (*types.QueryRecordResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	r, err := q.record(ctx, req.Id)
 	if err != nil {
@@ -57,18 +47,15 @@ func (q queryServer) Record(ctx context.Context, req *types.QueryRecordRequest) 
 
 // RecordByCID implements types.QueryServer.
 func (q queryServer) RecordByCID(ctx context.Context, req *types.QueryRecordByCIDRequest) (*types.QueryRecordResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	if err := types.ValidateCID(req.Cid); err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
 	}
 	r, err := q.k.RecordByCID(ctx, req.Cid)
-	if errors.Is(err, types.ErrRecordNotFound) {
-		return nil, status.Error(codes.NotFound, err.Error())
-	}
 	if err != nil {
-		return nil, status.Error(codes.Internal, err.Error())
+		return nil, grpcErr(err)
 	}
 	return &types.QueryRecordResponse{Record: r}, nil
 }
@@ -77,10 +64,10 @@ func (q queryServer) RecordByCID(ctx context.Context, req *types.QueryRecordByCI
 // kind is given (filtered by category if one is also given), else through the
 // category index, else through the patient index.
 func (q queryServer) RecordsByPatient(ctx context.Context, req *types.QueryRecordsByPatientRequest) (*types.QueryRecordsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +107,8 @@ func (q queryServer) RecordsByPatient(ctx context.Context, req *types.QueryRecor
 
 // Versions implements types.QueryServer.
 func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsRequest) (*types.QueryVersionsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	r, err := q.record(ctx, req.Id)
 	if err != nil {
@@ -145,8 +132,8 @@ func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsReque
 
 // Verify implements types.QueryServer.
 func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) (*types.QueryVerifyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	c, err := hex.DecodeString(req.Commitment)
 	if err != nil || len(c) != types.CommitmentSize {
@@ -163,8 +150,8 @@ func (q queryServer) Verify(ctx context.Context, req *types.QueryVerifyRequest) 
 
 // AccessGrants implements types.QueryServer.
 func (q queryServer) AccessGrants(ctx context.Context, req *types.QueryAccessGrantsRequest) (*types.QueryAccessGrantsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	if _, err := q.record(ctx, req.RecordId); err != nil {
 		return nil, err
@@ -180,29 +167,26 @@ func (q queryServer) AccessGrants(ctx context.Context, req *types.QueryAccessGra
 
 // AccessCheck implements types.QueryServer.
 func (q queryServer) AccessCheck(ctx context.Context, req *types.QueryAccessCheckRequest) (*types.QueryAccessCheckResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	account, err := q.addr("account", req.Account)
+	account, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "account", req.Account)
 	if err != nil {
 		return nil, err
 	}
 	res, _, err := q.k.CheckAccess(ctx, req.RecordId, account)
-	if errors.Is(err, types.ErrRecordNotFound) {
-		return nil, status.Error(codes.NotFound, err.Error())
-	}
 	if err != nil {
-		return nil, status.Error(codes.Internal, err.Error())
+		return nil, grpcErr(err)
 	}
 	return &res, nil
 }
 
 // Disclosures implements types.QueryServer.
 func (q queryServer) Disclosures(ctx context.Context, req *types.QueryDisclosuresRequest) (*types.QueryDisclosuresResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	patient, err := q.addr("patient", req.Patient)
+	patient, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "patient", req.Patient)
 	if err != nil {
 		return nil, err
 	}
@@ -219,10 +203,10 @@ func (q queryServer) Disclosures(ctx context.Context, req *types.QueryDisclosure
 
 // EncryptionKey implements types.QueryServer.
 func (q queryServer) EncryptionKey(ctx context.Context, req *types.QueryEncryptionKeyRequest) (*types.QueryEncryptionKeyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
-	owner, err := q.addr("owner", req.Owner)
+	owner, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "owner", req.Owner)
 	if err != nil {
 		return nil, err
 	}
