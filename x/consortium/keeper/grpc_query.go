@@ -11,6 +11,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
@@ -30,9 +31,9 @@ func (q queryServer) Member(ctx context.Context, req *types.QueryMemberRequest) 
 	if req == nil || req.Address == "" {
 		return nil, status.Error(codes.InvalidArgument, "address is required")
 	}
-	addr, err := q.k.addressCodec.StringToBytes(req.Address)
+	addr, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "address", req.Address)
 	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "invalid address %q: %s", req.Address, err)
+		return nil, err
 	}
 	m, err := q.k.Members.Get(ctx, addr)
 	if errors.Is(err, collections.ErrNotFound) {
@@ -59,8 +60,8 @@ func (q queryServer) Members(ctx context.Context, req *types.QueryMembersRequest
 
 // MembersByRole implements types.QueryServer. It walks only the role's index entries.
 func (q queryServer) MembersByRole(ctx context.Context, req *types.QueryMembersByRoleRequest) (*types.QueryMembersByRoleResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
 	}
 	role, err := types.ParseRole(req.Role)
 	if err != nil {
