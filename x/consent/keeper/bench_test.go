@@ -114,7 +114,7 @@ func syntheticGenesis(tb testing.TB, ac address.Codec, n int) *types.GenesisStat
 			Seq: id, Patient: p, Action: types.AuditAction_AUDIT_ACTION_GRANTED, Actor: p, ConsentID: id, Counterparty: gStr, Time: blockTime,
 		})
 	}
-	gs.NextConsentId, gs.NextAuditSeq = uint64(n+1), uint64(n+1)
+	gs.NextConsentID, gs.NextAuditSeq = uint64(n+1), uint64(n+1)
 	return gs
 }
 

@@ -77,10 +77,10 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	if err := k.ConsentSeq.Set(ctx, gs.NextConsentId); err != nil {
+	if err := k.ConsentSeq.Set(ctx, gs.NextConsentID); err != nil {
 		return err
 	}
-	if err := k.BreakGlassSeq.Set(ctx, gs.NextBreakGlassId); err != nil {
+	if err := k.BreakGlassSeq.Set(ctx, gs.NextBreakGlassID); err != nil {
 		return err
 	}
 	return k.AuditSeq.Set(ctx, gs.NextAuditSeq)
@@ -130,10 +130,10 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}); err != nil {
 		return nil, err
 	}
-	if gs.NextConsentId, err = k.ConsentSeq.Peek(ctx); err != nil {
+	if gs.NextConsentID, err = k.ConsentSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
-	if gs.NextBreakGlassId, err = k.BreakGlassSeq.Peek(ctx); err != nil {
+	if gs.NextBreakGlassID, err = k.BreakGlassSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
 	gs.NextAuditSeq, err = k.AuditSeq.Peek(ctx)

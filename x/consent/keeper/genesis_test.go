@@ -108,7 +108,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().NotEmpty(gs.BreakGlasses)
 	s.Require().NotEmpty(gs.Audit)
 	s.Require().NotEmpty(gs.RateWindows)
-	s.Require().Equal(uint64(len(gs.Consents)+1), gs.NextConsentId)
+	s.Require().Equal(uint64(len(gs.Consents)+1), gs.NextConsentID)
 	s.Require().Equal(uint64(len(gs.Audit)+1), gs.NextAuditSeq)
 
 	imp := s.importGenesis(gs)
@@ -179,13 +179,13 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesInvalid() {
 		name     string
 		malleate func(gs *types.GenesisState)
 	}{
-		{"next consent id 0", func(gs *types.GenesisState) { gs.NextConsentId = 0 }},
-		{"next break-glass id 0", func(gs *types.GenesisState) { gs.NextBreakGlassId = 0 }},
+		{"next consent id 0", func(gs *types.GenesisState) { gs.NextConsentID = 0 }},
+		{"next break-glass id 0", func(gs *types.GenesisState) { gs.NextBreakGlassID = 0 }},
 		{"next audit seq 0", func(gs *types.GenesisState) { gs.NextAuditSeq = 0 }},
 		{"duplicate consent id", func(gs *types.GenesisState) { gs.Consents[2].ID = gs.Consents[1].ID }},
 		{"unordered consent ids", func(gs *types.GenesisState) { gs.Consents[1], gs.Consents[2] = gs.Consents[2], gs.Consents[1] }},
 		{"consent id 0", func(gs *types.GenesisState) { gs.Consents[0].ID = 0 }},
-		{"consent id not below next id", func(gs *types.GenesisState) { gs.NextConsentId = gs.Consents[len(gs.Consents)-1].ID }},
+		{"consent id not below next id", func(gs *types.GenesisState) { gs.NextConsentID = gs.Consents[len(gs.Consents)-1].ID }},
 		{"consent with invalid patient", func(gs *types.GenesisState) { gs.Consents[0].Patient = "x" }},
 		{"consent with unknown purpose", func(gs *types.GenesisState) { gs.Consents[0].Purpose = "treat" }},
 		{"consent with empty categories", func(gs *types.GenesisState) {
@@ -196,7 +196,7 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesInvalid() {
 		{"invalid params", func(gs *types.GenesisState) { gs.Params.MaxExpirationsPerBlock = 0 }},
 		{"guardian with invalid address", func(gs *types.GenesisState) { gs.Guardians[0].Guardian = "" }},
 		{"duplicate break-glass id", func(gs *types.GenesisState) { gs.BreakGlasses[1].ID = gs.BreakGlasses[0].ID }},
-		{"break-glass id not below next", func(gs *types.GenesisState) { gs.NextBreakGlassId = 1 }},
+		{"break-glass id not below next", func(gs *types.GenesisState) { gs.NextBreakGlassID = 1 }},
 		{"audit seq not below next", func(gs *types.GenesisState) { gs.NextAuditSeq = gs.Audit[len(gs.Audit)-1].Seq }},
 		{"rate window with invalid member", func(gs *types.GenesisState) { gs.RateWindows[0].Member = "bad" }},
 	}

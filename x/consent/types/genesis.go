@@ -10,7 +10,7 @@ import (
 // DefaultGenesisState has default params and no consents. IDs start at 1:
 // zero means "none" wherever an ID is optional.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), NextConsentId: 1, NextBreakGlassId: 1, NextAuditSeq: 1}
+	return &GenesisState{Params: DefaultParams(), NextConsentID: 1, NextBreakGlassID: 1, NextAuditSeq: 1}
 }
 
 // Validate checks params, each record, and that IDs are unique, ordered and
@@ -19,7 +19,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 	}
-	if gs.NextConsentId == 0 || gs.NextBreakGlassId == 0 || gs.NextAuditSeq == 0 {
+	if gs.NextConsentID == 0 || gs.NextBreakGlassID == 0 || gs.NextAuditSeq == 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next ids and sequence start at 1")
 	}
 	addr := func(what, s string) error {
@@ -31,8 +31,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	var prev uint64
 	activeKeys := map[string]uint64{}
 	for i, c := range gs.Consents {
-		if c.ID == 0 || (i > 0 && c.ID <= prev) || c.ID >= gs.NextConsentId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "consent id %d out of order or not below next id %d", c.ID, gs.NextConsentId)
+		if c.ID == 0 || (i > 0 && c.ID <= prev) || c.ID >= gs.NextConsentID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "consent id %d out of order or not below next id %d", c.ID, gs.NextConsentID)
 		}
 		prev = c.ID
 		if err := addr("patient", c.Patient); err != nil {
@@ -73,8 +73,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	}
 	prev = 0
 	for i, bg := range gs.BreakGlasses {
-		if bg.ID == 0 || (i > 0 && bg.ID <= prev) || bg.ID >= gs.NextBreakGlassId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "break-glass id %d out of order or not below next id %d", bg.ID, gs.NextBreakGlassId)
+		if bg.ID == 0 || (i > 0 && bg.ID <= prev) || bg.ID >= gs.NextBreakGlassID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "break-glass id %d out of order or not below next id %d", bg.ID, gs.NextBreakGlassID)
 		}
 		prev = bg.ID
 		if err := addr("patient", bg.Patient); err != nil {
@@ -99,7 +99,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := addr("grantee", e.Grantee); err != nil {
 			return err
 		}
-		if e.ConsentID == 0 || e.ConsentID >= gs.NextConsentId {
+		if e.ConsentID == 0 || e.ConsentID >= gs.NextConsentID {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "latest entry names consent %d", e.ConsentID)
 		}
 	}

@@ -169,7 +169,7 @@ func TestGenesisValidate(t *testing.T) {
 		gs.BreakGlasses = []types.BreakGlass{{ID: 1, Patient: patient, Member: member, Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING, OpenedAt: t0, ExpiresAt: t0.Add(time.Hour)}}
 		gs.Audit = []types.AuditEntry{{Seq: 1, Patient: patient, Action: types.AuditAction_AUDIT_ACTION_GRANTED, Actor: patient, ConsentID: 1, Time: t0}}
 		gs.RateWindows = []types.MemberRateWindow{{Member: member, Window: types.RateWindow{Start: t0, Count: 1}}}
-		gs.NextConsentId, gs.NextBreakGlassId, gs.NextAuditSeq = 6, 2, 2
+		gs.NextConsentID, gs.NextBreakGlassID, gs.NextAuditSeq = 6, 2, 2
 		return gs
 	}
 	require.NoError(t, valid().Validate(ac))
@@ -179,13 +179,13 @@ func TestGenesisValidate(t *testing.T) {
 		malleate func(gs *types.GenesisState)
 	}{
 		{"invalid params", func(gs *types.GenesisState) { gs.Params.MaxActivePerPair = 0 }},
-		{"next consent id 0", func(gs *types.GenesisState) { gs.NextConsentId = 0 }},
-		{"next break-glass id 0", func(gs *types.GenesisState) { gs.NextBreakGlassId = 0 }},
+		{"next consent id 0", func(gs *types.GenesisState) { gs.NextConsentID = 0 }},
+		{"next break-glass id 0", func(gs *types.GenesisState) { gs.NextBreakGlassID = 0 }},
 		{"next audit seq 0", func(gs *types.GenesisState) { gs.NextAuditSeq = 0 }},
 		{"duplicate consent ids", func(gs *types.GenesisState) { gs.Consents[1].ID = 1 }},
 		{"unordered consent ids", func(gs *types.GenesisState) { gs.Consents[0], gs.Consents[2] = gs.Consents[2], gs.Consents[0] }},
 		{"consent id 0", func(gs *types.GenesisState) { gs.Consents[0].ID = 0 }},
-		{"consent id == next id", func(gs *types.GenesisState) { gs.NextConsentId = 5 }},
+		{"consent id == next id", func(gs *types.GenesisState) { gs.NextConsentID = 5 }},
 		{"consent patient invalid", func(gs *types.GenesisState) { gs.Consents[0].Patient = "cosmos1xyz" }},
 		{"consent grantee empty", func(gs *types.GenesisState) { gs.Consents[0].Grantee = "" }},
 		{"consent purpose unknown", func(gs *types.GenesisState) { gs.Consents[0].Purpose = "FOO" }},
@@ -197,7 +197,7 @@ func TestGenesisValidate(t *testing.T) {
 		{"guardian invalid", func(gs *types.GenesisState) { gs.Guardians[0].Guardian = "x" }},
 		{"guardian patient invalid", func(gs *types.GenesisState) { gs.Guardians[0].Patient = "" }},
 		{"break-glass id 0", func(gs *types.GenesisState) { gs.BreakGlasses[0].ID = 0 }},
-		{"break-glass id == next", func(gs *types.GenesisState) { gs.NextBreakGlassId = 1 }},
+		{"break-glass id == next", func(gs *types.GenesisState) { gs.NextBreakGlassID = 1 }},
 		{"break-glass member invalid", func(gs *types.GenesisState) { gs.BreakGlasses[0].Member = "x" }},
 		{"audit seq == next", func(gs *types.GenesisState) { gs.NextAuditSeq = 1 }},
 		{"audit patient invalid", func(gs *types.GenesisState) { gs.Audit[0].Patient = "x" }},
@@ -227,6 +227,6 @@ func TestGenesisValidateRefusesOverlappingActiveConsents(t *testing.T) {
 	c2.ID, c2.Categories = 2, []string{"Condition", "Observation"}
 	gs := types.DefaultGenesisState()
 	gs.Consents = []types.Consent{c, c2}
-	gs.NextConsentId = 3
+	gs.NextConsentID = 3
 	require.ErrorIs(t, gs.Validate(ac), types.ErrInvalidGenesis)
 }

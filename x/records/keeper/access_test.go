@@ -245,7 +245,7 @@ func (s *KeeperTestSuite) TestRevocationEndsAccessAtOnce() {
 	cid := s.consentTo(s.patient, s.clinic, "TREAT", blockTime.Add(month), "laboratory")
 	res := s.mustRequest(s.clinic, rec, "TREAT")
 	s.Require().Equal(types.QueryAccessCheckResponse{
-		Allowed: true, Basis: types.AccessBasis_ACCESS_BASIS_GRANT, GrantId: res.GrantID, ExpiresAt: &res.ExpiresAt,
+		Allowed: true, Basis: types.AccessBasis_ACCESS_BASIS_GRANT, GrantID: res.GrantID, ExpiresAt: &res.ExpiresAt,
 		CID: cidOf("lab"), Patient: s.addr(s.patient), Author: s.addr(s.hospital),
 	}, s.checkAccess(rec, s.clinic))
 
@@ -255,7 +255,7 @@ func (s *KeeperTestSuite) TestRevocationEndsAccessAtOnce() {
 	got := s.checkAccess(rec, s.clinic)
 	s.Require().False(got.Allowed)
 	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_CONSENT_ENDED, got.Basis)
-	s.Require().Equal(res.GrantID, got.GrantId)
+	s.Require().Equal(res.GrantID, got.GrantID)
 
 	// new access is refused at once
 	s.freshEvents()
@@ -267,7 +267,7 @@ func (s *KeeperTestSuite) TestRevocationEndsAccessAtOnce() {
 	res2 := s.mustRequest(s.clinic, rec, "TREAT")
 	got = s.checkAccess(rec, s.clinic)
 	s.Require().True(got.Allowed)
-	s.Require().Equal(res2.GrantID, got.GrantId)
+	s.Require().Equal(res2.GrantID, got.GrantID)
 }
 
 func (s *KeeperTestSuite) TestCheckAccessBases() {
@@ -276,7 +276,7 @@ func (s *KeeperTestSuite) TestCheckAccessBases() {
 	base := types.QueryAccessCheckResponse{CID: cidOf("lab"), Patient: s.addr(s.patient), Author: s.addr(s.hospital)}
 	with := func(allowed bool, basis types.AccessBasis, gid uint64, exp *time.Time) types.QueryAccessCheckResponse {
 		r := base
-		r.Allowed, r.Basis, r.GrantId, r.ExpiresAt = allowed, basis, gid, exp
+		r.Allowed, r.Basis, r.GrantID, r.ExpiresAt = allowed, basis, gid, exp
 		return r
 	}
 
@@ -348,7 +348,7 @@ func (s *KeeperTestSuite) TestCheckAccessBreakGlass() {
 	got = s.checkAccess(rec, s.er)
 	s.Require().False(got.Allowed)
 	s.Require().Equal(types.AccessBasis_ACCESS_BASIS_GRANT_EXPIRED, got.Basis)
-	s.Require().Equal(res.GrantID, got.GrantId)
+	s.Require().Equal(res.GrantID, got.GrantID)
 }
 
 // TestCheckAccessUnknownAuthorization: a grant whose consent or break-glass

@@ -247,7 +247,7 @@ func BenchmarkCheckAccess(b *testing.B) {
 			require.NoError(b, err)
 			require.True(b, res.Allowed)
 			require.Equal(b, types.AccessBasis_ACCESS_BASIS_GRANT, res.Basis)
-			require.Equal(b, st.grantID, res.GrantId)
+			require.Equal(b, st.grantID, res.GrantID)
 			b.ReportAllocs()
 			for b.Loop() {
 				res, _, err := st.k.CheckAccess(ctx, st.target, benchGrantee)

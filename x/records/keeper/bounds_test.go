@@ -32,11 +32,11 @@ func (s *KeeperTestSuite) TestIDSequencesNeverWrap() {
 // is refused, since the next anchor or grant would wrap.
 func (s *KeeperTestSuite) TestGenesisNextIDsBounded() {
 	gs := types.DefaultGenesisState()
-	gs.NextRecordId = math.MaxUint64
+	gs.NextRecordID = math.MaxUint64
 	s.Require().ErrorIs(gs.Validate(testkit.AddressCodec), types.ErrInvalidGenesis)
 	gs = types.DefaultGenesisState()
-	gs.NextGrantId = math.MaxUint64
+	gs.NextGrantID = math.MaxUint64
 	s.Require().ErrorIs(gs.Validate(testkit.AddressCodec), types.ErrInvalidGenesis)
-	gs.NextGrantId = math.MaxUint64 - 1
+	gs.NextGrantID = math.MaxUint64 - 1
 	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 }

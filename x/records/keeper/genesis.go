@@ -18,10 +18,10 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
-	if err := k.RecordSeq.Set(ctx, gs.NextRecordId); err != nil {
+	if err := k.RecordSeq.Set(ctx, gs.NextRecordID); err != nil {
 		return err
 	}
-	if err := k.GrantSeq.Set(ctx, gs.NextGrantId); err != nil {
+	if err := k.GrantSeq.Set(ctx, gs.NextGrantID); err != nil {
 		return err
 	}
 	for _, r := range gs.Records {
@@ -53,10 +53,10 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.Params, err = k.Params.Get(ctx); err != nil {
 		return nil, err
 	}
-	if gs.NextRecordId, err = k.RecordSeq.Peek(ctx); err != nil {
+	if gs.NextRecordID, err = k.RecordSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
-	if gs.NextGrantId, err = k.GrantSeq.Peek(ctx); err != nil {
+	if gs.NextGrantID, err = k.GrantSeq.Peek(ctx); err != nil {
 		return nil, err
 	}
 	if err := k.Records.Walk(ctx, nil, func(_ uint64, r types.Record) (bool, error) {

@@ -64,8 +64,8 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().Len(gs.Records, 5)
 	s.Require().Len(gs.Grants, 5)
 	s.Require().Len(gs.EncryptionKeys, 3)
-	s.Require().Equal(uint64(6), gs.NextRecordId)
-	s.Require().Equal(uint64(6), gs.NextGrantId)
+	s.Require().Equal(uint64(6), gs.NextRecordID)
+	s.Require().Equal(uint64(6), gs.NextGrantID)
 	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 
 	// the JSON a chain export writes reads back the same
@@ -168,12 +168,12 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		msg      string // the refusal names this
 	}{
 		{"invalid params", func(gs *types.GenesisState) { gs.Params.MaxVersions = 0 }, "max_versions"},
-		{"next record id zero", func(gs *types.GenesisState) { gs.NextRecordId = 0; gs.Records = nil; gs.Grants = nil }, "next ids start at 1"},
-		{"next grant id zero", func(gs *types.GenesisState) { gs.NextGrantId = 0; gs.Grants = nil }, "next ids start at 1"},
+		{"next record id zero", func(gs *types.GenesisState) { gs.NextRecordID = 0; gs.Records = nil; gs.Grants = nil }, "next ids start at 1"},
+		{"next grant id zero", func(gs *types.GenesisState) { gs.NextGrantID = 0; gs.Grants = nil }, "next ids start at 1"},
 		{"duplicate record id", func(gs *types.GenesisState) { gs.Records[2].ID = gs.Records[1].ID }, "record id 2 out of order"},
 		{"unordered record ids", func(gs *types.GenesisState) { gs.Records[1], gs.Records[2] = gs.Records[2], gs.Records[1] }, "record id 2 out of order"},
 		{"record id zero", func(gs *types.GenesisState) { gs.Records[0].ID = 0 }, "record id 0 out of order"},
-		{"record id at next id", func(gs *types.GenesisState) { gs.NextRecordId = 5 }, "record id 5 out of order or not below next id 5"},
+		{"record id at next id", func(gs *types.GenesisState) { gs.NextRecordID = 5 }, "record id 5 out of order or not below next id 5"},
 		{"record id above next id", func(gs *types.GenesisState) { gs.Records[4].ID = 9 }, "record id 9 out of order"},
 		{"bad patient", func(gs *types.GenesisState) { gs.Records[1].Patient = "patient" }, "patient \"patient\""},
 		{"patient with another prefix", func(gs *types.GenesisState) { gs.Records[1].Patient = testkit.OtherPrefix(s.patient2) }, "patient \"cosmos1"},
@@ -196,7 +196,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		}, "supersedes unknown or later record 4"},
 		{"successor mismatch", func(gs *types.GenesisState) { gs.Records[0].SupersededBy = 5 }, "which names 5 as its successor"},
 		{"successor missing", func(gs *types.GenesisState) { gs.Records[0].SupersededBy = 0 }, "which names 0 as its successor"},
-		{"successor names an unknown record", func(gs *types.GenesisState) { gs.Records[4].SupersededBy = 6; gs.NextRecordId = 7 }, "names 6 as successor, which does not supersede it"},
+		{"successor names an unknown record", func(gs *types.GenesisState) { gs.Records[4].SupersededBy = 6; gs.NextRecordID = 7 }, "names 6 as successor, which does not supersede it"},
 		{"successor does not supersede", func(gs *types.GenesisState) { gs.Records[1].SupersededBy = 3 }, "names 3 as successor, which does not supersede it"},
 		{"successor earlier", func(gs *types.GenesisState) { gs.Records[2].SupersededBy = 1 }, "superseded by an earlier id 1"},
 		{"version gap", func(gs *types.GenesisState) { gs.Records[3].Version = 3; gs.Records[4].Version = 4 }, "record 4 does not continue the chain of 1"},
@@ -207,7 +207,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		{"chain changes root", func(gs *types.GenesisState) { gs.Records[4].RootID = 4 }, "record 5 does not continue the chain of 4"},
 		{"duplicate grant id", func(gs *types.GenesisState) { gs.Grants[1].ID = gs.Grants[0].ID }, "grant id 1 out of order"},
 		{"unordered grant ids", func(gs *types.GenesisState) { gs.Grants[0], gs.Grants[1] = gs.Grants[1], gs.Grants[0] }, "grant id 1 out of order"},
-		{"grant id at next id", func(gs *types.GenesisState) { gs.NextGrantId = 5 }, "grant id 5 out of order or not below next id 5"},
+		{"grant id at next id", func(gs *types.GenesisState) { gs.NextGrantID = 5 }, "grant id 5 out of order or not below next id 5"},
 		{"grant id zero", func(gs *types.GenesisState) { gs.Grants[0].ID = 0 }, "grant id 0 out of order"},
 		{"grant for an unknown record", func(gs *types.GenesisState) { gs.Grants[0].RecordID = 99 }, "names unknown record 99"},
 		{"grant patient differs from the record's", func(gs *types.GenesisState) { gs.Grants[0].Patient = s.addr(s.patient2) }, "grant 1 does not match record 1"},

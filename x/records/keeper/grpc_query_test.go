@@ -277,7 +277,7 @@ func (s *KeeperTestSuite) TestQueryAccessCheck() {
 	res, err := s.qs.AccessCheck(s.ctx, &types.QueryAccessCheckRequest{RecordId: rec, Account: s.addr(s.clinic)})
 	s.Require().NoError(err)
 	s.Require().Equal(&types.QueryAccessCheckResponse{
-		Allowed: true, Basis: types.AccessBasis_ACCESS_BASIS_GRANT, GrantId: g.GrantID, ExpiresAt: &g.ExpiresAt,
+		Allowed: true, Basis: types.AccessBasis_ACCESS_BASIS_GRANT, GrantID: g.GrantID, ExpiresAt: &g.ExpiresAt,
 		CID: cidOf("a"), Patient: s.addr(s.patient), Author: s.addr(s.hospital),
 	}, res)
 	res, err = s.qs.AccessCheck(s.ctx, &types.QueryAccessCheckRequest{RecordId: rec, Account: s.addr(s.patient)})

@@ -253,7 +253,7 @@ func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddre
 	if err != nil {
 		return res, r, err
 	}
-	res.GrantId, res.ExpiresAt = gid, &g.ExpiresAt
+	res.GrantID, res.ExpiresAt = gid, &g.ExpiresAt
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	if !now.Before(g.ExpiresAt) {
 		res.Basis = types.AccessBasis_ACCESS_BASIS_GRANT_EXPIRED

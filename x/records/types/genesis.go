@@ -13,7 +13,7 @@ import (
 // DefaultGenesisState has default params and no records. IDs start at 1: zero
 // means "none" wherever an ID is optional.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), NextRecordId: 1, NextGrantId: 1}
+	return &GenesisState{Params: DefaultParams(), NextRecordID: 1, NextGrantID: 1}
 }
 
 // Validate checks params and every record, grant and key, that IDs are unique,
@@ -23,11 +23,11 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 	}
-	if gs.NextRecordId == 0 || gs.NextGrantId == 0 {
+	if gs.NextRecordID == 0 || gs.NextGrantID == 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next ids start at 1")
 	}
 	// The last uint64 is never handed out (the sequence would wrap).
-	if gs.NextRecordId == math.MaxUint64 || gs.NextGrantId == math.MaxUint64 {
+	if gs.NextRecordID == math.MaxUint64 || gs.NextGrantID == math.MaxUint64 {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "next ids must be below %d", uint64(math.MaxUint64))
 	}
 	addr := func(what, s string) error {
@@ -47,8 +47,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	cids := make(map[string]uint64, len(gs.Records))
 	var prev uint64
 	for i, r := range gs.Records {
-		if r.ID == 0 || (i > 0 && r.ID <= prev) || r.ID >= gs.NextRecordId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "record id %d out of order or not below next id %d", r.ID, gs.NextRecordId)
+		if r.ID == 0 || (i > 0 && r.ID <= prev) || r.ID >= gs.NextRecordID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "record id %d out of order or not below next id %d", r.ID, gs.NextRecordID)
 		}
 		prev = r.ID
 		if err := addr("patient", r.Patient); err != nil {
@@ -96,8 +96,8 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	}
 	prev = 0
 	for i, g := range gs.Grants {
-		if g.ID == 0 || (i > 0 && g.ID <= prev) || g.ID >= gs.NextGrantId {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "grant id %d out of order or not below next id %d", g.ID, gs.NextGrantId)
+		if g.ID == 0 || (i > 0 && g.ID <= prev) || g.ID >= gs.NextGrantID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "grant id %d out of order or not below next id %d", g.ID, gs.NextGrantID)
 		}
 		prev = g.ID
 		r, ok := records[g.RecordID]

@@ -204,8 +204,8 @@ func account(t *testing.T, b byte) string {
 func TestDefaultGenesisValidates(t *testing.T) {
 	gs := types.DefaultGenesisState()
 	require.NoError(t, gs.Validate(addresscodec.NewBech32Codec("health")))
-	require.Equal(t, uint64(1), gs.NextRecordId)
-	require.Equal(t, uint64(1), gs.NextGrantId)
+	require.Equal(t, uint64(1), gs.NextRecordID)
+	require.Equal(t, uint64(1), gs.NextGrantID)
 	require.Empty(t, gs.Records)
 	require.Equal(t, types.DefaultParams(), gs.Params)
 }
@@ -219,7 +219,7 @@ func TestGenesisRequiresCanonicalAddresses(t *testing.T) {
 	require.NoError(t, err)
 	valid := func() *types.GenesisState {
 		gs := types.DefaultGenesisState()
-		gs.NextRecordId = 2
+		gs.NextRecordID = 2
 		gs.Records = []types.Record{{
 			ID: 1, Patient: account(t, 1), Author: account(t, 2), Format: types.Format_FORMAT_FHIR_R4, Kind: "Observation",
 			Category: "laboratory", Commitment: sum[:], CID: unixfs.SumBytes([]byte("blob")), BlobSize: 10, Version: 1, RootID: 1,

@@ -148,7 +148,7 @@ func (s *Session) ensureAccess(ctx context.Context, r types.Record, purpose stri
 		return 0, err
 	}
 	if chk.Allowed {
-		return chk.GrantId, nil
+		return chk.GrantID, nil
 	}
 	if purpose == "" {
 		return 0, fmt.Errorf("no live access to record %d (%s): give --purpose to request a grant", r.ID, chk.Basis)
