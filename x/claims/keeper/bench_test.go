@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
@@ -37,10 +38,10 @@ const (
 	benchCommitEvery = 100_000
 )
 
-func benchPatient(i int) sdk.AccAddress  { return testAddr(fmt.Sprintf("bench-patient-%d", i)) }
-func benchProvider(i int) sdk.AccAddress { return testAddr(fmt.Sprintf("bench-provider-%d", i)) }
+func benchPatient(i int) sdk.AccAddress  { return testkit.Addr(fmt.Sprintf("bench-patient-%d", i)) }
+func benchProvider(i int) sdk.AccAddress { return testkit.Addr(fmt.Sprintf("bench-provider-%d", i)) }
 
-var benchPayer = testAddr("bench-payer")
+var benchPayer = testkit.Addr("bench-payer")
 
 // benchServiceDate is the service date of filled claim id: 2026-03-01 10:00
 // UTC for the first round of patients, a day earlier for each later round.
@@ -60,11 +61,11 @@ var benchLine = line(cpt, "99213", 1, 150)
 // uncommitted writes are slow, and the consent checks iterate).
 func benchBase(tb testing.TB, e *env, patients, commitEvery int) {
 	tb.Helper()
-	e.admit(tb, benchPayer, "Bench Payer", consortiumtypes.Role_ROLE_PAYER)
+	e.members.Admit(benchPayer, consortiumtypes.Role_ROLE_PAYER)
 	for i := range benchProviderCount {
-		e.admit(tb, benchProvider(i), fmt.Sprintf("Bench Hospital %d", i), consortiumtypes.Role_ROLE_HOSPITAL)
+		e.members.Admit(benchProvider(i), consortiumtypes.Role_ROLE_HOSPITAL)
 	}
-	payer := e.str(tb, benchPayer)
+	payer := testkit.String(benchPayer)
 	res, err := e.ms.CreatePlan(e.ctx, &types.MsgCreatePlan{
 		Payer: payer, Name: "Bench Reviewed", Services: fixtureServices(),
 		Deductible: n(100), OutOfPocketMax: n(500), ReviewThreshold: n(1),
@@ -72,7 +73,7 @@ func benchBase(tb testing.TB, e *env, patients, commitEvery int) {
 	require.NoError(tb, err)
 	require.Equal(tb, uint64(1), res.ID)
 	for i := range patients {
-		p := e.str(tb, benchPatient(i))
+		p := testkit.String(benchPatient(i))
 		cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{
 			Payer: payer, PlanID: 1, Patient: p, MemberIdHash: types.MemberIDHash(p, fmt.Sprint(i)),
 			Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), End: covEnd,
@@ -92,13 +93,13 @@ func benchBase(tb testing.TB, e *env, patients, commitEvery int) {
 	// the treatment relationship: each patient consents to TREAT/Claim for
 	// the providers its claims come from (see benchTreatmentConsent)
 	for i := range patients {
-		p := e.str(tb, benchPatient(i))
+		p := testkit.String(benchPatient(i))
 		for r := range benchProviderCount {
 			if patients%benchProviderCount == 0 && r != i%benchProviderCount {
 				continue
 			}
 			c, err := e.consentMS.GrantConsent(e.ctx, &consenttypes.MsgGrantConsent{
-				Signer: p, Patient: p, Grantee: e.str(tb, benchProvider(r)), Purpose: keeper.PurposeTreatment,
+				Signer: p, Patient: p, Grantee: testkit.String(benchProvider(r)), Purpose: keeper.PurposeTreatment,
 				Categories: []string{keeper.CategoryClaim}, End: blockTime.Add(365 * 24 * time.Hour),
 			})
 			require.NoError(tb, err)
@@ -125,7 +126,7 @@ func benchTreatmentConsent(p, r, patients int) uint64 {
 func benchClaimMsg(tb testing.TB, e *env, id uint64, patients int) *types.MsgSubmitClaim {
 	p, r := int((id-1)%uint64(patients)), int((id-1)%benchProviderCount)
 	return &types.MsgSubmitClaim{
-		Provider: e.str(tb, benchProvider(r)), Patient: e.str(tb, benchPatient(p)), CoverageID: uint64(p + 1),
+		Provider: testkit.String(benchProvider(r)), Patient: testkit.String(benchPatient(p)), CoverageID: uint64(p + 1),
 		ServiceDate: benchServiceDate(id, patients), Diagnoses: []string{"E11.9"}, Lines: []types.ClaimLine{benchLine},
 	}
 }
@@ -142,15 +143,15 @@ func fillClaims(tb testing.TB, e *env, count, patients, commitEvery int) {
 	ps := make([]string, patients)
 	for i := range pb {
 		pb[i] = benchPatient(i)
-		ps[i] = e.str(tb, pb[i])
+		ps[i] = testkit.String(pb[i])
 	}
 	rb := make([]sdk.AccAddress, benchProviderCount)
 	rs := make([]string, benchProviderCount)
 	for i := range rb {
 		rb[i] = benchProvider(i)
-		rs[i] = e.str(tb, rb[i])
+		rs[i] = testkit.String(rb[i])
 	}
-	payer := e.str(tb, benchPayer)
+	payer := testkit.String(benchPayer)
 	result := types.LineResult{Approved: true, Allowed: n150, Deductible: n(100), Copay: n(20), Coinsurance: n(6),
 		PlanPays: n(24), PatientResponsibility: n(126), Reasons: []string{types.CARCDeductible, types.CARCCopay, types.CARCCoinsurance}}
 	for id := uint64(1); id <= uint64(count); id++ {
@@ -187,9 +188,9 @@ func TestFillMatchesMsgServer(t *testing.T) {
 		require.Equal(t, &types.MsgSubmitClaimResponse{ID: id, Status: stPended, Outcome: stPended}, res)
 	}
 	fillClaims(t, direct, claims, patients, 0)
-	raw := rawKV(viaMsgs.ctx, viaMsgs.claimsKey)
+	raw := testkit.Dump(viaMsgs.ctx, viaMsgs.claimsKey)
 	require.Greater(t, len(raw), 7*claims)
-	require.Equal(t, raw, rawKV(direct.ctx, direct.claimsKey))
+	require.Equal(t, raw, testkit.Dump(direct.ctx, direct.claimsKey))
 }
 
 type benchState struct {
@@ -241,14 +242,14 @@ func benchSetup(b *testing.B, size int) *benchState {
 	// threshold), whose escrow is funded: its new claims are paid at once
 	mid := uint64(size/2 + 1)
 	target := int((mid - 1) % uint64(patients))
-	payer := e.str(b, benchPayer)
+	payer := testkit.String(benchPayer)
 	plan, err := e.ms.CreatePlan(e.ctx, &types.MsgCreatePlan{
 		Payer: payer, Name: "Bench Auto", Services: fixtureServices(), Deductible: n(100), OutOfPocketMax: n(500), ReviewThreshold: n(0),
 	})
 	require.NoError(b, err)
 	cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{
-		Payer: payer, PlanID: plan.ID, Patient: e.str(b, benchPatient(target)),
-		MemberIdHash: types.MemberIDHash(e.str(b, benchPatient(target)), "auto"), Start: covStart, End: covEnd,
+		Payer: payer, PlanID: plan.ID, Patient: testkit.String(benchPatient(target)),
+		MemberIdHash: types.MemberIDHash(testkit.String(benchPatient(target)), "auto"), Start: covStart, End: covEnd,
 	})
 	require.NoError(b, err)
 	e.mint(b, benchPayer, 1_000_000_000_000)
@@ -259,7 +260,7 @@ func benchSetup(b *testing.B, size int) *benchState {
 
 	st := &benchState{env: e, claims: size}
 	st.submit = &types.MsgSubmitClaim{
-		Provider: e.str(b, benchProvider(0)), Patient: e.str(b, benchPatient(target)), CoverageID: cov.CoverageID,
+		Provider: testkit.String(benchProvider(0)), Patient: testkit.String(benchPatient(target)), CoverageID: cov.CoverageID,
 		ServiceDate: blockTime, Diagnoses: []string{"E11.9"},
 		Lines: []types.ClaimLine{benchLine, line(cpt, "97110", 1, 100), line(hcpcs, "J1100", 10, 100)},
 	}
@@ -406,13 +407,13 @@ func TestSubmitClaimCostIndependentOfState(t *testing.T) {
 		e := newEnv(t)
 		benchBase(t, e, 1, 0)
 		fillClaims(t, e, size, 1, 0)
-		payer := e.str(t, benchPayer)
+		payer := testkit.String(benchPayer)
 		plan, err := e.ms.CreatePlan(e.ctx, &types.MsgCreatePlan{
 			Payer: payer, Name: "Bench Auto", Services: fixtureServices(), Deductible: n(100), OutOfPocketMax: n(500), ReviewThreshold: n(0),
 		})
 		require.NoError(t, err)
-		cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{Payer: payer, PlanID: plan.ID, Patient: e.str(t, benchPatient(0)),
-			MemberIdHash: types.MemberIDHash(e.str(t, benchPatient(0)), "auto"), Start: covStart, End: covEnd})
+		cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{Payer: payer, PlanID: plan.ID, Patient: testkit.String(benchPatient(0)),
+			MemberIdHash: types.MemberIDHash(testkit.String(benchPatient(0)), "auto"), Start: covStart, End: covEnd})
 		require.NoError(t, err)
 		e.mint(t, benchPayer, 1_000_000)
 		_, err = e.ms.FundEscrow(e.ctx, &types.MsgFundEscrow{Payer: payer, Amount: sdk.NewInt64Coin(denom, 1_000_000)})
@@ -427,7 +428,7 @@ func TestSubmitClaimCostIndependentOfState(t *testing.T) {
 			return ms.ops
 		}
 		submit = run(&types.MsgSubmitClaim{
-			Provider: e.str(t, benchProvider(0)), Patient: e.str(t, benchPatient(0)), CoverageID: cov.CoverageID,
+			Provider: testkit.String(benchProvider(0)), Patient: testkit.String(benchPatient(0)), CoverageID: cov.CoverageID,
 			ServiceDate: blockTime, Diagnoses: []string{"E11.9"},
 			Lines: []types.ClaimLine{benchLine, line(cpt, "97110", 1, 100), line(hcpcs, "J1100", 10, 100)},
 		}, stPaid)

@@ -5,25 +5,20 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/collections/indexes"
-	"cosmossdk.io/core/address"
 	"cosmossdk.io/log/v2"
 	"cosmossdk.io/math"
 
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/codec"
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/runtime"
 	"github.com/cosmos/cosmos-sdk/store/v2"
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
@@ -31,21 +26,19 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
+	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/internal/testkit/members"
 	"github.com/healthchain/healthd/internal/unixfs"
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
 	consentkeeper "github.com/healthchain/healthd/x/consent/keeper"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
-	consortiumkeeper "github.com/healthchain/healthd/x/consortium/keeper"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	recordskeeper "github.com/healthchain/healthd/x/records/keeper"
 	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
 const (
-	accPrefix = "health"
-	valPrefix = "healthvaloper"
-
 	// denom is the default settlement denom.
 	denom = "uhealth"
 	// minter is a module account allowed to mint: it funds the test accounts.
@@ -76,9 +69,8 @@ const (
 )
 
 var (
-	// blockTime is the block time of every test context: UTC, no monotonic
-	// reading, so it survives a protobuf round trip unchanged.
-	blockTime = time.Date(2026, time.March, 2, 9, 30, 0, 0, time.UTC)
+	// blockTime is the block time of every test context.
+	blockTime = testkit.BlockTime
 	// serviceDate is the day before, the date of most claims.
 	serviceDate = time.Date(2026, time.March, 1, 10, 0, 0, 0, time.UTC)
 	// every coverage of the fixture runs over calendar 2026 (end exclusive).
@@ -88,19 +80,6 @@ var (
 
 	moduleAddr = authtypes.NewModuleAddress(types.ModuleName)
 )
-
-func init() {
-	cfg := sdk.GetConfig()
-	cfg.SetBech32PrefixForAccount(accPrefix, accPrefix+"pub")
-	cfg.SetBech32PrefixForValidator(valPrefix, valPrefix+"pub")
-	cfg.SetBech32PrefixForConsensusNode(accPrefix+"valcons", accPrefix+"valconspub")
-}
-
-// testAddr returns a deterministic 20-byte account address derived from seed.
-func testAddr(seed string) sdk.AccAddress {
-	h := sha256.Sum256([]byte("claims-test/" + seed))
-	return sdk.AccAddress(h[:20])
-}
 
 func n(i int64) math.Int { return math.NewInt(i) }
 
@@ -114,23 +93,20 @@ type env struct {
 	cms store.CommitMultiStore
 	ctx sdk.Context
 	cdc codec.Codec
-	ac  address.Codec
-	gov string
 
-	claimsKey, recKey, consentKey, consortiumKey, authKey, bankKey *storetypes.KVStoreKey
+	claimsKey, recKey, consentKey, authKey, bankKey *storetypes.KVStoreKey
 
-	consortium consortiumkeeper.Keeper
-	consent    consentkeeper.Keeper
-	records    recordskeeper.Keeper
-	auth       authkeeper.AccountKeeper
-	bank       bankkeeper.BaseKeeper
-	k          keeper.Keeper
+	members *members.Consortium
+	consent consentkeeper.Keeper
+	records recordskeeper.Keeper
+	auth    authkeeper.AccountKeeper
+	bank    bankkeeper.BaseKeeper
+	k       keeper.Keeper
 
-	ms           types.MsgServer
-	qs           types.QueryServer
-	consortiumMS consortiumtypes.MsgServer
-	consentMS    consenttypes.MsgServer
-	recordsMS    recordstypes.MsgServer
+	ms        types.MsgServer
+	qs        types.QueryServer
+	consentMS consenttypes.MsgServer
+	recordsMS recordstypes.MsgServer
 }
 
 // newEnv mounts the six module stores and builds the keepers with their
@@ -152,86 +128,38 @@ func (e *env) initDefaultGenesis(tb testing.TB) {
 	require.NoError(tb, e.k.InitGenesis(e.ctx, types.DefaultGenesisState()))
 }
 
-// buildEnv mounts the stores on db and builds the keepers, without genesis.
+// buildEnv mounts the stores on db and builds the keepers (x/consortium
+// through internal/testkit/members), without genesis.
 func buildEnv(tb testing.TB, db dbm.DB) *env {
 	tb.Helper()
 	e := &env{
-		db:            db,
-		claimsKey:     storetypes.NewKVStoreKey(types.StoreKey),
-		recKey:        storetypes.NewKVStoreKey(recordstypes.StoreKey),
-		consentKey:    storetypes.NewKVStoreKey(consenttypes.StoreKey),
-		consortiumKey: storetypes.NewKVStoreKey(consortiumtypes.StoreKey),
-		authKey:       storetypes.NewKVStoreKey(authtypes.StoreKey),
-		bankKey:       storetypes.NewKVStoreKey(banktypes.StoreKey),
+		db:         db,
+		claimsKey:  storetypes.NewKVStoreKey(types.StoreKey),
+		recKey:     storetypes.NewKVStoreKey(recordstypes.StoreKey),
+		consentKey: storetypes.NewKVStoreKey(consenttypes.StoreKey),
+		authKey:    storetypes.NewKVStoreKey(authtypes.StoreKey),
+		bankKey:    storetypes.NewKVStoreKey(banktypes.StoreKey),
+		cdc: testkit.Codec(authtypes.RegisterInterfaces, banktypes.RegisterInterfaces, types.RegisterInterfaces,
+			recordstypes.RegisterInterfaces, consenttypes.RegisterInterfaces, consortiumtypes.RegisterInterfaces),
 	}
-	e.cms = store.NewCommitMultiStore(e.db, log.NewNopLogger())
-	for _, k := range []*storetypes.KVStoreKey{e.claimsKey, e.recKey, e.consentKey, e.consortiumKey, e.authKey, e.bankKey} {
-		e.cms.MountStoreWithDB(k, storetypes.StoreTypeIAVL, nil)
-	}
-	e.cms.MountStoreWithDB(storetypes.NewTransientStoreKey("transient_test"), storetypes.StoreTypeTransient, nil)
-	require.NoError(tb, e.cms.LoadLatestVersion())
-	e.ctx = sdk.NewContext(e.cms, cmtproto.Header{Time: blockTime, Height: 42}, false, log.NewNopLogger()).
-		WithBlockTime(blockTime).WithBlockHeight(42).WithEventManager(sdk.NewEventManager())
+	consortiumKey := members.NewKey()
+	tc := testkit.NewContextOn(tb, db, e.claimsKey, e.recKey, e.consentKey, consortiumKey, e.authKey, e.bankKey)
+	e.cms, e.ctx = tc.CMS, tc.Ctx
 
-	encCfg := moduletestutil.MakeTestEncodingConfig()
-	authtypes.RegisterInterfaces(encCfg.InterfaceRegistry)
-	banktypes.RegisterInterfaces(encCfg.InterfaceRegistry)
-	types.RegisterInterfaces(encCfg.InterfaceRegistry)
-	recordstypes.RegisterInterfaces(encCfg.InterfaceRegistry)
-	consenttypes.RegisterInterfaces(encCfg.InterfaceRegistry)
-	consortiumtypes.RegisterInterfaces(encCfg.InterfaceRegistry)
-	e.cdc = encCfg.Codec
-	e.ac = addresscodec.NewBech32Codec(accPrefix)
-	gov, err := e.ac.BytesToString(authtypes.NewModuleAddress("gov"))
-	require.NoError(tb, err)
-	e.gov = gov
-
+	ac, gov := testkit.AddressCodec, testkit.Gov
 	e.auth = authkeeper.NewAccountKeeper(e.cdc, runtime.NewKVStoreService(e.authKey), authtypes.ProtoBaseAccount,
-		map[string][]string{types.ModuleName: nil, minter: {authtypes.Minter}}, e.ac, accPrefix, gov)
+		map[string][]string{types.ModuleName: nil, minter: {authtypes.Minter}}, ac, testkit.AccountPrefix, gov)
 	e.bank = bankkeeper.NewBaseKeeper(e.cdc, runtime.NewKVStoreService(e.bankKey), e.auth, map[string]bool{}, gov, log.NewNopLogger())
-	e.consortium = consortiumkeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.consortiumKey), e.ac, gov, nil)
-	e.consent = consentkeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.consentKey), e.ac, gov, e.consortium)
-	e.records = recordskeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.recKey), e.ac, gov, e.consortium, e.consent)
-	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.claimsKey), e.ac, gov, e.consortium, e.consent, e.records, e.bank)
+	e.members = members.New(tb, e.cdc, consortiumKey, func() sdk.Context { return e.ctx })
+	e.consent = consentkeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.consentKey), ac, gov, e.members.Keeper)
+	e.records = recordskeeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.recKey), ac, gov, e.members.Keeper, e.consent)
+	e.k = keeper.NewKeeper(e.cdc, runtime.NewKVStoreService(e.claimsKey), ac, gov, e.members.Keeper, e.consent, e.records, e.bank)
 
 	e.ms = keeper.NewMsgServerImpl(e.k)
 	e.qs = keeper.NewQueryServerImpl(e.k)
-	e.consortiumMS = consortiumkeeper.NewMsgServerImpl(e.consortium)
 	e.consentMS = consentkeeper.NewMsgServerImpl(e.consent)
 	e.recordsMS = recordskeeper.NewMsgServerImpl(e.records)
 	return e
-}
-
-func (e *env) str(tb testing.TB, a sdk.AccAddress) string {
-	tb.Helper()
-	s, err := e.ac.BytesToString(a)
-	require.NoError(tb, err)
-	return s
-}
-
-// admit makes addr an active member holding roles, through the consortium's
-// Msg service with the gov authority.
-func (e *env) admit(tb testing.TB, addr sdk.AccAddress, name string, roles ...consortiumtypes.Role) {
-	tb.Helper()
-	_, err := e.consortiumMS.AdmitMember(e.ctx, &consortiumtypes.MsgAdmitMember{
-		Authority: e.gov, Address: e.str(tb, addr), Name: name, Roles: roles, NPI: npiFor(tb, addr),
-	})
-	require.NoError(tb, err)
-}
-
-// npiFor is a valid NPI of its own for each address: identifiers are unique
-// among members.
-func npiFor(tb testing.TB, addr sdk.AccAddress) string {
-	tb.Helper()
-	h := sha256.Sum256(addr)
-	base := fmt.Sprintf("1%08d", (uint32(h[0])<<24|uint32(h[1])<<16|uint32(h[2])<<8|uint32(h[3]))%100_000_000)
-	for d := range 10 {
-		if npi := fmt.Sprintf("%s%d", base, d); consortiumtypes.ValidateNPI(npi) == nil {
-			return npi
-		}
-	}
-	tb.Fatalf("no check digit for %s", base)
-	return ""
 }
 
 // mint gives addr amount of denom, minted by the minter module account.
@@ -252,16 +180,6 @@ func indexHas[R, V any](ctx context.Context, idx *indexes.Multi[R, uint64, V], r
 	}
 	defer it.Close()
 	return it.Valid(), nil
-}
-
-func rawKV(ctx sdk.Context, key storetypes.StoreKey) []string {
-	var raw []string
-	it := ctx.KVStore(key).Iterator(nil, nil)
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		raw = append(raw, fmt.Sprintf("%X=%X", it.Key(), it.Value()))
-	}
-	return raw
 }
 
 // ---------------------------------------------------------------------------
@@ -295,19 +213,18 @@ const payerFunds = 100_000
 func (s *KeeperTestSuite) SetupTest() {
 	s.env = newEnv(s.T())
 	t := s.T()
-	s.payer, s.payer2 = testAddr("payer"), testAddr("payer2")
-	s.hospital, s.lab, s.pharmacy = testAddr("hospital"), testAddr("lab"), testAddr("pharmacy")
-	s.manufacturer, s.suspended = testAddr("manufacturer"), testAddr("suspended")
-	s.patient, s.patient2, s.stranger = testAddr("patient"), testAddr("patient2"), testAddr("stranger")
-	s.admit(t, s.payer, "Acme Health Plan", consortiumtypes.Role_ROLE_PAYER)
-	s.admit(t, s.payer2, "Other Health Plan", consortiumtypes.Role_ROLE_PAYER)
-	s.admit(t, s.hospital, "General Hospital", consortiumtypes.Role_ROLE_HOSPITAL)
-	s.admit(t, s.lab, "Central Laboratory", consortiumtypes.Role_ROLE_LABORATORY)
-	s.admit(t, s.pharmacy, "Corner Pharmacy", consortiumtypes.Role_ROLE_PHARMACY)
-	s.admit(t, s.manufacturer, "Pharma Inc", consortiumtypes.Role_ROLE_MANUFACTURER)
-	s.admit(t, s.suspended, "Suspended Hospital", consortiumtypes.Role_ROLE_HOSPITAL)
-	_, err := s.consortiumMS.SuspendMember(s.ctx, &consortiumtypes.MsgSuspendMember{Authority: s.gov, Address: s.addr(s.suspended), Reason: "audit finding"})
-	s.Require().NoError(err)
+	s.payer, s.payer2 = testkit.Addr("payer"), testkit.Addr("payer2")
+	s.hospital, s.lab, s.pharmacy = testkit.Addr("hospital"), testkit.Addr("lab"), testkit.Addr("pharmacy")
+	s.manufacturer, s.suspended = testkit.Addr("manufacturer"), testkit.Addr("suspended")
+	s.patient, s.patient2, s.stranger = testkit.Addr("patient"), testkit.Addr("patient2"), testkit.Addr("stranger")
+	s.members.Admit(s.payer, consortiumtypes.Role_ROLE_PAYER)
+	s.members.Admit(s.payer2, consortiumtypes.Role_ROLE_PAYER)
+	s.members.Admit(s.hospital, consortiumtypes.Role_ROLE_HOSPITAL)
+	s.members.Admit(s.lab, consortiumtypes.Role_ROLE_LABORATORY)
+	s.members.Admit(s.pharmacy, consortiumtypes.Role_ROLE_PHARMACY)
+	s.members.Admit(s.manufacturer, consortiumtypes.Role_ROLE_MANUFACTURER)
+	s.members.Admit(s.suspended, consortiumtypes.Role_ROLE_HOSPITAL)
+	s.members.Suspend(s.suspended)
 	s.mint(t, s.payer, payerFunds)
 	s.mint(t, s.payer2, payerFunds)
 
@@ -324,7 +241,7 @@ func (s *KeeperTestSuite) SetupTest() {
 	s.freshEvents()
 }
 
-func (s *KeeperTestSuite) addr(a sdk.AccAddress) string { return s.str(s.T(), a) }
+func (s *KeeperTestSuite) addr(a sdk.AccAddress) string { return testkit.String(a) }
 
 func (s *KeeperTestSuite) now() time.Time { return s.ctx.BlockTime() }
 
@@ -345,7 +262,7 @@ func (s *KeeperTestSuite) setParams(f func(*types.Params)) {
 	s.T().Helper()
 	p := s.params()
 	f(&p)
-	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.gov, Params: p})
+	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 	s.Require().NoError(err)
 }
 
@@ -570,13 +487,14 @@ func (s *KeeperTestSuite) requireInvariants() {
 	s.Require().Equal(claims, count, "status index has stale entries")
 }
 
-// tx runs one message with fresh events and checks that coins were only
-// moved between the parties (their total is unchanged) and the invariants.
-func (s *KeeperTestSuite) tx(f func() error) {
+// tx runs one message on the suite's context with fresh events and checks
+// that coins were only moved between the parties (their total is unchanged)
+// and the invariants.
+func (s *KeeperTestSuite) tx(f func(sdk.Context) error) {
 	s.T().Helper()
 	s.freshEvents()
 	before := s.sumParties()
-	s.Require().NoError(f())
+	s.Require().NoError(f(s.ctx))
 	s.Require().Equal(before, s.sumParties(), "coins appeared or vanished")
 	s.requireInvariants()
 }
@@ -584,8 +502,8 @@ func (s *KeeperTestSuite) tx(f func() error) {
 func (s *KeeperTestSuite) fund(payer sdk.AccAddress, amount int64) []uint64 {
 	s.T().Helper()
 	var res *types.MsgFundEscrowResponse
-	s.tx(func() (err error) {
-		res, err = s.ms.FundEscrow(s.ctx, &types.MsgFundEscrow{Payer: s.addr(payer), Amount: sdk.NewInt64Coin(denom, amount)})
+	s.tx(func(ctx sdk.Context) (err error) {
+		res, err = s.ms.FundEscrow(ctx, &types.MsgFundEscrow{Payer: s.addr(payer), Amount: sdk.NewInt64Coin(denom, amount)})
 		return err
 	})
 	return res.PaidClaims
@@ -594,8 +512,8 @@ func (s *KeeperTestSuite) fund(payer sdk.AccAddress, amount int64) []uint64 {
 func (s *KeeperTestSuite) submit(msg *types.MsgSubmitClaim) *types.MsgSubmitClaimResponse {
 	s.T().Helper()
 	var res *types.MsgSubmitClaimResponse
-	s.tx(func() (err error) {
-		res, err = s.ms.SubmitClaim(s.ctx, msg)
+	s.tx(func(ctx sdk.Context) (err error) {
+		res, err = s.ms.SubmitClaim(ctx, msg)
 		return err
 	})
 	s.Require().Equal(res.Status, s.claim(res.ID).Status)
@@ -605,8 +523,8 @@ func (s *KeeperTestSuite) submit(msg *types.MsgSubmitClaim) *types.MsgSubmitClai
 func (s *KeeperTestSuite) review(payer sdk.AccAddress, id uint64, d types.ReviewDecision, reason string, lines ...uint64) types.ClaimStatus {
 	s.T().Helper()
 	var res *types.MsgReviewClaimResponse
-	s.tx(func() (err error) {
-		res, err = s.ms.ReviewClaim(s.ctx, &types.MsgReviewClaim{Payer: s.addr(payer), ClaimID: id, Decision: d, ApproveLines: lines, Reason: reason})
+	s.tx(func(ctx sdk.Context) (err error) {
+		res, err = s.ms.ReviewClaim(ctx, &types.MsgReviewClaim{Payer: s.addr(payer), ClaimID: id, Decision: d, ApproveLines: lines, Reason: reason})
 		return err
 	})
 	return res.Status
@@ -614,16 +532,16 @@ func (s *KeeperTestSuite) review(payer sdk.AccAddress, id uint64, d types.Review
 
 func (s *KeeperTestSuite) appeal(provider sdk.AccAddress, id uint64) {
 	s.T().Helper()
-	s.tx(func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(provider), ClaimID: id, Reason: necessity})
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(provider), ClaimID: id, Reason: necessity})
 		return err
 	})
 }
 
 func (s *KeeperTestSuite) withdraw(provider sdk.AccAddress, id uint64) {
 	s.T().Helper()
-	s.tx(func() error {
-		_, err := s.ms.WithdrawClaim(s.ctx, &types.MsgWithdrawClaim{Provider: s.addr(provider), ClaimID: id})
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.WithdrawClaim(ctx, &types.MsgWithdrawClaim{Provider: s.addr(provider), ClaimID: id})
 		return err
 	})
 }
@@ -632,83 +550,31 @@ func (s *KeeperTestSuite) withdraw(provider sdk.AccAddress, id uint64) {
 // refusals leave everything as it was
 // ---------------------------------------------------------------------------
 
-// snapshot is what a refused message must leave unchanged.
-type snapshot struct {
-	Claims       []string // every raw entry of the claims store
-	Bank         []string // every raw entry of the bank store
-	Balances     map[string]int64
-	Accumulators map[string]string
-}
-
-func (s *KeeperTestSuite) snap() snapshot {
-	s.T().Helper()
-	sn := snapshot{Claims: rawKV(s.ctx, s.claimsKey), Bank: rawKV(s.ctx, s.bankKey), Balances: map[string]int64{}, Accumulators: map[string]string{}}
-	for _, a := range append(s.parties(), s.patient, s.patient2) {
-		sn.Balances[s.addr(a)] = s.balance(a)
-	}
-	s.Require().NoError(s.k.Accumulators.Walk(s.ctx, nil, func(k collections.Pair[uint64, int32], a types.Accumulator) (bool, error) {
-		sn.Accumulators[fmt.Sprintf("%d/%d", k.K1(), k.K2())] = a.String()
-		return false, nil
-	}))
-	return sn
-}
-
 // claimsEvents returns the types of this module's events emitted on s.ctx.
-func (s *KeeperTestSuite) claimsEvents() []string {
-	var out []string
-	for _, e := range s.ctx.EventManager().Events() {
-		if strings.HasPrefix(e.Type, claimsEvent) {
-			out = append(out, e.Type)
-		}
-	}
-	return out
-}
+func (s *KeeperTestSuite) claimsEvents() []string { return testkit.EventTypes(s.ctx, claimsEvent) }
 
-// requireRefused checks that err wraps want, and that neither the claims
-// store, the bank store, the balances nor the accumulators changed, and that
-// no claims event was emitted.
-func (s *KeeperTestSuite) requireRefused(err, want error, before snapshot) {
+// refuse runs f as a transaction that must be refused with want, having
+// changed neither the claims store (accumulators included), the exported
+// claims genesis nor the bank store (every balance) and emitted no event
+// (testkit.Refused).
+func (s *KeeperTestSuite) refuse(want error, f func(sdk.Context) error) {
 	s.T().Helper()
-	s.Require().Error(err)
-	s.Require().ErrorIs(err, want)
-	s.Require().Equal(before, s.snap(), "state changed although the message was refused")
-	s.Require().Empty(s.claimsEvents(), "a refused message emitted events")
-}
-
-// refuse runs f on fresh events and requires it refused with want.
-func (s *KeeperTestSuite) refuse(want error, f func() error) {
-	s.T().Helper()
-	before := s.snap()
-	s.freshEvents()
-	s.requireRefused(f(), want, before)
+	testkit.Refused(s.T(), s.ctx, want, f, testkit.Store(s.claimsKey), testkit.Genesis(s.k.ExportGenesis), testkit.Store(s.bankKey))
 }
 
 // statusEvents returns the EventClaimStatus events emitted on s.ctx.
 func (s *KeeperTestSuite) statusEvents() []types.EventClaimStatus {
-	s.T().Helper()
 	var out []types.EventClaimStatus
-	for _, e := range s.ctx.EventManager().ABCIEvents() {
-		if e.Type != evClaimStatus {
-			continue
-		}
-		msg, err := sdk.ParseTypedEvent(e)
-		s.Require().NoError(err)
-		out = append(out, *msg.(*types.EventClaimStatus))
+	for _, e := range testkit.Events[*types.EventClaimStatus](s.ctx) {
+		out = append(out, *e)
 	}
 	return out
 }
 
 // paidEvents returns the amounts of the EventClaimPaid events emitted on s.ctx, by claim.
 func (s *KeeperTestSuite) paidEvents() map[uint64]string {
-	s.T().Helper()
 	out := map[uint64]string{}
-	for _, e := range s.ctx.EventManager().ABCIEvents() {
-		if e.Type != evClaimPaid {
-			continue
-		}
-		msg, err := sdk.ParseTypedEvent(e)
-		s.Require().NoError(err)
-		p := msg.(*types.EventClaimPaid)
+	for _, p := range testkit.Events[*types.EventClaimPaid](s.ctx) {
 		out[p.ClaimID] = p.Amount
 	}
 	return out

@@ -165,7 +165,7 @@ func (s *KeeperTestSuite) TestSubmitClaimRefusals() {
 		s.Run(tc.name, func() {
 			msg := s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150))
 			tc.edit(msg)
-			s.refuse(tc.want, func() error { _, err := s.ms.SubmitClaim(s.ctx, msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.SubmitClaim(ctx, msg); return err })
 		})
 	}
 }
@@ -176,8 +176,8 @@ func (s *KeeperTestSuite) TestSubmitClaimNeedsPaymentConsent() {
 	s.fund(s.payer, 10_000)
 	cov := s.enroll(s.enrollMsg(s.payer, s.plan, s.stranger))
 	s.consentTreatment(s.stranger, s.hospital)
-	submit := func() error {
-		_, err := s.ms.SubmitClaim(s.ctx, s.claimMsg(s.hospital, s.stranger, cov, line(cpt, "99213", 1, 150)))
+	submit := func(ctx sdk.Context) error {
+		_, err := s.ms.SubmitClaim(ctx, s.claimMsg(s.hospital, s.stranger, cov, line(cpt, "99213", 1, 150)))
 		return err
 	}
 	s.refuse(consenttypes.ErrNotAuthorized, submit) // no consent at all
@@ -199,16 +199,16 @@ func (s *KeeperTestSuite) TestSubmitClaimNeedsPaymentConsent() {
 	s.Require().Equal(id, s.claim(1).ConsentID)
 
 	s.revoke(s.stranger, id)
-	s.refuse(consenttypes.ErrNotAuthorized, func() error {
+	s.refuse(consenttypes.ErrNotAuthorized, func(ctx sdk.Context) error {
 		msg := s.claimMsg(s.hospital, s.stranger, cov, line(cpt, "97110", 1, 100))
-		_, err := s.ms.SubmitClaim(s.ctx, msg)
+		_, err := s.ms.SubmitClaim(ctx, msg)
 		return err
 	}) // revoked
 
 	// a consent that has run out
 	s.advance(366 * 24 * time.Hour)
-	s.refuse(consenttypes.ErrNotAuthorized, func() error {
-		_, err := s.ms.SubmitClaim(s.ctx, s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150)))
+	s.refuse(consenttypes.ErrNotAuthorized, func(ctx sdk.Context) error {
+		_, err := s.ms.SubmitClaim(ctx, s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150)))
 		return err
 	})
 }
@@ -345,13 +345,13 @@ func (s *KeeperTestSuite) TestReviewRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error { _, err := s.ms.ReviewClaim(s.ctx, &tc.msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.ReviewClaim(ctx, &tc.msg); return err })
 		})
 	}
 	// reviewed once, the claim is no longer pended
 	s.review(s.payer, id, approve, "")
-	s.refuse(types.ErrInvalidTransition, func() error {
-		_, err := s.ms.ReviewClaim(s.ctx, &types.MsgReviewClaim{Payer: s.addr(s.payer), ClaimID: id, Decision: approve})
+	s.refuse(types.ErrInvalidTransition, func(ctx sdk.Context) error {
+		_, err := s.ms.ReviewClaim(ctx, &types.MsgReviewClaim{Payer: s.addr(s.payer), ClaimID: id, Decision: approve})
 		return err
 	})
 }
@@ -366,8 +366,8 @@ func (s *KeeperTestSuite) TestAppealDenied() {
 	res := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "70553", 1, 1000)))
 	s.Require().Equal(stDenied, res.Status)
 	pa := s.grantPA(s.cov, "70553", 1)
-	s.tx(func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: res.ID, Reason: types.AppealReason_APPEAL_REASON_PRIOR_AUTH_OBTAINED})
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: res.ID, Reason: types.AppealReason_APPEAL_REASON_PRIOR_AUTH_OBTAINED})
 		return err
 	})
 	c := s.claim(res.ID)
@@ -388,8 +388,8 @@ func (s *KeeperTestSuite) TestAppealDenied() {
 	s.Require().Equal(int64(720), s.balance(s.hospital))
 
 	// once only
-	s.refuse(types.ErrAlreadyAppealed, func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: res.ID, Reason: necessity})
+	s.refuse(types.ErrAlreadyAppealed, func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: res.ID, Reason: necessity})
 		return err
 	})
 }
@@ -421,7 +421,7 @@ func (s *KeeperTestSuite) TestAppealRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error { _, err := s.ms.AppealClaim(s.ctx, &tc.msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.AppealClaim(ctx, &tc.msg); return err })
 		})
 	}
 }
@@ -432,8 +432,8 @@ func (s *KeeperTestSuite) TestAppealFullyApprovedPayable() {
 	res := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 200)))
 	s.Require().Equal(stPayable, res.Status)
 	s.Require().Equal(stApproved, res.Outcome)
-	s.refuse(types.ErrInvalidTransition, func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: res.ID, Reason: necessity})
+	s.refuse(types.ErrInvalidTransition, func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: res.ID, Reason: necessity})
 		return err
 	})
 }
@@ -490,7 +490,7 @@ func (s *KeeperTestSuite) TestWithdrawRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error { _, err := s.ms.WithdrawClaim(s.ctx, &tc.msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.WithdrawClaim(ctx, &tc.msg); return err })
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/claims/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
@@ -73,7 +74,7 @@ func (s *KeeperTestSuite) TestCreatePlanRefusals() {
 		s.Run(tc.name, func() {
 			msg := s.planMsg(s.payer)
 			tc.edit(msg)
-			s.refuse(tc.want, func() error { _, err := s.ms.CreatePlan(s.ctx, msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.CreatePlan(ctx, msg); return err })
 		})
 	}
 }
@@ -137,7 +138,7 @@ func (s *KeeperTestSuite) TestUpdatePlanRefusals() {
 		s.Run(tc.name, func() {
 			msg := good()
 			tc.edit(msg)
-			s.refuse(tc.want, func() error { _, err := s.ms.UpdatePlan(s.ctx, msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.UpdatePlan(ctx, msg); return err })
 		})
 	}
 }
@@ -189,7 +190,7 @@ func (s *KeeperTestSuite) TestEnrollRefusals() {
 		s.Run(tc.name, func() {
 			msg := s.enrollMsg(s.payer, s.plan, s.stranger)
 			tc.edit(msg)
-			s.refuse(tc.want, func() error { _, err := s.ms.Enroll(s.ctx, msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.Enroll(ctx, msg); return err })
 		})
 	}
 }
@@ -236,15 +237,15 @@ func (s *KeeperTestSuite) TestEndCoverageRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error { _, err := s.ms.EndCoverage(s.ctx, &tc.msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.EndCoverage(ctx, &tc.msg); return err })
 		})
 	}
 	s.Run("end not after the start", func() {
 		future := s.enrollMsg(s.payer, s.plan, s.stranger)
 		future.Start, future.End = blockTime.Add(48*time.Hour), covEnd
 		id := s.enroll(future)
-		s.refuse(types.ErrInvalidCoverage, func() error {
-			_, err := s.ms.EndCoverage(s.ctx, &types.MsgEndCoverage{Payer: s.addr(s.payer), CoverageID: id, End: future.Start})
+		s.refuse(types.ErrInvalidCoverage, func(ctx sdk.Context) error {
+			_, err := s.ms.EndCoverage(ctx, &types.MsgEndCoverage{Payer: s.addr(s.payer), CoverageID: id, End: future.Start})
 			return err
 		})
 	})
@@ -317,7 +318,7 @@ func (s *KeeperTestSuite) TestGrantPriorAuthRefusals() {
 		s.Run(tc.name, func() {
 			msg := good()
 			tc.edit(msg)
-			s.refuse(tc.want, func() error { _, err := s.ms.GrantPriorAuth(s.ctx, msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.GrantPriorAuth(ctx, msg); return err })
 		})
 	}
 }
@@ -365,8 +366,8 @@ func (s *KeeperTestSuite) TestFundEscrowRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error {
-				_, err := s.ms.FundEscrow(s.ctx, &types.MsgFundEscrow{Payer: tc.payer, Amount: tc.coin})
+			s.refuse(tc.want, func(ctx sdk.Context) error {
+				_, err := s.ms.FundEscrow(ctx, &types.MsgFundEscrow{Payer: tc.payer, Amount: tc.coin})
 				return err
 			})
 		})
@@ -382,7 +383,7 @@ func (s *KeeperTestSuite) TestFundEscrowRefusals() {
 
 func (s *KeeperTestSuite) TestUpdateParams() {
 	p := types.Params{SettlementDenom: "ucredit", MaxLines: 2, MaxDiagnoses: 3, MaxRecords: 0, MaxServices: 10}
-	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: s.gov, Params: p})
+	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 	s.Require().NoError(err, "no escrow is held: the denom may change")
 	res, err := s.qs.Params(s.ctx, &types.QueryParamsRequest{})
 	s.Require().NoError(err)
@@ -390,9 +391,9 @@ func (s *KeeperTestSuite) TestUpdateParams() {
 
 	// the new bounds apply
 	msg := s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150), line(cpt, "97110", 1, 100), line(hcpcs, "J1100", 1, 10))
-	s.refuse(types.ErrInvalidClaim, func() error { _, err := s.ms.SubmitClaim(s.ctx, msg); return err })
-	s.refuse(types.ErrInvalidFunds, func() error {
-		_, err := s.ms.FundEscrow(s.ctx, &types.MsgFundEscrow{Payer: s.addr(s.payer), Amount: sdk.NewInt64Coin(denom, 10)})
+	s.refuse(types.ErrInvalidClaim, func(ctx sdk.Context) error { _, err := s.ms.SubmitClaim(ctx, msg); return err })
+	s.refuse(types.ErrInvalidFunds, func(ctx sdk.Context) error {
+		_, err := s.ms.FundEscrow(ctx, &types.MsgFundEscrow{Payer: s.addr(s.payer), Amount: sdk.NewInt64Coin(denom, 10)})
 		return err
 	})
 }
@@ -407,16 +408,16 @@ func (s *KeeperTestSuite) TestUpdateParamsRefusals() {
 	}{
 		{"not the authority", s.addr(s.payer), func(*types.Params) {}, sdkerrors.ErrUnauthorized},
 		{"no authority", "", func(*types.Params) {}, sdkerrors.ErrUnauthorized},
-		{"invalid params", s.gov, func(p *types.Params) { p.MaxLines = 0 }, types.ErrInvalidParams},
-		{"invalid denom", s.gov, func(p *types.Params) { p.SettlementDenom = "$" }, types.ErrInvalidParams},
-		{"denom change while escrow is held", s.gov, func(p *types.Params) { p.SettlementDenom = "ucredit" }, types.ErrInvalidParams},
+		{"invalid params", testkit.Gov, func(p *types.Params) { p.MaxLines = 0 }, types.ErrInvalidParams},
+		{"invalid denom", testkit.Gov, func(p *types.Params) { p.SettlementDenom = "$" }, types.ErrInvalidParams},
+		{"denom change while escrow is held", testkit.Gov, func(p *types.Params) { p.SettlementDenom = "ucredit" }, types.ErrInvalidParams},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
 			p := s.params()
 			tc.edit(&p)
-			s.refuse(tc.want, func() error {
-				_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: tc.authority, Params: p})
+			s.refuse(tc.want, func(ctx sdk.Context) error {
+				_, err := s.ms.UpdateParams(ctx, &types.MsgUpdateParams{Authority: tc.authority, Params: p})
 				return err
 			})
 		})

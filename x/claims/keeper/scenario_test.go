@@ -5,6 +5,8 @@ import (
 
 	"cosmossdk.io/collections"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/healthchain/healthd/x/claims/types"
 )
 
@@ -101,8 +103,8 @@ func (s *KeeperTestSuite) TestScenarioPendPartialAppealApprove() {
 	s.Require().Equal(int64(1_000-182), s.escrowOf(s.payer))
 
 	// no second appeal
-	s.refuse(types.ErrAlreadyAppealed, func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: id, Reason: necessity})
+	s.refuse(types.ErrAlreadyAppealed, func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: id, Reason: necessity})
 		return err
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
@@ -24,8 +25,7 @@ const (
 // suspend suspends a member through the consortium's Msg service.
 func (s *KeeperTestSuite) suspend(a sdk.AccAddress) {
 	s.T().Helper()
-	_, err := s.consortiumMS.SuspendMember(s.ctx, &consortiumtypes.MsgSuspendMember{Authority: s.gov, Address: s.addr(a), Reason: "audit finding"})
-	s.Require().NoError(err)
+	s.members.Suspend(a)
 }
 
 // eventTypes returns the types of the events emitted on s.ctx.
@@ -49,9 +49,9 @@ func (s *KeeperTestSuite) TestSubmitClaimNeedsTreatmentRelationship() {
 	s.fund(s.payer, 10_000)
 	cov := s.enroll(s.enrollMsg(s.payer, s.plan, s.stranger))
 	s.consentPayment(s.stranger, s.payer)
-	submitBy := func(provider sdk.AccAddress, code string) func() error {
-		return func() error {
-			_, err := s.ms.SubmitClaim(s.ctx, s.claimMsg(provider, s.stranger, cov, line(cpt, code, 1, 150)))
+	submitBy := func(provider sdk.AccAddress, code string) func(ctx sdk.Context) error {
+		return func(ctx sdk.Context) error {
+			_, err := s.ms.SubmitClaim(ctx, s.claimMsg(provider, s.stranger, cov, line(cpt, code, 1, 150)))
 			return err
 		}
 	}
@@ -84,7 +84,7 @@ func (s *KeeperTestSuite) TestSubmitClaimNeedsTreatmentRelationship() {
 	}{
 		{"the payer", s.payer, consortiumtypes.ErrMissingRole},
 		{"the patient", s.stranger, consortiumtypes.ErrNotMember},
-		{"a non-member", testAddr("nobody"), consortiumtypes.ErrNotMember},
+		{"a non-member", testkit.Addr("nobody"), consortiumtypes.ErrNotMember},
 		{"a suspended hospital", s.suspended, consortiumtypes.ErrNotMember},
 		{"a manufacturer", s.manufacturer, consortiumtypes.ErrMissingRole},
 		{"a pharmacy the patient never consented to", s.pharmacy, types.ErrNoTreatment},
@@ -116,8 +116,8 @@ func (s *KeeperTestSuite) TestAppealNeedsLiveConsents() {
 	pay := s.consentPayment(s.stranger, s.payer)
 	treat := s.consentTreatment(s.stranger, s.hospital)
 	denied := s.submit(s.claimMsg(s.hospital, s.stranger, cov, line(cpt, "99999", 1, 150))).ID
-	appeal := func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: denied, Reason: necessity})
+	appeal := func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: denied, Reason: necessity})
 		return err
 	}
 	s.revoke(s.stranger, treat)
@@ -137,13 +137,13 @@ func (s *KeeperTestSuite) TestSuspendedProviderCannotAppealOrWithdraw() {
 	payable := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150))).ID
 	s.Require().Equal(stPayable, s.claim(payable).Status)
 	s.suspend(s.hospital)
-	s.refuse(consortiumtypes.ErrNotMember, func() error {
-		_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: denied, Reason: necessity})
+	s.refuse(consortiumtypes.ErrNotMember, func(ctx sdk.Context) error {
+		_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: denied, Reason: necessity})
 		return err
 	})
 	for _, id := range []uint64{denied, payable} {
-		s.refuse(consortiumtypes.ErrNotMember, func() error {
-			_, err := s.ms.WithdrawClaim(s.ctx, &types.MsgWithdrawClaim{Provider: s.addr(s.hospital), ClaimID: id})
+		s.refuse(consortiumtypes.ErrNotMember, func(ctx sdk.Context) error {
+			_, err := s.ms.WithdrawClaim(ctx, &types.MsgWithdrawClaim{Provider: s.addr(s.hospital), ClaimID: id})
 			return err
 		})
 	}
@@ -164,8 +164,8 @@ func (s *KeeperTestSuite) TestCancelClaim() {
 	s.Require().Equal([2]int64{100, 480}, s.acc(s.cov))
 	s.Require().Equal(uint32(2), s.pa(pa).UnitsUsed)
 
-	s.tx(func() error {
-		_, err := s.ms.CancelClaim(s.ctx, &types.MsgCancelClaim{Payer: s.addr(s.payer), ClaimID: id, Reason: "27"})
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.CancelClaim(ctx, &types.MsgCancelClaim{Payer: s.addr(s.payer), ClaimID: id, Reason: "27"})
 		return err
 	})
 	c := s.claim(id)
@@ -188,17 +188,17 @@ func (s *KeeperTestSuite) TestCancelClaim() {
 	again := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "70553", 2, 2000)))
 	s.Require().Equal(stPaid, again.Status)
 	// and a cancelled claim is final
-	for _, f := range []func() error{
-		func() error {
-			_, err := s.ms.AppealClaim(s.ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: id, Reason: necessity})
+	for _, f := range []func(sdk.Context) error{
+		func(ctx sdk.Context) error {
+			_, err := s.ms.AppealClaim(ctx, &types.MsgAppealClaim{Provider: s.addr(s.hospital), ClaimID: id, Reason: necessity})
 			return err
 		},
-		func() error {
-			_, err := s.ms.WithdrawClaim(s.ctx, &types.MsgWithdrawClaim{Provider: s.addr(s.hospital), ClaimID: id})
+		func(ctx sdk.Context) error {
+			_, err := s.ms.WithdrawClaim(ctx, &types.MsgWithdrawClaim{Provider: s.addr(s.hospital), ClaimID: id})
 			return err
 		},
-		func() error {
-			_, err := s.ms.CancelClaim(s.ctx, &types.MsgCancelClaim{Payer: s.addr(s.payer), ClaimID: id, Reason: "27"})
+		func(ctx sdk.Context) error {
+			_, err := s.ms.CancelClaim(ctx, &types.MsgCancelClaim{Payer: s.addr(s.payer), ClaimID: id, Reason: "27"})
 			return err
 		},
 	} {
@@ -206,14 +206,14 @@ func (s *KeeperTestSuite) TestCancelClaim() {
 	}
 	// a cancelled claim survives export and import, holding no slot
 	gs := s.export()
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 	fresh := s.importInto(gs)
-	s.Require().Equal(rawKV(s.ctx, s.claimsKey), rawKV(fresh.ctx, fresh.claimsKey))
+	s.Require().Equal(testkit.Dump(s.ctx, s.claimsKey), testkit.Dump(fresh.ctx, fresh.claimsKey))
 }
 
 func (s *KeeperTestSuite) TestCancelClaimRefusals() {
-	suspendedPayer := testAddr("suspended-payer")
-	s.admit(s.T(), suspendedPayer, "Suspended Plan", consortiumtypes.Role_ROLE_PAYER)
+	suspendedPayer := testkit.Addr("suspended-payer")
+	s.members.Admit(suspendedPayer, consortiumtypes.Role_ROLE_PAYER)
 	s.suspend(suspendedPayer)
 	payable := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150))).ID
 	s.Require().Equal(stPayable, s.claim(payable).Status)
@@ -242,7 +242,7 @@ func (s *KeeperTestSuite) TestCancelClaimRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error { _, err := s.ms.CancelClaim(s.ctx, &tc.msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.CancelClaim(ctx, &tc.msg); return err })
 		})
 	}
 }
@@ -256,16 +256,16 @@ func (s *KeeperTestSuite) TestWithdrawEscrow() {
 	// 97110 ×100 charge 10,000: patient 500 (the maximum), plan 9,500: PAYABLE
 	big := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "97110", 100, 10_000))).ID
 	s.Require().Equal(stPayable, s.claim(big).Status)
-	withdraw := func(amount int64) func() error {
-		return func() error {
-			_, err := s.ms.WithdrawEscrow(s.ctx, &types.MsgWithdrawEscrow{Payer: s.addr(s.payer), Amount: sdk.NewInt64Coin(denom, amount)})
+	withdraw := func(amount int64) func(ctx sdk.Context) error {
+		return func(ctx sdk.Context) error {
+			_, err := s.ms.WithdrawEscrow(ctx, &types.MsgWithdrawEscrow{Payer: s.addr(s.payer), Amount: sdk.NewInt64Coin(denom, amount)})
 			return err
 		}
 	}
 	s.refuse(types.ErrEscrowOwed, withdraw(1)) // all 100 is owed to the payable claim
 
-	s.tx(func() error {
-		_, err := s.ms.CancelClaim(s.ctx, &types.MsgCancelClaim{Payer: s.addr(s.payer), ClaimID: big, Reason: "50"})
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.CancelClaim(ctx, &types.MsgCancelClaim{Payer: s.addr(s.payer), ClaimID: big, Reason: "50"})
 		return err
 	})
 	before := s.balance(s.payer)
@@ -280,8 +280,8 @@ func (s *KeeperTestSuite) TestWithdrawEscrow() {
 }
 
 func (s *KeeperTestSuite) TestWithdrawEscrowRefusals() {
-	suspendedPayer := testAddr("suspended-payer")
-	s.admit(s.T(), suspendedPayer, "Suspended Plan", consortiumtypes.Role_ROLE_PAYER)
+	suspendedPayer := testkit.Addr("suspended-payer")
+	s.members.Admit(suspendedPayer, consortiumtypes.Role_ROLE_PAYER)
 	s.mint(s.T(), suspendedPayer, 1_000)
 	_, err := s.ms.FundEscrow(s.ctx, &types.MsgFundEscrow{Payer: s.addr(suspendedPayer), Amount: sdk.NewInt64Coin(denom, 1_000)})
 	s.Require().NoError(err)
@@ -306,7 +306,7 @@ func (s *KeeperTestSuite) TestWithdrawEscrowRefusals() {
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			s.refuse(tc.want, func() error { _, err := s.ms.WithdrawEscrow(s.ctx, &tc.msg); return err })
+			s.refuse(tc.want, func(ctx sdk.Context) error { _, err := s.ms.WithdrawEscrow(ctx, &tc.msg); return err })
 		})
 	}
 }
@@ -324,10 +324,10 @@ func (s *KeeperTestSuite) TestPriorAuthUnitsCannotWrap() {
 	s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "70553", 1, 1000)))
 	s.Require().Equal(uint32(1), s.pa(pa).UnitsUsed)
 	for _, units := range []uint32{stdmath.MaxUint32, types.MaxUnitsPerLine + 1} {
-		s.refuse(types.ErrInvalidClaim, func() error {
+		s.refuse(types.ErrInvalidClaim, func(ctx sdk.Context) error {
 			msg := s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "70553", units, 1000))
 			msg.ServiceDate = serviceDate.Add(-24 * time.Hour)
-			_, err := s.ms.SubmitClaim(s.ctx, msg)
+			_, err := s.ms.SubmitClaim(ctx, msg)
 			return err
 		})
 	}
@@ -340,8 +340,8 @@ func (s *KeeperTestSuite) TestPriorAuthUnitsCannotWrap() {
 }
 
 func (s *KeeperTestSuite) TestGrantPriorAuthUnitsBounded() {
-	s.refuse(types.ErrInvalidPriorAuth, func() error {
-		_, err := s.ms.GrantPriorAuth(s.ctx, &types.MsgGrantPriorAuth{
+	s.refuse(types.ErrInvalidPriorAuth, func(ctx sdk.Context) error {
+		_, err := s.ms.GrantPriorAuth(ctx, &types.MsgGrantPriorAuth{
 			Payer: s.addr(s.payer), CoverageID: s.cov, Code: "70553", Units: types.MaxPriorAuthUnits + 1, Start: covStart, End: covEnd,
 		})
 		return err
@@ -355,9 +355,9 @@ func (s *KeeperTestSuite) TestGrantPriorAuthUnitsBounded() {
 func (s *KeeperTestSuite) TestExportInitGenesisAfterWithdraw() {
 	pa := s.grantPA(s.cov, "70553", 2)
 	first := s.submit(s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "70553", 1, 1000))).ID
-	s.refuse(types.ErrInvalidClaim, func() error {
+	s.refuse(types.ErrInvalidClaim, func(ctx sdk.Context) error {
 		msg := s.claimMsg(s.lab, s.patient, s.cov, line(cpt, "70553", stdmath.MaxUint32, 1000))
-		_, err := s.ms.SubmitClaim(s.ctx, msg)
+		_, err := s.ms.SubmitClaim(ctx, msg)
 		return err
 	})
 	second := s.submit(s.claimMsg(s.lab, s.patient, s.cov, line(cpt, "70553", 1, 1000))).ID
@@ -367,12 +367,12 @@ func (s *KeeperTestSuite) TestExportInitGenesisAfterWithdraw() {
 	s.Require().Equal(stPayable, s.claim(second).Status)
 
 	gs := s.export()
-	s.Require().NoError(gs.Validate(s.ac))
+	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 	fresh := s.importInto(gs)
 	again, err := fresh.k.ExportGenesis(fresh.ctx)
 	s.Require().NoError(err)
 	s.Require().Equal(gs, again)
-	s.Require().Equal(rawKV(s.ctx, s.claimsKey), rawKV(fresh.ctx, fresh.claimsKey))
+	s.Require().Equal(testkit.Dump(s.ctx, s.claimsKey), testkit.Dump(fresh.ctx, fresh.claimsKey))
 }
 
 // TestReleaseNeverBelowZero: should a prior authorisation ever hold fewer
@@ -384,8 +384,8 @@ func (s *KeeperTestSuite) TestReleaseNeverBelowZero() {
 	p := s.pa(pa)
 	p.UnitsUsed = 1
 	s.Require().NoError(s.k.PriorAuths.Set(s.ctx, pa, p))
-	s.refuse(types.ErrOverflow, func() error {
-		_, err := s.ms.WithdrawClaim(s.ctx, &types.MsgWithdrawClaim{Provider: s.addr(s.hospital), ClaimID: id})
+	s.refuse(types.ErrOverflow, func(ctx sdk.Context) error {
+		_, err := s.ms.WithdrawClaim(ctx, &types.MsgWithdrawClaim{Provider: s.addr(s.hospital), ClaimID: id})
 		return err
 	})
 }
@@ -411,10 +411,10 @@ func (s *KeeperTestSuite) TestPlanAmountsBounded() {
 		s.Run(tc.name, func() {
 			msg := s.planMsg(s.payer)
 			tc.edit(msg)
-			s.refuse(types.ErrInvalidPlan, func() error { _, err := s.ms.CreatePlan(s.ctx, msg); return err })
+			s.refuse(types.ErrInvalidPlan, func(ctx sdk.Context) error { _, err := s.ms.CreatePlan(ctx, msg); return err })
 			up := &types.MsgUpdatePlan{Payer: msg.Payer, PlanID: s.plan, Name: msg.Name, Services: msg.Services,
 				Deductible: msg.Deductible, OutOfPocketMax: msg.OutOfPocketMax, ReviewThreshold: msg.ReviewThreshold}
-			s.refuse(types.ErrInvalidPlan, func() error { _, err := s.ms.UpdatePlan(s.ctx, up); return err })
+			s.refuse(types.ErrInvalidPlan, func(ctx sdk.Context) error { _, err := s.ms.UpdatePlan(ctx, up); return err })
 		})
 	}
 	// at the maximum itself a plan is accepted, and a claim at the largest
@@ -431,8 +431,8 @@ func (s *KeeperTestSuite) TestPlanAmountsBounded() {
 		System: cpt, Code: "97110", Units: types.MaxUnitsPerLine, Charge: types.MaxAmount,
 	}))
 	s.Require().Equal(stPayable, res.Status)
-	s.refuse(types.ErrInvalidClaim, func() error {
-		_, err := s.ms.SubmitClaim(s.ctx, s.claimMsg(s.hospital, s.stranger, cov, types.ClaimLine{System: hcpcs, Code: "J1100", Units: 1, Charge: over}))
+	s.refuse(types.ErrInvalidClaim, func(ctx sdk.Context) error {
+		_, err := s.ms.SubmitClaim(ctx, s.claimMsg(s.hospital, s.stranger, cov, types.ClaimLine{System: hcpcs, Code: "J1100", Units: 1, Charge: over}))
 		return err
 	})
 }
@@ -441,8 +441,8 @@ func (s *KeeperTestSuite) TestPlanAmountsBounded() {
 // cannot wrap to 0 and collide.
 func (s *KeeperTestSuite) TestSequenceDoesNotWrap() {
 	s.Require().NoError(s.k.ClaimSeq.Set(s.ctx, stdmath.MaxUint64))
-	s.refuse(types.ErrOverflow, func() error {
-		_, err := s.ms.SubmitClaim(s.ctx, s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150)))
+	s.refuse(types.ErrOverflow, func(ctx sdk.Context) error {
+		_, err := s.ms.SubmitClaim(ctx, s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 150)))
 		return err
 	})
 	has, err := s.k.Claims.Has(s.ctx, 0)
