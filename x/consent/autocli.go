@@ -144,7 +144,7 @@ func fhirCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cmd.Println(res.Json)
+			cmd.Println(res.JSON)
 			return nil
 		},
 	}

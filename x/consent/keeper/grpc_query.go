@@ -87,7 +87,7 @@ func (q queryServer) ConsentFHIR(ctx context.Context, req *types.QueryConsentFHI
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
-	return &types.QueryConsentFHIRResponse{Json: string(bz)}, nil
+	return &types.QueryConsentFHIRResponse{JSON: string(bz)}, nil
 }
 
 // consentsOf pages through an index of consent IDs keyed by address, filtering by status.
