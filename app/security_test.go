@@ -83,7 +83,7 @@ func TestExportAfterRefusalsSameState(t *testing.T) {
 	ok(c.deliver("payer", plan))
 	ok(c.deliver("payer", &claimstypes.MsgEnroll{
 		Payer: payer.addr.String(), PlanID: 1, Patient: patient.addr.String(),
-		MemberIdHash: claimstypes.MemberIDHash(patient.addr.String(), "M-000123"),
+		MemberIDHash: claimstypes.MemberIDHash(patient.addr.String(), "M-000123"),
 		Start:        c.time.Add(-time.Hour), End: c.time.Add(365 * 24 * time.Hour),
 	}))
 	ok(c.deliver("outsider", &consenttypes.MsgGrantConsent{

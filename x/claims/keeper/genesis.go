@@ -22,7 +22,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	for seq, next := range map[*collections.Sequence]uint64{
-		&k.PlanSeq: gs.NextPlanId, &k.CoverageSeq: gs.NextCoverageId, &k.PriorAuthSeq: gs.NextPriorAuthId, &k.ClaimSeq: gs.NextClaimId,
+		&k.PlanSeq: gs.NextPlanID, &k.CoverageSeq: gs.NextCoverageID, &k.PriorAuthSeq: gs.NextPriorAuthID, &k.ClaimSeq: gs.NextClaimID,
 	} {
 		if err := seq.Set(ctx, next); err != nil {
 			return err
@@ -82,7 +82,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	for _, s := range []struct {
 		seq  collections.Sequence
 		into *uint64
-	}{{k.PlanSeq, &gs.NextPlanId}, {k.CoverageSeq, &gs.NextCoverageId}, {k.PriorAuthSeq, &gs.NextPriorAuthId}, {k.ClaimSeq, &gs.NextClaimId}} {
+	}{{k.PlanSeq, &gs.NextPlanID}, {k.CoverageSeq, &gs.NextCoverageID}, {k.PriorAuthSeq, &gs.NextPriorAuthID}, {k.ClaimSeq, &gs.NextClaimID}} {
 		if *s.into, err = s.seq.Peek(ctx); err != nil {
 			return nil, err
 		}

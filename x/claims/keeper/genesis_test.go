@@ -93,7 +93,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().Len(gs.PriorAuths, 1)
 	s.Require().Equal(uint32(2), gs.PriorAuths[0].UnitsUsed)
 	s.Require().Len(gs.Escrows, 2)
-	s.Require().Equal(uint64(9), gs.NextClaimId)
+	s.Require().Equal(uint64(9), gs.NextClaimID)
 	s.Require().NoError(gs.Validate(testkit.AddressCodec), "an exported state validates")
 
 	// the JSON a chain export writes reads back the same
@@ -139,7 +139,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 
 func (s *KeeperTestSuite) TestInitGenesisRefusesInvalid() {
 	gs := types.DefaultGenesisState()
-	gs.NextClaimId = 0
+	gs.NextClaimID = 0
 	fresh := buildEnv(s.T(), dbm.NewMemDB())
 	s.Require().ErrorIs(fresh.k.InitGenesis(fresh.ctx, gs), types.ErrInvalidGenesis)
 

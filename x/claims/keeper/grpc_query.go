@@ -191,7 +191,7 @@ func (q queryServer) ClaimResponseFHIR(ctx context.Context, req *types.QueryClai
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
-	return &types.QueryFHIRResponse{Json: string(bz)}, nil
+	return &types.QueryFHIRResponse{JSON: string(bz)}, nil
 }
 
 // ExplanationOfBenefitFHIR implements types.QueryServer.
@@ -204,7 +204,7 @@ func (q queryServer) ExplanationOfBenefitFHIR(ctx context.Context, req *types.Qu
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}
-	return &types.QueryFHIRResponse{Json: string(bz)}, nil
+	return &types.QueryFHIRResponse{JSON: string(bz)}, nil
 }
 
 // Accumulators implements types.QueryServer.

@@ -93,8 +93,8 @@ func (s *KeeperTestSuite) TestFHIRExportsValidate() {
 	for _, id := range []uint64{feb10, mar1, jan15, pended, denied} {
 		res, err := s.qs.ClaimResponseFHIR(s.ctx, &types.QueryClaimResponseFHIRRequest{Id: id})
 		s.Require().NoError(err)
-		r, err := fhirr4.Validate([]byte(res.Json))
-		s.Require().NoError(err, "claim %d: %s", id, res.Json)
+		r, err := fhirr4.Validate([]byte(res.JSON))
+		s.Require().NoError(err, "claim %d: %s", id, res.JSON)
 		s.Require().Equal("ClaimResponse", r.ResourceType)
 		s.Require().Equal("claim-"+itoa(id), r.ID)
 	}
@@ -104,8 +104,8 @@ func (s *KeeperTestSuite) TestFHIRExportsValidate() {
 	}
 	res, err := s.qs.ExplanationOfBenefitFHIR(s.ctx, req)
 	s.Require().NoError(err)
-	b, err := fhirr4.Validate([]byte(res.Json))
-	s.Require().NoError(err, res.Json)
+	b, err := fhirr4.Validate([]byte(res.JSON))
+	s.Require().NoError(err, res.JSON)
 	s.Require().Equal("Bundle", b.ResourceType)
 	s.Require().Equal(2, b.Entries)
 	var bundle struct {
@@ -113,7 +113,7 @@ func (s *KeeperTestSuite) TestFHIRExportsValidate() {
 			Resource json.RawMessage `json:"resource"`
 		} `json:"entry"`
 	}
-	s.Require().NoError(json.Unmarshal([]byte(res.Json), &bundle))
+	s.Require().NoError(json.Unmarshal([]byte(res.JSON), &bundle))
 	var eobIDs []string
 	for i, e := range bundle.Entry {
 		r, err := fhirr4.Validate(e.Resource)
@@ -127,8 +127,8 @@ func (s *KeeperTestSuite) TestFHIRExportsValidate() {
 	req.From, req.To = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
 	res, err = s.qs.ExplanationOfBenefitFHIR(s.ctx, req)
 	s.Require().NoError(err)
-	b, err = fhirr4.Validate([]byte(res.Json))
-	s.Require().NoError(err, res.Json)
+	b, err = fhirr4.Validate([]byte(res.JSON))
+	s.Require().NoError(err, res.JSON)
 	s.Require().Zero(b.Entries)
 }
 

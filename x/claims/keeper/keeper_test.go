@@ -315,7 +315,7 @@ func (s *KeeperTestSuite) createPlan(msg *types.MsgCreatePlan) uint64 {
 func (s *KeeperTestSuite) enrollMsg(payer sdk.AccAddress, plan uint64, patient sdk.AccAddress) *types.MsgEnroll {
 	return &types.MsgEnroll{
 		Payer: s.addr(payer), PlanID: plan, Patient: s.addr(patient),
-		MemberIdHash: types.MemberIDHash(s.addr(patient), "M-"+s.addr(patient)[7:15]), Start: covStart, End: covEnd,
+		MemberIDHash: types.MemberIDHash(s.addr(patient), "M-"+s.addr(patient)[7:15]), Start: covStart, End: covEnd,
 	}
 }
 

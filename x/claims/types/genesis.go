@@ -10,7 +10,7 @@ import (
 
 // DefaultGenesisState has default params and nothing else. IDs start at 1.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), NextPlanId: 1, NextCoverageId: 1, NextPriorAuthId: 1, NextClaimId: 1}
+	return &GenesisState{Params: DefaultParams(), NextPlanID: 1, NextCoverageID: 1, NextPriorAuthID: 1, NextClaimID: 1}
 }
 
 // Validate checks params, ids, addresses and references between records.
@@ -18,7 +18,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	if err := gs.Params.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 	}
-	if gs.NextPlanId == 0 || gs.NextCoverageId == 0 || gs.NextPriorAuthId == 0 || gs.NextClaimId == 0 {
+	if gs.NextPlanID == 0 || gs.NextCoverageID == 0 || gs.NextPriorAuthID == 0 || gs.NextClaimID == 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "next ids start at 1")
 	}
 	addr := func(what, s string) error {
@@ -40,7 +40,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	plans := map[uint64]Plan{}
 	var prev uint64
 	for i, p := range gs.Plans {
-		if err := ordered("plan", i, p.ID, prev, gs.NextPlanId); err != nil {
+		if err := ordered("plan", i, p.ID, prev, gs.NextPlanID); err != nil {
 			return err
 		}
 		prev = p.ID
@@ -58,7 +58,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	coverages := map[uint64]Coverage{}
 	prev = 0
 	for i, c := range gs.Coverages {
-		if err := ordered("coverage", i, c.ID, prev, gs.NextCoverageId); err != nil {
+		if err := ordered("coverage", i, c.ID, prev, gs.NextCoverageID); err != nil {
 			return err
 		}
 		prev = c.ID
@@ -69,14 +69,14 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := addr("patient", c.Patient); err != nil {
 			return err
 		}
-		if len(c.MemberIdHash) != 32 || !c.End.After(c.Start) {
+		if len(c.MemberIDHash) != 32 || !c.End.After(c.Start) {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "coverage %d: bad member id hash or period", c.ID)
 		}
 		coverages[c.ID] = c
 	}
 	prev = 0
 	for i, pa := range gs.PriorAuths {
-		if err := ordered("prior authorisation", i, pa.ID, prev, gs.NextPriorAuthId); err != nil {
+		if err := ordered("prior authorisation", i, pa.ID, prev, gs.NextPriorAuthID); err != nil {
 			return err
 		}
 		prev = pa.ID
@@ -86,7 +86,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 	}
 	prev = 0
 	for i, c := range gs.Claims {
-		if err := ordered("claim", i, c.ID, prev, gs.NextClaimId); err != nil {
+		if err := ordered("claim", i, c.ID, prev, gs.NextClaimID); err != nil {
 			return err
 		}
 		prev = c.ID

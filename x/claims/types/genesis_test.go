@@ -33,7 +33,7 @@ func validGenesis() types.GenesisState {
 	plan.ID, plan.Payer = 1, payer
 	plan2 := fixturePlan()
 	plan2.ID, plan2.Payer = 2, payer2
-	cov := types.Coverage{ID: 1, PlanID: 1, Payer: payer, Patient: patient, MemberIdHash: types.MemberIDHash(patient, "M1"), Start: covStart, End: covEnd}
+	cov := types.Coverage{ID: 1, PlanID: 1, Payer: payer, Patient: patient, MemberIDHash: types.MemberIDHash(patient, "M1"), Start: covStart, End: covEnd}
 	pa := fixturePA()
 	pa.ID, pa.CoverageID, pa.UnitsUsed = 1, 1, 1
 	claim := func(id uint64, status types.ClaimStatus, paid int64) types.Claim {
@@ -56,7 +56,7 @@ func validGenesis() types.GenesisState {
 		},
 		Accumulators: []types.AccumulatorEntry{{CoverageID: 1, Year: 2026, Accumulator: acc(100, 146)}, {CoverageID: 1, Year: 2027, Accumulator: acc(0, 0)}},
 		Escrows:      []types.EscrowEntry{{Payer: payer, Balance: n(1000)}, {Payer: payer2, Balance: n(0)}},
-		NextPlanId:   3, NextCoverageId: 2, NextPriorAuthId: 2, NextClaimId: 8,
+		NextPlanID:   3, NextCoverageID: 2, NextPriorAuthID: 2, NextClaimID: 8,
 	}
 }
 
@@ -88,15 +88,15 @@ func TestGenesisValidateRefusals(t *testing.T) {
 		edit       func(gs *types.GenesisState)
 	}{
 		{"bad params", "max_lines", func(gs *types.GenesisState) { gs.Params.MaxLines = 0 }},
-		{"next plan id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextPlanId = 0 }},
-		{"next coverage id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextCoverageId = 0 }},
-		{"next prior auth id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextPriorAuthId = 0 }},
-		{"next claim id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextClaimId = 0 }},
+		{"next plan id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextPlanID = 0 }},
+		{"next coverage id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextCoverageID = 0 }},
+		{"next prior auth id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextPriorAuthID = 0 }},
+		{"next claim id 0", "next ids start at 1", func(gs *types.GenesisState) { gs.NextClaimID = 0 }},
 
 		{"plan id 0", "plan id", func(gs *types.GenesisState) { gs.Plans[0].ID = 0 }},
 		{"plan ids out of order", "plan id", func(gs *types.GenesisState) { gs.Plans[0], gs.Plans[1] = gs.Plans[1], gs.Plans[0] }},
 		{"plan id twice", "plan id", func(gs *types.GenesisState) { gs.Plans[1].ID = 1 }},
-		{"plan id at next id", "plan id", func(gs *types.GenesisState) { gs.NextPlanId = 2 }},
+		{"plan id at next id", "plan id", func(gs *types.GenesisState) { gs.NextPlanID = 2 }},
 		{"plan payer not bech32", "payer \"", func(gs *types.GenesisState) { gs.Plans[0].Payer = "payer" }},
 		{"plan payer other prefix", "payer \"", func(gs *types.GenesisState) { gs.Plans[1].Payer = otherPrefix(bech("payer2")) }},
 		{"plan payer not canonical", "payer \"", func(gs *types.GenesisState) { gs.Plans[0].Payer = upper }},
@@ -107,18 +107,18 @@ func TestGenesisValidateRefusals(t *testing.T) {
 		{"plan services above max", "6 services, at most 5", func(gs *types.GenesisState) { gs.Params.MaxServices = 5 }},
 
 		{"coverage id 0", "coverage id", func(gs *types.GenesisState) { gs.Coverages[0].ID = 0 }},
-		{"coverage id at next id", "coverage id", func(gs *types.GenesisState) { gs.NextCoverageId = 1 }},
+		{"coverage id at next id", "coverage id", func(gs *types.GenesisState) { gs.NextCoverageID = 1 }},
 		{"coverage ids repeated", "coverage id", func(gs *types.GenesisState) { gs.Coverages = append(gs.Coverages, gs.Coverages[0]) }},
 		{"coverage of an unknown plan", "unknown or of another payer", func(gs *types.GenesisState) { gs.Coverages[0].PlanID = 9 }},
 		{"coverage of another payer", "unknown or of another payer", func(gs *types.GenesisState) { gs.Coverages[0].PlanID = 2 }},
 		{"coverage patient bad", "patient \"", func(gs *types.GenesisState) { gs.Coverages[0].Patient = "patient" }},
-		{"coverage hash short", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].MemberIdHash = make([]byte, 31) }},
-		{"coverage hash missing", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].MemberIdHash = nil }},
+		{"coverage hash short", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].MemberIDHash = make([]byte, 31) }},
+		{"coverage hash missing", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].MemberIDHash = nil }},
 		{"coverage period empty", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].End = gs.Coverages[0].Start }},
 		{"coverage period reversed", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].End = covStart.Add(-time.Hour) }},
 
 		{"prior auth id 0", "prior authorisation id", func(gs *types.GenesisState) { gs.PriorAuths[0].ID = 0 }},
-		{"prior auth id at next id", "prior authorisation id", func(gs *types.GenesisState) { gs.NextPriorAuthId = 1 }},
+		{"prior auth id at next id", "prior authorisation id", func(gs *types.GenesisState) { gs.NextPriorAuthID = 1 }},
 		{"prior auth of unknown coverage", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].CoverageID = 9 }},
 		{"prior auth used above units", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].UnitsUsed = 4 }},
 		{"prior auth of no units", "unknown coverage, bad units or period", func(gs *types.GenesisState) { gs.PriorAuths[0].Units, gs.PriorAuths[0].UnitsUsed = 0, 0 }},
@@ -127,7 +127,7 @@ func TestGenesisValidateRefusals(t *testing.T) {
 		{"prior auth ids out of order", "prior authorisation id", func(gs *types.GenesisState) { gs.PriorAuths = append(gs.PriorAuths, gs.PriorAuths[0]) }},
 		{"claim id 0", "claim id", func(gs *types.GenesisState) { gs.Claims[0].ID = 0 }},
 		{"claim ids out of order", "claim id", func(gs *types.GenesisState) { gs.Claims[0], gs.Claims[1] = gs.Claims[1], gs.Claims[0] }},
-		{"claim id at next id", "claim id", func(gs *types.GenesisState) { gs.NextClaimId = 7 }},
+		{"claim id at next id", "claim id", func(gs *types.GenesisState) { gs.NextClaimID = 7 }},
 		{"claim of an unknown coverage", "does not match coverage", func(gs *types.GenesisState) { gs.Claims[0].CoverageID = 9 }},
 		{"claim of another patient", "does not match coverage", func(gs *types.GenesisState) { gs.Claims[0].Patient = other }},
 		{"claim of another payer", "does not match coverage", func(gs *types.GenesisState) { gs.Claims[0].Payer = bech("payer2") }},

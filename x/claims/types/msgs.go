@@ -89,8 +89,8 @@ func (m *MsgEnroll) ValidateBasic() error {
 	if err := requireID(ErrPlanNotFound, "plan", m.PlanID); err != nil {
 		return err
 	}
-	if len(m.MemberIdHash) != 32 {
-		return errorsmod.Wrapf(ErrInvalidCoverage, "member_id_hash is %d bytes, want 32 (MemberIDHash)", len(m.MemberIdHash))
+	if len(m.MemberIDHash) != 32 {
+		return errorsmod.Wrapf(ErrInvalidCoverage, "member_id_hash is %d bytes, want 32 (MemberIDHash)", len(m.MemberIDHash))
 	}
 	if !m.End.After(m.Start) {
 		return errorsmod.Wrap(ErrInvalidCoverage, "end must be after start")

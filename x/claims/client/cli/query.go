@@ -47,7 +47,7 @@ func claimResponseFHIRCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cmd.Println(res.Json)
+			cmd.Println(res.JSON)
 			return nil
 		},
 	}
@@ -78,7 +78,7 @@ func eobFHIRCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cmd.Println(res.Json)
+			cmd.Println(res.JSON)
 			return nil
 		},
 	}

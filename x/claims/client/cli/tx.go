@@ -149,7 +149,7 @@ func enrollCmd() *cobra.Command {
 			}
 			return &types.MsgEnroll{
 				Payer: clientCtx.GetFromAddress().String(), PlanID: id, Patient: args[1],
-				MemberIdHash: types.MemberIDHash(args[1], args[2]), Start: start, End: end,
+				MemberIDHash: types.MemberIDHash(args[1], args[2]), Start: start, End: end,
 			}, nil
 		}),
 	}
