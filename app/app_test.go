@@ -3,7 +3,6 @@ package app_test
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"math/rand"
 	"testing"
 	"time"
 
@@ -157,14 +156,7 @@ func (c *testChain) nextBlock(txs ...[]byte) []*abci.ExecTxResult {
 // deliver signs msgs with the named account and includes them in a block.
 func (c *testChain) deliver(signer string, msgs ...sdk.Msg) *abci.ExecTxResult {
 	c.t.Helper()
-	acc := c.app.AccountKeeper.GetAccount(c.ctx(), c.accs[signer].addr)
-	require.NotNil(c.t, acc, "account %s", signer)
-	tx, err := simtestutil.GenSignedMockTx(rand.New(rand.NewSource(c.height)), c.app.TxConfig(), msgs,
-		sdk.NewCoins(), 2_000_000, chainID, []uint64{acc.GetAccountNumber()}, []uint64{acc.GetSequence()}, c.accs[signer].priv)
-	require.NoError(c.t, err)
-	bz, err := c.app.TxConfig().TxEncoder()(tx)
-	require.NoError(c.t, err)
-	return c.nextBlock(bz)[0]
+	return c.nextBlock(c.signed(signer, msgs...))[0]
 }
 
 // ctx is a read context on the last committed state.

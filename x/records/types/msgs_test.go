@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/internal/unixfs"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	"github.com/healthchain/healthd/x/records/types"
@@ -34,38 +35,26 @@ func TestValidateBasic(t *testing.T) {
 		f(m)
 		return m
 	}
-	for name, tc := range map[string]struct {
-		msg  sdk.HasValidateBasic
-		want error
-	}{
-		"anchor: valid":                  {anchor(func(*types.MsgAnchorRecord) {}), nil},
-		"anchor: HL7 v2":                 {anchor(func(m *types.MsgAnchorRecord) { m.Format, m.Kind = types.Format_FORMAT_HL7_V2, "ORU^R01" }), nil},
-		"anchor: no format":              {anchor(func(m *types.MsgAnchorRecord) { m.Format = 0 }), types.ErrInvalidFormat},
-		"anchor: kind of another format": {anchor(func(m *types.MsgAnchorRecord) { m.Kind = "ORU^R01" }), types.ErrInvalidKind},
-		"anchor: unknown category":       {anchor(func(m *types.MsgAnchorRecord) { m.Category = "Gossip" }), types.ErrInvalidCategory},
-		"anchor: short commitment":       {anchor(func(m *types.MsgAnchorRecord) { m.Commitment = digest[:16] }), types.ErrInvalidCommitment},
-		"anchor: CIDv0":                  {anchor(func(m *types.MsgAnchorRecord) { m.CID = "QmaozNR7DZHQK1ZcU9p7QdrshMvXqWK6gpu5rmrkPdT3L4" }), types.ErrInvalidCID},
-		"anchor: empty blob":             {anchor(func(m *types.MsgAnchorRecord) { m.BlobSize = 0 }), types.ErrInvalidSize},
-		"anchor: patient not bech32":     {anchor(func(m *types.MsgAnchorRecord) { m.Patient = "patient-7" }), types.ErrInvalidAddress},
-		"anchor: author empty":           {anchor(func(m *types.MsgAnchorRecord) { m.Author = "" }), types.ErrInvalidAddress},
-		"amend: valid":                   {amend(func(*types.MsgAmendRecord) {}), nil},
-		"amend: record 0":                {amend(func(m *types.MsgAmendRecord) { m.Supersedes = 0 }), types.ErrRecordNotFound},
-		"amend: bad CID":                 {amend(func(m *types.MsgAmendRecord) { m.CID = "bafy" }), types.ErrInvalidCID},
-		"access: valid":                  {&types.MsgRequestAccess{Grantee: author, RecordID: 3, Purpose: "TREAT"}, nil},
-		"access: unknown purpose":        {&types.MsgRequestAccess{Grantee: author, RecordID: 3, Purpose: "FOO"}, consenttypes.ErrUnknownPurpose},
-		"access: record 0":               {&types.MsgRequestAccess{Grantee: author, Purpose: "TREAT"}, types.ErrRecordNotFound},
-		"key: valid":                     {&types.MsgRegisterEncryptionKey{Owner: author, Recipient: id.Recipient().String()}, nil},
-		"key: not age":                   {&types.MsgRegisterEncryptionKey{Owner: author, Recipient: "ssh-ed25519 AAAA"}, types.ErrInvalidEncryptionKey},
-		"params: valid":                  {&types.MsgUpdateParams{Authority: author, Params: types.DefaultParams()}, nil},
-		"params: invalid":                {&types.MsgUpdateParams{Authority: author}, types.ErrInvalidParams},
-	} {
-		t.Run(name, func(t *testing.T) {
-			err := tc.msg.ValidateBasic()
-			if tc.want == nil {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorIs(t, err, tc.want)
-		})
-	}
+	testkit.ValidateBasic(t, map[string]testkit.BasicCase{
+		"anchor: valid":                  testkit.Case(anchor(func(*types.MsgAnchorRecord) {}), nil),
+		"anchor: HL7 v2":                 testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Format, m.Kind = types.Format_FORMAT_HL7_V2, "ORU^R01" }), nil),
+		"anchor: no format":              testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Format = 0 }), types.ErrInvalidFormat),
+		"anchor: kind of another format": testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Kind = "ORU^R01" }), types.ErrInvalidKind),
+		"anchor: unknown category":       testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Category = "Gossip" }), types.ErrInvalidCategory),
+		"anchor: short commitment":       testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Commitment = digest[:16] }), types.ErrInvalidCommitment),
+		"anchor: CIDv0":                  testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.CID = "QmaozNR7DZHQK1ZcU9p7QdrshMvXqWK6gpu5rmrkPdT3L4" }), types.ErrInvalidCID),
+		"anchor: empty blob":             testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.BlobSize = 0 }), types.ErrInvalidSize),
+		"anchor: patient not bech32":     testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Patient = "patient-7" }), types.ErrInvalidAddress),
+		"anchor: author empty":           testkit.Case(anchor(func(m *types.MsgAnchorRecord) { m.Author = "" }), types.ErrInvalidAddress),
+		"amend: valid":                   testkit.Case(amend(func(*types.MsgAmendRecord) {}), nil),
+		"amend: record 0":                testkit.Case(amend(func(m *types.MsgAmendRecord) { m.Supersedes = 0 }), types.ErrRecordNotFound),
+		"amend: bad CID":                 testkit.Case(amend(func(m *types.MsgAmendRecord) { m.CID = "bafy" }), types.ErrInvalidCID),
+		"access: valid":                  testkit.Case(&types.MsgRequestAccess{Grantee: author, RecordID: 3, Purpose: "TREAT"}, nil),
+		"access: unknown purpose":        testkit.Case(&types.MsgRequestAccess{Grantee: author, RecordID: 3, Purpose: "FOO"}, consenttypes.ErrUnknownPurpose),
+		"access: record 0":               testkit.Case(&types.MsgRequestAccess{Grantee: author, Purpose: "TREAT"}, types.ErrRecordNotFound),
+		"key: valid":                     testkit.Case(&types.MsgRegisterEncryptionKey{Owner: author, Recipient: id.Recipient().String()}, nil),
+		"key: not age":                   testkit.Case(&types.MsgRegisterEncryptionKey{Owner: author, Recipient: "ssh-ed25519 AAAA"}, types.ErrInvalidEncryptionKey),
+		"params: valid":                  testkit.Case(&types.MsgUpdateParams{Authority: author, Params: types.DefaultParams()}, nil),
+		"params: invalid":                testkit.Case(&types.MsgUpdateParams{Authority: author}, types.ErrInvalidParams),
+	})
 }
