@@ -25,7 +25,7 @@ func ConfigCmd() *cobra.Command {
 			"Keys: chain-id, keyring-backend, keyring-default-keyname, output, node, broadcast-mode, vault (the records vault's URL).",
 		Example: "healthd config chain-id healthd-local\nhealthd config node tcp://127.0.0.1:26657\nhealthd config keyring-backend test\n" +
 			"healthd config vault http://127.0.0.1:8088",
-		Args:    cobra.MaximumNArgs(2),
+		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx := client.GetClientContextFromCmd(cmd)
 			path := filepath.Join(clientCtx.HomeDir, "config", "client.toml")
