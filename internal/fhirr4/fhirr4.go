@@ -36,6 +36,13 @@
 //
 // Errors wrap ErrInvalid and name JSON paths (or byte offsets for malformed
 // JSON), never values, so they can be logged without leaking patient data.
+// Two kinds say more, still without quoting a value: an unknown field is
+// named, when its name has the shape of a FHIR element name (letters and
+// digits, at most 64), e.g. `Observation: unknown field "valueQuantty"
+// (Observation.valueQuantty)`; a code outside a required value set lists the
+// codes it allows, e.g. `Observation.status: code is not one of registered,
+// preliminary, final, amended, corrected, cancelled, entered-in-error,
+// unknown`.
 package fhirr4
 
 import (
@@ -45,6 +52,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -52,7 +60,10 @@ import (
 	"github.com/google/fhir/go/jsonformat"
 	"github.com/google/fhir/go/jsonformat/errorreporter"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
+	apb "github.com/google/fhir/go/proto/google/fhir/proto/annotations_go_proto"
 	rpb "github.com/google/fhir/go/proto/google/fhir/proto/r4/core/resources/bundle_and_contained_resource_go_proto"
 
 	"github.com/healthchain/healthd/internal/jcs"
@@ -73,10 +84,15 @@ type Resource struct {
 type Issue struct {
 	// Path locates the problem, e.g. "Observation.valueQuantity.value" or
 	// "Bundle.entry[2].resource.observation.code". For malformed JSON it is
-	// empty and Message gives a byte offset instead.
+	// empty and Message gives a byte offset instead. For an unknown field it
+	// is the object holding the field, and Message names the field.
 	Path string
 	// Message says what is wrong without quoting the value.
 	Message string
+
+	// unknownField is the name of an unknown field, for invalid to write
+	// Message once Path is final (contained resources are rebased).
+	unknownField string
 }
 
 func (i Issue) String() string {
@@ -115,6 +131,12 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
 func invalid(issues ...Issue) *ValidationError {
+	for i, is := range issues {
+		if is.unknownField != "" {
+			issues[i].Message = fmt.Sprintf("unknown field %q (%s)", is.unknownField, joinPath(is.Path, is.unknownField))
+			issues[i].unknownField = ""
+		}
+	}
 	slices.SortFunc(issues, func(a, b Issue) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
@@ -306,8 +328,23 @@ func unmarshalErrorIssue(v reflect.Value) Issue {
 	if p.Kind() != reflect.String || d.Kind() != reflect.String {
 		return generic
 	}
+	// Diagnostics may hold input: it is only parsed, for the name of an
+	// unknown field and the type of a code, each checked before use.
+	var diagnostics string
+	if g := s.FieldByName("Diagnostics"); g.Kind() == reflect.String {
+		diagnostics = g.String()
+	}
 	path, details := normalisePath(sanitisePath(p.String())), d.String()
 	switch {
+	case details == "unknown field":
+		if name, ok := elementName(diagnostics); ok {
+			return Issue{Path: path, Message: details, unknownField: name}
+		}
+		details = "unknown field (its name is not shown: not a FHIR element name)"
+	case details == "code type mismatch":
+		if codes := allowedCodes(diagnostics); codes != "" {
+			details = "code is not one of " + codes
+		}
 	case details == "unknown resource type":
 		// The library appends the unknown type name to the path: drop it.
 		if i := strings.LastIndexByte(path, '.'); i >= 0 {
@@ -327,6 +364,93 @@ func unmarshalErrorIssue(v reflect.Value) Issue {
 		path, details = joinPath(path, sanitisePath(field)), "missing required element"
 	}
 	return Issue{Path: path, Message: details}
+}
+
+// maxElementName bounds the length of an unknown field's name in a message.
+const maxElementName = 64
+
+// elementName returns the unknown field's name from the library's
+// diagnostics (the member name, Go-quoted) when it has the shape of a FHIR
+// element name: an optional '_', an ASCII letter, then ASCII letters and
+// digits. Any other name (with spaces, punctuation, non-ASCII, too long) may
+// be data put in the wrong place, and is not shown.
+func elementName(diagnostics string) (string, bool) {
+	name, err := strconv.Unquote(diagnostics)
+	if err != nil || len(name) > maxElementName || !identifier(strings.TrimPrefix(name, "_")) {
+		return "", false
+	}
+	return name, true
+}
+
+// identifier reports whether s is an ASCII letter followed by ASCII letters
+// and digits.
+func identifier(s string) bool {
+	letter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+	if s == "" || !letter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !letter(c) && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxCodesInMessage bounds how many allowed codes a message lists (a few
+// value sets, such as resource types, hold hundreds).
+const maxCodesInMessage = 40
+
+// allowedCodes lists the codes of the value set named in the library's
+// diagnostics for a code outside it, `"<value>" is not a <CodeType>`, in the
+// value set's order, as they are written in JSON; "" when the type is not a
+// FHIR R4 code type. Only the type name, after the last " is not a ", is
+// used: the quoted value before it is input and is dropped.
+func allowedCodes(diagnostics string) string {
+	const sep = " is not a "
+	i := strings.LastIndex(diagnostics, sep)
+	if i < 0 {
+		return ""
+	}
+	typeName := diagnostics[i+len(sep):]
+	if len(typeName) > maxElementName || !identifier(typeName) {
+		return ""
+	}
+	d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(r4CorePackage + "." + typeName + ".Value"))
+	if err != nil {
+		return ""
+	}
+	enum, ok := d.(protoreflect.EnumDescriptor)
+	if !ok {
+		return ""
+	}
+	var codes []string
+	values := enum.Values()
+	for j := 0; j < values.Len(); j++ {
+		if v := values.Get(j); v.Number() != 0 {
+			codes = append(codes, codeString(v))
+		}
+	}
+	if len(codes) == 0 {
+		return ""
+	}
+	if len(codes) > maxCodesInMessage {
+		return fmt.Sprintf("%s, ... (%d more)", strings.Join(codes[:maxCodesInMessage], ", "), len(codes)-maxCodesInMessage)
+	}
+	return strings.Join(codes, ", ")
+}
+
+// r4CorePackage is the proto package of google/fhir/go's R4 code types.
+const r4CorePackage = "google.fhir.r4.core"
+
+// codeString is how a code is written in FHIR JSON, as the library writes it:
+// its original code when the enum value carries one, else its name in lower
+// case with '-' for '_'.
+func codeString(v protoreflect.EnumValueDescriptor) string {
+	if orig, _ := proto.GetExtension(v.Options(), apb.E_FhirOriginalCode).(string); orig != "" {
+		return orig
+	}
+	return strings.ReplaceAll(strings.ToLower(string(v.Name())), "_", "-")
 }
 
 func joinPath(a, b string) string {

@@ -210,6 +210,94 @@ func TestErrorMessage(t *testing.T) {
 	}
 }
 
+// An unknown field is named, with the JSON path it has, when its name has the
+// shape of an element name; any other name is not shown.
+func TestErrorNamesUnknownField(t *testing.T) {
+	const prefix = "fhirr4: invalid FHIR R4 resource: "
+	obs := func(extra string) string {
+		return `{"resourceType":"Observation","status":"final","code":{"text":"x"}` + extra + `}`
+	}
+	cases := []struct{ name, in, path, want string }{
+		{"top level", obs(`,"valueQuantty":{"value":1}`), "Observation",
+			`Observation: unknown field "valueQuantty" (Observation.valueQuantty)`},
+		{"nested", obs(`,"valueQuantity":{"value":1,"unitt":"mg"}`), "Observation.valueQuantity",
+			`Observation.valueQuantity: unknown field "unitt" (Observation.valueQuantity.unitt)`},
+		{"in an array", `{"resourceType":"Patient","name":[{"family":"a"},{"family":"b","famly":"c"}]}`, "Patient.name[1]",
+			`Patient.name[1]: unknown field "famly" (Patient.name[1].famly)`},
+		{"primitive extension", obs(`,"_status":{"idd":"x"}`), "Observation._status",
+			`Observation._status: unknown field "idd" (Observation._status.idd)`},
+		{"underscore name", obs(`,"_stat":{"id":"x"}`), "Observation",
+			`Observation: unknown field "_stat" (Observation._stat)`},
+		{"bundle entry", `{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","birthdate":"1980-01-01"}}]}`,
+			"Bundle.entry[0].resource", `Bundle.entry[0].resource: unknown field "birthdate" (Bundle.entry[0].resource.birthdate)`},
+		{"contained", `{"resourceType":"Patient","contained":[{"resourceType":"Patient","gendr":"male"}]}`, "Patient.contained[0]",
+			`Patient.contained[0]: unknown field "gendr" (Patient.contained[0].gendr)`},
+	}
+	for _, c := range cases {
+		_, err := Validate([]byte(c.in))
+		wantInvalid(t, c.name, err, c.path)
+		if err == nil || err.Error() != prefix+c.want {
+			t.Errorf("%s: err = %v, want %s", c.name, err, prefix+c.want)
+		}
+	}
+
+	// Names that are not element-shaped may be data put in the wrong place.
+	hidden := prefix + "Observation: unknown field (its name is not shown: not a FHIR element name)"
+	for _, name := range []string{
+		secret, "John Smith", "dob:1980-01-01", "naïve", "1abc", "_", "a.b", `a\"b`,
+		"a" + strings.Repeat("b", maxElementName), // 65 characters
+	} {
+		_, err := Validate([]byte(obs(`,"` + name + `":"x"`)))
+		wantInvalid(t, name, err, "Observation")
+		if err == nil || err.Error() != hidden {
+			t.Errorf("%q: err = %v, want %s", name, err, hidden)
+		}
+	}
+}
+
+// A code outside the required value set of its element lists the codes the
+// element allows, in the value set's order, without quoting the code given.
+func TestErrorListsAllowedCodes(t *testing.T) {
+	const prefix = "fhirr4: invalid FHIR R4 resource: "
+	obsStatus := "code is not one of registered, preliminary, final, amended, corrected, cancelled, entered-in-error, unknown"
+	cases := []struct{ name, in, path, want string }{
+		{"Observation.status", `{"resourceType":"Observation","status":"finalx","code":{"text":"x"}}`, "Observation.status",
+			"Observation.status: " + obsStatus},
+		{"Patient.gender", `{"resourceType":"Patient","gender":"` + secret + `"}`, "Patient.gender",
+			"Patient.gender: code is not one of male, female, other, unknown"},
+		{"nested, with original codes", `{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1,"comparator":"=="}}`,
+			"Observation.valueQuantity.comparator", "Observation.valueQuantity.comparator: code is not one of <, <=, >=, >"},
+		{"in an array", `{"resourceType":"Patient","name":[{"use":"nick"}]}`, "Patient.name[0].use",
+			"Patient.name[0].use: code is not one of usual, official, temp, nickname, anonymous, old, maiden"},
+		{"bundle entry", `{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Observation","status":"done","code":{"text":"x"}}}]}`,
+			"Bundle.entry[0].resource.status", "Bundle.entry[0].resource.status: " + obsStatus},
+		{"contained", `{"resourceType":"Patient","contained":[{"resourceType":"Observation","status":"done","code":{"text":"x"}}]}`,
+			"Patient.contained[0].status", "Patient.contained[0].status: " + obsStatus},
+		// The library's diagnostics end with the code type; a value that
+		// imitates them changes nothing.
+		{"value imitating the diagnostics", `{"resourceType":"Observation","status":"` + secret + ` is not a AdministrativeGenderCode","code":{"text":"x"}}`,
+			"Observation.status", "Observation.status: " + obsStatus},
+		{"Bundle.type", `{"resourceType":"Bundle","type":"collections"}`, "Bundle.type",
+			"Bundle.type: code is not one of document, message, transaction, transaction-response, batch, batch-response, history, searchset, collection"},
+	}
+	for _, c := range cases {
+		_, err := Validate([]byte(c.in))
+		wantInvalid(t, c.name, err, c.path)
+		if err == nil || err.Error() != prefix+c.want {
+			t.Errorf("%s: err = %v, want %s", c.name, err, prefix+c.want)
+		}
+	}
+
+	// A large value set (resource types) is cut after maxCodesInMessage codes.
+	_, err := Validate([]byte(`{"resourceType":"SearchParameter","url":"http://x","name":"n","status":"draft","description":"d",` +
+		`"code":"c","base":["Patientt"],"type":"token"}`))
+	wantInvalid(t, "resource type", err, "SearchParameter.base[0]")
+	if err == nil || !strings.Contains(err.Error(), "SearchParameter.base[0]: code is not one of Account, ActivityDefinition, ") ||
+		!strings.HasSuffix(err.Error(), ", ... (108 more)") || strings.Contains(err.Error(), "Patientt") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 // If the library panics, Validate recovers and refuses the input.
 func TestLibraryPanicRecovered(t *testing.T) {
 	orig := unmarshal
@@ -248,6 +336,8 @@ func FuzzValidate(f *testing.F) {
 		`{"resourceType":"Patient","_birthDate":{"extension":[{"url":"http://x","valueString":"y"}]}}`,
 		`{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Parameters","parameter":[{"name":"a","resource":{"resourceType":"Patient"}}]}}]}`,
 		`{"resourceType":"Patient","birthDate":"2024-02-29","deceasedDateTime":"2024-02-29T24:00:00Z"}`,
+		`{"resourceType":"Observation","status":"finalx","code":{"text":"x"},"valueQuantty":{"value":1}}`,
+		`{"resourceType":"Patient","contained":[{"resourceType":"Patient","gendr":"x","gender":"y"}]}`,
 		`[]`, `null`, `{}`,
 	} {
 		f.Add([]byte(s))
