@@ -448,11 +448,15 @@ func run[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, er
 	return res, err
 }
 
-// mustRun runs a message that must succeed.
+// mustRun runs a message that must succeed. What the msg server accepts
+// must also pass ValidateBasic: CheckTx never refuses what a block accepts.
 func mustRun[Req, Res any](s *KeeperTestSuite, f func(context.Context, Req) (Res, error), req Req) Res {
 	s.T().Helper()
 	res, err := run(s, f, req)
 	s.Require().NoError(err, "%T", req)
+	if m, ok := any(req).(sdk.HasValidateBasic); ok {
+		s.Require().NoError(m.ValidateBasic(), "%T accepted by the msg server", req)
+	}
 	return res
 }
 
