@@ -32,7 +32,7 @@ func (k Keeper) dispense(ctx context.Context, pharmacy sdk.AccAddress, patient s
 		return 0, err
 	}
 	if p.PrescriptionOnly || msg.PrescriptionRef != "" {
-		if err := validateReference("prescription reference", msg.PrescriptionRef); err != nil {
+		if err := types.ValidateReference("prescription reference", msg.PrescriptionRef); err != nil {
 			return 0, err
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
-	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/internal/querysrv"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -27,7 +26,7 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 // grpcErr gives the drugtrace keeper's errors their gRPC codes.
 var grpcErr = querysrv.NewErrorMap(
 	[]error{types.ErrUnitNotFound},
-	[]error{types.ErrInvalidUnitRef, types.ErrInvalidGTIN, types.ErrInvalidSerial, types.ErrInvalidSSCC, types.ErrInvalidAddress},
+	[]error{types.ErrInvalidUnitRef, types.ErrInvalidGTIN, types.ErrInvalidSerial, types.ErrInvalidLot, types.ErrInvalidSSCC, types.ErrInvalidAddress},
 ).Status
 
 // Product implements types.QueryServer.
@@ -35,9 +34,9 @@ func (q queryServer) Product(ctx context.Context, req *types.QueryProductRequest
 	if err := querysrv.NonNil(req); err != nil {
 		return nil, err
 	}
-	gtin, err := gs1.NormalizeGTIN(req.Gtin)
+	gtin, err := types.ParseGTIN(req.Gtin)
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, grpcErr(err)
 	}
 	p, err := q.k.Products.Get(ctx, gtin)
 	if err != nil {
@@ -114,9 +113,9 @@ func (q queryServer) UnitsByLot(ctx context.Context, req *types.QueryUnitsByLotR
 	if err := querysrv.NonNil(req); err != nil {
 		return nil, err
 	}
-	gtin, err := gs1.NormalizeGTIN(req.Gtin)
+	gtin, err := types.ParseLot(req.Gtin, req.Lot)
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, grpcErr(err)
 	}
 	units, page, err := query.CollectionPaginate(ctx, q.k.UnitsByLot, req.Pagination,
 		func(key collections.Triple[string, string, string], _ collections.NoValue) (types.Unit, error) {

@@ -9,7 +9,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/healthchain/healthd/internal/gs1"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -45,24 +44,23 @@ func (k Keeper) requireLotAuthority(ctx context.Context, actor sdk.AccAddress, g
 	return errorsmod.Wrapf(types.ErrNotAllowed, "only a regulator or the product's manufacturer %s", doing)
 }
 
-// lotTarget validates a (GTIN, lot) target that has commissioned units.
-func (k Keeper) lotTarget(ctx context.Context, gtin, lot string) error {
-	if err := gs1.ValidateGTIN14(gtin); err != nil {
-		return errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
-	}
-	if err := gs1.ValidateLot(lot); err != nil {
-		return errorsmod.Wrapf(types.ErrInvalidLot, "%s", err)
+// lotTarget validates a (GTIN, lot) target that has commissioned units and
+// returns its GTIN as a GTIN-14.
+func (k Keeper) lotTarget(ctx context.Context, gtin, lot string) (string, error) {
+	gtin, err := types.ParseLot(gtin, lot)
+	if err != nil {
+		return "", err
 	}
 	found := false
-	err := k.UnitsByLot.Walk(ctx, collections.NewSuperPrefixedTripleRange[string, string, string](gtin, lot),
+	err = k.UnitsByLot.Walk(ctx, collections.NewSuperPrefixedTripleRange[string, string, string](gtin, lot),
 		func(collections.Triple[string, string, string]) (bool, error) { found = true; return true, nil })
 	if err != nil {
-		return err
+		return "", err
 	}
 	if !found {
-		return errorsmod.Wrapf(types.ErrUnknownLot, "GTIN %s lot %s", gtin, lot)
+		return "", errorsmod.Wrapf(types.ErrUnknownLot, "GTIN %s lot %s", gtin, lot)
 	}
-	return nil
+	return gtin, nil
 }
 
 // holdingEvent is the EPCIS event of a quarantine, release or confirmation.
@@ -76,7 +74,8 @@ func holdingEvent(actor, disposition string) types.TraceEvent {
 // then on only a regulator lifts it.
 func (k Keeper) quarantineLot(ctx context.Context, actor sdk.AccAddress, gtin, lot string) error {
 	regulator := k.isRegulator(ctx, actor)
-	if err := k.lotTarget(ctx, gtin, lot); err != nil {
+	gtin, err := k.lotTarget(ctx, gtin, lot)
+	if err != nil {
 		return err
 	}
 	if err := k.requireLotAuthority(ctx, actor, gtin, "holds a lot"); err != nil {
@@ -130,6 +129,10 @@ func (k Keeper) quarantineUnit(ctx context.Context, actor sdk.AccAddress, ref st
 
 // releaseLot lifts a lot hold.
 func (k Keeper) releaseLot(ctx context.Context, actor sdk.AccAddress, gtin, lot string) error {
+	gtin, err := types.ParseLot(gtin, lot)
+	if err != nil {
+		return err
+	}
 	if err := k.requireLotAuthority(ctx, actor, gtin, "releases a lot"); err != nil {
 		return err
 	}
@@ -199,22 +202,23 @@ func (k Keeper) confirmIllegitimate(ctx context.Context, actor sdk.AccAddress, r
 // recall blocks every unit of a lot with one write and tells the hooks
 // (x/bridge sends the recall notices).
 func (k Keeper) recall(ctx context.Context, actor sdk.AccAddress, msg *types.MsgRecall) error {
-	if err := k.lotTarget(ctx, msg.GTIN, msg.Lot); err != nil {
+	gtin, err := k.lotTarget(ctx, msg.GTIN, msg.Lot)
+	if err != nil {
 		return err
 	}
-	if err := validateReference("recall reason", msg.Reason); err != nil {
+	if err := types.ValidateReference("recall reason", msg.Reason); err != nil {
 		return err
 	}
-	if err := k.requireLotAuthority(ctx, actor, msg.GTIN, "recalls a lot"); err != nil {
+	if err := k.requireLotAuthority(ctx, actor, gtin, "recalls a lot"); err != nil {
 		return err
 	}
-	key := collections.Join(msg.GTIN, msg.Lot)
+	key := collections.Join(gtin, msg.Lot)
 	if has, err := k.Recalls.Has(ctx, key); err != nil {
 		return err
 	} else if has {
-		return errorsmod.Wrapf(types.ErrAlreadyRecalled, "GTIN %s lot %s", msg.GTIN, msg.Lot)
+		return errorsmod.Wrapf(types.ErrAlreadyRecalled, "GTIN %s lot %s", gtin, msg.Lot)
 	}
-	r := types.Recall{GTIN: msg.GTIN, Lot: msg.Lot, By: k.addrString(actor), Reason: msg.Reason, At: sdk.UnwrapSDKContext(ctx).BlockTime()}
+	r := types.Recall{GTIN: gtin, Lot: msg.Lot, By: k.addrString(actor), Reason: msg.Reason, At: sdk.UnwrapSDKContext(ctx).BlockTime()}
 	if err := k.Recalls.Set(ctx, key, r); err != nil {
 		return err
 	}

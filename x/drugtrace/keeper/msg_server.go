@@ -163,7 +163,7 @@ func (ms msgServer) Quarantine(ctx context.Context, msg *types.MsgQuarantine) (*
 	if err != nil {
 		return nil, err
 	}
-	isUnit, err := target(msg.Unit, msg.GTIN, msg.Lot)
+	isUnit, err := types.Target(msg.Unit, msg.GTIN, msg.Lot)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (ms msgServer) Release(ctx context.Context, msg *types.MsgRelease) (*types.
 	if err != nil {
 		return nil, err
 	}
-	isUnit, err := target(msg.Unit, msg.GTIN, msg.Lot)
+	isUnit, err := types.Target(msg.Unit, msg.GTIN, msg.Lot)
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,9 @@ import (
 
 // registerProduct registers a product for mfr, an active manufacturer.
 func (k Keeper) registerProduct(ctx context.Context, mfr sdk.AccAddress, msg *types.MsgRegisterProduct) error {
-	if err := gs1.ValidateGTIN14(msg.GTIN); err != nil {
-		return errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
+	gtin, err := types.ParseGTIN(msg.GTIN)
+	if err != nil {
+		return err
 	}
 	// A GTIN is allocated by the company whose GS1 company prefix it carries:
 	// only that company may register it, so nobody squats another's products.
@@ -25,28 +26,28 @@ func (k Keeper) registerProduct(ctx context.Context, mfr sdk.AccAddress, msg *ty
 	if err != nil {
 		return err
 	}
-	if !member.OwnsGTIN(msg.GTIN) {
+	if !member.OwnsGTIN(gtin) {
 		return errorsmod.Wrapf(types.ErrGTINNotOwned, "GTIN %s: %s holds the GS1 company prefixes [%s]",
-			msg.GTIN, k.addrString(mfr), strings.Join(member.GS1CompanyPrefixes, ", "))
+			gtin, k.addrString(mfr), strings.Join(member.GS1CompanyPrefixes, ", "))
 	}
 	if err := types.ValidateNDC(msg.NDC); err != nil {
 		return err
 	}
-	if err := validateText("name", msg.Name, true); err != nil {
+	if err := types.ValidateText("name", msg.Name, true); err != nil {
 		return err
 	}
-	if err := validateText("strength", msg.Strength, false); err != nil {
+	if err := types.ValidateText("strength", msg.Strength, false); err != nil {
 		return err
 	}
-	if err := validateText("form", msg.Form, false); err != nil {
+	if err := types.ValidateText("form", msg.Form, false); err != nil {
 		return err
 	}
-	if has, err := k.Products.Has(ctx, msg.GTIN); err != nil {
+	if has, err := k.Products.Has(ctx, gtin); err != nil {
 		return err
 	} else if has {
-		return errorsmod.Wrapf(types.ErrProductExists, "GTIN %s", msg.GTIN)
+		return errorsmod.Wrapf(types.ErrProductExists, "GTIN %s", gtin)
 	}
-	p := types.Product{GTIN: msg.GTIN, NDC: msg.NDC, Name: msg.Name, Strength: msg.Strength, Form: msg.Form,
+	p := types.Product{GTIN: gtin, NDC: msg.NDC, Name: msg.Name, Strength: msg.Strength, Form: msg.Form,
 		Manufacturer: k.addrString(mfr), PrescriptionOnly: msg.PrescriptionOnly, RegisteredAt: sdk.UnwrapSDKContext(ctx).BlockTime()}
 	if err := k.Products.Set(ctx, p.GTIN, p); err != nil {
 		return err
@@ -57,21 +58,22 @@ func (k Keeper) registerProduct(ctx context.Context, mfr sdk.AccAddress, msg *ty
 // commission creates a batch of ACTIVE units of one lot, held by the
 // product's manufacturer, which mfr must be. It returns how many it created.
 func (k Keeper) commission(ctx context.Context, mfr sdk.AccAddress, msg *types.MsgCommission) (uint32, error) {
-	if err := gs1.ValidateGTIN14(msg.GTIN); err != nil {
-		return 0, errorsmod.Wrapf(types.ErrInvalidGTIN, "%s", err)
+	gtin, err := types.ParseGTIN(msg.GTIN)
+	if err != nil {
+		return 0, err
 	}
-	p, err := k.Products.Get(ctx, msg.GTIN)
+	p, err := k.Products.Get(ctx, gtin)
 	if errors.Is(err, collections.ErrNotFound) {
-		return 0, errorsmod.Wrapf(types.ErrProductNotFound, "GTIN %s", msg.GTIN)
+		return 0, errorsmod.Wrapf(types.ErrProductNotFound, "GTIN %s", gtin)
 	}
 	if err != nil {
 		return 0, err
 	}
 	if p.Manufacturer != k.addrString(mfr) {
-		return 0, errorsmod.Wrapf(types.ErrNotManufacturer, "GTIN %s belongs to %s", msg.GTIN, p.Manufacturer)
+		return 0, errorsmod.Wrapf(types.ErrNotManufacturer, "GTIN %s belongs to %s", gtin, p.Manufacturer)
 	}
-	if err := gs1.ValidateLot(msg.Lot); err != nil {
-		return 0, errorsmod.Wrapf(types.ErrInvalidLot, "%s", err)
+	if err := types.ValidateLot(msg.Lot); err != nil {
+		return 0, err
 	}
 	expiry, err := types.ParseExpiryDate(msg.Expiry)
 	if err != nil {
@@ -97,15 +99,15 @@ func (k Keeper) commission(ctx context.Context, mfr sdk.AccAddress, msg *types.M
 			return 0, errorsmod.Wrapf(types.ErrDuplicateSerial, "%s listed twice", serial)
 		}
 		seen[serial] = struct{}{}
-		if has, err := k.Units.Has(ctx, collections.Join(msg.GTIN, serial)); err != nil {
+		if has, err := k.Units.Has(ctx, collections.Join(gtin, serial)); err != nil {
 			return 0, err
 		} else if has {
-			return 0, errorsmod.Wrapf(types.ErrDuplicateSerial, "%s", types.UnitKey(msg.GTIN, serial))
+			return 0, errorsmod.Wrapf(types.ErrDuplicateSerial, "%s", types.UnitKey(gtin, serial))
 		}
-		if err := k.UnitsByLot.Set(ctx, collections.Join3(msg.GTIN, msg.Lot, serial)); err != nil {
+		if err := k.UnitsByLot.Set(ctx, collections.Join3(gtin, msg.Lot, serial)); err != nil {
 			return 0, err
 		}
-		u := types.Unit{GTIN: msg.GTIN, Serial: serial, Lot: msg.Lot, Expiry: expiry, Status: types.UnitStatus_UNIT_STATUS_ACTIVE,
+		u := types.Unit{GTIN: gtin, Serial: serial, Lot: msg.Lot, Expiry: expiry, Status: types.UnitStatus_UNIT_STATUS_ACTIVE,
 			Custodian: p.Manufacturer, CommissionedAt: now}
 		writes = append(writes, unitWrite{from: types.UnitStatus_UNIT_STATUS_UNSPECIFIED, unit: u})
 	}

@@ -45,10 +45,13 @@ func (s *KeeperTestSuite) TestRegisterProductRefusals() {
 	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.Manufacturer = "" }), types.ErrInvalidAddress)
 	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.Manufacturer = "health1notanaddress" }), types.ErrInvalidAddress)
 
-	// GTIN: bad check digit, wrong length (the 13-digit form is not accepted here).
+	// GTIN: bad check digit, wrong length. The 13-digit form is gtinA
+	// padded, the same trade item: already registered.
 	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = badGTIN }), types.ErrInvalidGTIN)
-	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA[1:] }), types.ErrInvalidGTIN)
+	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = badGTIN[1:] }), types.ErrInvalidGTIN)
+	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA[3:] }), types.ErrInvalidGTIN)
 	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = "" }), types.ErrInvalidGTIN)
+	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA[1:] }), types.ErrProductExists)
 
 	// Duplicate, also by another manufacturer.
 	refuse(s, s.ms.RegisterProduct, with(func(m *types.MsgRegisterProduct) { m.GTIN = gtinA }), types.ErrProductExists)

@@ -45,7 +45,7 @@ func (c *shippableChecker) check(ctx context.Context, u types.Unit) error {
 // the alert is kept.
 func (k Keeper) ship(ctx context.Context, a, to string, msg *types.MsgShip) (shipmentID, alertID uint64, err error) {
 	if msg.TransactionReference != "" {
-		if err := validateReference("transaction reference", msg.TransactionReference); err != nil {
+		if err := types.ValidateReference("transaction reference", msg.TransactionReference); err != nil {
 			return 0, 0, err
 		}
 	}

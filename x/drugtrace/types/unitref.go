@@ -12,6 +12,37 @@ import (
 // UnitKey is the canonical "GTIN/serial" name of a unit.
 func UnitKey(gtin, serial string) string { return gtin + "/" + serial }
 
+// ParseGTIN reads a GTIN wherever a message or query takes one (a product, a
+// lot, the GTIN of "GTIN/serial"): a GTIN-8, -12, -13 or -14 with a valid
+// check digit, returned as the GTIN-14 that state is keyed by (GS1 pads the
+// shorter ones with leading zeros, so they name the same trade item). An
+// element string's AI (01) is always 14 digits and is read by internal/gs1.
+func ParseGTIN(s string) (string, error) {
+	gtin, err := gs1.NormalizeGTIN(s)
+	if err != nil {
+		return "", errorsmod.Wrapf(ErrInvalidGTIN, "%s", err)
+	}
+	return gtin, nil
+}
+
+// basicRef anchors the century of two-digit expiry years when a unit
+// reference is checked without a block time (ValidateBasic). Only Feb 29 of
+// YY=00 depends on the century (2000 is a leap year, 1900 and 2100 are not),
+// and the sliding window reads "00" as 2000 from here: whatever the block
+// time, a reference the keeper accepts is accepted here too.
+var basicRef = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// CheckUnitRef is ParseUnitRef without a block time, for ValidateBasic
+// (which must be deterministic): it returns the unit's "GTIN/serial", which
+// does not depend on the time.
+func CheckUnitRef(s string) (string, error) {
+	id, err := ParseUnitRef(s, basicRef)
+	if err != nil {
+		return "", err
+	}
+	return UnitKey(id.GTIN, id.Serial), nil
+}
+
 // ParseUnitRef reads a unit identifier as a person or a scanner gives it:
 // "GTIN/serial", a GS1 element string (with or without parentheses, FNC1
 // separated, with or without a symbology prefix) or a GS1 Digital Link URI.
@@ -30,9 +61,9 @@ func ParseUnitRef(s string, ref time.Time) (gs1.UnitID, error) {
 		return u, nil
 	case isPlainUnitRef(s):
 		gtin, serial, _ := strings.Cut(s, "/")
-		g, err := gs1.NormalizeGTIN(gtin)
+		g, err := ParseGTIN(gtin)
 		if err != nil {
-			return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidGTIN, "%s", err)
+			return gs1.UnitID{}, err
 		}
 		if err := gs1.ValidateSerial(serial); err != nil {
 			return gs1.UnitID{}, errorsmod.Wrapf(ErrInvalidSerial, "%s", err)
