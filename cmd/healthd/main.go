@@ -10,6 +10,7 @@ import (
 
 	"github.com/healthchain/healthd/app"
 	"github.com/healthchain/healthd/cmd/healthd/cmd"
+	"github.com/healthchain/healthd/internal/txwait"
 )
 
 func main() {
@@ -21,7 +22,7 @@ func main() {
 		version.Name = app.Name
 	}
 	if err := svrcmd.Execute(cmd.NewRootCmd(), "HEALTHD", app.DefaultNodeHome); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "Error:", txwait.CleanError(err.Error()))
 		os.Exit(1)
 	}
 }

@@ -33,7 +33,7 @@ func TestLocalnetIBC(t *testing.T) {
 	require.Regexp(t, `^channel-\d+$`, hospChan)
 	tx := func(n *node, from string, args ...string) {
 		t.Helper()
-		code, log := n.txResult(n.mustCLI(append(args, "--from", from, "--gas", "auto", "--gas-adjustment", "1.5", "-y", "-o", "json")...))
+		code, log := n.txResult(n.txCLI(append(args, "--from", from, "--gas", "auto", "--gas-adjustment", "1.5", "-y", "-o", "json")...))
 		require.Zero(t, code, "%v: %s", args, log)
 	}
 	// eventually polls a query until ok says it shows what the relayer should have brought.
@@ -84,7 +84,7 @@ func TestLocalnetIBC(t *testing.T) {
 	require.Contains(t, open, patient)
 
 	// Without a matching open prescription the pharmacy cannot dispense.
-	code, log := pharma.txResult(pharma.mustCLI("tx", "drugtrace", "dispense", gtin+"/SN1", patient, "999", "--from", "pharmacy", "-y", "-o", "json", "--gas", "400000"))
+	code, log := pharma.txResult(pharma.txCLI("tx", "drugtrace", "dispense", gtin+"/SN1", patient, "999", "--from", "pharmacy", "-y", "-o", "json", "--gas", "400000"))
 	require.NotZero(t, code)
 	require.Contains(t, log, "prescription not found")
 

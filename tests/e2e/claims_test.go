@@ -50,7 +50,7 @@ func (n *node) balance(addr string) int64 {
 
 func (n *node) tx(args ...string) {
 	n.t.Helper()
-	code, log := n.txResult(n.mustCLI(append(args, "-y", "-o", "json", "--gas", "auto", "--gas-adjustment", "1.5")...))
+	code, log := n.txResult(n.txCLI(append(args, "-y", "-o", "json", "--gas", "auto", "--gas-adjustment", "1.5")...))
 	require.Zero(n.t, code, log)
 }
 
@@ -103,14 +103,14 @@ func claimsScenario(t *testing.T, n *node) {
 	})
 
 	// Without the patient's HPAYMT consent the claim is refused.
-	code, log := n.txResult(n.mustCLI("tx", "claims", "submit", claim1, "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
+	code, log := n.txResult(n.txCLI("tx", "claims", "submit", claim1, "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
 	require.NotZero(t, code)
 	require.Contains(t, log, "access not authorized")
 
 	n.tx("tx", "consent", "grant", patient, payer, "HPAYMT", "--categories", "Claim", "--end", end, "--from", "patient1")
 
 	// Without the patient's TREAT consent to the hospital (the treatment relationship) it is refused too.
-	code, log = n.txResult(n.mustCLI("tx", "claims", "submit", claim1, "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
+	code, log = n.txResult(n.txCLI("tx", "claims", "submit", claim1, "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
 	require.NotZero(t, code)
 	require.Contains(t, log, "no treatment relationship")
 	n.tx("tx", "consent", "grant", patient, hospital, "TREAT", "--categories", "Claim", "--end", end, "--from", "patient1")
@@ -160,7 +160,7 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Equal(t, "1184", c2.Claim.Paid)
 	require.Equal(t, before+1184, n.balance(hospital))
 	// A second appeal is refused.
-	code, log = n.txResult(n.mustCLI("tx", "claims", "appeal", "2", "coding-corrected", "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
+	code, log = n.txResult(n.txCLI("tx", "claims", "appeal", "2", "coding-corrected", "--from", "hospital", "-y", "-o", "json", "--gas", "400000"))
 	require.NotZero(t, code)
 	require.Contains(t, log, "already appealed once")
 

@@ -28,11 +28,24 @@ func consentLifecycle(t *testing.T, n *node) {
 	// A stranger cannot grant for the patient.
 	end := time.Now().UTC().Add(30 * 24 * time.Hour).Format(time.RFC3339)
 	grant := []string{"tx", "consent", "grant", patient, lab, "TREAT", "--categories", "Observation", "--categories", "laboratory", "--end", end, "-y", "-o", "json"}
-	code, log := n.txResult(n.mustCLI(append(grant, "--from", "patient2")...))
+	code, log := n.txResult(n.txCLI(append(grant, "--from", "patient2")...))
 	require.NotZero(t, code)
 	require.Contains(t, log, "neither the patient nor a guardian")
 
-	code, log = n.txResult(n.mustCLI(append(grant, "--from", "patient1")...))
+	// As a person sees it: the CLI waits for the block and prints the failure
+	// in words, with the module and code, and exits non-zero; a stateless
+	// mistake is refused before a block.
+	human := append([]string{}, grant[:len(grant)-2]...) // without -o json
+	_, err := n.cli(append(human, "--from", "patient2")...)
+	require.Error(t, err)
+	require.Regexp(t, `failed in block \d+ .*: .*neither the patient nor a guardian of the patient \[consent error \d+\]`, err.Error())
+	require.NotContains(t, err.Error(), ".go:")
+	human[5] = "FOO"
+	_, err = n.cli(append(human, "--from", "patient1")...)
+	require.Error(t, err)
+	require.Regexp(t, `refused before a block .*unknown purpose of use \[consent error \d+\]`, err.Error())
+
+	code, log = n.txResult(n.txCLI(append(grant, "--from", "patient1")...))
 	require.Zero(t, code, log)
 
 	require.NoError(t, json.Unmarshal([]byte(httpGet(t, checkURL)), &check))
@@ -51,7 +64,7 @@ func consentLifecycle(t *testing.T, n *node) {
 	require.Equal(t, "Consent", res["resourceType"])
 	require.Equal(t, "active", res["status"])
 
-	code, log = n.txResult(n.mustCLI("tx", "consent", "revoke", id, "patient-request", "--from", "patient1", "-y", "-o", "json"))
+	code, log = n.txResult(n.txCLI("tx", "consent", "revoke", id, "patient-request", "--from", "patient1", "-y", "-o", "json"))
 	require.Zero(t, code, log)
 
 	require.NoError(t, json.Unmarshal([]byte(httpGet(t, checkURL)), &check))

@@ -18,7 +18,7 @@ func unitLifecycle(t *testing.T, n *node) {
 	dist, pharmacy, patient := n.addr("distributor"), n.addr("pharmacy"), n.addr("patient2")
 	tx := func(from string, args ...string) {
 		t.Helper()
-		code, log := n.txResult(n.mustCLI(append(append([]string{"tx", "drugtrace"}, args...), "--from", from, "--gas", "auto", "--gas-adjustment", "1.5", "-y", "-o", "json")...))
+		code, log := n.txResult(n.txCLI(append(append([]string{"tx", "drugtrace"}, args...), "--from", from, "--gas", "auto", "--gas-adjustment", "1.5", "-y", "-o", "json")...))
 		require.Zero(t, code, "%v: %s", args, log)
 	}
 
@@ -43,7 +43,7 @@ func unitLifecycle(t *testing.T, n *node) {
 	tx("manufacturer", "ship", dist, "--containers", pallet, "--transaction-reference", "PO-1001")
 
 	// A payer is no trading partner: it may not ship at all.
-	code, log := n.txResult(n.mustCLI("tx", "drugtrace", "ship", pharmacy, "--units", gtin+"/SN0001", "--from", "payer", "-y", "-o", "json"))
+	code, log := n.txResult(n.txCLI("tx", "drugtrace", "ship", pharmacy, "--units", gtin+"/SN0001", "--from", "payer", "-y", "-o", "json"))
 	require.NotZero(t, code)
 	require.Contains(t, log, "lacks required role")
 

@@ -135,16 +135,32 @@ func (n *node) addr(key string) string {
 	return strings.TrimSpace(n.mustCLI("keys", "show", key, "-a"))
 }
 
-// txResult waits for a broadcast transaction and returns its code and raw log.
+// txCLI runs a transaction command with -o json and returns the response it
+// printed. The CLI waits for the block and exits non-zero when the
+// transaction was refused or failed, after printing the response.
+func (n *node) txCLI(args ...string) string {
+	n.t.Helper()
+	out, err := n.cli(args...)
+	if err != nil {
+		require.Contains(n.t, out, `"txhash"`, "a failed transaction still prints its response: %v", err)
+		require.Contains(n.t, err.Error(), "Error: transaction ", "and says it failed")
+	}
+	return out
+}
+
+// txResult returns a transaction's code and raw log: from the response when
+// it is final (the CLI waited for the block, or CheckTx refused it), else
+// after waiting for it (--wait=false).
 func (n *node) txResult(broadcastOut string) (uint32, string) {
 	n.t.Helper()
 	var b struct {
 		Code   uint32 `json:"code"`
 		TxHash string `json:"txhash"`
 		RawLog string `json:"raw_log"`
+		Height string `json:"height"`
 	}
 	require.NoError(n.t, json.Unmarshal([]byte(broadcastOut), &b), broadcastOut)
-	if b.Code != 0 { // refused by CheckTx
+	if b.Code != 0 || (b.Height != "" && b.Height != "0") { // refused by CheckTx, or already in a block
 		return b.Code, b.RawLog
 	}
 	var res struct {
@@ -172,7 +188,7 @@ func (n *node) multisigBroadcast(signers []string, txArgs ...string) string {
 	out, err := n.cli(append([]string{"tx", "multisign", unsigned, "authority"}, sigs...)...)
 	require.NoError(n.t, err)
 	require.NoError(n.t, os.WriteFile(signed, []byte(out), 0o600))
-	return n.mustCLI("tx", "broadcast", signed, "-o", "json")
+	return n.txCLI("tx", "broadcast", signed, "-o", "json")
 }
 
 // TestLocalnet starts one node and runs each scenario against it in turn.
@@ -217,7 +233,7 @@ func admitMemberWithMultisigAuthority(t *testing.T, n *node) {
 	require.Error(t, err, "no member after a refused admission")
 
 	// A founder alone is not the authority.
-	code, log = n.txResult(n.mustCLI(append(admit[:len(admit):len(admit)], "--from", "payer", "-y", "-o", "json")...))
+	code, log = n.txResult(n.txCLI(append(admit[:len(admit):len(admit)], "--from", "payer", "-y", "-o", "json")...))
 	require.NotZero(t, code)
 	require.Contains(t, log, "invalid authority")
 

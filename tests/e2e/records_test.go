@@ -118,7 +118,7 @@ func recordsRoundTrip(t *testing.T, n *node) {
 
 	// The patient consents to treatment access to laboratory data and Observations, and shares the keys.
 	end := time.Now().UTC().Add(7 * 24 * time.Hour).Format(time.RFC3339)
-	code, log := n.txResult(n.mustCLI("tx", "consent", "grant", patient, hospital, "TREAT", "--categories", "Observation",
+	code, log := n.txResult(n.txCLI("tx", "consent", "grant", patient, hospital, "TREAT", "--categories", "Observation",
 		"--categories", "laboratory", "--end", end, "--from", "patient2", "-y", "-o", "json"))
 	require.Zero(t, code, log)
 	for _, r := range []anchored{obs, oru} {
@@ -241,7 +241,7 @@ func recordsRoundTrip(t *testing.T, n *node) {
 		}
 	}
 	require.NotEmpty(t, consentID)
-	code, log = n.txResult(n.mustCLI("tx", "consent", "revoke", consentID, "patient-request", "--from", "patient2", "-y", "-o", "json"))
+	code, log = n.txResult(n.txCLI("tx", "consent", "revoke", consentID, "patient-request", "--from", "patient2", "-y", "-o", "json"))
 	require.Zero(t, code, log)
 	vaultRefuses(t, n, "hospital", obs.ID, "CONSENT_ENDED")
 	err = n.get("hospital", obs.ID, filepath.Join(dir, "after-revoke"), "--purpose", "TREAT")

@@ -23,6 +23,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/app"
+	"github.com/healthchain/healthd/internal/txwait"
 )
 
 // NewRootCmd returns the healthd root command.
@@ -73,6 +74,9 @@ func NewRootCmd() *cobra.Command {
 	autoCliOpts.ClientCtx = initClientCtx
 	if err := autoCliOpts.EnhanceRootCommand(rootCmd); err != nil {
 		panic(err)
+	}
+	if txCmd, _, err := rootCmd.Find([]string{"tx"}); err == nil && txCmd != rootCmd {
+		txwait.Add(txCmd)
 	}
 	return rootCmd
 }
