@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=healthd \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install test test-unit bench proto-gen proto-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
+.PHONY: help build install test e2e test-unit bench proto-gen proto-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ npm: ## make sure npm is there for the relayer (Debian's nodejs and npm through 
 	@command -v npm >/dev/null || { echo "installing nodejs and npm (apt-get)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+
+e2e: build npm ## run only the end-to-end tests (real nodes, the README walk-throughs, two chains and a relayer)
+	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 40m -v ./tests/e2e
 
 test-unit: ## run the tests that do not link the whole app
 	go test -count=1 ./x/...

@@ -50,6 +50,7 @@ setup() {
   [ -x "$HEALTHD" ] || { log "binary $HEALTHD not found: run 'make build'"; exit 1; }
   if [ -f "$NODE_HOME/config/genesis.json" ]; then
     log "using existing $NODE_HOME (scripts/localnet.sh reset to start over)"
+    client_config
     return
   fi
   log "creating $NODE_HOME (chain $CHAIN_ID)"
@@ -91,9 +92,21 @@ setup() {
          -e 's/^pprof_laddr = .*/pprof_laddr = ""/' "$cfg"
   "$HEALTHD" config chain-id "$CHAIN_ID" --home "$NODE_HOME"
   "$HEALTHD" config keyring-backend test --home "$NODE_HOME"
+  client_config
+  log "setup done"
+}
+
+# client_config points the client at this run's ports (PORT_OFFSET may change
+# between runs) and writes $HOME_DIR/env, which the README's walk-throughs
+# source: `healthd` with this localnet's home, and REST, its REST URL.
+client_config() {
   "$HEALTHD" config node "tcp://127.0.0.1:$RPC_PORT" --home "$NODE_HOME"
   "$HEALTHD" config vault "http://127.0.0.1:$VAULT_PORT" --home "$NODE_HOME"
-  log "setup done"
+  cat > "$HOME_DIR/env" <<ENV
+# source $HOME_DIR/env: healthd for this localnet (chain $CHAIN_ID, PORT_OFFSET $OFF), and its REST URL
+healthd() { "$HEALTHD" --home "$NODE_HOME" "\$@"; }
+REST=http://127.0.0.1:$API_PORT
+ENV
 }
 
 START_ARGS=(--home "$NODE_HOME"
@@ -178,7 +191,7 @@ healthd localnet is running (chain $CHAIN_ID, pid $pid)
   log           $LOG
   keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),
                 manufacturer distributor (demo supply-chain members)
-  try           $HEALTHD q consortium members --home $NODE_HOME
+  try           source $HOME_DIR/env; healthd q consortium members
 
 Ctrl-C stops the node and the vault.
 INFO
