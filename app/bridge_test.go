@@ -503,7 +503,8 @@ func (s *BridgeSuite) TestRecallReachesExactlyAffectedPatients() {
 	s.dispenseRelayed(rxGTIN+"/RX7", p2, strconvU(o2))
 
 	res, err := s.tx(s.pharma, s.manufacturer, &drugtracetypes.MsgRecall{
-		Actor: s.manufacturer.SenderAccount.GetAddress().String(), GTIN: rxGTIN, Lot: lotA, Reason: "contamination",
+		Actor: s.manufacturer.SenderAccount.GetAddress().String(), GTIN: rxGTIN, Lot: lotA,
+		Class: drugtracetypes.RecallClass_RECALL_CLASS_II, ReasonCode: drugtracetypes.RecallReason_RECALL_REASON_CONTAMINATION,
 	})
 	s.Require().NoError(err)
 	recv, ack, err := s.path.RelayPacketWithResults(s.packetOf(res))
@@ -521,7 +522,7 @@ func (s *BridgeSuite) TestRecallReachesExactlyAffectedPatients() {
 	q, err := s.hospApp.BridgeKeeper.RecallNotices.Get(s.hosp.GetContext(), collections.Join(rxGTIN, lotA))
 	s.Require().NoError(err)
 	s.Require().EqualValues(2, q.Patients)
-	s.Require().Equal("contamination", q.Reason)
+	s.Require().Equal("CLASS_II:CONTAMINATION", q.Reason, "the class and reason code, as one token")
 	_, err = s.hospApp.BridgeKeeper.RecallNotices.Get(s.hosp.GetContext(), collections.Join(rxGTIN, lotB))
 	s.Require().Error(err, "lot B was not recalled")
 	s.Require().Empty(s.bridgeState(s.pharma).Pending, "the notice was acknowledged")
@@ -960,7 +961,8 @@ func (s *BridgeSuite) TestRetireChannel() {
 func (s *BridgeSuite) TestRecallGasIndependentOfChannelAttempts() {
 	recall := func() (gas int64, packets int) {
 		res, err := s.tx(s.pharma, s.manufacturer, &drugtracetypes.MsgRecall{
-			Actor: s.manufacturer.SenderAccount.GetAddress().String(), GTIN: rxGTIN, Lot: lotA, Reason: "contamination",
+			Actor: s.manufacturer.SenderAccount.GetAddress().String(), GTIN: rxGTIN, Lot: lotA,
+			Class: drugtracetypes.RecallClass_RECALL_CLASS_II, ReasonCode: drugtracetypes.RecallReason_RECALL_REASON_CONTAMINATION,
 		})
 		s.Require().NoError(err)
 		return res.GasUsed, len(typedEvents(res.Events, channeltypes.EventTypeSendPacket))

@@ -103,7 +103,7 @@ func TestLocalnetIBC(t *testing.T) {
 	}, "q", "bridge", "verification", "1")
 
 	// 4. Recall on the pharma chain → notice to the one patient who received a unit of the lot.
-	tx(pharma, "manufacturer", "tx", "drugtrace", "recall", gtin, lot, "CONTAMINATION")
+	tx(pharma, "manufacturer", "tx", "drugtrace", "recall", gtin, lot, "ii", "contamination")
 	out = eventually("recall notice on the hospital chain", hosp, func(o string) bool {
 		return strings.Contains(o, "affected_patients")
 	}, "q", "bridge", "recall", gtin, lot)

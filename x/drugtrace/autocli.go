@@ -80,7 +80,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Quarantine", Use: "quarantine [--unit U | --gtin G --lot L]", Short: "Quarantine a suspect unit (custodian, regulator) or a lot (regulator, manufacturer)"},
 				{RpcMethod: "Release", Use: "release [--unit U | --gtin G --lot L]", Short: "Clear a quarantine (regulator or manufacturer)"},
 				{RpcMethod: "ConfirmIllegitimate", Use: "confirm-illegitimate [unit]", Short: "Confirm a quarantined unit illegitimate (regulator or manufacturer)", PositionalArgs: pos("unit")},
-				{RpcMethod: "Recall", Use: "recall [gtin] [lot] [reason-code]", Short: "Recall a lot: blocks shipping and dispensing of all its units at once", PositionalArgs: pos("gtin", "lot", "reason")},
+				{
+					RpcMethod: "Recall", Use: "recall [gtin] [lot] [class] [reason]", Short: "Recall a lot: blocks shipping and dispensing of all its units at once (manufacturer, regulator)",
+					Long: "Recall a lot with its class and reason code, from fixed lists (no free text). The recall is sent to the hospital " +
+						"chains over the bridge as CLASS_<class>:<REASON>.\n\n" + types.RecallHelp(),
+					Example:        fmt.Sprintf("%s tx drugtrace recall 09506000134352 LOT24A ii contamination --from manufacturer", app),
+					PositionalArgs: pos("gtin", "lot", "class", "reason_code"),
+				},
 				{RpcMethod: "UpdateParams", Skip: true},
 			},
 		},

@@ -139,7 +139,7 @@ func (s *KeeperTestSuite) TestDispenseRefusals() {
 	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, "(01)"+gtinA), types.ErrInvalidUnitRef)
 
 	// Recalled lot.
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtinA, Lot: lotA2, Reason: "contamination"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtinA, Lot: lotA2, Class: classII, ReasonCode: contamination})
 	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "R1")), types.ErrNotSaleable)
 	// Quarantined unit.
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.pharmacy, Unit: unitRef(gtinA, "U2")})

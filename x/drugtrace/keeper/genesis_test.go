@@ -31,7 +31,7 @@ func (s *KeeperTestSuite) richScenario() {
 	s.unitsAt(s.distributor, s.manufacturer2, gtinB, lotB, "B1", "B2")
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinB, "B2")})
 	mustRun(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.manufacturer2, Unit: unitRef(gtinB, "B2")})
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer2, GTIN: gtinB, Lot: lotB, Reason: "class-i"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer2, GTIN: gtinB, Lot: lotB, Class: classI, ReasonCode: contamination})
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, GTIN: gtinA, Lot: lotA2})
 	mustRun(s, s.ms.Ship, &types.MsgShip{Actor: s.distributor, To: s.pharmacy, Units: refsOf(gtinA, "V3")}) // alert: D does not hold V3
 	s.unitsAt(s.pharmacy, s.manufacturer, gtinRx, lotA, "X1")

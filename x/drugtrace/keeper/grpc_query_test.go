@@ -38,7 +38,7 @@ func (s *KeeperTestSuite) TestVerifyVerdicts() {
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.regulator, Unit: unitRef(gtinA, "ILL")})
 	mustRun(s, s.ms.ConfirmIllegitimate, &types.MsgConfirmIllegitimate{Actor: s.regulator, Unit: unitRef(gtinA, "ILL")})
 	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.pharmacy, Unit: unitRef(gtinA, "DEC"), Reason: types.DecommissionReason_DECOMMISSION_REASON_STOLEN})
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Reason: "class-ii"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Class: classII, ReasonCode: potency})
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, GTIN: gtinA, Lot: "LOT-H"})
 	s.setBlockTime(time.Date(2026, time.March, 3, 0, 0, 0, 0, time.UTC))
 
@@ -109,7 +109,7 @@ func (s *KeeperTestSuite) TestVerifyPrecedence() {
 	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "A"), PatientRef: s.patient})
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.pharmacy, Unit: unitRef(gtinA, "B")})
 	s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "C"))
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Reason: "class-i"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Class: classI, ReasonCode: contamination})
 	s.Require().Equal(types.Verdict_VERDICT_ALREADY_DISPENSED, s.verify(unitRef(gtinA, "A"), ""))
 	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, "B"), s.pharmacy))
 	s.Require().Equal(types.Verdict_VERDICT_RECALLED, s.verify(unitRef(gtinA, "C"), s.distributor))
@@ -171,7 +171,7 @@ func (s *KeeperTestSuite) TestQueryUnit() {
 		s.Require().Equal(s.unit(gtinA, "U1"), res.Unit)
 		s.Require().False(res.Recalled)
 	}
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtinA, Lot: lotA, Reason: "class-i"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtinA, Lot: lotA, Class: classI, ReasonCode: contamination})
 	res, err := s.qs.Unit(s.ctx, &types.QueryUnitRequest{Unit: unitRef(gtinA, "U1")})
 	s.Require().NoError(err)
 	s.Require().True(res.Recalled)

@@ -33,12 +33,12 @@ func (s *KeeperTestSuite) TestShorterGTINsArePadded() {
 	s.Require().NoError(err)
 	s.Require().False(has)
 
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtin13, Lot: lotA, Reason: "class-ii"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtin13, Lot: lotA, Class: classII, ReasonCode: potency})
 	r, err := s.k.Recalls.Get(s.ctx, collections.Join(gtin14, lotA))
 	s.Require().NoError(err)
 	s.Require().Equal(gtin14, r.GTIN)
 	s.Require().Equal(gtin14, events[*types.EventRecall](s)[0].Recall.GTIN)
-	refuse(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtin14, Lot: lotA, Reason: "class-ii"}, types.ErrAlreadyRecalled)
+	refuse(s, s.ms.Recall, &types.MsgRecall{Actor: s.regulator, GTIN: gtin14, Lot: lotA, Class: classII, ReasonCode: potency}, types.ErrAlreadyRecalled)
 
 	// Queries.
 	pr, err := s.qs.Product(s.ctx, &types.QueryProductRequest{Gtin: gtin13})

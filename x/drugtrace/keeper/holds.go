@@ -200,13 +200,14 @@ func (k Keeper) confirmIllegitimate(ctx context.Context, actor sdk.AccAddress, r
 }
 
 // recall blocks every unit of a lot with one write and tells the hooks
-// (x/bridge sends the recall notices).
+// (x/bridge sends the recall notices, carrying Recall.Reason, the class and
+// reason code as one token).
 func (k Keeper) recall(ctx context.Context, actor sdk.AccAddress, msg *types.MsgRecall) error {
 	gtin, err := k.lotTarget(ctx, msg.GTIN, msg.Lot)
 	if err != nil {
 		return err
 	}
-	if err := types.ValidateReference("recall reason", msg.Reason); err != nil {
+	if err := types.ValidateRecall(msg.Class, msg.ReasonCode); err != nil {
 		return err
 	}
 	if err := k.requireLotAuthority(ctx, actor, gtin, "recalls a lot"); err != nil {
@@ -218,7 +219,8 @@ func (k Keeper) recall(ctx context.Context, actor sdk.AccAddress, msg *types.Msg
 	} else if has {
 		return errorsmod.Wrapf(types.ErrAlreadyRecalled, "GTIN %s lot %s", gtin, msg.Lot)
 	}
-	r := types.Recall{GTIN: gtin, Lot: msg.Lot, By: k.addrString(actor), Reason: msg.Reason, At: sdk.UnwrapSDKContext(ctx).BlockTime()}
+	r := types.Recall{GTIN: gtin, Lot: msg.Lot, By: k.addrString(actor), Class: msg.Class, ReasonCode: msg.ReasonCode,
+		Reason: types.RecallCode(msg.Class, msg.ReasonCode), At: sdk.UnwrapSDKContext(ctx).BlockTime()}
 	if err := k.Recalls.Set(ctx, key, r); err != nil {
 		return err
 	}

@@ -193,7 +193,7 @@ func (s *KeeperTestSuite) TestRecall() {
 	s.pack(s.manufacturer, sscc(1), refsOf(gtinA, "R00003"))
 
 	recall := func(actor, gtin, lot string) *types.MsgRecall {
-		return &types.MsgRecall{Actor: actor, GTIN: gtin, Lot: lot, Reason: "class-i"}
+		return &types.MsgRecall{Actor: actor, GTIN: gtin, Lot: lot, Class: classI, ReasonCode: contamination}
 	}
 	for a, want := range notRegulatorNorManufacturer(s) {
 		refuse(s, s.ms.Recall, recall(a, gtinA, lotA), want)
@@ -201,8 +201,16 @@ func (s *KeeperTestSuite) TestRecall() {
 	refuse(s, s.ms.Recall, recall(s.manufacturer, gtinA, "LOT-NONE"), types.ErrUnknownLot)
 	refuse(s, s.ms.Recall, recall(s.regulator, gtinB, lotA), types.ErrUnknownLot)
 	refuse(s, s.ms.Recall, recall(s.manufacturer, badGTIN, lotA), types.ErrInvalidGTIN)
-	refuse(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Reason: ""}, types.ErrInvalidReference)
-	refuse(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Reason: "patient Jane Doe reacted"}, types.ErrInvalidReference)
+	// Class and reason come from their vocabularies: not unspecified, not out of range.
+	for _, bad := range []*types.MsgRecall{
+		{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, ReasonCode: contamination},
+		{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Class: classI},
+		{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Class: 4, ReasonCode: contamination},
+		{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Class: classI, ReasonCode: 99},
+		{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Class: -1, ReasonCode: -1},
+	} {
+		refuse(s, s.ms.Recall, bad, types.ErrInvalidRecall)
+	}
 
 	untouched := s.dumpExcept(types.RecallsKey)
 	s.freshEvents()
@@ -212,7 +220,8 @@ func (s *KeeperTestSuite) TestRecall() {
 	s.Require().Len(s.dumpOnly(types.RecallsKey), 1)
 	r, err := s.k.Recalls.Get(s.ctx, collections.Join(gtinA, lotA))
 	s.Require().NoError(err)
-	s.Require().Equal(types.Recall{GTIN: gtinA, Lot: lotA, By: s.manufacturer, Reason: "class-i", At: blockTime}, r)
+	s.Require().Equal(types.Recall{GTIN: gtinA, Lot: lotA, By: s.manufacturer, Class: classI, ReasonCode: contamination,
+		Reason: "CLASS_I:CONTAMINATION", At: blockTime}, r)
 	evs := events[*types.EventRecall](s)
 	s.Require().Len(evs, 1)
 	s.Require().Equal(r, evs[0].Recall)

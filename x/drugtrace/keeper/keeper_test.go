@@ -48,6 +48,12 @@ const (
 	// stdExpiry is the default expiry date; stdExpiryGS1 the same as AI (17).
 	stdExpiry    = "2028-12-31"
 	stdExpiryGS1 = "281231"
+
+	// Recall classes and reasons the tests use.
+	classI        = types.RecallClass_RECALL_CLASS_I
+	classII       = types.RecallClass_RECALL_CLASS_II
+	contamination = types.RecallReason_RECALL_REASON_CONTAMINATION
+	potency       = types.RecallReason_RECALL_REASON_POTENCY
 )
 
 // blockTime is the block time of every test context.

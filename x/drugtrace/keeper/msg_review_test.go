@@ -209,7 +209,7 @@ func (s *KeeperTestSuite) TestSuspendedMemberRefused() {
 			return err
 		}},
 		{"recall", s.manufacturer, func() error {
-			_, err := run(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Reason: "class-ii"})
+			_, err := run(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Class: classII, ReasonCode: potency})
 			return err
 		}},
 	}

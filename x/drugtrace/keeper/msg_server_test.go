@@ -107,7 +107,7 @@ func (s *KeeperTestSuite) TestEveryMessageEmitsATypedEvent() {
 			return err
 		}, evLotRelease},
 		{"recall", func(ctx context.Context) error {
-			_, err := s.ms.Recall(ctx, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Reason: "class-ii"})
+			_, err := s.ms.Recall(ctx, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA, Class: classII, ReasonCode: potency})
 			return err
 		}, evRecall},
 		{"update params", func(ctx context.Context) error {

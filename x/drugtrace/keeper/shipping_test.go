@@ -165,7 +165,7 @@ func (s *KeeperTestSuite) TestShipRefusals() {
 	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Units: []string{unitRef(gtinA, "U1"), elementString(gtinA, stdExpiryGS1, lotA, "U1")}}, types.ErrDuplicateSerial)
 
 	// Not saleable: recalled lot, quarantined unit, lot on hold, expired.
-	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Reason: "class-i"})
+	mustRun(s, s.ms.Recall, &types.MsgRecall{Actor: s.manufacturer, GTIN: gtinA, Lot: lotA2, Class: classI, ReasonCode: contamination})
 	refuse(s, s.ms.Ship, ship(s.distributor, "R1"), types.ErrNotSaleable)
 	refuse(s, s.ms.Ship, ship(s.distributor, "U1", "R1"), types.ErrNotSaleable)
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.manufacturer, Unit: unitRef(gtinA, "U2")})

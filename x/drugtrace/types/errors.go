@@ -42,4 +42,5 @@ var (
 	ErrRegulatorHold      = errorsmod.Register(ModuleName, 37, "held by a regulator")
 	ErrUnderHold          = errorsmod.Register(ModuleName, 38, "unit is under quarantine or lot hold")
 	ErrSequenceExhausted  = errorsmod.Register(ModuleName, 39, "id sequence exhausted")
+	ErrInvalidRecall      = errorsmod.Register(ModuleName, 40, "invalid recall class or reason code")
 )

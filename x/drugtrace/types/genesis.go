@@ -67,6 +67,14 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "alert id %d not below next id %d", a.ID, gs.NextAlertID)
 		}
 	}
+	for _, r := range gs.Recalls {
+		if _, err := ParseLot(r.GTIN, r.Lot); err != nil || !products[r.GTIN] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recall of GTIN %q lot %q: invalid or of an unknown product", r.GTIN, r.Lot)
+		}
+		if err := ValidateRecall(r.Class, r.ReasonCode); err != nil || r.Reason != RecallCode(r.Class, r.ReasonCode) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "recall of GTIN %s lot %s: class, reason code or code %q invalid", r.GTIN, r.Lot, r.Reason)
+		}
+	}
 	for _, s := range gs.Shipments {
 		if s.ID == 0 || s.ID >= gs.NextShipmentID {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d not below next id %d", s.ID, gs.NextShipmentID)

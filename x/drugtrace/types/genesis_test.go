@@ -19,6 +19,8 @@ func validGenesis() *types.GenesisState {
 	gs.Shipments = []types.Shipment{{ID: 1}, {ID: 2}}
 	gs.Histories = []types.UnitHistory{{Unit: gtinA + "/S1", Events: []types.TraceEvent{{Seq: 1}, {Seq: 3}}}, {Unit: gtinA + "/S2", Events: []types.TraceEvent{{Seq: 2}}}}
 	gs.Alerts = []types.Alert{{ID: 1}, {ID: 5}}
+	gs.Recalls = []types.Recall{{GTIN: gtinA, Lot: "L1", Class: types.RecallClass_RECALL_CLASS_II,
+		ReasonCode: types.RecallReason_RECALL_REASON_MISLABELLING, Reason: "CLASS_II:MISLABELLING"}}
 	gs.NextShipmentID, gs.NextAlertID, gs.NextEventSeq = 3, 6, 4 // the next ids: ids start at 1
 	return gs
 }
@@ -45,6 +47,14 @@ func TestGenesisValidate(t *testing.T) {
 		"shipment id zero":      func(gs *types.GenesisState) { gs.Shipments[0].ID = 0 },
 		"shipment id not below": func(gs *types.GenesisState) { gs.NextShipmentID = 2 },
 		"next shipment id zero": func(gs *types.GenesisState) { gs.NextShipmentID = 0 },
+		"recall lot":            func(gs *types.GenesisState) { gs.Recalls[0].Lot = "" },
+		"recall GTIN":           func(gs *types.GenesisState) { gs.Recalls[0].GTIN = "09506000134353" },
+		"recall of no product":  func(gs *types.GenesisState) { gs.Recalls[0].GTIN = "04012345000009" },
+		"recall GTIN-13":        func(gs *types.GenesisState) { gs.Recalls[0].GTIN = gtinA[1:] },
+		"recall without class":  func(gs *types.GenesisState) { gs.Recalls[0].Class = 0 },
+		"recall reason code":    func(gs *types.GenesisState) { gs.Recalls[0].ReasonCode = 99 },
+		"recall free text":      func(gs *types.GenesisState) { gs.Recalls[0].Reason = "class-ii" },
+		"recall code mismatch":  func(gs *types.GenesisState) { gs.Recalls[0].Reason = "CLASS_I:MISLABELLING" },
 	} {
 		t.Run(name, func(t *testing.T) {
 			gs := validGenesis()

@@ -186,7 +186,7 @@ func (m *MsgConfirmIllegitimate) ValidateBasic() error {
 	return err
 }
 
-// ValidateBasic checks the actor, the lot and the reason.
+// ValidateBasic checks the actor, the lot, the class and the reason code.
 func (m *MsgRecall) ValidateBasic() error {
 	if err := checkAddress("actor", m.Actor); err != nil {
 		return err
@@ -194,7 +194,7 @@ func (m *MsgRecall) ValidateBasic() error {
 	if _, err := ParseLot(m.GTIN, m.Lot); err != nil {
 		return err
 	}
-	return ValidateReference("recall reason", m.Reason)
+	return ValidateRecall(m.Class, m.ReasonCode)
 }
 
 // ValidateBasic checks the authority's address and the params.

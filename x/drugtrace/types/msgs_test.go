@@ -51,7 +51,7 @@ func TestValidateBasic(t *testing.T) {
 		return m
 	}
 	recall := func(f func(m *types.MsgRecall)) *types.MsgRecall {
-		m := &types.MsgRecall{Actor: mfr, GTIN: gtinA, Lot: "LOT-A1", Reason: "class-i"}
+		m := &types.MsgRecall{Actor: mfr, GTIN: gtinA, Lot: "LOT-A1", Class: types.RecallClass_RECALL_CLASS_I, ReasonCode: types.RecallReason_RECALL_REASON_STERILITY}
 		f(m)
 		return m
 	}
@@ -153,7 +153,12 @@ func TestValidateBasic(t *testing.T) {
 		"recall: actor bad":            testkit.Case(recall(func(m *types.MsgRecall) { m.Actor = "" }), types.ErrInvalidAddress),
 		"recall: GTIN bad":             testkit.Case(recall(func(m *types.MsgRecall) { m.GTIN = badGTIN }), types.ErrInvalidGTIN),
 		"recall: lot bad":              testkit.Case(recall(func(m *types.MsgRecall) { m.Lot = "" }), types.ErrInvalidLot),
-		"recall: reason free text":     testkit.Case(recall(func(m *types.MsgRecall) { m.Reason = "patient Jane Doe reacted" }), types.ErrInvalidReference),
+		"recall: class III, other":     testkit.Case(recall(func(m *types.MsgRecall) { m.Class, m.ReasonCode = 3, types.RecallReason_RECALL_REASON_OTHER_SAFETY }), nil),
+		"recall: no class":             testkit.Case(recall(func(m *types.MsgRecall) { m.Class = 0 }), types.ErrInvalidRecall),
+		"recall: class IV":             testkit.Case(recall(func(m *types.MsgRecall) { m.Class = 4 }), types.ErrInvalidRecall),
+		"recall: no reason":            testkit.Case(recall(func(m *types.MsgRecall) { m.ReasonCode = 0 }), types.ErrInvalidRecall),
+		"recall: reason out of range":  testkit.Case(recall(func(m *types.MsgRecall) { m.ReasonCode = 14 }), types.ErrInvalidRecall),
+		"recall: negative reason":      testkit.Case(recall(func(m *types.MsgRecall) { m.ReasonCode = -1 }), types.ErrInvalidRecall),
 		"params: valid":                testkit.Case(&types.MsgUpdateParams{Authority: mfr, Params: types.DefaultParams()}, nil),
 		"params: invalid":              testkit.Case(&types.MsgUpdateParams{Authority: mfr}, types.ErrInvalidParams),
 		"params: authority bad":        testkit.Case(&types.MsgUpdateParams{Authority: "gov", Params: types.DefaultParams()}, types.ErrInvalidAddress),
