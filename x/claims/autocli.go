@@ -29,7 +29,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "ClaimsByProvider", Use: "by-provider [address]", Short: "A provider's claims", PositionalArgs: pos("address")},
 				{RpcMethod: "ClaimsByPayer", Use: "by-payer [address]", Short: "A payer's claims", PositionalArgs: pos("address")},
 				{
-					RpcMethod: "ClaimsByStatus", Use: "by-status [status]", Short: "Claims in a status (CLAIM_STATUS_PENDED, ...)",
+					RpcMethod: "ClaimsByStatus", Use: "by-status [status]",
+					Short:          "Claims in a status: pended, payable, paid, denied, appealed, withdrawn or cancelled",
+					Example:        fmt.Sprintf("%s q claims by-status pended", app),
 					PositionalArgs: pos("status"),
 				},
 				{
@@ -42,7 +44,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "ExplanationOfBenefitFHIR", Skip: true}, // `eob-fhir` likewise
 				{
 					RpcMethod: "Accumulators", Use: "accumulators [coverage-id] [year]",
-					Short: "Deductible and out-of-pocket met in a plan year", PositionalArgs: pos("coverage_id", "year"),
+					Short:          "Deductible and out-of-pocket met in a plan year (the calendar year of the service dates, UTC, e.g. 2026)",
+					Example:        fmt.Sprintf("%s q claims accumulators 1 2026", app),
+					PositionalArgs: pos("coverage_id", "year"),
 				},
 				{RpcMethod: "Escrow", Use: "escrow [payer]", Short: "A payer's escrow balance", PositionalArgs: pos("payer")},
 				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
@@ -58,21 +62,40 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "SubmitClaim", Skip: true}, // `submit [file]`
 				{RpcMethod: "Enroll", Skip: true},      // `enroll`, which hashes the member id
 				{
-					RpcMethod: "EndCoverage", Use: "end-coverage [coverage-id] [end]", Short: "End a coverage at end (RFC 3339)",
+					RpcMethod: "EndCoverage", Use: "end-coverage [coverage-id] [end]",
+					Short:          "End a coverage at end (RFC 3339, not before the block time, inside the coverage period); later service dates are denied (CARC 27)",
+					Example:        fmt.Sprintf("%s tx claims end-coverage 1 2027-07-01T00:00:00Z --from payer", app),
 					PositionalArgs: pos("coverage_id", "end"),
 				},
 				{
 					RpcMethod: "GrantPriorAuth", Use: "prior-auth [coverage-id] [code] [units] [start] [end]",
-					Short: "Authorise units of a service for a coverage and period", PositionalArgs: pos("coverage_id", "code", "units", "start", "end"),
+					Short: "Authorise units of a service for a coverage and period",
+					Long: "code is the service's CPT, HCPCS or NDC code, as in the plan (27447, J1100, 00093-4155-73); units, 1..1000000, " +
+						"is the total the claims may use; start and end are RFC 3339 times, and a claim's service date must be in [start, end). " +
+						"A new authorisation for the same coverage and code replaces the earlier one.",
+					Example:        fmt.Sprintf("%s tx claims prior-auth 1 27447 1 2026-12-01T00:00:00Z 2027-03-01T00:00:00Z --from payer", app),
+					PositionalArgs: pos("coverage_id", "code", "units", "start", "end"),
 				},
 				{
-					RpcMethod: "FundEscrow", Use: "fund-escrow [amount]", Short: "Move settlement coins into your escrow; pays waiting claims, smallest first",
-					Example: fmt.Sprintf("%s tx claims fund-escrow 1000000uhealth --from payer", app), PositionalArgs: pos("amount"),
+					RpcMethod: "FundEscrow", Use: "fund-escrow [amount]",
+					Short:          "Move settlement coins (amount in the settlement denom, e.g. 1000000uhealth) into your escrow; pays waiting claims, smallest first",
+					Example:        fmt.Sprintf("%s tx claims fund-escrow 1000000uhealth --from payer", app),
+					PositionalArgs: pos("amount"),
 				},
 				{
 					RpcMethod: "ReviewClaim", Use: "review [claim-id] [decision]",
-					Short:          "Decide a pended or appealed claim: approve, partial (--approve-lines 0,2 --reason 50) or deny (--reason 50)",
+					Short: "Decide a pended or appealed claim: approve, partial (--approve-lines 0,2 --reason 50; lines numbered from 0) or deny (--reason 50)",
+					Long: "decision is approve (the plan pays every line it covers), partial (the lines named by --approve-lines are approved, " +
+						"the others denied with --reason) or deny (every line denied with --reason). The claim is adjudicated again.\n" +
+						"Lines are numbered from 0, in the order of the claim's lines (q claims claim [id]): --approve-lines 1 approves " +
+						"the second line. A partial decision approves some lines, not none or all.",
+					Example: fmt.Sprintf("%[1]s tx claims review 2 partial --approve-lines 1 --reason 50 --from payer\n"+
+						"%[1]s tx claims review 2 approve --from payer", app),
 					PositionalArgs: pos("claim_id", "decision"),
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"approve_lines": {Usage: "partial only: the lines to approve, numbered from 0 (the first line is 0); comma-separated (0,2) or the flag repeated"},
+						"reason":        {Usage: "partial or deny: the CARC code of the denied lines, 1-3 digits, optionally after a capital letter (50: not medically necessary)"},
+					},
 				},
 				{
 					RpcMethod: "AppealClaim", Use: "appeal [claim-id] [reason]",
@@ -82,13 +105,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "WithdrawClaim", Use: "withdraw [claim-id]", Short: "Withdraw an unpaid claim", PositionalArgs: pos("claim_id")},
 				{
 					RpcMethod: "CancelClaim", Use: "cancel [claim-id] [carc-code]",
-					Short:          "Cancel a payable claim of yours that nothing was paid on, with the CARC code that says why (payer)",
+					Short:          "Cancel a payable claim of yours that nothing was paid on, with the CARC code that says why (1-3 digits, optionally after a capital letter: 27 coverage ended, 18 duplicate)",
 					Example:        fmt.Sprintf("%s tx claims cancel 7 27 --from payer", app),
 					PositionalArgs: pos("claim_id", "reason"),
 				},
 				{
 					RpcMethod: "WithdrawEscrow", Use: "withdraw-escrow [amount]",
-					Short:          "Take back escrow not owed to your payable claims (payer)",
+					Short:          "Take back escrow not owed to your payable claims (amount in the settlement denom, e.g. 500000uhealth)",
 					Example:        fmt.Sprintf("%s tx claims withdraw-escrow 500000uhealth --from payer", app),
 					PositionalArgs: pos("amount"),
 				},
