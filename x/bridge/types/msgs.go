@@ -1,8 +1,6 @@
 package types
 
 import (
-	"time"
-
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -28,14 +26,6 @@ var (
 	_ sdk.HasValidateBasic = (*MsgTrustCounterparty)(nil)
 	_ sdk.HasValidateBasic = (*MsgRetireChannel)(nil)
 )
-
-// unitParseRef is the reference time a unit reference is parsed against
-// without a block time. Only GS1 YYMMDD dates depend on it (the century), and
-// of those only YY0229: it exists only if the year is a leap year. Against a
-// year-2000 reference every YY divisible by 4 lands on a leap year (19YY or
-// 20YY, and 00 on 2000), so a reference that parses against any block time
-// parses against this one; the msg server parses again against the block time.
-var unitParseRef = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 func checkAddresses(pairs ...string) error { return addrs.CheckAll(ErrInvalidAddress, pairs...) }
 
@@ -85,7 +75,8 @@ func (m *MsgResendPrescription) ValidateBasic() error {
 }
 
 // ValidateBasic checks the requester, the unit reference (its bounds and
-// x/drugtrace's parse; see unitParseRef) and the channel id.
+// x/drugtrace's parse without a block time, which never refuses what parses
+// at some block time) and the channel id.
 func (m *MsgRequestVerification) ValidateBasic() error {
 	if err := checkAddresses("requester", m.Requester); err != nil {
 		return err
@@ -93,7 +84,7 @@ func (m *MsgRequestVerification) ValidateBasic() error {
 	if err := CheckUnitRef(m.Unit); err != nil {
 		return err
 	}
-	if _, err := drugtracetypes.ParseUnitRef(m.Unit, unitParseRef); err != nil {
+	if _, err := drugtracetypes.CheckUnitRef(m.Unit); err != nil {
 		return errorsmod.Wrap(ErrInvalidUnit, err.Error())
 	}
 	return checkChannel(m.ChannelID)

@@ -116,9 +116,9 @@ func TestValidateBasic(t *testing.T) {
 }
 
 // TestVerifyValidateBasicNeverStricterThanBlockTime: ValidateBasic parses a
-// unit reference without a block time, and the only part of a parse that
-// depends on one is the century of a YYMMDD date, which decides whether
-// 29 February exists. Whatever the block time, a unit the msg server would
+// unit reference without a block time (x/drugtrace's CheckUnitRef), and the
+// only part of a parse that depends on one is the century of a YYMMDD date,
+// which decides whether 29 February exists. Whatever the block time, a unit the msg server would
 // parse passes ValidateBasic, and one ValidateBasic refuses parses at no
 // block time.
 func TestVerifyValidateBasicNeverStricterThanBlockTime(t *testing.T) {
