@@ -69,6 +69,9 @@ func updateFromFile(cdc codec.JSONCodec, path, payer string, id uint64) (*types.
 	}, nil
 }
 
+// flagPatient names submit's patient in place of the file's.
+const flagPatient = "patient"
+
 // claimFromFile is how submit reads its file: the fields of MsgSubmitClaim,
 // and the provider is the signer (a provider in the file is replaced).
 func claimFromFile(cdc codec.JSONCodec, path, provider string) (*types.MsgSubmitClaim, error) {
@@ -159,12 +162,23 @@ uhealth written as a JSON string; record_ids (optional) x/records ids of the pat
 are refused. Lines are numbered from 0 where a message names them (review --approve-lines 0 is the first).
 The patient must have consented, for category Claim, to HPAYMT disclosure to the payer and to TREAT by you.
 Every field: x/claims/README.md ("Plan and claim files"); a claim: x/claims/testdata/claim.json.`,
-		Example: fmt.Sprintf("%s tx claims submit claim.json --from hospital --gas auto", version.AppName),
+		Example: fmt.Sprintf("%s tx claims submit x/claims/testdata/claim.json --patient $P --from hospital --gas auto", version.AppName),
 		Args:    cobra.ExactArgs(1),
-		RunE: txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
-			return claimFromFile(clientCtx.Codec, args[0], clientCtx.GetFromAddress().String())
-		}),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			patient, err := cmd.Flags().GetString(flagPatient)
+			if err != nil {
+				return err
+			}
+			return txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
+				msg, err := claimFromFile(clientCtx.Codec, args[0], clientCtx.GetFromAddress().String())
+				if err == nil && patient != "" {
+					msg.Patient = patient
+				}
+				return msg, err
+			})(cmd, args)
+		},
 	}
+	cmd.Flags().String(flagPatient, "", "the patient's account address, in place of the file's patient (the example files in x/claims/testdata name a placeholder)")
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
 }
