@@ -36,8 +36,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "UnitsByLot", Use: "lot [gtin] [lot]", Short: "Units of a lot (paginated)", PositionalArgs: pos("gtin", "lot")},
 				{
 					RpcMethod: "Verify", Use: "verify [unit] [asker]",
-					Short:          "Authentic and saleable, or the precise reason not (recalled, quarantined, expired, already dispensed, custody mismatch, ...)",
-					Long:           unitHelp + " With asker, a unit held by someone else is a custody mismatch.",
+					Short: "Authentic and saleable, or the precise reason not (recalled, quarantined, expired, already dispensed, lot or expiry not the label's, custody mismatch, ...)",
+					Long: unitHelp + " With asker, a unit held by someone else is a custody mismatch. A real GTIN and serial whose label carries " +
+						"another lot or expiry is a LOT_MISMATCH or EXPIRY_MISMATCH: a suspect pack.",
 					Example:        fmt.Sprintf("%s q drugtrace verify '(01)09506000134352(17)271231(10)LOT1(21)SN0001' health1pharmacy...", app),
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "unit"}, {ProtoField: "asker", Optional: true}},
 				},

@@ -130,10 +130,10 @@ func (s *KeeperTestSuite) TestDispenseRefusals() {
 		refuse(s, s.ms.Dispense, m, types.ErrInvalidReference)
 	}
 
-	// A label whose lot or expiry differ from the commissioned unit.
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, elementString(gtinA, stdExpiryGS1, "LOT-ZZ", "U1")), types.ErrUnitNotFound)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, elementString(gtinA, "281230", lotA, "U1")), types.ErrUnitNotFound)
-	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, "https://id.gs1.org/01/"+gtinA+"/10/"+lotA2+"/21/U1"), types.ErrUnitNotFound)
+	// A label whose lot or expiry differ from the commissioned unit: a suspect pack.
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, elementString(gtinA, stdExpiryGS1, "LOT-ZZ", "U1")), types.ErrLabelMismatch)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, elementString(gtinA, "281230", lotA, "U1")), types.ErrLabelMismatch)
+	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, "https://id.gs1.org/01/"+gtinA+"/10/"+lotA2+"/21/U1"), types.ErrLabelMismatch)
 	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinA, "NOPE")), types.ErrUnitNotFound)
 	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(badGTIN, "U1")), types.ErrInvalidGTIN)
 	refuse(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, "(01)"+gtinA), types.ErrInvalidUnitRef)

@@ -73,9 +73,9 @@ func (s *KeeperTestSuite) TestVerifyVerdicts() {
 		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA + "\x1d21OK", s.pharmacy, types.Verdict_VERDICT_AUTHENTIC_SALEABLE},
 		{"]d201" + gtinA + "21DISP\x1d10" + lotA, "", types.Verdict_VERDICT_ALREADY_DISPENSED},
 		{"01" + gtinA + "21OK", s.pharmacy2, types.Verdict_VERDICT_CUSTODY_MISMATCH},
-		// A label whose lot or expiry differ was never commissioned as such.
-		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA2 + "\x1d21OK", s.pharmacy, types.Verdict_VERDICT_NEVER_COMMISSIONED},
-		{"https://id.gs1.org/01/" + gtinA + "/21/OK?17=290101", s.pharmacy, types.Verdict_VERDICT_NEVER_COMMISSIONED},
+		// A label whose lot or expiry differ from the commissioned unit's says which.
+		{"]d201" + gtinA + "17" + stdExpiryGS1 + "10" + lotA2 + "\x1d21OK", s.pharmacy, types.Verdict_VERDICT_LOT_MISMATCH},
+		{"https://id.gs1.org/01/" + gtinA + "/21/OK?17=290101", s.pharmacy, types.Verdict_VERDICT_EXPIRY_MISMATCH},
 		{unitRef(gtinA, "REC2"), s.manufacturer, types.Verdict_VERDICT_RECALLED},
 	} {
 		res, err := s.qs.Verify(s.ctx, &types.QueryVerifyRequest{Unit: tc.ref, Asker: tc.asker})

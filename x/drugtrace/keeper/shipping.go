@@ -32,7 +32,7 @@ func (c *shippableChecker) check(ctx context.Context, u types.Unit) error {
 		}
 		c.facts[key] = f
 	}
-	if v := c.k.verdictWith(ctx, f, u, nil); v != types.Verdict_VERDICT_AUTHENTIC_SALEABLE {
+	if v := c.k.verdictWith(ctx, f, u, types.Verdict_VERDICT_UNSPECIFIED, nil); v != types.Verdict_VERDICT_AUTHENTIC_SALEABLE {
 		return errorsmod.Wrapf(types.ErrNotSaleable, "%s: %s", types.UnitKey(u.GTIN, u.Serial), v)
 	}
 	return nil
@@ -254,7 +254,7 @@ func (k Keeper) receive(ctx context.Context, a string, id uint64) (int, error) {
 			}
 			facts[u.GTIN+"|"+u.Lot] = f
 		}
-		switch v := k.verdictWith(ctx, f, u, nil); v {
+		switch v := k.verdictWith(ctx, f, u, types.Verdict_VERDICT_UNSPECIFIED, nil); v {
 		case types.Verdict_VERDICT_UNKNOWN_PRODUCT, types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER, types.Verdict_VERDICT_ILLEGITIMATE,
 			types.Verdict_VERDICT_ALREADY_DISPENSED, types.Verdict_VERDICT_DECOMMISSIONED:
 			return 0, errorsmod.Wrapf(types.ErrNotSaleable, "%s: %s; refuse the shipment", types.UnitKey(u.GTIN, u.Serial), v)

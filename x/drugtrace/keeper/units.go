@@ -10,27 +10,62 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/internal/gs1"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
-// resolveUnit parses a unit reference and loads the unit. When the reference
-// carries a lot or an expiry (an element string or Digital Link), they must
-// match what was commissioned: a mismatch is a counterfeit label.
-func (k Keeper) resolveUnit(ctx context.Context, ref string) (types.Unit, error) {
-	now := sdk.UnwrapSDKContext(ctx).BlockTime()
-	id, err := types.ParseUnitRef(ref, now)
+// lookupUnit parses a unit reference and loads the unit (ErrUnitNotFound
+// when its GTIN and serial were never commissioned; id is then still set).
+// label says whether the lot or expiry the reference carries (an element
+// string or Digital Link) differ from the commissioned unit's: see
+// labelMismatch.
+func (k Keeper) lookupUnit(ctx context.Context, ref string) (id gs1.UnitID, u types.Unit, label types.Verdict, err error) {
+	id, err = types.ParseUnitRef(ref, sdk.UnwrapSDKContext(ctx).BlockTime())
 	if err != nil {
-		return types.Unit{}, err
+		return id, u, 0, err
 	}
-	u, err := k.Units.Get(ctx, collections.Join(id.GTIN, id.Serial))
+	u, err = k.Units.Get(ctx, collections.Join(id.GTIN, id.Serial))
 	if errors.Is(err, collections.ErrNotFound) {
-		return types.Unit{}, errorsmod.Wrapf(types.ErrUnitNotFound, "%s", types.UnitKey(id.GTIN, id.Serial))
+		return id, u, 0, errorsmod.Wrapf(types.ErrUnitNotFound, "%s", types.UnitKey(id.GTIN, id.Serial))
 	}
+	if err != nil {
+		return id, u, 0, err
+	}
+	return id, u, labelMismatch(id, u), nil
+}
+
+// labelMismatch compares the lot and expiry a label carries with the
+// commissioned unit: VERDICT_LOT_MISMATCH when the lot differs (checked
+// first: it is what ties a pack to its batch record), else
+// VERDICT_EXPIRY_MISMATCH when the expiry differs, else VERDICT_UNSPECIFIED.
+// A label without a lot or an expiry ("GTIN/serial") matches on what it has.
+func labelMismatch(id gs1.UnitID, u types.Unit) types.Verdict {
+	switch {
+	case id.Lot != "" && id.Lot != u.Lot:
+		return types.Verdict_VERDICT_LOT_MISMATCH
+	case id.HasExpiry && !sameDay(id.Expiry, u.Expiry):
+		return types.Verdict_VERDICT_EXPIRY_MISMATCH
+	}
+	return types.Verdict_VERDICT_UNSPECIFIED
+}
+
+// resolveUnit parses a unit reference and loads the unit. When the reference
+// carries a lot or an expiry, they must match what was commissioned: a pack
+// whose label differs is suspect, and every message refuses it
+// (ErrLabelMismatch), as it refuses a unit never commissioned.
+func (k Keeper) resolveUnit(ctx context.Context, ref string) (types.Unit, error) {
+	id, u, label, err := k.lookupUnit(ctx, ref)
 	if err != nil {
 		return types.Unit{}, err
 	}
-	if (id.Lot != "" && id.Lot != u.Lot) || (id.HasExpiry && !sameDay(id.Expiry, u.Expiry)) {
-		return types.Unit{}, errorsmod.Wrapf(types.ErrUnitNotFound, "%s: lot or expiry on the label differ from the commissioned unit", types.UnitKey(id.GTIN, id.Serial))
+	key := types.UnitKey(u.GTIN, u.Serial)
+	switch label {
+	case types.Verdict_VERDICT_LOT_MISMATCH:
+		return types.Unit{}, errorsmod.Wrapf(types.ErrLabelMismatch, "%s: lot %s on the label is not the lot it was commissioned in (%s)",
+			key, id.Lot, label)
+	case types.Verdict_VERDICT_EXPIRY_MISMATCH:
+		return types.Unit{}, errorsmod.Wrapf(types.ErrLabelMismatch, "%s: expiry %s on the label is not the commissioned expiry (%s)",
+			key, id.Expiry.Format(time.DateOnly), label)
 	}
 	return u, nil
 }

@@ -53,11 +53,22 @@ func (k Keeper) Verdict(ctx context.Context, u types.Unit, asker sdk.AccAddress)
 	if err != nil {
 		return 0, err
 	}
-	return k.verdictWith(ctx, f, u, asker), nil
+	return k.verdictWith(ctx, f, u, types.Verdict_VERDICT_UNSPECIFIED, asker), nil
 }
 
-// verdictWith applies a lot's facts and the unit's own state, in order of precedence.
-func (k Keeper) verdictWith(ctx context.Context, f lotFacts, u types.Unit, asker sdk.AccAddress) types.Verdict {
+// verdictWith applies a lot's facts, what a scanned label says (label, a
+// labelMismatch verdict; UNSPECIFIED when no label was read or it matches)
+// and the unit's own state, in order of precedence.
+//
+// A label that differs from the commissioned unit is reported before the
+// unit's own state (dispensed, recalled, quarantined, expired, ...): those are
+// facts about the commissioned unit, and the pack in hand is not shown to be
+// it. A recalled unit scanned with a wrong lot is a LOT_MISMATCH, a suspect
+// pack to quarantine and investigate (DSCSA suspect product), not a recall
+// return. What condemns every pack bearing the GTIN or serial whatever its
+// label (unknown product, manufacturer not a member, serial confirmed
+// illegitimate) comes first.
+func (k Keeper) verdictWith(ctx context.Context, f lotFacts, u types.Unit, label types.Verdict, asker sdk.AccAddress) types.Verdict {
 	switch {
 	case f.unknownProduct:
 		return types.Verdict_VERDICT_UNKNOWN_PRODUCT
@@ -65,6 +76,8 @@ func (k Keeper) verdictWith(ctx context.Context, f lotFacts, u types.Unit, asker
 		return types.Verdict_VERDICT_MANUFACTURER_NOT_MEMBER
 	case u.Status == types.UnitStatus_UNIT_STATUS_ILLEGITIMATE:
 		return types.Verdict_VERDICT_ILLEGITIMATE
+	case label != types.Verdict_VERDICT_UNSPECIFIED:
+		return label
 	case u.Status == types.UnitStatus_UNIT_STATUS_DISPENSED:
 		return types.Verdict_VERDICT_ALREADY_DISPENSED
 	case u.Status == types.UnitStatus_UNIT_STATUS_DECOMMISSIONED:
@@ -83,14 +96,14 @@ func (k Keeper) verdictWith(ctx context.Context, f lotFacts, u types.Unit, asker
 	return types.Verdict_VERDICT_AUTHENTIC_SALEABLE
 }
 
-// VerifyRef resolves a unit reference and gives its verdict; a reference to a
-// unit that does not exist gives UNKNOWN_PRODUCT or NEVER_COMMISSIONED.
+// VerifyRef resolves a unit reference and gives its verdict (see verdictWith
+// for the order); a reference to a unit that does not exist gives
+// UNKNOWN_PRODUCT or NEVER_COMMISSIONED. The unit is returned with the
+// verdict, except when the label does not match it (LOT_MISMATCH,
+// EXPIRY_MISMATCH): the pack in hand is then not shown to be that unit, and
+// who holds the real one is not told to whoever scanned it.
 func (k Keeper) VerifyRef(ctx context.Context, ref string, asker sdk.AccAddress) (types.Verdict, types.Unit, error) {
-	id, err := types.ParseUnitRef(ref, sdk.UnwrapSDKContext(ctx).BlockTime())
-	if err != nil {
-		return 0, types.Unit{}, err
-	}
-	u, err := k.resolveUnit(ctx, ref)
+	id, u, label, err := k.lookupUnit(ctx, ref)
 	if errors.Is(err, types.ErrUnitNotFound) {
 		if has, err := k.Products.Has(ctx, id.GTIN); err != nil {
 			return 0, types.Unit{}, err
@@ -102,6 +115,14 @@ func (k Keeper) VerifyRef(ctx context.Context, ref string, asker sdk.AccAddress)
 	if err != nil {
 		return 0, types.Unit{}, err
 	}
-	v, err := k.Verdict(ctx, u, asker)
-	return v, u, err
+	f, err := k.lotFacts(ctx, u.GTIN, u.Lot)
+	if err != nil {
+		return 0, types.Unit{}, err
+	}
+	switch v := k.verdictWith(ctx, f, u, label, asker); v {
+	case types.Verdict_VERDICT_LOT_MISMATCH, types.Verdict_VERDICT_EXPIRY_MISMATCH:
+		return v, types.Unit{}, nil
+	default:
+		return v, u, nil
+	}
 }

@@ -43,4 +43,5 @@ var (
 	ErrUnderHold          = errorsmod.Register(ModuleName, 38, "unit is under quarantine or lot hold")
 	ErrSequenceExhausted  = errorsmod.Register(ModuleName, 39, "id sequence exhausted")
 	ErrInvalidRecall      = errorsmod.Register(ModuleName, 40, "invalid recall class or reason code")
+	ErrLabelMismatch      = errorsmod.Register(ModuleName, 41, "label does not match the commissioned unit")
 )

@@ -156,7 +156,8 @@ func TestErrorsAreDistinct(t *testing.T) {
 		types.ErrShipmentNotFound, types.ErrNotAddressee, types.ErrShipmentClosed, types.ErrContainerExists, types.ErrContainerNotFound,
 		types.ErrPacked, types.ErrInTransit, types.ErrBatchTooLarge, types.ErrEmptyBatch, types.ErrInvalidStatus, types.ErrNotAllowed,
 		types.ErrInvalidReference, types.ErrUnknownLot, types.ErrAlreadyRecalled, types.ErrNotQuarantined, types.ErrInvalidParams,
-		types.ErrInvalidGenesis, types.ErrInvalidProduct, types.ErrAlreadyQuarantined}
+		types.ErrInvalidGenesis, types.ErrInvalidProduct, types.ErrAlreadyQuarantined, types.ErrGTINNotOwned, types.ErrRegulatorHold,
+		types.ErrUnderHold, types.ErrSequenceExhausted, types.ErrInvalidRecall, types.ErrLabelMismatch}
 	for i, a := range all {
 		for j, b := range all {
 			require.Equal(t, i == j, errors.Is(a, b), "%v / %v", a, b)
