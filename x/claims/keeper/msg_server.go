@@ -349,10 +349,10 @@ func validateClaim(params types.Params, msg *types.MsgSubmitClaim, ctx sdk.Conte
 	}
 	for i, l := range msg.Lines {
 		if err := types.ValidateServiceCode(l.System, l.Code); err != nil {
-			return errorsmod.Wrapf(err, "line %d", i+1)
+			return errorsmod.Wrapf(err, "line %d (from 0)", i)
 		}
 		if err := types.ValidateLine(l); err != nil {
-			return errorsmod.Wrapf(err, "line %d", i+1)
+			return errorsmod.Wrapf(err, "line %d (from 0)", i)
 		}
 	}
 	seen := map[uint64]bool{}

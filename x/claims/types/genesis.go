@@ -116,7 +116,7 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			r := c.Results[i]
 			for _, a := range []math.Int{r.Allowed, r.Deductible, r.Copay, r.Coinsurance, r.PlanPays, r.PatientResponsibility} {
 				if !ValidAmount(a) {
-					return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d line %d: result amount out of range", c.ID, i+1)
+					return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d line %d: result amount out of range", c.ID, i)
 				}
 			}
 		}

@@ -187,10 +187,10 @@ func (m *MsgSubmitClaim) ValidateBasic() error {
 	}
 	for i, l := range m.Lines {
 		if err := ValidateServiceCode(l.System, l.Code); err != nil {
-			return errorsmod.Wrapf(err, "line %d", i+1)
+			return errorsmod.Wrapf(err, "line %d (from 0)", i)
 		}
 		if err := ValidateLine(l); err != nil {
-			return errorsmod.Wrapf(err, "line %d", i+1)
+			return errorsmod.Wrapf(err, "line %d (from 0)", i)
 		}
 	}
 	seen := make(map[uint64]bool, len(m.RecordIDs))
