@@ -83,8 +83,8 @@ func TestExportAfterRefusalsSameState(t *testing.T) {
 	ok(c.deliver("payer", plan))
 	ok(c.deliver("payer", &claimstypes.MsgEnroll{
 		Payer: payer.addr.String(), PlanID: 1, Patient: patient.addr.String(),
-		MemberIDHash: claimstypes.MemberIDHash(patient.addr.String(), "M-000123"),
-		Start:        c.time.Add(-time.Hour), End: c.time.Add(365 * 24 * time.Hour),
+		MemberIDMAC: claimstypes.MemberIDMAC(make([]byte, 32), patient.addr.String(), "M-000123"), MemberIDScheme: claimstypes.CurrentMemberIDScheme,
+		Start: c.time.Add(-time.Hour), End: c.time.Add(365 * 24 * time.Hour),
 	}))
 	ok(c.deliver("outsider", &consenttypes.MsgGrantConsent{
 		Signer: patient.addr.String(), Patient: patient.addr.String(), Grantee: payer.addr.String(),

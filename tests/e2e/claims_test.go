@@ -87,13 +87,30 @@ func claimsScenario(t *testing.T, n *node) {
 	n.tx("tx", "claims", "enroll", "1", patient, "MEM-000123", start, end, "--from", "payer")
 	var cov struct {
 		Coverages []struct {
-			ID           string `json:"id"`
-			MemberIDHash string `json:"member_id_hash"`
+			ID             string `json:"id"`
+			MemberIDMAC    string `json:"member_id_mac"`
+			MemberIDScheme string `json:"member_id_scheme"`
 		} `json:"coverages"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "coverage", patient, "-o", "json")), &cov))
 	require.Len(t, cov.Coverages, 1)
+	require.NotEmpty(t, cov.Coverages[0].MemberIDMAC)
+	require.Equal(t, "MEMBER_ID_SCHEME_HMAC_SHA256_V1", cov.Coverages[0].MemberIDScheme)
 	require.NotContains(t, n.mustCLI("q", "claims", "coverage", patient, "-o", "json"), "MEM-000123", "the member id stays off chain")
+
+	// The payer checks a card with its own key; the member id is not sent.
+	var check struct {
+		Match     bool `json:"match"`
+		Coverages []struct {
+			CoverageID uint64 `json:"coverage_id"`
+			Match      bool   `json:"match"`
+		} `json:"coverages"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "check-member", patient, "MEM-000123", "--from", "payer")), &check))
+	require.True(t, check.Match)
+	require.Len(t, check.Coverages, 1)
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "check-member", patient, "MEM-000124", "--from", "payer")), &check))
+	require.False(t, check.Match, "another member id does not match")
 
 	day1 := time.Now().UTC().Add(-72 * time.Hour).Format(time.RFC3339)
 	day2 := time.Now().UTC().Add(-48 * time.Hour).Format(time.RFC3339)

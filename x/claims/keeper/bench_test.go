@@ -75,7 +75,7 @@ func benchBase(tb testing.TB, e *env, patients, commitEvery int) {
 	for i := range patients {
 		p := testkit.String(benchPatient(i))
 		cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{
-			Payer: payer, PlanID: 1, Patient: p, MemberIDHash: types.MemberIDHash(p, fmt.Sprint(i)),
+			Payer: payer, PlanID: 1, Patient: p, MemberIDMAC: types.MemberIDMAC(payerMemberIDKey, p, fmt.Sprint(i)), MemberIDScheme: types.CurrentMemberIDScheme,
 			Start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), End: covEnd,
 		})
 		require.NoError(tb, err)
@@ -249,7 +249,7 @@ func benchSetup(b *testing.B, size int) *benchState {
 	require.NoError(b, err)
 	cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{
 		Payer: payer, PlanID: plan.ID, Patient: testkit.String(benchPatient(target)),
-		MemberIDHash: types.MemberIDHash(testkit.String(benchPatient(target)), "auto"), Start: covStart, End: covEnd,
+		MemberIDMAC: types.MemberIDMAC(payerMemberIDKey, testkit.String(benchPatient(target)), "auto"), MemberIDScheme: types.CurrentMemberIDScheme, Start: covStart, End: covEnd,
 	})
 	require.NoError(b, err)
 	e.mint(b, benchPayer, 1_000_000_000_000)
@@ -413,7 +413,7 @@ func TestSubmitClaimCostIndependentOfState(t *testing.T) {
 		})
 		require.NoError(t, err)
 		cov, err := e.ms.Enroll(e.ctx, &types.MsgEnroll{Payer: payer, PlanID: plan.ID, Patient: testkit.String(benchPatient(0)),
-			MemberIDHash: types.MemberIDHash(testkit.String(benchPatient(0)), "auto"), Start: covStart, End: covEnd})
+			MemberIDMAC: types.MemberIDMAC(payerMemberIDKey, testkit.String(benchPatient(0)), "auto"), MemberIDScheme: types.CurrentMemberIDScheme, Start: covStart, End: covEnd})
 		require.NoError(t, err)
 		e.mint(t, benchPayer, 1_000_000)
 		_, err = e.ms.FundEscrow(e.ctx, &types.MsgFundEscrow{Payer: payer, Amount: sdk.NewInt64Coin(denom, 1_000_000)})

@@ -69,6 +69,9 @@ const (
 )
 
 var (
+	// payerMemberIDKey stands for a payer's member id key (derived on its
+	// client from its signing key; the chain never sees it).
+	payerMemberIDKey = func() []byte { k := sha256.Sum256([]byte("payer member id key")); return k[:] }()
 	// blockTime is the block time of every test context.
 	blockTime = testkit.BlockTime
 	// serviceDate is the day before, the date of most claims.
@@ -315,7 +318,8 @@ func (s *KeeperTestSuite) createPlan(msg *types.MsgCreatePlan) uint64 {
 func (s *KeeperTestSuite) enrollMsg(payer sdk.AccAddress, plan uint64, patient sdk.AccAddress) *types.MsgEnroll {
 	return &types.MsgEnroll{
 		Payer: s.addr(payer), PlanID: plan, Patient: s.addr(patient),
-		MemberIDHash: types.MemberIDHash(s.addr(patient), "M-"+s.addr(patient)[7:15]), Start: covStart, End: covEnd,
+		MemberIDMAC: types.MemberIDMAC(payerMemberIDKey, s.addr(patient), "M-"+s.addr(patient)[7:15]), MemberIDScheme: types.CurrentMemberIDScheme,
+		Start: covStart, End: covEnd,
 	}
 }
 

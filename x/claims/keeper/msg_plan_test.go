@@ -158,7 +158,7 @@ func (s *KeeperTestSuite) TestEnroll() {
 	s.Require().NoError(err)
 	s.Require().Equal(types.Coverage{
 		ID: 3, PlanID: s.plan, Payer: s.addr(s.payer), Patient: s.addr(s.stranger),
-		MemberIDHash: msg.MemberIDHash, Start: covStart, End: covEnd,
+		MemberIDMAC: msg.MemberIDMAC, MemberIDScheme: types.CurrentMemberIDScheme, Start: covStart, End: covEnd,
 	}, c)
 	s.Require().Equal(time.UTC, c.Start.Location())
 	s.Require().Equal([]string{"healthd.claims.v1.EventCoverageChanged"}, s.claimsEvents())
@@ -180,9 +180,11 @@ func (s *KeeperTestSuite) TestEnrollRefusals() {
 		{"patient not an address", func(m *types.MsgEnroll) { m.Patient = "patient" }, types.ErrInvalidAddress},
 		{"unknown plan", func(m *types.MsgEnroll) { m.PlanID = 99 }, types.ErrPlanNotFound},
 		{"another payer's plan", func(m *types.MsgEnroll) { m.PlanID = plan2 }, types.ErrNotPayer},
-		{"member id in clear", func(m *types.MsgEnroll) { m.MemberIDHash = []byte("M-1234") }, types.ErrInvalidCoverage},
-		{"member id hash of 31 bytes", func(m *types.MsgEnroll) { m.MemberIDHash = m.MemberIDHash[:31] }, types.ErrInvalidCoverage},
-		{"no member id hash", func(m *types.MsgEnroll) { m.MemberIDHash = nil }, types.ErrInvalidCoverage},
+		{"member id in clear", func(m *types.MsgEnroll) { m.MemberIDMAC = []byte("M-1234") }, types.ErrInvalidCoverage},
+		{"member id MAC of 31 bytes", func(m *types.MsgEnroll) { m.MemberIDMAC = m.MemberIDMAC[:31] }, types.ErrInvalidCoverage},
+		{"no member id MAC", func(m *types.MsgEnroll) { m.MemberIDMAC = nil }, types.ErrInvalidCoverage},
+		{"no member id scheme (an unkeyed hash)", func(m *types.MsgEnroll) { m.MemberIDScheme = types.MemberIDScheme_MEMBER_ID_SCHEME_UNSPECIFIED }, types.ErrInvalidCoverage},
+		{"unknown member id scheme", func(m *types.MsgEnroll) { m.MemberIDScheme = 7 }, types.ErrInvalidCoverage},
 		{"empty period", func(m *types.MsgEnroll) { m.End = m.Start }, types.ErrInvalidCoverage},
 		{"reversed period", func(m *types.MsgEnroll) { m.Start, m.End = m.End, m.Start }, types.ErrInvalidCoverage},
 	}

@@ -144,10 +144,10 @@ func (m msgServer) Enroll(ctx context.Context, msg *types.MsgEnroll) (*types.Msg
 	if _, err := m.ownPlan(ctx, payer, msg.PlanID); err != nil {
 		return nil, err
 	}
-	switch {
-	case len(msg.MemberIDHash) != 32:
-		return nil, errorsmod.Wrap(types.ErrInvalidCoverage, "member_id_hash must be 32 bytes (SHA-256; the member id stays off chain)")
-	case !msg.End.After(msg.Start):
+	if err := types.ValidateMemberIDMAC(msg.MemberIDMAC, msg.MemberIDScheme); err != nil {
+		return nil, err
+	}
+	if !msg.End.After(msg.Start) {
 		return nil, errorsmod.Wrap(types.ErrInvalidCoverage, "end must be after start")
 	}
 	id, err := m.k.nextID(ctx, m.k.CoverageSeq, "coverage")
@@ -156,7 +156,7 @@ func (m msgServer) Enroll(ctx context.Context, msg *types.MsgEnroll) (*types.Msg
 	}
 	c := types.Coverage{
 		ID: id, PlanID: msg.PlanID, Payer: m.k.addrString(payer), Patient: m.k.addrString(patient),
-		MemberIDHash: msg.MemberIDHash, Start: msg.Start.UTC(), End: msg.End.UTC(),
+		MemberIDMAC: msg.MemberIDMAC, MemberIDScheme: msg.MemberIDScheme, Start: msg.Start.UTC(), End: msg.End.UTC(),
 	}
 	if err := m.k.Coverages.Set(ctx, id, c); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package types
 
 import (
-	"crypto/sha256"
 	"regexp"
 
 	errorsmod "cosmossdk.io/errors"
@@ -54,12 +53,4 @@ func ValidateDiagnosis(code string) error {
 		return errorsmod.Wrapf(ErrInvalidCode, "%q is not an ICD-10-CM code such as E11.9", code)
 	}
 	return nil
-}
-
-// MemberIDHash is how a payer's member id is kept: SHA-256 over a domain tag,
-// the patient's address and the member id. The member id is an identifier
-// (HIPAA's "health plan beneficiary number") and never goes on chain.
-func MemberIDHash(patient, memberID string) []byte {
-	h := sha256.Sum256([]byte("healthd/claims/member-id\x00" + patient + "\x00" + memberID))
-	return h[:]
 }

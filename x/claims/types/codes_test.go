@@ -2,6 +2,8 @@ package types_test
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -59,14 +61,44 @@ func TestSystemName(t *testing.T) {
 	require.Equal(t, "CODE_SYSTEM_UNSPECIFIED", types.SystemName(types.CodeSystem_CODE_SYSTEM_UNSPECIFIED))
 }
 
-func TestMemberIDHash(t *testing.T) {
-	h := types.MemberIDHash("health1patient", "M-12345")
-	require.Len(t, h, 32)
-	want := sha256.Sum256([]byte("healthd/claims/member-id\x00health1patient\x00M-12345"))
-	require.Equal(t, want[:], h)
-	// salted with the patient: the same member id hashes differently per patient
-	require.NotEqual(t, h, types.MemberIDHash("health1other", "M-12345"))
-	require.NotEqual(t, h, types.MemberIDHash("health1patient", "M-12346"))
+// TestMemberIDMAC pins the v1 MAC with a vector computed outside Go (Python's
+// hmac): HMAC-SHA256(key 00..1f, "healthd/claims/member-id/v1\x00" + patient
+// + "\x00" + member id).
+func TestMemberIDMAC(t *testing.T) {
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	mac := types.MemberIDMAC(key, "health1patient", "MEM-000123")
+	require.Equal(t, "8a9218f4b01ef224bd16f4a49cd32675ec987c8be50205162262434a108ddf8a", hex.EncodeToString(mac))
+	require.Len(t, mac, types.MemberIDMACSize)
+	require.True(t, types.VerifyMemberIDMAC(key, "health1patient", "MEM-000123", mac))
+	// bound to the patient, the member id and the key
+	require.False(t, types.VerifyMemberIDMAC(key, "health1other", "MEM-000123", mac))
+	require.False(t, types.VerifyMemberIDMAC(key, "health1patient", "MEM-000124", mac))
+	other := append([]byte{}, key...)
+	other[0] ^= 1
+	require.False(t, types.VerifyMemberIDMAC(other, "health1patient", "MEM-000123", mac))
 	// the separator keeps (patient, member id) pairs apart
-	require.NotEqual(t, types.MemberIDHash("ab", "c"), types.MemberIDHash("a", "bc"))
+	require.NotEqual(t, types.MemberIDMAC(key, "ab", "c"), types.MemberIDMAC(key, "a", "bc"))
+	// not the old unkeyed hash
+	old := sha256.Sum256([]byte("healthd/claims/member-id\x00health1patient\x00MEM-000123"))
+	require.NotEqual(t, old[:], mac)
+}
+
+func TestValidateMemberID(t *testing.T) {
+	for _, id := range []string{"MEM-000123", "W123456789", "1", strings.Repeat("9", types.MaxMemberIDLength)} {
+		require.NoError(t, types.ValidateMemberID(id), id)
+	}
+	for _, id := range []string{"", " MEM-1", "MEM 1", "MEM-1\n", "MÉM-1", strings.Repeat("9", types.MaxMemberIDLength+1)} {
+		require.ErrorIs(t, types.ValidateMemberID(id), types.ErrInvalidCoverage, "%q", id)
+	}
+}
+
+func TestValidateMemberIDMAC(t *testing.T) {
+	require.NoError(t, types.ValidateMemberIDMAC(make([]byte, 32), types.CurrentMemberIDScheme))
+	require.ErrorIs(t, types.ValidateMemberIDMAC(make([]byte, 32), types.MemberIDScheme_MEMBER_ID_SCHEME_UNSPECIFIED), types.ErrInvalidCoverage)
+	require.ErrorIs(t, types.ValidateMemberIDMAC(make([]byte, 32), 2), types.ErrInvalidCoverage)
+	require.ErrorIs(t, types.ValidateMemberIDMAC(make([]byte, 33), types.CurrentMemberIDScheme), types.ErrInvalidCoverage)
+	require.ErrorIs(t, types.ValidateMemberIDMAC(nil, types.CurrentMemberIDScheme), types.ErrInvalidCoverage)
 }

@@ -69,8 +69,11 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := addr("patient", c.Patient); err != nil {
 			return err
 		}
-		if len(c.MemberIDHash) != 32 || !c.End.After(c.Start) {
-			return errorsmod.Wrapf(ErrInvalidGenesis, "coverage %d: bad member id hash or period", c.ID)
+		if err := ValidateMemberIDMAC(c.MemberIDMAC, c.MemberIDScheme); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "coverage %d: bad member id MAC: %s", c.ID, err)
+		}
+		if !c.End.After(c.Start) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "coverage %d: bad period", c.ID)
 		}
 		coverages[c.ID] = c
 	}

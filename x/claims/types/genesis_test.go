@@ -9,7 +9,9 @@ import (
 	"cosmossdk.io/math"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cosmos/cosmos-sdk/codec"
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 
 	"github.com/healthchain/healthd/x/claims/types"
 )
@@ -33,7 +35,7 @@ func validGenesis() types.GenesisState {
 	plan.ID, plan.Payer = 1, payer
 	plan2 := fixturePlan()
 	plan2.ID, plan2.Payer = 2, payer2
-	cov := types.Coverage{ID: 1, PlanID: 1, Payer: payer, Patient: patient, MemberIDHash: types.MemberIDHash(patient, "M1"), Start: covStart, End: covEnd}
+	cov := types.Coverage{ID: 1, PlanID: 1, Payer: payer, Patient: patient, MemberIDMAC: types.MemberIDMAC(make([]byte, 32), patient, "M1"), MemberIDScheme: types.CurrentMemberIDScheme, Start: covStart, End: covEnd}
 	pa := fixturePA()
 	pa.ID, pa.CoverageID, pa.UnitsUsed = 1, 1, 1
 	claim := func(id uint64, status types.ClaimStatus, paid int64) types.Claim {
@@ -112,10 +114,13 @@ func TestGenesisValidateRefusals(t *testing.T) {
 		{"coverage of an unknown plan", "unknown or of another payer", func(gs *types.GenesisState) { gs.Coverages[0].PlanID = 9 }},
 		{"coverage of another payer", "unknown or of another payer", func(gs *types.GenesisState) { gs.Coverages[0].PlanID = 2 }},
 		{"coverage patient bad", "patient \"", func(gs *types.GenesisState) { gs.Coverages[0].Patient = "patient" }},
-		{"coverage hash short", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].MemberIDHash = make([]byte, 31) }},
-		{"coverage hash missing", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].MemberIDHash = nil }},
-		{"coverage period empty", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].End = gs.Coverages[0].Start }},
-		{"coverage period reversed", "bad member id hash or period", func(gs *types.GenesisState) { gs.Coverages[0].End = covStart.Add(-time.Hour) }},
+		{"coverage MAC short", "bad member id MAC", func(gs *types.GenesisState) { gs.Coverages[0].MemberIDMAC = make([]byte, 31) }},
+		{"coverage MAC missing", "bad member id MAC", func(gs *types.GenesisState) { gs.Coverages[0].MemberIDMAC = nil }},
+		{"coverage without a member id scheme (a pre-MAC hash)", "bad member id MAC", func(gs *types.GenesisState) {
+			gs.Coverages[0].MemberIDScheme = types.MemberIDScheme_MEMBER_ID_SCHEME_UNSPECIFIED
+		}},
+		{"coverage period empty", "bad period", func(gs *types.GenesisState) { gs.Coverages[0].End = gs.Coverages[0].Start }},
+		{"coverage period reversed", "bad period", func(gs *types.GenesisState) { gs.Coverages[0].End = covStart.Add(-time.Hour) }},
 
 		{"prior auth id 0", "prior authorisation id", func(gs *types.GenesisState) { gs.PriorAuths[0].ID = 0 }},
 		{"prior auth id at next id", "prior authorisation id", func(gs *types.GenesisState) { gs.NextPriorAuthID = 1 }},
@@ -183,4 +188,21 @@ func otherPrefix(s string) string {
 		panic(err)
 	}
 	return out
+}
+
+// TestGenesisRefusesUnkeyedMemberIDs: a genesis file exported before member
+// ids were MACs (a coverage with member_id_hash, the unkeyed SHA-256) is
+// refused when read, naming the field; the same coverage with a MAC is read.
+func TestGenesisRefusesUnkeyedMemberIDs(t *testing.T) {
+	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry())
+	gs := validGenesis()
+	bz, err := cdc.MarshalJSON(&gs)
+	require.NoError(t, err)
+	var back types.GenesisState
+	require.NoError(t, cdc.UnmarshalJSON(bz, &back))
+	require.NoError(t, back.Validate(ac))
+
+	old := strings.Replace(string(bz), `"member_id_mac":`, `"member_id_hash":`, 1)
+	require.NotEqual(t, string(bz), old)
+	require.ErrorContains(t, cdc.UnmarshalJSON([]byte(old), &back), `unknown field "member_id_hash"`)
 }

@@ -81,7 +81,7 @@ func (m *MsgUpdatePlan) ValidateBasic() error {
 	return validatePlanTerms(m.Name, m.Services, m.Deductible, m.OutOfPocketMax, m.ReviewThreshold)
 }
 
-// ValidateBasic checks the accounts, plan id, member id hash and period.
+// ValidateBasic checks the accounts, plan id, member id MAC and scheme, and period.
 func (m *MsgEnroll) ValidateBasic() error {
 	if err := addrs.CheckAll(ErrInvalidAddress, "payer", m.Payer, "patient", m.Patient); err != nil {
 		return err
@@ -89,8 +89,8 @@ func (m *MsgEnroll) ValidateBasic() error {
 	if err := requireID(ErrPlanNotFound, "plan", m.PlanID); err != nil {
 		return err
 	}
-	if len(m.MemberIDHash) != 32 {
-		return errorsmod.Wrapf(ErrInvalidCoverage, "member_id_hash is %d bytes, want 32 (MemberIDHash)", len(m.MemberIDHash))
+	if err := ValidateMemberIDMAC(m.MemberIDMAC, m.MemberIDScheme); err != nil {
+		return err
 	}
 	if !m.End.After(m.Start) {
 		return errorsmod.Wrap(ErrInvalidCoverage, "end must be after start")

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -9,8 +12,10 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/types/query"
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/healthchain/healthd/x/claims/client/claimsclient"
 	"github.com/healthchain/healthd/x/claims/types"
 )
 
@@ -24,7 +29,7 @@ func QueryCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(claimResponseFHIRCmd(), eobFHIRCmd())
+	cmd.AddCommand(claimResponseFHIRCmd(), eobFHIRCmd(), checkMemberCmd())
 	return cmd
 }
 
@@ -84,4 +89,100 @@ func eobFHIRCmd() *cobra.Command {
 	}
 	flags.AddQueryFlagsToCmd(cmd)
 	return cmd
+}
+
+// queryContextWithKey is the query context plus the --from key, for the
+// queries that need the caller's own key (derived keys never leave the client).
+func queryContextWithKey(cmd *cobra.Command) (client.Context, error) {
+	clientCtx, err := client.GetClientQueryContext(cmd)
+	if err != nil {
+		return clientCtx, err
+	}
+	from, _ := cmd.Flags().GetString(flags.FlagFrom)
+	if from == "" {
+		return clientCtx, errors.New("give --from: the key of the account that asks")
+	}
+	addr, name, _, err := client.GetFromFields(clientCtx, clientCtx.Keyring, from)
+	if err != nil {
+		return clientCtx, err
+	}
+	return clientCtx.WithFrom(from).WithFromAddress(addr).WithFromName(name), nil
+}
+
+func addKeyFlags(cmd *cobra.Command, usage string) {
+	flags.AddQueryFlagsToCmd(cmd)
+	cmd.Flags().String(flags.FlagFrom, "", usage)
+	flags.AddKeyringFlags(cmd.Flags())
+}
+
+// patientCoverages reads every coverage of patient, page by page.
+func patientCoverages(ctx context.Context, q types.QueryClient, patient string) ([]types.Coverage, error) {
+	var (
+		out  []types.Coverage
+		next []byte
+	)
+	for {
+		res, err := q.CoverageByPatient(ctx, &types.QueryCoverageByPatientRequest{Patient: patient, Pagination: &query.PageRequest{Key: next}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Coverages...)
+		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
+			return out, nil
+		}
+		next = res.Pagination.NextKey
+	}
+}
+
+func checkMemberCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "check-member [patient] [member-id] --from PAYER",
+		Short: "Check a card: is member-id the member id of your coverages of the patient? (computed with your key, never sent)",
+		Long: `The chain keeps a coverage's member id only as HMAC-SHA256 under a key derived from the payer's signing
+key (enroll computes it). This command derives that key from --from, computes the MAC of member-id for the
+patient and compares it with each of your coverages of the patient; the member id is not sent anywhere. It
+prints every coverage of yours with "match" true or false, and "match": true when one matches. Coverages of
+other payers are not shown: their MACs are under keys you do not hold.`,
+		Example: fmt.Sprintf("%s q claims check-member health1... MEM-000123 --from payer", version.AppName),
+		Args:    cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := queryContextWithKey(cmd)
+			if err != nil {
+				return err
+			}
+			key, err := memberIDKey(clientCtx)
+			if err != nil {
+				return err
+			}
+			covs, err := patientCoverages(cmd.Context(), types.NewQueryClient(clientCtx), args[0])
+			if err != nil {
+				return err
+			}
+			payer := clientCtx.GetFromAddress().String()
+			checks, err := claimsclient.CheckMember(key, payer, args[1], covs)
+			if err != nil {
+				return err
+			}
+			match := false
+			for _, c := range checks {
+				match = match || c.Match
+			}
+			if checks == nil {
+				checks = []claimsclient.MemberCheck{}
+			}
+			return printJSON(cmd, map[string]any{"patient": args[0], "payer": payer, "match": match, "coverages": checks})
+		},
+	}
+	addKeyFlags(cmd, "the payer's key: the member id key is derived from it")
+	return cmd
+}
+
+// printJSON prints v as indented JSON on stdout.
+func printJSON(cmd *cobra.Command, v any) error {
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(cmd.OutOrStdout(), string(out))
+	return err
 }

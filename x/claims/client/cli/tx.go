@@ -1,8 +1,10 @@
-// Package cli has the claims commands that take structured input: plans and
-// claims from JSON files, enrolment with a hashed member id.
+// Package cli has the claims commands that take structured input or keys:
+// plans and claims from JSON files, enrolment and card checks with the
+// payer's member id key.
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -17,6 +19,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/healthchain/healthd/x/claims/client/claimsclient"
 	"github.com/healthchain/healthd/x/claims/types"
 )
 
@@ -186,10 +189,12 @@ Every field: x/claims/README.md ("Plan and claim files"); a claim: x/claims/test
 func enrollCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "enroll [plan-id] [patient] [member-id] [start] [end] --from PAYER",
-		Short: "Enrol a patient in a plan; only a salted hash of the member id goes on chain",
+		Short: "Enrol a patient in a plan; only a MAC of the member id under your own key goes on chain",
 		Long: `plan-id is one of your plans; patient the patient's account address; member-id your member id for the
-patient (hashed with the patient's address here, never sent); start and end RFC 3339 times: a service date
-is covered from start (inclusive) to end (exclusive).`,
+patient, 1..80 printable ASCII characters without spaces. It is never sent: the chain gets HMAC-SHA256 of it
+(with the patient's address) under a key derived from your signing key (--from), which nobody without that
+key can compute or brute-force; "healthd q claims check-member" checks a card against it. start and end are
+RFC 3339 times: a service date is covered from start (inclusive) to end (exclusive).`,
 		Example: fmt.Sprintf("%s tx claims enroll 1 health1... MEM-000123 2026-01-01T00:00:00Z 2028-01-01T00:00:00Z --from payer", version.AppName),
 		Args:    cobra.ExactArgs(5),
 		RunE: txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
@@ -205,12 +210,25 @@ is covered from start (inclusive) to end (exclusive).`,
 			if err != nil {
 				return nil, fmt.Errorf("end: %w", err)
 			}
-			return &types.MsgEnroll{
-				Payer: clientCtx.GetFromAddress().String(), PlanID: id, Patient: args[1],
-				MemberIDHash: types.MemberIDHash(args[1], args[2]), Start: start, End: end,
-			}, nil
+			key, err := memberIDKey(clientCtx)
+			if err != nil {
+				return nil, err
+			}
+			return claimsclient.EnrollMsg(key, clientCtx.GetFromAddress().String(), id, args[1], args[2], start, end)
 		}),
 	}
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
+}
+
+// memberIDKey derives the --from key's member id key.
+func memberIDKey(clientCtx client.Context) ([]byte, error) {
+	if clientCtx.FromName == "" {
+		return nil, errors.New("the member id key is derived from your signing key: --from must name a key in the keyring")
+	}
+	key, err := claimsclient.DeriveMemberIDKey(claimsclient.KeyringSigner(clientCtx.Keyring, clientCtx.FromName))
+	if err != nil {
+		return nil, fmt.Errorf("deriving the member id key of %s: %w", clientCtx.FromName, err)
+	}
+	return key, nil
 }
