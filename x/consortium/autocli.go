@@ -22,7 +22,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: "healthd.consortium.v1.Query",
-			Short:   "Consortium members: by address, all, or by role",
+			Short:   "Consortium members (by address, all, or by role), their nodes and the params",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod:      "Member",
@@ -45,17 +45,40 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Example:        fmt.Sprintf("%s q consortium members-by-role pharmacy", version.AppName),
 					PositionalArgs: pos("role"),
 				},
+				{
+					RpcMethod: "Node",
+					Use:       "node [node-id]",
+					Short:     "Show a registered node: the member that registered it and its address",
+					Long: "Show a registered node. The members' nodes accept it as a peer while its member is active " +
+						"(`healthd q consortium member`). Node ids are 40 lower-case hex digits (`healthd comet show-node-id`).",
+					Example:        fmt.Sprintf("%s q consortium node 3f1c...e09a", version.AppName),
+					PositionalArgs: pos("node_id"),
+				},
+				{
+					RpcMethod:      "NodesByMember",
+					Use:            "nodes [member]",
+					Short:          "List the nodes a member registered (paginated)",
+					Example:        fmt.Sprintf("%s q consortium nodes health1...", version.AppName),
+					PositionalArgs: pos("member"),
+				},
+				{
+					RpcMethod: "Params",
+					Use:       "params",
+					Short:     "Show the consortium's parameters (max_nodes_per_member)",
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service:              "healthd.consortium.v1.Msg",
-			Short:                "Admit, re-role, re-identify, suspend and reinstate members (signed by the chain authority)",
+			Short:                "Admit, re-role, re-identify, suspend and reinstate members (the chain authority); register and remove nodes (members)",
 			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				// admit-member and update-identifiers are x/consortium/client/cli
 				// commands: they check identifiers before a transaction is built.
 				{RpcMethod: "AdmitMember", Skip: true},
 				{RpcMethod: "UpdateIdentifiers", Skip: true},
+				// register-node is too: the node's key signs the registration.
+				{RpcMethod: "RegisterNode", Skip: true},
 				{
 					RpcMethod:      "UpdateRoles",
 					Use:            "update-roles [address] --roles r1 [--roles r2]",
@@ -80,6 +103,24 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Long:           authorityNote,
 					Example:        fmt.Sprintf("%s tx consortium reinstate-member health1... --from authority --generate-only", version.AppName),
 					PositionalArgs: pos("address"),
+				},
+				{
+					RpcMethod: "RemoveNode",
+					Use:       "remove-node [node-id]",
+					Short:     "Remove a node's registration: the members' nodes disconnect it and refuse it",
+					Long: "Remove a node's registration. Signed by the member that registered it, or by the chain authority " +
+						"(on the localnet a 3-of-4 multisig of the founding members: --generate-only, `tx sign --multisig`, `tx multisign`).",
+					Example:        fmt.Sprintf("%s tx consortium remove-node 3f1c...e09a --from distributor", version.AppName),
+					PositionalArgs: pos("node_id"),
+				},
+				{
+					RpcMethod: "UpdateParams",
+					Use:       "update-params [params-json]",
+					Short:     "Replace the consortium's parameters",
+					Long: fmt.Sprintf("Replace the parameters: max_nodes_per_member (1 to %d) caps the nodes one member may register; "+
+						"lowering it keeps the nodes registered before.\n", types.MaxNodesPerMemberLimit) + authorityNote,
+					Example:        fmt.Sprintf(`%s tx consortium update-params '{"max_nodes_per_member":16}' --from authority --generate-only`, version.AppName),
+					PositionalArgs: pos("params"),
 				},
 			},
 		},

@@ -1,7 +1,11 @@
 package keeper_test
 
 import (
+	"slices"
+	"strings"
 	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/consortium/types"
@@ -126,4 +130,85 @@ func (s *KeeperTestSuite) TestExportGenesisOrder() {
 	for i, a := range addrs {
 		s.Require().Equal(s.addrStr(a), gs.Members[i].Address)
 	}
+}
+
+// TestGenesisRoundTripNodes: nodes (of active and suspended members) and
+// params survive an export and import byte for byte, index included, and the
+// peer rule answers the same on the imported state.
+func (s *KeeperTestSuite) TestGenesisRoundTripNodes() {
+	s.ctx = s.ctx.WithChainID(nodeChainID)
+	hospital, lab, pharmacy := testkit.Addr("hospital"), testkit.Addr("lab"), testkit.Addr("pharmacy")
+	s.admit(hospital, "Riverside General Hospital", types.Role_ROLE_HOSPITAL)
+	s.admit(lab, "Northgate Clinical Laboratory", types.Role_ROLE_LABORATORY)
+	s.admit(pharmacy, "Harbour Pharmacy", types.Role_ROLE_PHARMACY)
+	s.registerNode(hospital, "hospital-validator", "validator.riverside.example:26656")
+	s.registerNode(hospital, "hospital-sentry", "")
+	s.registerNode(lab, "lab-validator", "[2001:db8::2]:26656")
+	s.suspend(lab, "accreditation lapsed")
+	s.updateParams(types.Params{MaxNodesPerMember: 4})
+
+	exported := s.dumpState()
+	s.Require().Len(exported.Genesis.Nodes, 3)
+	s.Require().Equal(&types.Params{MaxNodesPerMember: 4}, exported.Genesis.Params)
+	s.Require().NoError(exported.Genesis.Validate(testkit.AddressCodec))
+	s.Require().True(slices.IsSortedFunc(exported.Genesis.Nodes, func(a, b types.Node) int { return strings.Compare(a.NodeID, b.NodeID) }))
+
+	s.SetupTest()
+	s.ctx = s.ctx.WithChainID(nodeChainID).WithBlockHeight(0)
+	s.Require().NoError(s.keeper.InitGenesis(s.ctx, exported.Genesis))
+	imported := s.dumpState()
+	s.Require().Equal(exported.Genesis, imported.Genesis)
+	s.Require().Equal(exported.RawKV, imported.RawKV, "the store differs after an export/import round trip")
+
+	s.Require().NoError(s.keeper.AllowPeer(s.ctx, nodeID("hospital-sentry")))
+	s.Require().ErrorIs(s.keeper.AllowPeer(s.ctx, nodeID("lab-validator")), types.ErrNotMember)
+	s.Require().Equal([]string{nodeID("lab-validator")}, s.nodesOf(lab))
+	s.updateParams(types.Params{MaxNodesPerMember: 2})
+	s.refuse(types.ErrTooManyNodes, func(ctx sdk.Context) error {
+		_, err := s.msgServer.RegisterNode(ctx, s.registerMsg(hospital, "hospital-third", ""))
+		return err
+	})
+}
+
+// TestInitGenesisNodes: founders' nodes named in genesis are allowed from the
+// start; a node listed for no member, twice, or already another member's in
+// the store is refused and nothing is written.
+func (s *KeeperTestSuite) TestInitGenesisNodes() {
+	founder := types.Member{Address: s.addrStr(testkit.Addr("founder")), Name: "Founder", Roles: []types.Role{types.Role_ROLE_HOSPITAL}, NPI: validNPI, Status: types.MemberStatus_MEMBER_STATUS_ACTIVE}
+	node := types.Node{NodeID: nodeID("founder-validator"), Member: founder.Address, Address: "127.0.0.1:26656"}
+
+	s.Require().NoError(s.keeper.InitGenesis(s.ctx, &types.GenesisState{Members: []types.Member{founder}, Nodes: []types.Node{node}}))
+	s.Require().NoError(s.keeper.AllowPeer(s.ctx, node.NodeID))
+	ids, err := s.keeper.AllowedNodeIDs(s.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal([]string{node.NodeID}, ids)
+	p, err := s.keeper.GetParams(s.ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(types.DefaultParams(), p)
+	gs, err := s.keeper.ExportGenesis(s.ctx)
+	s.Require().NoError(err)
+	s.Require().Nil(gs.Params, "params absent from genesis stay absent")
+
+	for name, gs := range map[string]*types.GenesisState{
+		"node of no member": {Members: []types.Member{founder}, Nodes: []types.Node{{NodeID: nodeID("x"), Member: s.addrStr(testkit.Addr("nobody"))}}},
+		"node twice":        {Members: []types.Member{founder}, Nodes: []types.Node{node, node}},
+		"invalid params":    {Members: []types.Member{founder}, Nodes: []types.Node{node}, Params: &types.Params{}},
+	} {
+		s.Run(name, func() {
+			s.SetupTest()
+			err := s.keeper.InitGenesis(s.ctx, gs)
+			s.Require().ErrorIs(err, types.ErrInvalidGenesis)
+			s.Require().Empty(s.dumpState().RawKV)
+		})
+	}
+
+	s.Run("node already another member's in the store", func() {
+		s.SetupTest()
+		s.ctx = s.ctx.WithChainID(nodeChainID)
+		other := testkit.Addr("other")
+		s.admit(other, "Other Hospital", types.Role_ROLE_HOSPITAL)
+		s.registerNode(other, "founder-validator", "")
+		err := s.keeper.InitGenesis(s.ctx, &types.GenesisState{Members: []types.Member{founder}, Nodes: []types.Node{node}})
+		s.Require().ErrorIs(err, types.ErrNodeTaken)
+	})
 }

@@ -78,3 +78,57 @@ func (q queryServer) MembersByRole(ctx context.Context, req *types.QueryMembersB
 	}
 	return &types.QueryMembersByRoleResponse{Members: members, Pagination: page}, nil
 }
+
+// Node implements types.QueryServer.
+func (q queryServer) Node(ctx context.Context, req *types.QueryNodeRequest) (*types.QueryNodeResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateNodeID(req.NodeId); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	n, err := q.k.Nodes.Get(ctx, req.NodeId)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "node %s is not registered", req.NodeId)
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryNodeResponse{Node: n}, nil
+}
+
+// NodesByMember implements types.QueryServer. It walks only the member's index entries.
+func (q queryServer) NodesByMember(ctx context.Context, req *types.QueryNodesByMemberRequest) (*types.QueryNodesByMemberResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	if req.Member == "" {
+		return nil, status.Error(codes.InvalidArgument, "member is required")
+	}
+	addr, err := querysrv.Address(q.k.addressCodec, types.ErrInvalidAddress, "member", req.Member)
+	if err != nil {
+		return nil, err
+	}
+	nodes, page, err := query.CollectionPaginate(ctx, q.k.Nodes.Indexes.Member, req.Pagination,
+		func(key collections.Pair[sdk.AccAddress, string], _ collections.NoValue) (types.Node, error) {
+			return q.k.Nodes.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, string](addr),
+	)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryNodesByMemberResponse{Nodes: nodes, Pagination: page}, nil
+}
+
+// Params implements types.QueryServer.
+func (q queryServer) Params(ctx context.Context, req *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	p, err := q.k.GetParams(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}

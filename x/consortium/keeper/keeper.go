@@ -9,6 +9,7 @@ import (
 
 	"cosmossdk.io/collections"
 	collcodec "cosmossdk.io/collections/codec"
+	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/core/address"
 	"cosmossdk.io/core/store"
 	errorsmod "cosmossdk.io/errors"
@@ -42,6 +43,23 @@ type Keeper struct {
 	// list; a company prefix must also not begin or extend another member's,
 	// which needs ranges over the index.
 	IdentifierIndex collections.Map[collections.Pair[string, string], sdk.AccAddress]
+	// Nodes maps a CometBFT node id to the node a member registered. Its
+	// Member index lists a member's nodes, so counting them against the cap and
+	// the NodesByMember query read only that member's entries.
+	Nodes *collections.IndexedMap[string, types.Node, NodeIndexes]
+	// Params holds the module's parameters; absent, types.DefaultParams apply.
+	Params collections.Item[types.Params]
+}
+
+// NodeIndexes are the secondary indexes of Keeper.Nodes.
+type NodeIndexes struct {
+	// Member indexes node ids by the member that registered them.
+	Member *indexes.Multi[sdk.AccAddress, string, types.Node]
+}
+
+// IndexesList implements collections.Indexes.
+func (i NodeIndexes) IndexesList() []collections.Index[string, types.Node] {
+	return []collections.Index[string, types.Node]{i.Member}
 }
 
 // NewKeeper builds the keeper. staking may be nil in tests that do not touch validators.
@@ -59,6 +77,11 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		RoleIndex:    collections.NewKeySet(sb, types.RoleIndexKey, "role_index", collections.PairKeyCodec(collections.Int32Key, sdk.AccAddressKey)),
 		IdentifierIndex: collections.NewMap(sb, types.IdentifierIndexKey, "identifier_index",
 			collections.PairKeyCodec(collections.StringKey, collections.StringKey), collcodec.KeyToValueCodec(sdk.AccAddressKey)),
+		Nodes: collections.NewIndexedMap(sb, types.NodesKey, "nodes", collections.StringKey, codec.CollValue[types.Node](cdc), NodeIndexes{
+			Member: indexes.NewMulti(sb, types.NodesByMemberKey, "nodes_by_member", sdk.AccAddressKey, collections.StringKey,
+				func(_ string, n types.Node) (sdk.AccAddress, error) { return addressCodec.StringToBytes(n.Member) }),
+		}),
+		Params: collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -263,3 +263,100 @@ func (k Keeper) jailValidatorOf(ctx context.Context, addr sdk.AccAddress) (bool,
 	}
 	return true, nil
 }
+
+// RegisterNode implements types.MsgServer. An active member registers a node
+// whose key signed the registration; a node is registered by one member only,
+// and a member registers at most max_nodes_per_member nodes. Registering a node
+// again replaces its address.
+func (ms msgServer) RegisterNode(ctx context.Context, msg *types.MsgRegisterNode) (*types.MsgRegisterNodeResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	addr, err := ms.parseAddress(msg.Member)
+	if err != nil {
+		return nil, err
+	}
+	if err := ms.RequireActive(ctx, addr); err != nil {
+		return nil, err
+	}
+	member := ms.addrString(addr)
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	sdkCtx.GasMeter().ConsumeGas(types.NodeKeyVerifyGas, "consortium: node key signature")
+	if err := msg.VerifyNodeKey(sdkCtx.ChainID(), member); err != nil {
+		return nil, err
+	}
+	existing, err := ms.Nodes.Get(ctx, msg.NodeID)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		params, err := ms.GetParams(ctx)
+		if err != nil {
+			return nil, err
+		}
+		n, err := ms.countNodes(ctx, addr, params.MaxNodesPerMember)
+		if err != nil {
+			return nil, err
+		}
+		if n >= params.MaxNodesPerMember {
+			return nil, errorsmod.Wrapf(types.ErrTooManyNodes, "%s has registered %d nodes, the most allowed (remove one first)", member, n)
+		}
+	case err != nil:
+		return nil, err
+	case existing.Member != member:
+		return nil, errorsmod.Wrapf(types.ErrNodeTaken, "node %s is registered by %s", msg.NodeID, existing.Member)
+	}
+	node := types.Node{NodeID: msg.NodeID, Member: member, Address: msg.Address}
+	if err := ms.Nodes.Set(ctx, node.NodeID, node); err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterNodeResponse{}, sdkCtx.EventManager().EmitTypedEvent(&types.EventNodeRegistered{
+		Member: member, NodeID: node.NodeID, Address: node.Address,
+	})
+}
+
+// RemoveNode implements types.MsgServer. The member that registered the node
+// (suspended or not) or the chain authority removes it; the members' nodes
+// then disconnect it and refuse it.
+func (ms msgServer) RemoveNode(ctx context.Context, msg *types.MsgRemoveNode) (*types.MsgRemoveNodeResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	node, err := ms.Nodes.Get(ctx, msg.NodeID)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+		return nil, errorsmod.Wrapf(types.ErrNodeNotFound, "node %s", msg.NodeID)
+	case err != nil:
+		return nil, err
+	}
+	removedBy := msg.Signer
+	if ms.validateAuthority(ctx, msg.Signer) != nil {
+		addr, err := ms.parseAddress(msg.Signer)
+		if err != nil {
+			return nil, err
+		}
+		if removedBy = ms.addrString(addr); removedBy != node.Member {
+			return nil, errorsmod.Wrapf(types.ErrNotNodeOwner, "node %s is registered by %s, not %s", node.NodeID, node.Member, removedBy)
+		}
+	}
+	if err := ms.Nodes.Remove(ctx, node.NodeID); err != nil {
+		return nil, err
+	}
+	return &types.MsgRemoveNodeResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNodeRemoved{
+		Member: node.Member, NodeID: node.NodeID, RemovedBy: removedBy,
+	})
+}
+
+// UpdateParams implements types.MsgServer. A lowered max_nodes_per_member
+// keeps the nodes registered before; it refuses new ones until the member is
+// under the cap.
+func (ms msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
+		return nil, err
+	}
+	if err := msg.Params.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ms.Params.Set(ctx, msg.Params); err != nil {
+		return nil, err
+	}
+	return &types.MsgUpdateParamsResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Params: msg.Params})
+}

@@ -78,6 +78,10 @@ func (s *KeeperTestSuite) TestAuthority() {
 			_, err := s.msgServer.ReinstateMember(ctx, &types.MsgReinstateMember{Authority: signer, Address: s.addrStr(suspended)})
 			return err
 		}},
+		{"UpdateParams", func(ctx sdk.Context, signer string) error {
+			_, err := s.msgServer.UpdateParams(ctx, &types.MsgUpdateParams{Authority: signer, Params: types.Params{MaxNodesPerMember: 3}})
+			return err
+		}},
 	}
 
 	stranger := func() string { return s.addrStr(testkit.Addr("stranger")) }

@@ -16,6 +16,9 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 		&MsgUpdateIdentifiers{},
 		&MsgSuspendMember{},
 		&MsgReinstateMember{},
+		&MsgRegisterNode{},
+		&MsgRemoveNode{},
+		&MsgUpdateParams{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -28,4 +31,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateIdentifiers{}, "healthd/consortium/MsgUpdateIdentifiers")
 	legacy.RegisterAminoMsg(cdc, &MsgSuspendMember{}, "healthd/consortium/MsgSuspendMember")
 	legacy.RegisterAminoMsg(cdc, &MsgReinstateMember{}, "healthd/consortium/MsgReinstateMember")
+	legacy.RegisterAminoMsg(cdc, &MsgRegisterNode{}, "healthd/consortium/MsgRegisterNode")
+	legacy.RegisterAminoMsg(cdc, &MsgRemoveNode{}, "healthd/consortium/MsgRemoveNode")
+	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "healthd/consortium/MsgUpdateParams")
 }

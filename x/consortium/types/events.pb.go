@@ -331,12 +331,185 @@ func (m *EventMemberReinstated) GetAddress() string {
 	return ""
 }
 
+// EventNodeRegistered is emitted when a member registers a node (or registers
+// it again, with a new address).
+type EventNodeRegistered struct {
+	Member  string `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	NodeID  string `protobuf:"bytes,2,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	Address string `protobuf:"bytes,3,opt,name=address,proto3" json:"address,omitempty"`
+}
+
+func (m *EventNodeRegistered) Reset()         { *m = EventNodeRegistered{} }
+func (m *EventNodeRegistered) String() string { return proto.CompactTextString(m) }
+func (*EventNodeRegistered) ProtoMessage()    {}
+func (*EventNodeRegistered) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f066b11e459fde52, []int{5}
+}
+func (m *EventNodeRegistered) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventNodeRegistered) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventNodeRegistered.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventNodeRegistered) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventNodeRegistered.Merge(m, src)
+}
+func (m *EventNodeRegistered) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventNodeRegistered) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventNodeRegistered.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventNodeRegistered proto.InternalMessageInfo
+
+func (m *EventNodeRegistered) GetMember() string {
+	if m != nil {
+		return m.Member
+	}
+	return ""
+}
+
+func (m *EventNodeRegistered) GetNodeID() string {
+	if m != nil {
+		return m.NodeID
+	}
+	return ""
+}
+
+func (m *EventNodeRegistered) GetAddress() string {
+	if m != nil {
+		return m.Address
+	}
+	return ""
+}
+
+// EventNodeRemoved is emitted when a node's registration is removed; the
+// members' nodes disconnect it and refuse it from then on.
+type EventNodeRemoved struct {
+	Member string `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	NodeID string `protobuf:"bytes,2,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// removed_by is the member itself or the chain authority.
+	RemovedBy string `protobuf:"bytes,3,opt,name=removed_by,json=removedBy,proto3" json:"removed_by,omitempty"`
+}
+
+func (m *EventNodeRemoved) Reset()         { *m = EventNodeRemoved{} }
+func (m *EventNodeRemoved) String() string { return proto.CompactTextString(m) }
+func (*EventNodeRemoved) ProtoMessage()    {}
+func (*EventNodeRemoved) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f066b11e459fde52, []int{6}
+}
+func (m *EventNodeRemoved) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventNodeRemoved) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventNodeRemoved.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventNodeRemoved) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventNodeRemoved.Merge(m, src)
+}
+func (m *EventNodeRemoved) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventNodeRemoved) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventNodeRemoved.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventNodeRemoved proto.InternalMessageInfo
+
+func (m *EventNodeRemoved) GetMember() string {
+	if m != nil {
+		return m.Member
+	}
+	return ""
+}
+
+func (m *EventNodeRemoved) GetNodeID() string {
+	if m != nil {
+		return m.NodeID
+	}
+	return ""
+}
+
+func (m *EventNodeRemoved) GetRemovedBy() string {
+	if m != nil {
+		return m.RemovedBy
+	}
+	return ""
+}
+
+// EventParamsUpdated is emitted when the authority replaces the parameters.
+type EventParamsUpdated struct {
+	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+}
+
+func (m *EventParamsUpdated) Reset()         { *m = EventParamsUpdated{} }
+func (m *EventParamsUpdated) String() string { return proto.CompactTextString(m) }
+func (*EventParamsUpdated) ProtoMessage()    {}
+func (*EventParamsUpdated) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f066b11e459fde52, []int{7}
+}
+func (m *EventParamsUpdated) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventParamsUpdated) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventParamsUpdated.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventParamsUpdated) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventParamsUpdated.Merge(m, src)
+}
+func (m *EventParamsUpdated) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventParamsUpdated) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventParamsUpdated.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventParamsUpdated proto.InternalMessageInfo
+
+func (m *EventParamsUpdated) GetParams() Params {
+	if m != nil {
+		return m.Params
+	}
+	return Params{}
+}
+
 func init() {
 	proto.RegisterType((*EventMemberAdmitted)(nil), "healthd.consortium.v1.EventMemberAdmitted")
 	proto.RegisterType((*EventMemberRolesChanged)(nil), "healthd.consortium.v1.EventMemberRolesChanged")
 	proto.RegisterType((*EventMemberIdentifiersChanged)(nil), "healthd.consortium.v1.EventMemberIdentifiersChanged")
 	proto.RegisterType((*EventMemberSuspended)(nil), "healthd.consortium.v1.EventMemberSuspended")
 	proto.RegisterType((*EventMemberReinstated)(nil), "healthd.consortium.v1.EventMemberReinstated")
+	proto.RegisterType((*EventNodeRegistered)(nil), "healthd.consortium.v1.EventNodeRegistered")
+	proto.RegisterType((*EventNodeRemoved)(nil), "healthd.consortium.v1.EventNodeRemoved")
+	proto.RegisterType((*EventParamsUpdated)(nil), "healthd.consortium.v1.EventParamsUpdated")
 }
 
 func init() {
@@ -344,38 +517,46 @@ func init() {
 }
 
 var fileDescriptor_f066b11e459fde52 = []byte{
-	// 487 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x53, 0xcb, 0x6e, 0xd3, 0x40,
-	0x14, 0x8d, 0xeb, 0x3e, 0xe8, 0x48, 0x14, 0x64, 0xd2, 0xe2, 0x16, 0xe1, 0x06, 0xaf, 0xc2, 0x02,
-	0x5b, 0x2e, 0x5f, 0x10, 0x97, 0xaa, 0x94, 0x42, 0x55, 0x39, 0x3b, 0x36, 0xd6, 0xc4, 0x73, 0x6b,
-	0x0f, 0xb2, 0x67, 0xac, 0x99, 0x89, 0xd5, 0x7e, 0x04, 0x52, 0x3f, 0x86, 0x4f, 0x60, 0xc1, 0xb2,
-	0x62, 0xc5, 0xaa, 0x42, 0xce, 0x9e, 0x6f, 0x40, 0x7e, 0x84, 0x58, 0x28, 0x12, 0x52, 0xd8, 0xcd,
-	0x3d, 0xe7, 0x5c, 0xdd, 0x7b, 0x46, 0xf7, 0x20, 0x3b, 0x01, 0x9c, 0xaa, 0x84, 0xb8, 0x11, 0x67,
-	0x92, 0x0b, 0x45, 0xa7, 0x99, 0x5b, 0x78, 0x2e, 0x14, 0xc0, 0x94, 0x74, 0x72, 0xc1, 0x15, 0x37,
-	0x76, 0x5b, 0x8d, 0xb3, 0xd0, 0x38, 0x85, 0x77, 0xb0, 0x1f, 0x71, 0x99, 0x71, 0x19, 0xd6, 0x22,
-	0xb7, 0x29, 0x9a, 0x8e, 0x83, 0x7e, 0xcc, 0x63, 0xde, 0xe0, 0xd5, 0xab, 0x45, 0x5f, 0x2c, 0x9f,
-	0xa5, 0x6e, 0x72, 0x68, 0x1b, 0xed, 0x5b, 0x0d, 0x3d, 0x39, 0xa9, 0x66, 0x7f, 0x80, 0x6c, 0x02,
-	0x62, 0x44, 0x32, 0xaa, 0x14, 0x10, 0xe3, 0x08, 0x6d, 0x61, 0x42, 0x04, 0x48, 0x69, 0x6a, 0x03,
-	0x6d, 0xb8, 0xed, 0x9b, 0xdf, 0xbf, 0xbc, 0xea, 0xb7, 0x33, 0x47, 0x0d, 0x33, 0x56, 0x82, 0xb2,
-	0x38, 0x98, 0x0b, 0x0d, 0x03, 0xad, 0x33, 0x9c, 0x81, 0xb9, 0x56, 0x35, 0x04, 0xf5, 0xdb, 0xf0,
-	0xd0, 0x86, 0xe0, 0x29, 0x48, 0x53, 0x1f, 0xe8, 0xc3, 0x9d, 0xa3, 0x67, 0xce, 0x52, 0x6b, 0x4e,
-	0xc0, 0x53, 0x08, 0x1a, 0xa5, 0xfd, 0x55, 0x43, 0x4f, 0x3b, 0x2b, 0x55, 0x94, 0x3c, 0x4e, 0x30,
-	0x8b, 0x57, 0x5c, 0xcb, 0x47, 0x3b, 0xb9, 0x80, 0x82, 0xf2, 0xa9, 0x0c, 0x9b, 0x5d, 0xd6, 0xfe,
-	0xbd, 0xcb, 0xc3, 0x79, 0x4b, 0x3d, 0x7e, 0x15, 0x1b, 0xbf, 0x34, 0xf4, 0xbc, 0x63, 0xe3, 0x8c,
-	0x00, 0x53, 0xf4, 0x8a, 0x82, 0xf8, 0x2f, 0x33, 0xfb, 0x48, 0x67, 0x39, 0x6d, 0xbe, 0xd8, 0xdf,
-	0x2a, 0xef, 0x0f, 0xf5, 0x8b, 0xcb, 0xb3, 0xa0, 0xc2, 0x2a, 0x2a, 0x4e, 0x99, 0xa9, 0x2f, 0xa8,
-	0xd3, 0xf7, 0x17, 0x41, 0x85, 0x55, 0x14, 0x01, 0x6c, 0xae, 0x2f, 0xa8, 0x37, 0x27, 0xa3, 0xa0,
-	0xc2, 0x8c, 0xb7, 0xa8, 0x1f, 0x4b, 0x2f, 0x8c, 0x78, 0x96, 0x63, 0x76, 0x13, 0xe6, 0x02, 0xae,
-	0xe8, 0x35, 0x48, 0x73, 0x63, 0xa0, 0x0f, 0xb7, 0xfd, 0xbd, 0xf2, 0xfe, 0xd0, 0x38, 0x1d, 0x7b,
-	0xc7, 0x0d, 0x7d, 0xd9, 0xb2, 0x81, 0x11, 0xcb, 0xbf, 0x31, 0xfb, 0xb3, 0x86, 0xfa, 0x1d, 0xc3,
-	0xe3, 0xa9, 0xcc, 0x81, 0x91, 0x15, 0x7d, 0xee, 0xa1, 0x4d, 0x01, 0x58, 0x72, 0xd6, 0x5e, 0x53,
-	0x5b, 0x19, 0x2f, 0xd1, 0xe3, 0x02, 0xa7, 0x94, 0x60, 0xc5, 0x45, 0xf8, 0x09, 0xd3, 0x14, 0x48,
-	0xed, 0xf8, 0x41, 0xf0, 0xe8, 0x0f, 0xfe, 0xae, 0x86, 0xed, 0x73, 0xb4, 0xdb, 0x3d, 0x23, 0xa0,
-	0x4c, 0x2a, 0xbc, 0xe2, 0x6d, 0xfb, 0xe7, 0xdf, 0x4a, 0x4b, 0xbb, 0x2b, 0x2d, 0xed, 0x67, 0x69,
-	0x69, 0xb7, 0x33, 0xab, 0x77, 0x37, 0xb3, 0x7a, 0x3f, 0x66, 0x56, 0xef, 0xa3, 0x17, 0x53, 0x95,
-	0x4c, 0x27, 0x4e, 0xc4, 0x33, 0xb7, 0xb9, 0x8a, 0x28, 0xc1, 0x94, 0xb9, 0xf3, 0xec, 0x5d, 0x77,
-	0xd3, 0x57, 0x47, 0x6f, 0xb2, 0x59, 0x67, 0xef, 0xf5, 0xef, 0x00, 0x00, 0x00, 0xff, 0xff, 0x1c,
-	0x5b, 0xbb, 0xfb, 0x0c, 0x04, 0x00, 0x00,
+	// 615 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x54, 0x4f, 0x4f, 0x13, 0x4f,
+	0x18, 0xee, 0x52, 0x28, 0x3f, 0xe6, 0x17, 0x91, 0x8c, 0x05, 0x17, 0x0c, 0x2d, 0xae, 0x17, 0x3c,
+	0xd8, 0x5a, 0x3c, 0x78, 0xf0, 0xc4, 0x02, 0xc1, 0x8a, 0x12, 0x5c, 0xe2, 0xc5, 0xcb, 0x66, 0xda,
+	0x79, 0xd9, 0x8e, 0xe9, 0xce, 0x6c, 0x66, 0xa6, 0x0d, 0xfd, 0x02, 0xde, 0x4c, 0xf8, 0x0c, 0x7e,
+	0x06, 0x3f, 0x82, 0x07, 0x8e, 0xc4, 0x93, 0xa7, 0xc6, 0xb4, 0x77, 0x3f, 0x83, 0xd9, 0xd9, 0xa9,
+	0xdd, 0x18, 0x08, 0x49, 0x8d, 0xb7, 0xdd, 0xe7, 0x79, 0xff, 0x3c, 0xcf, 0xcc, 0x3b, 0x2f, 0xf2,
+	0x3a, 0x40, 0xba, 0xba, 0x43, 0xeb, 0x6d, 0xc1, 0x95, 0x90, 0x9a, 0xf5, 0xe2, 0x7a, 0xbf, 0x51,
+	0x87, 0x3e, 0x70, 0xad, 0x6a, 0x89, 0x14, 0x5a, 0xe0, 0x55, 0x1b, 0x53, 0x9b, 0xc6, 0xd4, 0xfa,
+	0x8d, 0x8d, 0xf5, 0xb6, 0x50, 0xb1, 0x50, 0xa1, 0x09, 0xaa, 0x67, 0x3f, 0x59, 0xc6, 0x46, 0x39,
+	0x12, 0x91, 0xc8, 0xf0, 0xf4, 0xcb, 0xa2, 0x0f, 0xaf, 0xef, 0xa5, 0x07, 0x09, 0xd8, 0x44, 0xef,
+	0xc2, 0x41, 0xf7, 0x0e, 0xd2, 0xde, 0x6f, 0x20, 0x6e, 0x81, 0xdc, 0xa5, 0x31, 0xd3, 0x1a, 0x28,
+	0xde, 0x41, 0x8b, 0x84, 0x52, 0x09, 0x4a, 0xb9, 0xce, 0x96, 0xb3, 0xbd, 0xe4, 0xbb, 0xdf, 0xbe,
+	0x3c, 0x29, 0xdb, 0x9e, 0xbb, 0x19, 0x73, 0xaa, 0x25, 0xe3, 0x51, 0x30, 0x09, 0xc4, 0x18, 0xcd,
+	0x73, 0x12, 0x83, 0x3b, 0x97, 0x26, 0x04, 0xe6, 0x1b, 0x37, 0xd0, 0x82, 0x14, 0x5d, 0x50, 0x6e,
+	0x71, 0xab, 0xb8, 0xbd, 0xbc, 0xf3, 0xa0, 0x76, 0xad, 0xb5, 0x5a, 0x20, 0xba, 0x10, 0x64, 0x91,
+	0xde, 0x57, 0x07, 0xdd, 0xcf, 0x49, 0x4a, 0x29, 0xb5, 0xd7, 0x21, 0x3c, 0x9a, 0x51, 0x96, 0x8f,
+	0x96, 0x13, 0x09, 0x7d, 0x26, 0x7a, 0x2a, 0xcc, 0xb4, 0xcc, 0xdd, 0xae, 0xe5, 0xce, 0x24, 0xc5,
+	0xb4, 0x9f, 0xc5, 0xc6, 0x4f, 0x07, 0x6d, 0xe6, 0x6c, 0x34, 0x29, 0x70, 0xcd, 0xce, 0x18, 0xc8,
+	0xbf, 0x32, 0xb3, 0x8e, 0x8a, 0x3c, 0x61, 0xd9, 0x11, 0xfb, 0x8b, 0xa3, 0x61, 0xb5, 0x78, 0x7c,
+	0xd2, 0x0c, 0x52, 0x2c, 0xa5, 0xa2, 0x2e, 0x77, 0x8b, 0x53, 0xea, 0xf0, 0xf5, 0x71, 0x90, 0x62,
+	0x29, 0x45, 0x81, 0xb8, 0xf3, 0x53, 0x6a, 0xff, 0x60, 0x37, 0x48, 0x31, 0xfc, 0x12, 0x95, 0x23,
+	0xd5, 0x08, 0xdb, 0x22, 0x4e, 0x08, 0x1f, 0x84, 0x89, 0x84, 0x33, 0x76, 0x0e, 0xca, 0x5d, 0xd8,
+	0x2a, 0x6e, 0x2f, 0xf9, 0x6b, 0xa3, 0x61, 0x15, 0x1f, 0x9e, 0x36, 0xf6, 0x32, 0xfa, 0xc4, 0xb2,
+	0x01, 0x8e, 0xd4, 0x9f, 0x98, 0xf7, 0xc9, 0x41, 0xe5, 0x9c, 0xe1, 0xd3, 0x9e, 0x4a, 0x80, 0xd3,
+	0x19, 0x7d, 0xae, 0xa1, 0x92, 0x04, 0xa2, 0x04, 0xb7, 0xd3, 0x64, 0xff, 0xf0, 0x63, 0xb4, 0xd2,
+	0x27, 0x5d, 0x46, 0x89, 0x16, 0x32, 0xfc, 0x40, 0x58, 0x17, 0xa8, 0x71, 0xfc, 0x5f, 0x70, 0xf7,
+	0x37, 0xfe, 0xca, 0xc0, 0xde, 0x11, 0x5a, 0xcd, 0x8f, 0x11, 0x30, 0xae, 0x34, 0x99, 0x71, 0xb6,
+	0xbd, 0x8f, 0x93, 0x77, 0x72, 0x2c, 0x28, 0x04, 0x10, 0x31, 0xa5, 0x41, 0x02, 0xc5, 0x4f, 0x51,
+	0x29, 0x36, 0xf5, 0x6f, 0x2d, 0x65, 0xe3, 0xf0, 0x23, 0xb4, 0xc8, 0x05, 0x85, 0x90, 0x51, 0x7b,
+	0x8b, 0x68, 0x34, 0xac, 0x96, 0xd2, 0xb2, 0xcd, 0xfd, 0xa0, 0x94, 0x52, 0x4d, 0x8a, 0xdd, 0xa9,
+	0x44, 0x73, 0x9f, 0x53, 0x21, 0x9f, 0x1d, 0xb4, 0x92, 0x13, 0x12, 0x8b, 0xfe, 0xbf, 0x53, 0xf1,
+	0x1c, 0x21, 0x99, 0x75, 0x08, 0x5b, 0x03, 0x3b, 0x58, 0x37, 0x97, 0x5e, 0xb2, 0xb1, 0xfe, 0xc0,
+	0x7b, 0x8b, 0xb0, 0xd1, 0x78, 0x42, 0x24, 0x89, 0xd5, 0xbb, 0x84, 0x9a, 0x73, 0x7f, 0x81, 0x4a,
+	0x89, 0x01, 0x8c, 0xca, 0xff, 0x77, 0x36, 0x6f, 0x78, 0x45, 0x59, 0x96, 0x3f, 0x7f, 0x39, 0xac,
+	0x16, 0x02, 0x9b, 0xe2, 0x1f, 0x5d, 0x8e, 0x2a, 0xce, 0xd5, 0xa8, 0xe2, 0xfc, 0x18, 0x55, 0x9c,
+	0x8b, 0x71, 0xa5, 0x70, 0x35, 0xae, 0x14, 0xbe, 0x8f, 0x2b, 0x85, 0xf7, 0x8d, 0x88, 0xe9, 0x4e,
+	0xaf, 0x55, 0x6b, 0x8b, 0xb8, 0x9e, 0x15, 0x6c, 0x77, 0x08, 0xe3, 0xf5, 0xc9, 0xf2, 0x3b, 0xcf,
+	0xaf, 0x3f, 0xb3, 0xfb, 0x5a, 0x25, 0xb3, 0xfc, 0x9e, 0xfd, 0x0a, 0x00, 0x00, 0xff, 0xff, 0xd5,
+	0x44, 0x38, 0xd2, 0x8d, 0x05, 0x00, 0x00,
 }
 
 func (m *EventMemberAdmitted) Marshal() (dAtA []byte, err error) {
@@ -636,6 +817,127 @@ func (m *EventMemberReinstated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventNodeRegistered) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventNodeRegistered) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventNodeRegistered) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Address) > 0 {
+		i -= len(m.Address)
+		copy(dAtA[i:], m.Address)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Address)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.NodeID) > 0 {
+		i -= len(m.NodeID)
+		copy(dAtA[i:], m.NodeID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.NodeID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Member) > 0 {
+		i -= len(m.Member)
+		copy(dAtA[i:], m.Member)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Member)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventNodeRemoved) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventNodeRemoved) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventNodeRemoved) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RemovedBy) > 0 {
+		i -= len(m.RemovedBy)
+		copy(dAtA[i:], m.RemovedBy)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.RemovedBy)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.NodeID) > 0 {
+		i -= len(m.NodeID)
+		copy(dAtA[i:], m.NodeID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.NodeID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Member) > 0 {
+		i -= len(m.Member)
+		copy(dAtA[i:], m.Member)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Member)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventParamsUpdated) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventParamsUpdated) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventParamsUpdated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -759,6 +1061,59 @@ func (m *EventMemberReinstated) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
+	return n
+}
+
+func (m *EventNodeRegistered) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Member)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.NodeID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Address)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventNodeRemoved) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Member)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.NodeID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.RemovedBy)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventParamsUpdated) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Params.Size()
+	n += 1 + l + sovEvents(uint64(l))
 	return n
 }
 
@@ -1575,6 +1930,381 @@ func (m *EventMemberReinstated) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Address = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventNodeRegistered) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventNodeRegistered: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventNodeRegistered: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Member", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Member = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NodeID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NodeID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Address = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventNodeRemoved) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventNodeRemoved: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventNodeRemoved: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Member", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Member = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NodeID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NodeID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RemovedBy", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RemovedBy = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventParamsUpdated) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventParamsUpdated: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventParamsUpdated: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -16,7 +16,11 @@ func DefaultGenesisState() *GenesisState {
 
 // Validate checks every member, that no address appears twice, and that no
 // external identifier (NPI, GLN, DEA number) belongs to two members nor any
-// GS1 company prefix of one member overlaps another's.
+// GS1 company prefix of one member overlaps another's; every node, that no node
+// id appears twice and that each node's member is listed; and the params, when
+// given. max_nodes_per_member is not applied to genesis: it caps
+// registrations, and a lowered cap keeps the nodes registered before, which an
+// export carries.
 func (gs GenesisState) Validate(ac address.Codec) error {
 	seen := make(map[string]struct{}, len(gs.Members))
 	ids := map[string]string{}
@@ -41,6 +45,25 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		}
 		for _, p := range m.GS1CompanyPrefixes {
 			prefixes = append(prefixes, owned{p, m.Address})
+		}
+	}
+	nodes := make(map[string]struct{}, len(gs.Nodes))
+	for _, n := range gs.Nodes {
+		if err := n.Validate(ac); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
+		}
+		if _, dup := nodes[n.NodeID]; dup {
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, errorsmod.Wrapf(ErrNodeTaken, "node %s listed twice", n.NodeID))
+		}
+		nodes[n.NodeID] = struct{}{}
+		bz, _ := ac.StringToBytes(n.Member)
+		if _, ok := seen[string(bz)]; !ok {
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, errorsmod.Wrapf(ErrMemberNotFound, "node %s: member %s is not among the genesis members", n.NodeID, n.Member))
+		}
+	}
+	if gs.Params != nil {
+		if err := gs.Params.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
 		}
 	}
 	// Sorted, a prefix is followed directly by the prefixes it begins.

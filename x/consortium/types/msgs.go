@@ -1,6 +1,8 @@
 package types
 
 import (
+	"github.com/cometbft/cometbft/crypto/ed25519"
+
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -15,6 +17,9 @@ var (
 	_ sdk.HasValidateBasic = (*MsgUpdateIdentifiers)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateRoles)(nil)
 	_ sdk.HasValidateBasic = (*MsgSuspendMember)(nil)
+	_ sdk.HasValidateBasic = (*MsgRegisterNode)(nil)
+	_ sdk.HasValidateBasic = (*MsgRemoveNode)(nil)
+	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
 )
 
 func requireAddress(field, s string) error {
@@ -69,4 +74,43 @@ func (m *MsgSuspendMember) ValidateBasic() error {
 		return err
 	}
 	return ValidateReason(m.Reason)
+}
+
+// ValidateBasic checks the node id and address, and that the public key is the
+// node's. The signature names the chain id, which only the msg server knows:
+// it is verified there.
+func (m *MsgRegisterNode) ValidateBasic() error {
+	if err := requireAddress("member address", m.Member); err != nil {
+		return err
+	}
+	if err := ValidateNodeID(m.NodeID); err != nil {
+		return err
+	}
+	if err := ValidateNodeAddress(m.Address); err != nil {
+		return err
+	}
+	id, err := NodeIDOfPubKey(m.PubKey)
+	if err != nil {
+		return err
+	}
+	if id != m.NodeID {
+		return errorsmod.Wrapf(ErrNodeKeyMismatch, "the public key is node %s's, not %s's", id, m.NodeID)
+	}
+	if len(m.Signature) != ed25519.SignatureSize {
+		return errorsmod.Wrapf(ErrNodeKeyMismatch, "signature has %d bytes, want %d", len(m.Signature), ed25519.SignatureSize)
+	}
+	return nil
+}
+
+// ValidateBasic checks the node id.
+func (m *MsgRemoveNode) ValidateBasic() error {
+	if err := requireAddress("signer", m.Signer); err != nil {
+		return err
+	}
+	return ValidateNodeID(m.NodeID)
+}
+
+// ValidateBasic checks the parameters.
+func (m *MsgUpdateParams) ValidateBasic() error {
+	return m.Params.Validate()
 }

@@ -320,6 +320,279 @@ func (m *QueryMembersByRoleResponse) GetPagination() *query.PageResponse {
 	return nil
 }
 
+type QueryNodeRequest struct {
+	// node_id: 40 lower-case hex digits.
+	NodeId string `protobuf:"bytes,1,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+}
+
+func (m *QueryNodeRequest) Reset()         { *m = QueryNodeRequest{} }
+func (m *QueryNodeRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryNodeRequest) ProtoMessage()    {}
+func (*QueryNodeRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_068e7ef08bd43213, []int{6}
+}
+func (m *QueryNodeRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNodeRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNodeRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNodeRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNodeRequest.Merge(m, src)
+}
+func (m *QueryNodeRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNodeRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNodeRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNodeRequest proto.InternalMessageInfo
+
+func (m *QueryNodeRequest) GetNodeId() string {
+	if m != nil {
+		return m.NodeId
+	}
+	return ""
+}
+
+type QueryNodeResponse struct {
+	Node Node `protobuf:"bytes,1,opt,name=node,proto3" json:"node"`
+}
+
+func (m *QueryNodeResponse) Reset()         { *m = QueryNodeResponse{} }
+func (m *QueryNodeResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryNodeResponse) ProtoMessage()    {}
+func (*QueryNodeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_068e7ef08bd43213, []int{7}
+}
+func (m *QueryNodeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNodeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNodeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNodeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNodeResponse.Merge(m, src)
+}
+func (m *QueryNodeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNodeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNodeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNodeResponse proto.InternalMessageInfo
+
+func (m *QueryNodeResponse) GetNode() Node {
+	if m != nil {
+		return m.Node
+	}
+	return Node{}
+}
+
+type QueryNodesByMemberRequest struct {
+	Member     string             `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryNodesByMemberRequest) Reset()         { *m = QueryNodesByMemberRequest{} }
+func (m *QueryNodesByMemberRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryNodesByMemberRequest) ProtoMessage()    {}
+func (*QueryNodesByMemberRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_068e7ef08bd43213, []int{8}
+}
+func (m *QueryNodesByMemberRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNodesByMemberRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNodesByMemberRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNodesByMemberRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNodesByMemberRequest.Merge(m, src)
+}
+func (m *QueryNodesByMemberRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNodesByMemberRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNodesByMemberRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNodesByMemberRequest proto.InternalMessageInfo
+
+func (m *QueryNodesByMemberRequest) GetMember() string {
+	if m != nil {
+		return m.Member
+	}
+	return ""
+}
+
+func (m *QueryNodesByMemberRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryNodesByMemberResponse struct {
+	Nodes      []Node              `protobuf:"bytes,1,rep,name=nodes,proto3" json:"nodes"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryNodesByMemberResponse) Reset()         { *m = QueryNodesByMemberResponse{} }
+func (m *QueryNodesByMemberResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryNodesByMemberResponse) ProtoMessage()    {}
+func (*QueryNodesByMemberResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_068e7ef08bd43213, []int{9}
+}
+func (m *QueryNodesByMemberResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNodesByMemberResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNodesByMemberResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNodesByMemberResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNodesByMemberResponse.Merge(m, src)
+}
+func (m *QueryNodesByMemberResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNodesByMemberResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNodesByMemberResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNodesByMemberResponse proto.InternalMessageInfo
+
+func (m *QueryNodesByMemberResponse) GetNodes() []Node {
+	if m != nil {
+		return m.Nodes
+	}
+	return nil
+}
+
+func (m *QueryNodesByMemberResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryParamsRequest struct {
+}
+
+func (m *QueryParamsRequest) Reset()         { *m = QueryParamsRequest{} }
+func (m *QueryParamsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryParamsRequest) ProtoMessage()    {}
+func (*QueryParamsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_068e7ef08bd43213, []int{10}
+}
+func (m *QueryParamsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryParamsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryParamsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryParamsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryParamsRequest.Merge(m, src)
+}
+func (m *QueryParamsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryParamsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryParamsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryParamsRequest proto.InternalMessageInfo
+
+type QueryParamsResponse struct {
+	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+}
+
+func (m *QueryParamsResponse) Reset()         { *m = QueryParamsResponse{} }
+func (m *QueryParamsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryParamsResponse) ProtoMessage()    {}
+func (*QueryParamsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_068e7ef08bd43213, []int{11}
+}
+func (m *QueryParamsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryParamsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryParamsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryParamsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryParamsResponse.Merge(m, src)
+}
+func (m *QueryParamsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryParamsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryParamsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryParamsResponse proto.InternalMessageInfo
+
+func (m *QueryParamsResponse) GetParams() Params {
+	if m != nil {
+		return m.Params
+	}
+	return Params{}
+}
+
 func init() {
 	proto.RegisterType((*QueryMemberRequest)(nil), "healthd.consortium.v1.QueryMemberRequest")
 	proto.RegisterType((*QueryMemberResponse)(nil), "healthd.consortium.v1.QueryMemberResponse")
@@ -327,46 +600,66 @@ func init() {
 	proto.RegisterType((*QueryMembersResponse)(nil), "healthd.consortium.v1.QueryMembersResponse")
 	proto.RegisterType((*QueryMembersByRoleRequest)(nil), "healthd.consortium.v1.QueryMembersByRoleRequest")
 	proto.RegisterType((*QueryMembersByRoleResponse)(nil), "healthd.consortium.v1.QueryMembersByRoleResponse")
+	proto.RegisterType((*QueryNodeRequest)(nil), "healthd.consortium.v1.QueryNodeRequest")
+	proto.RegisterType((*QueryNodeResponse)(nil), "healthd.consortium.v1.QueryNodeResponse")
+	proto.RegisterType((*QueryNodesByMemberRequest)(nil), "healthd.consortium.v1.QueryNodesByMemberRequest")
+	proto.RegisterType((*QueryNodesByMemberResponse)(nil), "healthd.consortium.v1.QueryNodesByMemberResponse")
+	proto.RegisterType((*QueryParamsRequest)(nil), "healthd.consortium.v1.QueryParamsRequest")
+	proto.RegisterType((*QueryParamsResponse)(nil), "healthd.consortium.v1.QueryParamsResponse")
 }
 
 func init() { proto.RegisterFile("healthd/consortium/v1/query.proto", fileDescriptor_068e7ef08bd43213) }
 
 var fileDescriptor_068e7ef08bd43213 = []byte{
-	// 537 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x94, 0xb1, 0x6f, 0xd3, 0x40,
-	0x14, 0xc6, 0x73, 0x69, 0x49, 0xc4, 0x21, 0x96, 0x23, 0x48, 0xad, 0x05, 0xa6, 0x78, 0x28, 0x25,
-	0x55, 0x7d, 0x75, 0x3a, 0x22, 0x06, 0x32, 0x00, 0x12, 0x42, 0x02, 0xb3, 0x21, 0x21, 0x74, 0x4e,
-	0x4e, 0x8e, 0xa5, 0xd8, 0xe7, 0xfa, 0x2e, 0x81, 0xa8, 0xea, 0xc2, 0xc8, 0x04, 0x62, 0x67, 0x62,
-	0x61, 0xe7, 0x8f, 0xe8, 0x58, 0x01, 0x03, 0x13, 0x42, 0x09, 0x7f, 0x08, 0xf2, 0xdd, 0x33, 0x8d,
-	0x21, 0x01, 0xc3, 0xd4, 0xc9, 0xf6, 0xf9, 0x7b, 0xdf, 0xfb, 0xdd, 0x77, 0xcf, 0xc6, 0x57, 0x07,
-	0x9c, 0x0d, 0xd5, 0xa0, 0x4f, 0x7b, 0x22, 0x91, 0x22, 0x53, 0xd1, 0x28, 0xa6, 0x63, 0x8f, 0xee,
-	0x8f, 0x78, 0x36, 0x71, 0xd3, 0x4c, 0x28, 0x41, 0x2e, 0x82, 0xc4, 0x3d, 0x91, 0xb8, 0x63, 0xcf,
-	0x6a, 0xf7, 0x84, 0x8c, 0x85, 0xa4, 0x01, 0x93, 0xdc, 0xe8, 0xe9, 0xd8, 0x0b, 0xb8, 0x62, 0x1e,
-	0x4d, 0x59, 0x18, 0x25, 0x4c, 0x45, 0x22, 0x31, 0x16, 0xd6, 0xba, 0xd1, 0x3e, 0xd5, 0x4f, 0xd4,
-	0x3c, 0xc0, 0xab, 0x56, 0x28, 0x42, 0x61, 0xd6, 0xf3, 0x3b, 0x58, 0xbd, 0x14, 0x0a, 0x11, 0x0e,
-	0x39, 0x65, 0x69, 0x44, 0x59, 0x92, 0x08, 0xa5, 0xdd, 0x8a, 0x9a, 0x25, 0xd0, 0x6a, 0x92, 0x72,
-	0x90, 0x38, 0x77, 0x31, 0x79, 0x98, 0x33, 0xdd, 0xe7, 0x71, 0xc0, 0x33, 0x9f, 0xef, 0x8f, 0xb8,
-	0x54, 0xa4, 0x83, 0x9b, 0xac, 0xdf, 0xcf, 0xb8, 0x94, 0x6b, 0x68, 0x03, 0x6d, 0x9d, 0xed, 0xae,
-	0x7d, 0xfc, 0xb0, 0xd3, 0x02, 0x9e, 0x5b, 0xe6, 0xcd, 0x23, 0x95, 0x45, 0x49, 0xe8, 0x17, 0x42,
-	0xc7, 0xc7, 0x17, 0x4a, 0x4e, 0x32, 0x15, 0x89, 0xe4, 0xe4, 0x06, 0x6e, 0xc4, 0x7a, 0x45, 0x3b,
-	0x9d, 0xeb, 0x5c, 0x76, 0x17, 0xc6, 0xe4, 0x9a, 0xb2, 0xee, 0xea, 0xd1, 0xd7, 0x2b, 0x35, 0x1f,
-	0x4a, 0x9c, 0x27, 0x25, 0x4f, 0x59, 0xe0, 0xdd, 0xc6, 0xf8, 0x24, 0x3a, 0xf0, 0xdd, 0x74, 0x01,
-	0x2f, 0xcf, 0xd9, 0x35, 0xe7, 0x02, 0x39, 0xbb, 0x0f, 0x58, 0xc8, 0xa1, 0xd6, 0x9f, 0xab, 0x74,
-	0xde, 0x22, 0xdc, 0x2a, 0xfb, 0x03, 0xf4, 0x4d, 0xdc, 0x34, 0x04, 0xf9, 0xfe, 0x57, 0xaa, 0x52,
-	0x17, 0x35, 0xe4, 0x4e, 0x89, 0xaf, 0xae, 0xf9, 0xae, 0xfd, 0x95, 0xcf, 0xf4, 0x2e, 0x01, 0x3e,
-	0xc3, 0xeb, 0xf3, 0x7c, 0xdd, 0x89, 0x2f, 0x86, 0xc5, 0x4e, 0x08, 0xc1, 0xab, 0x99, 0x18, 0x72,
-	0x73, 0x42, 0xbe, 0xbe, 0xff, 0x25, 0x99, 0xfa, 0x7f, 0x27, 0xf3, 0x0e, 0x61, 0x6b, 0x51, 0xe7,
-	0xd3, 0x95, 0x4f, 0xe7, 0xf3, 0x0a, 0x3e, 0xa3, 0x31, 0xc9, 0x6b, 0x84, 0x1b, 0xa6, 0x19, 0xb9,
-	0xbe, 0x84, 0xe5, 0xf7, 0x39, 0xb7, 0xda, 0x55, 0xa4, 0xa6, 0xaf, 0xb3, 0xfb, 0xe2, 0xd3, 0xf7,
-	0x37, 0xf5, 0x36, 0xd9, 0xa2, 0x8b, 0xbf, 0x2a, 0xd8, 0x1c, 0x3d, 0x80, 0x0f, 0xe2, 0x90, 0xbc,
-	0x44, 0xb8, 0x09, 0xf9, 0x91, 0x0a, 0x9d, 0x8a, 0xf1, 0xb6, 0xb6, 0x2b, 0x69, 0x01, 0x6b, 0x53,
-	0x63, 0x6d, 0x10, 0xfb, 0xcf, 0x58, 0xe4, 0x3d, 0xc2, 0xe7, 0x4b, 0x87, 0x49, 0x76, 0x2b, 0xb4,
-	0x29, 0x4d, 0x9c, 0xe5, 0xfd, 0x43, 0x05, 0xe0, 0xed, 0x69, 0xbc, 0x1d, 0xb2, 0xbd, 0x04, 0x2f,
-	0x9f, 0x5a, 0x49, 0x0f, 0xf2, 0xcb, 0x61, 0xc1, 0xda, 0xbd, 0x77, 0x34, 0xb5, 0xd1, 0xf1, 0xd4,
-	0x46, 0xdf, 0xa6, 0x36, 0x7a, 0x35, 0xb3, 0x6b, 0xc7, 0x33, 0xbb, 0xf6, 0x65, 0x66, 0xd7, 0x1e,
-	0x7b, 0x61, 0xa4, 0x06, 0xa3, 0xc0, 0xed, 0x89, 0x18, 0x0c, 0x7b, 0x03, 0x16, 0x25, 0x3f, 0xcd,
-	0x9f, 0xcf, 0xdb, 0xeb, 0xff, 0x5c, 0xd0, 0xd0, 0x3f, 0xba, 0xbd, 0x1f, 0x01, 0x00, 0x00, 0xff,
-	0xff, 0x12, 0x75, 0x93, 0x71, 0xc2, 0x05, 0x00, 0x00,
+	// 753 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x96, 0x4d, 0x6f, 0xd3, 0x4c,
+	0x10, 0xc7, 0xb3, 0x7d, 0xd2, 0x44, 0xcf, 0xa2, 0x4a, 0xb0, 0x04, 0xd1, 0x1a, 0xea, 0x16, 0x4b,
+	0xb4, 0xa1, 0x55, 0xbd, 0x4d, 0xab, 0x8a, 0x03, 0xe2, 0x40, 0x0e, 0xbc, 0x0a, 0x54, 0xcc, 0x0d,
+	0x09, 0x55, 0x4e, 0xbc, 0x72, 0x2c, 0x25, 0xde, 0xd4, 0x76, 0x0a, 0x55, 0x95, 0x0b, 0x07, 0x24,
+	0x38, 0x81, 0x10, 0xe2, 0xd6, 0x13, 0x17, 0xc4, 0x95, 0x0f, 0xd1, 0x63, 0x05, 0x17, 0x4e, 0x08,
+	0xb5, 0x7c, 0x10, 0xb4, 0xbb, 0xe3, 0x34, 0x2e, 0x89, 0x63, 0x50, 0x0f, 0x9c, 0xe2, 0xdd, 0x9d,
+	0x99, 0xfd, 0xcd, 0xcc, 0xfe, 0x47, 0xc1, 0x97, 0x1a, 0xcc, 0x6e, 0x46, 0x0d, 0x87, 0xd6, 0xb9,
+	0x1f, 0xf2, 0x20, 0xf2, 0x3a, 0x2d, 0xba, 0x55, 0xa1, 0x9b, 0x1d, 0x16, 0x6c, 0x9b, 0xed, 0x80,
+	0x47, 0x9c, 0x9c, 0x03, 0x13, 0xf3, 0xc8, 0xc4, 0xdc, 0xaa, 0x68, 0x0b, 0x75, 0x1e, 0xb6, 0x78,
+	0x48, 0x6b, 0x76, 0xc8, 0x94, 0x3d, 0xdd, 0xaa, 0xd4, 0x58, 0x64, 0x57, 0x68, 0xdb, 0x76, 0x3d,
+	0xdf, 0x8e, 0x3c, 0xee, 0xab, 0x10, 0xda, 0x94, 0xb2, 0xdd, 0x90, 0x2b, 0xaa, 0x16, 0x70, 0x54,
+	0x72, 0xb9, 0xcb, 0xd5, 0xbe, 0xf8, 0x82, 0xdd, 0x8b, 0x2e, 0xe7, 0x6e, 0x93, 0x51, 0xbb, 0xed,
+	0x51, 0xdb, 0xf7, 0x79, 0x24, 0xa3, 0xc5, 0x3e, 0x43, 0xa0, 0xa3, 0xed, 0x36, 0x03, 0x13, 0xe3,
+	0x36, 0x26, 0x0f, 0x05, 0xd3, 0x7d, 0xd6, 0xaa, 0xb1, 0xc0, 0x62, 0x9b, 0x1d, 0x16, 0x46, 0x64,
+	0x05, 0x17, 0x6d, 0xc7, 0x09, 0x58, 0x18, 0x4e, 0xa2, 0x59, 0x54, 0xfe, 0xbf, 0x3a, 0xf9, 0xe5,
+	0xf3, 0x52, 0x09, 0x78, 0x6e, 0xa8, 0x93, 0x47, 0x51, 0xe0, 0xf9, 0xae, 0x15, 0x1b, 0x1a, 0x16,
+	0x3e, 0x9b, 0x88, 0x14, 0xb6, 0xb9, 0x1f, 0x32, 0x72, 0x0d, 0x17, 0x5a, 0x72, 0x47, 0x46, 0x3a,
+	0xb5, 0x32, 0x6d, 0x0e, 0x2c, 0x93, 0xa9, 0xdc, 0xaa, 0xf9, 0xbd, 0xef, 0x33, 0x39, 0x0b, 0x5c,
+	0x8c, 0x27, 0x89, 0x98, 0x61, 0x8c, 0x77, 0x13, 0xe3, 0xa3, 0xd2, 0x41, 0xdc, 0x39, 0x13, 0xf0,
+	0x44, 0x9d, 0x4d, 0xd5, 0x17, 0xa8, 0xb3, 0xb9, 0x6e, 0xbb, 0x0c, 0x7c, 0xad, 0x3e, 0x4f, 0x63,
+	0x17, 0xe1, 0x52, 0x32, 0x3e, 0x40, 0x5f, 0xc7, 0x45, 0x45, 0x20, 0xf2, 0xff, 0x2f, 0x2b, 0x75,
+	0xec, 0x43, 0x6e, 0x25, 0xf8, 0xc6, 0x24, 0xdf, 0xfc, 0x48, 0x3e, 0x75, 0x77, 0x02, 0xf0, 0x29,
+	0x9e, 0xea, 0xe7, 0xab, 0x6e, 0x5b, 0xbc, 0x19, 0x67, 0x42, 0x08, 0xce, 0x07, 0xbc, 0xc9, 0x54,
+	0x87, 0x2c, 0xf9, 0x7d, 0xac, 0x32, 0x63, 0x7f, 0x5d, 0x99, 0x0f, 0x08, 0x6b, 0x83, 0x6e, 0xfe,
+	0xc7, 0xea, 0xb3, 0x88, 0x4f, 0x4b, 0xca, 0x07, 0xdc, 0xe9, 0x95, 0xe5, 0x3c, 0x2e, 0xfa, 0xdc,
+	0x61, 0x1b, 0x9e, 0x03, 0x95, 0x29, 0x88, 0xe5, 0x1d, 0xc7, 0xb8, 0x8b, 0xcf, 0xf4, 0x19, 0x43,
+	0x26, 0x6b, 0x38, 0x2f, 0x8e, 0xe1, 0x11, 0x5d, 0x18, 0x92, 0x86, 0x70, 0x81, 0x24, 0xa4, 0xb9,
+	0xf1, 0x0e, 0x41, 0x67, 0xc4, 0x49, 0x58, 0x3d, 0x26, 0x9f, 0xe5, 0xc4, 0x9b, 0x4f, 0x53, 0x0f,
+	0xd8, 0x9d, 0x58, 0xdf, 0x76, 0xe3, 0xbe, 0x1d, 0xe3, 0x82, 0x6c, 0xaf, 0xe2, 0x71, 0x81, 0x1f,
+	0x77, 0x2d, 0x43, 0xba, 0xca, 0xfe, 0xe4, 0x3a, 0x56, 0x82, 0x79, 0xb3, 0x6e, 0x07, 0x76, 0x2b,
+	0x16, 0x74, 0x6f, 0x76, 0xc4, 0xbb, 0x47, 0xb3, 0xa3, 0x2d, 0x77, 0x46, 0xcc, 0x0e, 0xe5, 0x16,
+	0xcf, 0x0e, 0xe5, 0xb2, 0xf2, 0xbe, 0x88, 0xc7, 0x65, 0x50, 0xf2, 0x06, 0xe1, 0x82, 0x2a, 0x04,
+	0xb9, 0x32, 0x24, 0xc2, 0xef, 0x33, 0x50, 0x5b, 0xc8, 0x62, 0xaa, 0x40, 0x8d, 0xe5, 0xe7, 0x5f,
+	0x7f, 0xbe, 0x1d, 0x5b, 0x20, 0x65, 0x3a, 0x78, 0xe2, 0xc2, 0xc3, 0xa7, 0x3b, 0x30, 0x2c, 0xbb,
+	0xe4, 0x15, 0xc2, 0x45, 0xd0, 0x16, 0xc9, 0x70, 0x53, 0x5c, 0x29, 0x6d, 0x31, 0x93, 0x2d, 0x60,
+	0xcd, 0x49, 0xac, 0x59, 0xa2, 0xa7, 0x63, 0x91, 0x8f, 0x08, 0x4f, 0x24, 0x84, 0x4e, 0x96, 0x33,
+	0x5c, 0x93, 0x98, 0x46, 0x5a, 0xe5, 0x0f, 0x3c, 0x00, 0x6f, 0x55, 0xe2, 0x2d, 0x91, 0xc5, 0x21,
+	0x78, 0x62, 0xa2, 0x85, 0x74, 0x47, 0xfc, 0x74, 0x7b, 0xac, 0x2f, 0x11, 0xce, 0x8b, 0xf7, 0x49,
+	0xe6, 0xd3, 0x2e, 0xec, 0x1b, 0x08, 0x5a, 0x79, 0xb4, 0x21, 0x00, 0x99, 0x12, 0xa8, 0x4c, 0xe6,
+	0x86, 0x00, 0x49, 0x2d, 0xd0, 0x1d, 0x18, 0x2f, 0x5d, 0xf2, 0x09, 0xe1, 0x89, 0x84, 0xd0, 0xd2,
+	0xeb, 0x36, 0x68, 0x56, 0xa4, 0xd7, 0x6d, 0xa0, 0x8a, 0x8d, 0x35, 0x89, 0x49, 0xc9, 0xd2, 0xa8,
+	0xd7, 0xa6, 0x3e, 0xba, 0x8a, 0x9b, 0xbc, 0x40, 0xb8, 0xa0, 0x94, 0x92, 0x2e, 0x83, 0x84, 0x34,
+	0xd3, 0x65, 0x90, 0xd4, 0xab, 0x71, 0x59, 0x82, 0xcd, 0x90, 0xe9, 0x21, 0x60, 0x4a, 0x99, 0xd5,
+	0x7b, 0x7b, 0x07, 0x3a, 0xda, 0x3f, 0xd0, 0xd1, 0x8f, 0x03, 0x1d, 0xbd, 0x3e, 0xd4, 0x73, 0xfb,
+	0x87, 0x7a, 0xee, 0xdb, 0xa1, 0x9e, 0x7b, 0x5c, 0x71, 0xbd, 0xa8, 0xd1, 0xa9, 0x99, 0x75, 0xde,
+	0x82, 0x10, 0xf5, 0x86, 0xed, 0xf9, 0xbd, 0x70, 0xcf, 0xfa, 0x03, 0xca, 0xbf, 0x31, 0xb5, 0x82,
+	0xfc, 0x1f, 0xb3, 0xfa, 0x2b, 0x00, 0x00, 0xff, 0xff, 0x84, 0x72, 0x4e, 0x74, 0xa1, 0x09, 0x00,
+	0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -387,6 +680,12 @@ type QueryClient interface {
 	Members(ctx context.Context, in *QueryMembersRequest, opts ...grpc.CallOption) (*QueryMembersResponse, error)
 	// MembersByRole lists the members holding a role, ordered by address.
 	MembersByRole(ctx context.Context, in *QueryMembersByRoleRequest, opts ...grpc.CallOption) (*QueryMembersByRoleResponse, error)
+	// Node returns a registered node: the member that registered it and its address.
+	Node(ctx context.Context, in *QueryNodeRequest, opts ...grpc.CallOption) (*QueryNodeResponse, error)
+	// NodesByMember lists the nodes a member registered, ordered by node id.
+	NodesByMember(ctx context.Context, in *QueryNodesByMemberRequest, opts ...grpc.CallOption) (*QueryNodesByMemberResponse, error)
+	// Params returns the module's parameters.
+	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
 }
 
 type queryClient struct {
@@ -424,6 +723,33 @@ func (c *queryClient) MembersByRole(ctx context.Context, in *QueryMembersByRoleR
 	return out, nil
 }
 
+func (c *queryClient) Node(ctx context.Context, in *QueryNodeRequest, opts ...grpc.CallOption) (*QueryNodeResponse, error) {
+	out := new(QueryNodeResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Query/Node", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) NodesByMember(ctx context.Context, in *QueryNodesByMemberRequest, opts ...grpc.CallOption) (*QueryNodesByMemberResponse, error) {
+	out := new(QueryNodesByMemberResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Query/NodesByMember", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error) {
+	out := new(QueryParamsResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Query/Params", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Member returns one member by account address.
@@ -432,6 +758,12 @@ type QueryServer interface {
 	Members(context.Context, *QueryMembersRequest) (*QueryMembersResponse, error)
 	// MembersByRole lists the members holding a role, ordered by address.
 	MembersByRole(context.Context, *QueryMembersByRoleRequest) (*QueryMembersByRoleResponse, error)
+	// Node returns a registered node: the member that registered it and its address.
+	Node(context.Context, *QueryNodeRequest) (*QueryNodeResponse, error)
+	// NodesByMember lists the nodes a member registered, ordered by node id.
+	NodesByMember(context.Context, *QueryNodesByMemberRequest) (*QueryNodesByMemberResponse, error)
+	// Params returns the module's parameters.
+	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -446,6 +778,15 @@ func (*UnimplementedQueryServer) Members(ctx context.Context, req *QueryMembersR
 }
 func (*UnimplementedQueryServer) MembersByRole(ctx context.Context, req *QueryMembersByRoleRequest) (*QueryMembersByRoleResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method MembersByRole not implemented")
+}
+func (*UnimplementedQueryServer) Node(ctx context.Context, req *QueryNodeRequest) (*QueryNodeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Node not implemented")
+}
+func (*UnimplementedQueryServer) NodesByMember(ctx context.Context, req *QueryNodesByMemberRequest) (*QueryNodesByMemberResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method NodesByMember not implemented")
+}
+func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -506,6 +847,60 @@ func _Query_MembersByRole_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Node_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Node(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Query/Node",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Node(ctx, req.(*QueryNodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_NodesByMember_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNodesByMemberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).NodesByMember(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Query/NodesByMember",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).NodesByMember(ctx, req.(*QueryNodesByMemberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryParamsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Params(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Query/Params",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Params(ctx, req.(*QueryParamsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "healthd.consortium.v1.Query",
@@ -522,6 +917,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "MembersByRole",
 			Handler:    _Query_MembersByRole_Handler,
+		},
+		{
+			MethodName: "Node",
+			Handler:    _Query_Node_Handler,
+		},
+		{
+			MethodName: "NodesByMember",
+			Handler:    _Query_NodesByMember_Handler,
+		},
+		{
+			MethodName: "Params",
+			Handler:    _Query_Params_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -766,6 +1173,216 @@ func (m *QueryMembersByRoleResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryNodeRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNodeRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNodeRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NodeId) > 0 {
+		i -= len(m.NodeId)
+		copy(dAtA[i:], m.NodeId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.NodeId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNodeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNodeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNodeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Node.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNodesByMemberRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNodesByMemberRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNodesByMemberRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Member) > 0 {
+		i -= len(m.Member)
+		copy(dAtA[i:], m.Member)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Member)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNodesByMemberResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNodesByMemberResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNodesByMemberResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Nodes) > 0 {
+		for iNdEx := len(m.Nodes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Nodes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryParamsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryParamsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryParamsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryParamsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryParamsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -866,6 +1483,86 @@ func (m *QueryMembersByRoleResponse) Size() (n int) {
 		l = m.Pagination.Size()
 		n += 1 + l + sovQuery(uint64(l))
 	}
+	return n
+}
+
+func (m *QueryNodeRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.NodeId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryNodeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Node.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryNodesByMemberRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Member)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryNodesByMemberResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Nodes) > 0 {
+		for _, e := range m.Nodes {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryParamsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryParamsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Params.Size()
+	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
 
@@ -1460,6 +2157,542 @@ func (m *QueryMembersByRoleResponse) Unmarshal(dAtA []byte) error {
 				m.Pagination = &query.PageResponse{}
 			}
 			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNodeRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNodeRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNodeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NodeId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NodeId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNodeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNodeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNodeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Node", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Node.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNodesByMemberRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNodesByMemberRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNodesByMemberRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Member", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Member = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNodesByMemberResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNodesByMemberResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNodesByMemberResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nodes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Nodes = append(m.Nodes, Node{})
+			if err := m.Nodes[len(m.Nodes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryParamsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryParamsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryParamsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryParamsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -576,6 +576,308 @@ func (m *MsgReinstateMemberResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgReinstateMemberResponse proto.InternalMessageInfo
 
+// MsgRegisterNode registers a CometBFT node the member runs, so that the
+// members' nodes accept it as a peer. The node's own key signs the
+// registration (NodeRegistrationStatement: chain id, member, node id), so a
+// member registers only nodes whose key it holds. Registering a node the
+// member already registered replaces its address.
+type MsgRegisterNode struct {
+	Member string `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// node_id: 40 lower-case hex digits, the first 20 bytes of SHA-256(pub_key).
+	NodeID string `protobuf:"bytes,2,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// address is where the node accepts peers (host:port), optional.
+	Address string `protobuf:"bytes,3,opt,name=address,proto3" json:"address,omitempty"`
+	// pub_key is the node's ed25519 public key (32 bytes), from its node_key.json.
+	PubKey []byte `protobuf:"bytes,4,opt,name=pub_key,json=pubKey,proto3" json:"pub_key,omitempty"`
+	// signature is the node key's ed25519 signature (64 bytes) of
+	// NodeRegistrationStatement(chain id, member, node id).
+	Signature []byte `protobuf:"bytes,5,opt,name=signature,proto3" json:"signature,omitempty"`
+}
+
+func (m *MsgRegisterNode) Reset()         { *m = MsgRegisterNode{} }
+func (m *MsgRegisterNode) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterNode) ProtoMessage()    {}
+func (*MsgRegisterNode) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{10}
+}
+func (m *MsgRegisterNode) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterNode) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterNode.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterNode) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterNode.Merge(m, src)
+}
+func (m *MsgRegisterNode) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterNode) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterNode.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterNode proto.InternalMessageInfo
+
+func (m *MsgRegisterNode) GetMember() string {
+	if m != nil {
+		return m.Member
+	}
+	return ""
+}
+
+func (m *MsgRegisterNode) GetNodeID() string {
+	if m != nil {
+		return m.NodeID
+	}
+	return ""
+}
+
+func (m *MsgRegisterNode) GetAddress() string {
+	if m != nil {
+		return m.Address
+	}
+	return ""
+}
+
+func (m *MsgRegisterNode) GetPubKey() []byte {
+	if m != nil {
+		return m.PubKey
+	}
+	return nil
+}
+
+func (m *MsgRegisterNode) GetSignature() []byte {
+	if m != nil {
+		return m.Signature
+	}
+	return nil
+}
+
+type MsgRegisterNodeResponse struct {
+}
+
+func (m *MsgRegisterNodeResponse) Reset()         { *m = MsgRegisterNodeResponse{} }
+func (m *MsgRegisterNodeResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterNodeResponse) ProtoMessage()    {}
+func (*MsgRegisterNodeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{11}
+}
+func (m *MsgRegisterNodeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterNodeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterNodeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterNodeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterNodeResponse.Merge(m, src)
+}
+func (m *MsgRegisterNodeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterNodeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterNodeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterNodeResponse proto.InternalMessageInfo
+
+// MsgRemoveNode removes a node's registration: the members' nodes disconnect
+// it and refuse it from then on.
+type MsgRemoveNode struct {
+	// signer is the member that registered the node, or the chain authority.
+	Signer string `protobuf:"bytes,1,opt,name=signer,proto3" json:"signer,omitempty"`
+	NodeID string `protobuf:"bytes,2,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+}
+
+func (m *MsgRemoveNode) Reset()         { *m = MsgRemoveNode{} }
+func (m *MsgRemoveNode) String() string { return proto.CompactTextString(m) }
+func (*MsgRemoveNode) ProtoMessage()    {}
+func (*MsgRemoveNode) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{12}
+}
+func (m *MsgRemoveNode) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRemoveNode) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRemoveNode.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRemoveNode) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRemoveNode.Merge(m, src)
+}
+func (m *MsgRemoveNode) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRemoveNode) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRemoveNode.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRemoveNode proto.InternalMessageInfo
+
+func (m *MsgRemoveNode) GetSigner() string {
+	if m != nil {
+		return m.Signer
+	}
+	return ""
+}
+
+func (m *MsgRemoveNode) GetNodeID() string {
+	if m != nil {
+		return m.NodeID
+	}
+	return ""
+}
+
+type MsgRemoveNodeResponse struct {
+}
+
+func (m *MsgRemoveNodeResponse) Reset()         { *m = MsgRemoveNodeResponse{} }
+func (m *MsgRemoveNodeResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRemoveNodeResponse) ProtoMessage()    {}
+func (*MsgRemoveNodeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{13}
+}
+func (m *MsgRemoveNodeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRemoveNodeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRemoveNodeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRemoveNodeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRemoveNodeResponse.Merge(m, src)
+}
+func (m *MsgRemoveNodeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRemoveNodeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRemoveNodeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRemoveNodeResponse proto.InternalMessageInfo
+
+// MsgUpdateParams replaces the consortium's parameters.
+type MsgUpdateParams struct {
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Params    Params `protobuf:"bytes,2,opt,name=params,proto3" json:"params"`
+}
+
+func (m *MsgUpdateParams) Reset()         { *m = MsgUpdateParams{} }
+func (m *MsgUpdateParams) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateParams) ProtoMessage()    {}
+func (*MsgUpdateParams) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{14}
+}
+func (m *MsgUpdateParams) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateParams) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateParams.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateParams) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateParams.Merge(m, src)
+}
+func (m *MsgUpdateParams) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateParams) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateParams.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateParams proto.InternalMessageInfo
+
+func (m *MsgUpdateParams) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgUpdateParams) GetParams() Params {
+	if m != nil {
+		return m.Params
+	}
+	return Params{}
+}
+
+type MsgUpdateParamsResponse struct {
+}
+
+func (m *MsgUpdateParamsResponse) Reset()         { *m = MsgUpdateParamsResponse{} }
+func (m *MsgUpdateParamsResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgUpdateParamsResponse) ProtoMessage()    {}
+func (*MsgUpdateParamsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_7a080048253e2160, []int{15}
+}
+func (m *MsgUpdateParamsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgUpdateParamsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgUpdateParamsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgUpdateParamsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgUpdateParamsResponse.Merge(m, src)
+}
+func (m *MsgUpdateParamsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgUpdateParamsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgAdmitMember)(nil), "healthd.consortium.v1.MsgAdmitMember")
 	proto.RegisterType((*MsgAdmitMemberResponse)(nil), "healthd.consortium.v1.MsgAdmitMemberResponse")
@@ -587,56 +889,78 @@ func init() {
 	proto.RegisterType((*MsgSuspendMemberResponse)(nil), "healthd.consortium.v1.MsgSuspendMemberResponse")
 	proto.RegisterType((*MsgReinstateMember)(nil), "healthd.consortium.v1.MsgReinstateMember")
 	proto.RegisterType((*MsgReinstateMemberResponse)(nil), "healthd.consortium.v1.MsgReinstateMemberResponse")
+	proto.RegisterType((*MsgRegisterNode)(nil), "healthd.consortium.v1.MsgRegisterNode")
+	proto.RegisterType((*MsgRegisterNodeResponse)(nil), "healthd.consortium.v1.MsgRegisterNodeResponse")
+	proto.RegisterType((*MsgRemoveNode)(nil), "healthd.consortium.v1.MsgRemoveNode")
+	proto.RegisterType((*MsgRemoveNodeResponse)(nil), "healthd.consortium.v1.MsgRemoveNodeResponse")
+	proto.RegisterType((*MsgUpdateParams)(nil), "healthd.consortium.v1.MsgUpdateParams")
+	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "healthd.consortium.v1.MsgUpdateParamsResponse")
 }
 
 func init() { proto.RegisterFile("healthd/consortium/v1/tx.proto", fileDescriptor_7a080048253e2160) }
 
 var fileDescriptor_7a080048253e2160 = []byte{
-	// 703 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x56, 0x4f, 0x4f, 0x13, 0x4f,
-	0x18, 0x66, 0xd9, 0xb6, 0xfc, 0x98, 0x5f, 0x44, 0x99, 0x54, 0x5c, 0x56, 0xb2, 0x60, 0x0d, 0x01,
-	0x31, 0x74, 0xb3, 0x60, 0x88, 0xe9, 0x0d, 0xd4, 0x20, 0xd1, 0x12, 0xb2, 0xc4, 0x8b, 0x17, 0xb2,
-	0x74, 0x87, 0xe9, 0x24, 0xdd, 0x99, 0xcd, 0xce, 0x94, 0xc0, 0xcd, 0x78, 0xf4, 0xe4, 0xc1, 0x2f,
-	0xe1, 0x8d, 0x83, 0x27, 0x3f, 0x81, 0x27, 0x43, 0x3c, 0xe9, 0x85, 0x98, 0x12, 0xc3, 0xd7, 0x30,
-	0xfb, 0xa7, 0xed, 0xb6, 0xbb, 0x0b, 0xed, 0xa5, 0x5e, 0x9a, 0xce, 0xf3, 0x3c, 0x33, 0xef, 0xbc,
-	0xcf, 0xbc, 0xef, 0x9b, 0x05, 0x5a, 0x1d, 0x59, 0x0d, 0x51, 0xb7, 0xf5, 0x1a, 0xa3, 0x9c, 0x79,
-	0x82, 0x34, 0x1d, 0xfd, 0xd8, 0xd0, 0xc5, 0x49, 0xd9, 0xf5, 0x98, 0x60, 0xf0, 0x6e, 0xc4, 0x97,
-	0xbb, 0x7c, 0xf9, 0xd8, 0x50, 0xa7, 0x2d, 0x87, 0x50, 0xa6, 0x07, 0xbf, 0xa1, 0x52, 0xbd, 0x57,
-	0x63, 0xdc, 0x61, 0x5c, 0x77, 0x38, 0xf6, 0x4f, 0x70, 0x38, 0x8e, 0x88, 0xd9, 0x90, 0x38, 0x08,
-	0x56, 0x7a, 0xb8, 0x88, 0xa8, 0x22, 0x66, 0x98, 0x85, 0xb8, 0xff, 0x2f, 0x42, 0x1f, 0x64, 0xdc,
-	0xe9, 0xd4, 0x45, 0xd1, 0xc6, 0xd2, 0x27, 0x19, 0x4c, 0x55, 0x39, 0xde, 0xb4, 0x1d, 0x22, 0xaa,
-	0xc8, 0x39, 0x44, 0x1e, 0xdc, 0x00, 0x93, 0x56, 0x53, 0xd4, 0x99, 0x47, 0xc4, 0xa9, 0x22, 0x2d,
-	0x48, 0xcb, 0x93, 0x5b, 0xca, 0x8f, 0x2f, 0xab, 0xc5, 0x28, 0xe0, 0xa6, 0x6d, 0x7b, 0x88, 0xf3,
-	0x7d, 0xe1, 0x11, 0x8a, 0xcd, 0xae, 0x14, 0xae, 0x81, 0x09, 0x2b, 0xe4, 0x94, 0xf1, 0x1b, 0x76,
-	0xb5, 0x85, 0x10, 0x82, 0x1c, 0xb5, 0x1c, 0xa4, 0xc8, 0xfe, 0x06, 0x33, 0xf8, 0x0f, 0x0d, 0x90,
-	0xf7, 0x58, 0x03, 0x71, 0x25, 0xb7, 0x20, 0x2f, 0x4f, 0xad, 0xdd, 0x2f, 0xa7, 0x3a, 0x57, 0x36,
-	0x59, 0x03, 0x99, 0xa1, 0x12, 0xce, 0x02, 0x99, 0xba, 0x44, 0xc9, 0x07, 0x61, 0x27, 0x5a, 0x17,
-	0xf3, 0xf2, 0xee, 0xde, 0x8e, 0xe9, 0x63, 0x3e, 0x85, 0x1b, 0x54, 0x29, 0x74, 0xa9, 0xed, 0xd7,
-	0xbb, 0xa6, 0x8f, 0xf9, 0x94, 0x8d, 0x2c, 0x65, 0xa2, 0x4b, 0x3d, 0x7f, 0xb1, 0x69, 0xfa, 0x18,
-	0x7c, 0x09, 0x8a, 0x98, 0x1b, 0x07, 0x35, 0xe6, 0xb8, 0x16, 0x3d, 0x3d, 0x70, 0x3d, 0x74, 0x44,
-	0x4e, 0x10, 0x57, 0xfe, 0x5b, 0x90, 0x97, 0x27, 0xb7, 0x66, 0x5a, 0x17, 0xf3, 0x70, 0x7b, 0xdf,
-	0x78, 0x16, 0xd2, 0x7b, 0x11, 0x6b, 0x42, 0xcc, 0xfb, 0xb1, 0xca, 0x93, 0xf7, 0x57, 0x67, 0x2b,
-	0x5d, 0x97, 0x3e, 0x5c, 0x9d, 0xad, 0xa4, 0x3d, 0x4b, 0xef, 0x1b, 0x94, 0x14, 0x30, 0xd3, 0x8b,
-	0x98, 0x88, 0xbb, 0x8c, 0x72, 0x54, 0xfa, 0x35, 0x0e, 0x8a, 0x55, 0x8e, 0xdf, 0xb8, 0xb6, 0x25,
-	0xd0, 0x8e, 0x8d, 0xa8, 0x20, 0x47, 0x04, 0x79, 0x7c, 0xa4, 0xcf, 0x16, 0xf9, 0x2d, 0x67, 0xfb,
-	0x9d, 0xcb, 0xf6, 0x3b, 0x3f, 0x84, 0xdf, 0x85, 0xa1, 0xfd, 0xae, 0x24, 0xfd, 0x5e, 0x4a, 0xf7,
-	0x3b, 0x61, 0x61, 0x49, 0x03, 0x73, 0x69, 0x78, 0xc7, 0xfb, 0x3f, 0x52, 0xd0, 0x2c, 0xa1, 0xc0,
-	0x0c, 0x2a, 0x6f, 0x94, 0xae, 0x77, 0x1a, 0x43, 0x1e, 0xb4, 0x31, 0x86, 0xa8, 0xbe, 0x58, 0x52,
-	0x51, 0xf5, 0xc5, 0x90, 0x8e, 0x03, 0xdf, 0x25, 0x70, 0xa7, 0xca, 0xf1, 0x7e, 0x93, 0xbb, 0x88,
-	0xda, 0xff, 0x60, 0x60, 0xcc, 0x80, 0x82, 0x87, 0x2c, 0xce, 0x68, 0x34, 0x32, 0xa2, 0x55, 0x65,
-	0x23, 0x99, 0xe8, 0xc3, 0xf4, 0x44, 0x7b, 0xee, 0x5e, 0x52, 0x81, 0xd2, 0x8f, 0x75, 0x92, 0xfd,
-	0x2a, 0x01, 0x58, 0xe5, 0xd8, 0x44, 0x84, 0x72, 0x61, 0x09, 0x34, 0xfa, 0x74, 0x2b, 0x4f, 0x93,
-	0x69, 0x2d, 0xa6, 0xa7, 0xd5, 0x77, 0xcb, 0xd2, 0x1c, 0x50, 0x93, 0x68, 0x3b, 0xb5, 0xb5, 0xcf,
-	0x39, 0x20, 0x57, 0x39, 0x86, 0x35, 0xf0, 0x7f, 0x7c, 0xf4, 0x2f, 0x66, 0x94, 0x54, 0xef, 0x2c,
-	0x52, 0x57, 0x07, 0x92, 0xb5, 0x83, 0xf9, 0x41, 0xe2, 0x2d, 0x73, 0x4d, 0x90, 0x98, 0xec, 0xba,
-	0x20, 0x29, 0x95, 0x09, 0x9b, 0x60, 0x3a, 0x39, 0x13, 0x1f, 0xdf, 0x74, 0x46, 0x4c, 0xac, 0xae,
-	0x0f, 0x21, 0xee, 0x84, 0x25, 0xe0, 0x56, 0x6f, 0x33, 0x2c, 0x65, 0x9f, 0xd2, 0x23, 0x54, 0xf5,
-	0x01, 0x85, 0x9d, 0x50, 0x0c, 0xdc, 0xee, 0x2f, 0xc5, 0x47, 0xd9, 0x67, 0xf4, 0x49, 0x55, 0x63,
-	0x60, 0x69, 0x3b, 0xa0, 0x9a, 0x7f, 0x77, 0x75, 0xb6, 0x22, 0x6d, 0xbd, 0xfa, 0xd6, 0xd2, 0xa4,
-	0xf3, 0x96, 0x26, 0xfd, 0x6e, 0x69, 0xd2, 0xc7, 0x4b, 0x6d, 0xec, 0xfc, 0x52, 0x1b, 0xfb, 0x79,
-	0xa9, 0x8d, 0xbd, 0x35, 0x30, 0x11, 0xf5, 0xe6, 0x61, 0xb9, 0xc6, 0x1c, 0x3d, 0x3c, 0xbd, 0x56,
-	0xb7, 0x08, 0xd5, 0xdb, 0x15, 0x7a, 0x12, 0xaf, 0xd1, 0xe0, 0xab, 0xe3, 0xb0, 0x10, 0x7c, 0x76,
-	0xac, 0xff, 0x0d, 0x00, 0x00, 0xff, 0xff, 0x55, 0x66, 0xb2, 0x2e, 0x2f, 0x09, 0x00, 0x00,
+	// 959 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x57, 0xcf, 0x6f, 0xe3, 0x44,
+	0x14, 0xae, 0xd7, 0xad, 0x43, 0xdf, 0x76, 0x77, 0xd9, 0x51, 0xb7, 0x75, 0x4d, 0x49, 0x8b, 0x97,
+	0xdd, 0x2d, 0x85, 0x8d, 0x37, 0x59, 0x58, 0xa1, 0x70, 0x6a, 0x59, 0xb4, 0x54, 0x4b, 0xaa, 0xca,
+	0x15, 0x17, 0x2e, 0xc1, 0x89, 0xa7, 0x8e, 0x45, 0xed, 0xb1, 0x3c, 0x4e, 0xd5, 0xdc, 0x10, 0x47,
+	0x4e, 0x1c, 0x38, 0xf0, 0x67, 0xf4, 0xc0, 0x09, 0x89, 0xfb, 0x9e, 0x50, 0xc5, 0x09, 0x84, 0x54,
+	0xa1, 0x54, 0xa8, 0x27, 0xfe, 0x07, 0xe4, 0x99, 0x89, 0x7f, 0x24, 0x71, 0x9a, 0x72, 0xe8, 0x5e,
+	0xaa, 0xf8, 0xbd, 0x6f, 0xde, 0x7b, 0xdf, 0xf7, 0xe6, 0x3d, 0xd7, 0x50, 0xee, 0x60, 0xeb, 0x30,
+	0xea, 0xd8, 0x46, 0x9b, 0xf8, 0x94, 0x84, 0x91, 0xdb, 0xf5, 0x8c, 0xa3, 0xaa, 0x11, 0x1d, 0x57,
+	0x82, 0x90, 0x44, 0x04, 0xdd, 0x13, 0xfe, 0x4a, 0xea, 0xaf, 0x1c, 0x55, 0xb5, 0xbb, 0x96, 0xe7,
+	0xfa, 0xc4, 0x60, 0x7f, 0x39, 0x52, 0x5b, 0x6e, 0x13, 0xea, 0x11, 0x6a, 0x78, 0xd4, 0x89, 0x23,
+	0x78, 0xd4, 0x11, 0x8e, 0x15, 0xee, 0x68, 0xb2, 0x27, 0x83, 0x3f, 0x08, 0xd7, 0xa2, 0x43, 0x1c,
+	0xc2, 0xed, 0xf1, 0x2f, 0x61, 0x7d, 0xa7, 0xa0, 0xa6, 0x5e, 0x80, 0xc5, 0x41, 0xfd, 0x47, 0x19,
+	0x6e, 0x37, 0xa8, 0xb3, 0x65, 0x7b, 0x6e, 0xd4, 0xc0, 0x5e, 0x0b, 0x87, 0xe8, 0x19, 0xcc, 0x5b,
+	0xdd, 0xa8, 0x43, 0x42, 0x37, 0xea, 0xa9, 0xd2, 0xba, 0xb4, 0x31, 0xbf, 0xad, 0xfe, 0xfe, 0xf3,
+	0xe3, 0x45, 0x91, 0x70, 0xcb, 0xb6, 0x43, 0x4c, 0xe9, 0x7e, 0x14, 0xba, 0xbe, 0x63, 0xa6, 0x50,
+	0x54, 0x83, 0x92, 0xc5, 0x7d, 0xea, 0x8d, 0x4b, 0x4e, 0x0d, 0x80, 0x08, 0xc1, 0xac, 0x6f, 0x79,
+	0x58, 0x95, 0xe3, 0x03, 0x26, 0xfb, 0x8d, 0xaa, 0x30, 0x17, 0x92, 0x43, 0x4c, 0xd5, 0xd9, 0x75,
+	0x79, 0xe3, 0x76, 0xed, 0xad, 0xca, 0x58, 0xe5, 0x2a, 0x26, 0x39, 0xc4, 0x26, 0x47, 0xa2, 0x15,
+	0x90, 0xfd, 0xc0, 0x55, 0xe7, 0x58, 0xda, 0x52, 0xff, 0x6c, 0x4d, 0xde, 0xdd, 0xdb, 0x31, 0x63,
+	0x5b, 0xec, 0x72, 0x0e, 0x7d, 0x55, 0x49, 0x5d, 0x2f, 0xbe, 0xd8, 0x35, 0x63, 0x5b, 0xec, 0xb2,
+	0xb1, 0xa5, 0x96, 0x52, 0xd7, 0xf3, 0xcf, 0xb6, 0xcc, 0xd8, 0x86, 0x3e, 0x87, 0x45, 0x87, 0x56,
+	0x9b, 0x6d, 0xe2, 0x05, 0x96, 0xdf, 0x6b, 0x06, 0x21, 0x3e, 0x70, 0x8f, 0x31, 0x55, 0xdf, 0x58,
+	0x97, 0x37, 0xe6, 0xb7, 0x97, 0xfa, 0x67, 0x6b, 0xe8, 0xc5, 0x7e, 0xf5, 0x53, 0xee, 0xde, 0x13,
+	0x5e, 0x13, 0x39, 0x74, 0xd8, 0x56, 0xff, 0xf0, 0xbb, 0x8b, 0x93, 0xcd, 0x54, 0xa5, 0xef, 0x2f,
+	0x4e, 0x36, 0xc7, 0xb5, 0x25, 0xdf, 0x03, 0x5d, 0x85, 0xa5, 0xbc, 0xc5, 0xc4, 0x34, 0x20, 0x3e,
+	0xc5, 0xfa, 0x9f, 0x37, 0x60, 0xb1, 0x41, 0x9d, 0x2f, 0x03, 0xdb, 0x8a, 0xf0, 0x8e, 0x8d, 0xfd,
+	0xc8, 0x3d, 0x70, 0x71, 0x48, 0xaf, 0xb5, 0x6d, 0x42, 0x6f, 0xb9, 0x58, 0xef, 0xd9, 0x62, 0xbd,
+	0xe7, 0xae, 0xa0, 0xb7, 0x72, 0x65, 0xbd, 0xeb, 0xa3, 0x7a, 0x3f, 0x1a, 0xaf, 0xf7, 0x88, 0x84,
+	0x7a, 0x19, 0x56, 0xc7, 0xd9, 0x13, 0xed, 0xff, 0x91, 0xd8, 0xb0, 0x70, 0x80, 0xc9, 0x6e, 0xde,
+	0x75, 0xaa, 0x9e, 0x0c, 0x86, 0x3c, 0xed, 0x60, 0x5c, 0xe1, 0xf6, 0x65, 0x48, 0x89, 0xdb, 0x97,
+	0xb1, 0x24, 0x0a, 0xfc, 0x26, 0xc1, 0x9b, 0x0d, 0xea, 0xec, 0x77, 0x69, 0x80, 0x7d, 0xfb, 0x35,
+	0x2c, 0x8c, 0x25, 0x50, 0x42, 0x6c, 0x51, 0xe2, 0x8b, 0x95, 0x21, 0x9e, 0xea, 0xcf, 0x46, 0x89,
+	0xde, 0x1f, 0x4f, 0x34, 0x57, 0xbb, 0xae, 0x81, 0x3a, 0x6c, 0x4b, 0xc8, 0xfe, 0x22, 0x01, 0x6a,
+	0x50, 0xc7, 0xc4, 0xae, 0x4f, 0x23, 0x2b, 0xc2, 0xd7, 0x4f, 0xb7, 0xfe, 0xf1, 0x28, 0xad, 0x07,
+	0xe3, 0x69, 0x0d, 0x55, 0xa9, 0xaf, 0x82, 0x36, 0x6a, 0x4d, 0xa8, 0xfd, 0x2b, 0xc1, 0x1d, 0xe6,
+	0x76, 0x5c, 0x1a, 0xe1, 0x70, 0x97, 0xd8, 0x18, 0x3d, 0x01, 0xc5, 0x63, 0xa8, 0x4b, 0x49, 0x09,
+	0x1c, 0xba, 0x0f, 0x25, 0x9f, 0xd8, 0xb8, 0xe9, 0xda, 0x82, 0x11, 0xf4, 0xcf, 0xd6, 0x94, 0x38,
+	0xd8, 0xce, 0x73, 0x53, 0x89, 0x5d, 0x3b, 0x36, 0x52, 0x53, 0xda, 0xbc, 0x65, 0x49, 0x2f, 0x97,
+	0xa1, 0x14, 0x74, 0x5b, 0xcd, 0x6f, 0x70, 0x8f, 0xad, 0x8b, 0x05, 0x53, 0x09, 0xba, 0xad, 0x97,
+	0xb8, 0x87, 0x56, 0x61, 0x9e, 0xba, 0x8e, 0x6f, 0x45, 0xdd, 0x10, 0xb3, 0x75, 0xb1, 0x60, 0xa6,
+	0x86, 0x7a, 0x2d, 0xd6, 0x44, 0x94, 0x10, 0x0b, 0xa2, 0x17, 0x09, 0x92, 0x72, 0xd3, 0x57, 0x60,
+	0x79, 0xc8, 0x94, 0x48, 0xf1, 0x93, 0x04, 0xb7, 0x98, 0xcf, 0x23, 0x47, 0x78, 0x20, 0x44, 0x9c,
+	0x6d, 0x1a, 0x21, 0x38, 0x6e, 0x2a, 0x21, 0xea, 0x4f, 0x58, 0xdd, 0xfc, 0x44, 0x5c, 0xf7, 0x7a,
+	0x51, 0xdd, 0x83, 0x42, 0xf4, 0x65, 0xb8, 0x97, 0x33, 0x24, 0x35, 0xff, 0xca, 0xdb, 0xc7, 0x27,
+	0x74, 0xcf, 0x0a, 0x2d, 0xef, 0xff, 0x6f, 0xa2, 0x4f, 0x40, 0x09, 0x58, 0x04, 0x56, 0xfa, 0xcd,
+	0xda, 0xdb, 0x05, 0x6b, 0x85, 0xa7, 0xd9, 0x9e, 0x7d, 0x75, 0xb6, 0x36, 0x63, 0x8a, 0x23, 0xf5,
+	0x8f, 0x46, 0xef, 0xa7, 0x3e, 0x69, 0xbf, 0xf0, 0x20, 0xa2, 0x1d, 0x59, 0xd3, 0x80, 0x5a, 0xed,
+	0x2f, 0x05, 0xe4, 0x06, 0x75, 0x50, 0x1b, 0x6e, 0x66, 0xff, 0x29, 0x79, 0x50, 0x50, 0x55, 0xfe,
+	0x2d, 0xa9, 0x3d, 0x9e, 0x0a, 0x36, 0x48, 0x16, 0x27, 0xc9, 0x2e, 0xf3, 0x09, 0x49, 0x32, 0xb0,
+	0x49, 0x49, 0xc6, 0xec, 0x4c, 0xd4, 0x85, 0xbb, 0xa3, 0x6f, 0xeb, 0xf7, 0x2f, 0x8b, 0x91, 0x01,
+	0x6b, 0x4f, 0xaf, 0x00, 0x4e, 0xd2, 0xba, 0x70, 0x2b, 0xbf, 0xa6, 0x1f, 0x15, 0x47, 0xc9, 0x01,
+	0x35, 0x63, 0x4a, 0x60, 0x92, 0x8a, 0xc0, 0x9d, 0xe1, 0x25, 0xf9, 0x5e, 0x71, 0x8c, 0x21, 0xa8,
+	0x56, 0x9d, 0x1a, 0x9a, 0x24, 0x3c, 0x80, 0x85, 0xdc, 0xea, 0x7a, 0x38, 0x29, 0x44, 0x8a, 0xd3,
+	0x2a, 0xd3, 0xe1, 0x92, 0x3c, 0x5f, 0x03, 0x64, 0xf6, 0xc2, 0xbb, 0x93, 0x4e, 0x0f, 0x50, 0xda,
+	0x07, 0xd3, 0xa0, 0xb2, 0x4c, 0x72, 0x53, 0xfc, 0xf0, 0xb2, 0x56, 0x73, 0xdc, 0x24, 0x26, 0xe3,
+	0xc6, 0x4a, 0x9b, 0xfb, 0xf6, 0xe2, 0x64, 0x53, 0xda, 0x7e, 0xf9, 0xaa, 0x5f, 0x96, 0x4e, 0xfb,
+	0x65, 0xe9, 0xef, 0x7e, 0x59, 0xfa, 0xe1, 0xbc, 0x3c, 0x73, 0x7a, 0x5e, 0x9e, 0xf9, 0xe3, 0xbc,
+	0x3c, 0xf3, 0x55, 0xd5, 0x71, 0xa3, 0x4e, 0xb7, 0x55, 0x69, 0x13, 0xcf, 0xe0, 0xa1, 0xdb, 0x1d,
+	0xcb, 0xf5, 0x8d, 0xc1, 0x34, 0x1f, 0x67, 0xe7, 0x99, 0x7d, 0x41, 0xb4, 0x14, 0xf6, 0x09, 0xf1,
+	0xf4, 0xbf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x87, 0x13, 0x06, 0x12, 0xfb, 0x0c, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -661,6 +985,13 @@ type MsgClient interface {
 	SuspendMember(ctx context.Context, in *MsgSuspendMember, opts ...grpc.CallOption) (*MsgSuspendMemberResponse, error)
 	// ReinstateMember makes a suspended member active again.
 	ReinstateMember(ctx context.Context, in *MsgReinstateMember, opts ...grpc.CallOption) (*MsgReinstateMemberResponse, error)
+	// RegisterNode registers a node an active member runs (signed by the member,
+	// with a signature of the node's key).
+	RegisterNode(ctx context.Context, in *MsgRegisterNode, opts ...grpc.CallOption) (*MsgRegisterNodeResponse, error)
+	// RemoveNode removes a node's registration (signed by its member or the authority).
+	RemoveNode(ctx context.Context, in *MsgRemoveNode, opts ...grpc.CallOption) (*MsgRemoveNodeResponse, error)
+	// UpdateParams replaces the module's parameters (signed by the authority).
+	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 }
 
 type msgClient struct {
@@ -716,6 +1047,33 @@ func (c *msgClient) ReinstateMember(ctx context.Context, in *MsgReinstateMember,
 	return out, nil
 }
 
+func (c *msgClient) RegisterNode(ctx context.Context, in *MsgRegisterNode, opts ...grpc.CallOption) (*MsgRegisterNodeResponse, error) {
+	out := new(MsgRegisterNodeResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Msg/RegisterNode", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RemoveNode(ctx context.Context, in *MsgRemoveNode, opts ...grpc.CallOption) (*MsgRemoveNodeResponse, error) {
+	out := new(MsgRemoveNodeResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Msg/RemoveNode", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error) {
+	out := new(MsgUpdateParamsResponse)
+	err := c.cc.Invoke(ctx, "/healthd.consortium.v1.Msg/UpdateParams", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// AdmitMember admits a new member organisation.
@@ -728,6 +1086,13 @@ type MsgServer interface {
 	SuspendMember(context.Context, *MsgSuspendMember) (*MsgSuspendMemberResponse, error)
 	// ReinstateMember makes a suspended member active again.
 	ReinstateMember(context.Context, *MsgReinstateMember) (*MsgReinstateMemberResponse, error)
+	// RegisterNode registers a node an active member runs (signed by the member,
+	// with a signature of the node's key).
+	RegisterNode(context.Context, *MsgRegisterNode) (*MsgRegisterNodeResponse, error)
+	// RemoveNode removes a node's registration (signed by its member or the authority).
+	RemoveNode(context.Context, *MsgRemoveNode) (*MsgRemoveNodeResponse, error)
+	// UpdateParams replaces the module's parameters (signed by the authority).
+	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -748,6 +1113,15 @@ func (*UnimplementedMsgServer) SuspendMember(ctx context.Context, req *MsgSuspen
 }
 func (*UnimplementedMsgServer) ReinstateMember(ctx context.Context, req *MsgReinstateMember) (*MsgReinstateMemberResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ReinstateMember not implemented")
+}
+func (*UnimplementedMsgServer) RegisterNode(ctx context.Context, req *MsgRegisterNode) (*MsgRegisterNodeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RegisterNode not implemented")
+}
+func (*UnimplementedMsgServer) RemoveNode(ctx context.Context, req *MsgRemoveNode) (*MsgRemoveNodeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RemoveNode not implemented")
+}
+func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -844,6 +1218,60 @@ func _Msg_ReinstateMember_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_RegisterNode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterNode)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterNode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Msg/RegisterNode",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterNode(ctx, req.(*MsgRegisterNode))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RemoveNode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRemoveNode)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RemoveNode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Msg/RemoveNode",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RemoveNode(ctx, req.(*MsgRemoveNode))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateParams)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateParams(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/healthd.consortium.v1.Msg/UpdateParams",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateParams(ctx, req.(*MsgUpdateParams))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "healthd.consortium.v1.Msg",
@@ -868,6 +1296,18 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReinstateMember",
 			Handler:    _Msg_ReinstateMember_Handler,
+		},
+		{
+			MethodName: "RegisterNode",
+			Handler:    _Msg_RegisterNode_Handler,
+		},
+		{
+			MethodName: "RemoveNode",
+			Handler:    _Msg_RemoveNode_Handler,
+		},
+		{
+			MethodName: "UpdateParams",
+			Handler:    _Msg_UpdateParams_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1284,6 +1724,210 @@ func (m *MsgReinstateMemberResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgRegisterNode) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterNode) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterNode) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Signature) > 0 {
+		i -= len(m.Signature)
+		copy(dAtA[i:], m.Signature)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signature)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.PubKey) > 0 {
+		i -= len(m.PubKey)
+		copy(dAtA[i:], m.PubKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.PubKey)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Address) > 0 {
+		i -= len(m.Address)
+		copy(dAtA[i:], m.Address)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Address)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.NodeID) > 0 {
+		i -= len(m.NodeID)
+		copy(dAtA[i:], m.NodeID)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NodeID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Member) > 0 {
+		i -= len(m.Member)
+		copy(dAtA[i:], m.Member)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Member)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterNodeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterNodeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterNodeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRemoveNode) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRemoveNode) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRemoveNode) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NodeID) > 0 {
+		i -= len(m.NodeID)
+		copy(dAtA[i:], m.NodeID)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NodeID)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Signer) > 0 {
+		i -= len(m.Signer)
+		copy(dAtA[i:], m.Signer)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signer)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRemoveNodeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRemoveNodeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRemoveNodeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateParams) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateParams) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateParams) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgUpdateParamsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgUpdateParamsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -1475,6 +2119,94 @@ func (m *MsgReinstateMember) Size() (n int) {
 }
 
 func (m *MsgReinstateMemberResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRegisterNode) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Member)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.NodeID)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Address)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.PubKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Signature)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRegisterNodeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRemoveNode) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Signer)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.NodeID)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRemoveNodeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgUpdateParams) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Params.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgUpdateParamsResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -2744,6 +3476,599 @@ func (m *MsgReinstateMemberResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgReinstateMemberResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterNode) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterNode: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterNode: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Member", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Member = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NodeID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NodeID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Address", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Address = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PubKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PubKey = append(m.PubKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.PubKey == nil {
+				m.PubKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signature", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signature = append(m.Signature[:0], dAtA[iNdEx:postIndex]...)
+			if m.Signature == nil {
+				m.Signature = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterNodeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterNodeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterNodeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRemoveNode) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRemoveNode: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRemoveNode: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NodeID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NodeID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRemoveNodeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRemoveNodeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRemoveNodeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateParams) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateParams: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateParams: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgUpdateParamsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

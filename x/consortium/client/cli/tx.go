@@ -1,6 +1,7 @@
 // Package cli has the consortium commands that check their input before a
 // transaction is built: admissions and identifier changes are refused on the
-// client when an NPI, GLN, DEA number or GS1 company prefix is malformed.
+// client when an NPI, GLN, DEA number or GS1 company prefix is malformed, and a
+// node registration is signed with the node's key.
 package cli
 
 import (
@@ -31,16 +32,16 @@ const authorityNote = "Signed by the chain authority: the consensus-params autho
 	"otherwise the x/gov module account through a proposal."
 
 // TxCmd returns `healthd tx consortium` with the commands that validate their
-// identifiers on the client; autocli adds the others.
+// identifiers on the client or sign with a node key; autocli adds the others.
 func TxCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                        types.ModuleName,
-		Short:                      "Admit, re-role, re-identify, suspend and reinstate members (signed by the chain authority)",
+		Short:                      "Admit, re-role, re-identify, suspend and reinstate members (the chain authority); register and remove nodes (members)",
 		DisableFlagParsing:         true,
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(AdmitMemberCmd(), UpdateIdentifiersCmd())
+	cmd.AddCommand(AdmitMemberCmd(), UpdateIdentifiersCmd(), RegisterNodeCmd())
 	return cmd
 }
 
