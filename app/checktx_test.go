@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,9 +112,11 @@ func TestClaimsRefusedAtCheckTx(t *testing.T) {
 		msg  sdk.Msg
 		want uint32
 	}{
-		"claim: diagnosis not ICD-10": {&claimstypes.MsgSubmitClaim{Provider: provider, Patient: patient, CoverageID: 1, ServiceDate: c.time,
-			Diagnoses: []string{"diabetes"}, Lines: []claimstypes.ClaimLine{{System: claimstypes.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: sdkmath.NewInt(200)}}},
-			claimstypes.ErrInvalidCode.ABCICode()},
+		"claim: diagnoses in clear": {&claimstypes.MsgSubmitClaim{Provider: provider, Patient: patient, CoverageID: 1, ServiceDate: c.time,
+			DiagnosesCommitment: make([]byte, claimstypes.DiagnosesCommitmentSize),
+			DiagnosesCiphertext: []byte(`["diabetes"]` + strings.Repeat(" ", claimstypes.MinDiagnosesCiphertext)),
+			Lines:               []claimstypes.ClaimLine{{System: claimstypes.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: sdkmath.NewInt(200)}}},
+			claimstypes.ErrInvalidDiagnoses.ABCICode()},
 		"plan: no services": {&claimstypes.MsgCreatePlan{Payer: provider, Name: "Bronze", Deductible: sdkmath.ZeroInt(),
 			OutOfPocketMax: sdkmath.ZeroInt(), ReviewThreshold: sdkmath.ZeroInt()}, claimstypes.ErrInvalidPlan.ABCICode()},
 	} {

@@ -8,12 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sdkmath "cosmossdk.io/math"
+	"filippo.io/age"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/healthchain/healthd/app"
 	"github.com/healthchain/healthd/internal/unixfs"
+	"github.com/healthchain/healthd/x/claims/client/claimsclient"
 	claimstypes "github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -90,9 +92,15 @@ func TestExportAfterRefusalsSameState(t *testing.T) {
 		Signer: patient.addr.String(), Patient: patient.addr.String(), Grantee: payer.addr.String(),
 		Purpose: "HPAYMT", Categories: []string{"Claim"}, End: c.time.Add(300 * 24 * time.Hour),
 	}))
+	// The diagnoses go sealed, as the CLI seals them (here to one test key).
+	dxKey, err := age.GenerateX25519Identity()
+	require.NoError(t, err)
+	dx, err := claimsclient.SealDiagnoses([]string{"E11.9"}, 0, dxKey.Recipient())
+	require.NoError(t, err)
 	claim := &claimstypes.MsgSubmitClaim{
 		Provider: lab.addr.String(), Patient: patient.addr.String(), CoverageID: 1, ServiceDate: c.time.Add(-time.Minute),
-		Diagnoses: []string{"E11.9"}, Lines: []claimstypes.ClaimLine{{System: claimstypes.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: sdkmath.NewInt(200)}},
+		DiagnosesCommitment: dx.Commitment, DiagnosesCiphertext: dx.Ciphertext,
+		Lines: []claimstypes.ClaimLine{{System: claimstypes.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: sdkmath.NewInt(200)}},
 	}
 	requireRefused(t, c.deliver("lab", claim), claimstypes.ModuleName, claimstypes.ErrNoTreatment.ABCICode())
 	// With the patient's treatment consent the hospital bills.

@@ -143,6 +143,21 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Equal(t, []string{"45", "1", "3", "2"}, c1.Claim.Results[0].Reasons)
 	require.Equal(t, before+24, n.balance(hospital), "paid from escrow in the same transaction")
 
+	// The diagnoses are on chain only sealed: the payer and the provider read
+	// them (checked against the commitment); the patient and anyone else do not.
+	require.NotContains(t, n.mustCLI("q", "claims", "claim", "1", "-o", "json"), "E11.9")
+	var dx struct {
+		Diagnoses []string `json:"diagnoses"`
+		Verified  bool     `json:"verified"`
+	}
+	for _, who := range []string{"payer", "hospital"} {
+		require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "diagnoses", "1", "--from", who)), &dx))
+		require.Equal(t, []string{"E11.9"}, dx.Diagnoses, who)
+		require.True(t, dx.Verified)
+	}
+	_, err = n.cli("q", "claims", "diagnoses", "1", "--from", "patient1")
+	require.ErrorContains(t, err, "only the claim's payer and provider")
+
 	// The second claim is over the review threshold: it pends.
 	claim2 := write("claim2.json", map[string]any{
 		"patient": patient, "coverage_id": cov.Coverages[0].ID, "service_date": day2, "diagnoses": []string{"G43.909", "R51.9"},
@@ -222,4 +237,9 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Equal(t, "Bundle", bundle.ResourceType)
 	require.NotEmpty(t, bundle.Entry)
 	require.Equal(t, "ExplanationOfBenefit", bundle.Entry[0].Resource.ResourceType)
+	// The chain's export has no diagnoses; the payer's client adds those it opens.
+	require.NotContains(t, n.mustCLI("q", "claims", "eob-fhir", patient, start, end), "icd-10-cm")
+	withDx := n.mustCLI("q", "claims", "eob-fhir", patient, start, end, "--from", "payer")
+	require.Contains(t, withDx, `"code":"E11.9"`)
+	require.Contains(t, withDx, `"code":"G43.909"`)
 }

@@ -127,7 +127,8 @@ func benchClaimMsg(tb testing.TB, e *env, id uint64, patients int) *types.MsgSub
 	p, r := int((id-1)%uint64(patients)), int((id-1)%benchProviderCount)
 	return &types.MsgSubmitClaim{
 		Provider: testkit.String(benchProvider(r)), Patient: testkit.String(benchPatient(p)), CoverageID: uint64(p + 1),
-		ServiceDate: benchServiceDate(id, patients), Diagnoses: []string{"E11.9"}, Lines: []types.ClaimLine{benchLine},
+		ServiceDate: benchServiceDate(id, patients), Lines: []types.ClaimLine{benchLine},
+		DiagnosesCommitment: diagnosesE119.Commitment, DiagnosesCiphertext: diagnosesE119.Ciphertext,
 	}
 }
 
@@ -159,7 +160,8 @@ func fillClaims(tb testing.TB, e *env, count, patients, commitEvery int) {
 		date := benchServiceDate(id, patients)
 		c := types.Claim{
 			ID: id, Provider: rs[r], Patient: ps[p], Payer: payer, CoverageID: uint64(p + 1), PlanID: 1,
-			ServiceDate: date, Diagnoses: []string{"E11.9"}, Lines: []types.ClaimLine{benchLine}, ConsentID: uint64(p + 1),
+			ServiceDate: date, Lines: []types.ClaimLine{benchLine}, ConsentID: uint64(p + 1),
+			DiagnosesCommitment: diagnosesE119.Commitment, DiagnosesCiphertext: diagnosesE119.Ciphertext,
 			TreatmentConsentID: benchTreatmentConsent(p, r, patients),
 			Status:             stPended, Results: []types.LineResult{result}, PendReasons: []string{types.PendOverThreshold},
 			Paid: n(0), SubmittedAt: blockTime, UpdatedAt: blockTime, Outcome: stPended,
@@ -261,7 +263,7 @@ func benchSetup(b *testing.B, size int) *benchState {
 	st := &benchState{env: e, claims: size}
 	st.submit = &types.MsgSubmitClaim{
 		Provider: testkit.String(benchProvider(0)), Patient: testkit.String(benchPatient(target)), CoverageID: cov.CoverageID,
-		ServiceDate: blockTime, Diagnoses: []string{"E11.9"},
+		ServiceDate: blockTime, DiagnosesCommitment: diagnosesE119.Commitment, DiagnosesCiphertext: diagnosesE119.Ciphertext,
 		Lines: []types.ClaimLine{benchLine, line(cpt, "97110", 1, 100), line(hcpcs, "J1100", 10, 100)},
 	}
 	st.dup = benchClaimMsg(b, e, mid, patients)
@@ -429,7 +431,7 @@ func TestSubmitClaimCostIndependentOfState(t *testing.T) {
 		}
 		submit = run(&types.MsgSubmitClaim{
 			Provider: testkit.String(benchProvider(0)), Patient: testkit.String(benchPatient(0)), CoverageID: cov.CoverageID,
-			ServiceDate: blockTime, Diagnoses: []string{"E11.9"},
+			ServiceDate: blockTime, DiagnosesCommitment: diagnosesE119.Commitment, DiagnosesCiphertext: diagnosesE119.Ciphertext,
 			Lines: []types.ClaimLine{benchLine, line(cpt, "97110", 1, 100), line(hcpcs, "J1100", 10, 100)},
 		}, stPaid)
 		dup = run(benchClaimMsg(t, e, uint64(size/2+1), 1), stDenied)

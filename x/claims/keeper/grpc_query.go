@@ -200,7 +200,9 @@ func (q queryServer) ExplanationOfBenefitFHIR(ctx context.Context, req *types.Qu
 	if err != nil {
 		return nil, err
 	}
-	bz, err := types.ExplanationOfBenefitBundleFHIR(claims)
+	// The diagnoses are sealed for the payer and the provider: the chain's
+	// export has none (`healthd q claims eob-fhir --from` adds them client-side).
+	bz, err := types.ExplanationOfBenefitBundleFHIR(claims, nil)
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}

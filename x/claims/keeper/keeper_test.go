@@ -12,6 +12,7 @@ import (
 	"cosmossdk.io/collections/indexes"
 	"cosmossdk.io/log/v2"
 	"cosmossdk.io/math"
+	"filippo.io/age"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/cosmos-sdk/codec"
@@ -29,6 +30,7 @@ import (
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/internal/testkit/members"
 	"github.com/healthchain/healthd/internal/unixfs"
+	"github.com/healthchain/healthd/x/claims/client/claimsclient"
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
 	consentkeeper "github.com/healthchain/healthd/x/consent/keeper"
@@ -72,6 +74,11 @@ var (
 	// payerMemberIDKey stands for a payer's member id key (derived on its
 	// client from its signing key; the chain never sees it).
 	payerMemberIDKey = func() []byte { k := sha256.Sum256([]byte("payer member id key")); return k[:] }()
+	// payerIdentity and providerIdentity stand for the x/records encryption
+	// keys of a claim's payer and provider: diagnoses are sealed to them.
+	payerIdentity, providerIdentity = newIdentity(), newIdentity()
+	// diagnosesE119 is the sealed diagnosis most claims carry (E11.9).
+	diagnosesE119 = seal("E11.9")
 	// blockTime is the block time of every test context.
 	blockTime = testkit.BlockTime
 	// serviceDate is the day before, the date of most claims.
@@ -378,12 +385,30 @@ func line(system types.CodeSystem, code string, units uint32, charge int64) type
 }
 
 // claimMsg is provider's claim for patient under coverage, for services on
-// serviceDate, diagnosis E11.9, no records.
+// serviceDate, diagnosis E11.9 (sealed), no records.
 func (s *KeeperTestSuite) claimMsg(provider, patient sdk.AccAddress, coverage uint64, lines ...types.ClaimLine) *types.MsgSubmitClaim {
 	return &types.MsgSubmitClaim{
 		Provider: s.addr(provider), Patient: s.addr(patient), CoverageID: coverage, ServiceDate: serviceDate,
-		Diagnoses: []string{"E11.9"}, Lines: lines,
+		DiagnosesCommitment: diagnosesE119.Commitment, DiagnosesCiphertext: diagnosesE119.Ciphertext, Lines: lines,
 	}
+}
+
+// seal seals diagnoses for the fixture's payer and provider keys, as the
+// provider's client does (`healthd tx claims submit`).
+func seal(codes ...string) *claimsclient.SealedDiagnoses {
+	sealed, err := claimsclient.SealDiagnoses(codes, 0, payerIdentity.Recipient(), providerIdentity.Recipient())
+	if err != nil {
+		panic(err)
+	}
+	return sealed
+}
+
+func newIdentity() *age.X25519Identity {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		panic(err)
+	}
+	return id
 }
 
 func (s *KeeperTestSuite) claim(id uint64) types.Claim {

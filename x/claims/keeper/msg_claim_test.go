@@ -7,9 +7,11 @@ import (
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
+	"filippo.io/age"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/x/claims/client/claimsclient"
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
@@ -24,7 +26,8 @@ func (s *KeeperTestSuite) TestSubmitClaimStoresAndIndexes() {
 	s.fund(s.payer, 10_000)
 	r1, r2 := s.anchor(s.patient, "lab-1"), s.anchor(s.patient, "lab-2")
 	msg := s.claimMsg(s.hospital, s.patient, s.cov, line(cpt, "99213", 1, 200), line(hcpcs, "J1100", 10, 100))
-	msg.Diagnoses, msg.RecordIDs = []string{"E11.9", "I10"}, []uint64{r2, r1}
+	dx := seal("E11.9", "I10")
+	msg.DiagnosesCommitment, msg.DiagnosesCiphertext, msg.RecordIDs = dx.Commitment, dx.Ciphertext, []uint64{r2, r1}
 	msg.ServiceDate = time.Date(2026, 3, 1, 5, 0, 0, 0, time.FixedZone("EST", -5*3600)) // 10:00 UTC
 	s.advance(time.Minute)
 	res := s.submit(msg)
@@ -38,11 +41,17 @@ func (s *KeeperTestSuite) TestSubmitClaimStoresAndIndexes() {
 	c.Results = nil
 	s.Require().Equal(types.Claim{
 		ID: 1, Provider: s.addr(s.hospital), Patient: s.addr(s.patient), Payer: s.addr(s.payer), CoverageID: s.cov, PlanID: s.plan,
-		ServiceDate: serviceDate, Diagnoses: []string{"E11.9", "I10"}, Lines: msg.Lines, RecordIDs: []uint64{r2, r1},
+		ServiceDate: serviceDate, DiagnosesCommitment: dx.Commitment, DiagnosesCiphertext: dx.Ciphertext, Lines: msg.Lines, RecordIDs: []uint64{r2, r1},
 		ConsentID: 1, TreatmentConsentID: 3, Status: stPaid, Outcome: stApproved, Paid: n(114), Applied: true,
 		SubmittedAt: blockTime.Add(time.Minute), UpdatedAt: blockTime.Add(time.Minute),
 	}, c)
 	s.Require().Equal(time.UTC, c.ServiceDate.Location())
+	// The stored diagnoses open for the payer and the provider, and match the commitment.
+	for _, id := range []*age.X25519Identity{payerIdentity, providerIdentity} {
+		opened, err := claimsclient.OpenClaimDiagnoses(c, id)
+		s.Require().NoError(err)
+		s.Require().Equal([]string{"E11.9", "I10"}, opened.Codes)
+	}
 
 	// indexes
 	for name, has := range map[string]func() (bool, error){
@@ -138,13 +147,22 @@ func (s *KeeperTestSuite) TestSubmitClaimRefusals() {
 		{"patient not an address", func(m *types.MsgSubmitClaim) { m.Patient = "" }, types.ErrInvalidAddress},
 		{"no lines", func(m *types.MsgSubmitClaim) { m.Lines = nil }, types.ErrInvalidClaim},
 		{"too many lines", func(m *types.MsgSubmitClaim) { m.Lines = []types.ClaimLine{l, l, l, l} }, types.ErrInvalidClaim},
-		{"no diagnosis", func(m *types.MsgSubmitClaim) { m.Diagnoses = nil }, types.ErrInvalidClaim},
-		{"too many diagnoses", func(m *types.MsgSubmitClaim) { m.Diagnoses = []string{"E11.9", "I10", "J45.909"} }, types.ErrInvalidClaim},
+		// The diagnoses are sealed: the chain checks the seal's form; their
+		// number and codes are checked by the provider's client
+		// (claimsclient.SealDiagnoses, types.ValidateDiagnoses).
+		{"no diagnoses", func(m *types.MsgSubmitClaim) { m.DiagnosesCommitment, m.DiagnosesCiphertext = nil, nil }, types.ErrInvalidDiagnoses},
+		{"no diagnoses commitment", func(m *types.MsgSubmitClaim) { m.DiagnosesCommitment = nil }, types.ErrInvalidDiagnoses},
+		{"diagnoses commitment of 31 bytes", func(m *types.MsgSubmitClaim) { m.DiagnosesCommitment = m.DiagnosesCommitment[:31] }, types.ErrInvalidDiagnoses},
+		{"no diagnoses ciphertext", func(m *types.MsgSubmitClaim) { m.DiagnosesCiphertext = nil }, types.ErrInvalidDiagnoses},
+		{"diagnoses in clear", func(m *types.MsgSubmitClaim) {
+			m.DiagnosesCiphertext = []byte(`["E11.9","I10","J45.909"]` + strings.Repeat(" ", types.MinDiagnosesCiphertext))
+		}, types.ErrInvalidDiagnoses},
+		{"diagnoses ciphertext too large", func(m *types.MsgSubmitClaim) {
+			m.DiagnosesCiphertext = append(append([]byte{}, m.DiagnosesCiphertext...), make([]byte, types.MaxDiagnosesCiphertext)...)
+		}, types.ErrInvalidDiagnoses},
 		{"too many records", func(m *types.MsgSubmitClaim) { m.RecordIDs = []uint64{1, 2, 3} }, types.ErrInvalidClaim},
 		{"no service date", func(m *types.MsgSubmitClaim) { m.ServiceDate = time.Time{} }, types.ErrInvalidClaim},
 		{"future service date", func(m *types.MsgSubmitClaim) { m.ServiceDate = blockTime.Add(time.Second) }, types.ErrInvalidClaim},
-		{"bad diagnosis", func(m *types.MsgSubmitClaim) { m.Diagnoses = []string{"E11.9", "E119"} }, types.ErrInvalidCode},
-		{"lower-case diagnosis", func(m *types.MsgSubmitClaim) { m.Diagnoses = []string{"e11.9"} }, types.ErrInvalidCode},
 		{"bad CPT code", func(m *types.MsgSubmitClaim) { m.Lines[0].Code = "9921" }, types.ErrInvalidCode},
 		{"code of another system", func(m *types.MsgSubmitClaim) { m.Lines[0].System = hcpcs }, types.ErrInvalidCode},
 		{"no code system", func(m *types.MsgSubmitClaim) { m.Lines[0].System = 0 }, types.ErrInvalidCode},

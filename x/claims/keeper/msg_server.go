@@ -322,7 +322,8 @@ func (m msgServer) SubmitClaim(ctx context.Context, msg *types.MsgSubmitClaim) (
 	}
 	c := types.Claim{
 		ID: id, Provider: m.k.addrString(provider), Patient: cov.Patient, Payer: cov.Payer, CoverageID: cov.ID, PlanID: cov.PlanID,
-		ServiceDate: msg.ServiceDate.UTC(), Diagnoses: msg.Diagnoses, Lines: msg.Lines, RecordIDs: msg.RecordIDs,
+		ServiceDate: msg.ServiceDate.UTC(), Lines: msg.Lines, RecordIDs: msg.RecordIDs,
+		DiagnosesCommitment: msg.DiagnosesCommitment, DiagnosesCiphertext: msg.DiagnosesCiphertext,
 		ConsentID: auth.ConsentID, TreatmentConsentID: treatment, Paid: math.ZeroInt(), SubmittedAt: sdkCtx.BlockTime(),
 	}
 	if err := m.k.adjudicate(ctx, &c, nil, false); err != nil {
@@ -335,17 +336,15 @@ func validateClaim(params types.Params, msg *types.MsgSubmitClaim, ctx sdk.Conte
 	switch {
 	case len(msg.Lines) == 0 || uint32(len(msg.Lines)) > params.MaxLines:
 		return errorsmod.Wrapf(types.ErrInvalidClaim, "1..%d lines", params.MaxLines)
-	case len(msg.Diagnoses) == 0 || uint32(len(msg.Diagnoses)) > params.MaxDiagnoses:
-		return errorsmod.Wrapf(types.ErrInvalidClaim, "1..%d diagnoses", params.MaxDiagnoses)
 	case uint32(len(msg.RecordIDs)) > params.MaxRecords:
 		return errorsmod.Wrapf(types.ErrInvalidClaim, "at most %d records", params.MaxRecords)
 	case msg.ServiceDate.IsZero() || msg.ServiceDate.After(ctx.BlockTime()):
 		return errorsmod.Wrap(types.ErrInvalidClaim, "the service date must be given and not in the future")
 	}
-	for _, d := range msg.Diagnoses {
-		if err := types.ValidateDiagnosis(d); err != nil {
-			return err
-		}
+	// The diagnoses are sealed: their number (max_diagnoses) and codes are
+	// checked by the provider's client; the chain checks the seal's form.
+	if err := types.ValidateSealedDiagnoses(msg.DiagnosesCommitment, msg.DiagnosesCiphertext); err != nil {
+		return err
 	}
 	for i, l := range msg.Lines {
 		if err := types.ValidateServiceCode(l.System, l.Code); err != nil {

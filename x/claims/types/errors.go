@@ -27,4 +27,5 @@ var (
 	ErrEscrowOwed        = errorsmod.Register(ModuleName, 22, "escrow is owed to payable claims")
 	ErrInvalidCancel     = errorsmod.Register(ModuleName, 23, "invalid cancellation")
 	ErrOverflow          = errorsmod.Register(ModuleName, 24, "amount or count out of range")
+	ErrInvalidDiagnoses  = errorsmod.Register(ModuleName, 25, "invalid diagnoses commitment or ciphertext")
 )

@@ -183,7 +183,11 @@ type (
 )
 
 // ExplanationOfBenefitFHIR renders one claim as a FHIR R4 ExplanationOfBenefit.
-func ExplanationOfBenefitFHIR(c Claim) map[string]any {
+// The chain does not hold the diagnoses in clear: diagnoses are the claim's
+// codes as a client that opened them (the payer, the provider) passes them,
+// and with none the resource has no diagnosis element, as the chain's export
+// renders it.
+func ExplanationOfBenefitFHIR(c Claim, diagnoses []string) map[string]any {
 	items := make([]fEOBItem, len(c.Lines))
 	day := c.ServiceDate.UTC().Format("2006-01-02")
 	for i, l := range c.Lines {
@@ -192,11 +196,7 @@ func ExplanationOfBenefitFHIR(c Claim) map[string]any {
 			Quantity: map[string]any{"value": l.Units}, Net: money(l.Charge), Adjudication: lineAdjudication(c.Results[i], l.Charge),
 		}
 	}
-	diagnoses := make([]fDiagnosis, len(c.Diagnoses))
-	for i, d := range c.Diagnoses {
-		diagnoses[i] = fDiagnosis{Sequence: i + 1, DiagnosisCodeableConcept: concept(systemICD10CM, d)}
-	}
-	return map[string]any{
+	eob := map[string]any{
 		"resourceType": "ExplanationOfBenefit",
 		"id":           fmt.Sprintf("eob-%d", c.ID),
 		"identifier":   []fIdentifier{{System: systemClaim, Value: fmt.Sprint(c.ID)}},
@@ -210,19 +210,27 @@ func ExplanationOfBenefitFHIR(c Claim) map[string]any {
 		"outcome":      fhirOutcome(c),
 		"disposition":  c.Status.String(),
 		"insurance":    []map[string]any{{"focal": true, "coverage": ref(systemCoverage, fmt.Sprint(c.CoverageID))}},
-		"diagnosis":    diagnoses,
 		"item":         items,
 		"total":        totals(c),
 		"payment":      map[string]any{"amount": money(c.Paid)},
 	}
+	if len(diagnoses) > 0 { // FHIR JSON has no empty arrays (ele-1)
+		dx := make([]fDiagnosis, len(diagnoses))
+		for i, d := range diagnoses {
+			dx[i] = fDiagnosis{Sequence: i + 1, DiagnosisCodeableConcept: concept(systemICD10CM, d)}
+		}
+		eob["diagnosis"] = dx
+	}
+	return eob
 }
 
 // ExplanationOfBenefitBundleFHIR renders claims as a FHIR R4 Bundle (type
-// collection) of ExplanationOfBenefit resources.
-func ExplanationOfBenefitBundleFHIR(claims []Claim) ([]byte, error) {
+// collection) of ExplanationOfBenefit resources. diagnoses holds, by claim
+// id, the codes of the claims a client opened; the chain passes nil.
+func ExplanationOfBenefitBundleFHIR(claims []Claim, diagnoses map[uint64][]string) ([]byte, error) {
 	entries := make([]map[string]any, len(claims))
 	for i, c := range claims {
-		entries[i] = map[string]any{"resource": ExplanationOfBenefitFHIR(c)}
+		entries[i] = map[string]any{"resource": ExplanationOfBenefitFHIR(c, diagnoses[c.ID])}
 	}
 	bundle := map[string]any{"resourceType": "Bundle", "type": "collection"}
 	if len(entries) > 0 {

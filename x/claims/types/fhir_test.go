@@ -19,7 +19,6 @@ func fhirClaims() []types.Claim {
 
 	partial := paid
 	partial.ID, partial.Outcome, partial.Status = 9, statusPartial, types.ClaimStatus_CLAIM_STATUS_PAYABLE
-	partial.Diagnoses = []string{"E11.9", "I10"}
 	partial.Lines = []types.ClaimLine{cl(cpt, "99213", 1, 200), cl(cpt, "99999", 2, 80)}
 	partial.Results = []types.LineResult{
 		{Approved: true, Allowed: n(150), Deductible: n(100), Copay: n(20), Coinsurance: n(6), PlanPays: n(24), PatientResponsibility: n(126),
@@ -69,25 +68,52 @@ func TestClaimResponseFHIRValidates(t *testing.T) {
 	}
 }
 
+// TestExplanationOfBenefitBundleFHIRValidates: the chain's bundle (no
+// diagnoses: it holds none in clear) and a client's (the diagnoses it opened
+// for claim 9) both validate; only the client's has a diagnosis element.
 func TestExplanationOfBenefitBundleFHIRValidates(t *testing.T) {
 	claims := fhirClaims()
-	bz, err := types.ExplanationOfBenefitBundleFHIR(claims)
-	require.NoError(t, err)
-	res, err := fhirr4.Validate(bz)
-	require.NoError(t, err, "%s", bz)
-	require.Equal(t, "Bundle", res.ResourceType)
-	require.Equal(t, len(claims), res.Entries)
+	for name, diagnoses := range map[string]map[uint64][]string{
+		"chain":  nil,
+		"client": {9: {"E11.9", "I10"}},
+	} {
+		bz, err := types.ExplanationOfBenefitBundleFHIR(claims, diagnoses)
+		require.NoError(t, err)
+		res, err := fhirr4.Validate(bz)
+		require.NoError(t, err, "%s: %s", name, bz)
+		require.Equal(t, "Bundle", res.ResourceType)
+		require.Equal(t, len(claims), res.Entries)
 
-	var bundle struct {
-		Entry []struct {
-			Resource json.RawMessage `json:"resource"`
-		} `json:"entry"`
-	}
-	require.NoError(t, json.Unmarshal(bz, &bundle))
-	for i, e := range bundle.Entry {
-		res, err := fhirr4.Validate(e.Resource)
-		require.NoError(t, err, "entry %d: %s", i, e.Resource)
-		require.Equal(t, "ExplanationOfBenefit", res.ResourceType)
+		var bundle struct {
+			Entry []struct {
+				Resource json.RawMessage `json:"resource"`
+			} `json:"entry"`
+		}
+		require.NoError(t, json.Unmarshal(bz, &bundle))
+		for i, e := range bundle.Entry {
+			res, err := fhirr4.Validate(e.Resource)
+			require.NoError(t, err, "entry %d: %s", i, e.Resource)
+			require.Equal(t, "ExplanationOfBenefit", res.ResourceType)
+			var eob struct {
+				Identifier []struct{ Value string } `json:"identifier"`
+				Diagnosis  []struct {
+					Sequence                 int `json:"sequence"`
+					DiagnosisCodeableConcept struct {
+						Coding []struct{ System, Code string } `json:"coding"`
+					} `json:"diagnosisCodeableConcept"`
+				} `json:"diagnosis"`
+			}
+			require.NoError(t, json.Unmarshal(e.Resource, &eob))
+			if name == "client" && eob.Identifier[0].Value == "9" {
+				require.Len(t, eob.Diagnosis, 2)
+				require.Equal(t, 2, eob.Diagnosis[1].Sequence)
+				require.Equal(t, "I10", eob.Diagnosis[1].DiagnosisCodeableConcept.Coding[0].Code)
+				require.Equal(t, "http://hl7.org/fhir/sid/icd-10-cm", eob.Diagnosis[1].DiagnosisCodeableConcept.Coding[0].System)
+				continue
+			}
+			require.Empty(t, eob.Diagnosis, "%s entry %d", name, i)
+			require.NotContains(t, string(e.Resource), "icd-10-cm")
+		}
 	}
 }
 
@@ -95,7 +121,7 @@ func TestExplanationOfBenefitBundleFHIRValidates(t *testing.T) {
 // entries: FHIR JSON has no empty arrays.
 func TestExplanationOfBenefitBundleFHIREmpty(t *testing.T) {
 	for _, claims := range [][]types.Claim{nil, {}} {
-		bz, err := types.ExplanationOfBenefitBundleFHIR(claims)
+		bz, err := types.ExplanationOfBenefitBundleFHIR(claims, nil)
 		require.NoError(t, err)
 		res, err := fhirr4.Validate(bz)
 		require.NoError(t, err, "%s", bz)

@@ -112,6 +112,9 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := addr("provider", c.Provider); err != nil {
 			return err
 		}
+		if err := ValidateSealedDiagnoses(c.DiagnosesCommitment, c.DiagnosesCiphertext); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: %s", c.ID, err)
+		}
 		for i, l := range c.Lines {
 			if err := ValidateLine(l); err != nil {
 				return fmt.Errorf("%w: claim %d line %d: %w", ErrInvalidGenesis, c.ID, i+1, err)

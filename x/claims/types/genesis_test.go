@@ -38,10 +38,12 @@ func validGenesis() types.GenesisState {
 	cov := types.Coverage{ID: 1, PlanID: 1, Payer: payer, Patient: patient, MemberIDMAC: types.MemberIDMAC(make([]byte, 32), patient, "M1"), MemberIDScheme: types.CurrentMemberIDScheme, Start: covStart, End: covEnd}
 	pa := fixturePA()
 	pa.ID, pa.CoverageID, pa.UnitsUsed = 1, 1, 1
+	commitment, ciphertext := sealed()
 	claim := func(id uint64, status types.ClaimStatus, paid int64) types.Claim {
 		return types.Claim{
 			ID: id, Provider: provider, Patient: patient, Payer: payer, CoverageID: 1, PlanID: 1, ServiceDate: serviceDate,
-			Diagnoses: []string{"E11.9"}, Lines: []types.ClaimLine{cl(cpt, "99213", 1, 150)},
+			DiagnosesCommitment: commitment, DiagnosesCiphertext: ciphertext,
+			Lines:   []types.ClaimLine{cl(cpt, "99213", 1, 150)},
 			Results: []types.LineResult{{Approved: true, Allowed: n(150), Deductible: n(0), Copay: n(20), Coinsurance: n(26), PlanPays: n(104), PatientResponsibility: n(46)}},
 			Status:  status, Outcome: statusApproved, Paid: n(paid),
 		}
@@ -154,6 +156,8 @@ func TestGenesisValidateRefusals(t *testing.T) {
 			gs.Claims[0].Results = append(gs.Claims[0].Results, gs.Claims[0].Results[0])
 		}},
 		{"claim result amount negative", "result amount out of range", func(gs *types.GenesisState) { gs.Claims[0].Results[0].Copay = n(-1) }},
+		{"claim without diagnoses", "claim 1: diagnoses_commitment", func(gs *types.GenesisState) { gs.Claims[0].DiagnosesCommitment = nil }},
+		{"claim with diagnoses in clear", "claim 1: diagnoses_ciphertext is not an age file", func(gs *types.GenesisState) { gs.Claims[0].DiagnosesCiphertext = clearDiagnoses() }},
 		{"claim provider bad", "provider \"", func(gs *types.GenesisState) { gs.Claims[2].Provider = "provider" }},
 		{"claim provider not canonical", "provider \"", func(gs *types.GenesisState) { gs.Claims[2].Provider = strings.ToUpper(gs.Claims[2].Provider) }},
 
@@ -205,4 +209,9 @@ func TestGenesisRefusesUnkeyedMemberIDs(t *testing.T) {
 	old := strings.Replace(string(bz), `"member_id_mac":`, `"member_id_hash":`, 1)
 	require.NotEqual(t, string(bz), old)
 	require.ErrorContains(t, cdc.UnmarshalJSON([]byte(old), &back), `unknown field "member_id_hash"`)
+
+	// Likewise a claim with its diagnoses in clear.
+	old = strings.Replace(string(bz), `"diagnoses_commitment":`, `"diagnoses":["E11.9"],"diagnoses_commitment":`, 1)
+	require.NotEqual(t, string(bz), old)
+	require.ErrorContains(t, cdc.UnmarshalJSON([]byte(old), &back), `unknown field "diagnoses"`)
 }

@@ -2,6 +2,7 @@ package types
 
 import (
 	stdmath "math"
+	"time"
 
 	errorsmod "cosmossdk.io/errors"
 	"cosmossdk.io/math"
@@ -162,30 +163,44 @@ func (m *MsgWithdrawEscrow) ValidateBasic() error {
 	return validateCoin(m.Amount)
 }
 
-// ValidateBasic checks the accounts, coverage id, service date, diagnoses,
-// lines (code format, units, charge) and record ids; how many of each a
-// claim may list is a param, checked by the msg server.
+// ValidateBasic checks the accounts, coverage id, service date, sealed
+// diagnoses (sizes and form: the chain cannot read them), lines (code format,
+// units, charge) and record ids; how many lines and records a claim may list
+// is a param, checked by the msg server.
 func (m *MsgSubmitClaim) ValidateBasic() error {
-	if err := addrs.CheckAll(ErrInvalidAddress, "provider", m.Provider, "patient", m.Patient); err != nil {
+	return validateClaimBasic(m.Provider, m.Patient, m.CoverageID, m.ServiceDate, m.Lines, m.RecordIDs, func() error {
+		return ValidateSealedDiagnoses(m.DiagnosesCommitment, m.DiagnosesCiphertext)
+	})
+}
+
+// ValidateBasic checks a claim file as MsgSubmitClaim.ValidateBasic checked
+// a claim when the diagnoses went on chain in clear: the same accounts,
+// coverage id, service date, lines and record ids, and the diagnoses as
+// ICD-10-CM codes. `healthd tx claims submit` runs it, and checks the number
+// of diagnoses against the param max_diagnoses, before it seals them.
+func (f *ClaimFile) ValidateBasic() error {
+	return validateClaimBasic(f.Provider, f.Patient, f.CoverageID, f.ServiceDate, f.Lines, f.RecordIDs, func() error {
+		return ValidateDiagnoses(f.Diagnoses, 0)
+	})
+}
+
+func validateClaimBasic(provider, patient string, coverage uint64, serviceDate time.Time, lines []ClaimLine, records []uint64, diagnoses func() error) error {
+	if err := addrs.CheckAll(ErrInvalidAddress, "provider", provider, "patient", patient); err != nil {
 		return err
 	}
-	if err := requireID(ErrCoverageNotFound, "coverage", m.CoverageID); err != nil {
+	if err := requireID(ErrCoverageNotFound, "coverage", coverage); err != nil {
 		return err
 	}
 	switch {
-	case m.ServiceDate.IsZero():
+	case serviceDate.IsZero():
 		return errorsmod.Wrap(ErrInvalidClaim, "the service date must be given")
-	case len(m.Lines) == 0:
+	case len(lines) == 0:
 		return errorsmod.Wrap(ErrInvalidClaim, "a claim has at least one line")
-	case len(m.Diagnoses) == 0:
-		return errorsmod.Wrap(ErrInvalidClaim, "a claim has at least one diagnosis")
 	}
-	for _, d := range m.Diagnoses {
-		if err := ValidateDiagnosis(d); err != nil {
-			return err
-		}
+	if err := diagnoses(); err != nil {
+		return err
 	}
-	for i, l := range m.Lines {
+	for i, l := range lines {
 		if err := ValidateServiceCode(l.System, l.Code); err != nil {
 			return errorsmod.Wrapf(err, "line %d (from 0)", i)
 		}
@@ -193,8 +208,8 @@ func (m *MsgSubmitClaim) ValidateBasic() error {
 			return errorsmod.Wrapf(err, "line %d (from 0)", i)
 		}
 	}
-	seen := make(map[uint64]bool, len(m.RecordIDs))
-	for _, r := range m.RecordIDs {
+	seen := make(map[uint64]bool, len(records))
+	for _, r := range records {
 		if r == 0 || seen[r] {
 			return errorsmod.Wrapf(ErrInvalidClaim, "record %d listed twice or zero", r)
 		}

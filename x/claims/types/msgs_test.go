@@ -25,7 +25,16 @@ func TestValidateBasic(t *testing.T) {
 		return m
 	}
 	claim := func(f func(m *types.MsgSubmitClaim)) *types.MsgSubmitClaim {
-		m := &types.MsgSubmitClaim{Provider: provider, Patient: patient, CoverageID: 1, ServiceDate: day, Diagnoses: []string{"E11.9"},
+		commitment, ciphertext := sealed()
+		m := &types.MsgSubmitClaim{Provider: provider, Patient: patient, CoverageID: 1, ServiceDate: day,
+			DiagnosesCommitment: commitment, DiagnosesCiphertext: ciphertext,
+			Lines: []types.ClaimLine{{System: types.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: math.NewInt(200)}}}
+		f(m)
+		return m
+	}
+	// A claim file is checked as claims were when the diagnoses were on chain.
+	file := func(f func(m *types.ClaimFile)) *types.ClaimFile {
+		m := &types.ClaimFile{Provider: provider, Patient: patient, CoverageID: 1, ServiceDate: day, Diagnoses: []string{"E11.9"},
 			Lines: []types.ClaimLine{{System: types.CodeSystem_CODE_SYSTEM_CPT, Code: "99213", Units: 1, Charge: math.NewInt(200)}}}
 		f(m)
 		return m
@@ -51,8 +60,14 @@ func TestValidateBasic(t *testing.T) {
 		"withdraw escrow: zero":      testkit.Case(&types.MsgWithdrawEscrow{Payer: payer, Amount: sdk.NewInt64Coin("uusd", 0)}, types.ErrInvalidFunds),
 		"claim: valid":               testkit.Case(claim(func(*types.MsgSubmitClaim) {}), nil),
 		"claim: no lines":            testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.Lines = nil }), types.ErrInvalidClaim),
-		"claim: no diagnosis":        testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.Diagnoses = nil }), types.ErrInvalidClaim),
-		"claim: bad diagnosis":       testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.Diagnoses = []string{"diabetes"} }), types.ErrInvalidCode),
+		"claim: no diagnoses":        testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.DiagnosesCommitment, m.DiagnosesCiphertext = nil, nil }), types.ErrInvalidDiagnoses),
+		"claim: diagnoses in clear":  testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.DiagnosesCiphertext = clearDiagnoses() }), types.ErrInvalidDiagnoses),
+		"claim: short commitment":    testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.DiagnosesCommitment = m.DiagnosesCommitment[:31] }), types.ErrInvalidDiagnoses),
+		"claim file: valid":          testkit.Case(file(func(*types.ClaimFile) {}), nil),
+		"claim file: no diagnosis":   testkit.Case(file(func(m *types.ClaimFile) { m.Diagnoses = nil }), types.ErrInvalidClaim),
+		"claim file: bad diagnosis":  testkit.Case(file(func(m *types.ClaimFile) { m.Diagnoses = []string{"diabetes"} }), types.ErrInvalidCode),
+		"claim file: no lines":       testkit.Case(file(func(m *types.ClaimFile) { m.Lines = nil }), types.ErrInvalidClaim),
+		"claim file: record twice":   testkit.Case(file(func(m *types.ClaimFile) { m.RecordIDs = []uint64{4, 4} }), types.ErrInvalidClaim),
 		"claim: bad line code":       testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.Lines[0].Code = "x" }), types.ErrInvalidCode),
 		"claim: zero units":          testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.Lines[0].Units = 0 }), types.ErrInvalidClaim),
 		"claim: no service date":     testkit.Case(claim(func(m *types.MsgSubmitClaim) { m.ServiceDate = time.Time{} }), types.ErrInvalidClaim),

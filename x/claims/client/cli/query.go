@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,7 +30,7 @@ func QueryCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(claimResponseFHIRCmd(), eobFHIRCmd(), checkMemberCmd())
+	cmd.AddCommand(claimResponseFHIRCmd(), eobFHIRCmd(), checkMemberCmd(), diagnosesCmd())
 	return cmd
 }
 
@@ -64,7 +65,11 @@ func eobFHIRCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eob-fhir [patient] [from] [to]",
 		Short: "Print a patient's explanation of benefits for service dates in [from, to) as a FHIR R4 Bundle of ExplanationOfBenefit (JSON)",
-		Example: fmt.Sprintf("%s q claims eob-fhir health1... 2026-01-01T00:00:00Z 2027-01-01T00:00:00Z > eob.json",
+		Long: `The chain holds no diagnoses in clear, so its ExplanationOfBenefit resources have no diagnosis element.
+With --from, the bundle is rendered here from the same claims, and the diagnoses of the claims encrypted to
+that key (the payer's and the provider's) are decrypted, checked against their commitments and added.`,
+		Example: fmt.Sprintf("%[1]s q claims eob-fhir health1... 2026-01-01T00:00:00Z 2027-01-01T00:00:00Z > eob.json\n"+
+			"%[1]s q claims eob-fhir health1... 2026-01-01T00:00:00Z 2027-01-01T00:00:00Z --from payer > eob-with-diagnoses.json",
 			version.AppName),
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -78,8 +83,11 @@ func eobFHIRCmd() *cobra.Command {
 					return fmt.Errorf("%q is not an RFC 3339 time (2026-01-01T00:00:00Z)", raw)
 				}
 			}
-			res, err := types.NewQueryClient(clientCtx).ExplanationOfBenefitFHIR(cmd.Context(),
-				&types.QueryExplanationOfBenefitsRequest{Patient: args[0], From: period[0], To: period[1]})
+			req := &types.QueryExplanationOfBenefitsRequest{Patient: args[0], From: period[0], To: period[1]}
+			if from, _ := cmd.Flags().GetString(flags.FlagFrom); from != "" {
+				return eobWithDiagnoses(cmd, req)
+			}
+			res, err := types.NewQueryClient(clientCtx).ExplanationOfBenefitFHIR(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
@@ -87,7 +95,84 @@ func eobFHIRCmd() *cobra.Command {
 			return nil
 		},
 	}
-	flags.AddQueryFlagsToCmd(cmd)
+	addKeyFlags(cmd, "optional: a payer's or provider's key; the diagnoses of its claims are decrypted and added")
+	return cmd
+}
+
+// eobWithDiagnoses renders the bundle the chain would, from the same claims,
+// with the diagnoses the --from key opens.
+func eobWithDiagnoses(cmd *cobra.Command, req *types.QueryExplanationOfBenefitsRequest) error {
+	clientCtx, err := queryContextWithKey(cmd)
+	if err != nil {
+		return err
+	}
+	res, err := types.NewQueryClient(clientCtx).ExplanationOfBenefits(cmd.Context(), req)
+	if err != nil {
+		return err
+	}
+	id, err := claimsclient.Identity(claimsclient.KeyringSigner(clientCtx.Keyring, clientCtx.FromName))
+	if err != nil {
+		return err
+	}
+	claims := make([]types.Claim, len(res.Benefits))
+	diagnoses := map[uint64][]string{}
+	for i, b := range res.Benefits {
+		claims[i] = b.Claim
+		opened, err := claimsclient.OpenClaimDiagnoses(b.Claim, id)
+		switch {
+		case errors.Is(err, claimsclient.ErrNotRecipient):
+		case err != nil:
+			_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "claim %d: diagnoses left out: %v\n", b.Claim.ID, err)
+		default:
+			diagnoses[b.Claim.ID] = opened.Codes
+		}
+	}
+	bz, err := types.ExplanationOfBenefitBundleFHIR(claims, diagnoses)
+	if err != nil {
+		return err
+	}
+	cmd.Println(string(bz))
+	return nil
+}
+
+func diagnosesCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "diagnoses [claim-id] --from PAYER|PROVIDER",
+		Short: "Decrypt a claim's diagnoses (the claim's payer and provider only) and check them against the chain's commitment",
+		Long: `A claim's ICD-10-CM codes are on chain only as a salted commitment and a ciphertext encrypted to the
+payer's and the provider's encryption keys (x/records). This command derives --from's key, decrypts them,
+checks them against the commitment and prints them with the salt: with the salt, anyone the codes are shown
+to can check them against the chain.`,
+		Example: fmt.Sprintf("%s q claims diagnoses 1 --from payer", version.AppName),
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			clientCtx, err := queryContextWithKey(cmd)
+			if err != nil {
+				return err
+			}
+			claimID, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("claim id %q: a positive whole number", args[0])
+			}
+			res, err := types.NewQueryClient(clientCtx).Claim(cmd.Context(), &types.QueryClaimRequest{Id: claimID})
+			if err != nil {
+				return err
+			}
+			id, err := claimsclient.Identity(claimsclient.KeyringSigner(clientCtx.Keyring, clientCtx.FromName))
+			if err != nil {
+				return err
+			}
+			opened, err := claimsclient.OpenClaimDiagnoses(res.Claim, id)
+			if err != nil {
+				return fmt.Errorf("claim %d: %w", claimID, err)
+			}
+			return printJSON(cmd, map[string]any{
+				"claim_id": claimID, "diagnoses": opened.Codes,
+				"commitment": hex.EncodeToString(res.Claim.DiagnosesCommitment), "salt": hex.EncodeToString(opened.Salt), "verified": true,
+			})
+		},
+	}
+	addKeyFlags(cmd, "the claim's payer's or provider's key: its encryption key is derived from it")
 	return cmd
 }
 
