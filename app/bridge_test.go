@@ -188,7 +188,15 @@ func (s *BridgeSuite) stock() {
 // --- helpers ---------------------------------------------------------------
 
 func (s *BridgeSuite) tx(chain *ibctesting.TestChain, from ibctesting.SenderAccount, msgs ...sdk.Msg) (*abci.ExecTxResult, error) {
-	return chain.SendMsgsWithSender(from, msgs...)
+	res, err := chain.SendMsgsWithSender(from, msgs...)
+	if err != nil {
+		// A message its ValidateBasic refuses fails before the ante handler
+		// takes the sequence, and ibctesting counts it anyway: take the
+		// chain's.
+		acc := chain.App.(*app.App).AccountKeeper.GetAccount(chain.GetContext(), from.SenderAccount.GetAddress())
+		s.Require().NoError(from.SenderAccount.SetSequence(acc.GetSequence()))
+	}
+	return res, err
 }
 
 func (s *BridgeSuite) packetOf(res *abci.ExecTxResult) channeltypes.Packet {
