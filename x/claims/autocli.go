@@ -60,7 +60,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "CreatePlan", Skip: true},  // `create-plan [file]`
 				{RpcMethod: "UpdatePlan", Skip: true},  // `update-plan [id] [file]`
 				{RpcMethod: "SubmitClaim", Skip: true}, // `submit [file]`
-				{RpcMethod: "Enroll", Skip: true},      // `enroll`, which hashes the member id
+				{RpcMethod: "Enroll", Skip: true},      // `enroll`, which computes the member id MAC with the payer's key
 				{
 					RpcMethod: "EndCoverage", Use: "end-coverage [coverage-id] [end]",
 					Short:          "End a coverage at end (RFC 3339, not before the block time, inside the coverage period); later service dates are denied (CARC 27)",
