@@ -75,7 +75,7 @@ type OpenedDiagnoses struct {
 }
 
 // ErrNotRecipient is returned for diagnoses sealed to other keys than the caller's.
-var ErrNotRecipient = errors.New("the diagnoses are not encrypted to this key: only the claim's payer and provider read them")
+var ErrNotRecipient = errors.New("the diagnoses are not encrypted to this key: only the claim's payer, provider and (with an encryption key on chain) patient read them")
 
 // OpenDiagnoses decrypts a claim's diagnoses with id (the caller's x/records
 // identity) and checks them against the commitment. Nothing is returned

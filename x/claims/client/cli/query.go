@@ -138,7 +138,7 @@ func eobWithDiagnoses(cmd *cobra.Command, req *types.QueryExplanationOfBenefitsR
 func diagnosesCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diagnoses [claim-id] --from PAYER|PROVIDER",
-		Short: "Decrypt a claim's diagnoses (the claim's payer and provider only) and check them against the chain's commitment",
+		Short: "Decrypt a claim's diagnoses (the claim's payer, provider and patient only) and check them against the chain's commitment",
 		Long: `A claim's ICD-10-CM codes are on chain only as a salted commitment and a ciphertext encrypted to the
 payer's and the provider's encryption keys (x/records). This command derives --from's key, decrypts them,
 checks them against the commitment and prints them with the salt: with the salt, anyone the codes are shown

@@ -145,6 +145,20 @@ func TestSealClaim(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"G43.909", "R51.9"}, opened.Codes)
 
+	// Without a key on chain the patient is no recipient; with one, they read their own.
+	patientID, err := age.GenerateX25519Identity()
+	require.NoError(t, err)
+	_, err = claimsclient.OpenDiagnoses(msg.DiagnosesCommitment, msg.DiagnosesCiphertext, patientID)
+	require.ErrorIs(t, err, claimsclient.ErrNotRecipient)
+	c.keys[patient] = patientID.Recipient().String()
+	msg, err = sealClaim(ctx, hospitalCtx, file("G43.909", "R51.9"))
+	require.NoError(t, err)
+	require.NoError(t, msg.ValidateBasic())
+	opened, err = claimsclient.OpenDiagnoses(msg.DiagnosesCommitment, msg.DiagnosesCiphertext, patientID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"G43.909", "R51.9"}, opened.Codes)
+	delete(c.keys, patient)
+
 	// The old chain checks, now made here.
 	_, err = sealClaim(ctx, hospitalCtx, file("E119"))
 	require.ErrorIs(t, err, types.ErrInvalidCode)

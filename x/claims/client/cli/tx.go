@@ -247,7 +247,17 @@ func sealClaim(ctx context.Context, clientCtx client.Context, f *types.ClaimFile
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := claimsclient.SealDiagnoses(f.Diagnoses, params.Params.MaxDiagnoses, payerKey, me.Recipient())
+	recipients := []age.Recipient{payerKey, me.Recipient()}
+	// The patient reads their own diagnoses (a right of access) when they
+	// have an encryption key on chain.
+	patientKey, err := registeredRecipient(ctx, clientCtx, f.Patient)
+	if err != nil {
+		return nil, err
+	}
+	if patientKey != nil {
+		recipients = append(recipients, patientKey)
+	}
+	sealed, err := claimsclient.SealDiagnoses(f.Diagnoses, params.Params.MaxDiagnoses, recipients...)
 	if err != nil {
 		return nil, err
 	}
