@@ -367,7 +367,10 @@ func New(
 
 	app.MountKVStores(keys)
 
-	app.SetInitChainer(app.InitChainer)
+	// Only nodes registered to active members may be peers (app/peerfilter.go).
+	peers := newPeerFilter(app)
+	app.SetInitChainer(peers.initChainer(app.InitChainer))
+	app.SetIDPeerFilter(peers.filterID)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)
 	app.SetEndBlocker(app.EndBlocker)
