@@ -22,6 +22,10 @@ import (
 
 const portOffset = 1000 // keep clear of a developer's running localnet
 
+// localnetUp bounds a localnet's setup and start: about a minute on two idle
+// cores, several on a loaded machine (each of setup's ~40 CLI calls builds the app).
+const localnetUp = 6 * time.Minute
+
 var (
 	repoRoot string
 	binary   string
@@ -57,7 +61,7 @@ type node struct {
 func startLocalnet(t *testing.T) *node {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := startScript(t, "localnet.sh", "localnet is running", 3*time.Minute, dir,
+	cmd := startScript(t, "localnet.sh", "localnet is running", localnetUp, dir,
 		"HEALTHD="+binary, "LOCALNET_HOME="+dir, fmt.Sprintf("PORT_OFFSET=%d", portOffset), "BLOCK_TIME=300ms", "CHAIN_ID=healthd-e2e")
 	return &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
 }

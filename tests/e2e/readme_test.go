@@ -93,7 +93,7 @@ func TestReadmeWalkthroughs(t *testing.T) {
 
 	dir := t.TempDir()
 	home := filepath.Join(dir, ".localnet")
-	startScript(t, "localnet.sh", "localnet is running", 3*time.Minute, home,
+	startScript(t, "localnet.sh", "localnet is running", localnetUp, home,
 		"HEALTHD="+binary, "LOCALNET_HOME="+home, "PORT_OFFSET="+strconv.Itoa(readmePortOffset), "BLOCK_TIME=300ms")
 	for _, d := range []string{"internal", "x"} {
 		require.NoError(t, os.Symlink(filepath.Join(repoRoot, d), filepath.Join(dir, d)))
