@@ -1,12 +1,26 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	pvm "github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	"github.com/cometbft/cometbft/rpc/client/local"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
+	"go.opentelemetry.io/contrib/bridges/otelslog"
+	"golang.org/x/sync/errgroup"
 
 	"cosmossdk.io/log/v2"
+	sdkslog "cosmossdk.io/log/v2/slog"
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -16,10 +30,15 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/rpc"
 	"github.com/cosmos/cosmos-sdk/client/snapshot"
 	"github.com/cosmos/cosmos-sdk/server"
+	"github.com/cosmos/cosmos-sdk/server/api"
+	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
+	servercmtlog "github.com/cosmos/cosmos-sdk/server/log"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
+	"github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/healthchain/healthd/app"
 	"github.com/healthchain/healthd/vault"
@@ -37,7 +56,11 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		snapshot.Cmd(newApp),
 	)
 
-	server.AddCommands(rootCmd, app.DefaultNodeHome, newApp, appExport, func(*cobra.Command) {})
+	// AddCommands with healthd's start handler (startNode); the variant taking
+	// start options leaves out module-hash-by-height, added back here.
+	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, appExport,
+		server.StartCmdOptions{StartCommandHandler: startNode})
+	rootCmd.AddCommand(server.ModuleHashByHeightQuery(newApp))
 
 	rootCmd.AddCommand(
 		server.StatusCommand(),
@@ -123,4 +146,144 @@ func appExport(
 		}
 	}
 	return a.ExportAppStateAndValidators(forZeroHeight, jailAllowedAddrs, modulesToExport)
+}
+
+// peerSweepInterval is how often the peer sweep looks for a newly committed
+// block; it sweeps once per block.
+const peerSweepInterval = 500 * time.Millisecond
+
+// startNode is healthd's `start`: what the SDK's default handler runs in
+// process (the app, CometBFT, the gRPC and REST servers, telemetry), plus the
+// peer sweep. CometBFT runs the app's peer filter only when a peer connects;
+// app.RunPeerSweep asks it again about the connected peers after every block,
+// so that a node whose member is suspended, or whose registration is removed,
+// is disconnected rather than kept until it drops. That needs the node's
+// switch, which the SDK does not expose (StartCmdOptions.PostSetup receives an
+// RPC client, not the node): hence this handler, which creates the node
+// itself. --with-comet=false (CometBFT out of process) is refused: the sweep
+// could not run there.
+func startNode(svrCtx *server.Context, clientCtx client.Context, appCreator servertypes.AppCreator, withComet bool, opts server.StartCmdOptions) error {
+	if !withComet {
+		return errors.New("healthd start runs CometBFT in process (--with-comet=false is not supported): " +
+			"the peer sweep that disconnects suspended members' nodes needs the node")
+	}
+	svrCfg, err := serverconfig.GetConfig(svrCtx.Viper)
+	if err != nil {
+		return err
+	}
+	if err := svrCfg.ValidateBasic(); err != nil {
+		return err
+	}
+	cmtCfg := svrCtx.Config
+
+	if err := telemetry.InitializeOpenTelemetry(filepath.Join(cmtCfg.RootDir, "config", telemetry.OtelFileName)); err != nil {
+		return fmt.Errorf("open telemetry: %w", err)
+	}
+	if telemetry.IsOtelLoggerEnabled() {
+		svrCtx.Logger = log.NewMultiLogger(svrCtx.Logger, sdkslog.NewCustomLogger(otelslog.NewLogger("")))
+	}
+	db, err := opts.DBOpener(cmtCfg.RootDir, server.GetAppDBBackend(svrCtx.Viper))
+	if err != nil {
+		return err
+	}
+	a := appCreator(svrCtx.Logger, db, svrCtx.Viper)
+	defer func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := telemetry.Shutdown(shutdown); err != nil {
+			svrCtx.Logger.Error("telemetry shutdown", "err", err)
+		}
+		if err := a.Close(); err != nil {
+			svrCtx.Logger.Error("closing the app", "err", err)
+		}
+	}()
+	metrics, err := telemetry.New(svrCfg.Telemetry) //nolint:staticcheck // the SDK's start does the same
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	g, ctx := errgroup.WithContext(ctx)
+	server.ListenForQuitSignals(g, true, cancel, svrCtx.Logger)
+
+	if svrCtx.Viper.GetBool("grpc-only") {
+		svrCtx.Logger.Info("starting node in gRPC only mode; CometBFT is disabled")
+		svrCfg.GRPC.Enable = true
+	} else {
+		n, err := startComet(ctx, svrCtx, a)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if n.IsRunning() {
+				_ = n.Stop()
+			}
+		}()
+		if cmtCfg.FilterPeers {
+			g.Go(func() error {
+				app.RunPeerSweep(ctx, n.Switch(), n.ProxyApp().Query(), peerSweepInterval, svrCtx.Logger.With("module", "peer-sweep"))
+				return nil
+			})
+		} else {
+			svrCtx.Logger.Warn("filter_peers is false in config.toml: any node may connect and sync this chain")
+		}
+		if svrCfg.API.Enable || svrCfg.GRPC.Enable {
+			clientCtx = clientCtx.WithClient(local.New(n))
+			a.RegisterTxService(clientCtx)
+			a.RegisterTendermintService(clientCtx)
+			a.RegisterNodeService(clientCtx, svrCfg)
+		}
+	}
+
+	grpcSrv, clientCtx, err := server.StartGrpcServer(ctx, g, svrCfg.GRPC, clientCtx, svrCtx, a)
+	if err != nil {
+		return fmt.Errorf("failed to start grpc server: %w", err)
+	}
+	if svrCfg.API.Enable {
+		apiSrv := api.New(clientCtx.WithHomeDir(cmtCfg.RootDir), svrCtx.Logger.With("module", "api-server"), grpcSrv)
+		a.RegisterAPIRoutes(apiSrv, svrCfg.API)
+		if svrCfg.Telemetry.Enabled { //nolint:staticcheck // as the SDK's start
+			apiSrv.SetTelemetry(metrics)
+		}
+		g.Go(func() error { return apiSrv.Start(ctx, svrCfg) })
+	}
+	if opts.PostSetup != nil {
+		if err := opts.PostSetup(svrCtx, clientCtx, ctx, g); err != nil {
+			return err
+		}
+	}
+	return g.Wait()
+}
+
+// startComet creates and starts the CometBFT node over the app, as the SDK's
+// start does.
+func startComet(ctx context.Context, svrCtx *server.Context, a servertypes.Application) (*node.Node, error) {
+	cfg := svrCtx.Config
+	nodeKey, err := p2p.LoadOrGenNodeKey(cfg.NodeKeyFile())
+	if err != nil {
+		return nil, err
+	}
+	genesis := func() (*cmttypes.GenesisDoc, error) {
+		g, err := genutiltypes.AppGenesisFromFile(cfg.GenesisFile())
+		if err != nil {
+			return nil, err
+		}
+		return g.ToGenesisDoc()
+	}
+	n, err := node.NewNodeWithContext(ctx, cfg,
+		pvm.LoadOrGenFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile()),
+		nodeKey,
+		proxy.NewLocalClientCreator(server.NewCometABCIWrapper(a)),
+		genesis,
+		cmtcfg.DefaultDBProvider,
+		node.DefaultMetricsProvider(cfg.Instrumentation),
+		servercmtlog.CometLoggerWrapper{Logger: svrCtx.Logger},
+	)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.Start(); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
