@@ -58,11 +58,17 @@ setup() {
   for name in "${NAMES[@]}" patient1 patient2 authority; do
     "$HEALTHD" genesis add-genesis-account "$("$HEALTHD" keys show "$name" -a "${KR0[@]}")" "1000000000000$DENOM" --home "$g0"
   done
+  # Each founder's node is registered in genesis (id@address): every node has
+  # filter_peers = true (healthd init's default) and accepts only the nodes of
+  # active members, so the four must know each other before the first block.
   local f key org role npi gln dea
+  i=0
   for f in "${FOUNDERS[@]}"; do
     IFS='|' read -r key org role npi gln dea <<<"$f"
     "$HEALTHD" genesis add-member "$("$HEALTHD" keys show "$key" -a "${KR0[@]}")" "$org" --roles "$role" \
-      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} --home "$g0"
+      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} \
+      --node-id "$("$HEALTHD" comet show-node-id --home "$(home $i)")@127.0.0.1:$(p2p $i)" --home "$g0"
+    i=$((i + 1))
   done
   "$HEALTHD" genesis set-authority "$("$HEALTHD" keys show authority -a "${KR0[@]}")" --home "$g0"
 

@@ -71,11 +71,17 @@ setup() {
     "$HEALTHD" genesis add-genesis-account "$(addr "$name")" "1000000000000$DENOM" --home "$NODE_HOME"
   done
 
-  local key org roles npi gln dea prefixes
+  # The node runs as the hospital's: its id is in genesis, so that with
+  # filter_peers = true (healthd init's default) the hospital's other nodes, and
+  # nodes the members register later, accept it as a peer.
+  local key org roles npi gln dea prefixes node
   for f in "${FOUNDERS[@]}" "${SUPPLY[@]}"; do
     IFS='|' read -r key org roles npi gln dea prefixes <<<"$f"
+    node=""
+    if [ "$key" = hospital ]; then node=$("$HEALTHD" comet show-node-id --home "$NODE_HOME"); fi
     "$HEALTHD" genesis add-member "$(addr "$key")" "$org" --roles "$roles" \
-      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} ${prefixes:+--gs1-prefixes "$prefixes"} --home "$NODE_HOME"
+      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} ${prefixes:+--gs1-prefixes "$prefixes"} \
+      ${node:+--node-id "$node"} --home "$NODE_HOME"
   done
   "$HEALTHD" genesis set-authority "$(addr authority)" --home "$NODE_HOME"
   if [ -n "$BRIDGE_ROLE" ]; then

@@ -23,16 +23,22 @@ const (
 	flagNPI   = "npi"
 	flagGLN   = "gln"
 	flagDEA   = "dea"
+	// flagNodeID names a founder's node: "id" or "id@host:port".
+	flagNodeID = "node-id"
 )
 
 // AddGenesisMemberCmd adds a founding member to genesis.json.
 func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "add-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D] [--gs1-prefixes P1,P2]",
-		Short: "Add a founding member organisation to genesis.json",
+		Use:   "add-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D] [--gs1-prefixes P1,P2] [--node-id ID[@host:port]]...",
+		Short: "Add a founding member organisation, and its nodes, to genesis.json",
 		Long: "Add a founding member to the consortium's genesis state. Founders must be members before their " +
-			"gentx is collected: only active members may run a validator.\nRoles: " + strings.Join(types.RoleShortNames(), ", ") + ".",
-		Example: `healthd genesis add-member health1... "St Mary Hospital" --roles hospital --npi 1234567893`,
+			"gentx is collected: only active members may run a validator.\nRoles: " + strings.Join(types.RoleShortNames(), ", ") + ".\n" +
+			"--node-id registers the member's nodes (`healthd comet show-node-id`), optionally with the address where each " +
+			"accepts peers. Nodes refuse every peer no active member registered (filter_peers = true), so the founders' " +
+			"validators must be named here to reach each other for the first block; other nodes are registered later " +
+			"with `healthd tx consortium register-node`.",
+		Example: `healthd genesis add-member health1... "St Mary Hospital" --roles hospital --npi 1234567893 --node-id $(healthd comet show-node-id)@10.0.0.1:26656`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx := client.GetClientContextFromCmd(cmd)
@@ -67,6 +73,15 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 			if err := m.Validate(ac); err != nil {
 				return err
 			}
+			nodeIDs, _ := cmd.Flags().GetStringSlice(flagNodeID)
+			nodes := make([]types.Node, 0, len(nodeIDs))
+			for _, s := range nodeIDs {
+				id, addr, err := types.ParseNodeAddress(s)
+				if err != nil {
+					return fmt.Errorf("--%s %s: %w", flagNodeID, s, err)
+				}
+				nodes = append(nodes, types.Node{NodeID: id, Member: args[0], Address: addr})
+			}
 
 			genFile := server.GetServerContextFromCmd(cmd).Config.GenesisFile()
 			appState, appGenesis, err := genutiltypes.GenesisStateFromGenFile(genFile)
@@ -80,6 +95,7 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 				}
 			}
 			gs.Members = append(gs.Members, m)
+			gs.Nodes = append(gs.Nodes, nodes...)
 			if err := gs.Validate(ac); err != nil {
 				return err
 			}
@@ -98,6 +114,8 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd.Flags().String(flagDEA, "", "DEA registration number (2 letters, 7 digits)")
 	cmd.Flags().StringSlice(consortiumcli.FlagGS1Prefixes, nil,
 		"GS1 company prefixes (6 to 12 digits each, comma separated): a manufacturer registers only GTINs under them")
+	cmd.Flags().StringSlice(flagNodeID, nil,
+		"a node of the member, ID or ID@host:port (healthd comet show-node-id); repeat or separate with commas")
 	_ = cmd.MarkFlagRequired(flagRoles)
 	return cmd
 }
