@@ -34,7 +34,7 @@ const (
 // suspends that member, the localnet disconnects it and its height stops.
 func TestPeerFilter(t *testing.T) {
 	dir := t.TempDir()
-	startScript(t, "localnet.sh", "localnet is running", 3*time.Minute, dir,
+	startScript(t, "localnet.sh", "localnet is running", localnetUp, dir,
 		"HEALTHD="+binary, "LOCALNET_HOME="+dir, fmt.Sprintf("PORT_OFFSET=%d", peerFilterOffset), "BLOCK_TIME=300ms", "CHAIN_ID="+peerFilterChain)
 	n := &node{t: t, home: filepath.Join(dir, "node")}
 	localRPC := fmt.Sprintf("http://127.0.0.1:%d", 26657+peerFilterOffset)
