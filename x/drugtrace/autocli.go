@@ -12,6 +12,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/version"
 
 	"github.com/healthchain/healthd/internal/autocliargs"
+	"github.com/healthchain/healthd/x/drugtrace/client/cli"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -49,8 +50,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: "healthd.drugtrace.v1.Msg",
-			Short:   "Register products; commission, pack, ship, receive, dispense, decommission; quarantine, release, recall",
+			Service:              "healthd.drugtrace.v1.Msg",
+			EnhanceCustomCommand: true,
+			Short:                "Register products; commission, pack, ship, receive, dispense, decommission; quarantine, release, recall",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "RegisterProduct", Use: "register-product [gtin] [name]", Short: "Register a product (manufacturers)",
@@ -72,11 +74,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{RpcMethod: "Receive", Use: "receive [shipment-id]", Short: "Receive a shipment addressed to you (re-verifies every unit)", PositionalArgs: pos("shipment_id")},
 				{RpcMethod: "RefuseShipment", Use: "refuse [shipment-id]", Short: "Refuse a shipment: custody returns to the sender", PositionalArgs: pos("shipment_id")},
-				{
-					RpcMethod: "Dispense", Use: "dispense [unit] [patient-account] [prescription-ref]", Short: "Dispense a unit to a patient (pharmacies, hospital pharmacies)",
-					Long:           unitHelp + " The patient is named only by their pseudonymous account; only a hash of it is stored.",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "unit"}, {ProtoField: "patient_ref"}, {ProtoField: "prescription_ref", Optional: true}},
-				},
+				{RpcMethod: "Dispense", Skip: true}, // custom `dispense`: a prescription of the pharmacy's own goes as a commitment
 				{RpcMethod: "Decommission", Use: "decommission [unit] [reason]", Short: "Decommission a unit (destroyed, stolen, sample, expired)", PositionalArgs: pos("unit", "reason")},
 				{RpcMethod: "Quarantine", Use: "quarantine [--unit U | --gtin G --lot L]", Short: "Quarantine a suspect unit (custodian, regulator) or a lot (regulator, manufacturer)"},
 				{RpcMethod: "Release", Use: "release [--unit U | --gtin G --lot L]", Short: "Clear a quarantine (regulator or manufacturer)"},
@@ -103,7 +101,21 @@ func (AppModule) GetQueryCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(historyCmd())
+	cmd.AddCommand(historyCmd(), cli.ProofCmd())
+	return cmd
+}
+
+// GetTxCmd returns `healthd tx drugtrace` with dispense, which commits to the
+// pharmacy's prescription reference; autocli adds the rest.
+func (AppModule) GetTxCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Register products; commission, pack, ship, receive, dispense, decommission; quarantine, release, recall",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(cli.DispenseCmd())
 	return cmd
 }
 

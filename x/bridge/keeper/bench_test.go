@@ -2,7 +2,6 @@ package keeper_test
 
 import (
 	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
@@ -102,7 +101,7 @@ func newDispenseWorld(tb testing.TB, n int) *dispenseWorld {
 // dispensation of a unit against the i-th prescription.
 func (w *dispenseWorld) dispensation(i int) drugtracetypes.Dispensation {
 	return drugtracetypes.Dispensation{
-		Pharmacy: w.addr(testkit.Addr("pharmacy")), Patient: w.patients[i], PrescriptionRef: strconv.FormatUint(benchFirstID+uint64(i), 10),
+		Pharmacy: w.addr(testkit.Addr("pharmacy")), Patient: w.patients[i], PrescriptionID: benchFirstID + uint64(i),
 		Product: drugtracetypes.Product{GTIN: rxGTIN, NDC: rxNDC, PrescriptionOnly: true},
 		Unit:    drugtracetypes.Unit{GTIN: rxGTIN, Serial: "S00000001", Lot: lotA, Expiry: expiry},
 	}

@@ -138,9 +138,9 @@ func (s *KeeperTestSuite) TestGenesisPharma() {
 	a := s.openOnPharma(5, s.patient1, rxGTIN, "", 2, 0)
 	ackB := s.mustRecv(incoming(encode(s, s.prescriptionPacket(5, s.patient2, "", rxNDC, 1, 0)), chanB, 1))
 	b := ackB.GetPrescription().OpenID
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.patient1, "RX1")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(a, s.patient1, "RX1")))
 	s.Require().NoError(s.timeout(s.lastSent()))
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(a), s.patient1, "RX2")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(a, s.patient1, "RX2")))
 	s.Require().NoError(s.ack(s.lastSent(), channeltypes.NewErrorAcknowledgement(types.ErrMismatch)))
 	s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
 	recallPkts := s.ics4.sent[len(s.ics4.sent)-2:]

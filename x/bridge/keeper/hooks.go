@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"strconv"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -31,16 +30,18 @@ func (k *Keeper) BeforeDispense(ctx context.Context, d drugtracetypes.Dispensati
 	if params.Role != types.ChainRole_CHAIN_ROLE_PHARMA {
 		return nil
 	}
-	if d.PrescriptionRef == "" {
+	if len(d.PrescriptionCommitment) != 0 {
+		// A pharmacy's own prescription: a pharma chain dispenses only
+		// against prescriptions it received over the bridge.
+		return errorsmod.Wrap(types.ErrPrescriptionNotFound, "a prescription commitment is not an open prescription: name the prescription id")
+	}
+	if d.PrescriptionID == 0 {
 		if d.Product.PrescriptionOnly {
 			return errorsmod.Wrapf(types.ErrPrescriptionNeeded, "GTIN %s", d.Product.GTIN)
 		}
 		return nil
 	}
-	id, err := strconv.ParseUint(d.PrescriptionRef, 10, 64)
-	if err != nil {
-		return errorsmod.Wrapf(types.ErrPrescriptionNotFound, "reference %q is not an open prescription's id", d.PrescriptionRef)
-	}
+	id := d.PrescriptionID
 	p, err := k.Prescriptions.Get(ctx, id)
 	if errors.Is(err, collections.ErrNotFound) {
 		return errorsmod.Wrapf(types.ErrPrescriptionNotFound, "%d", id)

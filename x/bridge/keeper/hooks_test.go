@@ -58,19 +58,21 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 		}, false, nil, false},
 		{"success: over the counter, naming a prescription", otc, false, nil, false},
 		{"success: a second before valid_until", func() { s.setBlockTime(s.validUntil.Add(-time.Second)) }, false, nil, false},
-		{"no-op: over the counter, no reference", func() { otc(); d.PrescriptionRef = "" }, true, nil, false},
-		{"no-op: hospital chain", func() { s.setRole(s.T(), hospital); d.PrescriptionRef = "" }, true, nil, false},
-		{"no-op: hospital chain, unknown reference", func() { s.setRole(s.T(), hospital); d.PrescriptionRef = "RX-2026.001" }, true, nil, false},
-		{"no-op: bridge off", func() { s.setRole(s.T(), unspecified); d.PrescriptionRef = "" }, true, nil, false},
-		{"prescription-only without a reference", func() { d.PrescriptionRef = "" }, false, types.ErrPrescriptionNeeded, false},
-		{"reference not numeric", func() { d.PrescriptionRef = "RX-77" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference negative", func() { d.PrescriptionRef = "-1" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference with a sign", func() { d.PrescriptionRef = "+1" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference hexadecimal", func() { d.PrescriptionRef = "0x1" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference decimal", func() { d.PrescriptionRef = "1.0" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference beyond uint64", func() { d.PrescriptionRef = "18446744073709551616" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference 0", func() { d.PrescriptionRef = "0" }, false, types.ErrPrescriptionNotFound, false},
-		{"reference unknown", func() { d.PrescriptionRef = "99" }, false, types.ErrPrescriptionNotFound, false},
+		{"no-op: over the counter, no prescription", func() { otc(); d.PrescriptionID = 0 }, true, nil, false},
+		{"no-op: hospital chain", func() { s.setRole(s.T(), hospital); d.PrescriptionID = 0 }, true, nil, false},
+		{"no-op: hospital chain, a pharmacy's own prescription", func() {
+			s.setRole(s.T(), hospital)
+			d.PrescriptionID, d.PrescriptionCommitment = 0, rxCommitment
+		}, true, nil, false},
+		{"no-op: hospital chain, unknown id", func() { s.setRole(s.T(), hospital); d.PrescriptionID = 99 }, true, nil, false},
+		{"no-op: bridge off", func() { s.setRole(s.T(), unspecified); d.PrescriptionID = 0 }, true, nil, false},
+		{"prescription-only without a prescription", func() { d.PrescriptionID = 0 }, false, types.ErrPrescriptionNeeded, false},
+		{"a pharmacy's own prescription", func() { d.PrescriptionID, d.PrescriptionCommitment = 0, rxCommitment }, false, types.ErrPrescriptionNotFound, false},
+		{"over the counter, a pharmacy's own prescription", func() {
+			otc()
+			d.PrescriptionID, d.PrescriptionCommitment = 0, rxCommitment
+		}, false, types.ErrPrescriptionNotFound, false},
+		{"unknown id", func() { d.PrescriptionID = 99 }, false, types.ErrPrescriptionNotFound, false},
 		{"not open: closed", func() {
 			setPrescription(func(p *types.Prescription) { p.Status = types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED })
 		}, false, types.ErrPrescriptionStatus, false},
@@ -92,7 +94,7 @@ func (s *KeeperTestSuite) TestBeforeDispense() {
 		s.Run(tc.name, func() {
 			s.setup(pharma)
 			openID = s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1) // two units
-			d = s.dispensation(strU(openID), s.patient1, "RX1")
+			d = s.dispensation(openID, s.patient1, "RX1")
 			tc.malleate()
 			s.freshEvents()
 			switch {
@@ -183,7 +185,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 			openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1)
 			tc.break_()
 			s.freshEvents()
-			s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
+			s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX1")))
 
 			p := s.prescription(openID)
 			s.Require().EqualValues(1, p.Dispensed, "the dispense stands")
@@ -203,7 +205,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 			s.Require().NoError(gs.Validate(), "the kept notice is valid genesis")
 
 			// The next unit closes the prescription; its confirmation is kept too.
-			s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
+			s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX2")))
 			s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, s.prescription(openID).Status)
 			s.Require().Len(s.export().Undelivered, 2)
 
@@ -229,7 +231,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseNotSent() {
 	s.Run("invalid confirmation on a working channel", func() {
 		s.setup(pharma)
 		openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1)
-		d := s.dispensation(strU(openID), s.patient1, "RX1")
+		d := s.dispensation(openID, s.patient1, "RX1")
 		d.Product.NDC = "12-345"
 		s.refuseAfterWrites(types.ErrInvalidPacket, func(ctx sdk.Context) error { return s.k.BeforeDispense(ctx, d) })
 	})
@@ -241,9 +243,9 @@ func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 	s.setup(pharma)
 	openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 1, 1)
 	s.freshEvents()
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX1")))
 	s.Require().Empty(eventsOf[*types.EventPrescriptionStatus](s))
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX2")))
 	p := s.prescription(openID)
 	s.Require().EqualValues(2, p.Dispensed)
 	s.Require().Equal(types.PrescriptionStatus_PRESCRIPTION_STATUS_CLOSED, p.Status)
@@ -255,7 +257,7 @@ func (s *KeeperTestSuite) TestBeforeDispenseClosesAtTotal() {
 	s.Require().Len(s.export().Pending, 2)
 
 	s.refuse(types.ErrPrescriptionStatus, func(ctx sdk.Context) error {
-		return s.k.BeforeDispense(ctx, s.dispensation(strU(openID), s.patient1, "RX3"))
+		return s.k.BeforeDispense(ctx, s.dispensation(openID, s.patient1, "RX3"))
 	})
 
 	// The confirmations open and close the prescription on the hospital chain too.

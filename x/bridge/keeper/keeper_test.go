@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -637,10 +638,10 @@ func (s *KeeperTestSuite) recallPacket(gtin, lot string) types.PacketData {
 }
 
 // dispensation is a dispense of unit serial (lot A) of a prescription-only
-// product with the rx GTIN and NDC to patient, naming prescription ref.
-func (s *KeeperTestSuite) dispensation(ref, patient, serial string) drugtracetypes.Dispensation {
+// product with the rx GTIN and NDC to patient, naming prescription id.
+func (s *KeeperTestSuite) dispensation(id uint64, patient, serial string) drugtracetypes.Dispensation {
 	return drugtracetypes.Dispensation{
-		Pharmacy: s.pharmacy, Patient: patient, PrescriptionRef: ref,
+		Pharmacy: s.pharmacy, Patient: patient, PrescriptionID: id,
 		Product: drugtracetypes.Product{GTIN: rxGTIN, NDC: rxNDC, Name: "Amoxicillin", PrescriptionOnly: true},
 		Unit: drugtracetypes.Unit{GTIN: rxGTIN, Serial: serial, Lot: lotA, Expiry: expiry,
 			Status: drugtracetypes.UnitStatus_UNIT_STATUS_ACTIVE, Custodian: s.pharmacy},
@@ -667,3 +668,7 @@ func (s *KeeperTestSuite) historyOf(patient string) []types.MedicationEntry {
 }
 
 func strU(v uint64) string { return fmt.Sprint(v) }
+
+// rxCommitment is a pharmacy's commitment to its own prescription reference,
+// as `tx drugtrace dispense --rx` computes it.
+var rxCommitment = drugtracetypes.PrescriptionCommitment(drugtracetypes.PrescriptionSalt(bytes.Repeat([]byte{0x5a}, 32), rxGTIN+"/RX1"), "RX-2026.001")

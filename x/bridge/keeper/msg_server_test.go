@@ -369,10 +369,10 @@ func (s *KeeperTestSuite) TestRequestVerification() {
 func (s *KeeperTestSuite) noticeWorld() (dispense, recall sentPacket) {
 	s.setup(pharma)
 	openID := s.openOnPharma(5, s.patient1, rxGTIN, "", 3, 0)
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX1")))
 	dispense = s.lastSent()
 	s.Require().NoError(s.timeout(dispense))
-	s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
+	s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX2")))
 	s.Require().NoError(s.ack(s.lastSent(), channeltypes.NewErrorAcknowledgementWithCodespace(types.ErrMismatch)))
 	s.Require().NoError(s.afterRecall(drugRecall(rxGTIN, lotA)))
 	for _, p := range s.ics4.sent[len(s.ics4.sent)-2:] {

@@ -80,7 +80,7 @@ func (k *Keeper) notifyBatch(ctx sdk.Context, n *types.RecallNotice, budget int)
 			n.Notifying, n.NextPatient = true, key.K3()
 			break
 		}
-		if err := ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: key.K3(), GTIN: n.GTIN, Lot: n.Lot}); err != nil {
+		if err := ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: key.K3()}); err != nil {
 			return 0, err
 		}
 		done++
@@ -115,7 +115,7 @@ func (k *Keeper) notifyLate(ctx sdk.Context, e types.MedicationEntry) error {
 	if err := k.RecallNotices.Set(ctx, collections.Join(e.GTIN, e.Lot), n); err != nil {
 		return err
 	}
-	return ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: e.Patient, GTIN: e.GTIN, Lot: e.Lot})
+	return ctx.EventManager().EmitTypedEvent(&types.EventRecallNotification{Patient: e.Patient})
 }
 
 // EndBlock goes on notifying the patients of recalls too large for the

@@ -161,7 +161,7 @@ func (k *Keeper) recvDispense(ctx sdk.Context, channelID string, d *types.Dispen
 			return types.Ack{}, err
 		}
 	}
-	if err := ctx.EventManager().EmitTypedEvent(&types.EventDispenseRecorded{PrescriptionID: p.ID, Patient: p.Patient, GTIN: e.GTIN, Serial: e.Serial}); err != nil {
+	if err := ctx.EventManager().EmitTypedEvent(&types.EventDispenseRecorded{PrescriptionID: p.ID, GTIN: e.GTIN, Serial: e.Serial}); err != nil {
 		return types.Ack{}, err
 	}
 	return types.Ack{Result: &types.Ack_Dispense{Dispense: &types.DispenseAck{Remaining: p.Remaining()}}}, nil

@@ -268,7 +268,7 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 		s.Require().Equal(cpA, s.prescription(openID).CounterpartyChainID)
 		// A dispense while no channel to cpA is open keeps its confirmation.
 		mustRun(s, s.ms.RetireChannel, &types.MsgRetireChannel{Authority: testkit.Gov, ChannelID: chanA})
-		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX1")))
+		s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX1")))
 		kept := s.export().Undelivered
 		s.Require().Len(kept, 1)
 		s.Require().Equal(cpA, kept[0].CounterpartyChainID)
@@ -277,7 +277,7 @@ func (s *KeeperTestSuite) TestRetiredChannelSuccessor() {
 		s.chans.over[successor] = connA
 		s.openChannel(s.T(), successor)
 		s.ics4.sent = nil
-		s.Require().NoError(s.beforeDispense(s.dispensation(strU(openID), s.patient1, "RX2")))
+		s.Require().NoError(s.beforeDispense(s.dispensation(openID, s.patient1, "RX2")))
 		s.Require().Equal(successor, s.lastSent().SourceChannel, "the next confirmation goes over the successor")
 
 		mustRun(s, s.ms.ResendNotice, &types.MsgResendNotice{Sender: s.pharmacy, ID: kept[0].ID})

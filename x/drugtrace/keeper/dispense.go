@@ -31,10 +31,12 @@ func (k Keeper) dispense(ctx context.Context, pharmacy sdk.AccAddress, patient s
 	if err != nil {
 		return 0, err
 	}
-	if p.PrescriptionOnly || msg.PrescriptionRef != "" {
-		if err := types.ValidateReference("prescription reference", msg.PrescriptionRef); err != nil {
-			return 0, err
-		}
+	if err := types.ValidatePrescription(msg.PrescriptionID, msg.PrescriptionCommitment); err != nil {
+		return 0, err
+	}
+	if p.PrescriptionOnly && !msg.NamesPrescription() {
+		return 0, errorsmod.Wrapf(types.ErrInvalidReference,
+			"prescription reference must be given for prescription-only GTIN %s: a prescription id or a prescription commitment", p.GTIN)
 	}
 	v, err := k.Verdict(ctx, u, pharmacy)
 	if err != nil {
@@ -50,7 +52,8 @@ func (k Keeper) dispense(ctx context.Context, pharmacy sdk.AccAddress, patient s
 		return 0, errorsmod.Wrapf(types.ErrPacked, "%s is in container %s; unpack it first", types.UnitKey(u.GTIN, u.Serial), u.Container)
 	}
 	if k.hooks != nil {
-		d := types.Dispensation{Pharmacy: a, Patient: patient, PrescriptionRef: msg.PrescriptionRef, Product: p, Unit: u}
+		d := types.Dispensation{Pharmacy: a, Patient: patient, PrescriptionID: msg.PrescriptionID,
+			PrescriptionCommitment: msg.PrescriptionCommitment, Product: p, Unit: u}
 		if err := k.hooks.BeforeDispense(ctx, d); err != nil {
 			return 0, err
 		}
@@ -59,7 +62,8 @@ func (k Keeper) dispense(ctx context.Context, pharmacy sdk.AccAddress, patient s
 	u.Status = types.UnitStatus_UNIT_STATUS_DISPENSED
 	sum := sha256.Sum256([]byte(patient + "|" + types.UnitKey(u.GTIN, u.Serial)))
 	ev := types.TraceEvent{EventType: types.EventTypeObject, Action: types.ActionObserve, BizStep: types.BizStepDispensing,
-		Disposition: types.DispositionDispensed, Actor: a, TransactionReference: msg.PrescriptionRef, PatientRefHash: hex.EncodeToString(sum[:])}
+		Disposition: types.DispositionDispensed, Actor: a, PatientRefHash: hex.EncodeToString(sum[:]),
+		PrescriptionID: msg.PrescriptionID, PrescriptionCommitment: msg.PrescriptionCommitment}
 	return 0, k.setUnit(ctx, from, u, ev)
 }
 

@@ -13,8 +13,14 @@ import (
 
 var hex64 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// rxReference is a pharmacy's own prescription number; only rxCommitment,
+// as the CLI computes it, reaches the chain.
+const rxReference = "RX-2026.001"
+
+var rxCommitment = types.PrescriptionCommitment(types.PrescriptionSalt(bytes.Repeat([]byte{0x5a}, 32), unitRef(gtinA, "U1")), rxReference)
+
 func (s *KeeperTestSuite) dispenseMsg(actor, unit string) *types.MsgDispense {
-	return &types.MsgDispense{Actor: actor, Unit: unit, PatientRef: s.patient, PrescriptionRef: "RX-2026.001"}
+	return &types.MsgDispense{Actor: actor, Unit: unit, PatientRef: s.patient, PrescriptionCommitment: rxCommitment}
 }
 
 func (s *KeeperTestSuite) TestDispense() {
@@ -32,8 +38,16 @@ func (s *KeeperTestSuite) TestDispense() {
 	s.Require().Equal("dispensed", e.Disposition)
 	s.Require().Equal("OBSERVE", e.Action)
 	s.Require().Equal(s.pharmacy, e.Actor)
-	s.Require().Equal("RX-2026.001", e.TransactionReference)
+	s.Require().Empty(e.TransactionReference, "no free-text prescription reference")
+	s.Require().Equal(rxCommitment, e.PrescriptionCommitment)
+	s.Require().Zero(e.PrescriptionID)
 	s.Require().Regexp(hex64, e.PatientRefHash)
+	// The event names the unit but not the patient's hash, which pairs with it.
+	traces := events[*types.EventTrace](s)
+	s.Require().Len(traces, 1)
+	s.Require().Equal([]string{unitRef(gtinA, "U1")}, traces[0].Units)
+	s.Require().Empty(traces[0].Event.PatientRefHash)
+	s.Require().Equal(rxCommitment, traces[0].Event.PrescriptionCommitment)
 	s.Require().Equal(types.Verdict_VERDICT_ALREADY_DISPENSED, s.verify(unitRef(gtinA, "U1"), ""))
 	s.Require().Equal(types.UnitStatus_UNIT_STATUS_ACTIVE, s.unit(gtinA, "U2").Status)
 
@@ -48,8 +62,10 @@ func (s *KeeperTestSuite) TestDispense() {
 		for _, attr := range ev.Attributes {
 			s.Require().NotContains(attr.Value, s.patient, "event %s carries the patient address", ev.Type)
 			s.Require().False(bytes.Contains([]byte(attr.Value), pt))
+			s.Require().NotContains(attr.Value, e.PatientRefHash, "event %s carries the patient's hash", ev.Type)
 		}
 	}
+	s.Require().False(s.storeContains([]byte(rxReference)), "the prescription reference in clear")
 
 	// The hash differs per patient: the same unit to another patient would hash differently.
 	s.unitsAt(s.pharmacy, s.manufacturer, gtinA, lotA, "U3")
@@ -63,6 +79,14 @@ func (s *KeeperTestSuite) TestDispense() {
 	s.unitsAt(s.hospital, s.manufacturer, gtinA, lotA, "H1")
 	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.hospital, Unit: "https://id.gs1.org/01/" + gtinA + "/10/" + lotA + "/21/H1?17=" + stdExpiryGS1, PatientRef: s.patient})
 	s.Require().Empty(s.lastEvent(gtinA, "H1").TransactionReference)
+	s.Require().Empty(s.lastEvent(gtinA, "H1").PrescriptionCommitment)
+
+	// A prescription received over the bridge is named by its id, kept as such.
+	s.unitsAt(s.pharmacy, s.manufacturer, gtinRx, lotA, "B1")
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinRx, "B1"), PatientRef: s.patient, PrescriptionID: 7})
+	s.Require().EqualValues(7, s.lastEvent(gtinRx, "B1").PrescriptionID)
+	s.Require().Empty(s.lastEvent(gtinRx, "B1").PrescriptionCommitment)
+	s.Require().Empty(s.lastEvent(gtinRx, "B1").TransactionReference)
 }
 
 func (s *KeeperTestSuite) TestDispenseTwiceRaisesAlert() {
@@ -111,16 +135,18 @@ func (s *KeeperTestSuite) TestDispenseRefusals() {
 
 	// Prescription-only product without (or with a malformed) prescription reference.
 	noRx := s.dispenseMsg(s.pharmacy, unitRef(gtinRx, "X1"))
-	noRx.PrescriptionRef = ""
+	noRx.PrescriptionCommitment = nil
 	refuse(s, s.ms.Dispense, noRx, types.ErrInvalidReference)
 	badRx := s.dispenseMsg(s.pharmacy, unitRef(gtinRx, "X1"))
-	badRx.PrescriptionRef = "RX 1"
+	badRx.PrescriptionCommitment = []byte("RX-1") // free text is not a commitment
 	refuse(s, s.ms.Dispense, badRx, types.ErrInvalidReference)
-	badRx.PrescriptionRef = "RX-" + string(bytes.Repeat([]byte("9"), types.MaxReferenceLength))
+	badRx.PrescriptionCommitment = append(bytes.Clone(rxCommitment), 0)
 	refuse(s, s.ms.Dispense, badRx, types.ErrInvalidReference)
-	// A malformed optional reference is refused too.
+	badRx.PrescriptionCommitment, badRx.PrescriptionID = rxCommitment, 3 // both
+	refuse(s, s.ms.Dispense, badRx, types.ErrInvalidReference)
+	// A malformed optional commitment is refused too.
 	badOpt := s.dispenseMsg(s.pharmacy, unitRef(gtinA, "U1"))
-	badOpt.PrescriptionRef = "Jane Doe"
+	badOpt.PrescriptionCommitment = []byte("Jane Doe")
 	refuse(s, s.ms.Dispense, badOpt, types.ErrInvalidReference)
 
 	// The patient reference must be an account address: never a name.

@@ -16,7 +16,7 @@ func (s *KeeperTestSuite) richScenario() {
 	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.distributor, SSCC: pallet})
 	s.receive(s.pharmacy, s.ship(s.distributor, s.pharmacy, []string{sscc(2)}, refsOf(gtinA, "L1")))
 	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.pharmacy, SSCC: sscc(2)})
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "P3"), PatientRef: s.patient, PrescriptionRef: "RX-1"})
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "P3"), PatientRef: s.patient, PrescriptionCommitment: rxCommitment})
 	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "P3"), PatientRef: s.patient}) // alert
 	mustRun(s, s.ms.Decommission, &types.MsgDecommission{Actor: s.pharmacy, Unit: unitRef(gtinA, "P4"), Reason: types.DecommissionReason_DECOMMISSION_REASON_SAMPLE})
 	mustRun(s, s.ms.Quarantine, &types.MsgQuarantine{Actor: s.pharmacy, Unit: unitRef(gtinA, "L1")})

@@ -203,7 +203,7 @@ func (s *KeeperTestSuite) lifeOfU1() {
 	s.setBlockTime(blockTime.Add(3 * time.Hour))
 	s.receive(s.pharmacy, id)
 	s.setBlockTime(blockTime.Add(4 * time.Hour))
-	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient, PrescriptionRef: "RX-77"})
+	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinA, "U1"), PatientRef: s.patient, PrescriptionID: 77})
 }
 
 func (s *KeeperTestSuite) TestQueryHistory() {
@@ -346,7 +346,7 @@ func (s *KeeperTestSuite) TestQueryEPCIS() {
 	disp := evs[5]
 	s.Require().Equal("dispensing", disp.BizStep)
 	s.Require().Equal("prodorder", disp.BizTransactionList[0].Type)
-	s.Require().Equal("urn:healthd:tx:RX-77", disp.BizTransactionList[0].BizTransaction)
+	s.Require().Equal("urn:healthd:prescription:77", disp.BizTransactionList[0].BizTransaction)
 	s.Require().NotContains(res.JSON, s.patient, "the EPCIS document names the patient")
 
 	_, err = s.qs.EPCIS(s.ctx, &types.QueryEPCISRequest{Unit: unitRef(gtinA, "NOPE")})

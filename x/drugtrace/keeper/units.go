@@ -148,6 +148,11 @@ func (k Keeper) record(ctx context.Context, ev types.TraceEvent, units []types.U
 			keys = append(keys, types.UnitKey(u.GTIN, u.Serial))
 		}
 	}
+	// The event names the units; the patient's hash stays in the history. It
+	// is SHA-256(account | unit) of a public unit, so anyone holding a list of
+	// accounts could test each: in an event, beside the unit, it would pair a
+	// patient with a drug.
+	ev.PatientRefHash = ""
 	return sdkCtx.EventManager().EmitTypedEvent(&types.EventTrace{Event: ev, Units: keys, Count: uint32(len(units))})
 }
 

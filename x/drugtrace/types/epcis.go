@@ -1,6 +1,7 @@
 package types
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -93,8 +94,8 @@ func EPCISDocument(u Unit, events []TraceEvent, created time.Time) ([]byte, erro
 		} else {
 			ev.EPCList = []string{epc}
 		}
-		if e.TransactionReference != "" {
-			ev.BizTransactionList = []epcisBizTx{{Type: "desadv", BizTransaction: "urn:healthd:tx:" + e.TransactionReference}}
+		if tx := bizTransaction(e); tx != "" {
+			ev.BizTransactionList = []epcisBizTx{{Type: "desadv", BizTransaction: tx}}
 			if e.BizStep == BizStepDispensing {
 				ev.BizTransactionList[0].Type = "prodorder"
 			}
@@ -114,4 +115,19 @@ func EPCISDocument(u Unit, events []TraceEvent, created time.Time) ([]byte, erro
 		doc.Body.EventList = append(doc.Body.EventList, ev)
 	}
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// bizTransaction is the URI of the business transaction behind e: a
+// dispense's prescription (its bridge id, or the commitment to the
+// pharmacy's reference), else the shipment's reference.
+func bizTransaction(e TraceEvent) string {
+	switch {
+	case e.PrescriptionID != 0:
+		return "urn:healthd:prescription:" + strconv.FormatUint(e.PrescriptionID, 10)
+	case len(e.PrescriptionCommitment) != 0:
+		return "urn:healthd:prescription-commitment:" + hex.EncodeToString(e.PrescriptionCommitment)
+	case e.TransactionReference != "":
+		return "urn:healthd:tx:" + e.TransactionReference
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package types_test
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"testing"
 	"time"
@@ -43,7 +44,9 @@ func TestEPCISDocumentEvents(t *testing.T) {
 		{Seq: 9, EventType: "ObjectEvent", Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit", Actor: "health1m", From: "health1m", To: "health1d",
 			Container: ssccA, TransactionReference: "TS-1", Time: refTime},
 		{Seq: 12, EventType: "ObjectEvent", Action: "OBSERVE", BizStep: "dispensing", Disposition: "dispensed", Actor: "health1p",
-			TransactionReference: "RX-1", PatientRefHash: "ab", Time: refTime},
+			PrescriptionID: 42, PatientRefHash: "ab", Time: refTime},
+		{Seq: 13, EventType: "ObjectEvent", Action: "OBSERVE", BizStep: "dispensing", Disposition: "dispensed", Actor: "health1p",
+			PrescriptionCommitment: rxCommitment, PatientRefHash: "cd", Time: refTime},
 	}
 	bz, err := types.EPCISDocument(u, events, refTime)
 	require.NoError(t, err)
@@ -54,7 +57,7 @@ func TestEPCISDocumentEvents(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(bz, &doc))
 	evs := doc.Body.EventList
-	require.Len(t, evs, 4)
+	require.Len(t, evs, 5)
 	epc := "https://id.gs1.org/01/" + gtinA + "/21/S1"
 
 	c := evs[0]
@@ -83,6 +86,9 @@ func TestEPCISDocumentEvents(t *testing.T) {
 	require.Equal(t, []any{map[string]any{"type": "owning_party", "destination": "urn:healthd:account:health1d"}}, s["destinationList"])
 
 	d := evs[3]
-	require.Equal(t, []any{map[string]any{"type": "prodorder", "bizTransaction": "urn:healthd:tx:RX-1"}}, d["bizTransactionList"])
+	require.Equal(t, []any{map[string]any{"type": "prodorder", "bizTransaction": "urn:healthd:prescription:42"}}, d["bizTransactionList"])
+	d = evs[4]
+	require.Equal(t, []any{map[string]any{"type": "prodorder", "bizTransaction": "urn:healthd:prescription-commitment:" + hex.EncodeToString(rxCommitment)}},
+		d["bizTransactionList"], "a pharmacy's own prescription: only its commitment")
 	require.NotContains(t, string(bz), "patient", "the patient hash is not exported")
 }

@@ -22,10 +22,12 @@ type ConsortiumKeeper interface {
 type Dispensation struct {
 	// Pharmacy is the dispensing member's account; Patient the patient's.
 	Pharmacy, Patient string
-	// PrescriptionRef is as given in the message (may be empty).
-	PrescriptionRef string
-	Product         Product
-	Unit            Unit
+	// PrescriptionID and PrescriptionCommitment are as the message gave
+	// them: at most one is set.
+	PrescriptionID         uint64
+	PrescriptionCommitment []byte
+	Product                Product
+	Unit                   Unit
 }
 
 // TraceHooks let another module (x/bridge) take part in dispensing and

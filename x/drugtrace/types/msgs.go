@@ -129,8 +129,8 @@ func (m *MsgRefuseShipment) ValidateBasic() error {
 }
 
 // ValidateBasic checks the actor, the unit, the patient's account and the
-// prescription reference when one is given (whether the product needs one
-// is in state).
+// prescription when one is named (whether the product needs one is in
+// state).
 func (m *MsgDispense) ValidateBasic() error {
 	if err := checkAddress("actor", m.Actor); err != nil {
 		return err
@@ -141,10 +141,7 @@ func (m *MsgDispense) ValidateBasic() error {
 	if err := addrs.Check(ErrInvalidReference, "patient reference (the patient's pseudonymous account address)", m.PatientRef); err != nil {
 		return err
 	}
-	if m.PrescriptionRef != "" {
-		return ValidateReference("prescription reference", m.PrescriptionRef)
-	}
-	return nil
+	return ValidatePrescription(m.PrescriptionID, m.PrescriptionCommitment)
 }
 
 // ValidateBasic checks the actor, the unit and the reason.

@@ -2,6 +2,7 @@ package types_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestValidateBasic(t *testing.T) {
 		return m
 	}
 	dispense := func(f func(m *types.MsgDispense)) *types.MsgDispense {
-		m := &types.MsgDispense{Actor: to, Unit: label, PatientRef: patient, PrescriptionRef: "RX-42"}
+		m := &types.MsgDispense{Actor: to, Unit: label, PatientRef: patient, PrescriptionCommitment: rxCommitment}
 		f(m)
 		return m
 	}
@@ -122,14 +123,18 @@ func TestValidateBasic(t *testing.T) {
 		"refuse: valid":                testkit.Case(&types.MsgRefuseShipment{Actor: to, ShipmentID: 1}, nil),
 		"refuse: shipment 0":           testkit.Case(&types.MsgRefuseShipment{Actor: to}, types.ErrShipmentNotFound),
 		"dispense: valid":              testkit.Case(dispense(func(*types.MsgDispense) {}), nil),
-		"dispense: no prescription":    testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionRef = "" }), nil),
+		"dispense: no prescription":    testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionCommitment = nil }), nil),
+		"dispense: prescription id":    testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionCommitment, m.PrescriptionID = nil, 7 }), nil),
+		"dispense: id and commitment":  testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionID = 7 }), types.ErrInvalidReference),
+		"dispense: commitment short":   testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionCommitment = rxCommitment[:31] }), types.ErrInvalidReference),
+		"dispense: commitment long":    testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionCommitment = append(slices.Clone(rxCommitment), 0) }), types.ErrInvalidReference),
+		"dispense: free-text bytes":    testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionCommitment = []byte("RX-42") }), types.ErrInvalidReference),
 		"dispense: Digital Link":       testkit.Case(dispense(func(m *types.MsgDispense) { m.Unit = "https://id.gs1.org/01/" + gtinA + "/21/S1" }), nil),
 		"dispense: actor bad":          testkit.Case(dispense(func(m *types.MsgDispense) { m.Actor = "" }), types.ErrInvalidAddress),
 		"dispense: unit bad":           testkit.Case(dispense(func(m *types.MsgDispense) { m.Unit = "(01)" + gtinA }), types.ErrInvalidUnitRef),
 		"dispense: expiry month 13":    testkit.Case(dispense(func(m *types.MsgDispense) { m.Unit = "(01)" + gtinA + "(17)281331(21)S1" }), types.ErrInvalidUnitRef),
 		"dispense: patient a name":     testkit.Case(dispense(func(m *types.MsgDispense) { m.PatientRef = "Jane Doe" }), types.ErrInvalidReference),
 		"dispense: patient empty":      testkit.Case(dispense(func(m *types.MsgDispense) { m.PatientRef = "" }), types.ErrInvalidReference),
-		"dispense: prescription ref":   testkit.Case(dispense(func(m *types.MsgDispense) { m.PrescriptionRef = "RX 42" }), types.ErrInvalidReference),
 		"decommission: valid":          testkit.Case(&types.MsgDecommission{Actor: actor, Unit: unit, Reason: destroyed}, nil),
 		"decommission: no reason":      testkit.Case(&types.MsgDecommission{Actor: actor, Unit: unit}, types.ErrInvalidStatus),
 		"decommission: unknown reason": testkit.Case(&types.MsgDecommission{Actor: actor, Unit: unit, Reason: 99}, types.ErrInvalidStatus),
