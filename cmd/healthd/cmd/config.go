@@ -26,8 +26,9 @@ func initCometConfig() *cmtcfg.Config {
 
 // initAppConfig returns the SDK's app.toml defaults with healthd's fee denom
 // and the API and gRPC servers enabled, on loopback: they answer every query
-// of the chain's state to whoever reaches them, so a node exposes them only
-// through something that authenticates callers (healthd gateway).
+// of the chain's state to whoever reaches them, unauthenticated, so a node
+// exposes them only behind something that authenticates callers (the gateway
+// of DESIGN.md), never on a public interface.
 func initAppConfig() (string, any) {
 	cfg := serverconfig.DefaultConfig()
 	cfg.MinGasPrices = "0" + app.BondDenom
