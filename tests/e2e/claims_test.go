@@ -143,20 +143,21 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Equal(t, []string{"45", "1", "3", "2"}, c1.Claim.Results[0].Reasons)
 	require.Equal(t, before+24, n.balance(hospital), "paid from escrow in the same transaction")
 
-	// The diagnoses are on chain only sealed: the payer and the provider read
-	// them (checked against the commitment); the patient and anyone else do not.
+	// The diagnoses are on chain only sealed: the payer, the provider and the
+	// patient (whose encryption key the localnet registered) read them,
+	// checked against the commitment; anyone else does not.
 	require.NotContains(t, n.mustCLI("q", "claims", "claim", "1", "-o", "json"), "E11.9")
 	var dx struct {
 		Diagnoses []string `json:"diagnoses"`
 		Verified  bool     `json:"verified"`
 	}
-	for _, who := range []string{"payer", "hospital"} {
+	for _, who := range []string{"payer", "hospital", "patient1"} {
 		require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "diagnoses", "1", "--from", who)), &dx))
 		require.Equal(t, []string{"E11.9"}, dx.Diagnoses, who)
 		require.True(t, dx.Verified)
 	}
-	_, err = n.cli("q", "claims", "diagnoses", "1", "--from", "patient1")
-	require.ErrorContains(t, err, "only the claim's payer and provider")
+	_, err = n.cli("q", "claims", "diagnoses", "1", "--from", "patient2")
+	require.ErrorContains(t, err, "only the claim's payer, provider and")
 
 	// The second claim is over the review threshold: it pends.
 	claim2 := write("claim2.json", map[string]any{
