@@ -1,6 +1,8 @@
 package types_test
 
 import (
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -198,4 +200,32 @@ func TestGenesisNodes(t *testing.T) {
 			require.ErrorIs(t, err, tc.want)
 		})
 	}
+}
+
+// FuzzNodeAddress: the node id and address checks take any bytes a
+// transaction carries; they never panic, what they accept is a host and a
+// port CometBFT can dial, and their errors stay short.
+func FuzzNodeAddress(f *testing.F) {
+	id := string(p2p.PubKeyToID(nodeKey("x").PubKey()))
+	for _, s := range []string{id, id + "@127.0.0.1:26656", id + "@[::1]:1", "@", "[", "a:1", id + "@" + strings.Repeat("a", 300) + ":1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		nodeID, addr, err := types.ParseNodeAddress(s)
+		if err != nil {
+			require.Less(t, len(err.Error()), 400)
+			return
+		}
+		require.NoError(t, types.ValidateNodeID(nodeID))
+		require.LessOrEqual(t, len(addr), types.MaxNodeAddressLength)
+		if addr != "" {
+			host, port, err := net.SplitHostPort(addr)
+			require.NoError(t, err)
+			require.NotEmpty(t, host)
+			p, err := strconv.Atoi(port)
+			require.NoError(t, err)
+			require.True(t, p >= 1 && p <= 65535, "%q", addr)
+			require.NotContains(t, addr, "@")
+		}
+	})
 }
