@@ -227,10 +227,16 @@ func (s *BridgeSuite) prescribeRelayed(patient string, quantity, refills uint32)
 	return id, p.RemoteID
 }
 
+// dispense names a bridge prescription by its id (ref a number), or a
+// pharmacy's own prescription ref by its commitment, as the CLI does.
 func (s *BridgeSuite) dispense(unit, patient, ref string) (*abci.ExecTxResult, error) {
-	return s.tx(s.pharma, s.pharmacy, &drugtracetypes.MsgDispense{
-		Actor: s.pharmacy.SenderAccount.GetAddress().String(), Unit: unit, PatientRef: patient, PrescriptionRef: ref,
-	})
+	msg := &drugtracetypes.MsgDispense{Actor: s.pharmacy.SenderAccount.GetAddress().String(), Unit: unit, PatientRef: patient}
+	if id, err := strconv.ParseUint(ref, 10, 64); err == nil {
+		msg.PrescriptionID = id
+	} else if ref != "" {
+		msg.PrescriptionCommitment = drugtracetypes.PrescriptionCommitment(drugtracetypes.PrescriptionSalt(make([]byte, 32), unit), ref)
+	}
+	return s.tx(s.pharma, s.pharmacy, msg)
 }
 
 func (s *BridgeSuite) dispenseRelayed(unit, patient, ref string) {

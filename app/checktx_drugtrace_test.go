@@ -100,7 +100,8 @@ func TestDrugtraceRefusedAtCheckTx(t *testing.T) {
 	for name, msg := range map[string]sdk.Msg{
 		"recall":     recall(func(*drugtracetypes.MsgRecall) {}),
 		"commission": commission(func(m *drugtracetypes.MsgCommission) { m.GTIN = gtin[1:] }),
-		"dispense":   &drugtracetypes.MsgDispense{Actor: me, Unit: "(01)" + gtin + "(17)280630(10)" + lot + "(21)SN1", PatientRef: other, PrescriptionRef: "RX-42"},
+		"dispense": &drugtracetypes.MsgDispense{Actor: me, Unit: "(01)" + gtin + "(17)280630(10)" + lot + "(21)SN1", PatientRef: other,
+			PrescriptionCommitment: drugtracetypes.PrescriptionCommitment(drugtracetypes.PrescriptionSalt(make([]byte, 32), gtin+"/SN1"), "RX-42")},
 	} {
 		ok := checkTx(msg)
 		require.Zero(t, ok.Code, "%s: %s", name, ok.Log)

@@ -84,12 +84,12 @@ func TestLocalnetIBC(t *testing.T) {
 	require.Contains(t, open, patient)
 
 	// Without a matching open prescription the pharmacy cannot dispense.
-	code, log := pharma.txResult(pharma.txCLI("tx", "drugtrace", "dispense", gtin+"/SN1", patient, "999", "--from", "pharmacy", "-y", "-o", "json", "--gas", "400000"))
+	code, log := pharma.txResult(pharma.txCLI("tx", "drugtrace", "dispense", gtin+"/SN1", patient, "--prescription-id", "999", "--from", "pharmacy", "-y", "-o", "json", "--gas", "400000"))
 	require.NotZero(t, code)
 	require.Contains(t, log, "prescription not found")
 
 	// 2. Dispense on the pharma chain → confirmation in the patient's medication history.
-	tx(pharma, "pharmacy", "tx", "drugtrace", "dispense", "(01)"+gtin+"(17)280630(10)"+lot+"(21)SN1", patient, p.Prescription.RemoteID)
+	tx(pharma, "pharmacy", "tx", "drugtrace", "dispense", "(01)"+gtin+"(17)280630(10)"+lot+"(21)SN1", patient, "--prescription-id", p.Prescription.RemoteID)
 	eventually("dispense confirmation in the hospital chain's medication history", hosp, func(o string) bool {
 		return strings.Contains(o, "SN1") && strings.Contains(o, lot)
 	}, "q", "bridge", "medications", patient)
