@@ -5,15 +5,12 @@
 package claimsclient
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
-	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 
+	"github.com/healthchain/healthd/internal/sigkey"
 	"github.com/healthchain/healthd/x/claims/types"
 )
 
@@ -27,18 +24,10 @@ const memberIDKeyMessage = "healthd/claims/member-id-key/v1: sign only inside he
 const memberIDKeyLabel = "healthd-claims-member-id-hmac\x00"
 
 // Signer signs bytes with an account's key.
-type Signer func(msg []byte) ([]byte, error)
+type Signer = sigkey.Signer
 
 // KeyringSigner signs with key name of kr, as transactions are signed.
-func KeyringSigner(kr keyring.Keyring, name string) Signer {
-	return func(msg []byte) ([]byte, error) {
-		if kr == nil || name == "" {
-			return nil, errors.New("no signing key: give --from, the name of a key in the keyring")
-		}
-		sig, _, err := kr.Sign(name, msg, signing.SignMode_SIGN_MODE_DIRECT)
-		return sig, err
-	}
-}
+func KeyringSigner(kr keyring.Keyring, name string) Signer { return sigkey.KeyringSigner(kr, name) }
 
 // DeriveMemberIDKey derives a payer's member id key (MEMBER_ID_SCHEME_HMAC_SHA256_V1)
 // from its signature over a fixed message, as x/records derives an account's
@@ -47,18 +36,10 @@ func KeyringSigner(kr keyring.Keyring, name string) Signer {
 // needs to be stored, backed up or shared. Whoever holds the payer's signing
 // key holds this key; nobody else can compute or check a MAC.
 func DeriveMemberIDKey(sign Signer) ([]byte, error) {
-	sig1, err := sign([]byte(memberIDKeyMessage))
+	key, err := sigkey.Derive(sign, memberIDKeyMessage, memberIDKeyLabel, "a member id key")
 	if err != nil {
 		return nil, err
 	}
-	sig2, err := sign([]byte(memberIDKeyMessage))
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(sig1, sig2) {
-		return nil, errors.New("this key's signatures are not deterministic: it cannot derive a member id key")
-	}
-	key := sha256.Sum256(append([]byte(memberIDKeyLabel), sig1...))
 	return key[:], nil
 }
 

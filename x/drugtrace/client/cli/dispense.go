@@ -5,8 +5,6 @@
 package cli
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,11 +15,10 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
-	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/types/query"
-	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/healthchain/healthd/internal/sigkey"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
@@ -44,38 +41,16 @@ const prescriptionKeyMessage = "healthd/drugtrace/prescription-key/v1: sign only
 // the same signature.
 const prescriptionKeyLabel = "healthd-drugtrace-prescription-key\x00"
 
-// Signer signs bytes with an account's key.
-type Signer func(msg []byte) ([]byte, error)
-
-// KeyringSigner signs with key name of kr, as transactions are signed.
-func KeyringSigner(kr keyring.Keyring, name string) Signer {
-	return func(msg []byte) ([]byte, error) {
-		if kr == nil || name == "" {
-			return nil, errors.New("no signing key: give --from, the name of a key in the keyring")
-		}
-		sig, _, err := kr.Sign(name, msg, signing.SignMode_SIGN_MODE_DIRECT)
-		return sig, err
-	}
-}
-
 // DerivePrescriptionKey derives a pharmacy's prescription key from its
 // signature over a fixed message: secp256k1 signatures are deterministic (RFC
 // 6979), so the same signing key always gives the same prescription key and
 // nothing needs storing. Only the holder of the signing key can compute the
 // salts of its commitments.
-func DerivePrescriptionKey(sign Signer) ([]byte, error) {
-	sig1, err := sign([]byte(prescriptionKeyMessage))
+func DerivePrescriptionKey(sign sigkey.Signer) ([]byte, error) {
+	key, err := sigkey.Derive(sign, prescriptionKeyMessage, prescriptionKeyLabel, "a prescription key")
 	if err != nil {
 		return nil, err
 	}
-	sig2, err := sign([]byte(prescriptionKeyMessage))
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(sig1, sig2) {
-		return nil, errors.New("this key's signatures are not deterministic: it cannot derive a prescription key")
-	}
-	key := sha256.Sum256(append([]byte(prescriptionKeyLabel), sig1...))
 	return key[:], nil
 }
 
@@ -155,7 +130,7 @@ prescription-proof" gives the salt that shows which prescription a dispense fill
 			}
 			var key []byte
 			if rx != "" {
-				if key, err = DerivePrescriptionKey(KeyringSigner(clientCtx.Keyring, clientCtx.FromName)); err != nil {
+				if key, err = DerivePrescriptionKey(sigkey.KeyringSigner(clientCtx.Keyring, clientCtx.FromName)); err != nil {
 					return err
 				}
 			}
@@ -197,7 +172,7 @@ recompute it; the salt opens that one dispense, no other, and your key stays wit
 			if err != nil {
 				return err
 			}
-			key, err := DerivePrescriptionKey(KeyringSigner(clientCtx.Keyring, name))
+			key, err := DerivePrescriptionKey(sigkey.KeyringSigner(clientCtx.Keyring, name))
 			if err != nil {
 				return err
 			}

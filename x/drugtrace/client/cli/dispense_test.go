@@ -14,6 +14,7 @@ import (
 	cryptocodec "github.com/cosmos/cosmos-sdk/crypto/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 
+	"github.com/healthchain/healthd/internal/sigkey"
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
@@ -40,15 +41,15 @@ func testKeyring(t *testing.T) keyring.Keyring {
 // differently, and prescription-proof's salt opens it.
 func TestDispenseMsgCommitsToReference(t *testing.T) {
 	kr := testKeyring(t)
-	key, err := DerivePrescriptionKey(KeyringSigner(kr, "pharmacy"))
+	key, err := DerivePrescriptionKey(sigkey.KeyringSigner(kr, "pharmacy"))
 	require.NoError(t, err)
-	again, err := DerivePrescriptionKey(KeyringSigner(kr, "pharmacy"))
+	again, err := DerivePrescriptionKey(sigkey.KeyringSigner(kr, "pharmacy"))
 	require.NoError(t, err)
 	require.Equal(t, key, again, "the same signing key, the same prescription key")
-	other, err := DerivePrescriptionKey(KeyringSigner(kr, "pharmacy2"))
+	other, err := DerivePrescriptionKey(sigkey.KeyringSigner(kr, "pharmacy2"))
 	require.NoError(t, err)
 	require.NotEqual(t, key, other)
-	_, err = DerivePrescriptionKey(KeyringSigner(kr, ""))
+	_, err = DerivePrescriptionKey(sigkey.KeyringSigner(kr, ""))
 	require.ErrorContains(t, err, "--from")
 
 	pharmacy, patient := testkit.String(testkit.Addr("pharmacy")), testkit.String(testkit.Addr("patient"))

@@ -2,8 +2,6 @@ package recordsclient
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +9,8 @@ import (
 	"filippo.io/age"
 
 	"github.com/cosmos/cosmos-sdk/types/bech32"
+
+	"github.com/healthchain/healthd/internal/sigkey"
 )
 
 // WrapKey encrypts a record key to an account's age recipient.
@@ -50,18 +50,10 @@ const keyDerivationMessage = "healthd/records/encryption-key/v1: sign only insid
 // so the same key always gives the same identity and nothing else needs to be
 // stored or backed up. sign must sign with the account's key.
 func DeriveIdentity(sign func(msg []byte) ([]byte, error)) (*age.X25519Identity, error) {
-	sig1, err := sign([]byte(keyDerivationMessage))
+	seed, err := sigkey.Derive(sign, keyDerivationMessage, "healthd-age-x25519\x00", "an encryption key")
 	if err != nil {
 		return nil, err
 	}
-	sig2, err := sign([]byte(keyDerivationMessage))
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(sig1, sig2) {
-		return nil, errors.New("this key's signatures are not deterministic: it cannot derive an encryption key")
-	}
-	seed := sha256.Sum256(append([]byte("healthd-age-x25519\x00"), sig1...))
 	s, err := bech32.ConvertAndEncode("age-secret-key-", seed[:])
 	if err != nil {
 		return nil, err
