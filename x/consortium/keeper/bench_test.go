@@ -20,7 +20,7 @@ var benchSizes = []int{100, 10_000, 100_000}
 
 // benchEnv returns a context and keeper over an IAVL store holding n members,
 // committed, so that reads go through the committed tree as on a live chain.
-// Member i holds role allRoles[i%10]; the returned address is member n/2.
+// Member i holds role allRoles[i%len(allRoles)]; the returned address is member n/2.
 func benchEnv(b *testing.B, n int) (sdk.Context, keeper.Keeper, sdk.AccAddress, types.Role) {
 	b.Helper()
 	key := storetypes.NewKVStoreKey(types.StoreKey)

@@ -29,7 +29,7 @@ var allRoles = []types.Role{
 	types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY, types.Role_ROLE_PHARMACY,
 	types.Role_ROLE_PAYER, types.Role_ROLE_MANUFACTURER, types.Role_ROLE_DISTRIBUTOR,
 	types.Role_ROLE_REGULATOR, types.Role_ROLE_RESEARCH_SPONSOR, types.Role_ROLE_ORGAN_PROCUREMENT,
-	types.Role_ROLE_TRANSPLANT_CENTRE,
+	types.Role_ROLE_TRANSPLANT_CENTRE, types.Role_ROLE_ETHICS_COMMITTEE,
 }
 
 // indexedRoles returns the roles the role index holds for addr.
@@ -151,7 +151,7 @@ func (s *KeeperTestSuite) TestAdmitMember() {
 		{"unsorted roles are stored sorted", func(m *types.MsgAdmitMember) {
 			m.Roles = []types.Role{types.Role_ROLE_RESEARCH_SPONSOR, types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY}
 		}, nil, []types.Role{types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY, types.Role_ROLE_RESEARCH_SPONSOR}},
-		{"all ten roles, reversed", func(m *types.MsgAdmitMember) {
+		{"all eleven roles, reversed", func(m *types.MsgAdmitMember) {
 			m.Roles = nil
 			for i := len(allRoles) - 1; i >= 0; i-- {
 				m.Roles = append(m.Roles, allRoles[i])

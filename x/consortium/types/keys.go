@@ -28,7 +28,7 @@ var (
 const (
 	MaxNameLength   = 140
 	MaxReasonLength = 280
-	MaxRoles        = 10
+	MaxRoles        = 11 // every assignable role
 )
 
 // Limits on node registrations.

@@ -15,7 +15,7 @@ var assignableRoles = []types.Role{
 	types.Role_ROLE_HOSPITAL, types.Role_ROLE_LABORATORY, types.Role_ROLE_PHARMACY,
 	types.Role_ROLE_PAYER, types.Role_ROLE_MANUFACTURER, types.Role_ROLE_DISTRIBUTOR,
 	types.Role_ROLE_REGULATOR, types.Role_ROLE_RESEARCH_SPONSOR, types.Role_ROLE_ORGAN_PROCUREMENT,
-	types.Role_ROLE_TRANSPLANT_CENTRE,
+	types.Role_ROLE_TRANSPLANT_CENTRE, types.Role_ROLE_ETHICS_COMMITTEE,
 }
 
 func reversed(rs []types.Role) []types.Role {
@@ -27,7 +27,7 @@ func reversed(rs []types.Role) []types.Role {
 func TestRoleShortNames(t *testing.T) {
 	require.Equal(t, []string{
 		"hospital", "laboratory", "pharmacy", "payer", "manufacturer", "distributor",
-		"regulator", "research-sponsor", "organ-procurement", "transplant-centre",
+		"regulator", "research-sponsor", "organ-procurement", "transplant-centre", "ethics-committee",
 	}, types.RoleShortNames())
 	require.Len(t, assignableRoles, len(types.Role_name)-1, "a role was added: update assignableRoles")
 	for i, r := range assignableRoles {
@@ -100,7 +100,7 @@ func TestRoleValidate(t *testing.T) {
 	for _, r := range assignableRoles {
 		require.NoError(t, r.Validate(), r.String())
 	}
-	for _, r := range []types.Role{types.Role_ROLE_UNSPECIFIED, types.Role(11), types.Role(99), types.Role(-1)} {
+	for _, r := range []types.Role{types.Role_ROLE_UNSPECIFIED, types.Role(12), types.Role(99), types.Role(-1)} {
 		require.ErrorIs(t, r.Validate(), types.ErrInvalidRole, "role %d", int32(r))
 	}
 }
@@ -117,17 +117,17 @@ func TestNormalizeRoles(t *testing.T) {
 		{"single", []types.Role{L}, []types.Role{L}, false, ""},
 		{"sorted stays", []types.Role{H, L, P}, []types.Role{H, L, P}, false, ""},
 		{"reversed is sorted", []types.Role{P, L, H}, []types.Role{H, L, P}, false, ""},
-		{"all ten", reversed(assignableRoles), assignableRoles, false, ""},
+		{"all eleven", reversed(assignableRoles), assignableRoles, false, ""},
 		{"nil", nil, nil, true, "at least one role"},
 		{"empty", []types.Role{}, nil, true, "at least one role"},
 		{"unspecified", []types.Role{types.Role_ROLE_UNSPECIFIED}, nil, true, "unspecified"},
 		{"unspecified with valid", []types.Role{L, types.Role_ROLE_UNSPECIFIED}, nil, true, "unspecified"},
 		{"unknown 99", []types.Role{types.Role(99)}, nil, true, "unknown role 99"},
-		{"unknown 11", []types.Role{H, types.Role(11)}, nil, true, "unknown role 11"},
+		{"unknown 12", []types.Role{H, types.Role(12)}, nil, true, "unknown role 12"},
 		{"negative", []types.Role{types.Role(-3)}, nil, true, "unknown role -3"},
 		{"adjacent duplicate", []types.Role{L, L}, nil, true, "laboratory listed twice"},
 		{"distant duplicate", []types.Role{P, H, L, P}, nil, true, "pharmacy listed twice"},
-		{"more than MaxRoles", append(slices.Clone(assignableRoles), H), nil, true, "at most 10"},
+		{"more than MaxRoles", append(slices.Clone(assignableRoles), H), nil, true, "at most 11"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
