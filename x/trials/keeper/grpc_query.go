@@ -85,7 +85,9 @@ func (q queryServer) Versions(ctx context.Context, req *types.QueryVersionsReque
 		return nil, err
 	}
 	vs, page, err := query.CollectionPaginate(ctx, q.k.Versions, req.Pagination,
-		func(_ collections.Pair[uint64, uint32], v types.ProtocolVersion) (types.ProtocolVersion, error) { return v, nil },
+		func(_ collections.Pair[uint64, uint32], v types.ProtocolVersion) (types.ProtocolVersion, error) {
+			return v, nil
+		},
 		query.WithCollectionPaginationPairPrefix[uint64, uint32](req.TrialId))
 	if err != nil {
 		return nil, errs.Status(err)
@@ -289,7 +291,9 @@ func (q queryServer) OutcomeSwitches(ctx context.Context, req *types.QueryOutcom
 		return nil, err
 	}
 	sw, page, err := query.CollectionPaginate(ctx, q.k.Switches, req.Pagination,
-		func(_ collections.Pair[uint64, uint32], s types.OutcomeSwitch) (types.OutcomeSwitch, error) { return s, nil },
+		func(_ collections.Pair[uint64, uint32], s types.OutcomeSwitch) (types.OutcomeSwitch, error) {
+			return s, nil
+		},
 		query.WithCollectionPaginationPairPrefix[uint64, uint32](req.TrialId))
 	if err != nil {
 		return nil, errs.Status(err)
