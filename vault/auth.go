@@ -270,6 +270,40 @@ func (c *challenger) usedLen() int {
 	return len(c.used)
 }
 
+// Challenger is the vault's challenge scheme for another server of the
+// project (the gateway): stateless nonces under a secret, replay refused
+// until they expire, memory bounded by max used nonces.
+type Challenger struct{ c *challenger }
+
+// NewChallenger returns a Challenger keyed by secret (at least 32 bytes), or
+// by fresh random bytes if secret is empty.
+func NewChallenger(secret []byte, ttl time.Duration, max int) (*Challenger, error) {
+	c, err := newChallenger(secret, ttl, max)
+	if err != nil {
+		return nil, err
+	}
+	return &Challenger{c: c}, nil
+}
+
+// Issue returns a fresh nonce and its expiry. It stores nothing.
+func (c *Challenger) Issue(now time.Time) (string, time.Time, error) { return c.c.issue(now) }
+
+// Redeem uses nonce up for a request whose signature verify checks: it
+// refuses a nonce this challenger never issued, an expired one and a replay
+// (ReasonUnknownNonce, ReasonExpiredNonce), then a signature that does not
+// verify (ReasonBadSignature), and only then marks the nonce used. It
+// returns "" on success.
+func (c *Challenger) Redeem(nonce string, now time.Time, verify func() bool) string {
+	p, reason := c.c.check(nonce, now)
+	if reason != "" {
+		return reason
+	}
+	if !verify() {
+		return ReasonBadSignature
+	}
+	return c.c.claim(p, now)
+}
+
 // --- request authentication ---
 
 // authenticated is a request whose signature verified over its headers; the

@@ -179,7 +179,7 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := checkNodeChainID(ctx, conn, chainID); err != nil {
+	if err := CheckNodeChainID(ctx, conn, chainID); err != nil {
 		if errors.Is(err, ErrChainUnavailable) {
 			logger.Warn("chain node not reachable yet; requests will get 502 until it is", "node", node, "err", err.Error())
 		} else {
@@ -245,9 +245,9 @@ func removeSpooled(dir string) {
 	}
 }
 
-// checkNodeChainID compares the node's network with chainID. It returns an
+// CheckNodeChainID compares the node's network with chainID. It returns an
 // error wrapping ErrChainUnavailable if the node cannot be asked.
-func checkNodeChainID(ctx context.Context, conn *grpc.ClientConn, chainID string) error {
+func CheckNodeChainID(ctx context.Context, conn *grpc.ClientConn, chainID string) error {
 	ctx, cancel := context.WithTimeout(ctx, startupChainCheck)
 	defer cancel()
 	res, err := cmtservice.NewServiceClient(conn).GetNodeInfo(ctx, &cmtservice.GetNodeInfoRequest{})

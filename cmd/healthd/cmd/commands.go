@@ -41,6 +41,7 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/healthchain/healthd/app"
+	"github.com/healthchain/healthd/gateway"
 	"github.com/healthchain/healthd/vault"
 	recordscli "github.com/healthchain/healthd/x/records/client/cli"
 )
@@ -70,6 +71,7 @@ func initRootCmd(rootCmd *cobra.Command, a *app.App) {
 		keys.Commands(),
 		recordscli.Cmd(),
 		vault.Cmd(app.DefaultNodeHome),
+		gateway.Cmd(app.DefaultNodeHome),
 	)
 }
 

@@ -1,0 +1,257 @@
+package gateway
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+
+	"github.com/healthchain/healthd/vault"
+)
+
+// SignDomain is the first line of the bytes a caller signs to open a session.
+const SignDomain = "healthd-gateway/v1"
+
+// Session token layout: "hgw1." + base64url(expiry 8 | account 20 | id 16 | mac 32).
+const (
+	tokenPrefix     = "hgw1."
+	tokenExpBytes   = 8
+	tokenAcctBytes  = 20
+	tokenIDBytes    = 16
+	tokenMACBytes   = 32
+	tokenBytes      = tokenExpBytes + tokenAcctBytes + tokenIDBytes + tokenMACBytes
+	maxTokenHeader  = 160
+	maxSessionBody  = 4 << 10
+	sessionKeyBytes = 32
+)
+
+// Authentication refusal reasons (HTTP 401), besides the vault's nonce
+// reasons (UNKNOWN_NONCE, EXPIRED_NONCE), which the gateway shares.
+const (
+	ReasonNoSession      = "NO_SESSION"
+	ReasonBadToken       = "BAD_TOKEN"
+	ReasonExpiredSession = "EXPIRED_SESSION"
+	ReasonBadRequest     = "BAD_REQUEST"
+)
+
+// SessionSignBytes returns the bytes a caller signs with its account key to
+// turn a challenge nonce into a session:
+//
+//	"healthd-gateway/v1\nsession\n" + chainID + "\n" + account + "\n" + nonce
+//
+// The domain line keeps a gateway signature from being usable at the vault
+// (whose first line is healthd-vault/v1) and the other way round.
+func SessionSignBytes(chainID, account, nonce string) []byte {
+	return []byte(SignDomain + "\nsession\n" + chainID + "\n" + account + "\n" + nonce)
+}
+
+// SessionRequest is the body of POST /auth/session.
+type SessionRequest struct {
+	Account string `json:"account"`
+	// PubKey is the account's compressed secp256k1 public key, standard base64.
+	PubKey string `json:"pubkey"`
+	Nonce  string `json:"nonce"`
+	// Signature is the 64-byte r||s secp256k1 signature of
+	// SessionSignBytes (SHA-256 hashed, as Cosmos keys sign), standard base64.
+	Signature string `json:"signature"`
+}
+
+// Session is the answer to POST /auth/session.
+type Session struct {
+	Token     string    `json:"token"`
+	Account   string    `json:"account"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// sessions issues and checks session tokens. A token is stateless: its
+// expiry and account under an HMAC with a key made at start (or given), so
+// checking one reads no shared state and a restart ends every session.
+type sessions struct {
+	key [sessionKeyBytes]byte
+	ttl time.Duration
+}
+
+func newSessions(secret []byte, ttl time.Duration) (*sessions, error) {
+	s := &sessions{ttl: ttl}
+	switch {
+	case len(secret) == 0:
+		if _, err := rand.Read(s.key[:]); err != nil {
+			return nil, fmt.Errorf("gateway: random session key: %w", err)
+		}
+	case len(secret) < sessionKeyBytes:
+		return nil, fmt.Errorf("gateway: the session secret must be at least %d bytes", sessionKeyBytes)
+	default:
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte("healthd-gateway/session-key"))
+		copy(s.key[:], m.Sum(nil))
+	}
+	return s, nil
+}
+
+func (s *sessions) mac(b []byte) []byte {
+	m := hmac.New(sha256.New, s.key[:])
+	m.Write([]byte("healthd-gateway/session\n"))
+	m.Write(b)
+	return m.Sum(nil)
+}
+
+// issue returns a token for account, valid until now+ttl.
+func (s *sessions) issue(account string, now time.Time) (Session, error) {
+	_, acct, err := bech32.DecodeAndConvert(account)
+	if err != nil || len(acct) != tokenAcctBytes {
+		return Session{}, errors.New("gateway: not a 20-byte account address")
+	}
+	exp := now.Add(s.ttl).UTC().Truncate(time.Second)
+	var raw [tokenBytes]byte
+	binary.BigEndian.PutUint64(raw[:tokenExpBytes], uint64(exp.Unix()))
+	copy(raw[tokenExpBytes:], acct)
+	if _, err := rand.Read(raw[tokenExpBytes+tokenAcctBytes : tokenBytes-tokenMACBytes]); err != nil {
+		return Session{}, fmt.Errorf("gateway: random token id: %w", err)
+	}
+	copy(raw[tokenBytes-tokenMACBytes:], s.mac(raw[:tokenBytes-tokenMACBytes]))
+	return Session{Token: tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:]), Account: account, ExpiresAt: exp}, nil
+}
+
+// check returns the account a token was issued to, or a refusal reason.
+func (s *sessions) check(token string, now time.Time) (string, string) {
+	if len(token) > maxTokenHeader || !strings.HasPrefix(token, tokenPrefix) {
+		return "", ReasonBadToken
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(token[len(tokenPrefix):])
+	if err != nil || len(raw) != tokenBytes {
+		return "", ReasonBadToken
+	}
+	if !hmac.Equal(raw[tokenBytes-tokenMACBytes:], s.mac(raw[:tokenBytes-tokenMACBytes])) {
+		return "", ReasonBadToken
+	}
+	exp := binary.BigEndian.Uint64(raw[:tokenExpBytes])
+	if exp > math.MaxInt64 || now.Unix() >= int64(exp) {
+		return "", ReasonExpiredSession
+	}
+	account, err := bech32.ConvertAndEncode(vault.AccountPrefix, raw[tokenExpBytes:tokenExpBytes+tokenAcctBytes])
+	if err != nil {
+		return "", ReasonBadToken
+	}
+	return account, ""
+}
+
+// bearer returns the token of an Authorization: Bearer header, or "".
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	const p = "Bearer "
+	if len(h) <= len(p) || !strings.EqualFold(h[:len(p)], p) {
+		return ""
+	}
+	return strings.TrimSpace(h[len(p):])
+}
+
+// --- handlers ---
+
+func (s *Server) handleChallenge(w http.ResponseWriter, _ *http.Request) {
+	nonce, exp, err := s.challenges.Issue(s.now())
+	if err != nil {
+		s.fail(w, nil, internalError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"nonce": nonce, "expires_at": exp.UTC(), "chain_id": s.cfg.ChainID})
+}
+
+// handleSession opens a session for a caller that signed a challenge with
+// its account key. It asks the chain nothing and stores nothing.
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > maxSessionBody {
+		s.fail(w, nil, &apiError{Status: http.StatusRequestEntityTooLarge, Reason: ReasonBadRequest,
+			Message: fmt.Sprintf("the session request is at most %d bytes", maxSessionBody)})
+		return
+	}
+	bz, err := io.ReadAll(io.LimitReader(r.Body, maxSessionBody+1))
+	if err != nil || len(bz) > maxSessionBody {
+		s.fail(w, nil, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadRequest, Message: "the session request could not be read or is too large"})
+		return
+	}
+	var req SessionRequest
+	if err := json.Unmarshal(bz, &req); err != nil {
+		s.fail(w, nil, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadRequest,
+			Message: `the session request must be JSON {"account","pubkey","nonce","signature"}`})
+		return
+	}
+	unauthorized := func(reason, format string, args ...any) {
+		s.fail(w, nil, &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: fmt.Sprintf(format, args...)})
+	}
+	if err := vault.ValidateAccount(req.Account); err != nil {
+		unauthorized(vault.ReasonBadAccount, "account is not a valid %s1... address", vault.AccountPrefix)
+		return
+	}
+	pubBz, err := base64.StdEncoding.DecodeString(req.PubKey)
+	if err != nil || len(pubBz) != secp256k1.PubKeySize || (pubBz[0] != 0x02 && pubBz[0] != 0x03) {
+		unauthorized(vault.ReasonBadPubKey, "pubkey must be a %d-byte compressed secp256k1 public key in standard base64", secp256k1.PubKeySize)
+		return
+	}
+	pub := &secp256k1.PubKey{Key: pubBz}
+	if derived, err := vault.AccountFromPubKey(pub); err != nil || derived != req.Account {
+		unauthorized(vault.ReasonAccountMismatch, "the public key does not belong to %s", req.Account)
+		return
+	}
+	sig, err := base64.StdEncoding.DecodeString(req.Signature)
+	if err != nil || len(sig) != 64 {
+		unauthorized(vault.ReasonBadSignature, "signature must be a 64-byte secp256k1 signature (r || s) in standard base64")
+		return
+	}
+	if len(req.Nonce) > 128 {
+		unauthorized(vault.ReasonUnknownNonce, "the nonce is unknown")
+		return
+	}
+	now := s.now()
+	reason := s.challenges.Redeem(req.Nonce, now, func() bool {
+		return pub.VerifySignature(SessionSignBytes(s.cfg.ChainID, req.Account, req.Nonce), sig)
+	})
+	switch reason {
+	case "":
+	case vault.ReasonBadSignature:
+		unauthorized(reason, "the signature does not verify: sign %q, chain id %q, the account and the nonce, one per line", SignDomain+"\nsession", s.cfg.ChainID)
+		return
+	case vault.ReasonExpiredNonce:
+		unauthorized(reason, "the challenge expired: get a new one from POST /auth/challenge and use it at once")
+		return
+	default:
+		unauthorized(reason, "the challenge is unknown: it was never issued by this gateway, was already used, or the gateway restarted; get a new one from POST /auth/challenge")
+		return
+	}
+	sess, err := s.sessions.issue(req.Account, now)
+	if err != nil {
+		s.fail(w, nil, internalError(err))
+		return
+	}
+	s.logger.Info("session opened", "account", req.Account, "expires_at", sess.ExpiresAt)
+	writeJSON(w, http.StatusOK, sess)
+}
+
+// authenticate returns the caller of a request with a valid session token.
+func (s *Server) authenticate(r *http.Request) (string, *apiError) {
+	tok := bearer(r)
+	if tok == "" {
+		return "", &apiError{Status: http.StatusUnauthorized, Reason: ReasonNoSession,
+			Message: "this needs a session: POST /auth/challenge, sign it with your account key, POST /auth/session, then send Authorization: Bearer <token> (healthd gateway login does all three)"}
+	}
+	account, reason := s.sessions.check(tok, s.now())
+	switch reason {
+	case "":
+		return account, nil
+	case ReasonExpiredSession:
+		return "", &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: "the session expired: log in again"}
+	default:
+		return "", &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: "the session token is not one this gateway issued (or it restarted): log in again"}
+	}
+}
