@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -28,6 +29,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/healthchain/healthd/app"
+	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
@@ -322,9 +324,13 @@ func TestExportImportSameState(t *testing.T) {
 		Purpose: "TREAT", Categories: []string{"Observation"}, End: c.time.Add(24 * time.Hour),
 	})
 	require.Zero(t, res.Code, res.Log)
+	key, err := age.GenerateX25519Identity()
+	require.NoError(t, err)
+	sealed, err := consentclient.SealJustification(consenttypes.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING, key.Recipient())
+	require.NoError(t, err)
 	res = c.deliver("hospital", &consenttypes.MsgBreakGlass{
 		Member: c.accs["hospital"].addr.String(), Patient: patient.addr.String(),
-		Justification: consenttypes.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING,
+		JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext,
 	})
 	require.Zero(t, res.Code, res.Log)
 	c.nextBlock()

@@ -12,6 +12,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/version"
 
 	"github.com/healthchain/healthd/internal/autocliargs"
+	"github.com/healthchain/healthd/x/consent/client/cli"
 	"github.com/healthchain/healthd/x/consent/types"
 )
 
@@ -51,12 +52,18 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "Guardians", Use: "guardians [patient]", Short: "A patient's guardians and their periods",
 					PositionalArgs: pos("patient"),
 				},
+				{
+					RpcMethod: "BreakGlass", Use: "break-glass [id]",
+					Short:          "Show a break-glass access; its justification is sealed (break-glass-justification opens it)",
+					PositionalArgs: pos("id"),
+				},
 				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: "healthd.consent.v1.Msg",
-			Short:   "Grant, amend and revoke consent (patient or guardian); appoint guardians; break glass (hospitals)",
+			Service:              "healthd.consent.v1.Msg",
+			Short:                "Grant, amend and revoke consent (patient or guardian); appoint guardians; break glass (hospitals)",
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "GrantConsent", Use: "grant [patient] [grantee] [purpose] --end TIME (--categories C ... | --all-categories)",
@@ -99,20 +106,19 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "RemoveGuardian", Use: "remove-guardian [guardian]", Short: "End a guardianship at once",
 					PositionalArgs: pos("guardian"),
 				},
-				{
-					RpcMethod: "BreakGlass", Use: "break-glass [patient] [justification]",
-					Short:          "Open emergency (ETREAT) access to a patient without consent: hospitals only, time-boxed, rate-limited, always audited",
-					Long:           "Justifications: patient-unconscious, life-threatening, no-capacity-no-guardian, critical-continuity-of-care.",
-					Example:        fmt.Sprintf("%s tx consent break-glass health1patient... life-threatening --from hospital", app),
-					PositionalArgs: pos("patient", "justification"),
-				},
+				// break-glass seals the justification on the client (client/cli).
+				{RpcMethod: "BreakGlass", Skip: true},
 				{RpcMethod: "UpdateParams", Skip: true}, // authority only, through a multisig or proposal
 			},
 		},
 	}
 }
 
-// GetQueryCmd returns `healthd q consent` with the fhir command; autocli adds the rest.
+// GetTxCmd returns `healthd tx consent` with break-glass; autocli adds the rest.
+func (AppModule) GetTxCmd() *cobra.Command { return cli.TxCmd() }
+
+// GetQueryCmd returns `healthd q consent` with the fhir and
+// break-glass-justification commands; autocli adds the rest.
 func (AppModule) GetQueryCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                        types.ModuleName,
@@ -122,6 +128,7 @@ func (AppModule) GetQueryCmd() *cobra.Command {
 		RunE:                       client.ValidateCmd,
 	}
 	cmd.AddCommand(fhirCmd())
+	cmd.AddCommand(cli.QueryCmds()...)
 	return cmd
 }
 

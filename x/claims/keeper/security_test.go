@@ -6,12 +6,14 @@ import (
 	"time"
 
 	"cosmossdk.io/math"
+	"filippo.io/age"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
+	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
@@ -70,8 +72,13 @@ func (s *KeeperTestSuite) TestSubmitClaimNeedsTreatmentRelationship() {
 	s.consentTo(s.stranger, s.payer, keeper.PurposeTreatment, keeper.CategoryClaim)
 	s.refuse(types.ErrNoTreatment, submit) // treatment, to the payer
 
-	_, err := s.consentMS.BreakGlass(s.ctx, &consenttypes.MsgBreakGlass{
-		Member: s.addr(s.hospital), Patient: s.addr(s.stranger), Justification: consenttypes.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS,
+	key, err := age.GenerateX25519Identity()
+	s.Require().NoError(err)
+	sealed, err := consentclient.SealJustification(consenttypes.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS, key.Recipient())
+	s.Require().NoError(err)
+	_, err = s.consentMS.BreakGlass(s.ctx, &consenttypes.MsgBreakGlass{
+		Member: s.addr(s.hospital), Patient: s.addr(s.stranger),
+		JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext,
 	})
 	s.Require().NoError(err)
 	s.refuse(types.ErrNoTreatment, submit) // a break-glass access the hospital declared alone

@@ -7,6 +7,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 )
@@ -106,6 +107,12 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().NotEmpty(gs.Consents)
 	s.Require().NotEmpty(gs.Guardians)
 	s.Require().NotEmpty(gs.BreakGlasses)
+	for _, bg := range gs.BreakGlasses {
+		// The sealed justification goes through export and import and still opens.
+		opened, err := consentclient.OpenBreakGlass(bg, patientKey)
+		s.Require().NoError(err, "break-glass %d", bg.ID)
+		s.Require().Equal(types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING, opened.Code)
+	}
 	s.Require().NotEmpty(gs.Audit)
 	s.Require().NotEmpty(gs.RateWindows)
 	s.Require().Equal(uint64(len(gs.Consents)+1), gs.NextConsentID)

@@ -182,6 +182,22 @@ func (q queryServer) Guardians(ctx context.Context, req *types.QueryGuardiansReq
 	return &types.QueryGuardiansResponse{Guardians: out}, nil
 }
 
+// BreakGlass implements types.QueryServer. The justification is sealed: the
+// answer holds its commitment and ciphertext only.
+func (q queryServer) BreakGlass(ctx context.Context, req *types.QueryBreakGlassRequest) (*types.QueryBreakGlassResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	bg, err := q.k.BreakGlasses.Get(ctx, req.Id)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "%s: id %d", types.ErrBreakGlassNotFound, req.Id)
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryBreakGlassResponse{BreakGlass: bg}, nil
+}
+
 // Params implements types.QueryServer.
 func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
 	p, err := q.k.Params.Get(ctx)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"cosmossdk.io/collections"
+	"filippo.io/age"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/runtime"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/internal/testkit/members"
+	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	"github.com/healthchain/healthd/x/consent/keeper"
 	"github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -206,11 +208,30 @@ func (s *KeeperTestSuite) revoke(signer sdk.AccAddress, id uint64) {
 
 func (s *KeeperTestSuite) breakGlass(member, patient sdk.AccAddress) *types.MsgBreakGlassResponse {
 	s.T().Helper()
-	res, err := s.msgServer.BreakGlass(s.ctx, &types.MsgBreakGlass{
-		Member: s.addrStr(member), Patient: s.addrStr(patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING,
-	})
+	res, err := s.msgServer.BreakGlass(s.ctx, breakGlassMsg(s.T(), s.addrStr(member), s.addrStr(patient), types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING))
 	s.Require().NoError(err)
 	return res
+}
+
+// patientKey and memberKey stand for the patient's registered encryption key
+// and the member's own: a test's justifications are sealed to them.
+var patientKey, memberKey = newIdentity(), newIdentity()
+
+func newIdentity() *age.X25519Identity {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// breakGlassMsg is a break-glass message with j sealed, as the CLI seals it,
+// to patientKey and memberKey.
+func breakGlassMsg(tb testing.TB, member, patient string, j types.JustificationCode) *types.MsgBreakGlass {
+	tb.Helper()
+	sealed, err := consentclient.SealJustification(j, memberKey.Recipient(), patientKey.Recipient())
+	require.NoError(tb, err)
+	return &types.MsgBreakGlass{Member: member, Patient: patient, JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext}
 }
 
 func (s *KeeperTestSuite) consent(id uint64) types.Consent {

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"bytes"
 	"time"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -178,9 +179,8 @@ func (s *KeeperTestSuite) TestRemoveGuardianRefusals() {
 func (s *KeeperTestSuite) TestBreakGlass() {
 	window := s.params().BreakGlassWindow
 	s.freshEvents()
-	res, err := s.msgServer.BreakGlass(s.ctx, &types.MsgBreakGlass{
-		Member: s.addrStr(s.hospital), Patient: s.addrStr(s.patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS,
-	})
+	msg := breakGlassMsg(s.T(), s.addrStr(s.hospital), s.addrStr(s.patient), types.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS)
+	res, err := s.msgServer.BreakGlass(s.ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(1), res.ID)
 	s.Require().Equal(blockTime.Add(window), res.ExpiresAt)
@@ -190,12 +190,12 @@ func (s *KeeperTestSuite) TestBreakGlass() {
 	s.Require().NoError(err)
 	s.Require().Equal(types.BreakGlass{
 		ID: 1, Patient: s.addrStr(s.patient), Member: s.addrStr(s.hospital),
-		Justification: types.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS, OpenedAt: blockTime, ExpiresAt: blockTime.Add(window),
+		JustificationCommitment: msg.JustificationCommitment, JustificationCiphertext: msg.JustificationCiphertext,
+		OpenedAt: blockTime, ExpiresAt: blockTime.Add(window),
 	}, bg)
 	ev := event[*types.EventBreakGlass](s)
 	s.Require().Equal(types.EventBreakGlass{
-		BreakGlassID: 1, Patient: s.addrStr(s.patient), Member: s.addrStr(s.hospital),
-		Justification: types.JustificationCode_JUSTIFICATION_CODE_PATIENT_UNCONSCIOUS, ExpiresAt: blockTime.Add(window),
+		BreakGlassID: 1, Patient: s.addrStr(s.patient), Member: s.addrStr(s.hospital), ExpiresAt: blockTime.Add(window),
 	}, *ev)
 	s.Require().Equal([]string{evBreak}, s.moduleEvents())
 	s.Require().Equal(types.AuditEntry{
@@ -255,10 +255,16 @@ func (s *KeeperTestSuite) TestBreakGlassRefusals() {
 	}{
 		{"not a member", nil, func(m *types.MsgBreakGlass) { m.Member = s.addrStr(s.stranger) }, consortiumtypes.ErrNotMember},
 		{"member without the hospital role", nil, func(m *types.MsgBreakGlass) { m.Member = s.addrStr(s.lab) }, consortiumtypes.ErrMissingRole},
-		{"justification unspecified", nil, func(m *types.MsgBreakGlass) {
-			m.Justification = types.JustificationCode_JUSTIFICATION_CODE_UNSPECIFIED
-		}, types.ErrInvalidReason},
-		{"justification out of range", nil, func(m *types.MsgBreakGlass) { m.Justification = types.JustificationCode(77) }, types.ErrInvalidReason},
+		{"no justification", nil, func(m *types.MsgBreakGlass) {
+			m.JustificationCommitment, m.JustificationCiphertext = nil, nil
+		}, types.ErrInvalidJustification},
+		{"short commitment", nil, func(m *types.MsgBreakGlass) { m.JustificationCommitment = m.JustificationCommitment[:31] }, types.ErrInvalidJustification},
+		{"ciphertext not age", nil, func(m *types.MsgBreakGlass) {
+			m.JustificationCiphertext = bytes.Repeat([]byte{'x'}, len(m.JustificationCiphertext))
+		}, types.ErrInvalidJustification},
+		{"ciphertext too long", nil, func(m *types.MsgBreakGlass) {
+			m.JustificationCiphertext = append(m.JustificationCiphertext, make([]byte, types.MaxJustificationCiphertext)...)
+		}, types.ErrInvalidJustification},
 		{"member is the patient", func() { s.members.Admit(s.patient, consortiumtypes.Role_ROLE_HOSPITAL) },
 			func(m *types.MsgBreakGlass) { m.Member = m.Patient }, types.ErrGranteeIsPatient},
 		{"invalid member", nil, func(m *types.MsgBreakGlass) { m.Member = "" }, types.ErrInvalidAddress},
@@ -276,7 +282,7 @@ func (s *KeeperTestSuite) TestBreakGlassRefusals() {
 			if tc.setup != nil {
 				tc.setup()
 			}
-			msg := &types.MsgBreakGlass{Member: s.addrStr(s.hospital), Patient: s.addrStr(s.patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING}
+			msg := breakGlassMsg(s.T(), s.addrStr(s.hospital), s.addrStr(s.patient), types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING)
 			tc.malleate(msg)
 			s.refuse(tc.expErr, testkit.Call(s.msgServer.BreakGlass, msg))
 			s.requireDenied(s.check(s.patient, s.hospital, "ETREAT", "Observation"), types.CheckReason_CHECK_REASON_NO_CONSENT)
@@ -300,7 +306,7 @@ func (s *KeeperTestSuite) TestBreakGlassRateLimit() {
 	// sixth within 24h of the first: refused, up to the last nanosecond of the window
 	for _, at := range []time.Time{s.now(), blockTime.Add(24*time.Hour - time.Nanosecond)} {
 		s.setTime(at)
-		s.refuse(types.ErrBreakGlassRateLimit, testkit.Call(s.msgServer.BreakGlass, &types.MsgBreakGlass{Member: s.addrStr(s.hospital), Patient: s.addrStr(s.patient), Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING}))
+		s.refuse(types.ErrBreakGlassRateLimit, testkit.Call(s.msgServer.BreakGlass, breakGlassMsg(s.T(), s.addrStr(s.hospital), s.addrStr(s.patient), types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING)))
 	}
 	// another hospital has its own budget
 	other := testkit.Addr("hospital2")

@@ -25,9 +25,9 @@ var _ types.MsgServer = msgServer{}
 // NewMsgServerImpl returns the consent Msg service.
 func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{Keeper: k} }
 
-// requirePatientOrGuardian admits the patient and a guardian whose
+// RequirePatientOrGuardian admits the patient and a guardian whose
 // guardianship is live at the block time.
-func (k Keeper) requirePatientOrGuardian(ctx context.Context, signer, patient sdk.AccAddress) error {
+func (k Keeper) RequirePatientOrGuardian(ctx context.Context, signer, patient sdk.AccAddress) error {
 	if signer.Equals(patient) {
 		return nil
 	}
@@ -130,7 +130,7 @@ func (ms msgServer) GrantConsent(ctx context.Context, msg *types.MsgGrantConsent
 	if err != nil {
 		return nil, err
 	}
-	if err := ms.requirePatientOrGuardian(ctx, signer, patient); err != nil {
+	if err := ms.RequirePatientOrGuardian(ctx, signer, patient); err != nil {
 		return nil, err
 	}
 	if grantee.Equals(patient) {
@@ -202,7 +202,7 @@ func (ms msgServer) liveConsent(ctx context.Context, signerStr string, id uint64
 	}
 	patient, _ := ms.addressCodec.StringToBytes(c.Patient)
 	grantee, _ := ms.addressCodec.StringToBytes(c.Grantee)
-	if err := ms.requirePatientOrGuardian(ctx, signer, patient); err != nil {
+	if err := ms.RequirePatientOrGuardian(ctx, signer, patient); err != nil {
 		return c, nil, nil, nil, err
 	}
 	switch {
@@ -314,7 +314,7 @@ func (ms msgServer) RevokeAllForGrantee(ctx context.Context, msg *types.MsgRevok
 	if err != nil {
 		return nil, err
 	}
-	if err := ms.requirePatientOrGuardian(ctx, signer, patient); err != nil {
+	if err := ms.RequirePatientOrGuardian(ctx, signer, patient); err != nil {
 		return nil, err
 	}
 	// Collect first: revoking removes entries from the index being walked.
@@ -428,7 +428,9 @@ func (ms msgServer) RemoveGuardian(ctx context.Context, msg *types.MsgRemoveGuar
 	return &types.MsgRemoveGuardianResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventGuardianRemoved{Patient: p, Guardian: gd})
 }
 
-// BreakGlass implements types.MsgServer.
+// BreakGlass implements types.MsgServer. The justification comes sealed
+// (types.ValidateSealedJustification); neither the event nor the audit entry
+// carries it.
 func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*types.MsgBreakGlassResponse, error) {
 	member, err := ms.parseAddress("member", msg.Member)
 	if err != nil {
@@ -438,7 +440,7 @@ func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := types.ValidateJustification(msg.Justification); err != nil {
+	if err := types.ValidateSealedJustification(msg.JustificationCommitment, msg.JustificationCiphertext); err != nil {
 		return nil, err
 	}
 	if member.Equals(patient) {
@@ -473,7 +475,8 @@ func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*
 	if err != nil {
 		return nil, err
 	}
-	bg := types.BreakGlass{ID: id, Patient: ms.addrString(patient), Member: ms.addrString(member), Justification: msg.Justification,
+	bg := types.BreakGlass{ID: id, Patient: ms.addrString(patient), Member: ms.addrString(member),
+		JustificationCommitment: msg.JustificationCommitment, JustificationCiphertext: msg.JustificationCiphertext,
 		OpenedAt: now, ExpiresAt: now.Add(params.BreakGlassWindow)}
 	if err := ms.BreakGlasses.Set(ctx, id, bg); err != nil {
 		return nil, err
@@ -485,7 +488,7 @@ func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*
 		return nil, err
 	}
 	return &types.MsgBreakGlassResponse{ID: id, ExpiresAt: bg.ExpiresAt}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBreakGlass{
-		BreakGlassID: id, Patient: bg.Patient, Member: bg.Member, Justification: bg.Justification, ExpiresAt: bg.ExpiresAt,
+		BreakGlassID: id, Patient: bg.Patient, Member: bg.Member, ExpiresAt: bg.ExpiresAt,
 	})
 }
 

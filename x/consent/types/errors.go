@@ -27,4 +27,8 @@ var (
 	ErrInvalidGenesis       = errorsmod.Register(ModuleName, 22, "invalid genesis state")
 	ErrVersionLimit         = errorsmod.Register(ModuleName, 23, "consent version limit reached")
 	ErrIDsExhausted         = errorsmod.Register(ModuleName, 24, "no ids left")
+	// ErrInvalidJustification: a break-glass justification goes sealed (a
+	// commitment and an age ciphertext), never in clear.
+	ErrInvalidJustification = errorsmod.Register(ModuleName, 25, "invalid sealed break-glass justification")
+	ErrBreakGlassNotFound   = errorsmod.Register(ModuleName, 26, "break-glass access not found")
 )

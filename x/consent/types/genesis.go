@@ -83,6 +83,9 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := addr("member", bg.Member); err != nil {
 			return err
 		}
+		if err := ValidateSealedJustification(bg.JustificationCommitment, bg.JustificationCiphertext); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "break-glass %d: %s", bg.ID, err)
+		}
 	}
 	for _, e := range gs.Audit {
 		if e.Seq >= gs.NextAuditSeq {

@@ -132,12 +132,12 @@ func (m *MsgRemoveGuardian) ValidateBasic() error {
 	return checkAddresses("patient", m.Patient, "guardian", m.Guardian)
 }
 
-// ValidateBasic checks the accounts and the justification.
+// ValidateBasic checks the accounts and the sealed justification's form.
 func (m *MsgBreakGlass) ValidateBasic() error {
 	if err := checkAddresses("member", m.Member, "patient", m.Patient); err != nil {
 		return err
 	}
-	return ValidateJustification(m.Justification)
+	return ValidateSealedJustification(m.JustificationCommitment, m.JustificationCiphertext)
 }
 
 // ValidateBasic checks the authority's address and the params.

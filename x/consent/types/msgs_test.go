@@ -4,11 +4,25 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+	"github.com/stretchr/testify/require"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	"github.com/healthchain/healthd/x/consent/types"
 )
+
+// sealJustification seals a justification as the CLI does, to a fresh key.
+func sealJustification(t *testing.T) *consentclient.SealedJustification {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	require.NoError(t, err)
+	sealed, err := consentclient.SealJustification(types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING, id.Recipient())
+	require.NoError(t, err)
+	return sealed
+}
 
 func addr(seed byte) string { return sdk.AccAddress(make20(seed)).String() }
 
@@ -27,6 +41,7 @@ func TestValidateBasic(t *testing.T) {
 	patient, grantee, guardian := addr(1), addr(40), addr(80)
 	start := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(0, 6, 0)
+	sealed := sealJustification(t)
 	grant := func(f func(m *types.MsgGrantConsent)) *types.MsgGrantConsent {
 		m := &types.MsgGrantConsent{Signer: patient, Patient: patient, Grantee: grantee, Purpose: "TREAT",
 			Categories: []string{"laboratory"}, Start: &start, End: end}
@@ -62,8 +77,11 @@ func TestValidateBasic(t *testing.T) {
 		"guardian: no end":                   testkit.Case(&types.MsgAppointGuardian{Patient: patient, Guardian: guardian}, types.ErrInvalidPeriod),
 		"remove guardian: valid":             testkit.Case(&types.MsgRemoveGuardian{Patient: patient, Guardian: guardian}, nil),
 		"remove guardian: empty":             testkit.Case(&types.MsgRemoveGuardian{Patient: patient}, types.ErrInvalidAddress),
-		"break glass: valid":                 testkit.Case(&types.MsgBreakGlass{Member: grantee, Patient: patient, Justification: 1}, nil),
-		"break glass: no justification":      testkit.Case(&types.MsgBreakGlass{Member: grantee, Patient: patient}, types.ErrInvalidReason),
+		"break glass: valid":                 testkit.Case(&types.MsgBreakGlass{Member: grantee, Patient: patient, JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext}, nil),
+		"break glass: no justification":      testkit.Case(&types.MsgBreakGlass{Member: grantee, Patient: patient}, types.ErrInvalidJustification),
+		"break glass: no ciphertext":         testkit.Case(&types.MsgBreakGlass{Member: grantee, Patient: patient, JustificationCommitment: sealed.Commitment}, types.ErrInvalidJustification),
+		"break glass: clear ciphertext":      testkit.Case(&types.MsgBreakGlass{Member: grantee, Patient: patient, JustificationCommitment: sealed.Commitment, JustificationCiphertext: make([]byte, len(sealed.Ciphertext))}, types.ErrInvalidJustification),
+		"break glass: member bad":            testkit.Case(&types.MsgBreakGlass{Member: "x", Patient: patient, JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext}, types.ErrInvalidAddress),
 		"params: valid":                      testkit.Case(&types.MsgUpdateParams{Authority: guardian, Params: types.DefaultParams()}, nil),
 		"params: invalid":                    testkit.Case(&types.MsgUpdateParams{Authority: guardian}, types.ErrInvalidParams),
 	})

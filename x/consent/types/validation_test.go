@@ -160,13 +160,14 @@ func TestGenesisValidate(t *testing.T) {
 			Start: t0, End: t0.Add(time.Hour), Status: types.ConsentStatus_CONSENT_STATUS_ACTIVE, GrantedBy: patient, GrantedAt: t0, Version: 1,
 		}
 	}
+	sealed := sealJustification(t)
 	valid := func() *types.GenesisState {
 		gs := types.DefaultGenesisState()
 		gs.Consents = []types.Consent{consent(1), consent(2), consent(5)}
 		gs.Consents[1].Status = types.ConsentStatus_CONSENT_STATUS_REVOKED
 		gs.Consents[2].Status = types.ConsentStatus_CONSENT_STATUS_EXPIRED
 		gs.Guardians = []types.Guardianship{{Patient: patient, Guardian: guardian, Start: t0, End: t0.Add(time.Hour)}}
-		gs.BreakGlasses = []types.BreakGlass{{ID: 1, Patient: patient, Member: member, Justification: types.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING, OpenedAt: t0, ExpiresAt: t0.Add(time.Hour)}}
+		gs.BreakGlasses = []types.BreakGlass{{ID: 1, Patient: patient, Member: member, JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext, OpenedAt: t0, ExpiresAt: t0.Add(time.Hour)}}
 		gs.Audit = []types.AuditEntry{{Seq: 1, Patient: patient, Action: types.AuditAction_AUDIT_ACTION_GRANTED, Actor: patient, ConsentID: 1, Time: t0}}
 		gs.RateWindows = []types.MemberRateWindow{{Member: member, Window: types.RateWindow{Start: t0, Count: 1}}}
 		gs.NextConsentID, gs.NextBreakGlassID, gs.NextAuditSeq = 6, 2, 2
@@ -199,6 +200,10 @@ func TestGenesisValidate(t *testing.T) {
 		{"break-glass id 0", func(gs *types.GenesisState) { gs.BreakGlasses[0].ID = 0 }},
 		{"break-glass id == next", func(gs *types.GenesisState) { gs.NextBreakGlassID = 1 }},
 		{"break-glass member invalid", func(gs *types.GenesisState) { gs.BreakGlasses[0].Member = "x" }},
+		{"break-glass without justification", func(gs *types.GenesisState) {
+			gs.BreakGlasses[0].JustificationCommitment, gs.BreakGlasses[0].JustificationCiphertext = nil, nil
+		}},
+		{"break-glass ciphertext not age", func(gs *types.GenesisState) { gs.BreakGlasses[0].JustificationCiphertext = make([]byte, 400) }},
 		{"audit seq == next", func(gs *types.GenesisState) { gs.NextAuditSeq = 1 }},
 		{"audit patient invalid", func(gs *types.GenesisState) { gs.Audit[0].Patient = "x" }},
 		{"rate window member invalid", func(gs *types.GenesisState) { gs.RateWindows[0].Member = "" }},

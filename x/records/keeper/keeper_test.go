@@ -27,6 +27,7 @@ import (
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/internal/testkit/members"
 	"github.com/healthchain/healthd/internal/unixfs"
+	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	consentkeeper "github.com/healthchain/healthd/x/consent/keeper"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -279,8 +280,13 @@ func (s *KeeperTestSuite) revoke(patient sdk.AccAddress, consentID uint64) {
 
 func (s *KeeperTestSuite) breakGlass(member, patient sdk.AccAddress) *consenttypes.MsgBreakGlassResponse {
 	s.T().Helper()
+	id, err := age.GenerateX25519Identity()
+	s.Require().NoError(err)
+	sealed, err := consentclient.SealJustification(consenttypes.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING, id.Recipient())
+	s.Require().NoError(err)
 	res, err := s.consentMS.BreakGlass(s.ctx, &consenttypes.MsgBreakGlass{
-		Member: s.addr(member), Patient: s.addr(patient), Justification: consenttypes.JustificationCode_JUSTIFICATION_CODE_LIFE_THREATENING,
+		Member: s.addr(member), Patient: s.addr(patient),
+		JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext,
 	})
 	s.Require().NoError(err)
 	return res
