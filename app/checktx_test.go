@@ -63,6 +63,10 @@ func TestConsentRefusedAtCheckTx(t *testing.T) {
 		"grantee is patient":    {grant(func(m *consenttypes.MsgGrantConsent) { m.Grantee = patient }), consenttypes.ErrGranteeIsPatient.ABCICode()},
 		"grantee not bech32":    {grant(func(m *consenttypes.MsgGrantConsent) { m.Grantee = "hospital" }), consenttypes.ErrInvalidAddress.ABCICode()},
 		"revoke without reason": {&consenttypes.MsgRevokeConsent{Signer: patient, ConsentID: 1}, consenttypes.ErrInvalidReason.ABCICode()},
+		// the justification goes sealed: without a commitment and an age
+		// ciphertext the message never reaches a block
+		"break glass, justification not sealed": {&consenttypes.MsgBreakGlass{Member: grantee, Patient: patient,
+			JustificationCommitment: make([]byte, 32), JustificationCiphertext: []byte("patient-unconscious")}, consenttypes.ErrInvalidJustification.ABCICode()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res := checkTx(tc.msg)
@@ -93,6 +97,8 @@ func TestRecordsRefusedAtCheckTx(t *testing.T) {
 			recordstypes.ModuleName, recordstypes.ErrInvalidCID.ABCICode()},
 		"access: purpose FOO": {&recordstypes.MsgRequestAccess{Grantee: author, RecordID: 1, Purpose: "FOO"},
 			consenttypes.ModuleName, consenttypes.ErrUnknownPurpose.ABCICode()},
+		"erase: record 0": {&recordstypes.MsgEraseRecord{Signer: patient},
+			recordstypes.ModuleName, recordstypes.ErrRecordNotFound.ABCICode()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: c.signed("hospital", tc.msg), Type: abci.CheckTxType_New})

@@ -3,6 +3,8 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/x/records/types"
@@ -10,7 +12,8 @@ import (
 
 // InitGenesis stores the state. Records and Grants write their indexes;
 // LatestGrant, the newest grant per (record, grantee), is rebuilt here from
-// the grants in id order.
+// the grants in id order, for records not erased. Tombstones are stored as
+// they are: they are in no index.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
 		return err
@@ -29,8 +32,27 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, t := range gs.Tombstones {
+		if err := k.Tombstones.Set(ctx, t.ID, t); err != nil {
+			return err
+		}
+	}
 	for _, g := range gs.Grants {
 		if err := k.putGrant(ctx, g); err != nil {
+			return err
+		}
+	}
+	// An erased record's grants are ended and have no latest-grant entry:
+	// putGrant wrote one for each, removed here.
+	for _, g := range gs.Grants {
+		if !g.RecordErased {
+			continue
+		}
+		grantee, err := k.parseAddress("grantee", g.Grantee)
+		if err != nil {
+			return err
+		}
+		if err := k.LatestGrant.Remove(ctx, collections.Join(g.RecordID, grantee)); err != nil {
 			return err
 		}
 	}
@@ -61,6 +83,12 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Records.Walk(ctx, nil, func(_ uint64, r types.Record) (bool, error) {
 		gs.Records = append(gs.Records, r)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Tombstones.Walk(ctx, nil, func(_ uint64, t types.Record) (bool, error) {
+		gs.Tombstones = append(gs.Tombstones, t)
 		return false, nil
 	}); err != nil {
 		return nil, err

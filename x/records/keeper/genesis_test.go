@@ -13,7 +13,8 @@ import (
 )
 
 // buildState fills the records state through the Msg service: two patients,
-// a chain of three versions, grants on a consent and on break glass, keys.
+// a chain of three versions, grants on a consent and on break glass, keys,
+// and an erased record with its ended grant.
 func (s *KeeperTestSuite) buildState() {
 	s.T().Helper()
 	r1 := s.anchor(s.patient, "r1")
@@ -36,6 +37,11 @@ func (s *KeeperTestSuite) buildState() {
 	s.mustRequest(s.clinic, r1, "TREAT") // a newer grant for the same pair
 	s.breakGlass(s.er, s.patient)
 	s.mustRequest(s.er, r3, "ETREAT")
+	// an erased record (6): a tombstone, and its grant (6) ended without its category
+	r6 := s.anchor(s.patient2, "r6")
+	s.mustRequest(s.clinic, r6, "TREAT")
+	s.advance(time.Minute)
+	s.erase(s.patient2, r6)
 
 	for _, a := range []string{s.addr(s.patient), s.addr(s.clinic), s.addr(s.er)} {
 		_, err := s.ms.RegisterEncryptionKey(s.ctx, &types.MsgRegisterEncryptionKey{Owner: a, Recipient: newRecipient(s.T())})
@@ -62,10 +68,15 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.setParams(func(p *types.Params) { p.AccessTtl, p.MaxVersions = 6*time.Hour, 12 })
 	gs := s.export()
 	s.Require().Len(gs.Records, 5)
-	s.Require().Len(gs.Grants, 5)
+	s.Require().Len(gs.Grants, 6)
 	s.Require().Len(gs.EncryptionKeys, 3)
-	s.Require().Equal(uint64(6), gs.NextRecordID)
-	s.Require().Equal(uint64(6), gs.NextGrantID)
+	s.Require().Equal(uint64(7), gs.NextRecordID)
+	s.Require().Equal(uint64(7), gs.NextGrantID)
+	erasedAt := blockTime.Add(time.Hour + 2*time.Minute)
+	s.Require().Equal([]types.Record{{ID: 6, Patient: s.addr(s.patient2), Erased: true, ErasedAt: &erasedAt}}, gs.Tombstones)
+	s.Require().True(gs.Grants[5].RecordErased)
+	s.Require().Empty(gs.Grants[5].Category)
+	s.Require().Equal(erasedAt, gs.Grants[5].ExpiresAt)
 	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 
 	// the JSON a chain export writes reads back the same
@@ -117,6 +128,17 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 		s.Require().Equal(id, cres.Record.ID)
 	}
 
+	// the erased record stays erased, its grant ended, its CID free
+	_, err = qs.Record(fresh.ctx, &types.QueryRecordRequest{Id: 6})
+	s.Require().ErrorContains(err, types.ErrRecordErased.Error())
+	_, err = fresh.k.LatestGrant.Get(fresh.ctx, collections.Join(uint64(6), s.clinic))
+	s.Require().ErrorIs(err, collections.ErrNotFound)
+	_, err = qs.RecordByCID(fresh.ctx, &types.QueryRecordByCIDRequest{Cid: cidOf("r6")})
+	s.Require().ErrorContains(err, "no record anchors")
+	dres, err = qs.Disclosures(fresh.ctx, &types.QueryDisclosuresRequest{Patient: s.addr(s.patient2)})
+	s.Require().NoError(err)
+	s.Require().Equal([]uint64{2, 6}, grantIDs(dres.Disclosures), "the accounting keeps the erased record's grant")
+
 	// sequences continue after the imported ids
 	fresh.ctx = fresh.ctx.WithEventManager(s.ctx.EventManager())
 	rid, err := fresh.ms.AnchorRecord(fresh.ctx, s.anchorMsg(s.hospital, s.patient, "after"))
@@ -124,10 +146,10 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().Nil(rid)
 	next, err := fresh.k.RecordSeq.Peek(fresh.ctx)
 	s.Require().NoError(err)
-	s.Require().Equal(uint64(6), next)
+	s.Require().Equal(uint64(7), next)
 	next, err = fresh.k.GrantSeq.Peek(fresh.ctx)
 	s.Require().NoError(err)
-	s.Require().Equal(uint64(6), next)
+	s.Require().Equal(uint64(7), next)
 }
 
 func (s *KeeperTestSuite) TestInitGenesisRefusesInvalidState() {
@@ -156,8 +178,8 @@ func (s *KeeperTestSuite) TestInitGenesisRefusesAliasedCID() {
 
 func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 	s.buildState()
-	// records: 1 (v1, superseded by 4), 2, 3, 4 (v2 of 1, superseded by 5), 5 (v3)
-	// grants: 1..4 on consents, 5 on break glass
+	// records: 1 (v1, superseded by 4), 2, 3, 4 (v2 of 1, superseded by 5), 5 (v3);
+	// tombstone 6; grants: 1..4 on consents, 5 on break glass, 6 of erased record 6
 	base := s.export()
 	s.Require().NoError(base.Validate(testkit.AddressCodec))
 	upper := strings.ToUpper(s.addr(s.patient))
@@ -217,6 +239,20 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		{"grant expiring when granted", func(gs *types.GenesisState) { gs.Grants[0].ExpiresAt = gs.Grants[0].GrantedAt }, "grant 1 expires before it is granted"},
 		{"bad grantee", func(gs *types.GenesisState) { gs.Grants[0].Grantee = "clinic" }, "grantee \"clinic\""},
 		{"bad grant purpose", func(gs *types.GenesisState) { gs.Grants[0].Purpose = "treat" }, "grant 1: "},
+		{"tombstone keeps its kind", func(gs *types.GenesisState) { gs.Tombstones[0].Kind = "Observation" }, "tombstone 6 keeps more than"},
+		{"tombstone keeps its CID", func(gs *types.GenesisState) { gs.Tombstones[0].CID = cidOf("r6") }, "tombstone 6 keeps more than"},
+		{"tombstone keeps its author", func(gs *types.GenesisState) { gs.Tombstones[0].Author = s.addr(s.hospital) }, "tombstone 6 keeps more than"},
+		{"tombstone not erased", func(gs *types.GenesisState) { gs.Tombstones[0].Erased = false }, "erased and erased_at are required"},
+		{"tombstone without time", func(gs *types.GenesisState) { gs.Tombstones[0].ErasedAt = nil }, "erased and erased_at are required"},
+		{"tombstone of a live record", func(gs *types.GenesisState) { gs.Tombstones[0].ID = 5 }, "record 5 is both live and erased"},
+		{"tombstone at next id", func(gs *types.GenesisState) { gs.NextRecordID = 6 }, "tombstone id 6 out of order or not below next id 6"},
+		{"tombstone bad patient", func(gs *types.GenesisState) { gs.Tombstones[0].Patient = "patient" }, "patient \"patient\""},
+		{"erased record's grant keeps its category", func(gs *types.GenesisState) { gs.Grants[5].Category = "laboratory" }, "grant 6 of erased record 6"},
+		{"erased record's grant not marked", func(gs *types.GenesisState) { gs.Grants[5].RecordErased = false }, "grant 6 of erased record 6"},
+		{"erased record's grant outlives the erasure", func(gs *types.GenesisState) {
+			gs.Grants[5].ExpiresAt = gs.Tombstones[0].ErasedAt.Add(time.Second)
+		}, "grant 6 of erased record 6"},
+		{"live record's grant marked erased", func(gs *types.GenesisState) { gs.Grants[0].RecordErased = true }, "grant 1 does not match record 1"},
 		{"bad recipient", func(gs *types.GenesisState) { gs.EncryptionKeys[0].Recipient = "age1notakey" }, "invalid encryption key"},
 		{"bad key owner", func(gs *types.GenesisState) { gs.EncryptionKeys[0].Owner = "" }, "key owner \"\""},
 		{"two keys for one owner", func(gs *types.GenesisState) { gs.EncryptionKeys[1].Owner = gs.EncryptionKeys[0].Owner }, "two encryption keys"},

@@ -25,11 +25,12 @@ var _ types.QueryServer = queryServer{}
 // NewQueryServerImpl returns the records Query service.
 func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
-// grpcErr gives the records keeper's errors their gRPC codes.
-var grpcErr = querysrv.NewErrorMap([]error{types.ErrRecordNotFound}, nil).Status
+// grpcErr gives the records keeper's errors their gRPC codes: an erased
+// record is NotFound too, its message saying "record erased".
+var grpcErr = querysrv.NewErrorMap([]error{types.ErrRecordNotFound, types.ErrRecordErased}, nil).Status
 
 func (q queryServer) record(ctx context.Context, id uint64) (types.Record, error) {
-	r, err := q.k.GetRecord(ctx, id)
+	r, err := q.k.record(ctx, id)
 	return r, grpcErr(err)
 }
 

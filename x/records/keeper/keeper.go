@@ -6,6 +6,7 @@ package keeper
 import (
 	"context"
 	"math"
+	"time"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/collections/indexes"
@@ -78,8 +79,13 @@ type Keeper struct {
 	Params    collections.Item[types.Params]
 	RecordSeq collections.Sequence
 	GrantSeq  collections.Sequence
-	// Records holds every version of every record, by id; nothing is deleted.
+	// Records holds every version of every record, by id, until the patient
+	// erases it: it then moves to Tombstones, out of every index.
 	Records *collections.IndexedMap[uint64, types.Record, RecordIndexes]
+	// Tombstones holds the erased versions, by id: id, patient, erased_at and
+	// nothing else. Not in Records: their cleared fields would collide in the
+	// unique CID and version indexes, and no index may name them.
+	Tombstones collections.Map[uint64, types.Record]
 	// Grants holds every access grant, by id; each is a disclosure.
 	Grants *collections.IndexedMap[uint64, types.AccessGrant, GrantIndexes]
 	// LatestGrant maps (record, grantee) to the newest grant: the vault's check
@@ -124,6 +130,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 					return collections.Join(r.RootID, uint64(r.Version)), nil
 				}),
 		}),
+		Tombstones: collections.NewMap(sb, types.TombstonesKey, "tombstones", collections.Uint64Key, codec.CollValue[types.Record](cdc)),
 		Grants: collections.NewIndexedMap(sb, types.GrantsKey, "grants", collections.Uint64Key, codec.CollValue[types.AccessGrant](cdc), GrantIndexes{
 			Record: indexes.NewMulti(sb, types.GrantsByRecordKey, "grants_by_record", collections.Uint64Key, collections.Uint64Key,
 				func(_ uint64, g types.AccessGrant) (uint64, error) { return g.RecordID, nil }),
@@ -154,13 +161,39 @@ func (k Keeper) parseAddress(field, s string) (sdk.AccAddress, error) {
 	return addrs.Parse(k.addressCodec, types.ErrInvalidAddress, field, s)
 }
 
-// GetRecord returns a record version.
+// GetRecord returns a record version. To other modules an erased record no
+// longer exists: it is not found (x/claims then treats a claim citing it as
+// citing no record).
 func (k Keeper) GetRecord(ctx context.Context, id uint64) (types.Record, error) {
-	r, err := k.Records.Get(ctx, id)
-	if errorsmod.IsOf(err, collections.ErrNotFound) {
-		return r, errorsmod.Wrapf(types.ErrRecordNotFound, "%d", id)
+	r, err := k.record(ctx, id)
+	if errorsmod.IsOf(err, types.ErrRecordErased) {
+		return types.Record{}, errorsmod.Wrapf(types.ErrRecordNotFound, "%d was erased", id)
 	}
 	return r, err
+}
+
+// record returns a record version, or ErrRecordErased with the erasure time
+// when the patient erased it.
+func (k Keeper) record(ctx context.Context, id uint64) (types.Record, error) {
+	r, err := k.Records.Get(ctx, id)
+	if !errorsmod.IsOf(err, collections.ErrNotFound) {
+		return r, err
+	}
+	t, err := k.Tombstones.Get(ctx, id)
+	if errorsmod.IsOf(err, collections.ErrNotFound) {
+		return types.Record{}, errorsmod.Wrapf(types.ErrRecordNotFound, "%d", id)
+	}
+	if err != nil {
+		return types.Record{}, err
+	}
+	return types.Record{}, erasedError(t)
+}
+
+func erasedError(t types.Record) error {
+	if t.ErasedAt == nil {
+		return errorsmod.Wrapf(types.ErrRecordErased, "record %d was erased by its patient", t.ID)
+	}
+	return errorsmod.Wrapf(types.ErrRecordErased, "record %d was erased by its patient at %s", t.ID, t.ErasedAt.UTC().Format(time.RFC3339))
 }
 
 // nextID hands out the next id of seq. The last uint64 is never handed out:
@@ -180,7 +213,7 @@ func (k Keeper) RecordByCID(ctx context.Context, cid string) (types.Record, erro
 	if err != nil {
 		return types.Record{}, err
 	}
-	return k.GetRecord(ctx, id)
+	return k.record(ctx, id)
 }
 
 // requireFreshCID refuses a CID some record version already anchors.

@@ -292,6 +292,14 @@ func (s *KeeperTestSuite) breakGlass(member, patient sdk.AccAddress) *consenttyp
 	return res
 }
 
+// erase erases the record chain of id as signer (the patient or a guardian).
+func (s *KeeperTestSuite) erase(signer sdk.AccAddress, id uint64) *types.MsgEraseRecordResponse {
+	s.T().Helper()
+	res, err := s.ms.EraseRecord(s.ctx, &types.MsgEraseRecord{Signer: s.addr(signer), RecordID: id})
+	s.Require().NoError(err)
+	return res
+}
+
 func (s *KeeperTestSuite) requestMsg(grantee sdk.AccAddress, id uint64, purpose string) *types.MsgRequestAccess {
 	return &types.MsgRequestAccess{Grantee: s.addr(grantee), RecordID: id, Purpose: purpose}
 }

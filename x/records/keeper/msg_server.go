@@ -3,6 +3,7 @@ package keeper
 import (
 	"context"
 	"errors"
+	"time"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -99,7 +100,7 @@ func (m msgServer) AmendRecord(ctx context.Context, msg *types.MsgAmendRecord) (
 	if err != nil {
 		return nil, err
 	}
-	old, err := m.k.GetRecord(ctx, msg.Supersedes)
+	old, err := m.k.record(ctx, msg.Supersedes)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +160,7 @@ func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAcces
 	if err := consenttypes.ValidatePurpose(msg.Purpose); err != nil {
 		return nil, err
 	}
-	r, err := m.k.GetRecord(ctx, msg.RecordID)
+	r, err := m.k.record(ctx, msg.RecordID)
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +206,111 @@ func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAcces
 	})
 }
 
+// EraseRecord erases the whole version chain of a record, as the patient (or
+// a live guardian) asks: every version becomes a tombstone (id, patient,
+// erased_at) out of every index, so that nothing about the record (kind,
+// category, format, author, CID, commitment, size, versions) stays readable
+// in state; its grants end and lose their category, and the latest-grant
+// entries naming its grantees go. The accounting of disclosures keeps the
+// grants. The vault erases the blobs and keys first (`healthd records erase`
+// does both, in that order): after this, the vault can no longer tell which
+// record a CID was.
+func (m msgServer) EraseRecord(ctx context.Context, msg *types.MsgEraseRecord) (*types.MsgEraseRecordResponse, error) {
+	signer, err := m.k.parseAddress("signer", msg.Signer)
+	if err != nil {
+		return nil, err
+	}
+	r, err := m.k.record(ctx, msg.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	patient, err := m.k.parseAddress("patient", r.Patient)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.k.consent.RequirePatientOrGuardian(ctx, signer, patient); err != nil {
+		return nil, err
+	}
+	ids, err := m.k.eraseChain(ctx, r.RootID, patient)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgEraseRecordResponse{ErasedIDs: ids}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRecordErased{IDs: ids})
+}
+
+// eraseChain turns every version of the chain rooted at root into a
+// tombstone and ends their grants; it returns the versions' ids, oldest
+// first. The chain is at most params.max_versions long.
+func (k Keeper) eraseChain(ctx context.Context, root uint64, patient sdk.AccAddress) ([]uint64, error) {
+	var ids []uint64
+	if err := k.Records.Indexes.Version.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](root),
+		func(_ idID, id uint64) (bool, error) {
+			ids = append(ids, id)
+			return false, nil
+		}); err != nil {
+		return nil, err
+	}
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	patientStr := k.addrString(patient)
+	for _, id := range ids {
+		// Remove takes the version out of the CID, patient, kind, category
+		// and version indexes.
+		if err := k.Records.Remove(ctx, id); err != nil {
+			return nil, err
+		}
+		at := now
+		if err := k.Tombstones.Set(ctx, id, types.Record{ID: id, Patient: patientStr, Erased: true, ErasedAt: &at}); err != nil {
+			return nil, err
+		}
+		if err := k.endGrants(ctx, id, now); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// endGrants ends the grants of an erased record version: each stays, as a
+// disclosure, without its category, marked record_erased, and expiring at
+// the erasure at the latest; the latest-grant entries go.
+func (k Keeper) endGrants(ctx context.Context, id uint64, now time.Time) error {
+	var grants []uint64
+	if err := k.Grants.Indexes.Record.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](id),
+		func(_ uint64, gid uint64) (bool, error) {
+			grants = append(grants, gid)
+			return false, nil
+		}); err != nil {
+		return err
+	}
+	for _, gid := range grants {
+		g, err := k.Grants.Get(ctx, gid)
+		if err != nil {
+			return err
+		}
+		g.Category, g.RecordErased = "", true
+		if g.ExpiresAt.After(now) {
+			g.ExpiresAt = now
+		}
+		if err := k.Grants.Set(ctx, gid, g); err != nil {
+			return err
+		}
+	}
+	// Collected first: the walk must not see its own removals.
+	var latest []recordAddr
+	if err := k.LatestGrant.Walk(ctx, collections.NewPrefixedPairRange[uint64, sdk.AccAddress](id),
+		func(key recordAddr, _ uint64) (bool, error) {
+			latest = append(latest, key)
+			return false, nil
+		}); err != nil {
+		return err
+	}
+	for _, key := range latest {
+		if err := k.LatestGrant.Remove(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UpdateParams replaces the params; only the authority may.
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
 	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), m.k.authority, msg.Authority); err != nil {
@@ -217,12 +323,17 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 }
 
 // CheckAccess answers whether account may fetch record id from the vault now:
-// the patient always may, the author while it is an active member; anyone
+// nobody may once the patient erased it; until then the patient always may, the author while it is an active member; anyone
 // else needs a grant that has
 // not expired, resting on a consent or break-glass access that still holds,
 // and must still be an active member. It costs a constant number of reads.
 func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddress) (types.QueryAccessCheckResponse, types.Record, error) {
-	r, err := k.GetRecord(ctx, id)
+	r, err := k.record(ctx, id)
+	if errorsmod.IsOf(err, types.ErrRecordErased) {
+		// Nobody may fetch an erased record, its patient included; the
+		// answer names nothing of it (the vault says "erased").
+		return types.QueryAccessCheckResponse{Basis: types.AccessBasis_ACCESS_BASIS_ERASED}, types.Record{}, nil
+	}
 	if err != nil {
 		return types.QueryAccessCheckResponse{}, r, err
 	}

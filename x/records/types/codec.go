@@ -11,7 +11,7 @@ import (
 // RegisterInterfaces registers the module's messages.
 func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
-		&MsgRegisterEncryptionKey{}, &MsgAnchorRecord{}, &MsgAmendRecord{}, &MsgRequestAccess{}, &MsgUpdateParams{},
+		&MsgRegisterEncryptionKey{}, &MsgAnchorRecord{}, &MsgAmendRecord{}, &MsgRequestAccess{}, &MsgEraseRecord{}, &MsgUpdateParams{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -22,5 +22,6 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgAnchorRecord{}, "healthd/rec/MsgAnchorRecord")
 	legacy.RegisterAminoMsg(cdc, &MsgAmendRecord{}, "healthd/rec/MsgAmendRecord")
 	legacy.RegisterAminoMsg(cdc, &MsgRequestAccess{}, "healthd/rec/MsgRequestAccess")
+	legacy.RegisterAminoMsg(cdc, &MsgEraseRecord{}, "healthd/rec/MsgEraseRecord")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "healthd/rec/MsgUpdateParams")
 }

@@ -25,4 +25,7 @@ var (
 	ErrCIDInUse = errorsmod.Register(ModuleName, 20, "content identifier already anchored by another record")
 	// ErrIDsExhausted: an id sequence reached its last value; it never wraps.
 	ErrIDsExhausted = errorsmod.Register(ModuleName, 21, "no ids left")
+	// ErrRecordErased: the patient erased the record; its tombstone keeps only
+	// its id, its patient and when it was erased.
+	ErrRecordErased = errorsmod.Register(ModuleName, 22, "record erased")
 )

@@ -21,4 +21,7 @@ type ConsentKeeper interface {
 	// StillAuthorized answers whether an earlier authorization still holds and
 	// still covers purpose and category (a narrowed consent ends it).
 	StillAuthorized(ctx context.Context, auth consenttypes.Authorization, purpose, category string) (bool, error)
+	// RequirePatientOrGuardian admits the patient and a guardian whose
+	// guardianship is live: the rule of every patient action.
+	RequirePatientOrGuardian(ctx context.Context, signer, patient sdk.AccAddress) error
 }

@@ -94,21 +94,30 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "record %d names %d as successor, which does not supersede it", r.ID, r.SupersededBy)
 		}
 	}
+	tombstones, err := validateTombstones(gs.Tombstones, records, gs.NextRecordID, addr)
+	if err != nil {
+		return err
+	}
 	prev = 0
 	for i, g := range gs.Grants {
 		if g.ID == 0 || (i > 0 && g.ID <= prev) || g.ID >= gs.NextGrantID {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "grant id %d out of order or not below next id %d", g.ID, gs.NextGrantID)
 		}
 		prev = g.ID
-		r, ok := records[g.RecordID]
+		r, live := records[g.RecordID]
+		t, erased := tombstones[g.RecordID]
 		switch {
-		case !ok:
+		case !live && !erased:
 			return errorsmod.Wrapf(ErrInvalidGenesis, "grant %d names unknown record %d", g.ID, g.RecordID)
-		case r.Patient != g.Patient || r.Category != g.Category:
+		case live && (g.RecordErased || r.Patient != g.Patient || r.Category != g.Category):
 			return errorsmod.Wrapf(ErrInvalidGenesis, "grant %d does not match record %d", g.ID, g.RecordID)
+		case erased && (!g.RecordErased || t.Patient != g.Patient || g.Category != "" || g.ExpiresAt.After(*t.ErasedAt)):
+			return errorsmod.Wrapf(ErrInvalidGenesis, "grant %d of erased record %d is not ended, or names its category", g.ID, g.RecordID)
 		case (g.ConsentID == 0) == (g.BreakGlassID == 0):
 			return errorsmod.Wrapf(ErrInvalidGenesis, "grant %d rests on exactly one consent or break-glass access", g.ID)
-		case !g.ExpiresAt.After(g.GrantedAt):
+		case g.ExpiresAt.Before(g.GrantedAt) || (live && g.ExpiresAt.Equal(g.GrantedAt)):
+			// A grant ended by an erasure in the block that granted it
+			// expires when it was granted.
 			return errorsmod.Wrapf(ErrInvalidGenesis, "grant %d expires before it is granted", g.ID)
 		}
 		if err := addr("grantee", g.Grantee); err != nil {
@@ -132,4 +141,32 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		}
 	}
 	return nil
+}
+
+// validateTombstones checks the erased versions: ids unique, in order, below
+// the next id and used by no live record; each holds its id, its patient,
+// erased and erased_at, and nothing else. It returns them by id.
+func validateTombstones(ts []Record, records map[uint64]Record, next uint64, addr func(what, s string) error) (map[uint64]Record, error) {
+	out := make(map[uint64]Record, len(ts))
+	var prev uint64
+	for i, t := range ts {
+		if t.ID == 0 || (i > 0 && t.ID <= prev) || t.ID >= next {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "tombstone id %d out of order or not below next id %d", t.ID, next)
+		}
+		prev = t.ID
+		if _, ok := records[t.ID]; ok {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "record %d is both live and erased", t.ID)
+		}
+		if err := addr("patient", t.Patient); err != nil {
+			return nil, err
+		}
+		if !t.Erased || t.ErasedAt == nil {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "tombstone %d: erased and erased_at are required", t.ID)
+		}
+		if !t.IsBareTombstone() {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "tombstone %d keeps more than its id, patient and erasure time", t.ID)
+		}
+		out[t.ID] = t
+	}
+	return out, nil
 }

@@ -29,6 +29,7 @@ var (
 	LatestGrantKey       = collections.NewPrefix(11)
 	EncryptionKeysKey    = collections.NewPrefix(12)
 	RecordsByCIDKey      = collections.NewPrefix(13) // unique index of Records: CID → id
+	TombstonesKey        = collections.NewPrefix(14) // erased record versions, by id
 )
 
 // Bounds on what one message may carry.

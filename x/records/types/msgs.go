@@ -19,6 +19,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgAnchorRecord)(nil)
 	_ sdk.HasValidateBasic = (*MsgAmendRecord)(nil)
 	_ sdk.HasValidateBasic = (*MsgRequestAccess)(nil)
+	_ sdk.HasValidateBasic = (*MsgEraseRecord)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
 )
 
@@ -76,6 +77,14 @@ func (m *MsgRequestAccess) ValidateBasic() error {
 		return err
 	}
 	return consenttypes.ValidatePurpose(m.Purpose)
+}
+
+// ValidateBasic checks the signer and the record id.
+func (m *MsgEraseRecord) ValidateBasic() error {
+	if err := addrs.Check(ErrInvalidAddress, "signer", m.Signer); err != nil {
+		return err
+	}
+	return requireRecordID("record_id", m.RecordID)
 }
 
 // ValidateBasic checks the authority's address and the params.

@@ -96,3 +96,12 @@ func ValidateRecipient(recipient string) error {
 	}
 	return nil
 }
+
+// IsBareTombstone reports whether r is a tombstone that keeps nothing but its
+// id, its patient and its erasure: what an erased record version must be.
+func (r Record) IsBareTombstone() bool {
+	return r.Erased && r.ErasedAt != nil && r.ID != 0 && r.Patient != "" &&
+		r.Author == "" && r.Format == Format_FORMAT_UNSPECIFIED && r.Kind == "" && r.Category == "" &&
+		len(r.Commitment) == 0 && r.CID == "" && r.BlobSize == 0 && r.Version == 0 &&
+		r.Supersedes == 0 && r.SupersededBy == 0 && r.RootID == 0 && r.AnchoredAt.IsZero()
+}
