@@ -54,8 +54,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RegisterLogger", Skip: true}, // custom: the key comes from the keyring
 				{
 					RpcMethod: "OpenCase", Use: "open-case [din] [--donor ADDRESS | --authorisation-commitment HEX]", Long: dinHelp,
-					Short: "Open a donation (OPO): a living donor who granted you a DONAT consent, or the commitment to a deceased donor's authorisation",
-					Example: fmt.Sprintf("%s tx organs open-case G123498654321H --authorisation-commitment 5d41402abc4b2a76b9719d911017c592aa4e8b3f5e8b3f5e8b3f5e8b3f5e8b3f --from opo", app),
+					Short:          "Open a donation (OPO): a living donor who granted you a DONAT consent, or the commitment to a deceased donor's authorisation",
+					Example:        fmt.Sprintf("%s tx organs open-case G123498654321H --authorisation-commitment 5d41402abc4b2a76b9719d911017c592aa4e8b3f5e8b3f5e8b3f5e8b3f5e8b3f --from opo", app),
 					PositionalArgs: pos("din"),
 				},
 				{RpcMethod: "RecordABO", Use: "record-abo [din] [abo]", Short: "Record the donor's blood group (o, a, b, ab): usable once a second account confirms it", PositionalArgs: pos("din", "abo")},
@@ -83,7 +83,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "PostReadings", Skip: true}, // custom: signed with the logger's key
 				{
 					RpcMethod: "Transplant", Use: "transplant [din] [organ-type] [recipient-commitment-hex] [reperfusion RFC3339] [--override CODE]",
-					Short: "Record reperfusion (the accepting centre, holding the organ); past the limit or after an excursion it needs --override",
+					Short:          "Record reperfusion (the accepting centre, holding the organ); past the limit or after an excursion it needs --override",
 					PositionalArgs: pos("din", "organ_type", "recipient_commitment", "reperfusion"),
 				},
 				{RpcMethod: "Discard", Use: "discard [din] [organ-type] [reason]", Short: "Discard the organ with a coded reason (the holder)", PositionalArgs: pos("din", "organ_type", "reason")},

@@ -32,16 +32,16 @@ func (s *KeeperTestSuite) TestSetStaff() {
 		msg  *types.MsgSetStaff
 		want error
 	}{
-		"member not a member":       {&types.MsgSetStaff{Member: s.stranger, Account: newcomer}, errNotMember},
-		"staff of another member":   {&types.MsgSetStaff{Member: s.centre, Account: s.coordinator}, types.ErrInvalidStaff},
-		"already staff":             {&types.MsgSetStaff{Member: s.opo, Account: s.coordinator}, types.ErrInvalidStaff},
-		"remove someone else's":     {&types.MsgSetStaff{Member: s.centre, Account: s.coordinator, Remove: true}, types.ErrInvalidStaff},
-		"remove a non-staff":        {&types.MsgSetStaff{Member: s.opo, Account: newcomer, Remove: true}, types.ErrInvalidStaff},
-		"a member as staff":         {&types.MsgSetStaff{Member: s.opo, Account: s.courier}, types.ErrInvalidStaff},
-		"staff naming staff":        {&types.MsgSetStaff{Member: s.coordinator, Account: newcomer}, errNotMember},
-		"itself":                    {&types.MsgSetStaff{Member: s.opo, Account: s.opo}, types.ErrInvalidStaff},
-		"other prefix":              {&types.MsgSetStaff{Member: testkit.OtherPrefix(testkit.Addr("opo")), Account: newcomer}, types.ErrInvalidAddress},
-		"a third member.s staff":    {&types.MsgSetStaff{Member: s.opo2, Account: s.surgeon}, types.ErrInvalidStaff},
+		"member not a member":     {&types.MsgSetStaff{Member: s.stranger, Account: newcomer}, errNotMember},
+		"staff of another member": {&types.MsgSetStaff{Member: s.centre, Account: s.coordinator}, types.ErrInvalidStaff},
+		"already staff":           {&types.MsgSetStaff{Member: s.opo, Account: s.coordinator}, types.ErrInvalidStaff},
+		"remove someone else's":   {&types.MsgSetStaff{Member: s.centre, Account: s.coordinator, Remove: true}, types.ErrInvalidStaff},
+		"remove a non-staff":      {&types.MsgSetStaff{Member: s.opo, Account: newcomer, Remove: true}, types.ErrInvalidStaff},
+		"a member as staff":       {&types.MsgSetStaff{Member: s.opo, Account: s.courier}, types.ErrInvalidStaff},
+		"staff naming staff":      {&types.MsgSetStaff{Member: s.coordinator, Account: newcomer}, errNotMember},
+		"itself":                  {&types.MsgSetStaff{Member: s.opo, Account: s.opo}, types.ErrInvalidStaff},
+		"other prefix":            {&types.MsgSetStaff{Member: testkit.OtherPrefix(testkit.Addr("opo")), Account: newcomer}, types.ErrInvalidAddress},
+		"a third member.s staff":  {&types.MsgSetStaff{Member: s.opo2, Account: s.surgeon}, types.ErrInvalidStaff},
 	} {
 		s.Run(name, func() { refuse(s, s.ms.SetStaff, tc.msg, tc.want) })
 	}
@@ -153,16 +153,16 @@ func (s *KeeperTestSuite) TestTwoPersonABO() {
 		msg  *types.MsgConfirmABO
 		want error
 	}{
-		"same person":        {confirm(s.coordinator, aboA), types.ErrSamePerson},
-		"different group":    {confirm(s.coordinator2, aboB), types.ErrABOMismatch},
-		"another OPO":        {confirm(s.opo2, aboA), types.ErrNotCaseOPO},
-		"centre":             {confirm(s.centre, aboA), errMissingRole},
-		"centre's surgeon":   {confirm(s.surgeon, aboA), errMissingRole},
-		"stranger":           {confirm(s.stranger, aboA), errNotMember},
-		"unspecified group":  {confirm(s.coordinator2, types.ABO_ABO_UNSPECIFIED), types.ErrInvalidABO},
-		"unknown group":      {confirm(s.coordinator2, types.ABO(9)), types.ErrInvalidABO},
-		"unknown donation":   {&types.MsgConfirmABO{Actor: s.coordinator2, DIN: dinB, ABO: aboA}, types.ErrCaseNotFound},
-		"invalid DIN":        {&types.MsgConfirmABO{Actor: s.coordinator2, DIN: badDIN, ABO: aboA}, types.ErrInvalidDIN},
+		"same person":       {confirm(s.coordinator, aboA), types.ErrSamePerson},
+		"different group":   {confirm(s.coordinator2, aboB), types.ErrABOMismatch},
+		"another OPO":       {confirm(s.opo2, aboA), types.ErrNotCaseOPO},
+		"centre":            {confirm(s.centre, aboA), errMissingRole},
+		"centre's surgeon":  {confirm(s.surgeon, aboA), errMissingRole},
+		"stranger":          {confirm(s.stranger, aboA), errNotMember},
+		"unspecified group": {confirm(s.coordinator2, types.ABO_ABO_UNSPECIFIED), types.ErrInvalidABO},
+		"unknown group":     {confirm(s.coordinator2, types.ABO(9)), types.ErrInvalidABO},
+		"unknown donation":  {&types.MsgConfirmABO{Actor: s.coordinator2, DIN: dinB, ABO: aboA}, types.ErrCaseNotFound},
+		"invalid DIN":       {&types.MsgConfirmABO{Actor: s.coordinator2, DIN: badDIN, ABO: aboA}, types.ErrInvalidDIN},
 	} {
 		s.Run(name, func() { refuse(s, s.ms.ConfirmABO, tc.msg, tc.want) })
 	}

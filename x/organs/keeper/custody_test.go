@@ -22,15 +22,15 @@ func (s *KeeperTestSuite) TestHandOffs() {
 		msg  *types.MsgHandOff
 		want error
 	}{
-		"not the holder (courier)":    {hand(s.courier, s.centre), types.ErrNotHolder},
-		"not the holder (centre)":     {hand(s.surgeon, s.courier), types.ErrNotHolder},
-		"not the holder (another OPO)": {hand(s.opo2, s.courier), types.ErrNotHolder},
-		"stranger":                    {hand(s.stranger, s.courier), errNotMember},
-		"to oneself":                  {hand(s.coordinator, s.opo), types.ErrInvalidRecipient},
-		"to a non-member":             {hand(s.coordinator, s.stranger), types.ErrInvalidRecipient},
+		"not the holder (courier)":        {hand(s.courier, s.centre), types.ErrNotHolder},
+		"not the holder (centre)":         {hand(s.surgeon, s.courier), types.ErrNotHolder},
+		"not the holder (another OPO)":    {hand(s.opo2, s.courier), types.ErrNotHolder},
+		"stranger":                        {hand(s.stranger, s.courier), errNotMember},
+		"to oneself":                      {hand(s.coordinator, s.opo), types.ErrInvalidRecipient},
+		"to a non-member":                 {hand(s.coordinator, s.stranger), types.ErrInvalidRecipient},
 		"to a centre that did not accept": {hand(s.coordinator, s.centre2), types.ErrNotAllocatedCentre},
-		"unknown logger":              {&types.MsgHandOff{Actor: s.opo, DIN: dinA, OrganType: kidneyL, To: s.courier, Logger: "TL-9"}, types.ErrUnknownLogger},
-		"unknown organ":               {&types.MsgHandOff{Actor: s.opo, DIN: dinA, OrganType: heart, To: s.courier}, types.ErrOrganNotFound},
+		"unknown logger":                  {&types.MsgHandOff{Actor: s.opo, DIN: dinA, OrganType: kidneyL, To: s.courier, Logger: "TL-9"}, types.ErrUnknownLogger},
+		"unknown organ":                   {&types.MsgHandOff{Actor: s.opo, DIN: dinA, OrganType: heart, To: s.courier}, types.ErrOrganNotFound},
 	} {
 		s.Run(name, func() { refuse(s, s.ms.HandOff, tc.msg, tc.want) })
 	}
@@ -108,16 +108,16 @@ func (s *KeeperTestSuite) TestReadings() {
 		msg  *types.MsgPostReadings
 		want error
 	}{
-		"unregistered device":          {readingsMsg(s.courier, "TL-9", dinA, kidneyL, chainID, s.loggerKey, reading(1, t1, 450)), types.ErrUnknownLogger},
-		"another container's logger":   {readingsMsg(s.courier, "TL-2", dinA, kidneyL, chainID, s.otherKey, reading(1, t1, 450)), types.ErrLoggerNotAttached},
-		"signed by another key":        {forged, types.ErrBadSignature},
-		"signed for another chain":     {otherChain, types.ErrBadSignature},
-		"changed after signing":        {tampered, types.ErrBadSignature},
-		"in the future":                {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, t2.Add(time.Second), 450)), types.ErrInvalidTime},
-		"before the cross-clamp":       {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, s.t0.Add(-time.Second), 450)), types.ErrInvalidTime},
-		"seq going back":               {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(2, t1, 450), reading(1, t2, 450)), types.ErrInvalidReading},
-		"submitter not a member":       {readingsMsg(s.stranger, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, t1, 450)), errNotMember},
-		"unknown organ":                {readingsMsg(s.courier, "TL-1", dinA, heart, chainID, s.loggerKey, reading(1, t1, 450)), types.ErrOrganNotFound},
+		"unregistered device":        {readingsMsg(s.courier, "TL-9", dinA, kidneyL, chainID, s.loggerKey, reading(1, t1, 450)), types.ErrUnknownLogger},
+		"another container's logger": {readingsMsg(s.courier, "TL-2", dinA, kidneyL, chainID, s.otherKey, reading(1, t1, 450)), types.ErrLoggerNotAttached},
+		"signed by another key":      {forged, types.ErrBadSignature},
+		"signed for another chain":   {otherChain, types.ErrBadSignature},
+		"changed after signing":      {tampered, types.ErrBadSignature},
+		"in the future":              {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, t2.Add(time.Second), 450)), types.ErrInvalidTime},
+		"before the cross-clamp":     {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, s.t0.Add(-time.Second), 450)), types.ErrInvalidTime},
+		"seq going back":             {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(2, t1, 450), reading(1, t2, 450)), types.ErrInvalidReading},
+		"submitter not a member":     {readingsMsg(s.stranger, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, t1, 450)), errNotMember},
+		"unknown organ":              {readingsMsg(s.courier, "TL-1", dinA, heart, chainID, s.loggerKey, reading(1, t1, 450)), types.ErrOrganNotFound},
 	} {
 		s.Run(name, func() { refuse(s, s.ms.PostReadings, tc.msg, tc.want) })
 	}

@@ -149,7 +149,9 @@ func (q queryServer) Readings(ctx context.Context, req *types.QueryReadingsReque
 		return nil, grpcErr(err)
 	}
 	prefix := collections.TripleSuperPrefix[string, string, uint64](o.DIN, o.OrganType)
-	withPrefix := func(opt *query.CollectionsPaginateOptions[collections.Triple[string, string, uint64]]) { opt.Prefix = &prefix }
+	withPrefix := func(opt *query.CollectionsPaginateOptions[collections.Triple[string, string, uint64]]) {
+		opt.Prefix = &prefix
+	}
 	var (
 		rs   []types.StoredReading
 		page *query.PageResponse

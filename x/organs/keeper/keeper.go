@@ -14,8 +14,8 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/cosmos/cosmos-sdk/codec"
-	"github.com/cosmos/gogoproto/proto"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/healthchain/healthd/internal/addrs"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"

@@ -216,7 +216,9 @@ func (m *MsgSkipCandidate) ValidateBasic() error {
 }
 
 // CheckBypass accepts a known bypass code (TIMEOUT included).
-func CheckBypass(r BypassReason) error { return checkEnum(int32(r), BypassReason_name, "bypass reason") }
+func CheckBypass(r BypassReason) error {
+	return checkEnum(int32(r), BypassReason_name, "bypass reason")
+}
 
 // CheckOverride accepts a known override code.
 func CheckOverride(r OverrideReason) error {
@@ -224,7 +226,9 @@ func CheckOverride(r OverrideReason) error {
 }
 
 // CheckDiscard accepts a known discard code.
-func CheckDiscard(r DiscardReason) error { return checkEnum(int32(r), DiscardReason_name, "discard reason") }
+func CheckDiscard(r DiscardReason) error {
+	return checkEnum(int32(r), DiscardReason_name, "discard reason")
+}
 
 func checkEnum(v int32, names map[int32]string, what string) error {
 	if _, ok := names[v]; !ok || v == 0 {
