@@ -97,6 +97,20 @@ type fakeChain struct {
 	calls   int
 	// onRequireAuthor, if set, runs at the start of RequireAuthor.
 	onRequireAuthor func()
+	// chainErased holds the records erased on chain (MsgEraseRecord): the
+	// access check answers ERASED and names nothing of them.
+	chainErased map[uint64]bool
+}
+
+// eraseOnChain erases record id as the chain does: it forgets its CID.
+func (f *fakeChain) eraseOnChain(id uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.chainErased == nil {
+		f.chainErased = map[uint64]bool{}
+	}
+	f.chainErased[id] = true
+	delete(f.owners, f.records[id].cid)
 }
 
 func newFakeChain() *fakeChain {
@@ -150,6 +164,9 @@ func (f *fakeChain) AccessCheck(_ context.Context, id uint64, acct string) (*rec
 	f.calls++
 	if f.down {
 		return nil, ErrChainUnavailable
+	}
+	if f.chainErased[id] {
+		return &recordstypes.QueryAccessCheckResponse{Basis: recordstypes.AccessBasis_ACCESS_BASIS_ERASED}, nil
 	}
 	r, ok := f.records[id]
 	if !ok {

@@ -531,6 +531,10 @@ func (s *server) recordAccess(w http.ResponseWriter, r *http.Request, id uint64,
 	if err != nil {
 		return "", nil, nil, s.chainFailure(err)
 	}
+	if res != nil && res.Basis == recordstypes.AccessBasis_ACCESS_BASIS_ERASED {
+		// The chain erased the record: it names no CID any more.
+		return "", nil, nil, chainErased(id)
+	}
 	if res == nil || ValidateCID(res.CID) != nil {
 		s.log.Error("vault chain returned an unusable record", "record", id)
 		return "", nil, nil, &apiError{Status: http.StatusBadGateway, Reason: ReasonChainError,
@@ -574,6 +578,14 @@ func refusal(id uint64, account string, res *recordstypes.QueryAccessCheckRespon
 		e.Message = fmt.Sprintf("the chain refuses %s access to record %d (basis %s)", account, id, BasisName(res.Basis))
 	}
 	return e
+}
+
+// chainErased is the answer for a record the chain says its patient erased:
+// the chain no longer names its CID, so the vault cannot tell which blob it
+// was; `healthd records erase` erases the vault's copy before the chain's.
+func chainErased(id uint64) *apiError {
+	return &apiError{Status: http.StatusGone, Reason: ReasonErased,
+		Message: fmt.Sprintf("record %d was erased at the patient's request", id)}
 }
 
 func (s *server) erased(id uint64, cid string) *apiError {

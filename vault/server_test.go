@@ -656,3 +656,31 @@ func TestRefusalMessages(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// TestEraseAfterChainErasure: once the chain has erased a record (the patient
+// sent MsgEraseRecord), its access check names no CID and answers ERASED:
+// the vault answers 410 ERASED to everyone, the patient's erasure included,
+// and acts on no blob. `healthd records erase` erases the vault's copy first
+// (TestEraseOrder in x/records/client/recordsclient).
+func TestEraseAfterChainErasure(t *testing.T) {
+	e := newEnv(t)
+	expect(t, e.do(e.patient, http.MethodDelete, "/v1/records/1", nil), http.StatusOK, "")
+	e.chain.eraseOnChain(1)
+	for _, tc := range []struct {
+		as     account
+		method string
+		path   string
+	}{
+		{e.patient, http.MethodDelete, "/v1/records/1"},
+		{e.patient, http.MethodDelete, "/v1/records/1/tombstone"},
+		{e.patient, http.MethodGet, "/v1/records/1/blob"},
+		{e.reader, http.MethodGet, "/v1/records/1/blob"},
+		{e.author, http.MethodGet, "/v1/records/1/key"},
+		{e.stranger, http.MethodGet, "/v1/records/1/blob"},
+	} {
+		expect(t, e.do(tc.as, tc.method, tc.path, nil), http.StatusGone, ReasonErased)
+	}
+	if ok, _ := e.store.HasBlob(e.cid3); !ok {
+		t.Fatal("another record's blob went")
+	}
+}
