@@ -265,11 +265,16 @@ func recordsRoundTrip(t *testing.T, n *node) {
 	require.Equal(t, before, n.mustCLI("q", "records", "by-patient", patient, "-o", "json"), "nothing anchored")
 	require.Equal(t, blobsBefore, countFiles(t, filepath.Join(n.vaultDir(), "blobs")), "nothing uploaded")
 
-	// Erasure: the patient destroys the CT; nobody can fetch it afterwards.
+	// Erasure: the patient destroys the CT, in the vault and then on chain;
+	// nobody can fetch it afterwards, and the chain keeps nothing of it.
 	n.mustCLI("records", "erase", strconv.FormatUint(ct.ID, 10), "--from", "patient2", "--vault", vaultURL)
 	require.NoFileExists(t, filepath.Join(n.vaultDir(), "blobs", ct.CID))
 	err = n.get("patient2", ct.ID, filepath.Join(dir, "erased"))
-	require.ErrorContains(t, err, "ERASED")
+	require.ErrorContains(t, err, "erased")
+	_, err = n.cli("q", "records", "record", strconv.FormatUint(ct.ID, 10), "-o", "json")
+	require.ErrorContains(t, err, "record erased")
+	_, err = n.cli("q", "records", "by-cid", ct.CID, "-o", "json")
+	require.ErrorContains(t, err, "no record anchors")
 
 	// No plaintext in any block.
 	scanBlocks(t, n, allNeedles())

@@ -61,6 +61,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RegisterEncryptionKey", Skip: true}, // `healthd records keys register` derives it
 				{RpcMethod: "AnchorRecord", Skip: true},          // `healthd records put`
 				{RpcMethod: "AmendRecord", Skip: true},           // `healthd records amend`
+				// `healthd records erase`: the vault must erase the blobs first,
+				// while the chain still names their CIDs.
+				{RpcMethod: "EraseRecord", Skip: true},
 				{RpcMethod: "UpdateParams", Skip: true},          // authority only
 			},
 		},

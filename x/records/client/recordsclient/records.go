@@ -3,12 +3,17 @@ package recordsclient
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"strings"
 
 	"filippo.io/age"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/healthchain/healthd/vault"
 	"github.com/healthchain/healthd/x/records/types"
 )
 
@@ -236,12 +241,89 @@ func (s *Session) Share(ctx context.Context, id uint64, to string) error {
 	return s.wrapFor(ctx, id, key, to)
 }
 
-// Erase asks the vault to destroy the blob and every wrapped key of record
-// version id (the patient only). The anchor stays on chain and, salted with
-// a secret salt, reveals nothing afterwards.
-func (s *Session) Erase(ctx context.Context, id uint64) error {
-	if err := s.vault.Erase(ctx, id); err != nil {
-		return fmt.Errorf("vault: %w", err)
+// EraseResult is what Erase did.
+type EraseResult struct {
+	// IDs are the versions erased, oldest first.
+	IDs []uint64
+	// AlreadyErased: the chain had erased the record before; nothing was done.
+	AlreadyErased bool
+}
+
+// Erase erases the record id belongs to, every version of it, in the one
+// safe order: the chain first simulates MsgEraseRecord (a signer who is not
+// the patient is refused before anything is destroyed), then the vault
+// destroys each version's blob and wrapped keys, then the chain erases the
+// anchors. The other order would strand the blobs: once the chain has
+// erased a record it names no CID, and the vault, which erases by CID,
+// cannot find them. A failure part-way is safe to retry: the vault's erasure
+// is idempotent, and the chain's comes last.
+func (s *Session) Erase(ctx context.Context, id uint64) (*EraseResult, error) {
+	return eraseRecord(ctx, id, eraseSteps{
+		versions: func(ctx context.Context, id uint64) ([]uint64, error) {
+			res, err := s.query.Versions(ctx, &types.QueryVersionsRequest{Id: id})
+			if err != nil {
+				return nil, err
+			}
+			ids := make([]uint64, 0, len(res.Versions))
+			for _, v := range res.Versions {
+				ids = append(ids, v.ID)
+			}
+			return ids, nil
+		},
+		vaultErase: s.vault.Erase,
+		simulateThenSend: func(ctx context.Context, between func() error) ([]uint64, error) {
+			anys, err := s.simulateThenBroadcast(ctx, between, &types.MsgEraseRecord{Signer: s.me, RecordID: id})
+			if err != nil {
+				return nil, err
+			}
+			var res types.MsgEraseRecordResponse
+			if len(anys) != 1 || s.clientCtx.Codec.Unmarshal(anys[0].Value, &res) != nil {
+				return nil, errors.New("the chain erased the record but its answer does not parse")
+			}
+			return res.ErasedIDs, nil
+		},
+	})
+}
+
+// eraseSteps are the calls an erasure makes, apart so that their order can
+// be tested.
+type eraseSteps struct {
+	// versions lists the versions of the record id belongs to.
+	versions func(ctx context.Context, id uint64) ([]uint64, error)
+	// vaultErase erases one version's blob and keys in the vault.
+	vaultErase func(ctx context.Context, id uint64) error
+	// simulateThenSend simulates MsgEraseRecord, runs between, then sends it.
+	simulateThenSend func(ctx context.Context, between func() error) ([]uint64, error)
+}
+
+func eraseRecord(ctx context.Context, id uint64, steps eraseSteps) (*EraseResult, error) {
+	ids, err := steps.versions(ctx, id)
+	if isErased(err) {
+		return &EraseResult{AlreadyErased: true}, nil
 	}
-	return nil
+	if err != nil {
+		return nil, fmt.Errorf("record %d: %w", id, err)
+	}
+	erased, err := steps.simulateThenSend(ctx, func() error {
+		for _, v := range ids {
+			err := steps.vaultErase(ctx, v)
+			var verr *vault.Error
+			if errors.As(err, &verr) && verr.Reason == vault.ReasonErased {
+				continue // erased already: by an earlier try, or on chain meanwhile
+			}
+			if err != nil {
+				return fmt.Errorf("vault, version %d: %w (nothing was erased on chain; run erase again)", v, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &EraseResult{IDs: erased}, nil
+}
+
+// isErased reports whether a query error says the record was erased.
+func isErased(err error) bool {
+	return err != nil && status.Code(err) == codes.NotFound && strings.Contains(err.Error(), types.ErrRecordErased.Error())
 }
