@@ -64,7 +64,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				// `healthd records erase`: the vault must erase the blobs first,
 				// while the chain still names their CIDs.
 				{RpcMethod: "EraseRecord", Skip: true},
-				{RpcMethod: "UpdateParams", Skip: true},          // authority only
+				{RpcMethod: "UpdateParams", Skip: true}, // authority only
 			},
 		},
 	}
