@@ -1,8 +1,8 @@
 package keeper_test
 
 import (
-	"github.com/cosmos/cosmos-sdk/types/query"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/healthchain/healthd/internal/testkit"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -57,9 +57,13 @@ func (s *KeeperTestSuite) TestRegisterTrialRefused() {
 		{"duplicate registry id, other case", func(m *types.MsgRegisterTrial) { m.RegistryID = "nct04368728" }, types.ErrDuplicateRegistryID},
 		{"stranger as sponsor", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor = "NCT00000001", s.str(s.stranger) }, consortiumtypes.ErrNotMember},
 		{"hospital as sponsor", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor = "NCT00000001", s.str(s.otherHospital) }, consortiumtypes.ErrMissingRole},
-		{"ethics committee as sponsor", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor, m.EthicsCommittee = "NCT00000001", s.str(s.irb), s.str(s.irb2) }, consortiumtypes.ErrMissingRole},
+		{"ethics committee as sponsor", func(m *types.MsgRegisterTrial) {
+			m.RegistryID, m.Sponsor, m.EthicsCommittee = "NCT00000001", s.str(s.irb), s.str(s.irb2)
+		}, consortiumtypes.ErrMissingRole},
 		{"regulator as sponsor", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor = "NCT00000001", s.str(s.regulator) }, consortiumtypes.ErrMissingRole},
-		{"hospital as ethics committee", func(m *types.MsgRegisterTrial) { m.RegistryID, m.EthicsCommittee = "NCT00000001", s.str(s.otherHospital) }, consortiumtypes.ErrMissingRole},
+		{"hospital as ethics committee", func(m *types.MsgRegisterTrial) {
+			m.RegistryID, m.EthicsCommittee = "NCT00000001", s.str(s.otherHospital)
+		}, consortiumtypes.ErrMissingRole},
 		{"stranger as ethics committee", func(m *types.MsgRegisterTrial) { m.RegistryID, m.EthicsCommittee = "NCT00000001", s.str(s.stranger) }, consortiumtypes.ErrNotMember},
 		{"laboratory as site", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sites = "NCT00000001", []string{s.str(s.lab)} }, consortiumtypes.ErrMissingRole},
 		{"suspended site", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sites = "NCT00000001", []string{s.str(s.suspended)} }, consortiumtypes.ErrNotMember},
@@ -73,10 +77,14 @@ func (s *KeeperTestSuite) TestRegisterTrialRefused() {
 		{"bad registry id", func(m *types.MsgRegisterTrial) { m.RegistryID = "NCT123" }, types.ErrInvalidRegistryID},
 		{"no primary outcome", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Outcomes = "NCT00000001", m.Outcomes[1:] }, types.ErrInvalidOutcome},
 		{"bad LOINC check digit", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Outcomes[1].Code = "NCT00000001", "4548-5" }, types.ErrInvalidOutcome},
-		{"short commitment", func(m *types.MsgRegisterTrial) { m.RegistryID, m.ProtocolCommitment = "NCT00000001", m.ProtocolCommitment[:31] }, types.ErrInvalidCommitment},
+		{"short commitment", func(m *types.MsgRegisterTrial) {
+			m.RegistryID, m.ProtocolCommitment = "NCT00000001", m.ProtocolCommitment[:31]
+		}, types.ErrInvalidCommitment},
 		{"bad CID", func(m *types.MsgRegisterTrial) { m.RegistryID, m.ProtocolCID = "NCT00000001", "Qm-not-a-cid" }, types.ErrInvalidCID},
 		{"unknown consent category", func(m *types.MsgRegisterTrial) { m.RegistryID, m.ConsentCategory = "NCT00000001", "Diary" }, types.ErrInvalidTrial},
-		{"bad sponsor address", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor = "NCT00000001", testkit.OtherPrefix(s.sponsor) }, types.ErrInvalidAddress},
+		{"bad sponsor address", func(m *types.MsgRegisterTrial) {
+			m.RegistryID, m.Sponsor = "NCT00000001", testkit.OtherPrefix(s.sponsor)
+		}, types.ErrInvalidAddress},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
