@@ -42,9 +42,9 @@ func (s *KeeperTestSuite) TestAmendRecord() {
 
 	ev, attrs := event[*types.EventRecordAnchored](s)
 	s.Require().Equal(&types.EventRecordAnchored{
-		ID: 2, Patient: want.Patient, Author: want.Author, Format: types.Format_FORMAT_FHIR_R4, Category: "imaging", Version: 2, Supersedes: v1,
+		ID: 2, Patient: want.Patient, Author: want.Author, Version: 2, Supersedes: v1,
 	}, ev)
-	s.requireAttrs(attrs, "id", "patient", "author", "format", "category", "version", "supersedes")
+	s.requireAttrs(attrs, "id", "patient", "author", "version", "supersedes")
 	s.requireNoContent(attrs, want)
 	s.requireNoContent(attrs, old)
 

@@ -67,9 +67,10 @@ func (s *KeeperTestSuite) TestAnchorRecord() {
 
 	ev, attrs := event[*types.EventRecordAnchored](s)
 	s.Require().Equal(&types.EventRecordAnchored{
-		ID: 1, Patient: want.Patient, Author: want.Author, Format: types.Format_FORMAT_FHIR_R4, Category: "laboratory", Version: 1,
+		ID: 1, Patient: want.Patient, Author: want.Author, Version: 1,
 	}, ev)
-	s.requireAttrs(attrs, "id", "patient", "author", "format", "category", "version", "supersedes")
+	// no format, no category: with the patient they would tell what kind of record it is
+	s.requireAttrs(attrs, "id", "patient", "author", "version", "supersedes")
 	s.requireNoContent(attrs, want)
 	s.Require().Equal([]string{evAnchored}, s.recordsEvents())
 

@@ -79,7 +79,7 @@ func (m msgServer) AnchorRecord(ctx context.Context, msg *types.MsgAnchorRecord)
 		return nil, err
 	}
 	return &types.MsgAnchorRecordResponse{ID: id}, sdkCtx.EventManager().EmitTypedEvent(&types.EventRecordAnchored{
-		ID: id, Patient: r.Patient, Author: r.Author, Format: r.Format, Category: r.Category, Version: 1,
+		ID: id, Patient: r.Patient, Author: r.Author, Version: 1,
 	})
 }
 
@@ -144,7 +144,7 @@ func (m msgServer) AmendRecord(ctx context.Context, msg *types.MsgAmendRecord) (
 		return nil, err
 	}
 	return &types.MsgAmendRecordResponse{ID: id, Version: r.Version}, sdkCtx.EventManager().EmitTypedEvent(&types.EventRecordAnchored{
-		ID: id, Patient: r.Patient, Author: r.Author, Format: r.Format, Category: r.Category, Version: r.Version, Supersedes: old.ID,
+		ID: id, Patient: r.Patient, Author: r.Author, Version: r.Version, Supersedes: old.ID,
 	})
 }
 
