@@ -223,10 +223,18 @@ The gateway is --gateway, else HEALTHD_GATEWAY, else ` + DefaultGateway + `.`,
 			if err != nil {
 				return err
 			}
-			if clientCtx.FromName == "" {
-				return errors.New("--from is required: the key whose account logs in")
+			from, _ := cmd.Flags().GetString(flags.FlagFrom)
+			if from == "" {
+				return errors.New("--from is required: the name of the key whose account logs in")
 			}
-			signer, err := vault.KeyringSigner(clientCtx.Keyring, clientCtx.FromName)
+			kr := clientCtx.Keyring
+			if kr == nil || cmd.Flags().Changed(flags.FlagKeyringBackend) {
+				backend, _ := cmd.Flags().GetString(flags.FlagKeyringBackend)
+				if kr, err = client.NewKeyringFromBackend(clientCtx, backend); err != nil {
+					return err
+				}
+			}
+			signer, err := vault.KeyringSigner(kr, from)
 			if err != nil {
 				return err
 			}

@@ -384,7 +384,7 @@ func (r *rules) liveConsent(ctx context.Context, patient, grantee, purpose, what
 	}
 	switch {
 	case latest == nil:
-		return Decision{}, forbidden(ReasonNoConsent, "the patient has not granted you a consent for purpose %s that covers %s", purpose, what), nil
+		return Decision{}, forbidden(ReasonNoConsent, "the patient has not granted you a consent for purpose %s, which reading the patient's %s needs", purpose, what), nil
 	case latest.Status == consenttypes.ConsentStatus_CONSENT_STATUS_REVOKED:
 		return Decision{}, forbidden(ReasonRevoked, "the patient revoked consent %d (purpose %s)", latest.ID, purpose), nil
 	case now.Before(latest.Start):

@@ -23,7 +23,7 @@ BRIDGE_ROLE=${BRIDGE_ROLE:-}
 DENOM=uhealth
 
 RPC_PORT=$((26657 + OFF)); P2P_PORT=$((26656 + OFF)); GRPC_PORT=$((9090 + OFF)); API_PORT=$((1317 + OFF))
-VAULT_PORT=$((8088 + OFF))
+VAULT_PORT=$((8088 + OFF)); GATEWAY_PORT=$((8089 + OFF))
 NODE_HOME="$HOME_DIR/node"
 LOG="$HOME_DIR/node.log"
 KR=(--keyring-backend test --home "$NODE_HOME")
@@ -104,14 +104,16 @@ setup() {
 
 # client_config points the client at this run's ports (PORT_OFFSET may change
 # between runs) and writes $HOME_DIR/env, which the README's walk-throughs
-# source: `healthd` with this localnet's home, and REST, its REST URL.
+# source: `healthd` with this localnet's home, REST (its REST URL) and GATEWAY.
 client_config() {
   "$HEALTHD" config node "tcp://127.0.0.1:$RPC_PORT" --home "$NODE_HOME"
   "$HEALTHD" config vault "http://127.0.0.1:$VAULT_PORT" --home "$NODE_HOME"
   cat > "$HOME_DIR/env" <<ENV
-# source $HOME_DIR/env: healthd for this localnet (chain $CHAIN_ID, PORT_OFFSET $OFF), and its REST URL
+# source $HOME_DIR/env: healthd for this localnet (chain $CHAIN_ID, PORT_OFFSET $OFF), its REST URL and its gateway
 healthd() { "$HEALTHD" --home "$NODE_HOME" "\$@"; }
 REST=http://127.0.0.1:$API_PORT
+GATEWAY=http://127.0.0.1:$GATEWAY_PORT
+export HEALTHD_GATEWAY=\$GATEWAY
 ENV
 }
 
@@ -144,6 +146,7 @@ run() {
   pid=$!
   echo "$pid" > "$HOME_DIR/node.pid"
   vpid=""
+  gpid=""
   # Stop exactly what this script started, however it ends.
   # Each process is stopped on its own: one that already died (a vault that
   # crashed) must not stop the cleanup before the other is stopped and the pid
@@ -152,7 +155,7 @@ run() {
     trap - EXIT INT TERM
     set +e
     local p what
-    for p in ${vpid:+vault:$vpid} "node:$pid"; do
+    for p in ${gpid:+gateway:$gpid} ${vpid:+vault:$vpid} "node:$pid"; do
       what=${p%%:*}; p=${p#*:}
       if kill -0 "$p" 2>/dev/null; then
         log "stopping $what (pid $p)"
@@ -163,7 +166,7 @@ run() {
         wait "$p" 2>/dev/null
       fi
     done
-    rm -f "$HOME_DIR/node.pid" "$HOME_DIR/vault.pid"
+    rm -f "$HOME_DIR/node.pid" "$HOME_DIR/vault.pid" "$HOME_DIR/gateway.pid"
   }
   trap cleanup EXIT
   trap 'cleanup; exit 0' INT TERM
@@ -185,6 +188,16 @@ run() {
     kill -0 "$vpid" 2>/dev/null || { log "vault exited; last lines:"; tail -n 30 "$HOME_DIR/vault.log" >&2; exit 1; }
     sleep 0.5
   done
+  log "starting gateway; log: $HOME_DIR/gateway.log"
+  "$HEALTHD" gateway start --listen "127.0.0.1:$GATEWAY_PORT" --grpc "127.0.0.1:$GRPC_PORT" --chain-id "$CHAIN_ID" \
+    --audit-log "$HOME_DIR/gateway/audit.log" --vault-url "http://127.0.0.1:$VAULT_PORT" >"$HOME_DIR/gateway.log" 2>&1 &
+  gpid=$!
+  echo "$gpid" > "$HOME_DIR/gateway.pid"
+  for i in $(seq 1 30); do
+    curl -fsS "http://127.0.0.1:$GATEWAY_PORT/healthz" >/dev/null 2>&1 && break
+    kill -0 "$gpid" 2>/dev/null || { log "gateway exited; last lines:"; tail -n 30 "$HOME_DIR/gateway.log" >&2; exit 1; }
+    sleep 0.5
+  done
   register_keys
   cat <<INFO
 
@@ -193,13 +206,14 @@ healthd localnet is running (chain $CHAIN_ID, pid $pid)
   gRPC          127.0.0.1:$GRPC_PORT
   REST          http://127.0.0.1:$API_PORT   e.g. curl http://127.0.0.1:$API_PORT/healthd/consortium/v1/members
   vault         http://127.0.0.1:$VAULT_PORT   (pid $vpid, data $HOME_DIR/vault; in the client config: healthd records finds it)
+  gateway       http://127.0.0.1:$GATEWAY_PORT   (pid $gpid, FHIR at /fhir, audit log $HOME_DIR/gateway/audit.log)
   home          $NODE_HOME   (keyring: test)
   log           $LOG
   keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),
                 manufacturer distributor (demo supply-chain members)
   try           source $HOME_DIR/env; healthd q consortium members
 
-Ctrl-C stops the node and the vault.
+Ctrl-C stops the node, the vault and the gateway.
 INFO
   wait "$pid"
 }
