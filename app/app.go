@@ -105,6 +105,9 @@ import (
 	"github.com/healthchain/healthd/x/records"
 	recordskeeper "github.com/healthchain/healthd/x/records/keeper"
 	recordstypes "github.com/healthchain/healthd/x/records/types"
+	"github.com/healthchain/healthd/x/trials"
+	trialskeeper "github.com/healthchain/healthd/x/trials/keeper"
+	trialstypes "github.com/healthchain/healthd/x/trials/types"
 )
 
 // maccPerms are the module accounts and what each may do with coins.
@@ -151,6 +154,7 @@ type App struct {
 	RecordsKeeper         recordskeeper.Keeper
 	ClaimsKeeper          claimskeeper.Keeper
 	DrugtraceKeeper       drugtracekeeper.Keeper
+	TrialsKeeper          trialskeeper.Keeper
 	BridgeKeeper          *bridgekeeper.Keeper
 
 	ModuleManager      *module.Manager
@@ -194,7 +198,7 @@ func New(
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
 		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey, recordstypes.StoreKey, claimstypes.StoreKey,
-		bridgetypes.StoreKey,
+		bridgetypes.StoreKey, trialstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -247,6 +251,9 @@ func New(
 
 	app.ClaimsKeeper = claimskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[claimstypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper, app.RecordsKeeper, app.BankKeeper)
+
+	app.TrialsKeeper = trialskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[trialstypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper)
 
 	app.DrugtraceKeeper = drugtracekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[drugtracetypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper)
@@ -325,6 +332,7 @@ func New(
 		claims.NewAppModule(app.ClaimsKeeper),
 		drugtrace.NewAppModule(app.DrugtraceKeeper),
 		bridge.NewAppModule(app.BridgeKeeper),
+		trials.NewAppModule(app.TrialsKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -353,6 +361,7 @@ func New(
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
 		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
 		recordstypes.ModuleName, claimstypes.ModuleName, drugtracetypes.ModuleName, bridgetypes.ModuleName,
+		trialstypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
