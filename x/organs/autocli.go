@@ -36,6 +36,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "An organ's timeline: status, cold-ischaemia time and limit, offers with their outcomes, custody chain, outcome",
 					PositionalArgs: pos("din", "organ_type"),
 				},
+				{RpcMethod: "OrganFHIR", Use: "fhir [din] [organ-type]", Short: "An organ as a FHIR R4 BiologicallyDerivedProduct (JSON)", PositionalArgs: pos("din", "organ_type")},
 				{RpcMethod: "Custody", Use: "custody [din] [organ-type]", Short: "An organ's custody chain: every hand-off, who offered, who accepted, when", PositionalArgs: pos("din", "organ_type")},
 				{RpcMethod: "Offers", Use: "offers [din] [organ-type]", Short: "An organ's match run with each offer's outcome and code", PositionalArgs: pos("din", "organ_type")},
 				{RpcMethod: "Readings", Use: "readings [din] [organ-type] [--excursions-only]", Short: "An organ's logger readings (paginated)", PositionalArgs: pos("din", "organ_type")},

@@ -76,6 +76,22 @@ func (q queryServer) Organ(ctx context.Context, req *types.QueryOrganRequest) (*
 	return res, nil
 }
 
+// OrganFHIR implements types.QueryServer.
+func (q queryServer) OrganFHIR(ctx context.Context, req *types.QueryOrganFHIRRequest) (*types.QueryOrganFHIRResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	c, o, err := q.k.getOrgan(ctx, req.Din, req.OrganType)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	bz, err := o.FHIR(c.OPO)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryOrganFHIRResponse{JSON: string(bz)}, nil
+}
+
 // coldIschaemiaNow is the organ's cold-ischaemia time: up to reperfusion,
 // up to the discard, or up to the block time while it waits.
 func (k Keeper) coldIschaemiaNow(ctx context.Context, o types.Organ) time.Duration {

@@ -49,6 +49,10 @@ func (s *KeeperTestSuite) TestTransplantAtTheLimit() {
 	s.Require().EqualValues(36*3600+1, res2.ColdIschaemiaSeconds, "final: reperfusion minus cross-clamp, whatever the block time")
 	s.Require().True(res2.OverLimit)
 
+	fhir, err := s.qs.OrganFHIR(s.ctx, &types.QueryOrganFHIRRequest{Din: dinB, OrganType: kidneyL})
+	s.Require().NoError(err)
+	s.Require().Contains(fhir.JSON, `"status":"unavailable"`)
+
 	// Nothing happens to a transplanted organ any more.
 	refuse(s, s.ms.Transplant, s.transplantMsg(dinA, kidneyL, atLimit, 0), types.ErrOrganClosed)
 	refuse(s, s.ms.HandOff, &types.MsgHandOff{Actor: s.surgeon, DIN: dinA, OrganType: kidneyL, To: s.courier}, types.ErrOrganClosed)
