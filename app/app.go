@@ -102,6 +102,9 @@ import (
 	"github.com/healthchain/healthd/x/drugtrace"
 	drugtracekeeper "github.com/healthchain/healthd/x/drugtrace/keeper"
 	drugtracetypes "github.com/healthchain/healthd/x/drugtrace/types"
+	"github.com/healthchain/healthd/x/organs"
+	organskeeper "github.com/healthchain/healthd/x/organs/keeper"
+	organstypes "github.com/healthchain/healthd/x/organs/types"
 	"github.com/healthchain/healthd/x/records"
 	recordskeeper "github.com/healthchain/healthd/x/records/keeper"
 	recordstypes "github.com/healthchain/healthd/x/records/types"
@@ -155,6 +158,7 @@ type App struct {
 	ClaimsKeeper          claimskeeper.Keeper
 	DrugtraceKeeper       drugtracekeeper.Keeper
 	TrialsKeeper          trialskeeper.Keeper
+	OrgansKeeper          organskeeper.Keeper
 	BridgeKeeper          *bridgekeeper.Keeper
 
 	ModuleManager      *module.Manager
@@ -198,7 +202,7 @@ func New(
 		evidencetypes.StoreKey, feegrant.StoreKey, authzkeeper.StoreKey,
 		ibcexported.StoreKey, ibctransfertypes.StoreKey,
 		consortiumtypes.StoreKey, consenttypes.StoreKey, drugtracetypes.StoreKey, recordstypes.StoreKey, claimstypes.StoreKey,
-		bridgetypes.StoreKey, trialstypes.StoreKey,
+		bridgetypes.StoreKey, trialstypes.StoreKey, organstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -253,6 +257,10 @@ func New(
 		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper, app.RecordsKeeper, app.BankKeeper)
 
 	app.TrialsKeeper = trialskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[trialstypes.StoreKey]),
+		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper)
+
+	// x/organs asks x/consortium for roles and x/consent for a living donor's consent.
+	app.OrgansKeeper = organskeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[organstypes.StoreKey]),
 		accCodec, govAuthority, app.ConsortiumKeeper, app.ConsentKeeper)
 
 	app.DrugtraceKeeper = drugtracekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[drugtracetypes.StoreKey]),
@@ -333,6 +341,7 @@ func New(
 		drugtrace.NewAppModule(app.DrugtraceKeeper),
 		bridge.NewAppModule(app.BridgeKeeper),
 		trials.NewAppModule(app.TrialsKeeper),
+		organs.NewAppModule(app.OrgansKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -361,7 +370,7 @@ func New(
 		genutiltypes.ModuleName, evidencetypes.ModuleName, authz.ModuleName, feegrant.ModuleName,
 		ibctransfertypes.ModuleName, upgradetypes.ModuleName, consensustypes.ModuleName, consenttypes.ModuleName,
 		recordstypes.ModuleName, claimstypes.ModuleName, drugtracetypes.ModuleName, bridgetypes.ModuleName,
-		trialstypes.ModuleName,
+		trialstypes.ModuleName, organstypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
