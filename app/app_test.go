@@ -29,9 +29,11 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/healthchain/healthd/app"
+	"github.com/healthchain/healthd/internal/unixfs"
 	"github.com/healthchain/healthd/x/consent/client/consentclient"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
 const chainID = "healthd-test"
@@ -333,7 +335,36 @@ func TestExportImportSameState(t *testing.T) {
 		JustificationCommitment: sealed.Commitment, JustificationCiphertext: sealed.Ciphertext,
 	})
 	require.Zero(t, res.Code, res.Log)
+	// Records state too: a record the patient keeps and one the patient
+	// erased (a tombstone, out of every index).
+	for _, seed := range []string{"kept", "erased"} {
+		digest := sha256.Sum256([]byte(seed))
+		res = c.deliver("hospital", &recordstypes.MsgAnchorRecord{
+			Author: c.accs["hospital"].addr.String(), Patient: patient.addr.String(), Format: recordstypes.Format_FORMAT_FHIR_R4,
+			Kind: "Observation", Category: "laboratory", Commitment: digest[:], CID: unixfs.SumBytes([]byte(seed)), BlobSize: 1,
+		})
+		require.Zero(t, res.Code, res.Log)
+	}
+	res = c.deliver("outsider", &recordstypes.MsgEraseRecord{Signer: patient.addr.String(), RecordID: 2})
+	require.Zero(t, res.Code, res.Log)
 	c.nextBlock()
+	exported, err := c.app.ExportAppStateAndValidators(false, nil, nil)
+	require.NoError(t, err)
+	var appState map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(exported.AppState, &appState))
+	var recordsGenesis struct {
+		Tombstones []struct {
+			ID     string `json:"id"`
+			Erased bool   `json:"erased"`
+			Kind   string `json:"kind"`
+			CID    string `json:"cid"`
+		} `json:"tombstones"`
+	}
+	require.NoError(t, json.Unmarshal(appState[recordstypes.ModuleName], &recordsGenesis))
+	require.Len(t, recordsGenesis.Tombstones, 1)
+	require.Equal(t, "2", recordsGenesis.Tombstones[0].ID)
+	require.True(t, recordsGenesis.Tombstones[0].Erased)
+	require.Empty(t, recordsGenesis.Tombstones[0].Kind+recordsGenesis.Tombstones[0].CID)
 
 	requireExportImportSameState(t, c)
 }
