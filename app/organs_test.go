@@ -1,0 +1,145 @@
+package app_test
+
+import (
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/collections"
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/healthchain/healthd/app"
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
+	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
+	organstypes "github.com/healthchain/healthd/x/organs/types"
+)
+
+// TestOrganDonationFlow runs a donation through the real app: a living
+// donor without a DONAT consent is refused; a deceased donor's case is
+// opened, its ABO recorded and confirmed by a second account; two organs
+// are recovered (the clock starts); offers go in match-run order; the
+// kidney travels OPO → courier → centre with signed logger readings and is
+// transplanted within its limit; the heart, past its 6 h, is refused
+// without an override and goes ahead with one, which the regulator lists.
+// The state then survives a genesis export and import.
+func TestOrganDonationFlow(t *testing.T) {
+	c := newTestChain(t)
+	for _, n := range []string{"opo", "coordinator", "centre", "surgeon", "courier"} {
+		c.accs[n] = newAccount(n)
+		res := c.deliver("outsider", banktypes.NewMsgSend(c.accs["outsider"].addr, c.accs[n].addr,
+			sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000)))))
+		require.Zero(t, res.Code, res.Log)
+	}
+	addr := func(n string) string { return c.accs[n].addr.String() }
+	authority := addr("authority")
+	for n, role := range map[string]consortiumtypes.Role{
+		"opo": consortiumtypes.Role_ROLE_ORGAN_PROCUREMENT, "centre": consortiumtypes.Role_ROLE_TRANSPLANT_CENTRE,
+		"courier": consortiumtypes.Role_ROLE_DISTRIBUTOR,
+	} {
+		res := c.deliver("authority", &consortiumtypes.MsgAdmitMember{Authority: authority, Address: addr(n), Name: "Member " + n,
+			Roles: []consortiumtypes.Role{role}, NPI: cstestutil.NPI(c.accs[n].addr)})
+		require.Zero(t, res.Code, res.Log)
+	}
+	ok := func(signer string, msg sdk.Msg) {
+		t.Helper()
+		res := c.deliver(signer, msg)
+		require.Zero(t, res.Code, "%T: %s", msg, res.Log)
+	}
+	refused := func(signer string, msg sdk.Msg, want uint32) {
+		t.Helper()
+		before := storeDigests(t, c.app, organstypes.StoreKey)
+		requireRefused(t, c.deliver(signer, msg), organstypes.ModuleName, want)
+		require.Equal(t, before, storeDigests(t, c.app, organstypes.StoreKey), "%T refused: organs state unchanged", msg)
+	}
+	ok("opo", &organstypes.MsgSetStaff{Member: addr("opo"), Account: addr("coordinator")})
+	ok("centre", &organstypes.MsgSetStaff{Member: addr("centre"), Account: addr("surgeon")})
+	logger := secp256k1.GenPrivKeyFromSecret([]byte("TL-1"))
+	ok("courier", &organstypes.MsgRegisterLogger{Actor: addr("courier"), Logger: "TL-1", PubKey: logger.PubKey().Bytes()})
+
+	// A living donor needs a live DONAT consent to the OPO.
+	const din = "G123498654321H"
+	refused("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: din, Donor: addr("outsider")}, organstypes.ErrNotAuthorised.ABCICode())
+	authorisation := sha256.Sum256([]byte("salt | deceased donor authorisation"))
+	ok("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: din, AuthorisationCommitment: authorisation[:]})
+
+	// Two-person ABO.
+	ok("opo", &organstypes.MsgRecordABO{Actor: addr("opo"), DIN: din, ABO: organstypes.ABO_ABO_O})
+	refused("opo", &organstypes.MsgConfirmABO{Actor: addr("opo"), DIN: din, ABO: organstypes.ABO_ABO_O}, organstypes.ErrSamePerson.ABCICode())
+	ok("coordinator", &organstypes.MsgConfirmABO{Actor: addr("coordinator"), DIN: din, ABO: organstypes.ABO_ABO_O})
+
+	// Recovery starts the clocks.
+	clamp := c.time
+	for _, organ := range []string{"KIDNEY_L", "HEART"} {
+		ok("coordinator", &organstypes.MsgRecoverOrgan{Actor: addr("coordinator"), DIN: din, OrganType: organ, CrossClamp: clamp, Logger: "TL-1"})
+	}
+
+	// Offers in match-run order.
+	r1, r2, r3 := sha256.Sum256([]byte("r1")), sha256.Sum256([]byte("r2")), sha256.Sum256([]byte("r3"))
+	ok("coordinator", &organstypes.MsgPostMatchRun{Actor: addr("coordinator"), DIN: din, OrganType: "KIDNEY_L", Candidates: []organstypes.CandidateEntry{
+		{Commitment: r1[:], Centre: addr("centre"), ABO: organstypes.ABO_ABO_A}, {Commitment: r2[:], Centre: addr("centre"), ABO: organstypes.ABO_ABO_O},
+	}})
+	refused("coordinator", &organstypes.MsgOffer{Actor: addr("coordinator"), DIN: din, OrganType: "KIDNEY_L", Rank: 2}, organstypes.ErrSkippedCandidate.ABCICode())
+	ok("coordinator", &organstypes.MsgOffer{Actor: addr("coordinator"), DIN: din, OrganType: "KIDNEY_L", Rank: 1})
+	ok("surgeon", &organstypes.MsgRespondOffer{Actor: addr("surgeon"), DIN: din, OrganType: "KIDNEY_L", Rank: 1,
+		DeclineReason: organstypes.DeclineReason_DECLINE_REASON_CANDIDATE_ILL})
+	ok("coordinator", &organstypes.MsgOffer{Actor: addr("coordinator"), DIN: din, OrganType: "KIDNEY_L", Rank: 2})
+	ok("surgeon", &organstypes.MsgRespondOffer{Actor: addr("surgeon"), DIN: din, OrganType: "KIDNEY_L", Rank: 2, Accept: true})
+
+	// Custody: OPO → courier → centre, readings signed by the container's logger.
+	refused("courier", &organstypes.MsgHandOff{Actor: addr("courier"), DIN: din, OrganType: "KIDNEY_L", To: addr("centre")}, organstypes.ErrNotHolder.ABCICode())
+	ok("coordinator", &organstypes.MsgHandOff{Actor: addr("coordinator"), DIN: din, OrganType: "KIDNEY_L", To: addr("courier")})
+	ok("courier", &organstypes.MsgAcceptHandOff{Actor: addr("courier"), DIN: din, OrganType: "KIDNEY_L"})
+	readings := &organstypes.MsgPostReadings{Submitter: addr("courier"), Logger: "TL-1", DIN: din, OrganType: "KIDNEY_L",
+		Readings: []organstypes.Reading{{Seq: 1, Time: clamp.Add(5 * time.Second), CentiCelsius: 410}, {Seq: 2, Time: c.time, CentiCelsius: 430}}}
+	doc, err := organstypes.SignBytes(chainID, readings)
+	require.NoError(t, err)
+	readings.Signature, err = logger.Sign(doc)
+	require.NoError(t, err)
+	ok("courier", readings)
+	refused("courier", readings, organstypes.ErrInvalidReading.ABCICode()) // a replay
+	ok("courier", &organstypes.MsgHandOff{Actor: addr("courier"), DIN: din, OrganType: "KIDNEY_L", To: addr("centre")})
+	ok("surgeon", &organstypes.MsgAcceptHandOff{Actor: addr("surgeon"), DIN: din, OrganType: "KIDNEY_L"})
+	refused("surgeon", &organstypes.MsgTransplant{Actor: addr("surgeon"), DIN: din, OrganType: "KIDNEY_L", RecipientCommitment: r1[:], Reperfusion: c.time},
+		organstypes.ErrRecipientMismatch.ABCICode())
+	ok("surgeon", &organstypes.MsgTransplant{Actor: addr("surgeon"), DIN: din, OrganType: "KIDNEY_L", RecipientCommitment: r2[:], Reperfusion: c.time})
+
+	// The heart: allocated, handed to the centre, transplanted 7 h after the cross-clamp.
+	ok("coordinator", &organstypes.MsgPostMatchRun{Actor: addr("coordinator"), DIN: din, OrganType: "HEART", Candidates: []organstypes.CandidateEntry{
+		{Commitment: r3[:], Centre: addr("centre"), ABO: organstypes.ABO_ABO_AB}}})
+	ok("coordinator", &organstypes.MsgOffer{Actor: addr("coordinator"), DIN: din, OrganType: "HEART", Rank: 1})
+	ok("centre", &organstypes.MsgRespondOffer{Actor: addr("centre"), DIN: din, OrganType: "HEART", Rank: 1, Accept: true})
+	ok("opo", &organstypes.MsgHandOff{Actor: addr("opo"), DIN: din, OrganType: "HEART", To: addr("centre")})
+	ok("surgeon", &organstypes.MsgAcceptHandOff{Actor: addr("surgeon"), DIN: din, OrganType: "HEART"})
+	c.time = clamp.Add(7*time.Hour - 5*time.Second) // the next block is at clamp + 7 h
+	c.nextBlock()
+	heart := &organstypes.MsgTransplant{Actor: addr("surgeon"), DIN: din, OrganType: "HEART", RecipientCommitment: r3[:], Reperfusion: c.time}
+	refused("surgeon", heart, organstypes.ErrIschaemiaExceeded.ABCICode())
+	heart.Override = organstypes.OverrideReason_OVERRIDE_REASON_RECIPIENT_CRITICAL
+	ok("surgeon", heart)
+
+	// Read back: the custody chain, the times, the override.
+	ctx := c.ctx()
+	kidney, err := c.app.OrgansKeeper.Organs.Get(ctx, collections.Join(din, "KIDNEY_L"))
+	require.NoError(t, err)
+	require.Equal(t, organstypes.OrganStatus_ORGAN_STATUS_TRANSPLANTED, kidney.Status)
+	require.Equal(t, addr("centre"), kidney.Holder)
+	require.EqualValues(t, 2, kidney.Handoffs)
+	require.EqualValues(t, 2, kidney.Readings)
+	require.Less(t, kidney.Outcome.ColdIschaemia, time.Hour)
+	h, err := c.app.OrgansKeeper.Organs.Get(ctx, collections.Join(din, "HEART"))
+	require.NoError(t, err)
+	require.True(t, h.Outcome.OverLimit)
+	require.Equal(t, 7*time.Hour, h.Outcome.ColdIschaemia)
+	exported, err := c.app.OrgansKeeper.ExportGenesis(ctx)
+	require.NoError(t, err)
+	require.Len(t, exported.HandOffs, 2)
+
+	c.nextBlock()
+	requireExportImportSameState(t, c)
+}
