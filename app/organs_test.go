@@ -15,8 +15,8 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/healthchain/healthd/app"
-	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
+	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	organstypes "github.com/healthchain/healthd/x/organs/types"
 )
 
