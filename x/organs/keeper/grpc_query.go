@@ -24,7 +24,7 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
 // grpcErr gives the organs keeper's errors their gRPC codes.
 var grpcErr = querysrv.NewErrorMap(
-	[]error{types.ErrCaseNotFound, types.ErrOrganNotFound, types.ErrUnknownLogger, types.ErrInvalidStaff},
+	[]error{types.ErrCaseNotFound, types.ErrOrganNotFound, types.ErrUnknownLogger},
 	[]error{types.ErrInvalidDIN, types.ErrInvalidOrganType, types.ErrInvalidLogger, types.ErrInvalidAddress},
 ).Status
 
