@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -821,5 +822,60 @@ func BenchmarkAuditByPatient(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestLimits: an account that floods is slowed (429 with Retry-After) while
+// others are not; logins are bounded for the whole gateway; time refills both.
+func TestLimits(t *testing.T) {
+	f := newFixture(t)
+	p := f.addr("patient")
+	flood, calm := f.login("patient"), f.login("hospital")
+	srv := f.ts.Config.Handler.(*Server)
+	bucket := func(a string) uint64 { return maphash.String(srv.limits.seed, a) % limiterBuckets }
+	if bucket(f.addr("patient")) == bucket(f.addr("hospital")) {
+		t.Skip("the two accounts share a limiter bucket (1 in 4096)")
+	}
+	for i := 0; i < AccountBurst; i++ {
+		if a := f.get(flood, "/v1/whoami"); a.status != 200 {
+			t.Fatalf("request %d: %d", i, a.status)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, f.ts.URL+"/fhir/Consent?patient="+p, nil)
+	req.Header.Set("Authorization", "Bearer "+flood)
+	resp, err := f.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
+		t.Fatalf("over the burst: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if a := f.get(calm, "/v1/whoami"); a.status != 200 {
+		t.Errorf("another account is slowed too: %d", a.status)
+	}
+	f.now = f.now.Add(time.Second)
+	if a := f.get(flood, "/v1/whoami"); a.status != 200 {
+		t.Errorf("a second later: %d", a.status)
+	}
+
+	// Logins: the gateway's budget, then 429, then refilled.
+	f.now = f.now.Add(time.Minute)
+	ok, limited := 0, 0
+	for i := 0; i < LoginBurst+5; i++ {
+		if _, err := Login(context.Background(), f.ts.Client(), f.ts.URL, f.keys["stranger"]); err == nil {
+			ok++
+		} else if strings.Contains(err.Error(), ReasonTooMany) {
+			limited++
+		} else {
+			t.Fatal(err)
+		}
+	}
+	if ok > LoginBurst || limited == 0 {
+		t.Errorf("%d logins allowed, %d limited; want at most %d allowed", ok, limited, LoginBurst)
+	}
+	f.now = f.now.Add(time.Second)
+	if _, err := Login(context.Background(), f.ts.Client(), f.ts.URL, f.keys["stranger"]); err != nil {
+		t.Errorf("a second later: %v", err)
 	}
 }

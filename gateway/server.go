@@ -85,6 +85,7 @@ type Server struct {
 	audit      *AuditLog
 	challenges *vault.Challenger
 	sessions   *sessions
+	limits     *limits
 	logger     log.Logger
 	mux        *http.ServeMux
 }
@@ -107,7 +108,7 @@ func NewServer(cfg Config, chain Chain, audit *AuditLog, logger log.Logger) (*Se
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, chain: chain, audit: audit, challenges: ch, sessions: ss, logger: logger,
+	s := &Server{cfg: cfg, chain: chain, audit: audit, challenges: ch, sessions: ss, limits: newLimits(cfg.Now), logger: logger,
 		rules: &rules{chain: chain, now: cfg.Now}, mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
@@ -157,6 +158,8 @@ type apiError struct {
 	Status  int
 	Reason  string
 	Message string
+	// RetryAfter, in seconds, is sent as Retry-After when positive.
+	RetryAfter int
 }
 
 func internalError(err error) *apiError {
@@ -178,6 +181,9 @@ func chainFailure(err error) *apiError {
 func isNotFound(err error) bool { return status.Code(err) == codes.NotFound }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *apiError) {
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	if e.Status >= 500 {
 		s.logger.Error("gateway request failed", "status", e.Status, "reason", e.Reason, "err", e.Message)
 	}
@@ -225,6 +231,10 @@ func (s *Server) authed(h func(http.ResponseWriter, *request)) http.HandlerFunc 
 		account, aerr := s.authenticate(r)
 		if aerr != nil {
 			s.fail(w, r, aerr)
+			return
+		}
+		if !s.limits.account(account) {
+			s.fail(w, r, tooMany("requests from this account"))
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), chainTimeout)

@@ -171,6 +171,10 @@ func (s *Server) handleChallenge(w http.ResponseWriter, _ *http.Request) {
 // handleSession opens a session for a caller that signed a challenge with
 // its account key. It asks the chain nothing and stores nothing.
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	if !s.limits.loginAllowed() {
+		s.fail(w, nil, tooMany("logins at this gateway"))
+		return
+	}
 	if r.ContentLength > maxSessionBody {
 		s.fail(w, nil, &apiError{Status: http.StatusRequestEntityTooLarge, Reason: ReasonBadRequest,
 			Message: fmt.Sprintf("the session request is at most %d bytes", maxSessionBody)})
