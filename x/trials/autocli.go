@@ -4,10 +4,14 @@ import (
 	"fmt"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+	"github.com/spf13/cobra"
 
+	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/version"
 
 	"github.com/healthchain/healthd/internal/autocliargs"
+	"github.com/healthchain/healthd/x/trials/client/cli"
+	"github.com/healthchain/healthd/x/trials/types"
 )
 
 // AutoCLIOptions describes `healthd tx trials` and `healthd q trials`.
@@ -18,8 +22,9 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	app := version.AppName
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
-			Service: "healthd.trials.v1.Query",
-			Short:   "Trials, protocol versions, enrolments, data anchors, SAE clocks, results and outcome switches",
+			Service:              "healthd.trials.v1.Query",
+			Short:                "Trials, protocol versions, enrolments, data anchors, SAE clocks, results and outcome switches",
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Trial", Use: "trial [id]", Short: "Show a trial", PositionalArgs: pos("id")},
 				{
@@ -27,6 +32,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: pos("registry_id"),
 				},
 				{RpcMethod: "Trials", Use: "trials", Short: "Every registered trial"},
+				{RpcMethod: "TrialFHIR", Skip: true},     // `fhir` prints the resource itself
+				{RpcMethod: "EnrolmentFHIR", Skip: true}, // `subject-fhir` likewise
 				{RpcMethod: "Versions", Use: "versions [trial-id]", Short: "A trial's protocol versions and their approval", PositionalArgs: pos("trial_id")},
 				{
 					RpcMethod: "Enrolment", Use: "enrolment [trial-id] [subject]",
@@ -140,4 +147,18 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 	}
+}
+
+// GetQueryCmd returns `healthd q trials` with fhir, subject-fhir and digest;
+// autocli adds the rest.
+func (AppModule) GetQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        types.ModuleName,
+		Short:                      "Trials, protocol versions, enrolments, data anchors, SAE clocks, results and outcome switches",
+		DisableFlagParsing:         true,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       client.ValidateCmd,
+	}
+	cmd.AddCommand(cli.QueryCmds()...)
+	return cmd
 }

@@ -46,6 +46,46 @@ func (q queryServer) Trial(ctx context.Context, req *types.QueryTrialRequest) (*
 	return &types.QueryTrialResponse{Trial: t}, nil
 }
 
+// TrialFHIR implements types.QueryServer.
+func (q queryServer) TrialFHIR(ctx context.Context, req *types.QueryTrialRequest) (*types.QueryFHIRResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	t, err := q.k.getTrial(ctx, req.Id)
+	if err != nil {
+		return nil, errs.Status(err)
+	}
+	bz, err := t.FHIR()
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryFHIRResponse{JSON: string(bz)}, nil
+}
+
+// EnrolmentFHIR implements types.QueryServer.
+func (q queryServer) EnrolmentFHIR(ctx context.Context, req *types.QueryEnrolmentRequest) (*types.QueryFHIRResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	subject, err := q.subject("subject", req.Subject)
+	if err != nil {
+		return nil, err
+	}
+	t, err := q.k.getTrial(ctx, req.TrialId)
+	if err != nil {
+		return nil, errs.Status(err)
+	}
+	e, err := q.k.getEnrolment(ctx, t, subject)
+	if err != nil {
+		return nil, errs.Status(err)
+	}
+	bz, err := e.FHIR()
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryFHIRResponse{JSON: string(bz)}, nil
+}
+
 // TrialByRegistryID implements types.QueryServer.
 func (q queryServer) TrialByRegistryID(ctx context.Context, req *types.QueryTrialByRegistryIDRequest) (*types.QueryTrialResponse, error) {
 	if err := querysrv.NonNil(req); err != nil {
