@@ -310,6 +310,34 @@ func purposeParam(q url.Values) (string, *apiError) {
 	return p, nil
 }
 
+// search is a search request's parameters: the patient, the purpose (for
+// reads under consent), the page size and cursor, and the chain page the
+// cursor names (nil for the audit trail, whose cursor is its own).
+type search struct {
+	patient, purpose, cursor string
+	n                        int
+	page                     *query.PageRequest
+}
+
+// parseSearch reads patient, purpose (default TREAT), _count and _page.
+func parseSearch(q url.Values, chainCursor bool) (search, *apiError) {
+	var sr search
+	var aerr *apiError
+	if sr.patient, aerr = patientParam(q); aerr != nil {
+		return sr, aerr
+	}
+	if sr.purpose, aerr = purposeParam(q); aerr != nil {
+		return sr, aerr
+	}
+	if sr.n, sr.cursor, aerr = page(q); aerr != nil {
+		return sr, aerr
+	}
+	if chainCursor {
+		sr.page, aerr = chainPage(sr.cursor, sr.n)
+	}
+	return sr, aerr
+}
+
 // record writes one read to the audit log. A read is answered only once
 // its entry is on disk; if the log cannot be written the read is refused.
 func (s *Server) record(rq *request, patient, resource string, returned []string, d Decision, refusal *apiError) *apiError {
@@ -406,21 +434,12 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConsentSearch(w http.ResponseWriter, rq *request) {
-	q := rq.r.URL.Query()
-	patient, aerr := patientParam(q)
-	if aerr == nil {
-		var n int
-		var cur string
-		n, cur, aerr = page(q)
-		if aerr == nil {
-			s.consentSearch(w, rq, patient, n, cur)
-			return
-		}
+	sr, aerr := parseSearch(rq.r.URL.Query(), true)
+	if aerr != nil {
+		s.fail(w, rq.r, aerr)
+		return
 	}
-	s.fail(w, rq.r, aerr)
-}
-
-func (s *Server) consentSearch(w http.ResponseWriter, rq *request, patient string, n int, cur string) {
+	patient := sr.patient
 	scope, refusal, err := s.rules.ReadConsents(rq.ctx, rq.caller, patient)
 	if err != nil {
 		s.fail(w, rq.r, chainFailure(err))
@@ -430,12 +449,7 @@ func (s *Server) consentSearch(w http.ResponseWriter, rq *request, patient strin
 		s.refuse(w, rq, patient, "Consent", refusal)
 		return
 	}
-	pg, aerr := chainPage(cur, n)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
-	res, err := s.chain.Consent.ConsentsByPatient(rq.ctx, &consenttypes.QueryConsentsByPatientRequest{Patient: patient, Pagination: pg})
+	res, err := s.chain.Consent.ConsentsByPatient(rq.ctx, &consenttypes.QueryConsentsByPatientRequest{Patient: patient, Pagination: sr.page})
 	if err != nil {
 		s.fail(w, rq.r, chainFailure(err))
 		return
@@ -507,27 +521,12 @@ func (s *Server) handleConsentRead(w http.ResponseWriter, rq *request) {
 }
 
 func (s *Server) handleDocumentSearch(w http.ResponseWriter, rq *request) {
-	q := rq.r.URL.Query()
-	patient, aerr := patientParam(q)
+	sr, aerr := parseSearch(rq.r.URL.Query(), true)
 	if aerr != nil {
 		s.fail(w, rq.r, aerr)
 		return
 	}
-	purpose, aerr := purposeParam(q)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
-	n, cur, aerr := page(q)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
-	pg, aerr := chainPage(cur, n)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
+	patient, purpose, pg := sr.patient, sr.purpose, sr.page
 	filter, refusal, err := s.rules.ReadRecords(rq.ctx, rq.caller, patient, purpose)
 	if err != nil {
 		s.fail(w, rq.r, chainFailure(err))
@@ -612,17 +611,12 @@ func (s *Server) handleDocumentRead(w http.ResponseWriter, rq *request) {
 // accounting of disclosures, then the gateway's own log, newest first. The
 // cursor says which part a page is in ("c" + chain key, "g" + entry).
 func (s *Server) handleAuditSearch(w http.ResponseWriter, rq *request) {
-	q := rq.r.URL.Query()
-	patient, aerr := patientParam(q)
+	sr, aerr := parseSearch(rq.r.URL.Query(), false)
 	if aerr != nil {
 		s.fail(w, rq.r, aerr)
 		return
 	}
-	n, cur, aerr := page(q)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
+	patient, n, cur := sr.patient, sr.n, sr.cursor
 	badCursor := &apiError{Status: http.StatusBadRequest, Reason: ReasonBadRequest, Message: "_page is not a cursor this gateway gave"}
 	d, refusal, err := s.rules.ReadDisclosures(rq.ctx, rq.caller, patient)
 	if err != nil {
@@ -691,22 +685,12 @@ func (s *Server) handleAuditSearch(w http.ResponseWriter, rq *request) {
 // patient's claims the caller may see.
 func (s *Server) claimSearch(resource string) func(http.ResponseWriter, *request) {
 	return func(w http.ResponseWriter, rq *request) {
-		q := rq.r.URL.Query()
-		patient, aerr := patientParam(q)
+		sr, aerr := parseSearch(rq.r.URL.Query(), true)
 		if aerr != nil {
 			s.fail(w, rq.r, aerr)
 			return
 		}
-		n, cur, aerr := page(q)
-		if aerr != nil {
-			s.fail(w, rq.r, aerr)
-			return
-		}
-		pg, aerr := chainPage(cur, n)
-		if aerr != nil {
-			s.fail(w, rq.r, aerr)
-			return
-		}
+		patient, pg := sr.patient, sr.page
 		filter, refusal, err := s.rules.ReadClaims(rq.ctx, rq.caller, patient)
 		if err != nil {
 			s.fail(w, rq.r, chainFailure(err))
@@ -751,26 +735,12 @@ func (s *Server) claimSearch(resource string) func(http.ResponseWriter, *request
 
 func (s *Server) handleMedications(w http.ResponseWriter, rq *request) {
 	q := rq.r.URL.Query()
-	patient, aerr := patientParam(q)
+	sr, aerr := parseSearch(q, true)
 	if aerr != nil {
 		s.fail(w, rq.r, aerr)
 		return
 	}
-	purpose, aerr := purposeParam(q)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
-	n, cur, aerr := page(q)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
-	pg, aerr := chainPage(cur, n)
-	if aerr != nil {
-		s.fail(w, rq.r, aerr)
-		return
-	}
+	patient, purpose, pg := sr.patient, sr.purpose, sr.page
 	d, refusal, err := s.rules.ReadMedications(rq.ctx, rq.caller, patient, purpose)
 	if err != nil {
 		s.fail(w, rq.r, chainFailure(err))
