@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
@@ -142,4 +143,32 @@ func TestOrganDonationFlow(t *testing.T) {
 
 	c.nextBlock()
 	requireExportImportSameState(t, c)
+}
+
+// TestOrgansRefusedAtCheckTx: a DIN with a wrong check character, a lower-case
+// DIN, an unknown blood group or a decline without a code never reaches a
+// block; a well-formed message passes CheckTx (its stateful checks run in the block).
+func TestOrgansRefusedAtCheckTx(t *testing.T) {
+	c := newTestChain(t)
+	actor := c.accs["outsider"].addr.String()
+	auth := sha256.Sum256([]byte("authorisation"))
+	for name, tc := range map[string]struct {
+		msg  sdk.Msg
+		want uint32
+	}{
+		"wrong check character": {&organstypes.MsgOpenCase{Actor: actor, DIN: "G123498654321I", AuthorisationCommitment: auth[:]}, organstypes.ErrInvalidDIN.ABCICode()},
+		"lower case":            {&organstypes.MsgOpenCase{Actor: actor, DIN: "g123498654321h", AuthorisationCommitment: auth[:]}, organstypes.ErrInvalidDIN.ABCICode()},
+		"unknown blood group":   {&organstypes.MsgRecordABO{Actor: actor, DIN: "G123498654321H", ABO: 7}, organstypes.ErrInvalidABO.ABCICode()},
+		"decline without code":  {&organstypes.MsgRespondOffer{Actor: actor, DIN: "G123498654321H", OrganType: "HEART", Rank: 1}, organstypes.ErrInvalidReason.ABCICode()},
+		"well formed":           {&organstypes.MsgOpenCase{Actor: actor, DIN: "=G12349865432177", AuthorisationCommitment: auth[:]}, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := c.app.CheckTx(&abci.RequestCheckTx{Tx: c.signed("outsider", tc.msg), Type: abci.CheckTxType_New})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, res.Code, res.Log)
+			if tc.want != 0 {
+				require.Equal(t, organstypes.ModuleName, res.Codespace)
+			}
+		})
+	}
 }
