@@ -46,6 +46,10 @@ func (s *KeeperTestSuite) TestSetStaff() {
 		s.Run(name, func() { refuse(s, s.ms.SetStaff, tc.msg, tc.want) })
 	}
 
+	// A suspended member is still a member: never another's staff.
+	s.members.Suspend(s.acc(s.courier))
+	refuse(s, s.ms.SetStaff, &types.MsgSetStaff{Member: s.opo, Account: s.courier}, types.ErrInvalidStaff)
+
 	s.freshEvents()
 	mustRun(s, s.ms.SetStaff, &types.MsgSetStaff{Member: s.opo, Account: s.coordinator2, Remove: true})
 	s.Require().Len(events[*types.EventStaffSet](s), 1)

@@ -92,6 +92,8 @@ func (s *KeeperTestSuite) TestGenesisValidate() {
 		"excursions miscounted":         func(gs *types.GenesisState) { gs.Readings[0].Readings[1].Excursion = false },
 		"staff twice":                   func(gs *types.GenesisState) { gs.Staff = append(gs.Staff, gs.Staff[0]) },
 		"logger with a bad key":         func(gs *types.GenesisState) { gs.Loggers[0].PubKey = []byte{1, 2} },
+		"organ's logger unknown":        func(gs *types.GenesisState) { gs.Organs[0].Logger = "TL-9" },
+		"reading's logger unknown":      func(gs *types.GenesisState) { gs.Readings[0].Readings[0].Logger = "TL-9" },
 	} {
 		s.Run(name, func() {
 			gs, err := s.k.ExportGenesis(s.ctx)

@@ -74,8 +74,9 @@ func (ms msgServer) SetStaff(ctx context.Context, msg *types.MsgSetStaff) (*type
 			return nil, err
 		}
 	} else {
-		// A member's own account acts for itself; it cannot be another's staff.
-		if err := ms.consortium.RequireActive(ctx, account); err == nil {
+		// A member's own account acts for itself, suspended or not: it
+		// cannot be another's staff.
+		if _, err := ms.consortium.GetMember(ctx, account); err == nil {
 			return nil, errorsmod.Wrapf(types.ErrInvalidStaff, "%s is a member itself", accountStr)
 		}
 		if err := ms.Staff.Set(ctx, account, types.Staff{Account: accountStr, Member: memberStr}); err != nil {

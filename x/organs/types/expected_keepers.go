@@ -14,6 +14,9 @@ import (
 type ConsortiumKeeper interface {
 	RequireRole(ctx context.Context, addr sdk.AccAddress, roles ...consortiumtypes.Role) error
 	RequireActive(ctx context.Context, addr sdk.AccAddress) error
+	// GetMember finds a member whatever its status: a member's account,
+	// even suspended, is never another member's staff.
+	GetMember(ctx context.Context, addr sdk.AccAddress) (consortiumtypes.Member, error)
 }
 
 // ConsentKeeper says whether a living donor consented to the OPO for donation.

@@ -70,6 +70,9 @@ func (gs GenesisState) Validate() error {
 			(o.Status == OrganStatus_ORGAN_STATUS_RECOVERED) != (o.Outcome == nil) {
 			return genesisErr("organ %s: status %d and outcome disagree", key, o.Status)
 		}
+		if o.Logger != "" && !loggers[o.Logger] {
+			return genesisErr("organ %s: logger %q not registered", key, o.Logger)
+		}
 		if addrs.Check(ErrInvalidAddress, "holder", o.Holder) != nil || ValidateTime("cross-clamp", o.CrossClamp) != nil ||
 			o.MaxColdIschaemia <= 0 || o.MaxColdIschaemia > MaxIschaemiaLimit {
 			return genesisErr("organ %s: holder, cross-clamp or limit invalid", key)
@@ -120,7 +123,7 @@ func (gs GenesisState) Validate() error {
 		seenReadings[key] = true
 		var excursions uint64
 		for i, r := range or.Readings {
-			if r.Index != uint64(i+1) || CheckLoggerID(r.Logger) != nil {
+			if r.Index != uint64(i+1) || !loggers[r.Logger] {
 				return genesisErr("reading %d of %s invalid or out of order", i+1, key)
 			}
 			if r.Excursion {
