@@ -6,6 +6,7 @@ package cli
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -132,17 +133,21 @@ func DigestCmd() *cobra.Command {
 				return err
 			case "commitment":
 				_, err = fmt.Fprintln(out, d.Commitment)
+			case "commitment-base64":
+				// proto JSON spells bytes in base64 (report-results --outcomes).
+				raw, _ := hex.DecodeString(d.Commitment)
+				_, err = fmt.Fprintln(out, base64.StdEncoding.EncodeToString(raw))
 			case "salt":
 				_, err = fmt.Fprintln(out, d.Salt)
 			case "cid":
 				_, err = fmt.Fprintln(out, d.CID)
 			default:
-				return fmt.Errorf("--print %q: commitment, salt or cid", field)
+				return fmt.Errorf("--print %q: commitment, commitment-base64, salt or cid", field)
 			}
 			return err
 		},
 	}
 	cmd.Flags().String("salt", "", "salt, 64 hex digits (default: 32 random bytes)")
-	cmd.Flags().String("print", "", "print one field alone: commitment, salt or cid")
+	cmd.Flags().String("print", "", "print one field alone: commitment (hex), commitment-base64, salt or cid")
 	return cmd
 }

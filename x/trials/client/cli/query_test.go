@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -39,6 +40,9 @@ func TestDigest(t *testing.T) {
 	c, err := run(t, f, "--salt", salt, "--print", "commitment")
 	require.NoError(t, err)
 	require.Equal(t, hex.EncodeToString(want[:]), c)
+	b64, err := run(t, f, "--salt", salt, "--print", "commitment-base64")
+	require.NoError(t, err)
+	require.Equal(t, base64.StdEncoding.EncodeToString(want[:]), b64)
 	cid, err := run(t, f, "--print", "cid")
 	require.NoError(t, err)
 	require.Equal(t, unixfs.SumBytes(doc), cid)
