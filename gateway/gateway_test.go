@@ -755,6 +755,16 @@ func TestVerifyIsOpen(t *testing.T) {
 	if lines := auditLines(t, f.audit); len(lines) != 0 {
 		t.Errorf("verification wrote %d audit lines", len(lines))
 	}
+	// Open, but bounded for the whole gateway.
+	limited := 0
+	for i := 0; i < VerifyBurst+5; i++ {
+		if a := f.get("", "/v1/verify?unit=x"); a.status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("open verification is not rate limited")
+	}
 }
 
 // TestAuditBeforeAnswer: when the audit log cannot be written, the read is

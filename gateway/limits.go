@@ -16,10 +16,14 @@ import (
 // whatever the number of accounts: an account that floods slows at most
 // the few others in its bucket.
 const (
-	AccountRate    = 20
-	AccountBurst   = 40
-	LoginRate      = 100
-	LoginBurst     = 200
+	AccountRate  = 20
+	AccountBurst = 40
+	LoginRate    = 100
+	LoginBurst   = 200
+	// VerifyRate bounds open pack verification (no session): each is one
+	// bounded chain query.
+	VerifyRate     = 200
+	VerifyBurst    = 400
 	limiterBuckets = 4096
 	// ReasonTooMany is the 429 reason.
 	ReasonTooMany = "TOO_MANY_REQUESTS"
@@ -30,11 +34,13 @@ type limits struct {
 	mu      sync.Mutex
 	buckets [limiterBuckets]*rate.Limiter
 	login   *rate.Limiter
+	verify  *rate.Limiter
 	now     func() time.Time
 }
 
 func newLimits(now func() time.Time) *limits {
-	return &limits{seed: maphash.MakeSeed(), login: rate.NewLimiter(LoginRate, LoginBurst), now: now}
+	return &limits{seed: maphash.MakeSeed(), login: rate.NewLimiter(LoginRate, LoginBurst),
+		verify: rate.NewLimiter(VerifyRate, VerifyBurst), now: now}
 }
 
 // account takes one request from account's bucket.
@@ -52,6 +58,9 @@ func (l *limits) account(account string) bool {
 
 // loginAllowed takes one login from the gateway's budget.
 func (l *limits) loginAllowed() bool { return l.login.AllowN(l.now(), 1) }
+
+// verifyAllowed takes one open verification from the gateway's budget.
+func (l *limits) verifyAllowed() bool { return l.verify.AllowN(l.now(), 1) }
 
 func tooMany(what string) *apiError {
 	return &apiError{Status: http.StatusTooManyRequests, Reason: ReasonTooMany, RetryAfter: 1,

@@ -422,6 +422,10 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 			Message: "unit is required: a GS1 element string or Digital Link of the pack, at most 512 characters"})
 		return
 	}
+	if !s.limits.verifyAllowed() {
+		s.fail(w, r, tooMany("verifications at this gateway"))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), chainTimeout)
 	defer cancel()
 	res, err := s.chain.Drugtrace.Verify(ctx, &drugtracetypes.QueryVerifyRequest{Unit: unit})
