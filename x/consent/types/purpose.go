@@ -32,6 +32,7 @@ var Purposes = map[string]string{
 	"FAMRQT":   "family requested",
 	"PWATRNY":  "power of attorney",
 	"CLINTRL":  "clinical trial",
+	"DONAT":    "donation",
 }
 
 // PurposeCodes lists the purpose codes, sorted.
