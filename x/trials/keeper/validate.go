@@ -111,7 +111,7 @@ func (k Keeper) mayRecord(ctx context.Context, t types.Trial, site string, subje
 	}
 	switch {
 	case e.Status == types.EnrolmentStatus_ENROLMENT_STATUS_WITHDRAWN:
-		return e, errorsmod.Wrapf(types.ErrWithdrawn, "trial %d: subject withdrew at %s", t.ID, e.WithdrawnAt)
+		return e, errorsmod.Wrapf(types.ErrWithdrawn, "trial %d: the subject withdrew", t.ID)
 	case e.Status != types.EnrolmentStatus_ENROLMENT_STATUS_ENROLLED:
 		return e, errorsmod.Wrapf(types.ErrNotEnrolled, "trial %d: subject consented but no site enrolled them", t.ID)
 	case e.Site != site:
