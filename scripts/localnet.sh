@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Single-validator healthd network on 127.0.0.1 with the four founding members
-# (hospital, laboratory, pharmacy, payer), two demo patients, a 3-of-4 multisig
-# of the founders as the chain authority, and the records vault.
+# (hospital, laboratory, pharmacy, payer), demo supply-chain and transplant
+# members, two demo patients, a 3-of-4 multisig of the founders as the chain
+# authority, and the records vault.
 #
 #   scripts/localnet.sh            set up (if needed) and run in the foreground; Ctrl-C stops it
 #   scripts/localnet.sh setup      only create the home directory
@@ -43,6 +44,16 @@ SUPPLY=(
   "manufacturer|Northwind Pharmaceuticals|manufacturer||0614141000029||9506000,4006381"
   "distributor|Atlas Pharma Distribution|distributor||0614141000036|MA1234563"
 )
+# Demo transplant members: an organ procurement organisation and a transplant centre.
+TRANSPLANT=(
+  "opo|Lakeside Organ Procurement|organ-procurement||0614141000043|"
+  "centre|St Anne's Transplant Centre|transplant-centre||0614141000050|"
+)
+# Keys that are not members: the OPO's coordinator (funded; the OPO names it
+# staff with tx organs set-staff) and a temperature logger's device key
+# (signs readings, sends no transactions: no funds).
+STAFF=(coordinator)
+DEVICES=(logger1)
 
 addr() { "$HEALTHD" keys show "$1" -a "${KR[@]}"; }
 
@@ -62,12 +73,12 @@ setup() {
     name=${f%%|*}
     "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
   done
-  for name in "${PATIENTS[@]}" manufacturer distributor; do
+  for name in "${PATIENTS[@]}" manufacturer distributor opo centre "${STAFF[@]}" "${DEVICES[@]}"; do
     "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
   done
   "$HEALTHD" keys add authority --multisig hospital,lab,pharmacy,payer --multisig-threshold 3 "${KR[@]}" >/dev/null 2>&1
 
-  for name in hospital lab pharmacy payer "${PATIENTS[@]}" manufacturer distributor authority; do
+  for name in hospital lab pharmacy payer "${PATIENTS[@]}" manufacturer distributor opo centre "${STAFF[@]}" authority; do
     "$HEALTHD" genesis add-genesis-account "$(addr "$name")" "1000000000000$DENOM" --home "$NODE_HOME"
   done
 
@@ -75,7 +86,7 @@ setup() {
   # filter_peers = true (healthd init's default) the hospital's other nodes, and
   # nodes the members register later, accept it as a peer.
   local key org roles npi gln dea prefixes node
-  for f in "${FOUNDERS[@]}" "${SUPPLY[@]}"; do
+  for f in "${FOUNDERS[@]}" "${SUPPLY[@]}" "${TRANSPLANT[@]}"; do
     IFS='|' read -r key org roles npi gln dea prefixes <<<"$f"
     node=""
     if [ "$key" = hospital ]; then node=$("$HEALTHD" comet show-node-id --home "$NODE_HOME"); fi
@@ -210,7 +221,8 @@ healthd localnet is running (chain $CHAIN_ID, pid $pid)
   home          $NODE_HOME   (keyring: test)
   log           $LOG
   keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),
-                manufacturer distributor (demo supply-chain members)
+                manufacturer distributor (demo supply-chain members), opo centre (demo transplant members),
+                coordinator (the OPO's staff once named), logger1 (a temperature logger's device key)
   try           source $HOME_DIR/env; healthd q consortium members
 
 Ctrl-C stops the node, the vault and the gateway.
