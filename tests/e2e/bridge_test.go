@@ -123,4 +123,17 @@ func TestLocalnetIBC(t *testing.T) {
 			return !strings.Contains(o, `"channel_id"`)
 		}, "q", "bridge", "pending")
 	}
+
+	// No canary in either chain's blocks and events (packets included), the
+	// nodes', vaults' and gateways' logs, or the relayer's.
+	scan := newCanaryScan(t)
+	scan.scanChain("hospital-1", fmt.Sprintf("http://127.0.0.1:%d", 26657+3000))
+	scan.scanChain("pharma-1", fmt.Sprintf("http://127.0.0.1:%d", 26657+4000))
+	for _, chain := range []string{"hospital", "pharma"} {
+		for _, log := range []string{"node.log", "vault.log", "gateway.log"} {
+			scan.scanFile(filepath.Join(dir, chain, log))
+		}
+	}
+	scan.scanFile(filepath.Join(dir, "relayer.log"))
+	scan.done()
 }

@@ -84,7 +84,7 @@ func claimsScenario(t *testing.T, n *node) {
 	n.tx("tx", "claims", "fund-escrow", "100000uhealth", "--from", "payer")
 	year := time.Now().UTC().Year()
 	start, end := fmt.Sprintf("%d-01-01T00:00:00Z", year), fmt.Sprintf("%d-01-01T00:00:00Z", year+1)
-	n.tx("tx", "claims", "enroll", "1", patient, "MEM-000123", start, end, "--from", "payer")
+	n.tx("tx", "claims", "enroll", "1", patient, canaryMemberID, start, end, "--from", "payer")
 	var cov struct {
 		Coverages []struct {
 			ID             string `json:"id"`
@@ -96,7 +96,7 @@ func claimsScenario(t *testing.T, n *node) {
 	require.Len(t, cov.Coverages, 1)
 	require.NotEmpty(t, cov.Coverages[0].MemberIDMAC)
 	require.Equal(t, "MEMBER_ID_SCHEME_HMAC_SHA256_V1", cov.Coverages[0].MemberIDScheme)
-	require.NotContains(t, n.mustCLI("q", "claims", "coverage", patient, "-o", "json"), "MEM-000123", "the member id stays off chain")
+	require.NotContains(t, n.mustCLI("q", "claims", "coverage", patient, "-o", "json"), canaryMemberID, "the member id stays off chain")
 
 	// The payer checks a card with its own key; the member id is not sent.
 	var check struct {
@@ -106,7 +106,7 @@ func claimsScenario(t *testing.T, n *node) {
 			Match      bool   `json:"match"`
 		} `json:"coverages"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "check-member", patient, "MEM-000123", "--from", "payer")), &check))
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "check-member", patient, canaryMemberID, "--from", "payer")), &check))
 	require.True(t, check.Match)
 	require.Len(t, check.Coverages, 1)
 	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "claims", "check-member", patient, "MEM-000124", "--from", "payer")), &check))

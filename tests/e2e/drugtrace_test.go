@@ -68,9 +68,9 @@ func unitLifecycle(t *testing.T, n *node) {
 	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "drugtrace", "verify", label, dist, "-o", "json")), &v))
 	require.Equal(t, "VERDICT_CUSTODY_MISMATCH", v.Verdict)
 
-	tx("pharmacy", "dispense", label, patient, "--rx", "RX-2026-0042")
+	tx("pharmacy", "dispense", label, patient, "--rx", canaryRx)
 	// A second dispense is refused in the response, with a suspect-product alert.
-	tx("pharmacy", "dispense", gtin+"/SN0001", patient, "--rx", "RX-2026-0042")
+	tx("pharmacy", "dispense", gtin+"/SN0001", patient, "--rx", canaryRx)
 	alerts := n.mustCLI("q", "drugtrace", "alerts", "-o", "json")
 	require.Contains(t, alerts, "VERDICT_ALREADY_DISPENSED")
 	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "drugtrace", "verify", label, "-o", "json")), &v))

@@ -203,8 +203,12 @@ func TestLocalnet(t *testing.T) {
 	t.Run("a unit from commissioning to dispensing", func(t *testing.T) { unitLifecycle(t, n.withT(t)) })
 	t.Run("records put, get, share, verify, revoke, erase", func(t *testing.T) { recordsRoundTrip(t, n.withT(t)) })
 	t.Run("claims adjudicated, reviewed, appealed and paid", func(t *testing.T) { claimsScenario(t, n.withT(t)) })
+	t.Run("canary records through the vault and the gateway", func(t *testing.T) { canaryRecords(t, n.withT(t)) })
 
-	// Last: stop the node, export the whole state and look for plaintext in it.
+	// Last: scan every block, stop the node, export the whole state and scan
+	// it and every log for the canaries and the fixtures' plaintext.
+	scan := newCanaryScan(t)
+	scan.scanChain("chain", rpcURL)
 	n.stop()
 	exported := filepath.Join(t.TempDir(), "export.json")
 	n.mustCLI("export", "--output-document", exported)
@@ -213,6 +217,12 @@ func TestLocalnet(t *testing.T) {
 	for _, needle := range allNeedles() {
 		require.NotContains(t, string(state), needle, "plaintext in the exported state")
 	}
+	scan.scan("exported state", state)
+	dir := filepath.Dir(n.home)
+	for _, log := range []string{"node.log", "vault.log", "gateway.log", filepath.Join("gateway", "audit.log")} {
+		scan.scanFile(filepath.Join(dir, log))
+	}
+	scan.done()
 	t.Logf("exported state: %d bytes, no plaintext", len(state))
 }
 
