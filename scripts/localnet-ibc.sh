@@ -205,9 +205,10 @@ healthd localnet-ibc is running
   hospital-1  RPC $(rpc_of "$OFF")  REST http://127.0.0.1:$((1317 + OFF))  home $HOME_DIR/hospital/node  bridge/$HOSP_CHAN
   pharma-1    RPC $(rpc_of $((OFF + 1000)))  REST http://127.0.0.1:$((2317 + OFF))  home $HOME_DIR/pharma/node  bridge/$PHARMA_CHAN
   relayer     @confio/relayer (pid $RELAYER_PID, poll ${POLL}s), home $RH, log $HOME_DIR/relayer.log
-  keys        each chain: hospital lab pharmacy payer patient1 patient2 manufacturer distributor (test keyring)
+  keys        each chain: hospital lab pharmacy payer patient1 patient2 manufacturer distributor opo centre
+              sponsor irb coordinator logger1 (test keyring); each chain has its vault and gateway
   try         $HEALTHD q bridge params --home $HOME_DIR/hospital/node
 
-Ctrl-C stops the relayer, both nodes and their vaults.
+Ctrl-C stops the relayer, both nodes and their vaults and gateways.
 INFO
 wait "$RELAYER_PID"
