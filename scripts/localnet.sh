@@ -49,6 +49,11 @@ TRANSPLANT=(
   "opo|Lakeside Organ Procurement|organ-procurement||0614141000043|"
   "centre|St Anne's Transplant Centre|transplant-centre||0614141000050|"
 )
+# Demo research members: a trial sponsor and an ethics committee (IRB).
+RESEARCH=(
+  "sponsor|Meridian Clinical Research|research-sponsor|1546372818||"
+  "irb|Riverside Research Ethics Board|ethics-committee|1987654328||"
+)
 # Keys that are not members: the OPO's coordinator (funded; the OPO names it
 # staff with tx organs set-staff) and a temperature logger's device key
 # (signs readings, sends no transactions: no funds).
@@ -73,12 +78,12 @@ setup() {
     name=${f%%|*}
     "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
   done
-  for name in "${PATIENTS[@]}" manufacturer distributor opo centre "${STAFF[@]}" "${DEVICES[@]}"; do
+  for name in "${PATIENTS[@]}" manufacturer distributor opo centre sponsor irb "${STAFF[@]}" "${DEVICES[@]}"; do
     "$HEALTHD" keys add "$name" "${KR[@]}" --output json > "$HOME_DIR/$name.key.json" 2>&1
   done
   "$HEALTHD" keys add authority --multisig hospital,lab,pharmacy,payer --multisig-threshold 3 "${KR[@]}" >/dev/null 2>&1
 
-  for name in hospital lab pharmacy payer "${PATIENTS[@]}" manufacturer distributor opo centre "${STAFF[@]}" authority; do
+  for name in hospital lab pharmacy payer "${PATIENTS[@]}" manufacturer distributor opo centre sponsor irb "${STAFF[@]}" authority; do
     "$HEALTHD" genesis add-genesis-account "$(addr "$name")" "1000000000000$DENOM" --home "$NODE_HOME"
   done
 
@@ -86,7 +91,7 @@ setup() {
   # filter_peers = true (healthd init's default) the hospital's other nodes, and
   # nodes the members register later, accept it as a peer.
   local key org roles npi gln dea prefixes node
-  for f in "${FOUNDERS[@]}" "${SUPPLY[@]}" "${TRANSPLANT[@]}"; do
+  for f in "${FOUNDERS[@]}" "${SUPPLY[@]}" "${TRANSPLANT[@]}" "${RESEARCH[@]}"; do
     IFS='|' read -r key org roles npi gln dea prefixes <<<"$f"
     node=""
     if [ "$key" = hospital ]; then node=$("$HEALTHD" comet show-node-id --home "$NODE_HOME"); fi
@@ -221,7 +226,7 @@ healthd localnet is running (chain $CHAIN_ID, pid $pid)
   home          $NODE_HOME   (keyring: test)
   log           $LOG
   keys          hospital lab pharmacy payer (founding members), patient1 patient2, authority (3-of-4 multisig),
-                manufacturer distributor (demo supply-chain members), opo centre (demo transplant members),
+                manufacturer distributor (demo supply-chain members), opo centre (demo transplant members), sponsor irb (demo research members),
                 coordinator (the OPO's staff once named), logger1 (a temperature logger's device key)
   try           source $HOME_DIR/env; healthd q consortium members
 
