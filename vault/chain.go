@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
@@ -40,12 +42,16 @@ type Chain interface {
 	// RequireAuthor returns nil if account may upload blobs, or an error
 	// wrapping ErrNotAuthor that says why not.
 	RequireAuthor(ctx context.Context, account string) error
+	// LiveGuardian says whether account is a guardian of patient whose
+	// guardianship covers at (x/consent: start <= at < end).
+	LiveGuardian(ctx context.Context, patient, account string, at time.Time) (bool, error)
 }
 
 // GRPCChain is a Chain over a node's gRPC endpoint.
 type GRPCChain struct {
 	records    recordstypes.QueryClient
 	consortium consortiumtypes.QueryClient
+	consent    consenttypes.QueryClient
 }
 
 var _ Chain = (*GRPCChain)(nil)
@@ -56,6 +62,7 @@ func NewGRPCChain(conn *grpc.ClientConn) *GRPCChain {
 	return &GRPCChain{
 		records:    recordstypes.NewQueryClient(conn),
 		consortium: consortiumtypes.NewQueryClient(conn),
+		consent:    consenttypes.NewQueryClient(conn),
 	}
 }
 
@@ -107,6 +114,20 @@ func (c *GRPCChain) RequireAuthor(ctx context.Context, account string) error {
 		return chainError("consortium member query", err)
 	}
 	return CheckAuthor(res.Member)
+}
+
+// LiveGuardian implements Chain.
+func (c *GRPCChain) LiveGuardian(ctx context.Context, patient, account string, at time.Time) (bool, error) {
+	res, err := c.consent.Guardians(ctx, &consenttypes.QueryGuardiansRequest{Patient: patient})
+	if err != nil {
+		return false, chainError("consent guardians query", err)
+	}
+	for _, g := range res.Guardians {
+		if g.Guardian == account && !at.Before(g.Start) && at.Before(g.End) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // CheckAuthor applies the author rule to a member: active, and holding the

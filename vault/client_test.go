@@ -182,3 +182,43 @@ func TestClientLargestBlobLimit(t *testing.T) {
 		t.Fatalf("GetBlob: %s %v", cid, err)
 	}
 }
+
+// TestGuardianErases: a live guardian erases a patient's record and lifts
+// its tombstone, as the patient may; a guardian whose guardianship ended,
+// or a guardian of another patient, may not.
+func TestGuardianErases(t *testing.T) {
+	e := newEnv(t)
+	kr := newKeyring(t, "hospital", "patient", "guardian", "oldguardian", "otherguardian")
+	hospital, patient := newKeyringSigner(t, kr, "hospital"), newKeyringSigner(t, kr, "patient")
+	guardian, old, other := newKeyringSigner(t, kr, "guardian"), newKeyringSigner(t, kr, "oldguardian"), newKeyringSigner(t, kr, "otherguardian")
+	client := func(s Signer) *Client {
+		return &Client{BaseURL: e.srv.URL, ChainID: testChainID, HTTP: e.srv.Client(), Signer: s}
+	}
+	ctx := context.Background()
+	e.chain.setAuthor(hospital.Address())
+	cid, err := client(hospital).PutBlob(ctx, bytes.Repeat([]byte("age-encrypted record "), 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = 7
+	e.chain.setRecord(id, fakeRecord{cid: cid, patient: patient.Address(), author: hospital.Address()})
+	e.chain.setGuardian(patient.Address(), guardian.Address(), true)
+	e.chain.setGuardian(patient.Address(), old.Address(), false)
+	e.chain.setGuardian("health1someoneelse", other.Address(), true)
+
+	for _, s := range []Signer{old, other, hospital} {
+		wantVaultError(t, client(s).Erase(ctx, id), http.StatusForbidden, ReasonNotPatient)
+	}
+	if _, _, err := client(patient).GetBlob(ctx, id); err != nil {
+		t.Fatalf("refused erasures changed something: %v", err)
+	}
+	if err := client(guardian).Erase(ctx, id); err != nil {
+		t.Fatalf("live guardian erase: %v", err)
+	}
+	_, _, err = client(patient).GetBlob(ctx, id)
+	wantVaultError(t, err, http.StatusGone, ReasonErased)
+	wantVaultError(t, client(old).LiftTombstone(ctx, id), http.StatusForbidden, ReasonNotPatient)
+	if err := client(guardian).LiftTombstone(ctx, id); err != nil {
+		t.Fatalf("live guardian lifts the tombstone: %v", err)
+	}
+}

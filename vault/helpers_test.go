@@ -100,6 +100,28 @@ type fakeChain struct {
 	// chainErased holds the records erased on chain (MsgEraseRecord): the
 	// access check answers ERASED and names nothing of them.
 	chainErased map[uint64]bool
+	// guardians holds live guardianships {patient, guardian}.
+	guardians map[[2]string]bool
+}
+
+// setGuardian makes guardian a live guardian of patient (or ends it).
+func (f *fakeChain) setGuardian(patient, guardian string, live bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.guardians == nil {
+		f.guardians = map[[2]string]bool{}
+	}
+	f.guardians[[2]string{patient, guardian}] = live
+}
+
+func (f *fakeChain) LiveGuardian(_ context.Context, patient, account string, _ time.Time) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.down {
+		return false, ErrChainUnavailable
+	}
+	return f.guardians[[2]string{patient, account}], nil
 }
 
 // eraseOnChain erases record id as the chain does: it forgets its CID.

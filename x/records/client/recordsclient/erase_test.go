@@ -75,8 +75,8 @@ func TestEraseOrder(t *testing.T) {
 	require.ErrorContains(t, err, "nothing was erased on chain")
 	require.Equal(t, []string{"versions 2", "simulate", "vault 1", "vault 2"}, f.calls)
 
-	// The vault refuses a guardian (it erases for the patient only): the
-	// chain keeps the record.
+	// The vault refuses the signer (neither the patient nor a live
+	// guardian): the chain keeps the record.
 	f = &fakeErase{vaultErr: map[uint64]error{1: &vault.Error{Status: 403, Reason: "NOT_PATIENT", Message: "only the patient"}}}
 	_, err = eraseRecord(ctx, 2, f.steps())
 	require.ErrorContains(t, err, "NOT_PATIENT")
