@@ -889,3 +889,53 @@ func TestLimits(t *testing.T) {
 		t.Errorf("a second later: %v", err)
 	}
 }
+
+// TestLogout: a logged-out token is refused at once (401 LOGGED_OUT) while
+// the account's other sessions go on; logged-out tokens are forgotten once
+// they expire.
+func TestLogout(t *testing.T) {
+	f := newFixture(t)
+	p := f.addr("patient")
+	one, two := f.login("patient"), f.login("patient")
+	logout := func(tok string) answer {
+		req, _ := http.NewRequest(http.MethodPost, f.ts.URL+"/auth/logout", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := f.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		bz, _ := io.ReadAll(resp.Body)
+		return answer{status: resp.StatusCode, body: bz}
+	}
+	if a := logout(one); a.status != 200 {
+		t.Fatalf("logout: %d %s", a.status, a.body)
+	}
+	if a := f.get(one, "/fhir/Consent?patient="+p); a.status != 401 || a.reason() != ReasonLoggedOut {
+		t.Errorf("logged-out token: %d %s", a.status, a.reason())
+	}
+	if a := logout(one); a.status != 401 || a.reason() != ReasonLoggedOut {
+		t.Errorf("second logout: %d %s", a.status, a.reason())
+	}
+	if a := logout(""); a.status != 401 || a.reason() != ReasonNoSession {
+		t.Errorf("logout without a token: %d %s", a.status, a.reason())
+	}
+	if a := f.get(two, "/fhir/Consent?patient="+p); a.status != 200 {
+		t.Errorf("the account's other session: %d", a.status)
+	}
+	srv := f.ts.Config.Handler.(*Server)
+	if n := len(srv.sessions.revoked); n != 1 {
+		t.Fatalf("%d logged-out tokens remembered, want 1", n)
+	}
+	// Past the first token's expiry, the next logout prunes it.
+	f.now = f.now.Add(16 * time.Minute)
+	three := f.login("patient")
+	if a := logout(three); a.status != 200 {
+		t.Fatalf("logout: %d", a.status)
+	}
+	if n := len(srv.sessions.revoked); n != 1 {
+		t.Errorf("%d logged-out tokens remembered after the first expired, want 1", n)
+	}
+}

@@ -123,6 +123,7 @@ func (s *Server) routes() {
 	})
 	m.HandleFunc("POST /auth/challenge", s.handleChallenge)
 	m.HandleFunc("POST /auth/session", s.handleSession)
+	m.HandleFunc("POST /auth/logout", s.handleLogout)
 	m.HandleFunc("GET /v1/whoami", s.authed(s.handleWhoami))
 	m.HandleFunc("GET /v1/verify", s.handleVerify)
 	m.HandleFunc("GET /v1/medication-history", s.authed(s.handleMedications))

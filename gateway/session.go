@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"container/heap"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -13,6 +14,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
@@ -43,6 +45,7 @@ const (
 	ReasonNoSession      = "NO_SESSION"
 	ReasonBadToken       = "BAD_TOKEN"
 	ReasonExpiredSession = "EXPIRED_SESSION"
+	ReasonLoggedOut      = "LOGGED_OUT"
 	ReasonBadRequest     = "BAD_REQUEST"
 )
 
@@ -81,10 +84,40 @@ type Session struct {
 type sessions struct {
 	key [sessionKeyBytes]byte
 	ttl time.Duration
+
+	// Logged-out tokens, by id, until they expire. The set is bounded: it
+	// holds at most what LoginRate logins can create in one TTL, and a
+	// logout that would overflow it is refused (the token then simply
+	// expires).
+	mu      sync.Mutex
+	revoked map[[tokenIDBytes]byte]int64
+	q       revokedHeap
 }
 
+type revokedToken struct {
+	exp int64
+	id  [tokenIDBytes]byte
+}
+
+// revokedHeap is a min-heap of logged-out tokens by expiry.
+type revokedHeap []revokedToken
+
+func (h revokedHeap) Len() int           { return len(h) }
+func (h revokedHeap) Less(i, j int) bool { return h[i].exp < h[j].exp }
+func (h revokedHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *revokedHeap) Push(x any)        { *h = append(*h, x.(revokedToken)) }
+func (h *revokedHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// maxRevoked bounds the logged-out tokens remembered.
+const maxRevoked = 1 << 17
+
 func newSessions(secret []byte, ttl time.Duration) (*sessions, error) {
-	s := &sessions{ttl: ttl}
+	s := &sessions{ttl: ttl, revoked: make(map[[tokenIDBytes]byte]int64)}
 	switch {
 	case len(secret) == 0:
 		if _, err := rand.Read(s.key[:]); err != nil {
@@ -126,25 +159,63 @@ func (s *sessions) issue(account string, now time.Time) (Session, error) {
 
 // check returns the account a token was issued to, or a refusal reason.
 func (s *sessions) check(token string, now time.Time) (string, string) {
+	account, _, _, reason := s.parse(token, now)
+	if reason != "" {
+		return "", reason
+	}
+	return account, ""
+}
+
+// parse checks a token's MAC and expiry and that it was not logged out; it
+// returns its account, id and expiry.
+func (s *sessions) parse(token string, now time.Time) (string, [tokenIDBytes]byte, int64, string) {
+	var id [tokenIDBytes]byte
 	if len(token) > maxTokenHeader || !strings.HasPrefix(token, tokenPrefix) {
-		return "", ReasonBadToken
+		return "", id, 0, ReasonBadToken
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(token[len(tokenPrefix):])
 	if err != nil || len(raw) != tokenBytes {
-		return "", ReasonBadToken
+		return "", id, 0, ReasonBadToken
 	}
 	if !hmac.Equal(raw[tokenBytes-tokenMACBytes:], s.mac(raw[:tokenBytes-tokenMACBytes])) {
-		return "", ReasonBadToken
+		return "", id, 0, ReasonBadToken
 	}
 	exp := binary.BigEndian.Uint64(raw[:tokenExpBytes])
 	if exp > math.MaxInt64 || now.Unix() >= int64(exp) {
-		return "", ReasonExpiredSession
+		return "", id, 0, ReasonExpiredSession
+	}
+	copy(id[:], raw[tokenExpBytes+tokenAcctBytes:tokenBytes-tokenMACBytes])
+	s.mu.Lock()
+	_, out := s.revoked[id]
+	s.mu.Unlock()
+	if out {
+		return "", id, 0, ReasonLoggedOut
 	}
 	account, err := bech32.ConvertAndEncode(vault.AccountPrefix, raw[tokenExpBytes:tokenExpBytes+tokenAcctBytes])
 	if err != nil {
-		return "", ReasonBadToken
+		return "", id, 0, ReasonBadToken
 	}
-	return account, ""
+	return account, id, int64(exp), ""
+}
+
+// revoke logs a valid token out until it expires. It returns false when
+// the set of logged-out tokens is full.
+func (s *sessions) revoke(id [tokenIDBytes]byte, exp int64, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.q) > 0 && s.q[0].exp <= now.Unix() {
+		old := heap.Pop(&s.q).(revokedToken)
+		delete(s.revoked, old.id)
+	}
+	if _, ok := s.revoked[id]; ok {
+		return true
+	}
+	if len(s.revoked) >= maxRevoked {
+		return false
+	}
+	s.revoked[id] = exp
+	heap.Push(&s.q, revokedToken{exp: exp, id: id})
+	return true
 }
 
 // bearer returns the token of an Authorization: Bearer header, or "".
@@ -242,6 +313,22 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, sess)
 }
 
+// handleLogout ends the session of the request's token before it expires.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if _, aerr := s.authenticate(r); aerr != nil {
+		s.fail(w, r, aerr)
+		return
+	}
+	account, id, exp, _ := s.sessions.parse(bearer(r), s.now())
+	if !s.sessions.revoke(id, exp, s.now()) {
+		s.fail(w, r, &apiError{Status: http.StatusServiceUnavailable, Reason: "LOGOUT_UNAVAILABLE", RetryAfter: 60,
+			Message: "the gateway cannot remember more logouts now; the session ends when it expires"})
+		return
+	}
+	s.logger.Info("session closed", "account", account)
+	writeJSON(w, http.StatusOK, map[string]any{"logged_out": true, "account": account})
+}
+
 // authenticate returns the caller of a request with a valid session token.
 func (s *Server) authenticate(r *http.Request) (string, *apiError) {
 	tok := bearer(r)
@@ -255,6 +342,8 @@ func (s *Server) authenticate(r *http.Request) (string, *apiError) {
 		return account, nil
 	case ReasonExpiredSession:
 		return "", &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: "the session expired: log in again"}
+	case ReasonLoggedOut:
+		return "", &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: "this session was logged out: log in again"}
 	default:
 		return "", &apiError{Status: http.StatusUnauthorized, Reason: reason, Message: "the session token is not one this gateway issued (or it restarted): log in again"}
 	}
