@@ -123,8 +123,19 @@ func (l *AuditLog) load() error {
 // Append writes one event about patient and syncs it to disk before it
 // returns: the gateway answers a read only once its entry is on disk.
 func (l *AuditLog) Append(patient string, event []byte) (uint64, error) {
+	return l.AppendWith(patient, func(uint64) ([]byte, error) { return event, nil })
+}
+
+// AppendWith is Append for an event that names its own entry: build is
+// called with the entry's sequence number under the log's lock, so that
+// concurrent appends never give two events the same number.
+func (l *AuditLog) AppendWith(patient string, build func(seq uint64) ([]byte, error)) (uint64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	event, err := build(l.next)
+	if err != nil {
+		return 0, err
+	}
 	e := AuditLine{Seq: l.next, Prev: l.last, Patient: patient, Event: event}
 	e.Hash = auditHash(e.Seq, e.Prev, e.Patient, e.Event)
 	line, err := json.Marshal(e)

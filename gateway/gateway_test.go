@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -937,5 +938,40 @@ func TestLogout(t *testing.T) {
 	}
 	if n := len(srv.sessions.revoked); n != 1 {
 		t.Errorf("%d logged-out tokens remembered after the first expired, want 1", n)
+	}
+}
+
+// TestAuditIDsUnderConcurrency: reads answered at the same time each get
+// their own entry, and every AuditEvent's id is its entry's number.
+func TestAuditIDsUnderConcurrency(t *testing.T) {
+	f := newFixture(t)
+	p := f.addr("patient")
+	tok := f.login("patient")
+	const n = 30
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodGet, f.ts.URL+"/fhir/Consent?patient="+p, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			if resp, err := f.ts.Client().Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	lines := auditLines(t, f.audit)
+	if len(lines) != n {
+		t.Fatalf("%d audit lines for %d reads", len(lines), n)
+	}
+	for _, l := range lines {
+		var ev struct{ ID string }
+		if err := json.Unmarshal(l.Event, &ev); err != nil || ev.ID != "gateway-"+strconv.FormatUint(l.Seq, 10) {
+			t.Errorf("entry %d holds AuditEvent %q", l.Seq, ev.ID)
+		}
+	}
+	if _, _, err := VerifyAuditLog(f.audit); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -347,12 +347,9 @@ func (s *Server) record(rq *request, patient, resource string, returned []string
 	if refusal != nil {
 		a.Reason = refusal.Reason
 	}
-	seq := s.audit.Len()
-	ev, err := auditEvent("gateway-"+strconv.FormatUint(seq, 10), a)
-	if err != nil {
-		return internalError(err)
-	}
-	if _, err := s.audit.Append(patient, ev); err != nil {
+	if _, err := s.audit.AppendWith(patient, func(seq uint64) ([]byte, error) {
+		return auditEvent("gateway-"+strconv.FormatUint(seq, 10), a)
+	}); err != nil {
 		return &apiError{Status: http.StatusServiceUnavailable, Reason: "AUDIT_UNAVAILABLE",
 			Message: "the read could not be written to the audit log, so it is refused"}
 	}
