@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"sync"
-	"time"
 )
 
 // The audit log is an append-only file of JSON lines, one per read of patient
@@ -231,6 +230,3 @@ func VerifyAuditLog(path string) (uint64, string, error) {
 	}
 	return l.next, l.last, nil
 }
-
-// auditTime is how the log writes times.
-func auditTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

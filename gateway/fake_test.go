@@ -47,6 +47,17 @@ func (w *world) chain() Chain {
 	}
 }
 
+// pageOf returns the page, selected by p, of the items keep keeps.
+func pageOf[T any](items []T, keep func(T) bool, p *query.PageRequest) ([]T, *query.PageResponse) {
+	var sel []T
+	for _, it := range items {
+		if keep(it) {
+			sel = append(sel, it)
+		}
+	}
+	return paged(sel, p)
+}
+
 // paged returns the page of items selected by p, and the next key.
 func paged[T any](items []T, p *query.PageRequest) ([]T, *query.PageResponse) {
 	start := 0
@@ -110,13 +121,9 @@ func (f fakeConsent) Consent(_ context.Context, r *consenttypes.QueryConsentRequ
 
 func (f fakeConsent) ConsentsByPatient(_ context.Context, r *consenttypes.QueryConsentsByPatientRequest, _ ...grpc.CallOption) (*consenttypes.QueryConsentsResponse, error) {
 	f.w.calls.Add(1)
-	var sel []consenttypes.Consent
-	for _, c := range f.w.consents {
-		if c.Patient == r.Patient && (r.Status == 0 || r.Status == c.Status) {
-			sel = append(sel, c)
-		}
-	}
-	page, res := paged(sel, r.Pagination)
+	page, res := pageOf(f.w.consents, func(c consenttypes.Consent) bool {
+		return c.Patient == r.Patient && (r.Status == 0 || r.Status == c.Status)
+	}, r.Pagination)
 	return &consenttypes.QueryConsentsResponse{Consents: page, Pagination: res}, nil
 }
 
@@ -173,25 +180,13 @@ func (f fakeRecords) Record(_ context.Context, r *recordstypes.QueryRecordReques
 
 func (f fakeRecords) RecordsByPatient(_ context.Context, r *recordstypes.QueryRecordsByPatientRequest, _ ...grpc.CallOption) (*recordstypes.QueryRecordsResponse, error) {
 	f.w.calls.Add(1)
-	var sel []recordstypes.Record
-	for _, rec := range f.w.records {
-		if rec.Patient == r.Patient {
-			sel = append(sel, rec)
-		}
-	}
-	page, res := paged(sel, r.Pagination)
+	page, res := pageOf(f.w.records, func(rec recordstypes.Record) bool { return rec.Patient == r.Patient }, r.Pagination)
 	return &recordstypes.QueryRecordsResponse{Records: page, Pagination: res}, nil
 }
 
 func (f fakeRecords) Disclosures(_ context.Context, r *recordstypes.QueryDisclosuresRequest, _ ...grpc.CallOption) (*recordstypes.QueryDisclosuresResponse, error) {
 	f.w.calls.Add(1)
-	var sel []recordstypes.AccessGrant
-	for _, g := range f.w.grants {
-		if g.Patient == r.Patient {
-			sel = append(sel, g)
-		}
-	}
-	page, res := paged(sel, r.Pagination)
+	page, res := pageOf(f.w.grants, func(g recordstypes.AccessGrant) bool { return g.Patient == r.Patient }, r.Pagination)
 	return &recordstypes.QueryDisclosuresResponse{Disclosures: page, Pagination: res}, nil
 }
 
@@ -202,13 +197,7 @@ type fakeClaims struct {
 
 func (f fakeClaims) ClaimsByPatient(_ context.Context, r *claimstypes.QueryClaimsByPartyRequest, _ ...grpc.CallOption) (*claimstypes.QueryClaimsResponse, error) {
 	f.w.calls.Add(1)
-	var sel []claimstypes.Claim
-	for _, c := range f.w.claims {
-		if c.Patient == r.Address {
-			sel = append(sel, c)
-		}
-	}
-	page, res := paged(sel, r.Pagination)
+	page, res := pageOf(f.w.claims, func(c claimstypes.Claim) bool { return c.Patient == r.Address }, r.Pagination)
 	return &claimstypes.QueryClaimsResponse{Claims: page, Pagination: res}, nil
 }
 
@@ -219,13 +208,7 @@ type fakeBridge struct {
 
 func (f fakeBridge) MedicationHistory(_ context.Context, r *bridgetypes.QueryMedicationHistoryRequest, _ ...grpc.CallOption) (*bridgetypes.QueryMedicationHistoryResponse, error) {
 	f.w.calls.Add(1)
-	var sel []bridgetypes.MedicationEntry
-	for _, m := range f.w.meds {
-		if m.Patient == r.Patient {
-			sel = append(sel, m)
-		}
-	}
-	page, res := paged(sel, r.Pagination)
+	page, res := pageOf(f.w.meds, func(m bridgetypes.MedicationEntry) bool { return m.Patient == r.Patient }, r.Pagination)
 	return &bridgetypes.QueryMedicationHistoryResponse{Entries: page, Pagination: res}, nil
 }
 

@@ -551,7 +551,7 @@ func (s *Server) handleDocumentSearch(w http.ResponseWriter, rq *request) {
 			s.fail(w, rq.r, chainFailure(err))
 			return
 		}
-		if !ok || rec.Kind == "" {
+		if !ok {
 			continue
 		}
 		if rd.ConsentID != 0 {
