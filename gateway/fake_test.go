@@ -2,11 +2,17 @@ package gateway
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -33,7 +39,12 @@ type world struct {
 	grants     []recordstypes.AccessGrant
 	claims     []claimstypes.Claim
 	meds       []bridgetypes.MedicationEntry
-	calls      atomic.Int64
+	// accounts are the chain's accounts: number and sequence.
+	accounts map[string]authtypes.BaseAccount
+	// broadcast are the transactions relayed; included those in a block.
+	broadcast [][]byte
+	included  map[string]*txtypes.GetTxResponse
+	calls     atomic.Int64
 }
 
 func (w *world) chain() Chain {
@@ -44,6 +55,8 @@ func (w *world) chain() Chain {
 		Bridge:     fakeBridge{w: w},
 		Consortium: fakeConsortium{w: w},
 		Drugtrace:  fakeDrugtrace{w: w},
+		Auth:       fakeAuth{w: w},
+		Tx:         fakeTx{w: w},
 	}
 }
 
@@ -199,6 +212,53 @@ func (f fakeClaims) ClaimsByPatient(_ context.Context, r *claimstypes.QueryClaim
 	f.w.calls.Add(1)
 	page, res := pageOf(f.w.claims, func(c claimstypes.Claim) bool { return c.Patient == r.Address }, r.Pagination)
 	return &claimstypes.QueryClaimsResponse{Claims: page, Pagination: res}, nil
+}
+
+func (f fakeClaims) ClaimsByPayer(_ context.Context, r *claimstypes.QueryClaimsByPartyRequest, _ ...grpc.CallOption) (*claimstypes.QueryClaimsResponse, error) {
+	f.w.calls.Add(1)
+	page, res := pageOf(f.w.claims, func(c claimstypes.Claim) bool { return c.Payer == r.Address }, r.Pagination)
+	return &claimstypes.QueryClaimsResponse{Claims: page, Pagination: res}, nil
+}
+
+type fakeAuth struct {
+	authtypes.QueryClient
+	w *world
+}
+
+func (f fakeAuth) AccountInfo(_ context.Context, r *authtypes.QueryAccountInfoRequest, _ ...grpc.CallOption) (*authtypes.QueryAccountInfoResponse, error) {
+	f.w.calls.Add(1)
+	acc, ok := f.w.accounts[r.Address]
+	if !ok {
+		return nil, status.Error(codes.NotFound, "account not found")
+	}
+	return &authtypes.QueryAccountInfoResponse{Info: &acc}, nil
+}
+
+// fakeTx accepts every transaction in CheckTx (the gateway's own checks
+// come first) and reports as included those the test puts in included.
+type fakeTx struct {
+	txtypes.ServiceClient
+	w *world
+}
+
+func (f fakeTx) BroadcastTx(_ context.Context, r *txtypes.BroadcastTxRequest, _ ...grpc.CallOption) (*txtypes.BroadcastTxResponse, error) {
+	f.w.calls.Add(1)
+	f.w.broadcast = append(f.w.broadcast, r.TxBytes)
+	sum := sha256.Sum256(r.TxBytes)
+	return &txtypes.BroadcastTxResponse{TxResponse: &sdk.TxResponse{TxHash: strings.ToUpper(hex.EncodeToString(sum[:]))}}, nil
+}
+
+func (f fakeTx) Simulate(_ context.Context, r *txtypes.SimulateRequest, _ ...grpc.CallOption) (*txtypes.SimulateResponse, error) {
+	f.w.calls.Add(1)
+	return &txtypes.SimulateResponse{GasInfo: &sdk.GasInfo{GasUsed: uint64(50_000 + len(r.TxBytes))}}, nil
+}
+
+func (f fakeTx) GetTx(_ context.Context, r *txtypes.GetTxRequest, _ ...grpc.CallOption) (*txtypes.GetTxResponse, error) {
+	f.w.calls.Add(1)
+	if res, ok := f.w.included[r.Hash]; ok {
+		return res, nil
+	}
+	return nil, status.Error(codes.NotFound, "tx not found")
 }
 
 type fakeBridge struct {

@@ -17,6 +17,8 @@ package gateway
 //	                                                        MedicationDispense
 //	supply chain (unit history)   refused                   regulator, manufacturer, distributor,    refused
 //	                                                        pharmacy
+//	guardians                     all                       refused                                  refused
+//	payer's claims queue          refused                   a payer: the claims it is payer of       refused
 //	pack verification             open to anyone, no session: it carries no patient data
 //
 // A suspended member is not a member here. A refusal is 403 with a reason
@@ -311,6 +313,29 @@ func (f *ClaimFilter) Allow(cl claimstypes.Claim) (Decision, bool) {
 		return Decision{Basis: BasisProvider}, true
 	}
 	return Decision{}, false
+}
+
+// ReadPayerQueue decides a payer's read of the claims waiting for it:
+// an active member with the payer role, and only claims it is payer of
+// (the handler asks the chain for the caller's claims and nothing else).
+func (r *rules) ReadPayerQueue(c Caller) (Decision, *apiError) {
+	if !c.hasRole(consortiumtypes.Role_ROLE_PAYER) {
+		return Decision{}, forbidden(ReasonWrongRole, "the claims queue is for payer members")
+	}
+	return Decision{Basis: BasisPayer}, nil
+}
+
+// ReadGuardians decides a read of a patient's guardians: the patient's
+// side only.
+func (r *rules) ReadGuardians(ctx context.Context, c Caller, patient string) (Decision, *apiError, error) {
+	basis, ok, err := r.patientSide(ctx, c, patient)
+	if err != nil {
+		return Decision{}, nil, err
+	}
+	if !ok {
+		return Decision{}, forbidden(ReasonNotPatient, "a patient's guardians are readable by the patient and the patient's live guardians"), nil
+	}
+	return Decision{Basis: basis}, nil, nil
 }
 
 // ReadMedications decides a read of a patient's medication history.

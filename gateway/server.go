@@ -19,6 +19,8 @@ import (
 
 	"cosmossdk.io/log/v2"
 	"github.com/cosmos/cosmos-sdk/types/query"
+	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -49,6 +51,10 @@ type Chain struct {
 	Bridge     bridgetypes.QueryClient
 	Consortium consortiumtypes.QueryClient
 	Drugtrace  drugtracetypes.QueryClient
+	// Auth and Tx serve the portal's transactions: account numbers and
+	// sequences, simulation, broadcast and inclusion.
+	Auth authtypes.QueryClient
+	Tx   txtypes.ServiceClient
 }
 
 // NewGRPCChain returns the Chain over a node connection (see vault.DialChain).
@@ -60,6 +66,8 @@ func NewGRPCChain(conn grpc.ClientConnInterface) Chain {
 		Bridge:     bridgetypes.NewQueryClient(conn),
 		Consortium: consortiumtypes.NewQueryClient(conn),
 		Drugtrace:  drugtracetypes.NewQueryClient(conn),
+		Auth:       authtypes.NewQueryClient(conn),
+		Tx:         txtypes.NewServiceClient(conn),
 	}
 }
 
@@ -86,6 +94,7 @@ type Server struct {
 	challenges *vault.Challenger
 	sessions   *sessions
 	limits     *limits
+	txs        *txCodec
 	logger     log.Logger
 	mux        *http.ServeMux
 }
@@ -108,7 +117,11 @@ func NewServer(cfg Config, chain Chain, audit *AuditLog, logger log.Logger) (*Se
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, chain: chain, audit: audit, challenges: ch, sessions: ss, limits: newLimits(cfg.Now), logger: logger,
+	txs, err := newTxCodec()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, chain: chain, audit: audit, challenges: ch, sessions: ss, limits: newLimits(cfg.Now), txs: txs, logger: logger,
 		rules: &rules{chain: chain, now: cfg.Now}, mux: http.NewServeMux()}
 	s.routes()
 	return s, nil
@@ -136,6 +149,17 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /fhir/AuditEvent", s.authed(s.handleAuditSearch))
 	m.HandleFunc("GET /fhir/ClaimResponse", s.authed(s.claimSearch("ClaimResponse")))
 	m.HandleFunc("GET /fhir/ExplanationOfBenefit", s.authed(s.claimSearch("ExplanationOfBenefit")))
+	m.HandleFunc("GET /v1/account", s.authed(s.handleAccount))
+	m.HandleFunc("POST /v1/tx/simulate", s.authed(s.handleSimulate))
+	m.HandleFunc("POST /v1/tx", s.authed(s.handleBroadcast))
+	m.HandleFunc("GET /v1/tx/{hash}", s.authed(s.handleTxStatus))
+	m.HandleFunc("GET /v1/claims/queue", s.authed(s.handleClaimsQueue))
+	m.HandleFunc("GET /v1/guardians", s.authed(s.handleGuardians))
+	m.HandleFunc("GET /vault/", s.vaultProxy())
+	m.Handle("GET /portal/", s.portalFiles())
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/portal/", http.StatusFound)
+	})
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &apiError{Status: http.StatusNotFound, Reason: "NOT_FOUND",
 			Message: "no such endpoint; GET /fhir/metadata lists the FHIR API"})
