@@ -156,7 +156,7 @@ func TestFewerThanKRevealNothing(t *testing.T) {
 
 func TestRefusals(t *testing.T) {
 	for _, tc := range []struct {
-		n, k int
+		n, k   int
 		secret []byte
 	}{{3, 1, []byte{1}}, {2, 3, []byte{1}}, {256, 2, []byte{1}}, {3, 2, nil}, {3, 2, make([]byte, MaxSecret+1)}} {
 		if _, err := Split(tc.secret, tc.n, tc.k); !errors.Is(err, ErrParams) {
