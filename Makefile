@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=healthd \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install test e2e test-unit bench load proto-gen proto-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
+.PHONY: help build install test e2e test-unit bench load proto-gen proto-check portal portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,6 +53,15 @@ proto-check: proto-gen ## fail if the committed generated code differs from a fr
 	  echo "generated code is out of date; run 'make proto-gen' and commit:"; git status --porcelain -- x proto; git --no-pager diff --stat -- x proto; exit 1; \
 	fi
 	@echo "proto-check: generated code is up to date"
+
+portal: npm ## build the web portal's bundle into portal/dist (npm ci from the committed lockfile, then esbuild)
+	cd portal && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+
+portal-check: portal ## fail if the committed portal bundle differs from a fresh build
+	@if [ -n "$$(git status --porcelain -- portal/dist)" ]; then \
+	  echo "the portal bundle is out of date; run 'make portal' and commit portal/dist:"; git status --porcelain -- portal/dist; exit 1; \
+	fi
+	@echo "portal-check: the bundle is up to date"
 
 lint: ## go vet and gofmt
 	go vet ./...
