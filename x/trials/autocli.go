@@ -144,6 +144,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: pos("trial_id"),
 				},
 				{RpcMethod: "UpdateParams", Skip: true}, // authority only, through a multisig or proposal
+				{RpcMethod: "ReleaseRegistryID", Skip: true}, // authority only, through a proposal
 			},
 		},
 	}

@@ -66,7 +66,7 @@ func loadBenchState(b *testing.B, n int) *benchState {
 		Sites: []string{siteStr}, EthicsCommittee: testkit.String(irb), TargetEnrolment: uint32(n + 1),
 		Outcomes:        []types.Outcome{{Number: 1, Kind: types.OutcomeKind_OUTCOME_KIND_PRIMARY, Measure: "m", TimeFrame: "t"}},
 		ConsentCategory: category, PrimaryCompletion: end, Status: types.TrialStatus_TRIAL_STATUS_RECRUITING,
-		CurrentVersion: 1, LatestVersion: 1, Enrolled: uint64(n), RegisteredAt: now,
+		CurrentVersion: 1, LatestVersion: 1, Enrolled: uint64(n), RegisteredAt: now, RegistryClaim: types.RegistryClaim_REGISTRY_CLAIM_HELD,
 	}}
 	tgs.Versions = []types.ProtocolVersion{{TrialID: 1, Number: 1, Commitment: commitment("p"), CID: cid("p"),
 		Status: types.VersionStatus_VERSION_STATUS_APPROVED, SubmittedAt: now, DecidedBy: testkit.String(irb), DecidedAt: &now}}

@@ -12,7 +12,7 @@ import (
 )
 
 // InitGenesis stores the trials state. The indexed maps write their indexes;
-// enrolment counts, the newest entry of each visit, the open and late SAE
+// the registry holders (from the trials' claims), enrolment counts, the newest entry of each visit, the open and late SAE
 // sets and the pending-results queue are rebuilt from the records.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
@@ -24,6 +24,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	for _, t := range gs.Trials {
 		if err := k.Trials.Set(ctx, t.ID, t); err != nil {
 			return err
+		}
+		if t.RegistryClaim == types.RegistryClaim_REGISTRY_CLAIM_HELD {
+			if err := k.RegistryHolders.Set(ctx, t.RegistryID, t.ID); err != nil {
+				return err
+			}
 		}
 		if t.Status != types.TrialStatus_TRIAL_STATUS_RESULTS_REPORTED {
 			if err := k.ResultsPending.Set(ctx, collections.Join(t.PrimaryCompletion, t.ID)); err != nil {

@@ -3,6 +3,8 @@ package keeper_test
 import (
 	"strings"
 
+	"cosmossdk.io/collections"
+
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/healthchain/healthd/internal/testkit"
@@ -47,6 +49,16 @@ func (s *KeeperTestSuite) fullTrial() uint64 {
 	_, err = s.ms.RejectVersion(s.ctx, &types.MsgRejectVersion{EthicsCommittee: s.str(s.irb), TrialID: other.ID, Version: 1})
 	s.Require().NoError(err)
 	s.amend(other.ID, false)
+	// A squatter's registration under the first trial's id, holding nothing
+	// (trial 3); a trial whose id the authority released (trial 4), and the
+	// trial that then claimed it (trial 5).
+	s.registerAs(s.sponsor2, s.irb2, nct)
+	released := s.registerAs(s.sponsor2, s.irb2, "NCT00000002")
+	_, err = s.ms.ApproveVersion(s.ctx, s.approveMsg(s.irb2, released, 1))
+	s.Require().NoError(err)
+	_, err = s.ms.ReleaseRegistryID(s.ctx, s.releaseMsg(testkit.Gov, released))
+	s.Require().NoError(err)
+	s.approve(s.registerAs(s.sponsor, s.irb, "NCT00000002"), 1)
 	return id
 }
 
@@ -64,6 +76,15 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().NoError(fresh.consent.InitGenesis(fresh.ctx, consenttypes.DefaultGenesisState()))
 	s.Require().NoError(fresh.k.InitGenesis(fresh.ctx, gs))
 	s.Require().Equal(testkit.Dump(s.ctx, s.trialsKey), testkit.Dump(fresh.ctx, fresh.trialsKey))
+	// The registry holders are rebuilt from the trials' claims: the first
+	// trial and the one that claimed the released id, not the squatter.
+	holders, err := fresh.k.RegistryHolders.Iterate(fresh.ctx, nil)
+	s.Require().NoError(err)
+	kvs, err := holders.KeyValues()
+	s.Require().NoError(err)
+	s.Require().Len(kvs, 2)
+	s.Require().Equal(collections.KeyValue[string, uint64]{Key: nct, Value: 1}, kvs[1])
+	s.Require().Equal(collections.KeyValue[string, uint64]{Key: "NCT00000002", Value: 5}, kvs[0])
 	again, err := fresh.k.ExportGenesis(fresh.ctx)
 	s.Require().NoError(err)
 	s.Require().Equal(gs, again)
@@ -78,7 +99,22 @@ func (s *KeeperTestSuite) TestGenesisValidate() {
 	}{
 		{"next trial id 0", func(gs *types.GenesisState) { gs.NextTrialID = 0 }, "start at 1"},
 		{"trial id at next id", func(gs *types.GenesisState) { gs.NextTrialID = gs.Trials[1].ID }, "not below next id"},
-		{"duplicate registry id", func(gs *types.GenesisState) { gs.Trials[1].RegistryID = gs.Trials[0].RegistryID }, "used twice"},
+		{"registry id held twice", func(gs *types.GenesisState) {
+			gs.Trials[3].RegistryClaim, gs.Trials[3].RegistryReleasedAt, gs.Trials[3].RegistryReleaseReason = types.RegistryClaim_REGISTRY_CLAIM_HELD, nil, ""
+		}, "held twice"},
+		{"registry id held twice, other id", func(gs *types.GenesisState) {
+			gs.Trials[1].RegistryID = gs.Trials[0].RegistryID
+			gs.Trials[1].RegistryClaim, gs.Trials[1].CurrentVersion = types.RegistryClaim_REGISTRY_CLAIM_HELD, 2
+			gs.Trials[1].Status = types.TrialStatus_TRIAL_STATUS_RECRUITING
+		}, "held twice"},
+		{"held before any approval", func(gs *types.GenesisState) { gs.Trials[2].RegistryClaim = types.RegistryClaim_REGISTRY_CLAIM_HELD }, "registry claim"},
+		{"approved without a claim", func(gs *types.GenesisState) {
+			gs.Trials[4].RegistryClaim = types.RegistryClaim_REGISTRY_CLAIM_UNSPECIFIED
+		}, "registry claim"},
+		{"unknown claim", func(gs *types.GenesisState) { gs.Trials[4].RegistryClaim = 7 }, "registry claim"},
+		{"released without a time", func(gs *types.GenesisState) { gs.Trials[3].RegistryReleasedAt = nil }, "release time"},
+		{"released without a reason", func(gs *types.GenesisState) { gs.Trials[3].RegistryReleaseReason = "" }, "release reason"},
+		{"reason without a release", func(gs *types.GenesisState) { gs.Trials[4].RegistryReleaseReason = "x" }, "release reason"},
 		{"lower-case registry id", func(gs *types.GenesisState) { gs.Trials[0].RegistryID = "nct04368728" }, "registry id"},
 		{"unsorted sites", func(gs *types.GenesisState) {
 			gs.Trials[0].Sites[0], gs.Trials[0].Sites[1] = gs.Trials[0].Sites[1], gs.Trials[0].Sites[0]

@@ -95,7 +95,8 @@ func (q queryServer) TrialByRegistryID(ctx context.Context, req *types.QueryTria
 	if err != nil {
 		return nil, errs.Status(err)
 	}
-	id, err := q.k.Trials.Indexes.RegistryID.MatchExact(ctx, rid)
+	// The trial holding the id: a registration alone does not hold it.
+	id, err := q.k.RegistryHolders.Get(ctx, rid)
 	if err != nil {
 		return nil, errs.Status(err)
 	}

@@ -28,16 +28,6 @@ type SubjectKey = collections.Pair[uint64, sdk.AccAddress]
 // StatusVersionKey is (trial, enrolment status, consented version).
 type StatusVersionKey = collections.Triple[uint64, int32, uint32]
 
-// TrialIndexes: a trial is found by its registry id, which is unique.
-type TrialIndexes struct {
-	RegistryID *indexes.Unique[string, uint64, types.Trial]
-}
-
-// IndexesList implements collections.Indexes.
-func (i TrialIndexes) IndexesList() []collections.Index[uint64, types.Trial] {
-	return []collections.Index[uint64, types.Trial]{i.RegistryID}
-}
-
 // EnrolmentIndexes: enrolments by (trial, status, consented version), so the
 // subjects needing re-consent are a key range, not a scan.
 type EnrolmentIndexes struct {
@@ -83,8 +73,14 @@ type Keeper struct {
 	DataSeq  collections.Sequence
 	SAESeq   collections.Sequence
 
-	// Trials holds every registered trial; nothing is deleted.
-	Trials *collections.IndexedMap[uint64, types.Trial, TrialIndexes]
+	// Trials holds every registered trial; nothing is deleted. Several may
+	// carry the same registry id: registering does not take it.
+	Trials collections.Map[uint64, types.Trial]
+	// RegistryHolders maps a registry id to the one trial holding it (claimed
+	// when the ethics committee approves the trial's first version, released
+	// only by the chain authority). Not an index: it holds the claimed ids
+	// only, so a sponsor who registers another's id first blocks nothing.
+	RegistryHolders collections.Map[string, uint64]
 	// Versions holds every protocol version, by (trial, number).
 	Versions collections.Map[collections.Pair[uint64, uint32], types.ProtocolVersion]
 	// Enrolments binds (trial, subject) to site, consent and version.
@@ -126,14 +122,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 	subjectKey := collections.PairKeyCodec(collections.Uint64Key, sdk.AccAddressKey)
 	k := Keeper{
 		cdc: cdc, addressCodec: addressCodec, authority: authority, consortium: consortium, consent: consent,
-		Params:   collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		TrialSeq: collections.NewSequence(sb, types.TrialSeqKey, "trial_seq"),
-		DataSeq:  collections.NewSequence(sb, types.DataSeqKey, "data_seq"),
-		SAESeq:   collections.NewSequence(sb, types.SAESeqKey, "sae_seq"),
-		Trials: collections.NewIndexedMap(sb, types.TrialsKey, "trials", collections.Uint64Key, codec.CollValue[types.Trial](cdc), TrialIndexes{
-			RegistryID: indexes.NewUnique(sb, types.ByRegistryIDKey, "by_registry_id", collections.StringKey, collections.Uint64Key,
-				func(_ uint64, t types.Trial) (string, error) { return t.RegistryID, nil }),
-		}),
+		Params:          collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		TrialSeq:        collections.NewSequence(sb, types.TrialSeqKey, "trial_seq"),
+		DataSeq:         collections.NewSequence(sb, types.DataSeqKey, "data_seq"),
+		SAESeq:          collections.NewSequence(sb, types.SAESeqKey, "sae_seq"),
+		Trials:          collections.NewMap(sb, types.TrialsKey, "trials", collections.Uint64Key, codec.CollValue[types.Trial](cdc)),
+		RegistryHolders: collections.NewMap(sb, types.RegistryHoldersKey, "registry_holders", collections.StringKey, collections.Uint64Value),
 		Versions: collections.NewMap(sb, types.VersionsKey, "versions",
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), codec.CollValue[types.ProtocolVersion](cdc)),
 		Enrolments: collections.NewIndexedMap(sb, types.EnrolmentsKey, "enrolments", subjectKey, codec.CollValue[types.Enrolment](cdc), EnrolmentIndexes{

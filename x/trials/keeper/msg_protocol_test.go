@@ -30,9 +30,9 @@ func (s *KeeperTestSuite) TestRegisterTrial() {
 	s.Require().NoError(err)
 	s.Require().Len(v.Versions, 1)
 	s.Require().Equal(types.VersionStatus_VERSION_STATUS_PENDING, v.Versions[0].Status)
-	byID, err := s.qs.TrialByRegistryID(s.ctx, &types.QueryTrialByRegistryIDRequest{RegistryId: "NCT04368728"})
-	s.Require().NoError(err)
-	s.Require().Equal(res.ID, byID.Trial.ID)
+	// Registered, not approved: the trial does not hold its registry id yet.
+	s.Require().Equal(types.RegistryClaim_REGISTRY_CLAIM_UNSPECIFIED, t.RegistryClaim)
+	s.Require().Zero(s.holder("NCT04368728"))
 	ev := testkit.Events[*types.EventTrialRegistered](s.ctx)
 	s.Require().Len(ev, 1)
 	s.Require().Equal(nct, ev[0].RegistryID)
@@ -53,8 +53,6 @@ func (s *KeeperTestSuite) TestRegisterTrialRefused() {
 		malleate func(*types.MsgRegisterTrial)
 		want     error
 	}{
-		{"duplicate registry id", func(m *types.MsgRegisterTrial) {}, types.ErrDuplicateRegistryID},
-		{"duplicate registry id, other case", func(m *types.MsgRegisterTrial) { m.RegistryID = "nct04368728" }, types.ErrDuplicateRegistryID},
 		{"stranger as sponsor", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor = "NCT00000001", s.str(s.stranger) }, consortiumtypes.ErrNotMember},
 		{"hospital as sponsor", func(m *types.MsgRegisterTrial) { m.RegistryID, m.Sponsor = "NCT00000001", s.str(s.otherHospital) }, consortiumtypes.ErrMissingRole},
 		{"ethics committee as sponsor", func(m *types.MsgRegisterTrial) {

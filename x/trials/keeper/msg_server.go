@@ -42,7 +42,8 @@ func emit(ctx context.Context, evs ...proto.Message) error {
 }
 
 // RegisterTrial registers a trial and its protocol version 1, pending the
-// ethics committee's approval.
+// ethics committee's approval. The registry id is format-checked only: the
+// trial claims it when its first version is approved.
 func (ms msgServer) RegisterTrial(ctx context.Context, msg *types.MsgRegisterTrial) (*types.MsgRegisterTrialResponse, error) {
 	if err := msg.ValidateBasic(); err != nil {
 		return nil, err
@@ -83,11 +84,8 @@ func (ms msgServer) RegisterTrial(ctx context.Context, msg *types.MsgRegisterTri
 	if err != nil {
 		return nil, err
 	}
-	if other, err := ms.Trials.Indexes.RegistryID.MatchExact(ctx, registryID); err == nil {
-		return nil, errorsmod.Wrapf(types.ErrDuplicateRegistryID, "%s is trial %d", registryID, other)
-	} else if !errors.Is(err, collections.ErrNotFound) {
-		return nil, err
-	}
+	// Another trial may hold the id or be registered under it: registering
+	// takes nothing (see ApproveVersion), so a squatter blocks no one.
 	id, err := nextID(ctx, ms.TrialSeq)
 	if err != nil {
 		return nil, err
@@ -195,6 +193,15 @@ func (ms msgServer) ApproveVersion(ctx context.Context, msg *types.MsgApproveVer
 	if err != nil {
 		return nil, err
 	}
+	var claimed []proto.Message
+	if t.CurrentVersion == 0 {
+		// The first approved version (version 1, or the amendment that
+		// followed a rejected version 1) claims the registry id.
+		if err := ms.claimRegistryID(ctx, &t); err != nil {
+			return nil, err
+		}
+		claimed = append(claimed, &types.EventRegistryIDClaimed{TrialID: t.ID, RegistryID: t.RegistryID})
+	}
 	v.Status = types.VersionStatus_VERSION_STATUS_APPROVED
 	t.CurrentVersion = v.Number
 	if v.RequiresReconsent {
@@ -207,8 +214,25 @@ func (ms msgServer) ApproveVersion(ctx context.Context, msg *types.MsgApproveVer
 	if err := ms.Trials.Set(ctx, t.ID, t); err != nil {
 		return nil, err
 	}
-	return &types.MsgApproveVersionResponse{}, emit(ctx,
-		&types.EventVersionDecided{TrialID: t.ID, Version: v.Number, Status: v.Status, EthicsCommittee: msg.EthicsCommittee})
+	return &types.MsgApproveVersionResponse{}, emit(ctx, append([]proto.Message{
+		&types.EventVersionDecided{TrialID: t.ID, Version: v.Number, Status: v.Status, EthicsCommittee: msg.EthicsCommittee}}, claimed...)...)
+}
+
+// claimRegistryID makes t the holder of its registry id, unless another
+// trial holds it. It writes the holder entry and t's claim; the caller
+// stores t. It is called before anything else is written, so a refusal
+// leaves state unchanged.
+func (ms msgServer) claimRegistryID(ctx context.Context, t *types.Trial) error {
+	holder, err := ms.RegistryHolders.Get(ctx, t.RegistryID)
+	switch {
+	case err == nil:
+		return errorsmod.Wrapf(types.ErrDuplicateRegistryID, "%s is held by trial %d; the chain authority can release it if the registry says it is trial %d's",
+			t.RegistryID, holder, t.ID)
+	case !errors.Is(err, collections.ErrNotFound):
+		return err
+	}
+	t.RegistryClaim = types.RegistryClaim_REGISTRY_CLAIM_HELD
+	return ms.RegistryHolders.Set(ctx, t.RegistryID, t.ID)
 }
 
 // RejectVersion rejects a pending version; the sponsor may submit another.
@@ -636,4 +660,34 @@ func (ms msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, ms.Params.Set(ctx, msg.Params)
+}
+
+// ReleaseRegistryID releases the registry id a trial holds (chain authority
+// only): the id goes back to no one, so the trial the registry names can
+// claim it with its own approval. The released trial keeps its record, its
+// versions and its data, and never holds the id again.
+func (ms msgServer) ReleaseRegistryID(ctx context.Context, msg *types.MsgReleaseRegistryID) (*types.MsgReleaseRegistryIDResponse, error) {
+	if err := msg.ValidateBasic(); err != nil {
+		return nil, err
+	}
+	if err := sdk.ValidateAuthority(sdk.UnwrapSDKContext(ctx), ms.authority, msg.Authority); err != nil {
+		return nil, err
+	}
+	t, err := ms.getTrial(ctx, msg.TrialID)
+	if err != nil {
+		return nil, err
+	}
+	if t.RegistryClaim != types.RegistryClaim_REGISTRY_CLAIM_HELD {
+		return nil, errorsmod.Wrapf(types.ErrRegistryIDNotHeld, "trial %d: %s is %s", t.ID, t.RegistryID, t.RegistryClaim)
+	}
+	now := sdk.UnwrapSDKContext(ctx).BlockTime()
+	t.RegistryClaim, t.RegistryReleasedAt, t.RegistryReleaseReason = types.RegistryClaim_REGISTRY_CLAIM_RELEASED, &now, msg.Reason
+	if err := ms.RegistryHolders.Remove(ctx, t.RegistryID); err != nil {
+		return nil, err
+	}
+	if err := ms.Trials.Set(ctx, t.ID, t); err != nil {
+		return nil, err
+	}
+	return &types.MsgReleaseRegistryIDResponse{}, emit(ctx,
+		&types.EventRegistryIDReleased{TrialID: t.ID, RegistryID: t.RegistryID, Reason: msg.Reason})
 }

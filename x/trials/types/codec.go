@@ -13,7 +13,7 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgRegisterTrial{}, &MsgAmendProtocol{}, &MsgApproveVersion{}, &MsgRejectVersion{},
 		&MsgConsentToVersion{}, &MsgEnrolSubject{}, &MsgWithdraw{}, &MsgRecordData{}, &MsgAmendData{},
-		&MsgReportSAE{}, &MsgSubmitSAEReport{}, &MsgLockDatabase{}, &MsgReportResults{}, &MsgUpdateParams{},
+		&MsgReportSAE{}, &MsgSubmitSAEReport{}, &MsgLockDatabase{}, &MsgReportResults{}, &MsgUpdateParams{}, &MsgReleaseRegistryID{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -34,4 +34,5 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgLockDatabase{}, "healthd/trials/MsgLockDatabase")
 	legacy.RegisterAminoMsg(cdc, &MsgReportResults{}, "healthd/trials/MsgReportResults")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "healthd/trials/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgReleaseRegistryID{}, "healthd/trials/MsgReleaseRegistryID")
 }

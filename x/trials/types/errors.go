@@ -6,7 +6,7 @@ import errorsmod "cosmossdk.io/errors"
 var (
 	ErrInvalidAddress      = errorsmod.Register(ModuleName, 2, "invalid address")
 	ErrInvalidRegistryID   = errorsmod.Register(ModuleName, 3, "invalid trial registry id")
-	ErrDuplicateRegistryID = errorsmod.Register(ModuleName, 4, "a trial with this registry id is already registered")
+	ErrDuplicateRegistryID = errorsmod.Register(ModuleName, 4, "another trial holds this registry id")
 	ErrInvalidTrial        = errorsmod.Register(ModuleName, 5, "invalid trial")
 	ErrInvalidOutcome      = errorsmod.Register(ModuleName, 6, "invalid outcome")
 	ErrInvalidCommitment   = errorsmod.Register(ModuleName, 7, "invalid commitment")
@@ -41,4 +41,5 @@ var (
 	ErrInvalidGenesis      = errorsmod.Register(ModuleName, 36, "invalid genesis state")
 	ErrIDsExhausted        = errorsmod.Register(ModuleName, 37, "no ids left")
 	ErrSubjectIsSite       = errorsmod.Register(ModuleName, 38, "subject is the site")
+	ErrRegistryIDNotHeld   = errorsmod.Register(ModuleName, 39, "trial does not hold its registry id")
 )

@@ -7,6 +7,7 @@ import (
 	"cosmossdk.io/core/address"
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/healthchain/healthd/internal/text"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 )
 
@@ -51,10 +52,16 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if rid, err := ParseRegistryID(t.RegistryID); err != nil || rid != t.RegistryID {
 			return genesisErr("trial %d: registry id %q", t.ID, t.RegistryID)
 		}
-		if registry[t.RegistryID] {
-			return genesisErr("trial %d: registry id %s used twice", t.ID, t.RegistryID)
+		// Several trials may be registered under one id; one at most holds it.
+		if err := validateClaim(t); err != nil {
+			return err
 		}
-		registry[t.RegistryID] = true
+		if t.RegistryClaim == RegistryClaim_REGISTRY_CLAIM_HELD {
+			if registry[t.RegistryID] {
+				return genesisErr("trial %d: registry id %s held twice", t.ID, t.RegistryID)
+			}
+			registry[t.RegistryID] = true
+		}
 		for _, a := range append([]string{t.Sponsor, t.EthicsCommittee}, t.Sites...) {
 			if err := canonical("trial member", a); err != nil {
 				return err
@@ -198,6 +205,24 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if (t.Status == TrialStatus_TRIAL_STATUS_RESULTS_REPORTED) != reported[id] {
 			return genesisErr("trial %d: status %s and results disagree", id, t.Status)
 		}
+	}
+	return nil
+}
+
+// validateClaim checks that a trial holds its registry id, or held it, only
+// once a version was approved, and that a release says when and why.
+func validateClaim(t Trial) error {
+	released := t.RegistryClaim == RegistryClaim_REGISTRY_CLAIM_RELEASED
+	switch {
+	case RegistryClaim_name[int32(t.RegistryClaim)] == "":
+		return genesisErr("trial %d: registry claim %d", t.ID, t.RegistryClaim)
+	case (t.CurrentVersion == 0) != (t.RegistryClaim == RegistryClaim_REGISTRY_CLAIM_UNSPECIFIED):
+		return genesisErr("trial %d: registry claim %s with version %d in force", t.ID, t.RegistryClaim, t.CurrentVersion)
+	case released != (t.RegistryReleasedAt != nil):
+		return genesisErr("trial %d: registry claim %s and release time disagree", t.ID, t.RegistryClaim)
+	case released && text.Check(t.RegistryReleaseReason, MaxReleaseReasonLength) != nil,
+		!released && t.RegistryReleaseReason != "":
+		return genesisErr("trial %d: registry release reason", t.ID)
 	}
 	return nil
 }

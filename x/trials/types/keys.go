@@ -14,7 +14,7 @@ var (
 	ParamsKey          = collections.NewPrefix(0)
 	TrialSeqKey        = collections.NewPrefix(1)
 	TrialsKey          = collections.NewPrefix(2)
-	ByRegistryIDKey    = collections.NewPrefix(3) // unique index of Trials: registry id
+	RegistryHoldersKey = collections.NewPrefix(3) // registry id -> the trial holding it
 	VersionsKey        = collections.NewPrefix(4)
 	EnrolmentsKey      = collections.NewPrefix(5)
 	ByStatusVersionKey = collections.NewPrefix(6) // index of Enrolments: (trial, status, consented version)
@@ -45,6 +45,9 @@ const (
 	MaxTimeFrame     = 100
 	MaxCodeLength    = 18
 	MaxVisitLength   = 32
+	// MaxReleaseReasonLength bounds the reason the chain authority gives
+	// for releasing a registry id.
+	MaxReleaseReasonLength = 200
 	// MaxVersions bounds a trial's protocol versions, so a version number
 	// never wraps.
 	MaxVersions = 1000

@@ -33,6 +33,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgLockDatabase)(nil)
 	_ sdk.HasValidateBasic = (*MsgReportResults)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
+	_ sdk.HasValidateBasic = (*MsgReleaseRegistryID)(nil)
 )
 
 func checkAddresses(pairs ...string) error { return addrs.CheckAll(ErrInvalidAddress, pairs...) }
@@ -306,4 +307,18 @@ func (m *MsgUpdateParams) ValidateBasic() error {
 		return err
 	}
 	return m.Params.Validate()
+}
+
+// ValidateBasic checks the authority, the trial id and the reason.
+func (m *MsgReleaseRegistryID) ValidateBasic() error {
+	if err := checkAddresses("authority", m.Authority); err != nil {
+		return err
+	}
+	if err := checkTrialID(m.TrialID); err != nil {
+		return err
+	}
+	if err := text.Check(m.Reason, MaxReleaseReasonLength); err != nil {
+		return errorsmod.Wrapf(ErrInvalidReason, "release reason %s", err)
+	}
+	return nil
 }

@@ -90,8 +90,12 @@ func TestValidateBasic(t *testing.T) {
 		"results: omission w/o reason": testkit.Case(&types.MsgReportResults{Sponsor: sponsor, TrialID: 1, Outcomes: []types.ReportedOutcome{reported(1, p)}, Omissions: []types.Omission{{Number: 2}}}, types.ErrInvalidReason),
 		"results: reported and omitted": testkit.Case(&types.MsgReportResults{Sponsor: sponsor, TrialID: 1, Outcomes: []types.ReportedOutcome{reported(1, p)},
 			Omissions: []types.Omission{{Number: 1, Reason: types.SwitchReason_SWITCH_REASON_OTHER}}}, types.ErrInvalidResults),
-		"params":       testkit.Case(&types.MsgUpdateParams{Authority: sponsor, Params: types.DefaultParams()}, nil),
-		"params: zero": testkit.Case(&types.MsgUpdateParams{Authority: sponsor}, types.ErrInvalidParams),
+		"params":            testkit.Case(&types.MsgUpdateParams{Authority: sponsor, Params: types.DefaultParams()}, nil),
+		"params: zero":      testkit.Case(&types.MsgUpdateParams{Authority: sponsor}, types.ErrInvalidParams),
+		"release":           testkit.Case(&types.MsgReleaseRegistryID{Authority: sponsor, TrialID: 1, Reason: "registry names another sponsor"}, nil),
+		"release: trial 0":  testkit.Case(&types.MsgReleaseRegistryID{Authority: sponsor, Reason: "registry names another sponsor"}, types.ErrTrialNotFound),
+		"release: reason":   testkit.Case(&types.MsgReleaseRegistryID{Authority: sponsor, TrialID: 1}, types.ErrInvalidReason),
+		"release: bad addr": testkit.Case(&types.MsgReleaseRegistryID{Authority: "gov", TrialID: 1, Reason: "r"}, types.ErrInvalidAddress),
 	})
 }
 
