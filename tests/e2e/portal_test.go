@@ -1,0 +1,321 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// portalPortOffset keeps the portal's localnet clear of TestLocalnet's (1000)
+// and a developer's (0).
+const portalPortOffset = 2500
+
+// portalStep bounds one step in the browser (a sign-in, a transaction and its
+// block, a decryption).
+const portalStep = 90 * time.Second
+
+// TestPortal drives the web portal (portal/, served by healthd gateway) in
+// headless Chromium against a real localnet. Each step checks the page and
+// the chain: patient1 signs in with its mnemonic; the lab's opening of
+// patient1's record is refused without consent; patient1 grants the lab a
+// consent and sees it listed; the lab opens the record (decrypted in the
+// browser, equal to what the Go CLI reads); patient1 sees that access on the
+// timeline; the pharmacy verifies a commissioned pack by its GS1 string
+// ("Authentic"); the payer approves a pended claim. Every view is captured at
+// desktop and phone width into build/portal-screenshots/.
+func TestPortal(t *testing.T) {
+	chrome := chromiumBinary(t)
+
+	dir := t.TempDir()
+	cmd := startScript(t, "localnet.sh", "localnet is running", localnetUp, dir,
+		"HEALTHD="+binary, "LOCALNET_HOME="+dir, fmt.Sprintf("PORT_OFFSET=%d", portalPortOffset), "BLOCK_TIME=300ms", "CHAIN_ID=healthd-portal")
+	n := &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
+	gw := fmt.Sprintf("http://127.0.0.1:%d", 8089+portalPortOffset)
+	vaultAt := fmt.Sprintf("http://127.0.0.1:%d", 8088+portalPortOffset)
+	rest := fmt.Sprintf("http://127.0.0.1:%d", 1317+portalPortOffset)
+	shots := filepath.Join(repoRoot, "build", "portal-screenshots")
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+
+	patient, lab, pharmacy, hospital, payer := n.addr("patient1"), n.addr("lab"), n.addr("pharmacy"), n.addr("hospital"), n.addr("payer")
+
+	// Setup with the CLI, as the README walk-throughs do.
+	// A record of patient1, put by the hospital and shared with the lab by
+	// the patient (the key is wrapped for the lab; the vault still serves it
+	// only under a live access grant, which needs the patient's consent).
+	out := n.mustCLI("records", "put", filepath.Join(repoRoot, "internal/fhirr4/testdata/observation_lab.json"),
+		"--patient", patient, "--from", "hospital", "--gas", "auto", "--gas-adjustment", "1.5", "--vault", vaultAt)
+	var put putOut
+	require.NoError(t, json.Unmarshal([]byte(out), &put), out)
+	recID := strconv.FormatUint(put.ID, 10)
+	n.mustCLI("records", "share", recID, "--to", lab, "--from", "patient1", "--vault", vaultAt)
+	want := filepath.Join(t.TempDir(), "record.json")
+	n.mustCLI("records", "get", recID, "--out", want, "--from", "patient1", "--vault", vaultAt)
+	wantText := strings.TrimSpace(string(mustRead(t, want)))
+
+	// A pack at the pharmacy.
+	const gtin = "09506000134352"
+	unit := "(01)" + gtin + "(17)280630(10)LOTP1(21)SNP0001"
+	n.tx("tx", "drugtrace", "register-product", gtin, "Amoxicillin 500 mg capsules", "--from", "manufacturer")
+	n.tx("tx", "drugtrace", "commission", gtin, "LOTP1", "2028-06-30", "SNP0001", "--from", "manufacturer")
+	n.tx("tx", "drugtrace", "ship", pharmacy, "--units", gtin+"/SNP0001", "--from", "manufacturer")
+	n.tx("tx", "drugtrace", "receive", "1", "--from", "pharmacy")
+
+	// A pended claim of patient1 with the payer.
+	n.tx("tx", "claims", "create-plan", filepath.Join(repoRoot, "x/claims/testdata/plan.json"), "--from", "payer")
+	n.tx("tx", "claims", "fund-escrow", "100000uhealth", "--from", "payer")
+	n.tx("tx", "claims", "enroll", "1", patient, "MEM-000123", "2026-01-01T00:00:00Z", "2028-01-01T00:00:00Z", "--from", "payer")
+	n.tx("tx", "consent", "grant", patient, payer, "HPAYMT", "--categories", "Claim", "--end", "2028-01-01T00:00:00Z", "--from", "patient1")
+	n.tx("tx", "consent", "grant", patient, hospital, "TREAT", "--categories", "Claim", "--end", "2028-01-01T00:00:00Z", "--from", "patient1")
+	n.tx("tx", "claims", "submit", filepath.Join(repoRoot, "x/claims/testdata/claim-review.json"), "--patient", patient, "--from", "hospital")
+	require.Equal(t, "CLAIM_STATUS_PENDED", n.claim("1").Claim.Status)
+
+	// The browser.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	require.NoError(t, chromedp.Do(browser), "start %s", chrome)
+
+	// Each user has a tab of their own: sessions live in the page's memory.
+	tab := func() context.Context {
+		ctx, cancel := chromedp.NewContext(browser)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	p := &portalPage{t: t, base: gw + "/portal/", shots: shots}
+
+	// 1. patient1 signs in with its mnemonic and sees its consents.
+	pt := tab()
+	p.signIn(pt, localnetMnemonic(t, dir, "patient1"), "#consents-table")
+	p.shoot(pt, "patient-consents")
+	p.text(pt, "#who", "Patient")
+
+	// 2. The lab, without consent: the records search and the opening of the record are refused.
+	lt := tab()
+	p.signIn(lt, localnetMnemonic(t, dir, "lab"), "#lookup-form")
+	p.run(lt, chromedp.SendKeys(chromedp.CSS("#lookup-patient"), patient), chromedp.Click(chromedp.CSS("#lookup-submit")))
+	p.wait(lt, "#lookup-records, #lookup-records-refused")
+	listed := p.eval(lt, fmt.Sprintf(`!!document.querySelector('#lookup-records [data-record="%s"]')`, recID))
+	require.False(t, listed, "without consent the lab is not shown the record")
+	p.openRecord(lt, recID, "refused")
+	p.text(lt, "#clinician-status", "Refused")
+	p.shoot(lt, "clinician-refused")
+	require.NotContains(t, n.mustCLI("q", "records", "disclosures", patient, "-o", "json"), lab, "no access grant to the lab on chain")
+	require.Contains(t, httpGet(t, fmt.Sprintf("%s/healthd/consent/v1/check/%s/%s/TREAT/Observation", rest, patient, lab)), `"allowed":false`)
+
+	// 3. patient1 grants the lab a consent (treatment, test results) and sees it listed.
+	p.run(pt, chromedp.SendKeys(chromedp.CSS("#grant-grantee"), lab), chromedp.Click(chromedp.CSS("#grant-submit")))
+	p.wait(pt, `#consent-status[data-step="done"] .msg-ok`)
+	p.wait(pt, "#consents-table tbody tr:nth-child(1)")
+	p.text(pt, "#consents-table", "Test results and measurements")
+	p.text(pt, "#consents-table", lab[:12])
+	p.shoot(pt, "patient-consent-granted")
+	require.Contains(t, httpGet(t, fmt.Sprintf("%s/healthd/consent/v1/check/%s/%s/TREAT/Observation", rest, patient, lab)), `"allowed":true`)
+
+	// 4. The lab opens the record: the chain grants access under the consent, the browser decrypts it.
+	p.openRecord(lt, recID, "opened")
+	got := p.textOf(lt, "#record-text")
+	require.Equal(t, wantText, strings.TrimSpace(got), "the portal decrypts what the Go client put")
+	p.shoot(lt, "clinician-record-opened")
+	require.Contains(t, n.mustCLI("q", "records", "disclosures", patient, "-o", "json"), lab, "the lab's access grant is on chain")
+
+	// 5. patient1 sees the lab's access on the timeline.
+	p.route(pt, "timeline")
+	p.wait(pt, fmt.Sprintf(`.event.chain[data-agent="%s"]`, lab))
+	p.shoot(pt, "patient-timeline")
+	for _, v := range []string{"records", "claims", "medications", "guardians"} {
+		p.route(pt, v)
+		p.shoot(pt, "patient-"+v)
+	}
+
+	// 6. The pharmacy verifies the pack by its GS1 string: authentic.
+	pht := tab()
+	p.signIn(pht, localnetMnemonic(t, dir, "pharmacy"), "#verify-form")
+	p.run(pht, chromedp.SendKeys(chromedp.CSS("#verify-unit"), unit), chromedp.Click(chromedp.CSS("#verify-submit")))
+	p.wait(pht, `#verdict[data-verdict="AUTHENTIC_SALEABLE"]`)
+	p.text(pht, "#verdict", "Authentic")
+	p.shoot(pht, "pharmacist-verified")
+	var v struct {
+		Verdict string `json:"verdict"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "drugtrace", "verify", unit, pharmacy, "-o", "json")), &v))
+	require.Equal(t, "VERDICT_AUTHENTIC_SALEABLE", v.Verdict)
+
+	// 7. The payer approves the pended claim.
+	pyt := tab()
+	p.signIn(pyt, localnetMnemonic(t, dir, "payer"), `[data-claim="1"]`)
+	p.shoot(pyt, "payer-queue")
+	p.run(pyt, chromedp.Click(chromedp.CSS("#review-submit-1")))
+	p.wait(pyt, `#queue-status[data-result="reviewed-1"]`)
+	p.wait(pyt, "#queue-empty")
+	p.shoot(pyt, "payer-approved")
+	require.NotEqual(t, "CLAIM_STATUS_PENDED", n.claim("1").Claim.Status, "the claim left the queue on chain")
+	require.Contains(t, []string{"CLAIM_STATUS_APPROVED", "CLAIM_STATUS_PAYABLE", "CLAIM_STATUS_PAID"}, n.claim("1").Claim.Status)
+
+	// The sign-in page itself.
+	st := tab()
+	p.run(st, chromedp.Navigate(gw+"/portal/"))
+	p.wait(st, "#signin-form")
+	p.shoot(st, "signin")
+	t.Logf("screenshots in %s", shots)
+}
+
+// chromiumBinary finds Debian's chromium; without it the test is skipped,
+// except in CI (CI=true), where it fails.
+func chromiumBinary(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("TestPortal needs a chromium binary in CI: apt-get install -y chromium")
+	}
+	t.Skip("no chromium binary: install Debian's chromium (apt-get install -y chromium) to run the portal's browser test")
+	return ""
+}
+
+// localnetMnemonic reads a demo key's mnemonic from <home>/<name>.key.json.
+func localnetMnemonic(t *testing.T, dir, name string) string {
+	t.Helper()
+	bz := mustRead(t, filepath.Join(dir, name+".key.json"))
+	if i := strings.IndexByte(string(bz), '{'); i > 0 {
+		bz = bz[i:]
+	}
+	var k struct {
+		Mnemonic string `json:"mnemonic"`
+	}
+	require.NoError(t, json.Unmarshal(bz, &k), "%s.key.json", name)
+	require.NotEmpty(t, k.Mnemonic, "%s.key.json holds no mnemonic", name)
+	return k.Mnemonic
+}
+
+// portalPage drives the portal in a tab.
+type portalPage struct {
+	t     *testing.T
+	base  string
+	shots string
+}
+
+func (p *portalPage) run(ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, portalStep)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		p.t.Fatalf("browser: %v\npage: %s", err, p.pageText(ctx))
+	}
+}
+
+// eval evaluates a boolean expression in the page.
+func (p *portalPage) eval(ctx context.Context, expr string) bool {
+	p.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, portalStep)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[bool](expr))
+	if err != nil {
+		p.t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// textOf is the visible text of the first element sel matches.
+func (p *portalPage) textOf(ctx context.Context, sel string) string {
+	p.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, portalStep)
+	defer cancel()
+	s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v\npage: %s", sel, err, p.pageText(ctx))
+	}
+	return s
+}
+
+// pageText is the page's visible text, for failure messages.
+func (p *portalPage) pageText(ctx context.Context) string {
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(sctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	return s
+}
+
+func (p *portalPage) wait(ctx context.Context, sel string) {
+	p.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, portalStep)
+	defer cancel()
+	if err := chromedp.Do(sctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		p.t.Fatalf("waiting for %s: %v\npage: %s", sel, err, p.pageText(ctx))
+	}
+}
+
+// text checks that the element's text contains want.
+func (p *portalPage) text(ctx context.Context, sel, want string) {
+	p.t.Helper()
+	require.Contains(p.t, p.textOf(ctx, sel), want, "text of %s", sel)
+}
+
+// signIn opens the portal and signs in with a mnemonic, then waits for sel.
+func (p *portalPage) signIn(ctx context.Context, mnemonic, sel string) {
+	p.t.Helper()
+	p.run(ctx, chromedp.Navigate(p.base), chromedp.WaitVisible(chromedp.CSS("#mnemonic")))
+	p.run(ctx, chromedp.SendKeys(chromedp.CSS("#mnemonic"), mnemonic), chromedp.Click(chromedp.CSS("#signin-submit")))
+	p.wait(ctx, sel)
+}
+
+// route follows a link of the portal's menu (a hash route: the page, and so
+// the session in its memory, stays) and waits for the view.
+func (p *portalPage) route(ctx context.Context, view string) {
+	p.t.Helper()
+	p.run(ctx, chromedp.Click(chromedp.CSS("#nav-"+view)))
+	p.wait(ctx, fmt.Sprintf(`main[data-view=%q]`, view))
+}
+
+// openRecord opens record id from the clinician's view and waits for the outcome.
+func (p *portalPage) openRecord(ctx context.Context, id, outcome string) {
+	p.t.Helper()
+	p.eval(ctx, `document.getElementById("clinician-status").removeAttribute("data-result"), true`)
+	p.run(ctx, chromedp.SetValue(chromedp.CSS("#open-record-id"), id), chromedp.Click(chromedp.CSS("#open-record-submit")))
+	p.wait(ctx, `#clinician-status[data-result]`)
+	sctx, cancel := context.WithTimeout(ctx, portalStep)
+	defer cancel()
+	got, err := chromedp.Run(sctx, chromedp.AttributeValue(chromedp.CSS("#clinician-status"), "data-result"))
+	require.NoError(p.t, err)
+	require.Equal(p.t, outcome, got.Value, "opening record %s: %s", id, p.pageText(ctx))
+}
+
+// shoot captures the page at desktop (1280×800) and phone (390×844) width.
+func (p *portalPage) shoot(ctx context.Context, name string) {
+	p.t.Helper()
+	for _, s := range []struct {
+		label         string
+		width, height int64
+		mobile        bool
+	}{{"desktop", 1280, 800, false}, {"phone", 390, 844, true}} {
+		opts := []chromedp.EmulateViewportOption{}
+		if s.mobile {
+			opts = append(opts, chromedp.EmulateScale(1), chromedp.EmulateMobile)
+		}
+		p.run(ctx, chromedp.EmulateViewport(s.width, s.height, opts...), chromedp.Sleep(150*time.Millisecond))
+		sctx, cancel := context.WithTimeout(ctx, portalStep)
+		buf, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
+		cancel()
+		require.NoError(p.t, err, "screenshot %s", name)
+		require.NoError(p.t, os.WriteFile(filepath.Join(p.shots, name+"-"+s.label+".png"), buf, 0o644))
+	}
+	p.run(ctx, chromedp.EmulateViewport(1280, 800))
+}
