@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=healthd \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install test e2e test-unit bench load proto-gen proto-check portal portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
+.PHONY: help build install test e2e test-unit bench load chaos proto-gen proto-check portal portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,6 +44,11 @@ LOAD_ARGS ?=
 load: build ## run cmd/healthd-load: a fresh one-validator chain on 127.0.0.1 (port offset 6000), 2,000 txs of each workload, the report (LOAD_ARGS='-json' etc.)
 	go build -o $(BUILD_DIR)/healthd-load ./cmd/healthd-load
 	$(BUILD_DIR)/healthd-load -bin $(HEALTHD) $(LOAD_ARGS)
+
+CHAOS_ARGS ?=
+chaos: build ## run cmd/healthd-chaos: four validators on 127.0.0.1 (port offset 6500) under load; kill one, kill two, pause, kill all, lose a WAL; check app hashes, answers and that nothing committed is lost (CHAOS_ARGS='-down 10s' etc.)
+	go build -o $(BUILD_DIR)/healthd-chaos ./cmd/healthd-chaos
+	$(BUILD_DIR)/healthd-chaos -bin $(HEALTHD) $(CHAOS_ARGS)
 
 proto-gen: ## regenerate Go code from proto/ (offline: Debian protoc + go.mod tool plugins)
 	./scripts/protocgen.sh

@@ -7,8 +7,11 @@
 #   scripts/localnet-4.sh stop     stop exactly the processes `start` recorded
 #   scripts/localnet-4.sh status   show each node's height
 #   scripts/localnet-4.sh reset    stop and delete the data
+#   scripts/localnet-4.sh setup    only create the four homes and the genesis (cmd/healthd-chaos starts
+#                                  and stops the nodes itself)
 #
-# Node i (0..3) listens on RPC 26657+100i, P2P 26656+100i, gRPC 9090+10i, REST 1317+i.
+# Node i (0..3) listens on RPC 26657+100i, P2P 26656+100i, gRPC 9090+10i, REST 1317+i, each plus
+# PORT_OFFSET (default 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +19,7 @@ HEALTHD=${HEALTHD:-$PWD/build/healthd}
 DIR=${LOCALNET4_HOME:-$PWD/.localnet-4}
 CHAIN_ID=${CHAIN_ID:-healthd-local-4}
 BLOCK_TIME=${BLOCK_TIME:-1s}
+OFF=${PORT_OFFSET:-0}
 DENOM=uhealth
 PIDS="$DIR/pids"
 NAMES=(hospital lab pharmacy payer)
@@ -29,10 +33,10 @@ FOUNDERS=(
 
 log() { printf '[localnet-4] %s\n' "$*" >&2; }
 home() { echo "$DIR/node$1"; }
-rpc() { echo $((26657 + 100 * $1)); }
-p2p() { echo $((26656 + 100 * $1)); }
-grpc() { echo $((9090 + 10 * $1)); }
-api() { echo $((1317 + $1)); }
+rpc() { echo $((26657 + 100 * $1 + OFF)); }
+p2p() { echo $((26656 + 100 * $1 + OFF)); }
+grpc() { echo $((9090 + 10 * $1 + OFF)); }
+api() { echo $((1317 + $1 + OFF)); }
 KR0=(--keyring-backend test --home "$DIR/node0")
 
 setup() {
@@ -153,5 +157,6 @@ case "${1:-start}" in
   stop) stop ;;
   status) status ;;
   reset) stop; rm -rf "$DIR"; log "removed $DIR" ;;
-  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+  setup) setup ;;
+  *) echo "usage: $0 start|stop|status|reset|setup" >&2; exit 2 ;;
 esac
