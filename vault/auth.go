@@ -117,15 +117,32 @@ func AccountFromPubKey(pub *secp256k1.PubKey) (string, error) {
 // --- challenges ---
 
 // challenger issues stateless challenges: a nonce is its expiry, 16 random
-// bytes and an HMAC over both under a secret made at start, so issuing one
-// stores nothing and takes no lock, and a flood of challenge requests cannot
-// crowd anyone out. Replay is refused by remembering the nonces used by
-// authenticated requests until they expire, at most max of them; pruning
-// pops expired entries off a min-heap, O(expired).
+// bytes and an HMAC over both under a secret, so issuing one stores nothing
+// and takes no lock, and a flood of challenge requests cannot crowd anyone
+// out. Replay is refused by remembering the nonces used by authenticated
+// requests until they expire, at most max of them, in a nonceSet: in memory
+// (memNonces), or in the vault's State so that a restart forgets none
+// (durableNonces).
 type challenger struct {
 	secret [challengeSecretBytes]byte
 	ttl    time.Duration
+	used   nonceSet
+}
 
+// nonceSet remembers used nonces until they expire.
+type nonceSet interface {
+	// claim marks p used at now (unix nanoseconds). It refuses a nonce
+	// already used (ReasonUnknownNonce) or one at or below the set's floor
+	// (ReasonExpiredNonce); an error means the set could not be read or
+	// written, and the nonce is then not accepted.
+	claim(p parsedNonce, now int64) (string, error)
+	// size is the number of used nonces remembered.
+	size() int
+}
+
+// memNonces is the in-memory used-nonce set: a map and a min-heap by expiry,
+// so pruning pops expired entries, O(expired).
+type memNonces struct {
 	mu   sync.Mutex
 	max  int
 	used map[[nonceIDBytes]byte]struct{}
@@ -157,9 +174,9 @@ func (h *expiryHeap) Pop() any {
 }
 
 // newChallenger returns a challenger keyed by secret, or by fresh random
-// bytes if secret is empty.
+// bytes if secret is empty, remembering used nonces in memory.
 func newChallenger(secret []byte, ttl time.Duration, max int) (*challenger, error) {
-	c := &challenger{ttl: ttl, max: max, used: make(map[[nonceIDBytes]byte]struct{})}
+	c := &challenger{ttl: ttl, used: &memNonces{max: max, used: make(map[[nonceIDBytes]byte]struct{})}}
 	switch {
 	case len(secret) == 0:
 		if _, err := rand.Read(c.secret[:]); err != nil {
@@ -227,47 +244,63 @@ func (c *challenger) check(nonce string, now time.Time) (parsedNonce, string) {
 
 // claim marks a checked nonce used, for a request whose signature verified.
 // It refuses a nonce already used (UNKNOWN_NONCE) or one at or below the
-// floor (EXPIRED_NONCE).
+// floor (EXPIRED_NONCE). An error (a durable set that cannot be written)
+// refuses the nonce too.
+func (c *challenger) claimErr(p parsedNonce, now time.Time) (string, error) {
+	return c.used.claim(p, now.UnixNano())
+}
+
+// claim is claimErr with a failure reported as ReasonStoreError.
 func (c *challenger) claim(p parsedNonce, now time.Time) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.pruneLocked(now.UnixNano())
-	if p.exp <= c.floor {
-		return ReasonExpiredNonce
+	reason, err := c.claimErr(p, now)
+	if err != nil {
+		return ReasonStoreError
 	}
-	if _, ok := c.used[p.id]; ok {
-		return ReasonUnknownNonce
+	return reason
+}
+
+// usedLen is the number of used nonces remembered.
+func (c *challenger) usedLen() int { return c.used.size() }
+
+func (m *memNonces) claim(p parsedNonce, now int64) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pruneLocked(now)
+	if p.exp <= m.floor {
+		return ReasonExpiredNonce, nil
+	}
+	if _, ok := m.used[p.id]; ok {
+		return ReasonUnknownNonce, nil
 	}
 	// Full: drop the oldest of the set and the new nonce, and raise the
 	// floor to it, so that nothing dropped can be used again.
-	for len(c.used) >= c.max && len(c.q) > 0 {
-		if p.exp <= c.q[0].exp {
-			c.floor = max(c.floor, p.exp)
-			return ReasonExpiredNonce
+	for len(m.used) >= m.max && len(m.q) > 0 {
+		if p.exp <= m.q[0].exp {
+			m.floor = max(m.floor, p.exp)
+			return ReasonExpiredNonce, nil
 		}
-		old := heap.Pop(&c.q).(usedNonce)
-		delete(c.used, old.id)
-		c.floor = max(c.floor, old.exp)
+		old := heap.Pop(&m.q).(usedNonce)
+		delete(m.used, old.id)
+		m.floor = max(m.floor, old.exp)
 	}
-	c.used[p.id] = struct{}{}
-	heap.Push(&c.q, usedNonce{exp: p.exp, id: p.id})
-	return ""
+	m.used[p.id] = struct{}{}
+	heap.Push(&m.q, usedNonce{exp: p.exp, id: p.id})
+	return "", nil
 }
 
 // pruneLocked drops the used nonces that have expired: they would be refused
 // as expired anyway.
-func (c *challenger) pruneLocked(now int64) {
-	for len(c.q) > 0 && c.q[0].exp <= now {
-		old := heap.Pop(&c.q).(usedNonce)
-		delete(c.used, old.id)
+func (m *memNonces) pruneLocked(now int64) {
+	for len(m.q) > 0 && m.q[0].exp <= now {
+		old := heap.Pop(&m.q).(usedNonce)
+		delete(m.used, old.id)
 	}
 }
 
-// usedLen is the number of used nonces remembered.
-func (c *challenger) usedLen() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.used)
+func (m *memNonces) size() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.used)
 }
 
 // Challenger is the vault's challenge scheme for another server of the
@@ -276,13 +309,46 @@ func (c *challenger) usedLen() int {
 type Challenger struct{ c *challenger }
 
 // NewChallenger returns a Challenger keyed by secret (at least 32 bytes), or
-// by fresh random bytes if secret is empty.
+// by fresh random bytes if secret is empty. It remembers used nonces in
+// memory: with a secret that outlives the process, a nonce answered before
+// a restart can be answered again until it expires (see
+// NewDurableChallenger).
 func NewChallenger(secret []byte, ttl time.Duration, max int) (*Challenger, error) {
 	c, err := newChallenger(secret, ttl, max)
 	if err != nil {
 		return nil, err
 	}
 	return &Challenger{c: c}, nil
+}
+
+// NewDurableChallenger is NewChallenger with the used nonces kept in st,
+// written (fsynced) before Redeem accepts one, so a restart over the same
+// State refuses every nonce answered before it. An empty secret means st's
+// own secret (made once and kept in st), so outstanding challenges survive
+// a restart too. Redeem answers ReasonStoreError when st cannot be written.
+// Several challengers must not share one State: they would share its
+// used-nonce set and its bound.
+func NewDurableChallenger(secret []byte, ttl time.Duration, max int, st *State) (*Challenger, error) {
+	c, err := newDurableChallenger(secret, ttl, max, st)
+	if err != nil {
+		return nil, err
+	}
+	return &Challenger{c: c}, nil
+}
+
+func newDurableChallenger(secret []byte, ttl time.Duration, max int, st *State) (*challenger, error) {
+	if st == nil {
+		return nil, errors.New("vault: a durable challenger needs a State")
+	}
+	if len(secret) == 0 {
+		secret = st.secret[:]
+	}
+	c, err := newChallenger(secret, ttl, max)
+	if err != nil {
+		return nil, err
+	}
+	c.used = &durableNonces{st: st, max: max}
+	return c, nil
 }
 
 // Issue returns a fresh nonce and its expiry. It stores nothing.
@@ -292,7 +358,8 @@ func (c *Challenger) Issue(now time.Time) (string, time.Time, error) { return c.
 // refuses a nonce this challenger never issued, an expired one and a replay
 // (ReasonUnknownNonce, ReasonExpiredNonce), then a signature that does not
 // verify (ReasonBadSignature), and only then marks the nonce used. It
-// returns "" on success.
+// returns "" on success, and ReasonStoreError if a durable challenger could
+// not record the nonce (which is then not accepted).
 func (c *Challenger) Redeem(nonce string, now time.Time, verify func() bool) string {
 	p, reason := c.c.check(nonce, now)
 	if reason != "" {
@@ -394,7 +461,11 @@ func (s *server) authenticate(r *http.Request, limit int64) (*authenticated, *ap
 			"the signature does not verify for %s: it must cover the chain id %q, the method, the path %s, the nonce and the SHA-256 of the body",
 			account, s.cfg.ChainID, truncate(r.URL.Path))
 	}
-	if reason := s.challenges.claim(pn, now); reason != "" {
+	reason, err = s.challenges.claimErr(pn, now)
+	if err != nil {
+		return nil, s.storeFailure(r, "record the used challenge", err)
+	}
+	if reason != "" {
 		return nil, nonceError(reason)
 	}
 	setAccount(r, account)

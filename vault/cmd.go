@@ -31,6 +31,9 @@ const (
 	FlagMaxUploads      = "max-uploads"
 	FlagMaxUploadsPer   = "max-uploads-per-account"
 	FlagMinUploadRate   = "min-upload-rate"
+	// FlagProvisionalDeadline is how long an upload may wait for its anchor
+	// before the sweeper deletes it (see Sweeper).
+	FlagProvisionalDeadline = "provisional-deadline"
 
 	DefaultListen = "127.0.0.1:8088"
 	DefaultNode   = "127.0.0.1:9090"
@@ -83,13 +86,14 @@ loopback address unless --allow-remote-node is given.`,
 	}
 	f := cmd.Flags()
 	f.String(FlagListen, DefaultListen, "HTTP listen address (host:port); must be loopback unless --allow-remote")
-	f.String(FlagData, filepath.Join(defaultHome, "vault"), "storage directory (blobs, wrapped keys, tombstones); follows --home when that is set")
+	f.String(FlagData, filepath.Join(defaultHome, "vault"), "storage directory (blobs, wrapped keys, tombstones, state.db); follows --home when that is set")
 	f.String(FlagNode, DefaultNode, "gRPC address of a healthd node; must be loopback unless --allow-remote-node (not --node: that names CometBFT RPC)")
 	f.String(FlagChainID, "", "chain id, part of every signed request (required)")
 	f.Int64(FlagMaxBlobSize, DefaultMaxBlobSize, "largest accepted blob, in bytes")
 	f.Int(FlagMaxUploads, DefaultMaxUploads, "blob uploads in progress at once, in all (more get 503 VAULT_BUSY)")
 	f.Int(FlagMaxUploadsPer, DefaultMaxUploadsPerAccount, "blob uploads in progress at once for one account (more get 429 TOO_MANY_UPLOADS)")
 	f.Int64(FlagMinUploadRate, DefaultMinUploadRate, "slowest accepted upload, in bytes per second: a body must arrive within 30 s plus its size at this rate")
+	f.Duration(FlagProvisionalDeadline, DefaultProvisionalDeadline, "how long an uploaded blob may wait for its anchoring transaction to commit; after that, a blob no record anchors is deleted with its wrapped keys")
 	f.Bool(FlagAllowRemote, false, "allow a non-loopback --listen address (put a TLS proxy in front)")
 	f.Bool(FlagAllowRemoteNode, false, "allow a non-loopback --grpc address (the gRPC connection is not encrypted)")
 	_ = cmd.MarkFlagRequired(FlagChainID)
@@ -122,6 +126,7 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	maxUploads, _ := f.GetInt(FlagMaxUploads)
 	maxUploadsPer, _ := f.GetInt(FlagMaxUploadsPer)
 	minRate, _ := f.GetInt64(FlagMinUploadRate)
+	deadline, _ := f.GetDuration(FlagProvisionalDeadline)
 
 	chainID = strings.TrimSpace(chainID)
 	if chainID == "" {
@@ -132,6 +137,9 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	}
 	if maxUploads <= 0 || maxUploadsPer <= 0 || minRate <= 0 {
 		return fmt.Errorf("--%s, --%s and --%s must be positive", FlagMaxUploads, FlagMaxUploadsPer, FlagMinUploadRate)
+	}
+	if deadline < time.Minute {
+		return fmt.Errorf("--%s must be at least a minute: an upload is deleted if its anchor has not committed by then", FlagProvisionalDeadline)
 	}
 	if !IsLoopback(listen) && !allowRemote {
 		return fmt.Errorf("refusing to listen on %q: not a loopback address; the vault speaks plain HTTP, "+
@@ -166,6 +174,13 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	}
 	removeSpooled(spool)
 
+	// Closed last (deferred first): after the server and the sweeper stop.
+	state, err := OpenState(store.Root())
+	if err != nil {
+		return err
+	}
+	defer state.Close()
+
 	conn, err := DialChain(node)
 	if err != nil {
 		return err
@@ -187,6 +202,7 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 		}
 	}
 
+	chain := NewGRPCChain(conn)
 	handler := NewServer(Config{
 		ChainID:              chainID,
 		MaxBlobSize:          maxBlob,
@@ -194,7 +210,20 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 		MaxUploads:           maxUploads,
 		MaxUploadsPerAccount: maxUploadsPer,
 		MinUploadRate:        minRate,
-	}, store, NewGRPCChain(conn), logger)
+		State:                state,
+	}, store, chain, logger)
+
+	sweeper := NewSweeper(SweepConfig{Deadline: deadline, Syncing: NodeSyncing(conn)}, state, store, chain, logger)
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		sweeper.Run(sweepCtx)
+	}()
+	defer func() {
+		stopSweep()
+		<-swept
+	}()
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -242,6 +271,19 @@ func removeSpooled(dir string) {
 		if strings.HasPrefix(e.Name(), "vault-upload-") {
 			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
+	}
+}
+
+// NodeSyncing returns a SweepConfig.Syncing that asks the node through conn
+// whether it is still catching up.
+func NodeSyncing(conn *grpc.ClientConn) func(context.Context) (bool, error) {
+	client := cmtservice.NewServiceClient(conn)
+	return func(ctx context.Context) (bool, error) {
+		res, err := client.GetSyncing(ctx, &cmtservice.GetSyncingRequest{})
+		if err != nil {
+			return false, err
+		}
+		return res.Syncing, nil
 	}
 }
 

@@ -56,6 +56,7 @@ func TestStartRefusals(t *testing.T) {
 		{"all interfaces", []string{"--chain-id", "c", "--data", data, "--listen", ":8088"}, "--allow-remote"},
 		{"remote node", []string{"--chain-id", "c", "--data", data, "--grpc", "10.1.2.3:9090"}, "--allow-remote-node"},
 		{"bad max size", []string{"--chain-id", "c", "--data", data, "--max-blob-size", "0"}, "max-blob-size"},
+		{"short provisional deadline", []string{"--chain-id", "c", "--data", data, "--provisional-deadline", "30s"}, "provisional-deadline"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,7 +130,7 @@ func TestStartServesAndStops(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz %d", resp.StatusCode)
 	}
-	for _, d := range []string{"blobs", "keys", "erased", "tmp"} {
+	for _, d := range []string{"blobs", "keys", "erased", "tmp", StateDBName + ".db"} {
 		if info, err := os.Stat(filepath.Join(data, d)); err != nil || info.Mode().Perm() != 0o700 {
 			t.Fatalf("%s: %v", d, err)
 		}
@@ -142,5 +143,13 @@ func TestStartServesAndStops(t *testing.T) {
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("no shutdown")
+	}
+	// The state database was closed at shutdown (it is locked while open).
+	st, err := OpenState(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

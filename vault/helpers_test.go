@@ -275,15 +275,23 @@ const (
 )
 
 type env struct {
-	t       *testing.T
-	root    string
-	spool   string
-	store   *DiskStore
-	chain   *fakeChain
-	clock   *clock
-	srv     *httptest.Server
-	logs    *syncBuffer
-	handler http.Handler
+	t     *testing.T
+	root  string
+	spool string
+	store *DiskStore
+	// stateDir holds the state database. It is outside root so that the
+	// snapshots of root, which check that refused requests leave the blobs,
+	// keys and tombstones alone, do not see the nonces they use up.
+	stateDir string
+	state    *State
+	sweeper  *Sweeper
+	sweepCfg SweepConfig
+	cfg      Config
+	chain    *fakeChain
+	clock    *clock
+	srv      *httptest.Server
+	logs     *syncBuffer
+	handler  http.Handler
 
 	patient, author, reader, reader2, stranger, expired, revoked, lapsed, patient2 account
 
@@ -294,15 +302,20 @@ type env struct {
 func newEnv(t *testing.T, mods ...func(*Config)) *env {
 	t.Helper()
 	e := &env{
-		t:     t,
-		root:  filepath.Join(t.TempDir(), "vault"),
-		spool: t.TempDir(),
-		chain: newFakeChain(),
-		clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
-		logs:  &syncBuffer{},
+		t:        t,
+		root:     filepath.Join(t.TempDir(), "vault"),
+		spool:    t.TempDir(),
+		stateDir: filepath.Join(t.TempDir(), "state"),
+		chain:    newFakeChain(),
+		clock:    &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
+		logs:     &syncBuffer{},
 	}
 	var err error
 	e.store, err = NewDiskStore(e.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.state, err = OpenState(e.stateDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,17 +352,62 @@ func newEnv(t *testing.T, mods ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 
-	cfg := Config{ChainID: testChainID, Now: e.clock.Now, TempDir: e.spool, MaxBlobSize: 64 << 10}
+	e.cfg = Config{ChainID: testChainID, Now: e.clock.Now, TempDir: e.spool, MaxBlobSize: 64 << 10}
 	for _, m := range mods {
-		m(&cfg)
+		m(&e.cfg)
 	}
-	e.handler = NewServer(cfg, e.store, e.chain, log.NewLogger(e.logs, log.OutputJSONOption(), log.ColorOption(false)))
+	e.sweepCfg = SweepConfig{Now: e.clock.Now, Deadline: time.Hour, PerTick: 16}
+	e.start()
+	t.Cleanup(func() { e.stop() })
+	return e
+}
+
+// start runs a server (and makes a sweeper) over e's store and state.
+func (e *env) start() {
+	t := e.t
+	t.Helper()
+	cfg := e.cfg
+	if cfg.State == nil {
+		cfg.State = e.state
+	}
+	logger := log.NewLogger(e.logs, log.OutputJSONOption(), log.ColorOption(false))
+	e.handler = NewServer(cfg, e.store, e.chain, logger)
+	e.sweeper = NewSweeper(e.sweepCfg, e.state, e.store, e.chain, logger)
 	e.srv = httptest.NewServer(e.handler)
-	t.Cleanup(e.srv.Close)
 	if !strings.HasPrefix(e.srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("test server not on loopback: %s", e.srv.URL)
 	}
-	return e
+}
+
+// stop stops the server and closes the state database, as a vault process
+// that exits does.
+func (e *env) stop() {
+	if e.srv != nil {
+		e.srv.Close()
+		e.srv = nil
+	}
+	if e.state != nil {
+		if err := e.state.Close(); err != nil {
+			e.t.Error(err)
+		}
+		e.state = nil
+	}
+}
+
+// restart is a new vault process over the same data: the server stops, the
+// store and state are opened again from disk, and a new server starts (at a
+// new address). Nothing of the old process's memory survives.
+func (e *env) restart() {
+	e.t.Helper()
+	e.stop()
+	var err error
+	if e.store, err = NewDiskStore(e.root); err != nil {
+		e.t.Fatal(err)
+	}
+	if e.state, err = OpenState(e.stateDir); err != nil {
+		e.t.Fatal(err)
+	}
+	e.start()
 }
 
 func (e *env) challenge() string {

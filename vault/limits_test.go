@@ -487,7 +487,7 @@ func BenchmarkChallengeVerifyFull(b *testing.B) {
 	for _, used := range []int{1000, 100000} {
 		b.Run(fmt.Sprintf("used=%d", used), func(b *testing.B) {
 			c, now := benchChallenger(b, used)
-			c.max = used
+			c.used.(*memNonces).max = used
 			nonces := make([]string, b.N)
 			for i := range nonces {
 				nonces[i], _, _ = c.issue(now.Add(time.Nanosecond * time.Duration(i+1)))

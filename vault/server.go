@@ -14,6 +14,7 @@ import (
 
 	"cosmossdk.io/log/v2"
 
+	"github.com/healthchain/healthd/internal/unixfs"
 	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
@@ -81,9 +82,18 @@ type Config struct {
 	// MaxNonces bounds the used challenge nonces remembered to refuse
 	// replays; DefaultMaxNonces if <= 0. Issuing a challenge stores nothing.
 	MaxNonces int
-	// ChallengeSecret keys the challenge MACs (at least 32 bytes); random at
-	// start if empty, so a restart invalidates outstanding challenges.
+	// ChallengeSecret keys the challenge MACs (at least 32 bytes). If
+	// empty: State's secret when State is set (made once, so outstanding
+	// challenges survive a restart), else random at start (a restart
+	// invalidates outstanding challenges).
 	ChallengeSecret []byte
+	// State, if set, keeps the used challenge nonces (so a restart cannot
+	// replay an answered challenge) and marks every accepted upload
+	// provisional until the vault sees its anchor, for the Sweeper. Without
+	// it both live in memory only and nothing is swept: `vault start`
+	// always opens one (<data>/state.db). The caller closes it after the
+	// server has stopped.
+	State *State
 	// MaxUploads bounds the blob uploads in progress; DefaultMaxUploads if <= 0.
 	MaxUploads int
 	// MaxUploadsPerAccount bounds one account's blob uploads in progress;
@@ -152,7 +162,13 @@ func NewServer(cfg Config, store Store, chain Chain, logger log.Logger) http.Han
 	if cfg.BodyIdleTimeout <= 0 {
 		cfg.BodyIdleTimeout = DefaultBodyIdleTimeout
 	}
-	challenges, err := newChallenger(cfg.ChallengeSecret, NonceTTL, cfg.MaxNonces)
+	var challenges *challenger
+	var err error
+	if cfg.State != nil {
+		challenges, err = newDurableChallenger(cfg.ChallengeSecret, NonceTTL, cfg.MaxNonces, cfg.State)
+	} else {
+		challenges, err = newChallenger(cfg.ChallengeSecret, NonceTTL, cfg.MaxNonces)
+	}
 	if err != nil {
 		panic(err)
 	}
@@ -477,8 +493,19 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 	}()
 	br := s.body(w, r, a)
 	br.extendWrite()
-	if _, err := io.Copy(tmp, br); err != nil {
-		writeError(w, bodyReadError(err))
+	// The CID is computed while the body is spooled, so that the upload
+	// can be marked provisional before the blob is stored.
+	er := &errReader{r: br}
+	spooledCID, err := unixfs.Sum(io.TeeReader(er, tmp))
+	if err == nil {
+		_, err = io.Copy(tmp, er) // unixfs.Sum stops at EOF; nothing may be left
+	}
+	if er.err != nil {
+		writeError(w, bodyReadError(er.err))
+		return
+	}
+	if err != nil {
+		writeError(w, s.storeFailure(r, "spool the upload", err))
 		return
 	}
 	if aerr := br.finish(a); aerr != nil {
@@ -489,7 +516,19 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, s.storeFailure(r, "spool the upload", err))
 		return
 	}
+	if s.cfg.State != nil {
+		// Marked (synced) before the blob is stored: an upload the vault
+		// acknowledges is either anchored or on the sweeper's list, even
+		// if the vault dies before answering.
+		if err := s.cfg.State.markProvisional(spooledCID, s.now()); err != nil {
+			writeError(w, s.storeFailure(r, "record the upload", err))
+			return
+		}
+	}
 	cid, size, err := s.store.PutBlob(tmp, max)
+	if err == nil && cid != spooledCID {
+		err = fmt.Errorf("vault: stored CID %s differs from the spooled body's %s", cid, spooledCID)
+	}
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		writeError(w, tooLarge(max))
@@ -510,6 +549,21 @@ func (s *server) handlePutBlob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, putBlobResponse{CID: cid, Size: size})
+}
+
+// errReader remembers the first read error of r, so that a body's read
+// failure is told apart from a failure to write the spool.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // recordAccess authenticates a request on /v1/records/{id}..., reads its
@@ -620,7 +674,22 @@ func (s *server) owns(r *http.Request, id uint64, cid string) *apiError {
 		return &apiError{Status: http.StatusConflict, Reason: ReasonCIDNotOwned,
 			Message: fmt.Sprintf("record %d does not own its blob's CID on chain: the vault acts on a blob only for the record that anchored it", id)}
 	}
+	s.anchored(cid)
 	return nil
+}
+
+// anchored clears cid's provisional mark: the chain has just shown a record
+// anchoring it, so the sweeper must keep it. It runs before any key is
+// stored for cid, so a sweep either sees the mark gone or has already
+// removed the blob (and the key upload then finds it missing).
+func (s *server) anchored(cid string) {
+	if s.cfg.State == nil {
+		return
+	}
+	if _, err := s.cfg.State.clearProvisional(cid); err != nil {
+		// The sweeper will ask the chain itself and find the anchor.
+		s.log.Error("vault could not clear a provisional mark", "err", err.Error())
+	}
 }
 
 // readable authenticates a read of record {id}, asks the chain whether the
