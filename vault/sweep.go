@@ -28,6 +28,8 @@ const (
 	// chain error waits before it is checked again; meanwhile the blobs
 	// behind it in the queue are checked.
 	sweepRetry = 10 * time.Minute
+	// sweepCatchUp is the pause after a sweep that checked a full PerTick.
+	sweepCatchUp = time.Second
 )
 
 // SweepConfig configures a Sweeper.
@@ -107,9 +109,12 @@ func NewSweeper(cfg SweepConfig, st *State, store Store, chain Chain, logger log
 	return &Sweeper{cfg: cfg, state: st, store: store, chain: chain, log: logger}
 }
 
-// Run sweeps every Interval until ctx is done.
+// Run sweeps every Interval until ctx is done. A sweep that checked its
+// full PerTick is followed by another after sweepCatchUp instead, so that a
+// backlog (after an outage of the chain, or a burst of failed anchors)
+// drains in bounded steps without waiting an Interval for each.
 func (s *Sweeper) Run(ctx context.Context) {
-	t := time.NewTicker(s.cfg.Interval)
+	t := time.NewTimer(s.cfg.Interval)
 	defer t.Stop()
 	for {
 		select {
@@ -123,6 +128,11 @@ func (s *Sweeper) Run(ctx context.Context) {
 		} else if res.Removed > 0 || res.Kept > 0 || res.Deferred > 0 {
 			s.log.Info("vault sweep", "removed", res.Removed, "kept", res.Kept, "deferred", res.Deferred)
 		}
+		next := s.cfg.Interval
+		if err == nil && res.Checked >= s.cfg.PerTick {
+			next = min(next, sweepCatchUp)
+		}
+		t.Reset(next)
 	}
 }
 
