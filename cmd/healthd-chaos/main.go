@@ -41,7 +41,7 @@ type options struct {
 }
 
 // perturbations, in the order they run.
-var allPerturbations = []string{"kill-one", "kill-two", "pause", "kill-all", "wal-lost"}
+var allPerturbations = []string{"kill-one", "kill-two", "pause", "kill-all", "wal-lost", "db-torn"}
 
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("healthd-chaos", flag.ContinueOnError)
@@ -301,6 +301,19 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 			return r, err
 		}
 		r.Note = "consensus WAL deleted"
+	case "db-torn":
+		if err := n.kill(3); err != nil {
+			return r, err
+		}
+		torn, err := tearJournal(filepath.Join(n.home(3), "data", "application.db"))
+		if err != nil {
+			return r, err
+		}
+		restartedAt = time.Now()
+		if err := n.start(3); err != nil {
+			return r, err
+		}
+		r.Note = "application journal " + torn
 	}
 	// Recovery: every node at the height the others reached after the fault.
 	target := n.maxHeight(ctx) + 2
@@ -314,6 +327,13 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 	}
 	r.Recovery = time.Since(restartedAt)
 	r.Height = target
+	if name == "db-torn" {
+		if warned(filepath.Join(n.dir, "node3.log")) {
+			r.Note += "; the node warned that it replays lost heights"
+		} else {
+			r.Note += "; no heights were lost"
+		}
+	}
 	// Blocks missed and the longest gap, from node0's block times.
 	if err := c.gaps(ctx, &r, before, target); err != nil {
 		return r, err
@@ -367,6 +387,32 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 	c.logf("%s: recovered in %.1fs; %d accepted, %d committed, %d expired, %d lost, %d missing; same state %v",
 		name, r.Recovery.Seconds(), r.Accepted, r.Committed, r.Expired, r.Lost, r.Missing, r.AppHashesEqual && r.QueriesEqual)
 	return r, nil
+}
+
+// tearJournal cuts the newest leveldb journal (*.log) of an application
+// database in half, as a crash in the middle of a write would.
+func tearJournal(dir string) (string, error) {
+	logs, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil || len(logs) == 0 {
+		return "", fmt.Errorf("no leveldb journal in %s", dir)
+	}
+	slices.Sort(logs)
+	newest := logs[len(logs)-1]
+	st, err := os.Stat(newest)
+	if err != nil {
+		return "", err
+	}
+	if err := os.Truncate(newest, st.Size()/2); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s cut from %d to %d bytes", filepath.Base(newest), st.Size(), st.Size()/2), nil
+}
+
+// warned says whether a node's log has the warning of an application
+// database behind its block store (cmd/healthd's warnIfAppBehind).
+func warned(logPath string) bool {
+	bz, err := os.ReadFile(logPath)
+	return err == nil && strings.Contains(string(bz), "heights behind the block store")
 }
 
 // gaps fills the blocks missed and the longest gap between from and to.

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"time"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	pvm "github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 	"github.com/cometbft/cometbft/rpc/client/local"
+	"github.com/cometbft/cometbft/store"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -257,10 +259,38 @@ func startNode(svrCtx *server.Context, clientCtx client.Context, appCreator serv
 	return g.Wait()
 }
 
+// warnIfAppBehind tells the operator, before CometBFT's handshake replays
+// them, when the application's database is more than one height behind the
+// block store. After a clean stop they are equal, after a crash at most one
+// apart; more means the application database lost writes it had
+// acknowledged (a torn journal after a power cut, a full disk, a restored
+// backup). CometBFT then replays the missing blocks from its block store,
+// which is correct, but says so only in INFO lines.
+func warnIfAppBehind(cfg *cmtcfg.Config, a servertypes.Application, logger log.Logger) {
+	info, err := a.Info(&abci.RequestInfo{})
+	if err != nil {
+		return
+	}
+	db, err := cmtcfg.DefaultDBProvider(&cmtcfg.DBContext{ID: "blockstore", Config: cfg})
+	if err != nil {
+		return
+	}
+	blocks := store.NewBlockStore(db).Height()
+	_ = db.Close()
+	if gap := blocks - info.LastBlockHeight; gap > 1 {
+		logger.Warn(fmt.Sprintf("the application database is %d heights behind the block store (application at %d, blocks to %d): "+
+			"it lost writes it had made (a crash with a torn journal, a full disk, or a restored backup). "+
+			"CometBFT now replays those %d blocks from the block store, which rebuilds the same state; "+
+			"if this happens again, check the disk and the filesystem of %s", gap, info.LastBlockHeight, blocks, gap, cfg.DBDir()),
+			"app_height", info.LastBlockHeight, "block_store_height", blocks)
+	}
+}
+
 // startComet creates and starts the CometBFT node over the app, as the SDK's
 // start does.
 func startComet(ctx context.Context, svrCtx *server.Context, a servertypes.Application) (*node.Node, error) {
 	cfg := svrCtx.Config
+	warnIfAppBehind(cfg, a, svrCtx.Logger)
 	nodeKey, err := p2p.LoadOrGenNodeKey(cfg.NodeKeyFile())
 	if err != nil {
 		return nil, err
