@@ -62,6 +62,15 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: pos("member"),
 				},
 				{
+					RpcMethod: "MemberByFIN",
+					Use:       "member-by-fin [fin]",
+					Short:     "Show the member an ISBT 128 Facility Identification Number (the first 5 characters of a DIN) is registered to",
+					Long: "Show the member holding an ISBT 128 FIN. The chain authority records FINs with admit-member or " +
+						"update-identifiers --fins; x/organs opens a donation only under a DIN whose FIN belongs to the OPO.",
+					Example:        fmt.Sprintf("%s q consortium member-by-fin G1234", version.AppName),
+					PositionalArgs: pos("fin"),
+				},
+				{
 					RpcMethod: "Params",
 					Use:       "params",
 					Short:     "Show the consortium's parameters (max_nodes_per_member)",

@@ -54,7 +54,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "SetStaff", Use: "set-staff [account] [--remove]", Short: "Name an account that acts for your organisation (a coordinator, a surgeon, a driver), or remove it", PositionalArgs: pos("account")},
 				{RpcMethod: "RegisterLogger", Skip: true}, // custom: the key comes from the keyring
 				{
-					RpcMethod: "OpenCase", Use: "open-case [din] [--donor ADDRESS | --authorisation-commitment HEX]", Long: dinHelp,
+					RpcMethod: "OpenCase", Use: "open-case [din] [--donor ADDRESS --donor-salt HEX | --authorisation-commitment HEX]",
+					Long: dinHelp + " The DIN's facility code (its first 5 characters, the FIN) must be registered to your organisation " +
+						"(healthd q consortium member-by-fin). A living donor's case keeps the consent and SHA-256(donor salt ‖ donor account bytes), " +
+						"never the account: draw the 32-byte salt at random (openssl rand -hex 32) and keep it.",
 					Short:          "Open a donation (OPO): a living donor who granted you a DONAT consent, or the commitment to a deceased donor's authorisation",
 					Example:        fmt.Sprintf("%s tx organs open-case G123498654321H --authorisation-commitment 5d41402abc4b2a76b9719d911017c592aa4e8b3f5e8b3f5e8b3f5e8b3f5e8b3f --from opo", app),
 					PositionalArgs: pos("din"),

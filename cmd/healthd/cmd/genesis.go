@@ -30,7 +30,7 @@ const (
 // AddGenesisMemberCmd adds a founding member to genesis.json.
 func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "add-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D] [--gs1-prefixes P1,P2] [--node-id ID[@host:port]]...",
+		Use:   "add-member [address] [name] --roles r1,r2 [--npi N] [--gln G] [--dea D] [--gs1-prefixes P1,P2] [--fins F1,F2] [--node-id ID[@host:port]]...",
 		Short: "Add a founding member organisation, and its nodes, to genesis.json",
 		Long: "Add a founding member to the consortium's genesis state. Founders must be members before their " +
 			"gentx is collected: only active members may run a validator.\nRoles: " + strings.Join(types.RoleShortNames(), ", ") + ".\n" +
@@ -66,8 +66,12 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 			if prefixes, err = types.NormalizeCompanyPrefixes(prefixes); err != nil {
 				return err
 			}
+			fins, _ := cmd.Flags().GetStringSlice(consortiumcli.FlagFINs)
+			if fins, err = types.NormalizeFINs(fins); err != nil {
+				return err
+			}
 			m := types.Member{
-				Address: args[0], Name: args[1], Roles: roles, NPI: npi, GLN: gln, DEA: dea, GS1CompanyPrefixes: prefixes,
+				Address: args[0], Name: args[1], Roles: roles, NPI: npi, GLN: gln, DEA: dea, GS1CompanyPrefixes: prefixes, FINs: fins,
 				Status: types.MemberStatus_MEMBER_STATUS_ACTIVE,
 			}
 			if err := m.Validate(ac); err != nil {
@@ -114,6 +118,8 @@ func AddGenesisMemberCmd(cdc codec.JSONCodec) *cobra.Command {
 	cmd.Flags().String(flagDEA, "", "DEA registration number (2 letters, 7 digits)")
 	cmd.Flags().StringSlice(consortiumcli.FlagGS1Prefixes, nil,
 		"GS1 company prefixes (6 to 12 digits each, comma separated): a manufacturer registers only GTINs under them")
+	cmd.Flags().StringSlice(consortiumcli.FlagFINs, nil,
+		"ISBT 128 Facility Identification Numbers (5 characters each, comma separated): an OPO opens donations only under DINs beginning with one of them")
 	cmd.Flags().StringSlice(flagNodeID, nil,
 		"a node of the member, ID or ID@host:port (healthd comet show-node-id); repeat or separate with commas")
 	_ = cmd.MarkFlagRequired(flagRoles)

@@ -132,3 +132,25 @@ func (q queryServer) Params(ctx context.Context, req *types.QueryParamsRequest) 
 	}
 	return &types.QueryParamsResponse{Params: p}, nil
 }
+
+// MemberByFIN implements types.QueryServer: one index read and the member's record.
+func (q queryServer) MemberByFIN(ctx context.Context, req *types.QueryMemberByFINRequest) (*types.QueryMemberByFINResponse, error) {
+	if err := querysrv.NonNil(req); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateFIN(req.Fin); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	owner, err := q.k.IdentifierIndex.Get(ctx, collections.Join(types.IdentifierFIN, req.Fin))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "no member holds ISBT 128 FIN %s", req.Fin)
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	m, err := q.k.Members.Get(ctx, owner)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryMemberByFINResponse{Member: m}, nil
+}

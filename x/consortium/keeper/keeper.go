@@ -37,7 +37,8 @@ type Keeper struct {
 	// listing a role's members reads only that role's entries.
 	RoleIndex collections.KeySet[collections.Pair[int32, sdk.AccAddress]]
 	// IdentifierIndex maps (kind, identifier) to the member holding it: an
-	// NPI, GLN, DEA number or GS1 company prefix belongs to one member only.
+	// NPI, GLN, DEA number, ISBT 128 FIN or GS1 company prefix belongs to one
+	// member only. OwnerOfFIN reads it.
 	// It is kept by setMember rather than as IndexedMap indexes because the
 	// identifiers are optional (an empty one is not indexed) and prefixes are a
 	// list; a company prefix must also not begin or extend another member's,
@@ -104,6 +105,20 @@ func (k Keeper) GetMember(ctx context.Context, addr sdk.AccAddress) (types.Membe
 		return types.Member{}, errorsmod.Wrapf(types.ErrMemberNotFound, "%s", k.addrString(addr))
 	}
 	return m, err
+}
+
+// OwnerOfFIN returns the member an ISBT 128 Facility Identification Number
+// is registered to, whatever its status, or ErrMemberNotFound when none
+// holds it. It costs one read.
+func (k Keeper) OwnerOfFIN(ctx context.Context, fin string) (sdk.AccAddress, error) {
+	if err := types.ValidateFIN(fin); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidIdentifier, "%s", err)
+	}
+	owner, err := k.IdentifierIndex.Get(ctx, collections.Join(types.IdentifierFIN, fin))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrMemberNotFound, "no member holds ISBT 128 FIN %s", fin)
+	}
+	return owner, err
 }
 
 // RequireActive returns nil when addr is an active member, ErrNotMember otherwise.

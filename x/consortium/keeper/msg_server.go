@@ -47,6 +47,10 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 	if err != nil {
 		return nil, err
 	}
+	fins, err := types.NormalizeFINs(msg.FINs)
+	if err != nil {
+		return nil, err
+	}
 	has, err := ms.Members.Has(ctx, addr)
 	if err != nil {
 		return nil, err
@@ -69,6 +73,7 @@ func (ms msgServer) AdmitMember(ctx context.Context, msg *types.MsgAdmitMember) 
 		StatusChangedAt: now,
 
 		GS1CompanyPrefixes: prefixes,
+		FINs:               fins,
 	}
 	if err := ms.checkIdentifiersFree(ctx, addr, m); err != nil {
 		return nil, err
@@ -109,8 +114,8 @@ func (ms msgServer) UpdateRoles(ctx context.Context, msg *types.MsgUpdateRoles) 
 }
 
 // UpdateIdentifiers implements types.MsgServer. The new identifiers replace
-// the old ones; each must be free (no other member holds it, no other
-// member's GS1 company prefix overlaps a new one).
+// the old ones (ISBT 128 FINs included); each must be free (no other member
+// holds it, no other member's GS1 company prefix overlaps a new one).
 func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateIdentifiers) (*types.MsgUpdateIdentifiersResponse, error) {
 	if err := ms.validateAuthority(ctx, msg.Authority); err != nil {
 		return nil, err
@@ -126,12 +131,16 @@ func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateI
 	if err != nil {
 		return nil, err
 	}
+	fins, err := types.NormalizeFINs(msg.FINs)
+	if err != nil {
+		return nil, err
+	}
 	m, err := ms.GetMember(ctx, addr)
 	if err != nil {
 		return nil, err
 	}
 	previous := m
-	m.NPI, m.GLN, m.DEA, m.GS1CompanyPrefixes = msg.NPI, msg.GLN, msg.DEA, prefixes
+	m.NPI, m.GLN, m.DEA, m.GS1CompanyPrefixes, m.FINs = msg.NPI, msg.GLN, msg.DEA, prefixes, fins
 	if err := ms.checkIdentifiersFree(ctx, addr, m); err != nil {
 		return nil, err
 	}
@@ -139,7 +148,7 @@ func (ms msgServer) UpdateIdentifiers(ctx context.Context, msg *types.MsgUpdateI
 		return nil, err
 	}
 	return &types.MsgUpdateIdentifiersResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMemberIdentifiersChanged{
-		Address: m.Address, NPI: m.NPI, GLN: m.GLN, DEA: m.DEA, GS1CompanyPrefixes: prefixes,
+		Address: m.Address, NPI: m.NPI, GLN: m.GLN, DEA: m.DEA, GS1CompanyPrefixes: prefixes, FINs: fins,
 	})
 }
 

@@ -15,7 +15,7 @@ func DefaultGenesisState() *GenesisState {
 }
 
 // Validate checks every member, that no address appears twice, and that no
-// external identifier (NPI, GLN, DEA number) belongs to two members nor any
+// external identifier (NPI, GLN, DEA number, ISBT 128 FIN) belongs to two members nor any
 // GS1 company prefix of one member overlaps another's; every node, that no node
 // id appears twice and that each node's member is listed; and the params, when
 // given. max_nodes_per_member is not applied to genesis: it caps
@@ -84,6 +84,8 @@ const (
 	IdentifierDEA = "dea"
 	// IdentifierGS1Prefix is a GS1 company prefix.
 	IdentifierGS1Prefix = "gs1-prefix"
+	// IdentifierFIN is an ISBT 128 Facility Identification Number.
+	IdentifierFIN = "isbt128-fin"
 )
 
 // IdentifierKey is one external identifier a member holds.
@@ -95,7 +97,9 @@ func (k IdentifierKey) Kind() string { return k.kind }
 // Value is the identifier itself.
 func (k IdentifierKey) Value() string { return k.value }
 
-// identifierKeys lists the NPI, GLN and DEA number the member holds.
+// identifierKeys lists the identifiers the member holds that are unique by
+// equality: NPI, GLN, DEA number and ISBT 128 FINs (GS1 company prefixes
+// must also not overlap, which needs more than equality).
 func (m Member) identifierKeys() []IdentifierKey {
 	var out []IdentifierKey
 	for _, id := range []IdentifierKey{{IdentifierNPI, m.NPI}, {IdentifierGLN, m.GLN}, {IdentifierDEA, m.DEA}} {
@@ -103,11 +107,15 @@ func (m Member) identifierKeys() []IdentifierKey {
 			out = append(out, id)
 		}
 	}
+	for _, f := range m.FINs {
+		out = append(out, IdentifierKey{IdentifierFIN, f})
+	}
 	return out
 }
 
 // IdentifierKeys lists every external identifier the member holds: NPI, GLN,
-// DEA number and GS1 company prefixes. Each belongs to one member only.
+// DEA number, ISBT 128 FINs and GS1 company prefixes. Each belongs to one
+// member only.
 func (m Member) IdentifierKeys() []IdentifierKey {
 	out := m.identifierKeys()
 	for _, p := range m.GS1CompanyPrefixes {

@@ -242,3 +242,62 @@ func (m Member) OwnsGTIN(gtin14 string) bool {
 	}
 	return false
 }
+
+// ISBT 128 Facility Identification Numbers (FINs): ICCBBA assigns each
+// facility that labels blood, tissue or organs a five-character code, the
+// first five characters of every Donation Identification Number it issues.
+const (
+	// FINLength is the length of a FIN.
+	FINLength = 5
+	// MaxFINs bounds the FINs one member may hold.
+	MaxFINs = 16
+)
+
+// ValidateFIN checks that s is a FIN: a letter A–N or P–Z or a digit 1–9,
+// then four digits (the same rule internal/isbt128 applies to a DIN's first
+// five characters). Upper case only.
+func ValidateFIN(s string) error {
+	if len(s) != FINLength {
+		return fmt.Errorf("ISBT 128 FIN %s: must be %d characters, got %d", identQuote(s), FINLength, len(s))
+	}
+	if c := s[0]; !(c >= 'A' && c <= 'Z' && c != 'O' || c >= '1' && c <= '9') {
+		return fmt.Errorf("ISBT 128 FIN %s: must begin with a letter A-N, P-Z or a digit 1-9", identQuote(s))
+	}
+	for i := 1; i < FINLength; i++ {
+		if !identIsDigit(s[i]) {
+			return fmt.Errorf("ISBT 128 FIN %s: non-digit character at position %d", identQuote(s), i+1)
+		}
+	}
+	return nil
+}
+
+// NormalizeFINs validates a member's FINs and returns them sorted (nil for
+// none); a FIN given twice is refused.
+func NormalizeFINs(fins []string) ([]string, error) {
+	if len(fins) == 0 {
+		return nil, nil
+	}
+	if len(fins) > MaxFINs {
+		return nil, errorsmod.Wrapf(ErrInvalidIdentifier, "%d ISBT 128 FINs, at most %d", len(fins), MaxFINs)
+	}
+	out := slices.Clone(fins)
+	slices.Sort(out)
+	for i, f := range out {
+		if err := ValidateFIN(f); err != nil {
+			return nil, errorsmod.Wrapf(ErrInvalidIdentifier, "%s", err)
+		}
+		if i > 0 && f == out[i-1] {
+			return nil, errorsmod.Wrapf(ErrInvalidIdentifier, "ISBT 128 FIN %s given twice", f)
+		}
+	}
+	return out, nil
+}
+
+// FINOf returns the FIN of a DIN (its first five characters), "" when din is
+// shorter.
+func FINOf(din string) string {
+	if len(din) < FINLength {
+		return ""
+	}
+	return din[:FINLength]
+}

@@ -94,6 +94,13 @@ func (m Member) Validate(ac address.Codec) error {
 	if !slices.Equal(prefixes, m.GS1CompanyPrefixes) && len(m.GS1CompanyPrefixes) > 0 {
 		return errorsmod.Wrapf(ErrInvalidIdentifier, "member %s: GS1 company prefixes must be sorted", m.Address)
 	}
+	fins, err := NormalizeFINs(m.FINs)
+	if err != nil {
+		return errorsmod.Wrapf(err, "member %s", m.Address)
+	}
+	if !slices.Equal(fins, m.FINs) && len(m.FINs) > 0 {
+		return errorsmod.Wrapf(ErrInvalidIdentifier, "member %s: ISBT 128 FINs must be sorted", m.Address)
+	}
 	switch m.Status {
 	case MemberStatus_MEMBER_STATUS_ACTIVE:
 		if m.SuspensionReason != "" {

@@ -43,7 +43,10 @@ func (m *MsgAdmitMember) ValidateBasic() error {
 	if err := ValidateIdentifiers(m.NPI, m.GLN, m.DEA); err != nil {
 		return err
 	}
-	_, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes)
+	if _, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes); err != nil {
+		return err
+	}
+	_, err := NormalizeFINs(m.FINs)
 	return err
 }
 
@@ -55,7 +58,10 @@ func (m *MsgUpdateIdentifiers) ValidateBasic() error {
 	if err := ValidateIdentifiers(m.NPI, m.GLN, m.DEA); err != nil {
 		return err
 	}
-	_, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes)
+	if _, err := NormalizeCompanyPrefixes(m.GS1CompanyPrefixes); err != nil {
+		return err
+	}
+	_, err := NormalizeFINs(m.FINs)
 	return err
 }
 

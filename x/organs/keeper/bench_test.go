@@ -117,6 +117,7 @@ func BenchmarkPostReadings(b *testing.B) {
 			require.NoError(b, err)
 			o.Logger = "TL-B"
 			require.NoError(b, e.k.Organs.Set(e.ctx, collections.Join(din, kidneyL), o))
+			require.NoError(b, e.k.Attachments.Set(e.ctx, collections.Join3(din, kidneyL, uint32(0)), types.Attachment{Logger: "TL-B", From: o.CrossClamp}))
 			rs := make([]types.Reading, 10)
 			for i := range rs {
 				rs[i] = reading(uint64(i+1), testkit.BlockTime, 450)

@@ -3,7 +3,10 @@ package keeper
 import (
 	"context"
 	"math"
+	"slices"
+	"time"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -14,6 +17,12 @@ import (
 // Custody is two-sided: the holder offers the organ to one member, who
 // accepts it; only the holder can hand on, and only one hand-off is pending
 // at a time. A transplant centre takes custody only of an organ it accepted.
+//
+// Loggers: the member that packs the container for the next leg (the OPO at
+// recovery, the holder at a hand-off) puts its own logger in it, so the
+// custodian of a leg never chooses the device that watches it. Each logger's
+// stay is an Attachment; a reading counts when an attachment of its logger
+// covers its time, so a swap never drops what the old logger recorded.
 
 // holderOf requires the actor to act for the organ's holder.
 func holderOf(a Actor, o types.Organ) error {
@@ -60,8 +69,8 @@ func (ms msgServer) HandOff(ctx context.Context, msg *types.MsgHandOff) (*types.
 	if o.Handoffs >= params.MaxHandoffs {
 		return nil, errorsmod.Wrapf(types.ErrTooMany, "%d hand-offs, at most %d", o.Handoffs, params.MaxHandoffs)
 	}
-	if msg.Logger != "" {
-		if _, err := ms.requireLogger(ctx, msg.Logger); err != nil {
+	if msg.Logger != "" && msg.Logger != o.Logger {
+		if _, err := ms.ownedLogger(ctx, msg.Logger, o.Holder); err != nil {
 			return nil, err
 		}
 	}
@@ -109,11 +118,31 @@ func (ms msgServer) AcceptHandOff(ctx context.Context, msg *types.MsgAcceptHandO
 	t := now(ctx)
 	h.Status, h.AcceptedBy, h.ClosedAt = types.HandOffStatus_HAND_OFF_STATUS_ACCEPTED, a.Person, &t
 	o.Holder, o.PendingTo = h.To, ""
-	if h.Logger != "" {
+	swap := h.Logger != "" && h.Logger != o.Logger
+	var closing *attachmentAt
+	if swap && o.Logger != "" {
+		if closing, err = ms.openAttachment(ctx, o); err != nil {
+			return nil, err
+		}
+	}
+	if swap {
 		o.Logger = h.Logger
 	}
 	if err := ms.setHandOff(ctx, o, h); err != nil {
 		return nil, err
+	}
+	if swap {
+		// The old logger's stay ends and the new one's begins as custody
+		// moves; both cover this instant.
+		if closing != nil {
+			closing.a.Until = &t
+			if err := ms.Attachments.Set(ctx, closing.key, closing.a); err != nil {
+				return nil, err
+			}
+		}
+		if err := ms.Attachments.Set(ctx, listKey(o, h.Index), types.Attachment{HandOff: h.Index, Logger: h.Logger, From: t}); err != nil {
+			return nil, err
+		}
 	}
 	return &types.MsgAcceptHandOffResponse{}, emit(ctx, &types.EventHandOff{DIN: o.DIN, OrganType: o.OrganType, HandOff: h})
 }
@@ -144,11 +173,51 @@ func (ms msgServer) CancelHandOff(ctx context.Context, msg *types.MsgCancelHandO
 	return &types.MsgCancelHandOffResponse{}, emit(ctx, &types.EventHandOff{DIN: o.DIN, OrganType: o.OrganType, HandOff: h})
 }
 
-// PostReadings implements types.MsgServer. The readings must come from the
-// organ's container logger, signed by its registered key over the chain's
-// ReadingsDocument, each newer (seq) than any it sent before, dated between
-// the cross-clamp and now. A reading outside the params' range flags the
-// organ: its transplant then needs an override.
+type attachmentAt struct {
+	key collections.Triple[string, string, uint32]
+	a   types.Attachment
+}
+
+// openAttachment reads the organ's current logger attachment: the last one
+// (the walk reads at most max_handoffs + 1 entries).
+func (k Keeper) openAttachment(ctx context.Context, o types.Organ) (*attachmentAt, error) {
+	all, err := k.attachments(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 || all[len(all)-1].Until != nil {
+		return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "%s %s: logger %s has no open attachment", o.DIN, o.OrganType, o.Logger)
+	}
+	a := all[len(all)-1]
+	return &attachmentAt{key: listKey(o, a.HandOff), a: a}, nil
+}
+
+// attachments reads the organ's logger attachments (at most one per
+// hand-off, and the recovery's).
+func (k Keeper) attachments(ctx context.Context, o types.Organ) ([]types.Attachment, error) {
+	var out []types.Attachment
+	err := k.Attachments.Walk(ctx, collections.NewSuperPrefixedTripleRange[string, string, uint32](o.DIN, o.OrganType),
+		func(_ collections.Triple[string, string, uint32], a types.Attachment) (bool, error) {
+			out = append(out, a)
+			return false, nil
+		})
+	return out, err
+}
+
+// covers reports whether the attachment covers t: from its start to its
+// end, both included (at a swap both loggers are in the box), or on while
+// it is attached.
+func covers(a types.Attachment, t time.Time) bool {
+	return !t.Before(a.From) && (a.Until == nil || !t.After(*a.Until))
+}
+
+// PostReadings implements types.MsgServer. The readings must come from a
+// logger attached to the organ's container when each was taken (the
+// current one or one swapped out since: what it recorded before the swap
+// still counts), signed by its registered key over the chain's
+// ReadingsDocument, each newer (seq) than any it sent for the organ in that
+// attachment, dated between the cross-clamp and now. A reading outside the
+// params' range flags the organ: its transplant then needs an override.
 func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings) (*types.MsgPostReadingsResponse, error) {
 	if _, err := ms.actor(ctx, "submitter", msg.Submitter); err != nil {
 		return nil, err
@@ -164,8 +233,18 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 	if err != nil {
 		return nil, err
 	}
-	if o.Logger != l.ID {
-		return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "%s %s is in the container of logger %q", o.DIN, o.OrganType, o.Logger)
+	all, err := ms.attachments(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	var mine []types.Attachment // the logger's stays in this organ's container
+	for _, a := range all {
+		if a.Logger == l.ID {
+			mine = append(mine, a)
+		}
+	}
+	if len(mine) == 0 {
+		return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "logger %s was never in the container of %s %s", l.ID, o.DIN, o.OrganType)
 	}
 	params, err := ms.Params.Get(ctx)
 	if err != nil {
@@ -188,11 +267,23 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 		return nil, errorsmod.Wrapf(types.ErrBadSignature, "logger %s", l.ID)
 	}
 	first, last := msg.Readings[0], msg.Readings[n-1]
-	if first.Seq <= l.LastSeq {
-		return nil, errorsmod.Wrapf(types.ErrInvalidReading, "reading %d already sent (logger at %d)", first.Seq, l.LastSeq)
-	}
 	if first.Time.Before(o.CrossClamp) || last.Time.After(now(ctx)) {
 		return nil, errorsmod.Wrapf(types.ErrInvalidTime, "readings must lie between the cross-clamp %s and now", o.CrossClamp.Format(timeFormat))
+	}
+	// Each reading falls in one of the logger's stays (they do not overlap)
+	// and is newer than any reading accepted in it: a replay is refused, and
+	// readings for another organ never block this one's.
+	touched := map[int]bool{}
+	for _, r := range msg.Readings {
+		i := slices.IndexFunc(mine, func(a types.Attachment) bool { return covers(a, r.Time) })
+		if i < 0 {
+			return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "reading %d at %s: logger %s was not in the container of %s %s then",
+				r.Seq, r.Time.UTC().Format(timeFormat), l.ID, o.DIN, o.OrganType)
+		}
+		if r.Seq <= mine[i].LastSeq {
+			return nil, errorsmod.Wrapf(types.ErrInvalidReading, "reading %d already sent (logger %s at %d for this organ)", r.Seq, l.ID, mine[i].LastSeq)
+		}
+		mine[i].LastSeq, touched[i] = r.Seq, true
 	}
 	if o.Readings > math.MaxUint64-uint64(n) {
 		return nil, errorsmod.Wrap(types.ErrCounterExhausted, "readings")
@@ -216,9 +307,16 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 	}
 	o.Readings += uint64(n)
 	o.Excursions += uint64(excursions)
-	l.LastSeq = last.Seq
+	l.LastSeq = max(l.LastSeq, last.Seq)
 	if err := ms.Organs.Set(ctx, organKey(o), o); err != nil {
 		return nil, err
+	}
+	for i, a := range mine {
+		if touched[i] {
+			if err := ms.Attachments.Set(ctx, listKey(o, a.HandOff), a); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := ms.Loggers.Set(ctx, l.ID, l); err != nil {
 		return nil, err

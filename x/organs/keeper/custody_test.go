@@ -152,11 +152,144 @@ func (s *KeeperTestSuite) TestReadings() {
 	s.Require().EqualValues(801, exc.Readings[0].Reading.CentiCelsius)
 	s.Require().EqualValues(199, exc.Readings[1].Reading.CentiCelsius)
 
-	// A hand-off names the next container's logger; the old one no longer counts.
-	mustRun(s, s.ms.HandOff, &types.MsgHandOff{Actor: s.coordinator, DIN: dinA, OrganType: kidneyL, To: s.courier, Logger: "TL-2"})
+	// A hand-off names the next container's logger (the holder's own); the
+	// old one no longer counts for readings taken after the swap.
+	s.registerLogger(s.opo, "TL-4", s.otherKey)
+	mustRun(s, s.ms.HandOff, &types.MsgHandOff{Actor: s.coordinator, DIN: dinA, OrganType: kidneyL, To: s.courier, Logger: "TL-4"})
+	s.advance(time.Second)
 	s.acceptHandOff(s.courier, dinA, kidneyL)
-	refuse(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(7, t2, 450)), types.ErrLoggerNotAttached)
-	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-2", dinA, kidneyL, chainID, s.otherKey, reading(1, t2, 450)))
+	t3 := s.ctx.BlockTime()
+	s.advance(time.Second)
+	refuse(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(7, t3.Add(time.Second), 450)), types.ErrLoggerNotAttached)
+	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-4", dinA, kidneyL, chainID, s.otherKey, reading(1, t3.Add(time.Second), 450)))
+}
+
+// TestLoggerOwnership: the logger named for the next leg must be the
+// sender's (the holder packs the container); every other owner is refused
+// with the state unchanged, and naming the logger already in the box
+// changes nothing.
+func (s *KeeperTestSuite) TestLoggerOwnership() {
+	s.allocated(dinA, kidneyL) // TL-1 is the OPO's
+	s.registerLogger(s.courier, "TL-C", s.otherKey)
+	s.registerLogger(s.surgeon, "TL-T", s.otherKey) // the centre's, by its staff
+	s.registerLogger(s.opo2, "TL-O", s.otherKey)
+	s.registerLogger(s.regulator, "TL-R", s.otherKey)
+	s.registerLogger(s.coordinator, "TL-2", s.otherKey) // the OPO's, by its staff
+	hand := func(actor, to, logger string) *types.MsgHandOff {
+		return &types.MsgHandOff{Actor: actor, DIN: dinA, OrganType: kidneyL, To: to, Logger: logger}
+	}
+	for name, tc := range map[string]struct {
+		msg  *types.MsgHandOff
+		want error
+	}{
+		"the receiver's logger":  {hand(s.coordinator, s.courier, "TL-C"), types.ErrLoggerNotOwned},
+		"the centre's logger":    {hand(s.coordinator, s.courier, "TL-T"), types.ErrLoggerNotOwned},
+		"another OPO's logger":   {hand(s.coordinator, s.courier, "TL-O"), types.ErrLoggerNotOwned},
+		"the regulator's logger": {hand(s.coordinator, s.courier, "TL-R"), types.ErrLoggerNotOwned},
+		"unknown logger":         {hand(s.coordinator, s.courier, "TL-9"), types.ErrUnknownLogger},
+	} {
+		s.Run(name, func() { refuse(s, s.ms.HandOff, tc.msg, tc.want) })
+	}
+
+	// Naming the logger already in the box is no swap.
+	mustRun(s, s.ms.HandOff, hand(s.coordinator, s.courier, "TL-1"))
+	s.acceptHandOff(s.courier, dinA, kidneyL)
+	res, err := s.qs.Organ(s.ctx, &types.QueryOrganRequest{Din: dinA, OrganType: kidneyL})
+	s.Require().NoError(err)
+	s.Require().Len(res.Loggers, 1)
+
+	// The courier now packs: its own logger, and no longer the OPO's.
+	for name, tc := range map[string]struct {
+		msg  *types.MsgHandOff
+		want error
+	}{
+		"the sender's former sender's logger": {hand(s.courier, s.centre, "TL-2"), types.ErrLoggerNotOwned},
+		"the receiver's logger":               {hand(s.courier, s.centre, "TL-T"), types.ErrLoggerNotOwned},
+		"not the holder, own logger":          {hand(s.coordinator, s.centre, "TL-2"), types.ErrNotHolder},
+	} {
+		s.Run(name, func() { refuse(s, s.ms.HandOff, tc.msg, tc.want) })
+	}
+	s.advance(time.Minute)
+	mustRun(s, s.ms.HandOff, hand(s.courier, s.centre, "TL-C"))
+	o := s.organ(dinA, kidneyL)
+	s.Require().Equal("TL-1", o.Logger, "the swap happens when custody moves")
+	s.advance(time.Minute)
+	s.acceptHandOff(s.surgeon, dinA, kidneyL)
+	res, err = s.qs.Organ(s.ctx, &types.QueryOrganRequest{Din: dinA, OrganType: kidneyL})
+	s.Require().NoError(err)
+	swap := s.t0.Add(2 * time.Minute)
+	s.Require().Equal([]types.Attachment{
+		{HandOff: 0, Logger: "TL-1", From: s.t0, Until: &swap},
+		{HandOff: 2, Logger: "TL-C", From: swap},
+	}, res.Loggers)
+	s.Require().Equal("TL-C", res.Organ.Logger)
+}
+
+// TestLoggerSwapKeepsExcursions: readings count by when they were taken, not
+// by which logger is in the box when they are posted. An excursion the OPO's
+// logger recorded before the swap, posted after it, flags the organ; a
+// reading a logger took outside its stay in the container, or from a logger
+// never attached, is refused with the state unchanged.
+func (s *KeeperTestSuite) TestLoggerSwapKeepsExcursions() {
+	s.allocated(dinA, kidneyL) // TL-1 (loggerKey) from t0
+	s.registerLogger(s.courier, "TL-C", s.otherKey)
+	s.registerLogger(s.opo2, "TL-X", s.otherKey) // never attached
+	s.handOff(s.coordinator, dinA, kidneyL, s.courier)
+	s.acceptHandOff(s.courier, dinA, kidneyL)
+	s.advance(time.Hour)
+	mustRun(s, s.ms.HandOff, &types.MsgHandOff{Actor: s.courier, DIN: dinA, OrganType: kidneyL, To: s.centre, Logger: "TL-C"})
+	s.acceptHandOff(s.surgeon, dinA, kidneyL)
+	swap := s.ctx.BlockTime() // t0 + 1 h: TL-1 covers [t0, swap], TL-C [swap, now]
+	s.advance(time.Hour)
+
+	for name, tc := range map[string]struct {
+		msg  *types.MsgPostReadings
+		want error
+	}{
+		"old logger after the swap":  {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, swap.Add(time.Second), 1200)), types.ErrLoggerNotAttached},
+		"old logger, straddling":     {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(1, swap, 450), reading(2, swap.Add(time.Second), 450)), types.ErrLoggerNotAttached},
+		"new logger before the swap": {readingsMsg(s.courier, "TL-C", dinA, kidneyL, chainID, s.otherKey, reading(1, swap.Add(-time.Second), 450)), types.ErrLoggerNotAttached},
+		"a logger never attached":    {readingsMsg(s.courier, "TL-X", dinA, kidneyL, chainID, s.otherKey, reading(1, swap, 450)), types.ErrLoggerNotAttached},
+		"signed by the other logger": {readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.otherKey, reading(1, s.t0.Add(time.Minute), 1200)), types.ErrBadSignature},
+	} {
+		s.Run(name, func() { refuse(s, s.ms.PostReadings, tc.msg, tc.want) })
+	}
+
+	// The new logger's readings count first; the old logger's excursion,
+	// taken before the swap and posted after, still flags the organ.
+	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-C", dinA, kidneyL, chainID, s.otherKey, reading(1, swap, 450), reading(2, swap.Add(time.Minute), 460)))
+	s.freshEvents()
+	res := mustRun(s, s.ms.PostReadings, readingsMsg(s.regulator, "TL-1", dinA, kidneyL, chainID, s.loggerKey,
+		reading(1, s.t0.Add(30*time.Minute), 450), reading(2, s.t0.Add(40*time.Minute), 1200), reading(3, swap, 500)))
+	s.Require().EqualValues(1, res.Excursions)
+	s.Require().Len(events[*types.EventExcursion](s), 1)
+	o := s.organ(dinA, kidneyL)
+	s.Require().EqualValues(5, o.Readings)
+	s.Require().EqualValues(1, o.Excursions)
+	// Replays are refused per stay; the transplant needs an override.
+	refuse(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(3, swap, 500)), types.ErrInvalidReading)
+	refuse(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-C", dinA, kidneyL, chainID, s.otherKey, reading(2, swap.Add(time.Minute), 460)), types.ErrInvalidReading)
+	refuse(s, s.ms.Transplant, s.transplantMsg(dinA, kidneyL, s.ctx.BlockTime(), types.OverrideReason_OVERRIDE_REASON_UNSPECIFIED), types.ErrExcursion)
+	mustRun(s, s.ms.Transplant, s.transplantMsg(dinA, kidneyL, s.ctx.BlockTime(), types.OverrideReason_OVERRIDE_REASON_LOGGER_FAULT))
+}
+
+// TestReadingsPerOrgan: one logger in two organs' containers (a shared
+// box, or reused) posts for each; its counter for one organ never blocks
+// the other's older readings, and a logger never attached to an organ is
+// refused there.
+func (s *KeeperTestSuite) TestReadingsPerOrgan() {
+	s.allocated(dinA, kidneyL)
+	s.recover(dinA, kidneyR, "TL-1")
+	s.recover(dinA, heart, "")
+	s.advance(time.Hour)
+	t1 := s.t0.Add(10 * time.Minute)
+	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey, reading(50, t1, 450)))
+	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, kidneyR, chainID, s.loggerKey, reading(7, t1, 1200)))
+	s.Require().EqualValues(1, s.organ(dinA, kidneyR).Excursions)
+	refuse(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, heart, chainID, s.loggerKey, reading(51, t1, 450)), types.ErrLoggerNotAttached)
+	l, err := s.qs.Logger(s.ctx, &types.QueryLoggerRequest{Logger: "TL-1"})
+	s.Require().NoError(err)
+	s.Require().EqualValues(50, l.Logger.LastSeq, "the highest seq the logger sent, any organ")
 }
 
 func (s *KeeperTestSuite) TestReadingsCap() {

@@ -6,17 +6,19 @@ import (
 	"strings"
 
 	"github.com/healthchain/healthd/internal/testkit"
+	"github.com/healthchain/healthd/x/organs/types"
 )
 
-// TestEventsCarryNoPHI: over a whole flow, no event names the donor, a
-// recipient's or the authorisation's commitment, or a blood group, and
+// TestEventsCarryNoPHI: over a whole flow, no event names the donor (its
+// account, commitment or salt), a recipient's or the authorisation's
+// commitment, or a blood group, and
 // every state change emitted a typed event.
 func (s *KeeperTestSuite) TestEventsCarryNoPHI() {
 	s.fullState()
 	s.Require().NotEmpty(testkit.EventTypes(s.ctx, "healthd.organs."))
-	forbidden := []string{s.donor}
-	for _, seed := range []string{"r1", "r7", "r8", "authorisation " + dinA} {
-		c := commitment(seed)
+	forbidden := []string{s.donor, hex.EncodeToString(s.acc(s.donor)), base64.StdEncoding.EncodeToString(s.acc(s.donor))}
+	donorCommitment := types.DonorCommitment(salt("donor"), s.acc(s.donor))
+	for _, c := range [][]byte{commitment("r1"), commitment("r7"), commitment("r8"), commitment("authorisation " + dinA), donorCommitment, salt("donor")} {
 		forbidden = append(forbidden, hex.EncodeToString(c), strings.ToUpper(hex.EncodeToString(c)), base64.StdEncoding.EncodeToString(c))
 	}
 	for _, e := range s.ctx.EventManager().Events() {

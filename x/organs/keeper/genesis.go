@@ -60,6 +60,13 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			}
 		}
 	}
+	for _, oa := range gs.Attachments {
+		for _, a := range oa.Attachments {
+			if err := k.Attachments.Set(ctx, collections.Join3(oa.DIN, oa.OrganType, a.HandOff), a); err != nil {
+				return err
+			}
+		}
+	}
 	for _, or := range gs.Readings {
 		for _, r := range or.Readings {
 			key := collections.Join3(or.DIN, or.OrganType, r.Index)
@@ -76,7 +83,8 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	return nil
 }
 
-// ExportGenesis exports the whole state, each organ's lists in order.
+// ExportGenesis exports the whole state, each organ's lists (candidates,
+// hand-offs, logger attachments, readings) in order.
 func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -109,6 +117,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 				return nil, err
 			}
 			gs.HandOffs = append(gs.HandOffs, types.OrganHandOffs{DIN: o.DIN, OrganType: o.OrganType, HandOffs: hs})
+		}
+		as, err := k.attachments(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		if len(as) > 0 {
+			gs.Attachments = append(gs.Attachments, types.OrganAttachments{DIN: o.DIN, OrganType: o.OrganType, Attachments: as})
 		}
 		if o.Readings > 0 {
 			var rs []types.StoredReading

@@ -15,18 +15,29 @@ import (
 
 // fullState builds a state with every kind of entry: staff, loggers, a
 // living and a deceased donation, organs transplanted (within the limit and
-// under an override), discarded and waiting with a pending hand-off,
-// readings with excursions.
+// under an override), discarded and waiting with a pending hand-off, a
+// logger swapped at a hand-off, readings with excursions (one from the
+// logger swapped out).
 func (s *KeeperTestSuite) fullState() {
-	s.atCentre(dinA, kidneyL)
-	s.advance(time.Hour)
+	s.allocated(dinA, kidneyL) // the OPO's TL-1 from t0
+	s.registerLogger(s.courier, "TL-2", s.otherKey)
+	s.registerLogger(s.centre, "TL-3", s.otherKey) // never attached
+	s.handOff(s.coordinator, dinA, kidneyL, s.courier)
+	s.acceptHandOff(s.courier, dinA, kidneyL)
+	s.advance(20 * time.Minute)
+	// The courier repacks into its own container with its logger TL-2.
+	mustRun(s, s.ms.HandOff, &types.MsgHandOff{Actor: s.courier, DIN: dinA, OrganType: kidneyL, To: s.centre, Logger: "TL-2"})
+	s.acceptHandOff(s.surgeon, dinA, kidneyL)
+	s.advance(40 * time.Minute)
 	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-1", dinA, kidneyL, chainID, s.loggerKey,
-		reading(1, s.t0.Add(30*time.Minute), 450), reading(2, s.t0.Add(40*time.Minute), 900)))
+		reading(1, s.t0.Add(10*time.Minute), 450), reading(2, s.t0.Add(15*time.Minute), 900)))
+	mustRun(s, s.ms.PostReadings, readingsMsg(s.courier, "TL-2", dinA, kidneyL, chainID, s.otherKey,
+		reading(1, s.t0.Add(30*time.Minute), 450)))
 	mustRun(s, s.ms.Transplant, s.transplantMsg(dinA, kidneyL, s.ctx.BlockTime(), types.OverrideReason_OVERRIDE_REASON_BIOPSY_ACCEPTABLE))
 	s.recover(dinA, kidneyR, "")
 	mustRun(s, s.ms.Discard, &types.MsgDiscard{Actor: s.opo, DIN: dinA, OrganType: kidneyR, Reason: types.DiscardReason_DISCARD_REASON_NO_RECIPIENT})
 	s.consent.grant(s.donor, s.opo, 3)
-	mustRun(s, s.ms.OpenCase, &types.MsgOpenCase{Actor: s.opo, DIN: dinB, Donor: s.donor})
+	mustRun(s, s.ms.OpenCase, &types.MsgOpenCase{Actor: s.opo, DIN: dinB, Donor: s.donor, DonorSalt: salt("donor")})
 	s.confirmedABO(dinB, aboB)
 	s.recover(dinB, kidneyL, "TL-1")
 	s.matchRun(dinB, kidneyL, cand("r7", s.centre2, aboAB), cand("r8", s.centre, aboB))
@@ -76,24 +87,39 @@ func (s *KeeperTestSuite) TestGenesisValidate() {
 	s.Require().Equal(dinB, base.Cases[0].DIN)
 	s.Require().Equal(types.OrganStatus_ORGAN_STATUS_TRANSPLANTED, base.Organs[1].Status)
 	for name, mutate := range map[string]func(gs *types.GenesisState){
-		"bad params":                    func(gs *types.GenesisState) { gs.Params.MaxReadings = 0 },
-		"case twice":                    func(gs *types.GenesisState) { gs.Cases = append(gs.Cases, gs.Cases[0]) },
-		"case with a bad DIN":           func(gs *types.GenesisState) { gs.Cases[0].DIN = badDIN },
-		"case in barcode form":          func(gs *types.GenesisState) { gs.Cases[0].DIN = dinABarcode },
-		"case without basis":            func(gs *types.GenesisState) { gs.Cases[0].Donor, gs.Cases[0].ConsentID = "", 0 },
-		"ABO confirmed by the recorder": func(gs *types.GenesisState) { gs.Cases[0].ABOConfirmedBy = gs.Cases[0].ABORecordedBy },
-		"organ of no case":              func(gs *types.GenesisState) { gs.Organs[0].DIN = "B000726000069*" },
-		"organ twice":                   func(gs *types.GenesisState) { gs.Organs = append(gs.Organs, gs.Organs[0]) },
-		"transplanted, no outcome":      func(gs *types.GenesisState) { gs.Organs[1].Outcome = nil },
-		"next rank past the run":        func(gs *types.GenesisState) { gs.Organs[0].NextRank = 9 },
-		"candidate list short":          func(gs *types.GenesisState) { gs.Candidates[0].Candidates = gs.Candidates[0].Candidates[:0] },
-		"candidates listed twice":       func(gs *types.GenesisState) { gs.Candidates = append(gs.Candidates, gs.Candidates[0]) },
-		"hand-offs out of order":        func(gs *types.GenesisState) { gs.HandOffs[0].HandOffs[0].Index = 7 },
-		"excursions miscounted":         func(gs *types.GenesisState) { gs.Readings[0].Readings[1].Excursion = false },
-		"staff twice":                   func(gs *types.GenesisState) { gs.Staff = append(gs.Staff, gs.Staff[0]) },
-		"logger with a bad key":         func(gs *types.GenesisState) { gs.Loggers[0].PubKey = []byte{1, 2} },
-		"organ's logger unknown":        func(gs *types.GenesisState) { gs.Organs[0].Logger = "TL-9" },
-		"reading's logger unknown":      func(gs *types.GenesisState) { gs.Readings[0].Readings[0].Logger = "TL-9" },
+		"bad params":                   func(gs *types.GenesisState) { gs.Params.MaxReadings = 0 },
+		"case twice":                   func(gs *types.GenesisState) { gs.Cases = append(gs.Cases, gs.Cases[0]) },
+		"case with a bad DIN":          func(gs *types.GenesisState) { gs.Cases[0].DIN = badDIN },
+		"case in barcode form":         func(gs *types.GenesisState) { gs.Cases[0].DIN = dinABarcode },
+		"case without basis":           func(gs *types.GenesisState) { gs.Cases[0].DonorCommitment, gs.Cases[0].ConsentID = nil, 0 },
+		"consent without commitment":   func(gs *types.GenesisState) { gs.Cases[0].DonorCommitment = nil },
+		"donor commitment, no consent": func(gs *types.GenesisState) { gs.Cases[0].ConsentID = 0 },
+		"two bases": func(gs *types.GenesisState) {
+			gs.Cases[0].AuthorisationCommitment = gs.Cases[1].AuthorisationCommitment
+		},
+		"attachment of an unknown logger": func(gs *types.GenesisState) { gs.Attachments[0].Attachments[0].Logger = "TL-9" },
+		"open attachment before the last": func(gs *types.GenesisState) { gs.Attachments[1].Attachments[0].Until = nil },
+		"last attachment closed": func(gs *types.GenesisState) {
+			gs.Attachments[0].Attachments[0].Until = &gs.Attachments[0].Attachments[0].From
+		},
+		"attachment not the organ's logger": func(gs *types.GenesisState) { gs.Attachments[0].Attachments[0].Logger = "TL-2" },
+		"attachments listed twice":          func(gs *types.GenesisState) { gs.Attachments = append(gs.Attachments, gs.Attachments[0]) },
+		"organ's logger without attachment": func(gs *types.GenesisState) { gs.Attachments = gs.Attachments[1:] },
+		"attachment past the hand-offs":     func(gs *types.GenesisState) { gs.Attachments[1].Attachments[1].HandOff = 9 },
+		"reading's logger never attached":   func(gs *types.GenesisState) { gs.Readings[0].Readings[0].Logger = "TL-3" },
+		"ABO confirmed by the recorder":     func(gs *types.GenesisState) { gs.Cases[0].ABOConfirmedBy = gs.Cases[0].ABORecordedBy },
+		"organ of no case":                  func(gs *types.GenesisState) { gs.Organs[0].DIN = "B000726000069*" },
+		"organ twice":                       func(gs *types.GenesisState) { gs.Organs = append(gs.Organs, gs.Organs[0]) },
+		"transplanted, no outcome":          func(gs *types.GenesisState) { gs.Organs[1].Outcome = nil },
+		"next rank past the run":            func(gs *types.GenesisState) { gs.Organs[0].NextRank = 9 },
+		"candidate list short":              func(gs *types.GenesisState) { gs.Candidates[0].Candidates = gs.Candidates[0].Candidates[:0] },
+		"candidates listed twice":           func(gs *types.GenesisState) { gs.Candidates = append(gs.Candidates, gs.Candidates[0]) },
+		"hand-offs out of order":            func(gs *types.GenesisState) { gs.HandOffs[0].HandOffs[0].Index = 7 },
+		"excursions miscounted":             func(gs *types.GenesisState) { gs.Readings[0].Readings[1].Excursion = false },
+		"staff twice":                       func(gs *types.GenesisState) { gs.Staff = append(gs.Staff, gs.Staff[0]) },
+		"logger with a bad key":             func(gs *types.GenesisState) { gs.Loggers[0].PubKey = []byte{1, 2} },
+		"organ's logger unknown":            func(gs *types.GenesisState) { gs.Organs[0].Logger = "TL-9" },
+		"reading's logger unknown":          func(gs *types.GenesisState) { gs.Readings[0].Readings[0].Logger = "TL-9" },
 	} {
 		s.Run(name, func() {
 			gs, err := s.k.ExportGenesis(s.ctx)

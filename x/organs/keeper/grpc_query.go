@@ -73,6 +73,9 @@ func (q queryServer) Organ(ctx context.Context, req *types.QueryOrganRequest) (*
 	if res.Custody, err = q.k.custody(ctx, o); err != nil {
 		return nil, grpcErr(err)
 	}
+	if res.Loggers, err = q.k.attachments(ctx, o); err != nil {
+		return nil, grpcErr(err)
+	}
 	return res, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
 
+	"github.com/healthchain/healthd/internal/isbt128"
 	"github.com/healthchain/healthd/internal/testkit"
 	"github.com/healthchain/healthd/internal/testkit/members"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
@@ -33,6 +34,9 @@ const (
 	dinB        = "A000126000001I"
 	// badDIN is dinA with a wrong check character.
 	badDIN = "G123498654321I"
+	// finA and finB are the facility codes of dinA and dinB; finOther is
+	// opo2's.
+	finA, finB, finOther = "G1234", "A0001", "B0002"
 
 	kidneyL = "KIDNEY_L"
 	kidneyR = "KIDNEY_R"
@@ -54,13 +58,31 @@ func commitment(seed string) []byte {
 	return h[:]
 }
 
-// fakeConsent is x/consent's Authorize: a DONAT consent from patient to
-// grantee is live when listed (0 stands for break-glass access only).
+// fakeConsent is x/consent's Authorize and StillAuthorized: a DONAT consent
+// from patient to grantee is live when listed (0 stands for break-glass
+// access only) and not ended (revoked or expired).
 type fakeConsent struct {
-	live map[string]uint64
+	live  map[string]uint64
+	ended map[uint64]bool
 }
 
 func (f *fakeConsent) grant(patient, grantee string, id uint64) { f.live[patient+"|"+grantee] = id }
+
+// end revokes (or expires) consent id; resume undoes it.
+func (f *fakeConsent) end(id uint64)    { f.ended[id] = true }
+func (f *fakeConsent) resume(id uint64) { delete(f.ended, id) }
+
+func (f *fakeConsent) StillAuthorized(_ context.Context, auth consenttypes.Authorization, purpose, category string) (bool, error) {
+	if auth.ConsentID == 0 || f.ended[auth.ConsentID] || purpose != types.DonationPurpose || category != types.DonationCategory {
+		return false, nil
+	}
+	for _, id := range f.live {
+		if id == auth.ConsentID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
 
 func (f *fakeConsent) Authorize(_ context.Context, patient, grantee sdk.AccAddress, purpose, category string) (consenttypes.Authorization, error) {
 	id, ok := f.live[testkit.String(patient)+"|"+testkit.String(grantee)]
@@ -85,7 +107,7 @@ type env struct {
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	e := &env{key: storetypes.NewKVStoreKey(types.StoreKey), cdc: testkit.Codec(types.RegisterInterfaces), consent: &fakeConsent{live: map[string]uint64{}}}
+	e := &env{key: storetypes.NewKVStoreKey(types.StoreKey), cdc: testkit.Codec(types.RegisterInterfaces), consent: &fakeConsent{live: map[string]uint64{}, ended: map[uint64]bool{}}}
 	consKey := members.NewKey()
 	e.ctx = testkit.NewContext(tb, e.key, consKey).Ctx.WithChainID(chainID)
 	e.members = members.New(tb, e.cdc, consKey, func() sdk.Context { return e.ctx })
@@ -128,6 +150,10 @@ func (s *KeeperTestSuite) SetupTest() {
 	s.regulator = mk("regulator", consortiumtypes.Role_ROLE_REGULATOR)
 	s.coordinator, s.coordinator2, s.surgeon = mk("coordinator"), mk("coordinator-2"), mk("surgeon")
 	s.stranger, s.donor = mk("stranger"), mk("donor")
+	// The authority registered the OPOs' ISBT 128 facility codes: dinA's and
+	// dinB's FINs are opo's.
+	s.setFINs(s.opo, finA, finB)
+	s.setFINs(s.opo2, finOther)
 	s.setStaff(s.opo, s.coordinator)
 	s.setStaff(s.opo, s.coordinator2)
 	s.setStaff(s.centre, s.surgeon)
@@ -168,6 +194,28 @@ func events[T proto.Message](s *KeeperTestSuite) []T { return testkit.Events[T](
 // ---------------------------------------------------------------------------
 // scenario helpers
 // ---------------------------------------------------------------------------
+
+// setFINs has the authority replace the ISBT 128 FINs of member (keeping its NPI).
+func (s *KeeperTestSuite) setFINs(member string, fins ...string) {
+	s.T().Helper()
+	m, err := s.members.Keeper.GetMember(s.ctx, s.acc(member))
+	s.Require().NoError(err)
+	_, err = s.members.MsgServer.UpdateIdentifiers(s.ctx.WithEventManager(sdk.NewEventManager()), &consortiumtypes.MsgUpdateIdentifiers{
+		Authority: testkit.Gov, Address: member, NPI: m.NPI, GLN: m.GLN, DEA: m.DEA, GS1CompanyPrefixes: m.GS1CompanyPrefixes, FINs: fins})
+	s.Require().NoError(err)
+}
+
+// dinOf is the 13-character DIN number with its check character.
+func dinOf(number string) string {
+	d, err := isbt128.ParseNumber(number)
+	if err != nil {
+		panic(err)
+	}
+	return d.String()
+}
+
+// salt is a living donor's 32-byte salt named by seed.
+func salt(seed string) []byte { return commitment("salt " + seed) }
 
 func (s *KeeperTestSuite) setStaff(member, account string) {
 	s.T().Helper()
@@ -228,14 +276,14 @@ func (s *KeeperTestSuite) acceptHandOff(actor, din, organType string) {
 	mustRun(s, s.ms.AcceptHandOff, &types.MsgAcceptHandOff{Actor: actor, DIN: din, OrganType: organType})
 }
 
-// allocated brings din/organType (donor O, logger TL-1 attached) to an
+// allocated brings din/organType (donor O, the OPO's logger TL-1 attached) to an
 // accepted offer for recipient "r1" at centre, held by the OPO.
 func (s *KeeperTestSuite) allocated(din, organType string) {
 	s.T().Helper()
 	s.openDeceased(din)
 	s.confirmedABO(din, aboO)
 	if ok, _ := s.k.Loggers.Has(s.ctx, "TL-1"); !ok {
-		s.registerLogger(s.courier, "TL-1", s.loggerKey)
+		s.registerLogger(s.opo, "TL-1", s.loggerKey)
 	}
 	s.recover(din, organType, "TL-1")
 	s.matchRun(din, organType, cand("r1", s.centre, aboA))

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/organs/types"
 )
@@ -120,7 +121,10 @@ func (ms msgServer) OpenCase(ctx context.Context, msg *types.MsgOpenCase) (*type
 	if err != nil {
 		return nil, err
 	}
-	if err := types.ValidateBasis(msg.Donor, msg.AuthorisationCommitment); err != nil {
+	if err := ms.requireFIN(ctx, din, a.Org); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateBasis(msg.Donor, msg.DonorSalt, msg.AuthorisationCommitment); err != nil {
 		return nil, err
 	}
 	if ok, err := ms.Cases.Has(ctx, din); err != nil {
@@ -146,14 +150,50 @@ func (ms msgServer) OpenCase(ctx context.Context, msg *types.MsgOpenCase) (*type
 			// Break-glass access covers emergency treatment, never donation.
 			return nil, errorsmod.Wrap(types.ErrNotAuthorised, "donation needs the donor's own consent")
 		}
-		c.Donor, c.ConsentID = ms.addrString(donor), auth.ConsentID
+		// The case keeps the consent and a commitment, never the account:
+		// the blood group recorded next must not sit beside an account.
+		c.ConsentID, c.DonorCommitment = auth.ConsentID, types.DonorCommitment(msg.DonorSalt, donor)
 	} else {
 		c.AuthorisationCommitment = bytes.Clone(msg.AuthorisationCommitment)
 	}
 	if err := ms.Cases.Set(ctx, din, c); err != nil {
 		return nil, err
 	}
-	return &types.MsgOpenCaseResponse{}, emit(ctx, &types.EventCaseOpened{DIN: din, OPO: a.Org, Living: c.Donor != ""})
+	return &types.MsgOpenCaseResponse{}, emit(ctx, &types.EventCaseOpened{DIN: din, OPO: a.Org, Living: c.ConsentID != 0})
+}
+
+// requireFIN requires the DIN's facility code to be registered to the OPO
+// in x/consortium: ICCBBA assigns a FIN to one facility, which alone issues
+// DINs under it, so no OPO opens a donation under another's numbers.
+func (k Keeper) requireFIN(ctx context.Context, din, opo string) error {
+	fin := types.FIN(din)
+	owner, err := k.consortium.OwnerOfFIN(ctx, fin)
+	switch {
+	case errors.Is(err, consortiumtypes.ErrMemberNotFound):
+		return errorsmod.Wrapf(types.ErrFINNotOwned, "%s: FIN %s is registered to no member", din, fin)
+	case err != nil:
+		return err
+	case k.addrString(owner) != opo:
+		return errorsmod.Wrapf(types.ErrFINNotOwned, "%s: FIN %s is registered to %s, not %s", din, fin, k.addrString(owner), opo)
+	}
+	return nil
+}
+
+// requireLiveConsent re-checks a living donor's consent: revoked, ended or
+// narrowed below DONAT, it refuses. A deceased donor's case has no consent
+// and passes.
+func (k Keeper) requireLiveConsent(ctx context.Context, c types.Case) error {
+	if c.ConsentID == 0 {
+		return nil
+	}
+	ok, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: c.ConsentID}, types.DonationPurpose, types.DonationCategory)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorsmod.Wrapf(types.ErrConsentLapsed, "%s: consent %d", c.DIN, c.ConsentID)
+	}
+	return nil
 }
 
 // caseOPO reads the donation and requires the actor to act for its OPO.
@@ -219,7 +259,8 @@ func (ms msgServer) ConfirmABO(ctx context.Context, msg *types.MsgConfirmABO) (*
 	return &types.MsgConfirmABOResponse{}, emit(ctx, &types.EventABOConfirmed{DIN: c.DIN, By: a.Person})
 }
 
-// requireLogger refuses an unregistered logger.
+// requireLogger refuses an unregistered logger; ownedLogger also one that
+// owner (the member packing the container) does not own.
 func (k Keeper) requireLogger(ctx context.Context, id string) (types.Logger, error) {
 	if err := types.CheckLoggerID(id); err != nil {
 		return types.Logger{}, err
@@ -231,12 +272,27 @@ func (k Keeper) requireLogger(ctx context.Context, id string) (types.Logger, err
 	return l, err
 }
 
+func (k Keeper) ownedLogger(ctx context.Context, id, owner string) (types.Logger, error) {
+	l, err := k.requireLogger(ctx, id)
+	if err != nil {
+		return l, err
+	}
+	if l.Owner != owner {
+		return l, errorsmod.Wrapf(types.ErrLoggerNotOwned, "logger %s belongs to %s, not %s", id, l.Owner, owner)
+	}
+	return l, nil
+}
+
 // RecoverOrgan implements types.MsgServer: the cold-ischaemia clock starts at
 // the cross-clamp time, which is not in the future nor before the donation
-// was opened.
+// was opened. A living donor's consent must still hold; the container's
+// logger, if any, is the OPO's own and is attached from the cross-clamp.
 func (ms msgServer) RecoverOrgan(ctx context.Context, msg *types.MsgRecoverOrgan) (*types.MsgRecoverOrganResponse, error) {
 	_, c, err := ms.caseOPO(ctx, msg.Actor, msg.DIN)
 	if err != nil {
+		return nil, err
+	}
+	if err := ms.requireLiveConsent(ctx, c); err != nil {
 		return nil, err
 	}
 	params, err := ms.Params.Get(ctx)
@@ -262,7 +318,7 @@ func (ms msgServer) RecoverOrgan(ctx context.Context, msg *types.MsgRecoverOrgan
 		return nil, errorsmod.Wrapf(types.ErrOrganExists, "%s %s", c.DIN, msg.OrganType)
 	}
 	if msg.Logger != "" {
-		if _, err := ms.requireLogger(ctx, msg.Logger); err != nil {
+		if _, err := ms.ownedLogger(ctx, msg.Logger, c.OPO); err != nil {
 			return nil, err
 		}
 	}
@@ -270,6 +326,11 @@ func (ms msgServer) RecoverOrgan(ctx context.Context, msg *types.MsgRecoverOrgan
 		CrossClamp: clamp, MaxColdIschaemia: limit, Holder: c.OPO, Logger: msg.Logger}
 	if err := ms.Organs.Set(ctx, key, o); err != nil {
 		return nil, err
+	}
+	if msg.Logger != "" {
+		if err := ms.Attachments.Set(ctx, listKey(o, uint32(0)), types.Attachment{Logger: msg.Logger, From: clamp}); err != nil {
+			return nil, err
+		}
 	}
 	return &types.MsgRecoverOrganResponse{}, emit(ctx, &types.EventOrganRecovered{DIN: c.DIN, OrganType: o.OrganType, CrossClamp: clamp, Holder: o.Holder})
 }

@@ -15,10 +15,14 @@ import (
 // message do not depend on the number of organs or candidates: the organ,
 // its case and one candidate.
 
-// PostMatchRun implements types.MsgServer.
+// PostMatchRun implements types.MsgServer. A living donor's consent must
+// still hold, as for every offer.
 func (ms msgServer) PostMatchRun(ctx context.Context, msg *types.MsgPostMatchRun) (*types.MsgPostMatchRunResponse, error) {
 	_, c, err := ms.caseOPO(ctx, msg.Actor, msg.DIN)
 	if err != nil {
+		return nil, err
+	}
+	if err := ms.requireLiveConsent(ctx, c); err != nil {
 		return nil, err
 	}
 	_, o, err := ms.openOrgan(ctx, c.DIN, msg.OrganType)
@@ -85,10 +89,14 @@ func (k Keeper) candidateAt(ctx context.Context, o types.Organ, rank uint32) (ty
 	return k.Candidates.Get(ctx, listKey(o, rank))
 }
 
-// Offer implements types.MsgServer.
+// Offer implements types.MsgServer. A living donor's consent must still
+// hold: a donor who withdrew is never offered on.
 func (ms msgServer) Offer(ctx context.Context, msg *types.MsgOffer) (*types.MsgOfferResponse, error) {
 	a, c, err := ms.caseOPO(ctx, msg.Actor, msg.DIN)
 	if err != nil {
+		return nil, err
+	}
+	if err := ms.requireLiveConsent(ctx, c); err != nil {
 		return nil, err
 	}
 	_, o, err := ms.openOrgan(ctx, c.DIN, msg.OrganType)

@@ -54,4 +54,7 @@ var (
 	ErrInvalidCommitment  = errorsmod.Register(ModuleName, 49, "invalid commitment")
 	ErrNotAuthorised      = errorsmod.Register(ModuleName, 50, "no live donation consent from the donor")
 	ErrCounterExhausted   = errorsmod.Register(ModuleName, 51, "counter exhausted")
+	ErrFINNotOwned        = errorsmod.Register(ModuleName, 52, "the DIN's facility code (FIN) is not registered to the procurement organisation")
+	ErrLoggerNotOwned     = errorsmod.Register(ModuleName, 53, "logger does not belong to the member packing the container")
+	ErrConsentLapsed      = errorsmod.Register(ModuleName, 54, "the living donor's donation consent was revoked or has ended")
 )

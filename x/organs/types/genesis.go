@@ -48,8 +48,12 @@ func (gs GenesisState) Validate() error {
 		if _, dup := cases[c.DIN]; dup {
 			return genesisErr("case %s listed twice", c.DIN)
 		}
-		if addrs.Check(ErrInvalidAddress, "opo", c.OPO) != nil || ValidateBasis(c.Donor, c.AuthorisationCommitment) != nil || (c.Donor != "") != (c.ConsentID != 0) {
-			return genesisErr("case %s: OPO, donor, consent or authorisation invalid", c.DIN)
+		basis := CheckCommitment("authorisation commitment", c.AuthorisationCommitment) == nil && len(c.DonorCommitment) == 0
+		if c.ConsentID != 0 {
+			basis = CheckCommitment("donor commitment", c.DonorCommitment) == nil && len(c.AuthorisationCommitment) == 0
+		}
+		if addrs.Check(ErrInvalidAddress, "opo", c.OPO) != nil || !basis {
+			return genesisErr("case %s: OPO, donor commitment, consent or authorisation invalid", c.DIN)
 		}
 		if c.ABORecordedBy != "" && CheckABO(c.ABO) != nil || c.ABORecordedBy == "" && (c.ABO != ABO_ABO_UNSPECIFIED || c.ABOConfirmedBy != "") ||
 			c.ABOConfirmedBy != "" && c.ABOConfirmedBy == c.ABORecordedBy {
@@ -114,6 +118,32 @@ func (gs GenesisState) Validate() error {
 		}
 		seenHandOffs[key] = true
 	}
+	// An organ's attachments: by hand-off index, each but the last closed
+	// when the next opens, the last open and the organ's logger; an organ
+	// that never had a logger has none.
+	attached := map[string]map[string]bool{}
+	for _, oa := range gs.Attachments {
+		key := oa.DIN + "/" + oa.OrganType
+		o, ok := organs[key]
+		if !ok || attached[key] != nil || len(oa.Attachments) == 0 {
+			return genesisErr("attachments of %s: unknown organ, listed twice or empty", key)
+		}
+		attached[key] = map[string]bool{}
+		for i, a := range oa.Attachments {
+			last := i == len(oa.Attachments)-1
+			if !loggers[a.Logger] || a.HandOff > o.Handoffs || ValidateTime("attached from", a.From) != nil ||
+				i > 0 && (a.HandOff <= oa.Attachments[i-1].HandOff || oa.Attachments[i-1].Until == nil || !a.From.Equal(*oa.Attachments[i-1].Until)) ||
+				last != (a.Until == nil) || a.Until != nil && a.Until.Before(a.From) || last && a.Logger != o.Logger {
+				return genesisErr("attachment %d of %s invalid, out of order or not the organ's logger", i+1, key)
+			}
+			attached[key][a.Logger] = true
+		}
+	}
+	for _, o := range gs.Organs {
+		if key := o.DIN + "/" + o.OrganType; o.Logger != "" && attached[key] == nil {
+			return genesisErr("organ %s: logger %q has no attachment", key, o.Logger)
+		}
+	}
 	for _, or := range gs.Readings {
 		key := or.DIN + "/" + or.OrganType
 		o, ok := organs[key]
@@ -123,7 +153,7 @@ func (gs GenesisState) Validate() error {
 		seenReadings[key] = true
 		var excursions uint64
 		for i, r := range or.Readings {
-			if r.Index != uint64(i+1) || !loggers[r.Logger] {
+			if r.Index != uint64(i+1) || !loggers[r.Logger] || !attached[key][r.Logger] {
 				return genesisErr("reading %d of %s invalid or out of order", i+1, key)
 			}
 			if r.Excursion {

@@ -21,6 +21,9 @@ var (
 	ReadingsKey   = collections.NewPrefix(7)
 	ExcursionsKey = collections.NewPrefix(8)
 	OverridesKey  = collections.NewPrefix(9)
+	// AttachmentsKey prefixes (DIN, organ type, hand-off index) -> the
+	// logger attached then (0: at recovery).
+	AttachmentsKey = collections.NewPrefix(10)
 )
 
 // Limits on identifiers and lists that hold in every params.

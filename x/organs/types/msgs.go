@@ -82,16 +82,23 @@ func (m *MsgOpenCase) ValidateBasic() error {
 	if _, err := ParseDIN(m.DIN); err != nil {
 		return err
 	}
-	return ValidateBasis(m.Donor, m.AuthorisationCommitment)
+	return ValidateBasis(m.Donor, m.DonorSalt, m.AuthorisationCommitment)
 }
 
-// ValidateBasis checks that exactly one authorisation basis is given, well formed.
-func ValidateBasis(donor string, commitment []byte) error {
+// ValidateBasis checks that exactly one authorisation basis is given, well
+// formed: a living donor's account with the salt of its commitment, or a
+// deceased donor's authorisation commitment.
+func ValidateBasis(donor string, salt, commitment []byte) error {
 	switch {
 	case donor != "" && len(commitment) > 0:
 		return errorsmod.Wrap(ErrInvalidBasis, "a living donor's consent or a deceased donor's authorisation, not both")
 	case donor != "":
-		return addrs.Check(ErrInvalidBasis, "donor", donor)
+		if err := addrs.Check(ErrInvalidBasis, "donor", donor); err != nil {
+			return err
+		}
+		return CheckSalt(salt)
+	case len(salt) > 0:
+		return errorsmod.Wrap(ErrInvalidBasis, "a donor salt goes with a living donor only")
 	case len(commitment) > 0:
 		return CheckCommitment("authorisation commitment", commitment)
 	}

@@ -10,11 +10,24 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/healthchain/healthd/internal/isbt128"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
 // The stateless rules shared by ValidateBasic (msgs.go), genesis and the
 // keeper, which repeats them.
+
+// FIN is the facility code of a DIN in its canonical form (ParseDIN's
+// result): its first five characters, which x/consortium registers to the
+// facility ICCBBA assigned them to.
+func FIN(din string) string {
+	if len(din) < isbt128.FINLength {
+		return ""
+	}
+	return din[:isbt128.FINLength]
+}
 
 // ParseDIN reads a DIN (eye-readable with its check character, or barcode
 // data content) and returns its canonical eye-readable form, the key under
@@ -95,6 +108,27 @@ func CheckCommitment(field string, c []byte) error {
 		return errorsmod.Wrapf(ErrInvalidCommitment, "%s is all zero", field)
 	}
 	return nil
+}
+
+// CheckSalt checks a living donor's salt: recordstypes.SaltSize (32) bytes,
+// not all zero (a fixed salt would let anyone test every account against the
+// commitment; a zero one is the usual way of forgetting to draw it).
+func CheckSalt(salt []byte) error {
+	if len(salt) != recordstypes.SaltSize {
+		return errorsmod.Wrapf(ErrInvalidBasis, "donor salt must be %d random bytes, got %d", recordstypes.SaltSize, len(salt))
+	}
+	if bytes.Equal(salt, make([]byte, recordstypes.SaltSize)) {
+		return errorsmod.Wrap(ErrInvalidBasis, "donor salt is all zero: draw it at random")
+	}
+	return nil
+}
+
+// DonorCommitment is a living donor's commitment, SHA-256(salt ‖ the donor's
+// account bytes): x/records' commitment construction, so the OPO, which
+// keeps the salt, can show which account consented, and nobody else can
+// tell it from the case.
+func DonorCommitment(salt []byte, donor sdk.AccAddress) []byte {
+	return recordstypes.Commitment(salt, donor)
 }
 
 // Times in messages lie in [MinTime, MaxTime]: a later or earlier one is a
