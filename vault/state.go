@@ -96,7 +96,7 @@ func OpenState(dir string) (*State, error) {
 	}
 	db, err := dbm.NewGoLevelDB(StateDBName, dir, nil)
 	if err != nil {
-		return nil, fmt.Errorf("vault: opening the state database in %s: %w", dir, err)
+		return nil, fmt.Errorf("vault: opening the state database in %s (is another vault running on this data directory?): %w", dir, err)
 	}
 	// LevelDB makes its directory 0755; the vault's are 0700.
 	if err := os.Chmod(filepath.Join(dir, StateDBName+".db"), 0o700); err != nil {
