@@ -20,6 +20,7 @@ DIR=${LOCALNET4_HOME:-$PWD/.localnet-4}
 CHAIN_ID=${CHAIN_ID:-healthd-local-4}
 BLOCK_TIME=${BLOCK_TIME:-1s}
 OFF=${PORT_OFFSET:-0}
+SNAPSHOT_INTERVAL=${SNAPSHOT_INTERVAL:-50}
 DENOM=uhealth
 PIDS="$DIR/pids"
 NAMES=(hospital lab pharmacy payer)
@@ -99,6 +100,9 @@ setup() {
            -e 's/^addr_book_strict = .*/addr_book_strict = false/' \
            -e 's/^allow_duplicate_ip = .*/allow_duplicate_ip = true/' \
            -e "s/^persistent_peers = .*/persistent_peers = \"$peers\"/" "$(home $i)/config/config.toml"
+    # State-sync snapshots every SNAPSHOT_INTERVAL blocks, so a wiped node can re-join from the
+    # others' snapshots (cmd/healthd-chaos's state-sync perturbation does).
+    sed -i -e "s/^snapshot-interval = .*/snapshot-interval = $SNAPSHOT_INTERVAL/" "$(home $i)/config/app.toml"
   done
   "$HEALTHD" config chain-id "$CHAIN_ID" --home "$g0"
   "$HEALTHD" config keyring-backend test --home "$g0"

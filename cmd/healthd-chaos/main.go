@@ -41,7 +41,7 @@ type options struct {
 }
 
 // perturbations, in the order they run.
-var allPerturbations = []string{"kill-one", "kill-two", "pause", "kill-all", "wal-lost", "db-torn"}
+var allPerturbations = []string{"kill-one", "kill-two", "pause", "kill-all", "wal-lost", "db-torn", "state-sync"}
 
 func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("healthd-chaos", flag.ContinueOnError)
@@ -127,6 +127,9 @@ func printTable(w io.Writer, rows []row) {
 
 // chaos is one run.
 type chaos struct {
+	// base is each node's first block: above 1 once it joined by state
+	// sync, and it has neither the blocks nor the state before it.
+	base [4]int64
 	o    options
 	net  *network
 	load *loader
@@ -314,9 +317,32 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 			return r, err
 		}
 		r.Note = "application journal " + torn
+	case "state-sync":
+		// Wait for a snapshot the others can serve, then wipe node3 and
+		// let it join from it.
+		if err := n.waitHeight(ctx, 0, 2*snapshotInterval+2, 5*time.Minute); err != nil {
+			return r, err
+		}
+		trust := n.maxHeight(ctx) - 3
+		hash, err := n.blockHash(ctx, 0, trust)
+		if err != nil {
+			return r, err
+		}
+		if err := n.kill(3); err != nil {
+			return r, err
+		}
+		if err := n.wipeForStateSync(3, trust, hash); err != nil {
+			return r, err
+		}
+		restartedAt = time.Now()
+		if err := n.start(3); err != nil {
+			return r, err
+		}
 	}
 	// Recovery: every node at the height the others reached after the fault.
-	target := n.maxHeight(ctx) + 2
+	// (Right after a restart of all four no node answers yet: at least
+	// two blocks past the height before the fault.)
+	target := max(n.maxHeight(ctx), before) + 2
 	for i := range n.nodes {
 		if err := n.waitHeight(ctx, i, target, 3*time.Minute); err != nil {
 			if !n.nodes[i].running() {
@@ -327,6 +353,17 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 	}
 	r.Recovery = time.Since(restartedAt)
 	r.Height = target
+	if name == "state-sync" {
+		base, err := n.earliest(ctx, 3)
+		if err != nil {
+			return r, err
+		}
+		if base <= 1 {
+			return r, fmt.Errorf("node3 holds blocks from %d: it replayed the chain instead of restoring a snapshot", base)
+		}
+		r.Note = fmt.Sprintf("node3 wiped, restored from a snapshot; its first block is %d", base)
+		c.base[3] = base
+	}
 	if name == "db-torn" {
 		if warned(filepath.Join(n.dir, "node3.log")) {
 			r.Note += "; the node warned that it replays lost heights"
@@ -361,15 +398,17 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 		return r, err
 	}
 	for i := range n.nodes {
-		got, err := c.queries(ctx, i, ref)
-		if err != nil {
-			return r, err
+		if ref >= c.base[i] {
+			got, err := c.queries(ctx, i, ref)
+			if err != nil {
+				return r, err
+			}
+			if d := diff(refAnswers, got); d != "" {
+				r.QueriesEqual = false
+				r.Note += fmt.Sprintf("; node%d answers at %d changed: %s", i, ref, d)
+			}
 		}
-		if d := diff(refAnswers, got); d != "" {
-			r.QueriesEqual = false
-			r.Note += fmt.Sprintf("; node%d answers at %d changed: %s", i, ref, d)
-		}
-		got, err = c.queries(ctx, i, target)
+		got, err := c.queries(ctx, i, target)
 		if err != nil {
 			return r, err
 		}
@@ -474,6 +513,9 @@ func (c *chaos) count(ctx context.Context, r *row, phase string) {
 		case t.height > 0:
 			r.Committed++
 			for i := range c.net.nodes {
+				if t.height < c.base[i] {
+					continue // before the node's snapshot
+				}
 				if got, ok := l.committedAt(ctx, i, t.hash); !ok || got != t.height {
 					r.Missing++
 				}

@@ -24,6 +24,9 @@ func p2pPort(i, off int) int  { return 26656 + 100*i + off }
 func grpcPort(i, off int) int { return 9090 + 10*i + off }
 func apiPort(i, off int) int  { return 1317 + i + off }
 
+// snapshotInterval is how often the nodes take state-sync snapshots.
+const snapshotInterval = 20
+
 // names are the founding members, in node order (scripts/localnet-4.sh).
 var names = [4]string{"hospital", "lab", "pharmacy", "payer"}
 
@@ -60,7 +63,7 @@ func (n *network) setup(ctx context.Context) error {
 	}
 	cmd := exec.CommandContext(ctx, "bash", n.script, "setup")
 	cmd.Env = append(os.Environ(), "HEALTHD="+n.bin, "LOCALNET4_HOME="+n.dir, "CHAIN_ID="+n.chainID,
-		"PORT_OFFSET="+strconv.Itoa(n.off), "BLOCK_TIME="+n.blockTime.String())
+		"PORT_OFFSET="+strconv.Itoa(n.off), "BLOCK_TIME="+n.blockTime.String(), "SNAPSHOT_INTERVAL="+strconv.Itoa(snapshotInterval))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
@@ -293,4 +296,96 @@ func (n *network) block(ctx context.Context, i int, h int64) (blockInfo, error) 
 		return blockInfo{}, errors.New("no such block")
 	}
 	return blockInfo{Height: h, Time: hdr.Time, AppHash: strings.ToUpper(hdr.AppHash)}, nil
+}
+
+// blockHash is the hash of the block at h, as node i has it.
+func (n *network) blockHash(ctx context.Context, i int, h int64) (string, error) {
+	var b struct {
+		Result struct {
+			BlockID struct {
+				Hash string `json:"hash"`
+			} `json:"block_id"`
+		} `json:"result"`
+	}
+	if err := n.getJSON(ctx, fmt.Sprintf("%s/block?height=%d", n.rpc(i), h), &b); err != nil {
+		return "", err
+	}
+	if b.Result.BlockID.Hash == "" {
+		return "", fmt.Errorf("node%d has no block %d", i, h)
+	}
+	return b.Result.BlockID.Hash, nil
+}
+
+// earliest is the lowest block node i holds (above 1 after a state sync).
+func (n *network) earliest(ctx context.Context, i int) (int64, error) {
+	var st struct {
+		Result struct {
+			SyncInfo struct {
+				Earliest string `json:"earliest_block_height"`
+			} `json:"sync_info"`
+		} `json:"result"`
+	}
+	if err := n.getJSON(ctx, n.rpc(i)+"/status", &st); err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(st.Result.SyncInfo.Earliest, 10, 64)
+}
+
+// wipeForStateSync deletes a stopped node's data except its validator's
+// last-signed state (which keeps it from signing twice at a height), and
+// turns state sync on in its config, trusting the block at trustHeight.
+func (n *network) wipeForStateSync(i int, trustHeight int64, trustHash string) error {
+	data := filepath.Join(n.home(i), "data")
+	pvState := filepath.Join(data, "priv_validator_state.json")
+	keep, err := os.ReadFile(pvState)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(data); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(pvState, keep, 0o600); err != nil {
+		return err
+	}
+	cfgPath := filepath.Join(n.home(i), "config", "config.toml")
+	bz, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return err
+	}
+	var servers []string
+	for j := range n.nodes {
+		if j != i {
+			servers = append(servers, fmt.Sprintf("127.0.0.1:%d", rpcPort(j, n.off)))
+		}
+	}
+	set := map[string]string{
+		"enable":       "true",
+		"rpc_servers":  fmt.Sprintf("%q", strings.Join(servers, ",")),
+		"trust_height": strconv.FormatInt(trustHeight, 10),
+		"trust_hash":   fmt.Sprintf("%q", trustHash),
+	}
+	lines := strings.Split(string(bz), "\n")
+	section, done := "", 0
+	for k, line := range lines {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") {
+			section = strings.Trim(t, "[]")
+			continue
+		}
+		if section != "statesync" {
+			continue
+		}
+		key, _, ok := strings.Cut(t, " = ")
+		if v, want := set[key]; ok && want {
+			lines[k] = key + " = " + v
+			done++
+		}
+	}
+	if done != len(set) {
+		return fmt.Errorf("%s: found %d of the %d [statesync] keys", cfgPath, done, len(set))
+	}
+	return os.WriteFile(cfgPath, []byte(strings.Join(lines, "\n")), 0o600)
 }
