@@ -16,12 +16,14 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/healthchain/healthd/app"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	cstestutil "github.com/healthchain/healthd/x/consortium/testutil"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 	organstypes "github.com/healthchain/healthd/x/organs/types"
 )
 
-// TestOrganDonationFlow runs a donation through the real app: a living
+// TestOrganDonationFlow runs a donation through the real app: the DIN's
+// facility code must be the OPO's (registered by the authority); a living
 // donor without a DONAT consent is refused; a deceased donor's case is
 // opened, its ABO recorded and confirmed by a second account; two organs
 // are recovered (the clock starts); offers go in match-run order; the
@@ -43,8 +45,12 @@ func TestOrganDonationFlow(t *testing.T) {
 		"opo": consortiumtypes.Role_ROLE_ORGAN_PROCUREMENT, "centre": consortiumtypes.Role_ROLE_TRANSPLANT_CENTRE,
 		"courier": consortiumtypes.Role_ROLE_DISTRIBUTOR,
 	} {
-		res := c.deliver("authority", &consortiumtypes.MsgAdmitMember{Authority: authority, Address: addr(n), Name: "Member " + n,
-			Roles: []consortiumtypes.Role{role}, NPI: cstestutil.NPI(c.accs[n].addr)})
+		admit := &consortiumtypes.MsgAdmitMember{Authority: authority, Address: addr(n), Name: "Member " + n,
+			Roles: []consortiumtypes.Role{role}, NPI: cstestutil.NPI(c.accs[n].addr)}
+		if n == "opo" {
+			admit.FINs = []string{"G1234"} // the facility code of the DINs it issues
+		}
+		res := c.deliver("authority", admit)
 		require.Zero(t, res.Code, res.Log)
 	}
 	ok := func(signer string, msg sdk.Msg) {
@@ -61,12 +67,16 @@ func TestOrganDonationFlow(t *testing.T) {
 	ok("opo", &organstypes.MsgSetStaff{Member: addr("opo"), Account: addr("coordinator")})
 	ok("centre", &organstypes.MsgSetStaff{Member: addr("centre"), Account: addr("surgeon")})
 	logger := secp256k1.GenPrivKeyFromSecret([]byte("TL-1"))
-	ok("courier", &organstypes.MsgRegisterLogger{Actor: addr("courier"), Logger: "TL-1", PubKey: logger.PubKey().Bytes()})
+	// The OPO packs the containers: the logger is its own.
+	ok("coordinator", &organstypes.MsgRegisterLogger{Actor: addr("coordinator"), Logger: "TL-1", PubKey: logger.PubKey().Bytes()})
 
 	// A living donor needs a live DONAT consent to the OPO.
 	const din = "G123498654321H"
-	refused("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: din, Donor: addr("outsider")}, organstypes.ErrNotAuthorised.ABCICode())
+	salt := sha256.Sum256([]byte("a random salt"))
+	refused("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: din, Donor: addr("outsider"), DonorSalt: salt[:]}, organstypes.ErrNotAuthorised.ABCICode())
 	authorisation := sha256.Sum256([]byte("salt | deceased donor authorisation"))
+	// The OPO cannot open a donation under a facility code it does not hold.
+	refused("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: "A000126000001I", AuthorisationCommitment: authorisation[:]}, organstypes.ErrFINNotOwned.ABCICode())
 	ok("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: din, AuthorisationCommitment: authorisation[:]})
 
 	// Two-person ABO.
@@ -143,6 +153,53 @@ func TestOrganDonationFlow(t *testing.T) {
 
 	c.nextBlock()
 	requireExportImportSameState(t, c)
+}
+
+// TestOrganLivingDonorConsent runs a living donor's case through the real
+// x/consent: the case keeps the consent id and a salted commitment, not the
+// account; once the donor revokes the DONAT consent, recovery is refused
+// and the organs state is unchanged.
+func TestOrganLivingDonorConsent(t *testing.T) {
+	c := newTestChain(t)
+	for _, n := range []string{"opo", "coordinator"} {
+		c.accs[n] = newAccount(n)
+		res := c.deliver("outsider", banktypes.NewMsgSend(c.accs["outsider"].addr, c.accs[n].addr,
+			sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000)))))
+		require.Zero(t, res.Code, res.Log)
+	}
+	addr := func(n string) string { return c.accs[n].addr.String() }
+	deliver := func(signer string, msg sdk.Msg) {
+		t.Helper()
+		res := c.deliver(signer, msg)
+		require.Zero(t, res.Code, "%T: %s", msg, res.Log)
+	}
+	deliver("authority", &consortiumtypes.MsgAdmitMember{Authority: addr("authority"), Address: addr("opo"), Name: "Lakeside OPO",
+		Roles: []consortiumtypes.Role{consortiumtypes.Role_ROLE_ORGAN_PROCUREMENT}, NPI: cstestutil.NPI(c.accs["opo"].addr), FINs: []string{"G1234"}})
+	deliver("opo", &organstypes.MsgSetStaff{Member: addr("opo"), Account: addr("coordinator")})
+
+	donor := c.accs["outsider"]
+	deliver("outsider", &consenttypes.MsgGrantConsent{Signer: donor.addr.String(), Patient: donor.addr.String(), Grantee: addr("opo"),
+		Purpose: organstypes.DonationPurpose, Categories: []string{organstypes.DonationCategory}, End: c.time.Add(30 * 24 * time.Hour)})
+	const din = "G123498654321H"
+	salt := sha256.Sum256([]byte("the OPO's random salt"))
+	deliver("opo", &organstypes.MsgOpenCase{Actor: addr("opo"), DIN: din, Donor: donor.addr.String(), DonorSalt: salt[:]})
+	cs, err := c.app.OrgansKeeper.Cases.Get(c.ctx(), din)
+	require.NoError(t, err)
+	require.NotZero(t, cs.ConsentID)
+	require.Equal(t, organstypes.DonorCommitment(salt[:], donor.addr), cs.DonorCommitment)
+	bz, err := c.app.AppCodec().MarshalJSON(&cs)
+	require.NoError(t, err)
+	require.NotContains(t, string(bz), donor.addr.String(), "no account in the case")
+	deliver("opo", &organstypes.MsgRecordABO{Actor: addr("opo"), DIN: din, ABO: organstypes.ABO_ABO_O})
+	deliver("coordinator", &organstypes.MsgConfirmABO{Actor: addr("coordinator"), DIN: din, ABO: organstypes.ABO_ABO_O})
+
+	// The donor withdraws: no organ is recovered under the lapsed consent.
+	deliver("outsider", &consenttypes.MsgRevokeConsent{Signer: donor.addr.String(), ConsentID: cs.ConsentID,
+		Reason: consenttypes.RevocationReason_REVOCATION_REASON_PATIENT_REQUEST})
+	before := storeDigests(t, c.app, organstypes.StoreKey)
+	requireRefused(t, c.deliver("coordinator", &organstypes.MsgRecoverOrgan{Actor: addr("coordinator"), DIN: din, OrganType: "KIDNEY_L", CrossClamp: c.time}),
+		organstypes.ModuleName, organstypes.ErrConsentLapsed.ABCICode())
+	require.Equal(t, before, storeDigests(t, c.app, organstypes.StoreKey), "organs state unchanged")
 }
 
 // TestOrgansRefusedAtCheckTx: a DIN with a wrong check character, a lower-case
