@@ -167,7 +167,16 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	if baseURL == "" {
 		baseURL = "http://" + ln.Addr().String()
 	}
-	handler, err := NewServer(Config{ChainID: chainID, BaseURL: baseURL, VaultURL: vaultURL, SessionTTL: ttl, Secret: secret},
+	var state *vault.State
+	if secret != nil {
+		// A secret that outlives the process: keep the used challenges on
+		// disk too, beside the audit log.
+		if state, err = vault.OpenState(filepath.Join(filepath.Dir(auditPath), "state")); err != nil {
+			return err
+		}
+		defer state.Close()
+	}
+	handler, err := NewServer(Config{ChainID: chainID, BaseURL: baseURL, VaultURL: vaultURL, SessionTTL: ttl, Secret: secret, State: state},
 		NewGRPCChain(conn), audit, logger)
 	if err != nil {
 		return err

@@ -82,7 +82,12 @@ type Config struct {
 	// Secret keys challenges and sessions; empty means random at start
 	// (a restart ends every session).
 	Secret []byte
-	Now    func() time.Time
+	// State, when set, keeps the used login challenges on disk, so that a
+	// gateway restarted with the same Secret does not accept a challenge
+	// answered before the restart. Without it they are kept in memory,
+	// which is enough when Secret is random at each start.
+	State *vault.State
+	Now   func() time.Time
 }
 
 // Server is the gateway's HTTP handler.
@@ -109,7 +114,15 @@ func NewServer(cfg Config, chain Chain, audit *AuditLog, logger log.Logger) (*Se
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	cfg.VaultURL = strings.TrimRight(cfg.VaultURL, "/")
-	ch, err := vault.NewChallenger(cfg.Secret, vault.NonceTTL, vault.DefaultMaxNonces)
+	var (
+		ch  *vault.Challenger
+		err error
+	)
+	if cfg.State != nil {
+		ch, err = vault.NewDurableChallenger(cfg.Secret, vault.NonceTTL, vault.DefaultMaxNonces, cfg.State)
+	} else {
+		ch, err = vault.NewChallenger(cfg.Secret, vault.NonceTTL, vault.DefaultMaxNonces)
+	}
 	if err != nil {
 		return nil, err
 	}
