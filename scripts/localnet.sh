@@ -31,7 +31,7 @@ KR=(--keyring-backend test --home "$NODE_HOME")
 
 log() { printf '[localnet] %s\n' "$*" >&2; }
 
-# Founding members: key name, organisation name, roles, NPI, GLN, DEA (and, for a manufacturer, GS1 company prefixes).
+# Founding members: key name, organisation name, roles, NPI, GLN, DEA (and, for a manufacturer, GS1 company prefixes; for an OPO, after them, ISBT 128 FINs).
 FOUNDERS=(
   "hospital|Riverside General Hospital|hospital|1245319599|0614141000005|AB1234563"
   "lab|Northgate Clinical Laboratory|laboratory|1679576722|0614141000012|"
@@ -45,8 +45,9 @@ SUPPLY=(
   "distributor|Atlas Pharma Distribution|distributor||0614141000036|MA1234563"
 )
 # Demo transplant members: an organ procurement organisation and a transplant centre.
+# The OPO's ISBT 128 facility code (FIN) G1234 is the one its DINs carry (G123498654321H).
 TRANSPLANT=(
-  "opo|Lakeside Organ Procurement|organ-procurement||0614141000043|"
+  "opo|Lakeside Organ Procurement|organ-procurement||0614141000043|||G1234"
   "centre|St Anne's Transplant Centre|transplant-centre||0614141000050|"
 )
 # Demo research members: a trial sponsor and an ethics committee (IRB).
@@ -90,13 +91,13 @@ setup() {
   # The node runs as the hospital's: its id is in genesis, so that with
   # filter_peers = true (healthd init's default) the hospital's other nodes, and
   # nodes the members register later, accept it as a peer.
-  local key org roles npi gln dea prefixes node
+  local key org roles npi gln dea prefixes fins node
   for f in "${FOUNDERS[@]}" "${SUPPLY[@]}" "${TRANSPLANT[@]}" "${RESEARCH[@]}"; do
-    IFS='|' read -r key org roles npi gln dea prefixes <<<"$f"
+    IFS='|' read -r key org roles npi gln dea prefixes fins <<<"$f"
     node=""
     if [ "$key" = hospital ]; then node=$("$HEALTHD" comet show-node-id --home "$NODE_HOME"); fi
     "$HEALTHD" genesis add-member "$(addr "$key")" "$org" --roles "$roles" \
-      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} ${prefixes:+--gs1-prefixes "$prefixes"} \
+      ${npi:+--npi "$npi"} ${gln:+--gln "$gln"} ${dea:+--dea "$dea"} ${prefixes:+--gs1-prefixes "$prefixes"} ${fins:+--fins "$fins"} \
       ${node:+--node-id "$node"} --home "$NODE_HOME"
   done
   "$HEALTHD" genesis set-authority "$(addr authority)" --home "$NODE_HOME"
