@@ -345,7 +345,7 @@ func TestExportImportSameState(t *testing.T) {
 		})
 		require.Zero(t, res.Code, res.Log)
 	}
-	res = c.deliver("outsider", &recordstypes.MsgEraseRecord{Signer: patient.addr.String(), RecordID: 2})
+	res = c.deliver("outsider", &recordstypes.MsgEraseRecord{Signer: patient.addr.String(), RecordID: 2, LatestVersion: 1})
 	require.Zero(t, res.Code, res.Log)
 	c.nextBlock()
 	exported, err := c.app.ExportAppStateAndValidators(false, nil, nil)

@@ -63,8 +63,22 @@ func (s *KeeperTestSuite) TestRequestAccessUnderConsent() {
 	s.requireNoContent(attrs, s.record(rec))
 	s.Require().Equal([]string{evGranted}, s.recordsEvents())
 
-	// a second request makes a new grant, which becomes the latest
+	// the store keeps the grant without its category (queries fill it in)
+	stored := s.storedGrant(1)
+	want.Category = ""
+	s.Require().Equal(want, stored)
+	want.Category = "laboratory"
+
+	// a second request while the first grant is live is refused, whatever
+	// the purpose: one live grant per grantee and record version
 	s.advance(time.Hour)
+	s.freshEvents()
+	s.refuse(types.ErrGrantLive, testkit.Call(s.ms.RequestAccess, s.requestMsg(s.clinic, rec, "TREAT")))
+	s.consentTo(s.patient, s.clinic, "HPAYMT", blockTime.Add(month), "laboratory")
+	s.freshEvents()
+	s.refuse(types.ErrGrantLive, testkit.Call(s.ms.RequestAccess, s.requestMsg(s.clinic, rec, "HPAYMT")))
+	// once it expired, a new request makes a new grant, which becomes the latest
+	s.ctx = s.ctx.WithBlockTime(want.ExpiresAt)
 	res2 := s.mustRequest(s.clinic, rec, "TREAT")
 	s.Require().Equal(uint64(2), res2.GrantID)
 	gid, _ = s.latestGrant(rec, s.clinic)
@@ -84,14 +98,15 @@ func (s *KeeperTestSuite) TestGrantNeverOutlivesConsent() {
 	s.Require().Equal(end, g.ExpiresAt)
 	s.Require().Equal(cid, g.ConsentID)
 
-	// nearer its end, the grant still ends with the consent
+	// nearer its end, a grant (on another record: the first is live) still
+	// ends with the consent
 	s.advance(90 * time.Minute)
-	res = s.mustRequest(s.clinic, rec, "TREAT")
+	res = s.mustRequest(s.clinic, s.anchor(s.patient, "lab 2"), "TREAT")
 	s.Require().Equal(end, res.ExpiresAt)
 
 	// and with a short access_ttl, the ttl wins
 	s.setParams(func(p *types.Params) { p.AccessTtl = 10 * time.Minute })
-	res = s.mustRequest(s.clinic, rec, "TREAT")
+	res = s.mustRequest(s.clinic, s.anchor(s.patient, "lab 3"), "TREAT")
 	s.Require().Equal(s.now().Add(10*time.Minute), res.ExpiresAt)
 }
 
@@ -115,9 +130,10 @@ func (s *KeeperTestSuite) TestRequestAccessBreakGlass() {
 	}, ev)
 	s.requireNoContent(attrs, s.record(rec))
 
-	// with a shorter ttl the grant ends earlier, never later
+	// with a shorter ttl a grant (on another record: the first is live)
+	// ends earlier, never later
 	s.setParams(func(p *types.Params) { p.AccessTtl = time.Hour })
-	res = s.mustRequest(s.er, rec, "ETREAT")
+	res = s.mustRequest(s.er, s.anchor(s.patient, "lab 2"), "ETREAT")
 	s.Require().Equal(s.now().Add(time.Hour), res.ExpiresAt)
 	s.Require().False(res.ExpiresAt.After(bg.ExpiresAt))
 

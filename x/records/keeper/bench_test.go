@@ -213,20 +213,94 @@ func BenchmarkAnchor(b *testing.B) {
 }
 
 // BenchmarkRequestAccess grants access to a record under the patient's
-// consent: a role check, the consent check (two reads) and four writes.
+// consent: a role check, the consent check (two reads), the check that the
+// grantee's latest grant has ended (two reads) and four writes. It runs a
+// day after the setup's grant, which has then expired (a live one refuses
+// the request); each iteration starts from the committed state.
 func BenchmarkRequestAccess(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			st := benchSetup(b, n)
-			ctx := st.block()
+			later := st.ctx.BlockTime().Add(24 * time.Hour)
 			msg := &types.MsgRequestAccess{Grantee: testkit.String(benchGrantee), RecordID: st.target, Purpose: "TREAT"}
-			gctx := ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+			gctx := st.block().WithBlockTime(later).WithGasMeter(storetypes.NewInfiniteGasMeter())
 			res, err := st.ms.RequestAccess(gctx, msg)
 			require.NoError(b, err)
 			require.Equal(b, st.grantID+1, res.GrantID)
 			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := st.ms.RequestAccess(ctx.WithEventManager(sdk.NewEventManager()), msg); err != nil {
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				ctx := st.block().WithBlockTime(later)
+				b.StartTimer()
+				if _, err := st.ms.RequestAccess(ctx, msg); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(gctx.GasMeter().GasConsumed()), "gas/op")
+		})
+	}
+}
+
+// eraseGrantSizes are the numbers of grants a record has had before it is
+// erased; eraseGrantees the members they went to, in turn.
+var eraseGrantSizes = []int{10, 1_000, 100_000}
+
+const eraseGrantees = 10
+
+// eraseState is a committed state in which the patient's record 1 has had
+// n grants (to eraseGrantees grantees in turn, each ended before the next),
+// written straight into Grants as RequestAccess writes them, with the
+// latest-grant entries of the record's grantees.
+func eraseState(b *testing.B, n int) (*env, sdk.AccAddress) {
+	b.Helper()
+	e := newEnv(b)
+	fillRecords(b, e, 1)
+	r, err := e.k.Records.Get(e.ctx, 1)
+	require.NoError(b, err)
+	patient, err := testkit.AddressCodec.StringToBytes(r.Patient)
+	require.NoError(b, err)
+	ctx := e.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+	latest := map[string]uint64{}
+	for id := uint64(1); id <= uint64(n); id++ {
+		grantee := testkit.Addr(fmt.Sprintf("bench-grantee-%d", id%eraseGrantees))
+		at := blockTime.Add(time.Duration(id) * time.Hour)
+		g := types.AccessGrant{ID: id, RecordID: 1, Patient: r.Patient, Grantee: testkit.String(grantee), Purpose: "TREAT",
+			ConsentID: 1, GrantedAt: at, ExpiresAt: at.Add(time.Hour)}
+		require.NoError(b, e.k.Grants.Set(ctx, id, g))
+		latest[string(grantee)] = id
+	}
+	for grantee, id := range latest {
+		require.NoError(b, e.k.LatestGrant.Set(ctx, collections.Join(uint64(1), sdk.AccAddress(grantee)), id))
+	}
+	require.NoError(b, e.k.GrantSeq.Set(ctx, uint64(n)+1))
+	e.cms.Commit()
+	return e, patient
+}
+
+// BenchmarkEraseRecord erases a one-version record that has had 10, 1,000 or
+// 100,000 grants to the same ten grantees: the erasure walks the versions and
+// their latest-grant entries (one per grantee), never the grant history, so
+// gas is the same at every size and time grows with the IAVL depth only.
+func BenchmarkEraseRecord(b *testing.B) {
+	for _, n := range eraseGrantSizes {
+		b.Run(fmt.Sprintf("grants=%d", n), func(b *testing.B) {
+			e, patient := eraseState(b, n)
+			block := func() sdk.Context {
+				return e.ctx.WithMultiStore(e.cms.CacheMultiStore()).WithEventManager(sdk.NewEventManager())
+			}
+			msg := &types.MsgEraseRecord{Signer: testkit.String(patient), RecordID: 1, LatestVersion: 1}
+			gctx := block().WithGasMeter(storetypes.NewInfiniteGasMeter())
+			res, err := e.ms.EraseRecord(gctx, msg)
+			require.NoError(b, err)
+			require.Equal(b, []uint64{1}, res.ErasedIDs)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				ctx := block()
+				b.StartTimer()
+				if _, err := e.ms.EraseRecord(ctx, msg); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -256,6 +330,63 @@ func BenchmarkCheckAccess(b *testing.B) {
 				}
 				if !res.Allowed {
 					b.Fatalf("refused: %s", res.Basis)
+				}
+			}
+			b.ReportMetric(float64(gctx.GasMeter().GasConsumed()), "gas/op")
+		})
+	}
+}
+
+// BenchmarkEraseVersions erases a record of 1 or 100 versions (100 is the
+// default max_versions), each granted once: the cost grows with the versions,
+// which max_versions bounds.
+func BenchmarkEraseVersions(b *testing.B) {
+	for _, n := range []int{1, 100} {
+		b.Run(fmt.Sprintf("versions=%d", n), func(b *testing.B) {
+			e := newEnv(b)
+			fillRecords(b, e, 1)
+			r, err := e.k.Records.Get(e.ctx, 1)
+			require.NoError(b, err)
+			author, err := testkit.AddressCodec.StringToBytes(r.Author)
+			require.NoError(b, err)
+			patient, err := testkit.AddressCodec.StringToBytes(r.Patient)
+			require.NoError(b, err)
+			e.members.Admit(author, consortiumtypes.Role_ROLE_HOSPITAL)
+			e.members.Admit(benchGrantee, consortiumtypes.Role_ROLE_HOSPITAL)
+			_, err = e.consentMS.GrantConsent(e.ctx, &consenttypes.MsgGrantConsent{
+				Signer: r.Patient, Patient: r.Patient, Grantee: testkit.String(benchGrantee),
+				Purpose: "TREAT", AllCategories: true, End: blockTime.Add(365 * 24 * time.Hour),
+			})
+			require.NoError(b, err)
+			id := uint64(1)
+			for v := 1; v <= n; v++ {
+				if v > 1 {
+					seed := fmt.Sprintf("v%d", v)
+					res, err := e.ms.AmendRecord(e.ctx, &types.MsgAmendRecord{Author: r.Author, Supersedes: id, Kind: "Observation",
+						Category: "laboratory", Commitment: commitment(seed), CID: cidOf(seed), BlobSize: 2345})
+					require.NoError(b, err)
+					id = res.ID
+				}
+				_, err := e.ms.RequestAccess(e.ctx, &types.MsgRequestAccess{Grantee: testkit.String(benchGrantee), RecordID: id, Purpose: "TREAT"})
+				require.NoError(b, err)
+			}
+			e.cms.Commit()
+			block := func() sdk.Context {
+				return e.ctx.WithMultiStore(e.cms.CacheMultiStore()).WithEventManager(sdk.NewEventManager())
+			}
+			msg := &types.MsgEraseRecord{Signer: testkit.String(patient), RecordID: 1, LatestVersion: uint32(n)}
+			gctx := block().WithGasMeter(storetypes.NewInfiniteGasMeter())
+			res, err := e.ms.EraseRecord(gctx, msg)
+			require.NoError(b, err)
+			require.Len(b, res.ErasedIDs, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				ctx := block()
+				b.StartTimer()
+				if _, err := e.ms.EraseRecord(ctx, msg); err != nil {
+					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(gctx.GasMeter().GasConsumed()), "gas/op")

@@ -246,7 +246,7 @@ func (s *KeeperTestSuite) TestEraseRecordRefusals() {
 				c.setup(e)
 			}
 			s.freshEvents()
-			msg := &types.MsgEraseRecord{Signer: s.addr(s.patient), RecordID: e.versions[1]}
+			msg := &types.MsgEraseRecord{Signer: s.addr(s.patient), RecordID: e.versions[1], LatestVersion: 3}
 			c.malleate(msg)
 			s.refuse(c.want, testkit.Call(s.ms.EraseRecord, msg))
 		})

@@ -3,8 +3,6 @@ package keeper
 import (
 	"context"
 
-	"cosmossdk.io/collections"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/x/records/types"
@@ -12,7 +10,8 @@ import (
 
 // InitGenesis stores the state. Records and Grants write their indexes;
 // LatestGrant, the newest grant per (record, grantee), is rebuilt here from
-// the grants in id order, for records not erased. Tombstones are stored as
+// the grants in id order, for records not erased. Grants are stored as
+// granted (no category, record_erased unset): queries derive both. Tombstones are stored as
 // they are: they are in no index.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(k.addressCodec); err != nil {
@@ -37,22 +36,19 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	for _, g := range gs.Grants {
-		if err := k.putGrant(ctx, g); err != nil {
-			return err
-		}
+	erased := make(map[uint64]bool, len(gs.Tombstones))
+	for _, t := range gs.Tombstones {
+		erased[t.ID] = true
 	}
-	// An erased record's grants are ended and have no latest-grant entry:
-	// putGrant wrote one for each, removed here.
 	for _, g := range gs.Grants {
-		if !g.RecordErased {
+		// An erased record's grants have no latest-grant entry.
+		if erased[g.RecordID] {
+			if err := k.Grants.Set(ctx, g.ID, g); err != nil {
+				return err
+			}
 			continue
 		}
-		grantee, err := k.parseAddress("grantee", g.Grantee)
-		if err != nil {
-			return err
-		}
-		if err := k.LatestGrant.Remove(ctx, collections.Join(g.RecordID, grantee)); err != nil {
+		if err := k.putGrant(ctx, g); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,7 @@ func (s *KeeperTestSuite) buildState() {
 	s.mustRequest(s.clinic, r1, "TREAT")
 	s.mustRequest(s.clinic, r2, "TREAT")
 	s.mustRequest(s.clinic, r3, "TREAT")
-	s.advance(time.Minute)
+	s.advance(24 * time.Hour)            // the first grant on r1 has expired (access_ttl)
 	s.mustRequest(s.clinic, r1, "TREAT") // a newer grant for the same pair
 	s.breakGlass(s.er, s.patient)
 	s.mustRequest(s.er, r3, "ETREAT")
@@ -72,11 +72,19 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().Len(gs.EncryptionKeys, 3)
 	s.Require().Equal(uint64(7), gs.NextRecordID)
 	s.Require().Equal(uint64(7), gs.NextGrantID)
-	erasedAt := blockTime.Add(time.Hour + 2*time.Minute)
+	erasedAt := blockTime.Add(25*time.Hour + time.Minute)
 	s.Require().Equal([]types.Record{{ID: 6, Patient: s.addr(s.patient2), Erased: true, ErasedAt: &erasedAt}}, gs.Tombstones)
-	s.Require().True(gs.Grants[5].RecordErased)
-	s.Require().Empty(gs.Grants[5].Category)
-	s.Require().Equal(erasedAt, gs.Grants[5].ExpiresAt)
+	// Grants are exported as stored: as granted, no category, no
+	// record_erased (queries derive both, and the ended expiry)
+	for _, g := range gs.Grants {
+		s.Require().Empty(g.Category)
+		s.Require().False(g.RecordErased)
+	}
+	s.Require().Equal(erasedAt.Add(-time.Minute).Add(24*time.Hour), gs.Grants[5].ExpiresAt, "as granted")
+	view := s.grant(6)
+	s.Require().True(view.RecordErased)
+	s.Require().Empty(view.Category)
+	s.Require().Equal(erasedAt, view.ExpiresAt, "shown ended at the erasure")
 	s.Require().NoError(gs.Validate(testkit.AddressCodec))
 
 	// the JSON a chain export writes reads back the same
@@ -138,6 +146,8 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	dres, err = qs.Disclosures(fresh.ctx, &types.QueryDisclosuresRequest{Patient: s.addr(s.patient2)})
 	s.Require().NoError(err)
 	s.Require().Equal([]uint64{2, 6}, grantIDs(dres.Disclosures), "the accounting keeps the erased record's grant")
+	s.Require().Equal(view, dres.Disclosures[1], "shown as before the export")
+	s.Require().Equal("laboratory", dres.Disclosures[0].Category, "a live record's grant shows its category")
 
 	// sequences continue after the imported ids
 	fresh.ctx = fresh.ctx.WithEventManager(s.ctx.EventManager())
@@ -233,7 +243,7 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		{"grant id zero", func(gs *types.GenesisState) { gs.Grants[0].ID = 0 }, "grant id 0 out of order"},
 		{"grant for an unknown record", func(gs *types.GenesisState) { gs.Grants[0].RecordID = 99 }, "names unknown record 99"},
 		{"grant patient differs from the record's", func(gs *types.GenesisState) { gs.Grants[0].Patient = s.addr(s.patient2) }, "grant 1 does not match record 1"},
-		{"grant category differs from the record's", func(gs *types.GenesisState) { gs.Grants[0].Category = "imaging" }, "grant 1 does not match record 1"},
+		{"grant stores a category", func(gs *types.GenesisState) { gs.Grants[0].Category = "laboratory" }, "grant 1 stores a category"},
 		{"grant on both consent and break glass", func(gs *types.GenesisState) { gs.Grants[0].BreakGlassID = 1 }, "grant 1 rests on exactly one"},
 		{"grant on neither", func(gs *types.GenesisState) { gs.Grants[0].ConsentID = 0 }, "grant 1 rests on exactly one"},
 		{"grant expiring when granted", func(gs *types.GenesisState) { gs.Grants[0].ExpiresAt = gs.Grants[0].GrantedAt }, "grant 1 expires before it is granted"},
@@ -247,12 +257,12 @@ func (s *KeeperTestSuite) TestGenesisValidateRefusals() {
 		{"tombstone of a live record", func(gs *types.GenesisState) { gs.Tombstones[0].ID = 5 }, "record 5 is both live and erased"},
 		{"tombstone at next id", func(gs *types.GenesisState) { gs.NextRecordID = 6 }, "tombstone id 6 out of order or not below next id 6"},
 		{"tombstone bad patient", func(gs *types.GenesisState) { gs.Tombstones[0].Patient = "patient" }, "patient \"patient\""},
-		{"erased record's grant keeps its category", func(gs *types.GenesisState) { gs.Grants[5].Category = "laboratory" }, "grant 6 of erased record 6"},
-		{"erased record's grant not marked", func(gs *types.GenesisState) { gs.Grants[5].RecordErased = false }, "grant 6 of erased record 6"},
-		{"erased record's grant outlives the erasure", func(gs *types.GenesisState) {
-			gs.Grants[5].ExpiresAt = gs.Tombstones[0].ErasedAt.Add(time.Second)
-		}, "grant 6 of erased record 6"},
-		{"live record's grant marked erased", func(gs *types.GenesisState) { gs.Grants[0].RecordErased = true }, "grant 1 does not match record 1"},
+		// an erased record's grant is stored as granted too: queries show it
+		// without category, marked, ended at the erasure
+		{"erased record's grant stores its category", func(gs *types.GenesisState) { gs.Grants[5].Category = "laboratory" }, "grant 6 stores a category"},
+		{"erased record's grant stored marked", func(gs *types.GenesisState) { gs.Grants[5].RecordErased = true }, "grant 6 stores a category or record_erased"},
+		{"erased record's grant patient differs", func(gs *types.GenesisState) { gs.Grants[5].Patient = s.addr(s.patient) }, "grant 6 does not match record 6"},
+		{"live record's grant stored marked", func(gs *types.GenesisState) { gs.Grants[0].RecordErased = true }, "grant 1 stores a category or record_erased"},
 		{"bad recipient", func(gs *types.GenesisState) { gs.EncryptionKeys[0].Recipient = "age1notakey" }, "invalid encryption key"},
 		{"bad key owner", func(gs *types.GenesisState) { gs.EncryptionKeys[0].Owner = "" }, "key owner \"\""},
 		{"two keys for one owner", func(gs *types.GenesisState) { gs.EncryptionKeys[1].Owner = gs.EncryptionKeys[0].Owner }, "two encryption keys"},

@@ -158,7 +158,9 @@ func (q queryServer) AccessGrants(ctx context.Context, req *types.QueryAccessGra
 		return nil, err
 	}
 	grants, page, err := query.CollectionPaginate(ctx, q.k.Grants.Indexes.Record, req.Pagination,
-		func(key idID, _ collections.NoValue) (types.AccessGrant, error) { return q.k.Grants.Get(ctx, key.K2()) },
+		func(key idID, _ collections.NoValue) (types.AccessGrant, error) {
+			return q.k.grantViewByID(ctx, key.K2())
+		},
 		query.WithCollectionPaginationPairPrefix[uint64, uint64](req.RecordId))
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, err.Error())
@@ -193,7 +195,7 @@ func (q queryServer) Disclosures(ctx context.Context, req *types.QueryDisclosure
 	}
 	grants, page, err := query.CollectionPaginate(ctx, q.k.Grants.Indexes.Patient, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.AccessGrant, error) {
-			return q.k.Grants.Get(ctx, key.K2())
+			return q.k.grantViewByID(ctx, key.K2())
 		},
 		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](patient))
 	if err != nil {

@@ -86,7 +86,9 @@ type Keeper struct {
 	// nothing else. Not in Records: their cleared fields would collide in the
 	// unique CID and version indexes, and no index may name them.
 	Tombstones collections.Map[uint64, types.Record]
-	// Grants holds every access grant, by id; each is a disclosure.
+	// Grants holds every access grant, by id; each is a disclosure. A grant is
+	// stored as granted and never rewritten: its category and whether its
+	// record was erased are read from the record (grantView).
 	Grants *collections.IndexedMap[uint64, types.AccessGrant, GrantIndexes]
 	// LatestGrant maps (record, grantee) to the newest grant: the vault's check
 	// is one read of it, one of the grant and one of the consent behind it.
@@ -250,4 +252,39 @@ func (k Keeper) putGrant(ctx context.Context, g types.AccessGrant) error {
 		return err
 	}
 	return k.LatestGrant.Set(ctx, collections.Join(g.RecordID, grantee), g.ID)
+}
+
+// grantView is a grant as queries show it. The store keeps a grant as it was
+// granted, without its category: while the record version exists the view
+// takes the category from it (a version's category never changes); once the
+// patient erased it, the view has no category, record_erased set, and
+// expires_at moved back to the erasure if it was later. So an erasure
+// rewrites no grant, however many the record has had.
+func (k Keeper) grantView(ctx context.Context, g types.AccessGrant) (types.AccessGrant, error) {
+	r, err := k.Records.Get(ctx, g.RecordID)
+	if err == nil {
+		g.Category = r.Category
+		return g, nil
+	}
+	if !errorsmod.IsOf(err, collections.ErrNotFound) {
+		return g, err
+	}
+	t, err := k.Tombstones.Get(ctx, g.RecordID)
+	if err != nil {
+		return g, err
+	}
+	g.Category, g.RecordErased = "", true
+	if t.ErasedAt != nil && g.ExpiresAt.After(*t.ErasedAt) {
+		g.ExpiresAt = *t.ErasedAt
+	}
+	return g, nil
+}
+
+// grantViewByID reads grant id as queries show it.
+func (k Keeper) grantViewByID(ctx context.Context, id uint64) (types.AccessGrant, error) {
+	g, err := k.Grants.Get(ctx, id)
+	if err != nil {
+		return g, err
+	}
+	return k.grantView(ctx, g)
 }

@@ -253,8 +253,19 @@ func (s *KeeperTestSuite) record(id uint64) types.Record {
 
 func (s *KeeperTestSuite) grant(id uint64) types.AccessGrant {
 	s.T().Helper()
+	g, err := keeper.GrantView(s.k, s.ctx, id)
+	s.Require().NoError(err)
+	return g
+}
+
+// storedGrant is grant id as the store holds it: as granted, without its
+// category or record_erased, which queries derive.
+func (s *KeeperTestSuite) storedGrant(id uint64) types.AccessGrant {
+	s.T().Helper()
 	g, err := s.k.Grants.Get(s.ctx, id)
 	s.Require().NoError(err)
+	s.Require().Empty(g.Category, "grant %d stores no category", id)
+	s.Require().False(g.RecordErased, "grant %d stores no record_erased", id)
 	return g
 }
 
@@ -295,9 +306,27 @@ func (s *KeeperTestSuite) breakGlass(member, patient sdk.AccAddress) *consenttyp
 // erase erases the record chain of id as signer (the patient or a guardian).
 func (s *KeeperTestSuite) erase(signer sdk.AccAddress, id uint64) *types.MsgEraseRecordResponse {
 	s.T().Helper()
-	res, err := s.ms.EraseRecord(s.ctx, &types.MsgEraseRecord{Signer: s.addr(signer), RecordID: id})
+	res, err := s.ms.EraseRecord(s.ctx, s.eraseMsg(signer, id))
 	s.Require().NoError(err)
 	return res
+}
+
+// eraseMsg erases the record chain of id as signer, naming its latest
+// version as it stands.
+func (s *KeeperTestSuite) eraseMsg(signer sdk.AccAddress, id uint64) *types.MsgEraseRecord {
+	s.T().Helper()
+	return &types.MsgEraseRecord{Signer: s.addr(signer), RecordID: id, LatestVersion: s.latestVersion(id)}
+}
+
+// latestVersion is the newest version number of the chain id belongs to
+// (0 when it is unknown or erased).
+func (s *KeeperTestSuite) latestVersion(id uint64) uint32 {
+	s.T().Helper()
+	res, err := s.qs.Versions(s.ctx, &types.QueryVersionsRequest{Id: id})
+	if err != nil {
+		return 0
+	}
+	return res.Versions[len(res.Versions)-1].Version
 }
 
 func (s *KeeperTestSuite) requestMsg(grantee sdk.AccAddress, id uint64, purpose string) *types.MsgRequestAccess {

@@ -152,6 +152,9 @@ func (m msgServer) AmendRecord(ctx context.Context, msg *types.MsgAmendRecord) (
 // patient's consent (or the signer's break-glass access) covers the purpose
 // and the record's category. The grant lasts params.access_ttl at most and
 // never beyond the consent; it is the patient's record of the disclosure.
+// While the signer holds a live grant on the version it is refused
+// (ErrGrantLive): a grantee gets at most one grant per version at a time,
+// so it cannot pile up grants and entries in the patient's accounting.
 func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAccess) (*types.MsgRequestAccessResponse, error) {
 	grantee, err := m.k.parseAddress("grantee", msg.Grantee)
 	if err != nil {
@@ -179,12 +182,15 @@ func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAcces
 	if err != nil {
 		return nil, err
 	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	now := sdkCtx.BlockTime()
+	if err := m.k.requireNoLiveGrant(ctx, r, grantee, now); err != nil {
+		return nil, err
+	}
 	params, err := m.k.Params.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	now := sdkCtx.BlockTime()
 	expires := now.Add(params.AccessTtl)
 	if !auth.Until.IsZero() && auth.Until.Before(expires) {
 		expires = auth.Until
@@ -193,8 +199,10 @@ func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAcces
 	if err != nil {
 		return nil, err
 	}
+	// No category: it is the record version's, read from the record while
+	// it exists, so an erasure has no grant to rewrite (see grantView).
 	g := types.AccessGrant{
-		ID: id, RecordID: r.ID, Patient: r.Patient, Grantee: granteeStr, Purpose: msg.Purpose, Category: r.Category,
+		ID: id, RecordID: r.ID, Patient: r.Patient, Grantee: granteeStr, Purpose: msg.Purpose,
 		ConsentID: auth.ConsentID, BreakGlassID: auth.BreakGlassID, GrantedAt: now, ExpiresAt: expires,
 	}
 	if err := m.k.putGrant(ctx, g); err != nil {
@@ -206,15 +214,52 @@ func (m msgServer) RequestAccess(ctx context.Context, msg *types.MsgRequestAcces
 	})
 }
 
+// requireNoLiveGrant refuses when grantee's latest grant on record version r
+// has not expired and the consent or break-glass access behind it still
+// covers its purpose and the record's category. Only the latest grant
+// counts: it is the one the access check reads.
+func (k Keeper) requireNoLiveGrant(ctx context.Context, r types.Record, grantee sdk.AccAddress, now time.Time) error {
+	gid, err := k.LatestGrant.Get(ctx, collections.Join(r.ID, grantee))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	g, err := k.Grants.Get(ctx, gid)
+	if err != nil {
+		return err
+	}
+	if !now.Before(g.ExpiresAt) {
+		return nil
+	}
+	live, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID}, g.Purpose, r.Category)
+	if err != nil {
+		return err
+	}
+	if live {
+		return errorsmod.Wrapf(types.ErrGrantLive, "grant %d (purpose %s) on record %d lasts until %s: ask again after it ends",
+			g.ID, g.Purpose, r.ID, g.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // EraseRecord erases the whole version chain of a record, as the patient (or
 // a live guardian) asks: every version becomes a tombstone (id, patient,
 // erased_at) out of every index, so that nothing about the record (kind,
 // category, format, author, CID, commitment, size, versions) stays readable
-// in state; its grants end and lose their category, and the latest-grant
-// entries naming its grantees go. The accounting of disclosures keeps the
-// grants. The vault erases the blobs and keys first (`healthd records erase`
-// does both, in that order): after this, the vault can no longer tell which
-// record a CID was.
+// in state; its grants end (they hold no category, and queries show them
+// ended at the erasure), and the latest-grant entries naming its grantees
+// go. The accounting of disclosures keeps the grants. The vault erases the
+// blobs and keys first (`healthd records erase` does both, in that order):
+// after this, the vault can no longer tell which record a CID was. The
+// message names the newest version the signer saw: if the record was
+// amended since, it is refused (ErrNotLatestVersion), so a version the
+// signer did not see (nor erase in the vault) is not erased unknowingly.
+//
+// Its cost is bounded: the versions (at most params.max_versions), and per
+// version its latest-grant entries (one per grantee); no grant is rewritten,
+// however long the record's history of grants.
 func (m msgServer) EraseRecord(ctx context.Context, msg *types.MsgEraseRecord) (*types.MsgEraseRecordResponse, error) {
 	signer, err := m.k.parseAddress("signer", msg.Signer)
 	if err != nil {
@@ -231,69 +276,63 @@ func (m msgServer) EraseRecord(ctx context.Context, msg *types.MsgEraseRecord) (
 	if err := m.k.consent.RequirePatientOrGuardian(ctx, signer, patient); err != nil {
 		return nil, err
 	}
-	ids, err := m.k.eraseChain(ctx, r.RootID, patient)
+	ids, latest, err := m.k.chainVersions(ctx, r.RootID)
 	if err != nil {
+		return nil, err
+	}
+	if msg.LatestVersion != latest {
+		return nil, errorsmod.Wrapf(types.ErrNotLatestVersion, "record %d: version %d is the latest, the erasure names %d (amended since? look again and erase the new version too)",
+			msg.RecordID, latest, msg.LatestVersion)
+	}
+	if err := m.k.eraseChain(ctx, ids, patient); err != nil {
 		return nil, err
 	}
 	return &types.MsgEraseRecordResponse{ErasedIDs: ids}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRecordErased{IDs: ids})
 }
 
-// eraseChain turns every version of the chain rooted at root into a
-// tombstone and ends their grants; it returns the versions' ids, oldest
-// first. The chain is at most params.max_versions long.
-func (k Keeper) eraseChain(ctx context.Context, root uint64, patient sdk.AccAddress) ([]uint64, error) {
-	var ids []uint64
-	if err := k.Records.Indexes.Version.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](root),
-		func(_ idID, id uint64) (bool, error) {
+// chainVersions returns the ids of every version of the chain rooted at root,
+// oldest first, and the latest version number. The chain is at most
+// params.max_versions long.
+func (k Keeper) chainVersions(ctx context.Context, root uint64) ([]uint64, uint32, error) {
+	var (
+		ids    []uint64
+		latest uint32
+	)
+	err := k.Records.Indexes.Version.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](root),
+		func(key idID, id uint64) (bool, error) {
 			ids = append(ids, id)
+			latest = uint32(key.K2()) //nolint:gosec // a version number, stored from a uint32
 			return false, nil
-		}); err != nil {
-		return nil, err
-	}
+		})
+	return ids, latest, err
+}
+
+// eraseChain turns the versions ids (of one chain) into tombstones and drops
+// their latest-grant entries.
+func (k Keeper) eraseChain(ctx context.Context, ids []uint64, patient sdk.AccAddress) error {
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	patientStr := k.addrString(patient)
 	for _, id := range ids {
 		// Remove takes the version out of the CID, patient, kind, category
 		// and version indexes.
 		if err := k.Records.Remove(ctx, id); err != nil {
-			return nil, err
+			return err
 		}
 		at := now
 		if err := k.Tombstones.Set(ctx, id, types.Record{ID: id, Patient: patientStr, Erased: true, ErasedAt: &at}); err != nil {
-			return nil, err
+			return err
 		}
-		if err := k.endGrants(ctx, id, now); err != nil {
-			return nil, err
+		if err := k.dropLatestGrants(ctx, id); err != nil {
+			return err
 		}
 	}
-	return ids, nil
+	return nil
 }
 
-// endGrants ends the grants of an erased record version: each stays, as a
-// disclosure, without its category, marked record_erased, and expiring at
-// the erasure at the latest; the latest-grant entries go.
-func (k Keeper) endGrants(ctx context.Context, id uint64, now time.Time) error {
-	var grants []uint64
-	if err := k.Grants.Indexes.Record.Walk(ctx, collections.NewPrefixedPairRange[uint64, uint64](id),
-		func(_ uint64, gid uint64) (bool, error) {
-			grants = append(grants, gid)
-			return false, nil
-		}); err != nil {
-		return err
-	}
-	for _, gid := range grants {
-		g, err := k.Grants.Get(ctx, gid)
-		if err != nil {
-			return err
-		}
-		g.Category, g.RecordErased = "", true
-		if g.ExpiresAt.After(now) {
-			g.ExpiresAt = now
-		}
-		if err := k.Grants.Set(ctx, gid, g); err != nil {
-			return err
-		}
-	}
+// dropLatestGrants removes an erased version's latest-grant entries, one per
+// grantee. Its grants themselves stay as they are, as disclosures: they hold
+// no category, and grantView shows them ended at the erasure.
+func (k Keeper) dropLatestGrants(ctx context.Context, id uint64) error {
 	// Collected first: the walk must not see its own removals.
 	var latest []recordAddr
 	if err := k.LatestGrant.Walk(ctx, collections.NewPrefixedPairRange[uint64, sdk.AccAddress](id),
@@ -372,7 +411,7 @@ func (k Keeper) CheckAccess(ctx context.Context, id uint64, account sdk.AccAddre
 	}
 	// The grant's purpose and category are re-checked against the consent as
 	// it stands now: an amendment that narrows it ends the grant at once.
-	live, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID}, g.Purpose, g.Category)
+	live, err := k.consent.StillAuthorized(ctx, consenttypes.Authorization{ConsentID: g.ConsentID, BreakGlassID: g.BreakGlassID}, g.Purpose, r.Category)
 	if err != nil {
 		return res, r, err
 	}

@@ -28,4 +28,10 @@ var (
 	// ErrRecordErased: the patient erased the record; its tombstone keeps only
 	// its id, its patient and when it was erased.
 	ErrRecordErased = errorsmod.Register(ModuleName, 22, "record erased")
+	// ErrGrantLive: one live grant per grantee and record version, so a
+	// grantee cannot pile up grants (and disclosures) by asking again.
+	ErrGrantLive = errorsmod.Register(ModuleName, 23, "a live access grant already covers this record")
+	// ErrNotLatestVersion: an erasure names the newest version its signer
+	// saw; a record amended since is not erased unknowingly.
+	ErrNotLatestVersion = errorsmod.Register(ModuleName, 24, "erasure does not name the record's latest version")
 )

@@ -79,12 +79,19 @@ func (m *MsgRequestAccess) ValidateBasic() error {
 	return consenttypes.ValidatePurpose(m.Purpose)
 }
 
-// ValidateBasic checks the signer and the record id.
+// ValidateBasic checks the signer, the record id and that the latest version
+// the signer saw is named.
 func (m *MsgEraseRecord) ValidateBasic() error {
 	if err := addrs.Check(ErrInvalidAddress, "signer", m.Signer); err != nil {
 		return err
 	}
-	return requireRecordID("record_id", m.RecordID)
+	if err := requireRecordID("record_id", m.RecordID); err != nil {
+		return err
+	}
+	if m.LatestVersion == 0 {
+		return errorsmod.Wrap(ErrNotLatestVersion, "latest_version must name the newest version you saw (1 or more)")
+	}
+	return nil
 }
 
 // ValidateBasic checks the authority's address and the params.

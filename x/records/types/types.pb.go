@@ -250,20 +250,24 @@ func (m *Record) GetErasedAt() *time.Time {
 // if that consent is revoked or ends. Every grant is a disclosure the patient
 // can see in the accounting of disclosures.
 type AccessGrant struct {
-	ID           uint64    `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	RecordID     uint64    `protobuf:"varint,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
-	Patient      string    `protobuf:"bytes,3,opt,name=patient,proto3" json:"patient,omitempty"`
-	Grantee      string    `protobuf:"bytes,4,opt,name=grantee,proto3" json:"grantee,omitempty"`
-	Purpose      string    `protobuf:"bytes,5,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	ID       uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	RecordID uint64 `protobuf:"varint,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	Patient  string `protobuf:"bytes,3,opt,name=patient,proto3" json:"patient,omitempty"`
+	Grantee  string `protobuf:"bytes,4,opt,name=grantee,proto3" json:"grantee,omitempty"`
+	Purpose  string `protobuf:"bytes,5,opt,name=purpose,proto3" json:"purpose,omitempty"`
+	// category is the record version's consent category. It is not stored in
+	// the grant: queries fill it from the record while it is not erased, so an
+	// erasure has no grant to rewrite.
 	Category     string    `protobuf:"bytes,6,opt,name=category,proto3" json:"category,omitempty"`
 	ConsentID    uint64    `protobuf:"varint,7,opt,name=consent_id,json=consentId,proto3" json:"consent_id,omitempty"`
 	BreakGlassID uint64    `protobuf:"varint,8,opt,name=break_glass_id,json=breakGlassId,proto3" json:"break_glass_id,omitempty"`
 	GrantedAt    time.Time `protobuf:"bytes,9,opt,name=granted_at,json=grantedAt,proto3,stdtime" json:"granted_at"`
 	ExpiresAt    time.Time `protobuf:"bytes,10,opt,name=expires_at,json=expiresAt,proto3,stdtime" json:"expires_at"`
 	// record_erased is set when the patient erased the record: the grant ended
-	// then (expires_at is moved back to the erasure if it was later) and its
-	// category was cleared, so the accounting of disclosures keeps who was
+	// then (queries show expires_at moved back to the erasure if it was later)
+	// and has no category, so the accounting of disclosures keeps who was
 	// granted access, when and for what purpose, but not what kind of record.
+	// Like category, it is not stored: queries derive it from the tombstone.
 	RecordErased bool `protobuf:"varint,11,opt,name=record_erased,json=recordErased,proto3" json:"record_erased,omitempty"`
 }
 

@@ -15,6 +15,8 @@ when it was erased (MsgEraseRecord): its kind, category, format, author, CID, co
 gone from state and indexes, and its access grants end (the accounting of disclosures keeps them, without their
 category). The vault goes first because once the chain has erased a record it no longer names the CIDs the vault
 erases by. If it stops part-way, run it again: the vault's erasure is idempotent and the chain's comes last.
+The chain's erasure names the newest version this run erased in the vault: if the author amended the record
+meanwhile, the chain refuses it, and running erase again erases the new version too.
 The anchoring transactions stay in the chain's block history, which erasure cannot rewrite.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

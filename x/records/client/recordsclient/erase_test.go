@@ -18,6 +18,7 @@ import (
 // fail.
 type fakeErase struct {
 	calls       []string
+	latest      uint32 // the latest version the chain's erasure named
 	versionsErr error
 	simulateErr error
 	vaultErr    map[uint64]error
@@ -26,15 +27,16 @@ type fakeErase struct {
 
 func (f *fakeErase) steps() eraseSteps {
 	return eraseSteps{
-		versions: func(_ context.Context, id uint64) ([]uint64, error) {
+		versions: func(_ context.Context, id uint64) ([]uint64, uint32, error) {
 			f.calls = append(f.calls, fmt.Sprintf("versions %d", id))
-			return []uint64{1, 2, 3}, f.versionsErr
+			return []uint64{1, 2, 3}, 3, f.versionsErr
 		},
 		vaultErase: func(_ context.Context, id uint64) error {
 			f.calls = append(f.calls, fmt.Sprintf("vault %d", id))
 			return f.vaultErr[id]
 		},
-		simulateThenSend: func(_ context.Context, between func() error) ([]uint64, error) {
+		simulateThenSend: func(_ context.Context, latest uint32, between func() error) ([]uint64, error) {
+			f.latest = latest
 			f.calls = append(f.calls, "simulate")
 			if f.simulateErr != nil {
 				return nil, f.simulateErr
@@ -61,6 +63,14 @@ func TestEraseOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, &EraseResult{IDs: []uint64{1, 2, 3}}, res)
 	require.Equal(t, []string{"versions 2", "simulate", "vault 1", "vault 2", "vault 3", "send"}, f.calls)
+	require.Equal(t, uint32(3), f.latest, "the erasure names the newest version erased in the vault")
+
+	// Amended between the vault and the chain: the chain refuses, and the
+	// command says to run it again.
+	f = &fakeErase{sendErr: fmt.Errorf("tx failed: record 2: version 4 is the latest, the erasure names 3: %w", types.ErrNotLatestVersion)}
+	_, err = eraseRecord(ctx, 2, f.steps())
+	require.ErrorIs(t, err, types.ErrNotLatestVersion)
+	require.ErrorContains(t, err, "run erase again")
 
 	// Refused by the chain: the vault is not asked.
 	f = &fakeErase{simulateErr: errors.New("refused by the chain: signer is neither the patient nor a guardian")}

@@ -256,23 +256,28 @@ type EraseResult struct {
 // anchors. The other order would strand the blobs: once the chain has
 // erased a record it names no CID, and the vault, which erases by CID,
 // cannot find them. A failure part-way is safe to retry: the vault's erasure
-// is idempotent, and the chain's comes last.
+// is idempotent, and the chain's comes last. The chain's erasure names the
+// newest version erased in the vault: if the author amended the record
+// meanwhile, the chain refuses, and running erase again erases the new
+// version too.
 func (s *Session) Erase(ctx context.Context, id uint64) (*EraseResult, error) {
 	return eraseRecord(ctx, id, eraseSteps{
-		versions: func(ctx context.Context, id uint64) ([]uint64, error) {
+		versions: func(ctx context.Context, id uint64) ([]uint64, uint32, error) {
 			res, err := s.query.Versions(ctx, &types.QueryVersionsRequest{Id: id})
 			if err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			ids := make([]uint64, 0, len(res.Versions))
+			var latest uint32
 			for _, v := range res.Versions {
 				ids = append(ids, v.ID)
+				latest = max(latest, v.Version)
 			}
-			return ids, nil
+			return ids, latest, nil
 		},
 		vaultErase: s.vault.Erase,
-		simulateThenSend: func(ctx context.Context, between func() error) ([]uint64, error) {
-			anys, err := s.simulateThenBroadcast(ctx, between, &types.MsgEraseRecord{Signer: s.me, RecordID: id})
+		simulateThenSend: func(ctx context.Context, latest uint32, between func() error) ([]uint64, error) {
+			anys, err := s.simulateThenBroadcast(ctx, between, &types.MsgEraseRecord{Signer: s.me, RecordID: id, LatestVersion: latest})
 			if err != nil {
 				return nil, err
 			}
@@ -288,23 +293,25 @@ func (s *Session) Erase(ctx context.Context, id uint64) (*EraseResult, error) {
 // eraseSteps are the calls an erasure makes, apart so that their order can
 // be tested.
 type eraseSteps struct {
-	// versions lists the versions of the record id belongs to.
-	versions func(ctx context.Context, id uint64) ([]uint64, error)
+	// versions lists the versions of the record id belongs to, and the
+	// latest version number.
+	versions func(ctx context.Context, id uint64) ([]uint64, uint32, error)
 	// vaultErase erases one version's blob and keys in the vault.
 	vaultErase func(ctx context.Context, id uint64) error
-	// simulateThenSend simulates MsgEraseRecord, runs between, then sends it.
-	simulateThenSend func(ctx context.Context, between func() error) ([]uint64, error)
+	// simulateThenSend simulates MsgEraseRecord naming the latest version,
+	// runs between, then sends it.
+	simulateThenSend func(ctx context.Context, latest uint32, between func() error) ([]uint64, error)
 }
 
 func eraseRecord(ctx context.Context, id uint64, steps eraseSteps) (*EraseResult, error) {
-	ids, err := steps.versions(ctx, id)
+	ids, latest, err := steps.versions(ctx, id)
 	if isErased(err) {
 		return &EraseResult{AlreadyErased: true}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("record %d: %w", id, err)
 	}
-	erased, err := steps.simulateThenSend(ctx, func() error {
+	erased, err := steps.simulateThenSend(ctx, latest, func() error {
 		for _, v := range ids {
 			err := steps.vaultErase(ctx, v)
 			var verr *vault.Error
@@ -317,6 +324,10 @@ func eraseRecord(ctx context.Context, id uint64, steps eraseSteps) (*EraseResult
 		}
 		return nil
 	})
+	if err != nil && strings.Contains(err.Error(), types.ErrNotLatestVersion.Error()) {
+		return nil, fmt.Errorf("record %d was amended after version %d, which this run erased in the vault: run erase again to erase the new version too: %w",
+			id, latest, err)
+	}
 	if err != nil {
 		return nil, err
 	}
