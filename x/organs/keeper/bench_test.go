@@ -78,6 +78,42 @@ func BenchmarkHandOff(b *testing.B) {
 	}
 }
 
+// BenchmarkHandOffLoggerSwap: a hand-off that puts the sender's logger in
+// the container, accepted (the old logger's stay closed, the new one's
+// opened), for one organ among n.
+func BenchmarkHandOffLoggerSwap(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("organs=%d", n), func(b *testing.B) {
+			e, opo, _, courier := benchState(b, n)
+			din := benchDIN(n/2 + 1)
+			for i, id := range []string{"TL-A", "TL-B"} {
+				key := secp256k1.GenPrivKeyFromSecret([]byte(id))
+				if _, err := e.ms.RegisterLogger(e.ctx, &types.MsgRegisterLogger{Actor: opo, Logger: id, PubKey: key.PubKey().Bytes()}); err != nil {
+					b.Fatal(err)
+				}
+				if i == 0 {
+					o, err := e.k.Organs.Get(e.ctx, collections.Join(din, kidneyL))
+					require.NoError(b, err)
+					o.Logger = id
+					require.NoError(b, e.k.Organs.Set(e.ctx, collections.Join(din, kidneyL), o))
+					require.NoError(b, e.k.Attachments.Set(e.ctx, collections.Join3(din, kidneyL, id),
+						types.LoggerStays{Stays: []types.Attachment{{Logger: id, From: o.CrossClamp}}}))
+				}
+			}
+			b.ResetTimer()
+			for range b.N {
+				cc, _ := e.ctx.CacheContext()
+				if _, err := e.ms.HandOff(cc, &types.MsgHandOff{Actor: opo, DIN: din, OrganType: kidneyL, To: courier, Logger: "TL-B"}); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := e.ms.AcceptHandOff(cc, &types.MsgAcceptHandOff{Actor: courier, DIN: din, OrganType: kidneyL}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkOffer: the offer's order check refusing a skipped candidate, and
 // a decline followed by the next offer, on one organ among n.
 func BenchmarkOffer(b *testing.B) {
@@ -117,7 +153,8 @@ func BenchmarkPostReadings(b *testing.B) {
 			require.NoError(b, err)
 			o.Logger = "TL-B"
 			require.NoError(b, e.k.Organs.Set(e.ctx, collections.Join(din, kidneyL), o))
-			require.NoError(b, e.k.Attachments.Set(e.ctx, collections.Join3(din, kidneyL, uint32(0)), types.Attachment{Logger: "TL-B", From: o.CrossClamp}))
+			require.NoError(b, e.k.Attachments.Set(e.ctx, collections.Join3(din, kidneyL, "TL-B"),
+				types.LoggerStays{Stays: []types.Attachment{{Logger: "TL-B", From: o.CrossClamp}}}))
 			rs := make([]types.Reading, 10)
 			for i := range rs {
 				rs[i] = reading(uint64(i+1), testkit.BlockTime, 450)

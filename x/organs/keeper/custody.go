@@ -1,7 +1,9 @@
 package keeper
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"time"
@@ -118,31 +120,38 @@ func (ms msgServer) AcceptHandOff(ctx context.Context, msg *types.MsgAcceptHandO
 	t := now(ctx)
 	h.Status, h.AcceptedBy, h.ClosedAt = types.HandOffStatus_HAND_OFF_STATUS_ACCEPTED, a.Person, &t
 	o.Holder, o.PendingTo = h.To, ""
+	// A swap: the old logger's stay ends and the new one's begins as
+	// custody moves; both cover this instant.
 	swap := h.Logger != "" && h.Logger != o.Logger
-	var closing *attachmentAt
+	var old, next types.LoggerStays
+	if swap {
+		if o.Logger != "" {
+			if old, err = ms.stays(ctx, o, o.Logger); err != nil {
+				return nil, err
+			}
+			if n := len(old.Stays); n == 0 || old.Stays[n-1].Until != nil {
+				return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "%s %s: logger %s has no open stay", o.DIN, o.OrganType, o.Logger)
+			}
+			old.Stays[len(old.Stays)-1].Until = &t
+		}
+		if next, err = ms.stays(ctx, o, h.Logger); err != nil {
+			return nil, err
+		}
+		next.Stays = append(next.Stays, types.Attachment{HandOff: h.Index, Logger: h.Logger, From: t})
+	}
 	if swap && o.Logger != "" {
-		if closing, err = ms.openAttachment(ctx, o); err != nil {
+		if err := ms.Attachments.Set(ctx, stayKey(o, o.Logger), old); err != nil {
 			return nil, err
 		}
 	}
 	if swap {
+		if err := ms.Attachments.Set(ctx, stayKey(o, h.Logger), next); err != nil {
+			return nil, err
+		}
 		o.Logger = h.Logger
 	}
 	if err := ms.setHandOff(ctx, o, h); err != nil {
 		return nil, err
-	}
-	if swap {
-		// The old logger's stay ends and the new one's begins as custody
-		// moves; both cover this instant.
-		if closing != nil {
-			closing.a.Until = &t
-			if err := ms.Attachments.Set(ctx, closing.key, closing.a); err != nil {
-				return nil, err
-			}
-		}
-		if err := ms.Attachments.Set(ctx, listKey(o, h.Index), types.Attachment{HandOff: h.Index, Logger: h.Logger, From: t}); err != nil {
-			return nil, err
-		}
 	}
 	return &types.MsgAcceptHandOffResponse{}, emit(ctx, &types.EventHandOff{DIN: o.DIN, OrganType: o.OrganType, HandOff: h})
 }
@@ -173,34 +182,31 @@ func (ms msgServer) CancelHandOff(ctx context.Context, msg *types.MsgCancelHandO
 	return &types.MsgCancelHandOffResponse{}, emit(ctx, &types.EventHandOff{DIN: o.DIN, OrganType: o.OrganType, HandOff: h})
 }
 
-type attachmentAt struct {
-	key collections.Triple[string, string, uint32]
-	a   types.Attachment
+// stayKey is the key of a logger's stays in an organ's container.
+func stayKey(o types.Organ, logger string) collections.Triple[string, string, string] {
+	return collections.Join3(o.DIN, o.OrganType, logger)
 }
 
-// openAttachment reads the organ's current logger attachment: the last one
-// (the walk reads at most max_handoffs + 1 entries).
-func (k Keeper) openAttachment(ctx context.Context, o types.Organ) (*attachmentAt, error) {
-	all, err := k.attachments(ctx, o)
-	if err != nil {
-		return nil, err
+// stays reads a logger's stays in the organ's container (none: empty).
+func (k Keeper) stays(ctx context.Context, o types.Organ, logger string) (types.LoggerStays, error) {
+	ls, err := k.Attachments.Get(ctx, stayKey(o, logger))
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.LoggerStays{}, nil
 	}
-	if len(all) == 0 || all[len(all)-1].Until != nil {
-		return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "%s %s: logger %s has no open attachment", o.DIN, o.OrganType, o.Logger)
-	}
-	a := all[len(all)-1]
-	return &attachmentAt{key: listKey(o, a.HandOff), a: a}, nil
+	return ls, err
 }
 
-// attachments reads the organ's logger attachments (at most one per
-// hand-off, and the recovery's).
+// attachments lists every stay of every logger in the organ's container in
+// the order they began (by hand-off, the recovery's first), for queries and
+// export.
 func (k Keeper) attachments(ctx context.Context, o types.Organ) ([]types.Attachment, error) {
 	var out []types.Attachment
-	err := k.Attachments.Walk(ctx, collections.NewSuperPrefixedTripleRange[string, string, uint32](o.DIN, o.OrganType),
-		func(_ collections.Triple[string, string, uint32], a types.Attachment) (bool, error) {
-			out = append(out, a)
+	err := k.Attachments.Walk(ctx, collections.NewSuperPrefixedTripleRange[string, string, string](o.DIN, o.OrganType),
+		func(_ collections.Triple[string, string, string], ls types.LoggerStays) (bool, error) {
+			out = append(out, ls.Stays...)
 			return false, nil
 		})
+	slices.SortFunc(out, func(a, b types.Attachment) int { return cmp.Compare(a.HandOff, b.HandOff) })
 	return out, err
 }
 
@@ -233,16 +239,11 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 	if err != nil {
 		return nil, err
 	}
-	all, err := ms.attachments(ctx, o)
+	ls, err := ms.stays(ctx, o, l.ID) // the logger's stays in this organ's container: one read
 	if err != nil {
 		return nil, err
 	}
-	var mine []types.Attachment // the logger's stays in this organ's container
-	for _, a := range all {
-		if a.Logger == l.ID {
-			mine = append(mine, a)
-		}
-	}
+	mine := ls.Stays
 	if len(mine) == 0 {
 		return nil, errorsmod.Wrapf(types.ErrLoggerNotAttached, "logger %s was never in the container of %s %s", l.ID, o.DIN, o.OrganType)
 	}
@@ -273,7 +274,6 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 	// Each reading falls in one of the logger's stays (they do not overlap)
 	// and is newer than any reading accepted in it: a replay is refused, and
 	// readings for another organ never block this one's.
-	touched := map[int]bool{}
 	for _, r := range msg.Readings {
 		i := slices.IndexFunc(mine, func(a types.Attachment) bool { return covers(a, r.Time) })
 		if i < 0 {
@@ -283,7 +283,7 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 		if r.Seq <= mine[i].LastSeq {
 			return nil, errorsmod.Wrapf(types.ErrInvalidReading, "reading %d already sent (logger %s at %d for this organ)", r.Seq, l.ID, mine[i].LastSeq)
 		}
-		mine[i].LastSeq, touched[i] = r.Seq, true
+		mine[i].LastSeq = r.Seq
 	}
 	if o.Readings > math.MaxUint64-uint64(n) {
 		return nil, errorsmod.Wrap(types.ErrCounterExhausted, "readings")
@@ -311,12 +311,8 @@ func (ms msgServer) PostReadings(ctx context.Context, msg *types.MsgPostReadings
 	if err := ms.Organs.Set(ctx, organKey(o), o); err != nil {
 		return nil, err
 	}
-	for i, a := range mine {
-		if touched[i] {
-			if err := ms.Attachments.Set(ctx, listKey(o, a.HandOff), a); err != nil {
-				return nil, err
-			}
-		}
+	if err := ms.Attachments.Set(ctx, stayKey(o, l.ID), ls); err != nil {
+		return nil, err
 	}
 	if err := ms.Loggers.Set(ctx, l.ID, l); err != nil {
 		return nil, err

@@ -61,8 +61,18 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	for _, oa := range gs.Attachments {
+		// Grouped by logger, each logger's stays in order.
+		byLogger := map[string]*types.LoggerStays{}
+		var order []string
 		for _, a := range oa.Attachments {
-			if err := k.Attachments.Set(ctx, collections.Join3(oa.DIN, oa.OrganType, a.HandOff), a); err != nil {
+			if byLogger[a.Logger] == nil {
+				byLogger[a.Logger] = &types.LoggerStays{}
+				order = append(order, a.Logger)
+			}
+			byLogger[a.Logger].Stays = append(byLogger[a.Logger].Stays, a)
+		}
+		for _, l := range order {
+			if err := k.Attachments.Set(ctx, collections.Join3(oa.DIN, oa.OrganType, l), *byLogger[l]); err != nil {
 				return err
 			}
 		}

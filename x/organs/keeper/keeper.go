@@ -52,10 +52,10 @@ type Keeper struct {
 	// Overrides is a KeySet of the organs transplanted under an override,
 	// so the regulator lists them without reading every organ.
 	Overrides collections.KeySet[OrganKey]
-	// Attachments is each organ's loggers, by the hand-off that attached
-	// them (0: at recovery): a reading counts when one of its logger's
-	// attachments covers its time.
-	Attachments collections.Map[collections.Triple[string, string, uint32], types.Attachment]
+	// Attachments is, per organ and logger, the logger's stays in the
+	// organ's container: a reading counts when one of its logger's stays
+	// covers its time, which one read answers.
+	Attachments collections.Map[collections.Triple[string, string, string], types.LoggerStays]
 }
 
 // NewKeeper builds the keeper. authority is the fallback authority (x/gov).
@@ -84,7 +84,7 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.Uint64Key)),
 		Overrides: collections.NewKeySet(sb, types.OverridesKey, "overrides", str2),
 		Attachments: collections.NewMap(sb, types.AttachmentsKey, "attachments",
-			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.Uint32Key), codec.CollValue[types.Attachment](cdc)),
+			collections.TripleKeyCodec(collections.StringKey, collections.StringKey, collections.StringKey), codec.CollValue[types.LoggerStays](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -328,7 +328,7 @@ func (ms msgServer) RecoverOrgan(ctx context.Context, msg *types.MsgRecoverOrgan
 		return nil, err
 	}
 	if msg.Logger != "" {
-		if err := ms.Attachments.Set(ctx, listKey(o, uint32(0)), types.Attachment{Logger: msg.Logger, From: clamp}); err != nil {
+		if err := ms.Attachments.Set(ctx, stayKey(o, msg.Logger), types.LoggerStays{Stays: []types.Attachment{{Logger: msg.Logger, From: clamp}}}); err != nil {
 			return nil, err
 		}
 	}

@@ -21,8 +21,8 @@ var (
 	ReadingsKey   = collections.NewPrefix(7)
 	ExcursionsKey = collections.NewPrefix(8)
 	OverridesKey  = collections.NewPrefix(9)
-	// AttachmentsKey prefixes (DIN, organ type, hand-off index) -> the
-	// logger attached then (0: at recovery).
+	// AttachmentsKey prefixes (DIN, organ type, logger) -> the logger's
+	// stays in the organ's container.
 	AttachmentsKey = collections.NewPrefix(10)
 )
 
