@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=healthd \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install test e2e test-unit bench load chaos proto-gen proto-check portal portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm clean
+.PHONY: help build install test e2e test-unit bench load chaos proto-gen proto-check portal portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ build: ## build build/healthd
 install: ## install healthd into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/healthd
 
-test: build npm ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
+test: build npm browser ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
 	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 60m ./...
 
 npm: ## make sure npm is there for the relayer (Debian's nodejs and npm through apt-get if not)
@@ -31,7 +31,12 @@ npm: ## make sure npm is there for the relayer (Debian's nodejs and npm through 
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 
-e2e: build npm ## run only the end-to-end tests (real nodes, the README walk-throughs, two chains and a relayer)
+browser: ## make sure Debian's chromium is there for the portal's browser test (apt-get if not)
+	@command -v chromium >/dev/null || { echo "installing chromium (apt-get)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+e2e: build npm browser ## run only the end-to-end tests (real nodes, the README walk-throughs, two chains and a relayer)
 	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 40m -v ./tests/e2e
 
 test-unit: ## run the tests that do not link the whole app
