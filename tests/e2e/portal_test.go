@@ -36,13 +36,25 @@ const portalStep = 90 * time.Second
 func TestPortal(t *testing.T) {
 	chrome := chromiumBinary(t)
 
-	dir := t.TempDir()
-	cmd := startScript(t, "localnet.sh", "localnet is running", localnetUp, dir,
-		"HEALTHD="+binary, "LOCALNET_HOME="+dir, fmt.Sprintf("PORT_OFFSET=%d", portalPortOffset), "BLOCK_TIME=300ms", "CHAIN_ID=healthd-portal")
-	n := &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
-	gw := fmt.Sprintf("http://127.0.0.1:%d", 8089+portalPortOffset)
-	vaultAt := fmt.Sprintf("http://127.0.0.1:%d", 8088+portalPortOffset)
-	rest := fmt.Sprintf("http://127.0.0.1:%d", 1317+portalPortOffset)
+	// PORTAL_LOCALNET=<home>:<port offset> runs against a fresh localnet a
+	// developer started (scripts/localnet.sh with LOCALNET_HOME and
+	// PORT_OFFSET), to work on the portal without waiting for a new one.
+	dir, off := t.TempDir(), portalPortOffset
+	var n *node
+	if dev := os.Getenv("PORTAL_LOCALNET"); dev != "" {
+		home, offset, ok := strings.Cut(dev, ":")
+		o, err := strconv.Atoi(offset)
+		require.True(t, ok && err == nil, "PORTAL_LOCALNET is <localnet home>:<port offset>")
+		dir, off = home, o
+		n = &node{t: t, home: filepath.Join(dir, "node")}
+	} else {
+		cmd := startScript(t, "localnet.sh", "localnet is running", localnetUp, dir,
+			"HEALTHD="+binary, "LOCALNET_HOME="+dir, fmt.Sprintf("PORT_OFFSET=%d", off), "BLOCK_TIME=300ms", "CHAIN_ID=healthd-portal")
+		n = &node{t: t, home: filepath.Join(dir, "node"), cmd: cmd}
+	}
+	gw := fmt.Sprintf("http://127.0.0.1:%d", 8089+off)
+	vaultAt := fmt.Sprintf("http://127.0.0.1:%d", 8088+off)
+	rest := fmt.Sprintf("http://127.0.0.1:%d", 1317+off)
 	shots := filepath.Join(repoRoot, "build", "portal-screenshots")
 	require.NoError(t, os.MkdirAll(shots, 0o755))
 
@@ -92,9 +104,12 @@ func TestPortal(t *testing.T) {
 	require.NoError(t, chromedp.Do(browser), "start %s", chrome)
 
 	// Each user has a tab of their own: sessions live in the page's memory.
+	// The tab is opened by a first Run without a timeout: a tab lives as long
+	// as the context of its first Run.
 	tab := func() context.Context {
 		ctx, cancel := chromedp.NewContext(browser)
 		t.Cleanup(cancel)
+		require.NoError(t, chromedp.Do(ctx), "open a tab")
 		return ctx
 	}
 	p := &portalPage{t: t, base: gw + "/portal/", shots: shots}
