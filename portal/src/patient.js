@@ -3,7 +3,7 @@ import { h, field, select, message, progress, short, date, day, table, busy } fr
 import { gateway } from "./api.js";
 import { send } from "./tx.js";
 import * as msgs from "./msgs.js";
-import { PURPOSES, CATEGORIES, REVOCATION, purposeWords, categoryWords } from "./words.js";
+import { PURPOSES, CATEGORIES, REVOCATION, purposeWords, categoryWords, claimStatusWords } from "./words.js";
 import { validAddress } from "./keys.js";
 import { openRecord } from "./records.js";
 import { fhirAll, downloadRecord, recordView } from "./common.js";
@@ -190,7 +190,7 @@ export async function timeline(ctx, main) {
   const me = ctx.account.address;
   const box = h("div", { id: "timeline" }, h("p", {}, "Loading who read your data…"));
   main.replaceChildren(h("h1", {}, "Who read your data"),
-    h("p", {}, "Every access to your records is recorded on the network, and every read through this portal's server is logged. Newest last within each source."), box);
+    h("p", {}, "Every access to your records given by the network is listed first; then every read through this portal's server, newest first."), box);
   let events;
   try {
     events = await fhirAll("AuditEvent", { patient: me }, 5);
@@ -251,6 +251,10 @@ export async function records(ctx, main) {
   }), { id: "records-table" }));
 }
 
+// FHIR claim outcomes and EOB totals in words.
+const OUTCOME = { queued: "Waiting for review", complete: "Decided", partial: "Partly decided", error: "Refused" };
+const TOTALS = { submitted: "Charged by the provider", eligible: "Allowed by your plan", benefit: "Paid by your plan", "patient-responsibility": "Left for you to pay" };
+
 export async function claims(ctx, main) {
   const me = ctx.account.address;
   const box = h("div", { id: "claims" }, h("p", {}, "Loading…"));
@@ -258,11 +262,15 @@ export async function claims(ctx, main) {
   try {
     const [resp, eob] = await Promise.all([fhirAll("ClaimResponse", { patient: me }), fhirAll("ExplanationOfBenefit", { patient: me })]);
     const money = (m) => (m && m.value !== undefined ? m.value + " " + (m.currency || "") : "");
+    const num = (id) => String(id || "").replace(/^(claim|eob)-/, "");
     box.replaceChildren(
-      table("Claims", ["Claim", "Outcome", "Status", "Decision"], resp.map((r) => [r.id, r.outcome || "", r.status || "", r.disposition || ""]), { id: "claims-table" }),
-      table("Explanation of benefits", ["Claim", "Created", "Outcome", "Totals"], eob.map((e) => [
-        e.id, date(e.created), e.outcome || "",
-        h("ul", { class: "plain" }, (e.total || []).map((t) => h("li", {}, (((t.category || {}).coding || [])[0] || {}).code + ": " + money(t.amount)))),
+      table("Claims", ["Claim", "Where it stands"], resp.map((r) => [num(r.id), claimStatusWords(r.disposition) || OUTCOME[r.outcome] || r.outcome || ""]), { id: "claims-table" }),
+      table("Explanation of benefits", ["Claim", "Created", "Where it stands", "Amounts"], eob.map((e) => [
+        num(e.id), date(e.created), OUTCOME[e.outcome] || e.outcome || "",
+        h("ul", { class: "plain" }, (e.total || []).map((t) => {
+          const code = (((t.category || {}).coding || [])[0] || {}).code;
+          return h("li", {}, (TOTALS[code] || code) + ": " + money(t.amount));
+        })),
       ]), { id: "eob-table" }));
   } catch (e) {
     message(box, "error", e.message);

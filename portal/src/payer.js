@@ -4,9 +4,7 @@ import { h, field, select, message, progress, short, day, table, busy } from "./
 import { gateway } from "./api.js";
 import { send } from "./tx.js";
 import * as msgs from "./msgs.js";
-import { CARC } from "./words.js";
-
-const STATUS = { CLAIM_STATUS_PENDED: "Waiting for review", CLAIM_STATUS_APPEALED: "Appealed: waiting for review" };
+import { CARC, reasonWords, claimStatusWords } from "./words.js";
 
 export async function queue(ctx, main) {
   const status = h("div", { id: "queue-status", class: "status", "aria-live": "polite" });
@@ -66,14 +64,14 @@ export async function queue(ctx, main) {
     return h("section", { class: "card claim", "data-claim": c.id, "aria-labelledby": "claim-title-" + c.id },
       h("h2", { id: "claim-title-" + c.id }, `Claim ${c.id}`),
       h("dl", { class: "facts" },
-        h("dt", {}, "Status"), h("dd", {}, STATUS[c.status] || c.status),
+        h("dt", {}, "Status"), h("dd", {}, claimStatusWords(c.status)),
         h("dt", {}, "Patient"), h("dd", { class: "mono" }, short(c.patient)),
         h("dt", {}, "Provider"), h("dd", { class: "mono" }, short(c.provider)),
         h("dt", {}, "Service date"), h("dd", {}, day(c.service_date)),
         h("dt", {}, "Why it waits"), h("dd", {}, (c.pend_reasons || []).join("; ") || "—")),
       table("Adjudication", ["Line", "Code", "Units", "Charge", "Allowed", "Plan pays", "Patient pays", "Reasons"], lines.map((l, i) => {
         const r = results[i] || {};
-        return [String(i + 1), `${(l.system || "").replace("CODE_SYSTEM_", "")} ${l.code}`, l.units, l.charge, r.allowed || "", r.plan_pays || "", r.patient_responsibility || "", (r.reasons || []).join(", ")];
+        return [String(i + 1), `${(l.system || "").replace("CODE_SYSTEM_", "")} ${l.code}`, l.units, l.charge, r.allowed || "", r.plan_pays || "", r.patient_responsibility || "", reasonWords(r.reasons)];
       })),
       form);
   }

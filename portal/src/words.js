@@ -77,6 +77,44 @@ export const CARC = {
   "16": "Information missing from the claim",
 };
 
+// CARC_WORDS describe the reason codes an adjudication gives (X12 claim
+// adjustment reason codes), for the patient's and the payer's tables.
+export const CARC_WORDS = {
+  "1": "deductible",
+  "2": "coinsurance",
+  "3": "copay",
+  "45": "above the agreed fee",
+  "50": "not medically necessary",
+  "96": "not covered",
+  "97": "included in another service",
+  "119": "plan maximum reached",
+  "197": "prior authorisation missing",
+  "16": "information missing",
+  "18": "duplicate",
+  "29": "filed too late",
+};
+
+export function reasonWords(codes) {
+  return (codes || []).map((c) => (CARC_WORDS[c] ? `${CARC_WORDS[c]} (${c})` : c)).join(", ");
+}
+
+// CLAIM_STATUS in words (claims/v1/types.proto ClaimStatus).
+export const CLAIM_STATUS = {
+  CLAIM_STATUS_PENDED: "Waiting for the insurer's review",
+  CLAIM_STATUS_APPROVED: "Approved",
+  CLAIM_STATUS_PARTIALLY_APPROVED: "Partly approved",
+  CLAIM_STATUS_DENIED: "Denied",
+  CLAIM_STATUS_PAYABLE: "Approved, payment due",
+  CLAIM_STATUS_PAID: "Paid",
+  CLAIM_STATUS_APPEALED: "Appealed: waiting for the insurer's review",
+  CLAIM_STATUS_WITHDRAWN: "Withdrawn by the provider",
+  CLAIM_STATUS_CANCELLED: "Cancelled by the insurer",
+};
+
+export function claimStatusWords(s) {
+  return CLAIM_STATUS[s] || s;
+}
+
 export const VERDICTS = {
   AUTHENTIC_SALEABLE: ["ok", "Authentic", "This pack is genuine and may be dispensed."],
   UNKNOWN_PRODUCT: ["bad", "Unknown product", "No member registered this product. Do not dispense; report it."],
