@@ -30,9 +30,10 @@ const portalStep = 90 * time.Second
 // patient1's record is refused without consent; patient1 grants the lab a
 // consent and sees it listed; the lab opens the record (decrypted in the
 // browser, equal to what the Go CLI reads); patient1 sees that access on the
-// timeline; the pharmacy verifies a commissioned pack by its GS1 string
-// ("Authentic"); the payer approves a pended claim. Every view is captured at
-// desktop and phone width into build/portal-screenshots/.
+// timeline and opens the record itself; the pharmacy verifies a commissioned
+// pack by its GS1 string ("Authentic"); the payer approves a pended claim.
+// Every view is captured at desktop and phone width into
+// build/portal-screenshots/.
 func TestPortal(t *testing.T) {
 	chrome := chromiumBinary(t)
 
@@ -153,7 +154,13 @@ func TestPortal(t *testing.T) {
 	p.route(pt, "timeline")
 	p.wait(pt, fmt.Sprintf(`.event.chain[data-agent="%s"]`, lab))
 	p.shoot(pt, "patient-timeline")
-	for _, v := range []string{"records", "claims", "medications", "guardians"} {
+	// patient1 opens its own record in the browser: the same text.
+	p.route(pt, "records")
+	p.run(pt, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#records-table [data-record="%s"]`, recID))))
+	p.wait(pt, "#records-status .msg-ok")
+	require.Equal(t, wantText, strings.TrimSpace(p.textOf(pt, "#record-text")), "the patient decrypts what the Go client put")
+	p.shoot(pt, "patient-records")
+	for _, v := range []string{"claims", "medications", "guardians"} {
 		p.route(pt, v)
 		p.shoot(pt, "patient-"+v)
 	}
