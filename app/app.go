@@ -32,12 +32,14 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	"github.com/cosmos/cosmos-sdk/types/msgservice"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	"github.com/cosmos/cosmos-sdk/version"
 	"github.com/cosmos/cosmos-sdk/x/auth"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
 	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
 	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
 	"github.com/cosmos/cosmos-sdk/x/auth/posthandler"
+	authsims "github.com/cosmos/cosmos-sdk/x/auth/simulation"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
@@ -164,6 +166,7 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+	sm                 *module.SimulationManager
 }
 
 // New returns the healthd application.
@@ -382,6 +385,7 @@ func New(
 		panic(err)
 	}
 	app.registerUpgradeHandlers()
+	app.sm = newSimulationManager(app)
 
 	app.MountKVStores(keys)
 
@@ -549,4 +553,42 @@ func (app *App) GetStoreKeys() []storetypes.StoreKey {
 		out = append(out, k)
 	}
 	return out
+}
+
+// SimulationManager returns the simulation manager (app/sim_test.go).
+func (app *App) SimulationManager() *module.SimulationManager { return app.sm }
+
+// newSimulationManager lists the modules of the random-message simulation: the
+// SDK's auth, bank and staking only make the random genesis (accounts,
+// balances, validators; their messages are not simulated), healthd's modules
+// add their members, message factories and invariants (docs/simulation.md).
+func newSimulationManager(app *App) *module.SimulationManager {
+	sm := module.NewSimulationManager(
+		genesisOnly{auth.NewAppModule(app.appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil)},
+		genesisOnly{bank.NewAppModule(app.appCodec, app.BankKeeper, app.AccountKeeper, nil)},
+		genesisOnly{staking.NewAppModule(app.appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, nil)},
+		consortium.NewAppModule(app.ConsortiumKeeper),
+		consent.NewAppModule(app.ConsentKeeper),
+		records.NewAppModule(app.RecordsKeeper),
+		claims.NewAppModule(app.ClaimsKeeper),
+		drugtrace.NewAppModule(app.DrugtraceKeeper),
+		bridge.NewAppModule(app.BridgeKeeper),
+		trials.NewAppModule(app.TrialsKeeper),
+		organs.NewAppModule(app.OrgansKeeper),
+	)
+	sm.RegisterStoreDecoders()
+	return sm
+}
+
+// genesisOnly hides a module's simulated messages, keeping its random genesis.
+type genesisOnly struct{ m module.AppModuleSimulation }
+
+func (g genesisOnly) GenerateGenesisState(s *module.SimulationState) { g.m.GenerateGenesisState(s) }
+
+func (g genesisOnly) RegisterStoreDecoder(r simtypes.StoreDecoderRegistry) {
+	g.m.RegisterStoreDecoder(r)
+}
+
+func (genesisOnly) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation {
+	return nil
 }
