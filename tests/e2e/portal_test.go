@@ -143,7 +143,11 @@ func TestPortal(t *testing.T) {
 	p.shoot(pt, "patient-consent-granted")
 	require.Contains(t, httpGet(t, fmt.Sprintf("%s/healthd/consent/v1/check/%s/%s/TREAT/Observation", rest, patient, lab)), `"allowed":true`)
 
-	// 4. The lab opens the record: the chain grants access under the consent, the browser decrypts it.
+	// 4. The lab looks patient1 up again: the consent and the record are listed. It opens the
+	// record: the chain grants access under the consent, the browser decrypts it.
+	p.run(lt, chromedp.Click(chromedp.CSS("#lookup-submit")))
+	p.wait(lt, fmt.Sprintf(`#lookup-records [data-record="%s"]`, recID))
+	p.text(lt, "#lookup-consents", "Treatment")
 	p.openRecord(lt, recID, "opened")
 	got := p.textOf(lt, "#record-text")
 	require.Equal(t, wantText, strings.TrimSpace(got), "the portal decrypts what the Go client put")
