@@ -7,6 +7,7 @@ import { send } from "./tx.js";
 import * as msgs from "./msgs.js";
 import { VERDICTS } from "./words.js";
 import { validAddress } from "./keys.js";
+import { prescriptionCommitment, validReference } from "./prescription.js";
 
 // cleanScan drops a scanner's symbology identifier (]d2 DataMatrix, ]C1
 // GS1-128, ]Q3 QR); FNC1 separators stay as GS characters, which the chain reads.
@@ -85,11 +86,13 @@ export async function verify(ctx, main) {
 
 function dispenseForm(ctx, u, status) {
   const patient = h("input", { id: "dispense-patient", type: "text", autocomplete: "off", spellcheck: "false", placeholder: "health1…" });
-  const rx = h("input", { id: "dispense-rx", type: "text", inputmode: "numeric", autocomplete: "off" });
+  const rxId = h("input", { id: "dispense-rx-id", type: "text", inputmode: "numeric", autocomplete: "off" });
+  const rx = h("input", { id: "dispense-rx", type: "text", autocomplete: "off", spellcheck: "false" });
   const ok = h("button", { type: "submit", class: "primary", id: "dispense-submit" }, "Dispense this pack");
   const form = h("form", { class: "card", id: "dispense-form" }, h("h2", {}, "Dispense"),
     field("Patient's account", patient),
-    field("Prescription number", rx, "The e-prescription's number on the network, for prescription-only medicines. Leave empty for others."),
+    field("Pharmacy prescription reference", rx, "Your own reference of the prescription (e.g. RX-42). Only a commitment to it, keyed by your pharmacy's key, goes on the network."),
+    field("Or e-prescription number", rxId, "The e-prescription's number on the network, when it came through the bridge."),
     ok);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -98,15 +101,31 @@ function dispenseForm(ctx, u, status) {
       message(status, "error", "That is not a health1… account: check it and try again.");
       return;
     }
-    const id = rx.value.trim();
+    const id = rxId.value.trim();
+    const ref = rx.value.trim();
     if (id && !/^[1-9][0-9]*$/.test(id)) {
-      message(status, "error", "The prescription number is a number.");
+      message(status, "error", "The e-prescription number is a number.");
+      return;
+    }
+    if (id && ref) {
+      message(status, "error", "Give your prescription reference or the e-prescription number, not both.");
+      return;
+    }
+    if (ref && !validReference(ref)) {
+      message(status, "error", "A prescription reference is up to 64 letters, digits and - _ . : characters.");
       return;
     }
     try {
       busy(ok, true);
-      await send(ctx.account, [msgs.dispense({ actor: ctx.account.address, unit: u, patientRef: p, prescriptionId: id || 0 })], progress(status));
+      let commitment;
+      if (ref) {
+        // The commitment's salt is keyed to the unit's GTIN and serial, as the chain names it.
+        const res = await gateway.get("/v1/supply/unit?unit=" + encodeURIComponent(u));
+        commitment = await prescriptionCommitment(ctx.account, `${res.unit.gtin}/${res.unit.serial}`, ref);
+      }
+      await send(ctx.account, [msgs.dispense({ actor: ctx.account.address, unit: u, patientRef: p, prescriptionId: id || 0, prescriptionCommitment: commitment })], progress(status));
       message(status, "ok", "Dispensed. The pack is now recorded as handed to the patient.");
+      status.dataset.result = "dispensed";
       form.replaceChildren(h("p", {}, "Dispensed."));
     } catch (e) {
       message(status, "error", e.message);
