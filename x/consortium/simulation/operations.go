@@ -45,7 +45,7 @@ func isMember(ctx context.Context, k keeper.Keeper, a sdk.AccAddress) bool {
 }
 
 // nonMember returns an account that is not a member, or skips; it leaves at
-// least a third of the accounts patients.
+// least a fifth of the accounts patients.
 func nonMember(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter, k keeper.Keeper) simsx.SimAccount {
 	var out []simsx.SimAccount
 	for _, a := range data.AllAccounts() {
@@ -53,8 +53,8 @@ func nonMember(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.
 			out = append(out, data.GetAccountbyAccAddr(reporter, a.Address))
 		}
 	}
-	if len(out)*3 < data.AccountsCount() {
-		reporter.Skip("keep a third of the accounts patients")
+	if len(out)*5 < data.AccountsCount() {
+		reporter.Skip("keep a fifth of the accounts patients")
 		return simsx.SimAccount{}
 	}
 	return Pick(data, reporter, "non-member", out)
