@@ -25,6 +25,7 @@ install: ## install healthd into GOBIN
 
 test: build npm browser ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
 	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 60m ./...
+	$(MAKE) --no-print-directory test-evm
 
 npm: ## make sure npm is there for the relayer (Debian's nodejs and npm through apt-get if not)
 	@command -v npm >/dev/null || { echo "installing nodejs and npm (apt-get)"; \
@@ -72,6 +73,22 @@ portal-check: portal ## fail if the committed portal bundle differs from a fresh
 	  echo "the portal bundle is out of date; run 'make portal' and commit portal/dist:"; git status --porcelain -- portal/dist; exit 1; \
 	fi
 	@echo "portal-check: the bundle is up to date"
+
+.PHONY: evm evm-check test-evm
+# What `make evm` generates: the compiled contracts and their abigen bindings.
+EVM_GENERATED := evm/artifacts evm/htlc/hashedtimelockerc20.go evm/htlc/testtoken.go evm/htlc/nobooltoken_test.go evm/htlc/hooktoken_test.go
+
+evm: npm ## compile evm/contracts with the pinned solc (npm ci from the committed lockfile) into evm/artifacts and regenerate the Go bindings in evm/htlc (abigen)
+	cd evm && npm ci --no-audit --no-fund --loglevel=error && node build.mjs && go generate ./htlc
+
+evm-check: evm ## fail if the committed contract artifacts or Go bindings differ from a fresh build
+	@if [ -n "$$(git status --porcelain -- $(EVM_GENERATED))" ]; then \
+	  echo "the contract artifacts or bindings are out of date; run 'make evm' and commit:"; git status --porcelain -- $(EVM_GENERATED); exit 1; \
+	fi
+	@echo "evm-check: artifacts and bindings are up to date"
+
+test-evm: ## run the Ethereum contract tests (the evm module, on go-ethereum's simulated backend; no npm needed)
+	cd evm && go test -count=1 -timeout 10m ./...
 
 lint: ## go vet and gofmt
 	go vet ./...
