@@ -31,7 +31,8 @@ const portalStep = 90 * time.Second
 // consent and sees it listed; the lab opens the record (decrypted in the
 // browser, equal to what the Go CLI reads); patient1 sees that access on the
 // timeline and opens the record itself; the pharmacy verifies a commissioned
-// pack by its GS1 string ("Authentic"); the payer approves a pended claim.
+// pack by its GS1 string ("Authentic") and dispenses it against its own
+// prescription reference; the payer approves a pended claim.
 // Every view is captured at desktop and phone width into
 // build/portal-screenshots/.
 func TestPortal(t *testing.T) {
@@ -181,6 +182,20 @@ func TestPortal(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "drugtrace", "verify", unit, pharmacy, "-o", "json")), &v))
 	require.Equal(t, "VERDICT_AUTHENTIC_SALEABLE", v.Verdict)
+
+	// It dispenses the pack to patient1 against its own prescription reference:
+	// the commitment the browser computed opens with the Go client's proof.
+	p.run(pht, chromedp.SendKeys(chromedp.CSS("#dispense-patient"), patient), chromedp.SendKeys(chromedp.CSS("#dispense-rx"), "RX-42"),
+		chromedp.Click(chromedp.CSS("#dispense-submit")))
+	p.wait(pht, `#verify-status .msg-ok`)
+	p.shoot(pht, "pharmacist-dispensed")
+	var proof struct {
+		Matches bool `json:"matches"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "drugtrace", "prescription-proof", unit, "RX-42", "--from", "pharmacy")), &proof))
+	require.True(t, proof.Matches, "the browser's prescription commitment is the Go client's")
+	require.NoError(t, json.Unmarshal([]byte(n.mustCLI("q", "drugtrace", "verify", unit, pharmacy, "-o", "json")), &v))
+	require.Equal(t, "VERDICT_ALREADY_DISPENSED", v.Verdict)
 
 	// 7. The payer approves the pended claim.
 	pyt := tab()
