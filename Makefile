@@ -56,6 +56,11 @@ chaos: build ## run cmd/healthd-chaos: four validators on 127.0.0.1 (port offset
 	go build -o $(BUILD_DIR)/healthd-chaos ./cmd/healthd-chaos
 	$(BUILD_DIR)/healthd-chaos -bin $(HEALTHD) $(CHAOS_ARGS)
 
+.PHONY: sim
+SIM_ARGS ?= -NumBlocks=500 -BlockSize=100 -SimSeeds=1,2,7,32 -InvariantPeriod=10
+sim: ## run the random-message simulation long: full run, import/export and determinism, several seeds (docs/simulation.md; SIM_ARGS='-NumBlocks=200 -SimSeeds=4' etc.)
+	go test -count=1 -timeout 6h -v ./app -run 'TestFullAppSimulation|TestAppImportExport|TestAppStateDeterminism' $(SIM_ARGS)
+
 proto-gen: ## regenerate Go code from proto/ (offline: Debian protoc + go.mod tool plugins)
 	./scripts/protocgen.sh
 
