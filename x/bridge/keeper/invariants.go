@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/x/bridge/types"
@@ -43,5 +45,47 @@ func invariant(name string, check func(ctx context.Context) ([]string, error)) s
 
 // invariants lists the module's checks.
 func invariants(k *Keeper) []namedCheck {
-	return nil
+	return []namedCheck{{"prescription-counts", k.checkPrescriptions}}
+}
+
+// checkPrescriptions checks each prescription's dispense count against what
+// it allows (never more; an open one with none left is closed) and the
+// by-patient index against the prescriptions. That each count matches the
+// dispenses x/drugtrace recorded against the prescription is checked by the
+// app's simulation, which reads both modules.
+func (k *Keeper) checkPrescriptions(ctx context.Context) ([]string, error) {
+	var broken []string
+	n := 0
+	err := k.Prescriptions.Walk(ctx, nil, func(id uint64, p types.Prescription) (bool, error) {
+		n++
+		if p.ID != id {
+			broken = append(broken, fmt.Sprintf("prescription stored under %d is %d", id, p.ID))
+		}
+		if allowed := uint64(p.Quantity) * (1 + uint64(p.Refills)); uint64(p.Dispensed) > allowed {
+			broken = append(broken, fmt.Sprintf("prescription %d dispensed %d units, allows %d", id, p.Dispensed, allowed))
+		}
+		if p.Status == types.PrescriptionStatus_PRESCRIPTION_STATUS_OPEN && p.Remaining() == 0 {
+			broken = append(broken, fmt.Sprintf("prescription %d open with nothing left", id))
+		}
+		has, err := k.PrescriptionsByPatient.Has(ctx, collections.Join(p.Patient, id))
+		if err != nil {
+			return true, err
+		}
+		if !has {
+			broken = append(broken, fmt.Sprintf("prescription %d missing from its patient's index", id))
+		}
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	indexed := 0
+	err = k.PrescriptionsByPatient.Walk(ctx, nil, func(collections.Pair[string, uint64]) (bool, error) {
+		indexed++
+		return false, nil
+	})
+	if indexed != n {
+		broken = append(broken, fmt.Sprintf("%d prescriptions, %d in the by-patient index", n, indexed))
+	}
+	return broken, err
 }

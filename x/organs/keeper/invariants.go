@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/x/organs/types"
@@ -43,5 +45,53 @@ func invariant(name string, check func(ctx context.Context) ([]string, error)) s
 
 // invariants lists the module's checks.
 func invariants(k Keeper) []namedCheck {
-	return nil
+	return []namedCheck{{"organs-cases-custody", k.checkOrgans}}
+}
+
+// checkOrgans checks that every case is stored under its DIN, that every
+// organ belongs to a case, is stored under its own key and has one holder,
+// and that every candidate and hand-off belongs to an organ.
+func (k Keeper) checkOrgans(ctx context.Context) ([]string, error) {
+	var broken []string
+	err := k.Cases.Walk(ctx, nil, func(din string, c types.Case) (bool, error) {
+		if c.DIN != din {
+			broken = append(broken, fmt.Sprintf("case stored under %s is %s", din, c.DIN))
+		}
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	err = k.Organs.Walk(ctx, nil, func(key OrganKey, o types.Organ) (bool, error) {
+		if o.DIN != key.K1() || o.OrganType != key.K2() {
+			broken = append(broken, fmt.Sprintf("organ stored under %s/%s is %s/%s", key.K1(), key.K2(), o.DIN, o.OrganType))
+		}
+		if o.Holder == "" {
+			broken = append(broken, fmt.Sprintf("organ %s/%s has no holder", o.DIN, o.OrganType))
+		}
+		if has, err := k.Cases.Has(ctx, key.K1()); err != nil || !has {
+			broken = append(broken, fmt.Sprintf("organ %s/%s has no case", key.K1(), key.K2()))
+		}
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	organ := func(what string, din, typ string) {
+		if has, err := k.Organs.Has(ctx, collections.Join(din, typ)); err != nil || !has {
+			broken = append(broken, fmt.Sprintf("%s of %s/%s, which is not an organ", what, din, typ))
+		}
+	}
+	err = k.Candidates.Walk(ctx, nil, func(key collections.Triple[string, string, uint32], _ types.Candidate) (bool, error) {
+		organ("candidate", key.K1(), key.K2())
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	err = k.HandOffs.Walk(ctx, nil, func(key collections.Triple[string, string, uint32], _ types.HandOff) (bool, error) {
+		organ("hand-off", key.K1(), key.K2())
+		return false, nil
+	})
+	return broken, err
 }
