@@ -39,7 +39,6 @@ import (
 	authcodec "github.com/cosmos/cosmos-sdk/x/auth/codec"
 	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
 	"github.com/cosmos/cosmos-sdk/x/auth/posthandler"
-	authsims "github.com/cosmos/cosmos-sdk/x/auth/simulation"
 	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	"github.com/cosmos/cosmos-sdk/x/authz"
@@ -564,7 +563,7 @@ func (app *App) SimulationManager() *module.SimulationManager { return app.sm }
 // add their members, message factories and invariants (docs/simulation.md).
 func newSimulationManager(app *App) *module.SimulationManager {
 	sm := module.NewSimulationManager(
-		genesisOnly{auth.NewAppModule(app.appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil)},
+		genesisOnly{auth.NewAppModule(app.appCodec, app.AccountKeeper, baseGenesisAccounts, nil)},
 		genesisOnly{bank.NewAppModule(app.appCodec, app.BankKeeper, app.AccountKeeper, nil)},
 		genesisOnly{staking.NewAppModule(app.appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, nil)},
 		consortium.NewAppModule(app.ConsortiumKeeper),
@@ -578,6 +577,17 @@ func newSimulationManager(app *App) *module.SimulationManager {
 	)
 	sm.RegisterStoreDecoders()
 	return sm
+}
+
+// baseGenesisAccounts makes every simulation account a base account: healthd
+// does not register x/auth's vesting account types, which the SDK's
+// RandomGenesisAccounts draws at random.
+func baseGenesisAccounts(simState *module.SimulationState) authtypes.GenesisAccounts {
+	out := make(authtypes.GenesisAccounts, len(simState.Accounts))
+	for i, acc := range simState.Accounts {
+		out[i] = authtypes.NewBaseAccountWithAddress(acc.Address)
+	}
+	return out
 }
 
 // genesisOnly hides a module's simulated messages, keeping its random genesis.
