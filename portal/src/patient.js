@@ -129,8 +129,8 @@ export async function consents(ctx, main) {
 
   function actions(f) {
     const box = h("div", { class: "actions" });
-    const amendBtn = h("button", { type: "button", "data-consent": f.id, class: "amend" }, "Change");
-    const revokeBtn = h("button", { type: "button", "data-consent": f.id, class: "revoke danger" }, "Withdraw");
+    const amendBtn = h("button", { type: "button", "data-consent": f.id, class: "amend", id: "amend-" + f.id }, "Change");
+    const revokeBtn = h("button", { type: "button", "data-consent": f.id, class: "revoke danger", id: "revoke-" + f.id }, "Withdraw");
     amendBtn.addEventListener("click", () => amendForm(f, box));
     revokeBtn.addEventListener("click", () => revokeForm(f, box));
     box.append(amendBtn, revokeBtn);
@@ -140,7 +140,7 @@ export async function consents(ctx, main) {
   function amendForm(f, box) {
     const cats2 = categoryChecks("amend-cat-" + f.id, f.categories, f.all);
     const end = h("input", { type: "date", value: (f.end || "").slice(0, 10), required: true });
-    const ok = h("button", { type: "submit", class: "primary" }, "Save the change");
+    const ok = h("button", { type: "submit", class: "primary", id: "amend-submit-" + f.id }, "Save the change");
     const fm = h("form", { class: "inline-form" }, cats2.el, field("Until", end), ok);
     fm.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -162,7 +162,7 @@ export async function consents(ctx, main) {
 
   function revokeForm(f, box) {
     const reason = select({}, Object.entries(REVOCATION));
-    const ok = h("button", { type: "submit", class: "danger" }, "Withdraw consent " + f.id);
+    const ok = h("button", { type: "submit", class: "danger", id: "revoke-submit-" + f.id }, "Withdraw consent " + f.id);
     const fm = h("form", { class: "inline-form" }, field("Why", reason), ok);
     fm.addEventListener("submit", async (ev) => {
       ev.preventDefault();

@@ -30,10 +30,10 @@ const portalStep = 90 * time.Second
 // patient1's record is refused without consent; patient1 grants the lab a
 // consent and sees it listed; the lab opens the record (decrypted in the
 // browser, equal to what the Go CLI reads); patient1 sees that access on the
-// timeline and opens the record itself; the pharmacy verifies a commissioned
-// pack by its GS1 string ("Authentic") and dispenses it against its own
-// prescription reference; the payer approves a pended claim.
-// Every view is captured at desktop and phone width into
+// timeline, opens the record itself, changes and withdraws the consent; the
+// pharmacy verifies a commissioned pack by its GS1 string ("Authentic") and
+// dispenses it against its own prescription reference; the payer approves a
+// pended claim. Every view is captured at desktop and phone width into
 // build/portal-screenshots/.
 func TestPortal(t *testing.T) {
 	chrome := chromiumBinary(t)
@@ -169,6 +169,27 @@ func TestPortal(t *testing.T) {
 		p.route(pt, v)
 		p.shoot(pt, "patient-"+v)
 	}
+
+	// patient1 changes the lab's consent (laboratory results too), then withdraws it.
+	check := func(category string) string {
+		return httpGet(t, fmt.Sprintf("%s/healthd/consent/v1/check/%s/%s/TREAT/%s", rest, patient, lab, category))
+	}
+	p.route(pt, "consents")
+	cid := strings.TrimSpace(p.textOf(pt, "#consents-table tbody tr:nth-child(1) td:nth-child(1)"))
+	require.Contains(t, check("laboratory"), `"allowed":false`)
+	p.run(pt, chromedp.Click(chromedp.CSS("#amend-"+cid)), chromedp.Click(chromedp.CSS("#amend-cat-"+cid+"-laboratory")))
+	p.eval(pt, `document.getElementById("consent-status").replaceChildren(), true`)
+	p.run(pt, chromedp.Click(chromedp.CSS("#amend-submit-"+cid)))
+	p.wait(pt, "#consent-status .msg-ok")
+	p.text(pt, "#consents-table", "Laboratory results only")
+	require.Contains(t, check("laboratory"), `"allowed":true`, "the amendment is on chain")
+	p.run(pt, chromedp.Click(chromedp.CSS("#revoke-"+cid)))
+	p.eval(pt, `document.getElementById("consent-status").replaceChildren(), true`)
+	p.run(pt, chromedp.Click(chromedp.CSS("#revoke-submit-"+cid)))
+	p.wait(pt, "#consent-status .msg-ok")
+	p.text(pt, "#consents-table tbody tr:nth-child(1)", "Ended or withdrawn")
+	p.shoot(pt, "patient-consent-withdrawn")
+	require.Contains(t, check("Observation"), `"allowed":false`, "the revocation is on chain")
 
 	// 6. The pharmacy verifies the pack by its GS1 string: authentic.
 	pht := tab()
