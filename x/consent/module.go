@@ -24,7 +24,7 @@ import (
 )
 
 // ConsensusVersion is the module's state version.
-const ConsensusVersion = 1
+const ConsensusVersion = 2
 
 var (
 	_ module.HasGenesis       = AppModule{}
@@ -73,6 +73,9 @@ func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(fmt.Errorf("consent: register migration 1 to 2: %w", err))
+	}
 }
 
 // DefaultGenesis returns the default params and no consents.
