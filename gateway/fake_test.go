@@ -39,6 +39,8 @@ type world struct {
 	grants     []recordstypes.AccessGrant
 	claims     []claimstypes.Claim
 	meds       []bridgetypes.MedicationEntry
+	// encKeys are registered record-encryption keys (account -> recipient).
+	encKeys map[string]string
 	// accounts are the chain's accounts: number and sequence.
 	accounts map[string]authtypes.BaseAccount
 	// broadcast are the transactions relayed; included those in a block.
@@ -201,6 +203,15 @@ func (f fakeRecords) Disclosures(_ context.Context, r *recordstypes.QueryDisclos
 	f.w.calls.Add(1)
 	page, res := pageOf(f.w.grants, func(g recordstypes.AccessGrant) bool { return g.Patient == r.Patient }, r.Pagination)
 	return &recordstypes.QueryDisclosuresResponse{Disclosures: page, Pagination: res}, nil
+}
+
+func (f fakeRecords) EncryptionKey(_ context.Context, r *recordstypes.QueryEncryptionKeyRequest, _ ...grpc.CallOption) (*recordstypes.QueryEncryptionKeyResponse, error) {
+	f.w.calls.Add(1)
+	k, ok := f.w.encKeys[r.Owner]
+	if !ok {
+		return nil, status.Error(codes.NotFound, "no encryption key")
+	}
+	return &recordstypes.QueryEncryptionKeyResponse{Key: recordstypes.EncryptionKey{Owner: r.Owner, Recipient: k}}, nil
 }
 
 type fakeClaims struct {

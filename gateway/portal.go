@@ -16,8 +16,10 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/healthchain/healthd/portal"
+	"github.com/healthchain/healthd/vault"
 	claimstypes "github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
+	recordstypes "github.com/healthchain/healthd/x/records/types"
 )
 
 // portalCSP lets the portal's page load only its own files: no inline
@@ -138,6 +140,73 @@ func (s *Server) handleGuardians(w http.ResponseWriter, rq *request) {
 			"live": !now.Before(g.Start) && now.Before(g.End)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"patient": patient, "guardians": out})
+}
+
+// handleEncryptionKey answers an account's registered record-encryption
+// key (an age recipient): public on chain, and what a browser needs to
+// encrypt to someone.
+func (s *Server) handleEncryptionKey(w http.ResponseWriter, rq *request) {
+	account := rq.r.URL.Query().Get("account")
+	if err := vault.ValidateAccount(account); err != nil {
+		s.fail(w, rq.r, &apiError{Status: http.StatusBadRequest, Reason: ReasonBadRequest, Message: "account must be a health1... account"})
+		return
+	}
+	res, err := s.chain.Records.EncryptionKey(rq.ctx, &recordstypes.QueryEncryptionKeyRequest{Owner: account})
+	if isNotFound(err) {
+		s.fail(w, rq.r, &apiError{Status: http.StatusNotFound, Reason: ReasonNoEncryptionKey,
+			Message: "this account has not registered an encryption key (healthd records keys register)"})
+		return
+	}
+	if err != nil {
+		s.fail(w, rq.r, chainFailure(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"account": account, "recipient": res.Key.Recipient})
+}
+
+// handleBreakGlassRecipients answers, to an active member about to open
+// break-glass access, the keys its sealed justification must be readable
+// by: the patient's and the live guardians' registered keys, without the
+// guardians' accounts. The read is audited for the patient.
+func (s *Server) handleBreakGlassRecipients(w http.ResponseWriter, rq *request) {
+	patient, aerr := patientParam(rq.r.URL.Query())
+	if aerr != nil {
+		s.fail(w, rq.r, aerr)
+		return
+	}
+	if rq.caller.Member == nil {
+		s.refuse(w, rq, patient, "BreakGlassRecipients", forbidden(ReasonNotMember, "only an active member opens break-glass access"))
+		return
+	}
+	readers := []string{patient}
+	res, err := s.chain.Consent.Guardians(rq.ctx, &consenttypes.QueryGuardiansRequest{Patient: patient})
+	if err != nil {
+		s.fail(w, rq.r, chainFailure(err))
+		return
+	}
+	now := s.now()
+	for _, g := range res.Guardians {
+		if !now.Before(g.Start) && now.Before(g.End) {
+			readers = append(readers, g.Guardian)
+		}
+	}
+	recipients := []string{}
+	for _, a := range readers {
+		k, err := s.chain.Records.EncryptionKey(rq.ctx, &recordstypes.QueryEncryptionKeyRequest{Owner: a})
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			s.fail(w, rq.r, chainFailure(err))
+			return
+		}
+		recipients = append(recipients, k.Key.Recipient)
+	}
+	if aerr := s.record(rq, patient, "BreakGlassRecipients", nil, Decision{Basis: BasisBreakGlass}, nil); aerr != nil {
+		s.fail(w, rq.r, aerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"patient": patient, "recipients": recipients})
 }
 
 // vaultReadPaths are the vault endpoints the portal reads through the

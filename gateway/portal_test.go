@@ -411,3 +411,48 @@ func TestExplainTxError(t *testing.T) {
 		}
 	}
 }
+
+// TestEncryptionKeys: an account's registered key is public; the keys a
+// break-glass justification is sealed to (the patient's and live
+// guardians', no accounts) go to active members only, audited.
+func TestEncryptionKeys(t *testing.T) {
+	f := newFixture(t)
+	p := f.addr("patient")
+	f.w.encKeys = map[string]string{p: "age1patient", f.addr("guardian"): "age1guardian", f.addr("oldguardian"): "age1old"}
+	hosp := f.login("hospital")
+	a := f.get(hosp, "/v1/encryption-key?account="+p)
+	if a.status != http.StatusOK || !strings.Contains(string(a.body), `"recipient":"age1patient"`) {
+		t.Fatalf("key: %d %s", a.status, a.body)
+	}
+	if a := f.get(hosp, "/v1/encryption-key?account="+f.addr("stranger")); a.status != http.StatusNotFound || a.reason() != ReasonNoEncryptionKey {
+		t.Fatalf("no key: %d %s", a.status, a.body)
+	}
+	if a := f.get(hosp, "/v1/encryption-key?account=nobody"); a.status != http.StatusBadRequest {
+		t.Fatalf("bad account: %d", a.status)
+	}
+	if a := f.get("", "/v1/encryption-key?account="+p); a.status != http.StatusUnauthorized {
+		t.Fatalf("no session: %d", a.status)
+	}
+
+	path := "/v1/break-glass/recipients?patient=" + p
+	a = f.get(hosp, path)
+	var out struct{ Recipients []string }
+	if err := json.Unmarshal(a.body, &out); err != nil || a.status != http.StatusOK {
+		t.Fatalf("recipients: %d %s", a.status, a.body)
+	}
+	if strings.Join(out.Recipients, ",") != "age1patient,age1guardian" {
+		t.Fatalf("want the patient's and the live guardian's keys, got %v", out.Recipients)
+	}
+	if strings.Contains(string(a.body), f.addr("guardian")) {
+		t.Fatal("the answer names a guardian's account")
+	}
+	lines := auditLines(t, f.audit)
+	if last := lines[len(lines)-1]; last.Patient != p || !strings.Contains(string(last.Event), "BreakGlassRecipients") {
+		t.Fatalf("not audited for the patient: %+v", last)
+	}
+	for _, name := range []string{"stranger", "suspended", "other"} {
+		if a := f.get(f.login(name), path); a.status != http.StatusForbidden || a.reason() != ReasonNotMember {
+			t.Fatalf("%s: %d %s", name, a.status, a.body)
+		}
+	}
+}

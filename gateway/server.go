@@ -168,6 +168,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/tx/{hash}", s.authed(s.handleTxStatus))
 	m.HandleFunc("GET /v1/claims/queue", s.authed(s.handleClaimsQueue))
 	m.HandleFunc("GET /v1/guardians", s.authed(s.handleGuardians))
+	m.HandleFunc("GET /v1/encryption-key", s.authed(s.handleEncryptionKey))
+	m.HandleFunc("GET /v1/break-glass/recipients", s.authed(s.handleBreakGlassRecipients))
 	m.HandleFunc("GET /vault/", s.vaultProxy())
 	m.Handle("GET /portal/", s.portalFiles())
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {

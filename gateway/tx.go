@@ -52,6 +52,8 @@ const (
 	ReasonMsgNotAllowed = "MSG_NOT_ALLOWED"
 	ReasonTxRejected    = "TX_REJECTED"
 	ReasonNoAccount     = "NO_ACCOUNT"
+	// ReasonNoEncryptionKey: the account registered no record-encryption key.
+	ReasonNoEncryptionKey = "NO_ENCRYPTION_KEY"
 )
 
 // txCodec decodes the messages the gateway relays and knows their signers.

@@ -4,23 +4,19 @@
 // member's own key and the patient's (and live guardians') registered keys.
 import { Encrypter, identityToRecipient } from "age-encryption";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { gateway, GatewayError } from "./api.js";
+import { gateway } from "./api.js";
 import { deriveIdentity } from "./records.js";
 
 const TAG = "healthd/consent/break-glass-justification/v1\n";
 const NAMES = { 1: "patient-unconscious", 2: "life-threatening", 3: "no-capacity-no-guardian", 4: "critical-continuity-of-care" };
 const PADDING = 128;
 
-async function recipientOf(account) {
-  try {
-    const r = await gateway.get("/v1/encryption-key?account=" + encodeURIComponent(account));
-    return r.recipient;
-  } catch (e) {
-    if (e instanceof GatewayError && e.status === 404 && e.reason === "NOT_FOUND") {
-      throw new Error("Emergency access cannot be opened from this portal yet: this server does not publish patients' encryption keys. Use the healthd command line.");
-    }
-    throw e;
-  }
+// readersOf returns the keys the justification must also be readable by:
+// the patient's and the patient's live guardians' registered keys (the
+// gateway answers them to active members, and audits the read).
+async function readersOf(patient) {
+  const r = await gateway.get("/v1/break-glass/recipients?patient=" + encodeURIComponent(patient));
+  return r.recipients || [];
 }
 
 export async function sealJustification(account, patient, code) {
@@ -31,10 +27,14 @@ export async function sealJustification(account, patient, code) {
   plain.set(canonical, salt.length);
   const e = new Encrypter();
   e.addRecipient(await identityToRecipient(await deriveIdentity(account)));
-  e.addRecipient(await recipientOf(patient));
+  // As the CLI does: sealed to the member in any case, and to each reader
+  // who registered a key (a patient without one reads nothing, and the
+  // member is told so by the form).
+  const readers = await readersOf(patient);
+  for (const r of readers) e.addRecipient(r);
   const ciphertext = await e.encrypt(plain);
   const c = new Uint8Array(salt.length + canonical.length);
   c.set(salt);
   c.set(canonical, salt.length);
-  return { commitment: sha256(c), ciphertext };
+  return { commitment: sha256(c), ciphertext, readers: readers.length };
 }

@@ -127,7 +127,8 @@ function breakGlassForm(ctx, patient, status) {
       busy(ok, true);
       const sealed = await sealJustification(ctx.account, patient, Number(reason.value));
       await send(ctx.account, [msgs.breakGlass({ member: ctx.account.address, patient, commitment: sealed.commitment, ciphertext: sealed.ciphertext })], progress(status));
-      message(status, "ok", "Emergency access is open. Open records with the purpose \"Emergency treatment\". The patient has been told.");
+      message(status, "ok", "Emergency access is open. Open records with the purpose \"Emergency treatment\". The patient has been told." +
+        (sealed.readers === 0 ? " The patient has no registered key, so only you can read the reason you gave." : ""));
     } catch (e) {
       message(status, "error", e.message);
     } finally {

@@ -229,6 +229,31 @@ func TestPortal(t *testing.T) {
 	require.NotEqual(t, "CLAIM_STATUS_PENDED", n.claim("1").Claim.Status, "the claim left the queue on chain")
 	require.Contains(t, []string{"CLAIM_STATUS_APPROVED", "CLAIM_STATUS_PAYABLE", "CLAIM_STATUS_PAID"}, n.claim("1").Claim.Status)
 
+	// 8. The hospital opens emergency access to patient2 (no consent) with a
+	// reason; the browser seals the reason to the hospital, the patient and
+	// the live guardians, and the patient reads it with the Go client.
+	patient2 := n.addr("patient2")
+	ht := tab()
+	p.signIn(ht, localnetMnemonic(t, dir, "hospital"), "#lookup-form")
+	p.run(ht, chromedp.SendKeys(chromedp.CSS("#lookup-patient"), patient2), chromedp.Click(chromedp.CSS("#lookup-submit")))
+	p.wait(ht, "#bg-form")
+	p.run(ht, chromedp.SetValue(chromedp.CSS("#bg-reason"), "2"), chromedp.Click(chromedp.CSS("#bg-confirm")))
+	p.eval(ht, `document.getElementById("clinician-status").replaceChildren(), true`)
+	p.run(ht, chromedp.Click(chromedp.CSS("#bg-submit")))
+	p.wait(ht, "#clinician-status .msg-ok")
+	p.text(ht, "#clinician-status", "Emergency access is open")
+	p.shoot(ht, "clinician-break-glass")
+	var opened struct {
+		Patient, Member, Justification string
+		Verified                       bool
+	}
+	out = n.mustCLI("q", "consent", "break-glass-justification", "1", "--from", "patient2")
+	require.NoError(t, json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &opened), out)
+	require.True(t, opened.Verified, out)
+	require.Equal(t, patient2, opened.Patient)
+	require.Equal(t, hospital, opened.Member)
+	require.Contains(t, strings.ToLower(opened.Justification), "life", "the reason chosen in the browser, opened by the patient's Go client")
+
 	// The sign-in page itself.
 	st := tab()
 	p.run(st, chromedp.Navigate(gw+"/portal/"))
