@@ -28,6 +28,7 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
 	"cosmossdk.io/log/v2"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -138,6 +139,7 @@ func newSimApp(logger log.Logger, db dbm.DB, _ bool, appOpts servertypes.AppOpti
 			hi.RegisterInvariants(reg)
 		}
 	}
+	reg.RegisterRoute(bridgetypes.ModuleName, "prescription-dispenses", prescriptionDispenses(a))
 	period := int64(max(*flagInvariantPeriod, 1))
 	a.SetEndBlocker(func(ctx sdk.Context) (sdk.EndBlock, error) {
 		res, err := a.EndBlocker(ctx)
@@ -184,6 +186,46 @@ func newSimApp(logger log.Logger, db dbm.DB, _ bool, appOpts servertypes.AppOpti
 		panic(err)
 	}
 	return a
+}
+
+// prescriptionDispenses checks, across x/bridge and x/drugtrace, that each
+// prescription's dispense count is the number of dispenses x/drugtrace
+// recorded against it. Prescriptions arrive over IBC, which the simulation
+// does not drive: with none stored it checks nothing. Only a pharma chain
+// dispenses against its prescriptions (a hospital chain counts the
+// confirmations it receives).
+func prescriptionDispenses(a *app.App) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		if p, err := a.BridgeKeeper.Params.Get(ctx); err != nil || p.Role != bridgetypes.ChainRole_CHAIN_ROLE_PHARMA {
+			return "", false
+		}
+		want := map[uint64]uint32{}
+		if err := a.BridgeKeeper.Prescriptions.Walk(ctx, nil, func(id uint64, p bridgetypes.Prescription) (bool, error) {
+			want[id] = p.Dispensed
+			return false, nil
+		}); err != nil {
+			return err.Error(), true
+		}
+		if len(want) == 0 {
+			return "", false
+		}
+		got := map[uint64]uint32{}
+		if err := a.DrugtraceKeeper.History.Walk(ctx, nil, func(_ collections.Triple[string, string, uint64], ev drugtracetypes.TraceEvent) (bool, error) {
+			if ev.PrescriptionID != 0 && ev.BizStep == drugtracetypes.BizStepDispensing {
+				got[ev.PrescriptionID]++
+			}
+			return false, nil
+		}); err != nil {
+			return err.Error(), true
+		}
+		var broken []string
+		for id, n := range want {
+			if got[id] != n {
+				broken = append(broken, fmt.Sprintf("prescription %d counts %d dispenses, x/drugtrace recorded %d", id, n, got[id]))
+			}
+		}
+		return sdk.FormatInvariant(bridgetypes.ModuleName, "prescription-dispenses", strings.Join(broken, "\n")), len(broken) > 0
+	}
 }
 
 func setupStateFactory(a *app.App) simsx.SimStateFactory {

@@ -12,6 +12,14 @@ import (
 	"github.com/healthchain/healthd/x/consortium/types"
 )
 
+// OperatesValidator reports whether addr operates a validator. The
+// simulation does not suspend such members: a suspension jails the validator,
+// and a run whose validators are all jailed stops.
+func (k Keeper) OperatesValidator(ctx context.Context, addr sdk.AccAddress) bool {
+	_, err := k.staking.GetValidator(ctx, sdk.ValAddress(addr))
+	return err == nil
+}
+
 // RegisterInvariants registers x/consortium's invariants. The SDK v0.54 has no
 // x/crisis to run them: the app's simulation test collects them through this
 // registry interface and runs them after blocks (docs/simulation.md).

@@ -194,6 +194,10 @@ func SuspendMember(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSuspendMembe
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
+		if k.OperatesValidator(ctx, acc.Address) {
+			reporter.Skip("member operates a validator")
+			return nil, nil
+		}
 		return []simsx.SimAccount{auth}, &types.MsgSuspendMember{Authority: auth.AddressBech32, Address: acc.AddressBech32, Reason: "Simulated audit finding"}
 	}
 }

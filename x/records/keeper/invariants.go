@@ -16,6 +16,10 @@ import (
 // simulation picks its actors with it.
 func (k Keeper) ConsortiumKeeper() types.ConsortiumKeeper { return k.consortium }
 
+// ConsentKeeper returns x/consent as the keeper sees it; the simulation asks
+// it who may act for a patient.
+func (k Keeper) ConsentKeeper() types.ConsentKeeper { return k.consent }
+
 // RegisterInvariants registers x/records's invariants. The SDK v0.54 has no
 // x/crisis to run them: the app's simulation test collects them through this
 // registry interface and runs them after blocks (docs/simulation.md).

@@ -145,7 +145,10 @@ func Erase(k keeper.Keeper, byPatient bool) simsx.SimMsgFactoryFn[*types.MsgEras
 		}
 		signer := data.GetAccount(reporter, rec.Patient)
 		if !byPatient {
-			signer = data.AnyAccountN(10, reporter, simsx.ExcludeAddresses(rec.Patient))
+			patient := signer.Address
+			signer = data.AnyAccountN(10, reporter, simsx.ExcludeAddresses(rec.Patient), simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool {
+				return k.ConsentKeeper().RequirePatientOrGuardian(ctx, a.Address, patient) != nil // not a guardian either
+			}))
 		}
 		if reporter.IsSkipped() {
 			return nil, nil
