@@ -96,9 +96,9 @@ export async function consents(ctx, main) {
       busy(submit, true);
       await send(ctx.account, [msgs.grantConsent({ signer: me, patient: me, grantee: g, purpose: purpose.value,
         categories: c.categories, allCategories: c.all, end: endOfDay(until.value) })], progress(status));
+      await load(); // the table first, so that "done" means the list shows it
       message(status, "ok", `Consent given to ${short(g)} for ${purposeWords(purpose.value).toLowerCase()}.`);
       status.dataset.step = "done";
-      await load();
     } catch (e) {
       message(status, "error", e.message);
     } finally {
@@ -148,8 +148,8 @@ export async function consents(ctx, main) {
         const c = cats2.read();
         busy(ok, true);
         await send(ctx.account, [msgs.amendConsent({ signer: me, consentId: f.id, categories: c.categories, allCategories: c.all, end: endOfDay(end.value) })], progress(status));
+        await load(); // the table first, so that "done" means the list shows it
         message(status, "ok", `Consent ${f.id} changed.`);
-        await load();
       } catch (e) {
         message(status, "error", e.message);
       } finally {
@@ -169,8 +169,8 @@ export async function consents(ctx, main) {
       try {
         busy(ok, true);
         await send(ctx.account, [msgs.revokeConsent({ signer: me, consentId: f.id, reason: Number(reason.value) })], progress(status));
+        await load(); // the table first, so that "done" means the list shows it
         message(status, "ok", `Consent ${f.id} withdrawn: ${short(f.grantee)} can no longer read under it.`);
-        await load();
       } catch (e) {
         message(status, "error", e.message);
       } finally {
@@ -311,8 +311,8 @@ export async function guardians(ctx, main) {
       if (!validAddress(g)) throw new Error("That is not a health1… account: check it and try again.");
       busy(ok, true);
       await send(ctx.account, [msgs.appointGuardian({ patient: me, guardian: g, end: endOfDay(end.value) })], progress(status));
+      await load(); // the table first, so that "done" means the list shows it
       message(status, "ok", "Guardian appointed.");
-      await load();
     } catch (e) {
       message(status, "error", e.message);
     } finally {
@@ -328,8 +328,8 @@ export async function guardians(ctx, main) {
           try {
             busy(rm, true);
             await send(ctx.account, [msgs.removeGuardian({ patient: me, guardian: g.guardian })], progress(status));
+            await load(); // the table first, so that "done" means the list shows it
             message(status, "ok", "Guardian removed.");
-            await load();
           } catch (e) {
             message(status, "error", e.message);
           } finally {

@@ -52,9 +52,9 @@ export async function queue(ctx, main) {
         busy(ok, true);
         await send(ctx.account, [msgs.reviewClaim({ payer: ctx.account.address, claimId: c.id, decision: msgs.ReviewDecision[d],
           approveLines, reason: d === "APPROVE" ? "" : reason.value })], progress(status));
+        await load(); // the queue first, so that "done" means it shows the decision
         message(status, "ok", `Claim ${c.id}: decision recorded.`);
         status.dataset.result = "reviewed-" + c.id;
-        await load();
       } catch (e) {
         message(status, "error", e.message);
       } finally {
