@@ -30,6 +30,7 @@ import (
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/log/v2"
+	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
@@ -39,6 +40,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	simcli "github.com/cosmos/cosmos-sdk/x/simulation/client/cli"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 
 	"github.com/healthchain/healthd/app"
 	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
@@ -228,10 +230,27 @@ func prescriptionDispenses(a *app.App) sdk.Invariant {
 	}
 }
 
+// noDowntimeJailing sets x/slashing's minimum signed share to zero. The
+// simulator has validators miss blocks at random and the SDK's slashing
+// messages (unjail) are not simulated here, so without it a run whose few
+// validators are all jailed for downtime stops with an empty validator set.
+func noDowntimeJailing(a *app.App) func(map[string]json.RawMessage) {
+	return func(raw map[string]json.RawMessage) {
+		var gs slashingtypes.GenesisState
+		if bz, ok := raw[slashingtypes.ModuleName]; ok {
+			a.AppCodec().MustUnmarshalJSON(bz, &gs)
+		} else {
+			gs = *slashingtypes.DefaultGenesisState()
+		}
+		gs.Params.MinSignedPerWindow = sdkmath.LegacyZeroDec()
+		raw[slashingtypes.ModuleName] = a.AppCodec().MustMarshalJSON(&gs)
+	}
+}
+
 func setupStateFactory(a *app.App) simsx.SimStateFactory {
 	return simsx.SimStateFactory{
 		Codec:         a.AppCodec(),
-		AppStateFn:    simtestutil.AppStateFn(a.AppCodec(), a.SimulationManager(), a.DefaultGenesis()),
+		AppStateFn:    simtestutil.AppStateFnWithExtendedCb(a.AppCodec(), a.SimulationManager(), a.DefaultGenesis(), noDowntimeJailing(a)),
 		BlockedAddr:   app.BlockedAddresses(),
 		AccountSource: a.AccountKeeper,
 		BalanceSource: a.BankKeeper,
@@ -308,6 +327,14 @@ func TestAppStateDeterminism(t *testing.T) {
 		seed := ti.Cfg.Seed
 		hashes[seed] = append(hashes[seed], ti.App.LastCommitID().Hash)
 	})
+	if len(hashes) == 0 {
+		t.Skip("every seed stopped early (the simulator's validator set emptied): nothing to compare")
+	}
+	for _, seed := range simSeeds(t) {
+		if _, ok := hashes[seed]; !ok {
+			fmt.Printf("determinism: seed %d stopped early, not compared\n", seed)
+		}
+	}
 	for seed, hs := range hashes {
 		require.Len(t, hs, 2, "seed %d", seed)
 		require.True(t, bytes.Equal(hs[0], hs[1]), "seed %d: app hash %X then %X", seed, hs[0], hs[1])
