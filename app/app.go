@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path/filepath"
 
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/gogoproto/proto"
@@ -429,6 +430,16 @@ func New(
 	if loadLatest {
 		if err := app.LoadLatestVersion(); err != nil {
 			panic(fmt.Errorf("error loading last version: %w", err))
+		}
+	}
+	if app.LastBlockHeight() == 0 {
+		// No state yet. A node that joins by state sync never runs
+		// InitChain: let its peer filter accept the genesis nodes until the
+		// snapshot is restored (app/peerfilter.go).
+		if home := cast.ToString(appOpts.Get(flags.FlagHome)); home != "" {
+			if err := peers.loadGenesisFile(filepath.Join(home, "config", "genesis.json")); err != nil {
+				logger.Warn("peer filter: the genesis file could not be read; before the first block or a state-sync snapshot every peer is refused", "err", err.Error())
+			}
 		}
 	}
 	return app

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -14,6 +16,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
@@ -67,6 +71,43 @@ func (f *peerFilter) initChainer(next sdk.InitChainer) sdk.InitChainer {
 		f.genesis.Store(&set)
 		return res, nil
 	}
+}
+
+// loadGenesisFile records the node ids a genesis file allows (nodes of
+// active members), for a node that has no state and will not run
+// InitChain: one that joins by state sync, whose app stays empty until the
+// snapshot is restored. Without it such a node refuses every peer and never
+// finds a snapshot. InitChain, when it runs, replaces the set.
+func (f *peerFilter) loadGenesisFile(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	g, err := genutiltypes.AppGenesisFromFile(path)
+	if err != nil {
+		return err
+	}
+	var state map[string]json.RawMessage
+	if err := json.Unmarshal(g.AppState, &state); err != nil {
+		return err
+	}
+	var gs consortiumtypes.GenesisState
+	if raw, ok := state[consortiumtypes.ModuleName]; ok {
+		if err := f.app.AppCodec().UnmarshalJSON(raw, &gs); err != nil {
+			return err
+		}
+	}
+	active := map[string]bool{}
+	for _, m := range gs.Members {
+		active[m.Address] = m.Status == consortiumtypes.MemberStatus_MEMBER_STATUS_ACTIVE
+	}
+	set := map[string]struct{}{}
+	for _, n := range gs.Nodes {
+		if active[n.Member] {
+			set[n.NodeID] = struct{}{}
+		}
+	}
+	f.genesis.Store(&set)
+	return nil
 }
 
 // filterID is the app's ID peer filter (BaseApp.SetIDPeerFilter): code 0

@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,11 +21,13 @@ import (
 	"cosmossdk.io/log/v2"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/client/flags"
 	sdked25519 "github.com/cosmos/cosmos-sdk/crypto/keys/ed25519"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	"github.com/cosmos/cosmos-sdk/server"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/healthchain/healthd/app"
 	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
@@ -166,6 +170,46 @@ func TestPeerFilterBeforeFirstBlock(t *testing.T) {
 	requirePeerAccepted(t, a, hospitalNode)
 	requirePeerAccepted(t, a, labNode)
 	requirePeerRefused(t, a, testNodeID("outsider-node"), consortiumtypes.ErrNodeNotFound)
+}
+
+// TestPeerFilterStateSyncJoiner: a node that joins by state sync has no
+// state and never runs InitChain. Its filter accepts the nodes of active
+// members named in the genesis file of its home (else it would refuse every
+// peer and never find a snapshot), and refuses the others.
+func TestPeerFilterStateSyncJoiner(t *testing.T) {
+	accs := map[string]account{}
+	for _, n := range accNames {
+		accs[n] = newAccount(n)
+	}
+	valKeys := map[string]cryptotypes.PrivKey{}
+	for _, op := range operators {
+		valKeys[op] = sdked25519.GenPrivKeyFromSecret([]byte("val-" + op))
+	}
+	a := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.EmptyAppOptions{}, baseapp.SetChainID(chainID))
+	hospitalNode, labNode := testNodeID("hospital-validator"), testNodeID("lab-validator")
+	state := genesis(t, a, accs, valKeys)
+	var members consortiumtypes.GenesisState
+	a.AppCodec().MustUnmarshalJSON(state[consortiumtypes.ModuleName], &members)
+	members.Nodes = []consortiumtypes.Node{
+		{NodeID: hospitalNode, Member: accs["hospital"].addr.String(), Address: "127.0.0.1:26656"},
+		{NodeID: labNode, Member: accs["lab"].addr.String()},
+	}
+	state[consortiumtypes.ModuleName] = a.AppCodec().MustMarshalJSON(&members)
+	stateBytes, err := json.Marshal(state)
+	require.NoError(t, err)
+	home := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(home, "config"), 0o700))
+	require.NoError(t, genutiltypes.NewAppGenesisWithVersion(chainID, stateBytes).SaveAs(filepath.Join(home, "config", "genesis.json")))
+
+	joiner := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.AppOptionsMap{flags.FlagHome: home}, baseapp.SetChainID(chainID))
+	require.Zero(t, joiner.LastBlockHeight())
+	requirePeerAccepted(t, joiner, hospitalNode)
+	requirePeerAccepted(t, joiner, labNode)
+	requirePeerRefused(t, joiner, testNodeID("outsider-node"), consortiumtypes.ErrNodeNotFound)
+
+	// Without a genesis file in its home: every peer refused, as before.
+	lost := app.New(log.NewNopLogger(), dbm.NewMemDB(), true, simtestutil.AppOptionsMap{flags.FlagHome: t.TempDir()}, baseapp.SetChainID(chainID))
+	requirePeerRefused(t, lost, hospitalNode, consortiumtypes.ErrNodeNotFound)
 }
 
 // sweepPeer is a connected peer with a chosen node id.
