@@ -39,6 +39,7 @@ type world struct {
 	grants     []recordstypes.AccessGrant
 	claims     []claimstypes.Claim
 	meds       []bridgetypes.MedicationEntry
+	recalls    []bridgetypes.RecallNotice
 	// encKeys are registered record-encryption keys (account -> recipient).
 	encKeys map[string]string
 	// accounts are the chain's accounts: number and sequence.
@@ -281,6 +282,16 @@ func (f fakeBridge) MedicationHistory(_ context.Context, r *bridgetypes.QueryMed
 	f.w.calls.Add(1)
 	page, res := pageOf(f.w.meds, func(m bridgetypes.MedicationEntry) bool { return m.Patient == r.Patient }, r.Pagination)
 	return &bridgetypes.QueryMedicationHistoryResponse{Entries: page, Pagination: res}, nil
+}
+
+func (f fakeBridge) RecallNotice(_ context.Context, r *bridgetypes.QueryRecallNoticeRequest, _ ...grpc.CallOption) (*bridgetypes.QueryRecallNoticeResponse, error) {
+	f.w.calls.Add(1)
+	for _, n := range f.w.recalls {
+		if n.GTIN == r.Gtin && n.Lot == r.Lot {
+			return &bridgetypes.QueryRecallNoticeResponse{Notice: n}, nil
+		}
+	}
+	return nil, status.Error(codes.NotFound, "no recall")
 }
 
 type fakeDrugtrace struct {

@@ -21,6 +21,7 @@ import (
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
+	bridgetypes "github.com/healthchain/healthd/x/bridge/types"
 	claimstypes "github.com/healthchain/healthd/x/claims/types"
 	consenttypes "github.com/healthchain/healthd/x/consent/types"
 )
@@ -454,5 +455,33 @@ func TestEncryptionKeys(t *testing.T) {
 		if a := f.get(f.login(name), path); a.status != http.StatusForbidden || a.reason() != ReasonNotMember {
 			t.Fatalf("%s: %d %s", name, a.status, a.body)
 		}
+	}
+}
+
+// TestMedicationRecalls: the medication history carries the recall notices
+// of the lots the patient received, and only those.
+func TestMedicationRecalls(t *testing.T) {
+	f := newFixture(t)
+	p := f.addr("patient")
+	f.w.meds = append(f.w.meds, bridgetypes.MedicationEntry{Patient: p, Seq: 2, PrescriptionID: 2, GTIN: "09506000134352",
+		Serial: "SN2", Lot: "L1", Expiry: "2028-01-31", Pharmacy: f.addr("pharmacy"), DispensedAt: f.now, ChannelID: "channel-0"})
+	f.w.recalls = []bridgetypes.RecallNotice{
+		{GTIN: "09506000134352", Lot: "L1", Reason: "contamination", RecalledAt: f.now.Add(-time.Hour), ReceivedAt: f.now},
+		{GTIN: "09506000134352", Lot: "L9", Reason: "another lot", RecalledAt: f.now, ReceivedAt: f.now},
+	}
+	a := f.get(f.login("patient"), "/v1/medication-history?patient="+p)
+	var out struct {
+		Recalls []struct{ GTIN, Lot, Reason string }
+	}
+	if err := json.Unmarshal(a.body, &out); err != nil || a.status != http.StatusOK {
+		t.Fatalf("%d %s", a.status, a.body)
+	}
+	if len(out.Recalls) != 1 || out.Recalls[0].Lot != "L1" || out.Recalls[0].Reason != "contamination" {
+		t.Fatalf("want the one recall of lot L1 (once, though two packs came from it), got %+v", out.Recalls)
+	}
+	f.w.recalls = nil
+	a = f.get(f.login("patient"), "/v1/medication-history?patient="+p)
+	if !strings.Contains(string(a.body), `"recalls":[]`) {
+		t.Fatalf("no recall: %s", a.body)
 	}
 }

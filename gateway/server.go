@@ -796,11 +796,33 @@ func (s *Server) handleMedications(w http.ResponseWriter, rq *request) {
 		s.fail(w, rq.r, chainFailure(err))
 		return
 	}
+	// Recall notices that concern the patient: one per lot of this page
+	// that the pharma chain recalled (a page holds at most MaxPageSize
+	// entries, so at most that many lookups).
+	recalls := []map[string]any{}
+	seen := map[[2]string]bool{}
+	for _, e := range res.Entries {
+		k := [2]string{e.GTIN, e.Lot}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		n, err := s.chain.Bridge.RecallNotice(rq.ctx, &bridgetypes.QueryRecallNoticeRequest{Gtin: e.GTIN, Lot: e.Lot, Pagination: &query.PageRequest{Limit: 1}})
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			s.fail(w, rq.r, chainFailure(err))
+			return
+		}
+		recalls = append(recalls, map[string]any{"gtin": n.Notice.GTIN, "lot": n.Notice.Lot, "reason": n.Notice.Reason,
+			"recalled_at": n.Notice.RecalledAt.UTC(), "received_at": n.Notice.ReceivedAt.UTC()})
+	}
 	if aerr := s.record(rq, patient, "MedicationHistory", []string{fmt.Sprintf("%d medication entries", len(res.Entries))}, d, nil); aerr != nil {
 		s.fail(w, rq.r, aerr)
 		return
 	}
-	out := map[string]any{"patient": patient, "entries": res.Entries}
+	out := map[string]any{"patient": patient, "entries": res.Entries, "recalls": recalls}
 	if nc := nextCursor(res.Pagination); nc != "" {
 		out["next"] = pageLink(rq.r.URL.Path, q, nc)
 	}

@@ -285,9 +285,13 @@ export async function medications(ctx, main) {
   try {
     const res = await gateway.get("/v1/medication-history?patient=" + encodeURIComponent(me));
     const entries = res.entries || [];
-    box.replaceChildren(table("Medicines dispensed", ["Product (GTIN)", "Serial", "Lot", "Expiry", "When", "Notice"], entries.map((e) => [
+    // The recall notices of the lots you received (the gateway looks them up).
+    const recalls = new Map((res.recalls || []).map((r) => [r.gtin + "/" + r.lot, r]));
+    const notices = (res.recalls || []).map((r) => h("p", { class: "msg msg-error", role: "alert", "data-recall": r.gtin + "/" + r.lot },
+      `Recall: batch ${r.lot} of product ${r.gtin} was recalled on ${day(r.recalled_at)} (${r.reason}). Do not use these packs; ask your pharmacist or doctor what to do instead.`));
+    box.replaceChildren(...notices, table("Medicines dispensed", ["Product (GTIN)", "Serial", "Lot", "Expiry", "When", "Notice"], entries.map((e) => [
       e.gtin || "", e.serial || "", e.lot || "", e.expiry ? day(e.expiry) : "", date(e.dispensed_at || e.time || ""),
-      e.recalled ? h("strong", { class: "bad" }, "Recalled: ask your pharmacist") : "",
+      recalls.has((e.gtin || "") + "/" + (e.lot || "")) ? h("strong", { class: "bad" }, "Recalled: ask your pharmacist") : "",
     ]), { id: "medications-table" }));
   } catch (e) {
     message(box, "error", e.message);

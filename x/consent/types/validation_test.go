@@ -200,9 +200,8 @@ func TestGenesisValidate(t *testing.T) {
 		{"break-glass id 0", func(gs *types.GenesisState) { gs.BreakGlasses[0].ID = 0 }},
 		{"break-glass id == next", func(gs *types.GenesisState) { gs.NextBreakGlassID = 1 }},
 		{"break-glass member invalid", func(gs *types.GenesisState) { gs.BreakGlasses[0].Member = "x" }},
-		{"break-glass without justification", func(gs *types.GenesisState) {
-			gs.BreakGlasses[0].JustificationCommitment, gs.BreakGlasses[0].JustificationCiphertext = nil, nil
-		}},
+		{"break-glass commitment without ciphertext", func(gs *types.GenesisState) { gs.BreakGlasses[0].JustificationCiphertext = nil }},
+		{"break-glass ciphertext without commitment", func(gs *types.GenesisState) { gs.BreakGlasses[0].JustificationCommitment = nil }},
 		{"break-glass ciphertext not age", func(gs *types.GenesisState) { gs.BreakGlasses[0].JustificationCiphertext = make([]byte, 400) }},
 		{"audit seq == next", func(gs *types.GenesisState) { gs.NextAuditSeq = 1 }},
 		{"audit patient invalid", func(gs *types.GenesisState) { gs.Audit[0].Patient = "x" }},
@@ -215,6 +214,13 @@ func TestGenesisValidate(t *testing.T) {
 			require.ErrorIs(t, gs.Validate(ac), types.ErrInvalidGenesis)
 		})
 	}
+
+	// An access opened before v0.2.0 (its clear justification dropped by the
+	// 1→2 migration, nothing sealed): both fields empty, accepted, so that an
+	// upgraded chain's export imports.
+	legacy := valid()
+	legacy.BreakGlasses[0].JustificationCommitment, legacy.BreakGlasses[0].JustificationCiphertext = nil, nil
+	require.NoError(t, legacy.Validate(ac))
 }
 
 // Two active consents covering the same (patient, grantee, purpose, category)
