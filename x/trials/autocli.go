@@ -143,7 +143,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"--omissions: '{\"number\":2,\"reason\":\"SWITCH_REASON_FEASIBILITY\"}' for a pre-specified outcome left out.",
 					PositionalArgs: pos("trial_id"),
 				},
-				{RpcMethod: "UpdateParams", Skip: true}, // authority only, through a multisig or proposal
+				{RpcMethod: "UpdateParams", Skip: true},      // authority only, through a multisig or proposal
 				{RpcMethod: "ReleaseRegistryID", Skip: true}, // authority only, through a proposal
 			},
 		},

@@ -82,7 +82,7 @@ func RegisterTrial(k keeper.Keeper, sponsor bool) simsx.SimMsgFactoryFn[*types.M
 			Sponsor: s.AddressBech32, RegistryID: registryID(data), Title: "Simulated randomised trial",
 			Phase: types.Phase(data.Rand().IntInRange(1, len(types.Phase_name))), Sites: []string{site.AddressBech32},
 			EthicsCommittee: ec.AddressBech32, TargetEnrolment: uint32(data.Rand().IntInRange(10, 500)),
-			Outcomes: []types.Outcome{{Number: 1, Kind: types.OutcomeKind_OUTCOME_KIND_PRIMARY, Measure: "Change in HbA1c", TimeFrame: "12 weeks"}},
+			Outcomes:        []types.Outcome{{Number: 1, Kind: types.OutcomeKind_OUTCOME_KIND_PRIMARY, Measure: "Change in HbA1c", TimeFrame: "12 weeks"}},
 			ConsentCategory: "Observation", PrimaryCompletion: sdk.UnwrapSDKContext(ctx).BlockTime().AddDate(1, 0, 0),
 			ProtocolCommitment: commitment, ProtocolCID: cid,
 		}
