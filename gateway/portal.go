@@ -91,13 +91,8 @@ func (s *Server) handleClaimsQueue(w http.ResponseWriter, rq *request) {
 		pg = &query.PageRequest{Key: res.Pagination.NextKey, Limit: MaxPageSize}
 	}
 	for _, p := range order {
-		a := auditRecord{Time: s.now(), Agent: rq.caller.Account, Patient: p, Resource: "ClaimResponse",
-			Query: rq.r.URL.Path, Returned: ids[p], Allowed: true, Decision: d}
-		if _, err := s.audit.AppendWith(p, func(seq uint64) ([]byte, error) {
-			return auditEvent("gateway-"+strconv.FormatUint(seq, 10), a)
-		}); err != nil {
-			s.fail(w, rq.r, &apiError{Status: http.StatusServiceUnavailable, Reason: "AUDIT_UNAVAILABLE",
-				Message: "the read could not be written to the audit log, so it is refused"})
+		if aerr := s.record(rq, p, "ClaimResponse", ids[p], d, nil); aerr != nil {
+			s.fail(w, rq.r, aerr)
 			return
 		}
 	}
