@@ -52,7 +52,7 @@ load: build ## run cmd/healthd-load: a fresh one-validator chain on 127.0.0.1 (p
 	$(BUILD_DIR)/healthd-load -bin $(HEALTHD) $(LOAD_ARGS)
 
 CHAOS_ARGS ?=
-chaos: build ## run cmd/healthd-chaos: four validators on 127.0.0.1 (port offset 6500) under load; kill one, kill two, pause, kill all, lose a WAL; check app hashes, answers and that nothing committed is lost (CHAOS_ARGS='-down 10s' etc.)
+chaos: build ## run cmd/healthd-chaos: four validators on 127.0.0.1 (port offset 5600) under load; kill one, kill two, pause, kill all, lose a WAL; check app hashes, answers and that nothing committed is lost (CHAOS_ARGS='-down 10s' etc.)
 	go build -o $(BUILD_DIR)/healthd-chaos ./cmd/healthd-chaos
 	$(BUILD_DIR)/healthd-chaos -bin $(HEALTHD) $(CHAOS_ARGS)
 

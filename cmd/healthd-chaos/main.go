@@ -50,7 +50,11 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.Bin, "bin", "build/healthd", "the healthd binary")
 	fs.StringVar(&o.Script, "script", "scripts/localnet-4.sh", "the four-validator setup script")
 	fs.StringVar(&o.Home, "home", "", "directory for the network (default: a new temporary directory, removed at the end)")
-	fs.IntVar(&o.PortOffset, "port-offset", 6500, "added to every port of scripts/localnet-4.sh's layout")
+	// 5600: the four nodes' ports (RPC and P2P 32256–32557, gRPC 14690–14720,
+	// REST 6917–6920) stay below Linux's ephemeral range (32768 up), where an
+	// outgoing connection of another process may hold a port first, and
+	// clear of the e2e tests' offsets (1000–5500) and the load harness's (6000).
+	fs.IntVar(&o.PortOffset, "port-offset", 5600, "added to every port of scripts/localnet-4.sh's layout")
 	fs.DurationVar(&o.BlockTime, "block-time", time.Second, "timeout_commit")
 	fs.DurationVar(&o.Down, "down", 60*time.Second, "how long a killed or paused node stays down")
 	fs.StringVar(&only, "only", "", "comma-separated perturbations to run (default all: "+strings.Join(allPerturbations, ",")+")")
@@ -171,6 +175,12 @@ func run(ctx context.Context, o options, logw io.Writer) ([]row, error) {
 	}
 	if err := n.waitHeight(ctx, 0, 2, 90*time.Second); err != nil {
 		return nil, err
+	}
+	for i, nd := range n.nodes {
+		if !nd.running() {
+			lp := filepath.Join(n.dir, fmt.Sprintf("node%d.log", i))
+			return nil, fmt.Errorf("node%d exited at start; the end of %s:\n%s", i, lp, tail(lp, 25))
+		}
 	}
 	l, err := newLoader(ctx, n, []string{"patient1", "patient2", "hospital", "lab", "pharmacy", "payer"})
 	if err != nil {
@@ -346,7 +356,8 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 	for i := range n.nodes {
 		if err := n.waitHeight(ctx, i, target, 3*time.Minute); err != nil {
 			if !n.nodes[i].running() {
-				return r, fmt.Errorf("node%d exited; see %s", i, filepath.Join(n.dir, fmt.Sprintf("node%d.log", i)))
+				lp := filepath.Join(n.dir, fmt.Sprintf("node%d.log", i))
+				return r, fmt.Errorf("node%d exited; the end of %s:\n%s", i, lp, tail(lp, 25))
 			}
 			return r, err
 		}
@@ -426,6 +437,16 @@ func (c *chaos) perturb(ctx context.Context, name string) (row, error) {
 	c.logf("%s: recovered in %.1fs; %d accepted, %d committed, %d expired, %d lost, %d missing; same state %v",
 		name, r.Recovery.Seconds(), r.Accepted, r.Committed, r.Expired, r.Lost, r.Missing, r.AppHashesEqual && r.QueriesEqual)
 	return r, nil
+}
+
+// tail is the last n lines of a file.
+func tail(path string, n int) string {
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(bz), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // tearJournal cuts the newest leveldb journal (*.log) of an application
