@@ -48,7 +48,9 @@ export function progress(region) {
   return (step, words, hash) => {
     const i = steps.indexOf(step);
     const bar = h("progress", { max: steps.length - 1, value: Math.max(i, 0), "aria-label": "Progress of the transaction" });
-    const p = h("p", { class: "msg msg-" + (step === "done" ? "ok" : "info"), role: "status" },
+    // "done" is the transaction in a block; the view then refreshes and says
+    // the outcome with message(region, "ok", ...): only that one is "ok".
+    const p = h("p", { class: "msg msg-info", role: "status" },
       step === "done" ? null : h("span", { class: "spinner", "aria-hidden": "true" }), words);
     const kids = [p, bar];
     if (hash) kids.push(h("p", { class: "hint mono" }, "Transaction " + hash));
