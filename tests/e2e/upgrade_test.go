@@ -25,6 +25,10 @@ import (
 // The previous release, its upgrade's plan name, and this test's ports.
 const (
 	previousRelease   = "v0.1.0"
+	// previousCommit is the commit the v0.1.0 tag names. The test checks
+	// it out by hash: a clone of main's branch alone (as CI makes) has the
+	// commit in its history but not necessarily the tag.
+	previousCommit    = "81e6424afbba9dff467223d18524329ceb85a5cf"
 	upgradeName       = "v0.2.0"
 	upgradePortOffset = 3500
 	upgradeChainID    = "healthd-upgrade"
@@ -177,7 +181,14 @@ func TestUpgrade(t *testing.T) {
 func buildPreviousRelease(t *testing.T, dir string) string {
 	t.Helper()
 	src := filepath.Join(dir, "src")
-	run(t, repoRoot, nil, "git", "worktree", "add", "--detach", src, previousRelease)
+	if exec.Command("git", "-C", repoRoot, "cat-file", "-e", previousCommit+"^{commit}").Run() != nil {
+		// A shallow clone lacks the old commit: deepen it from its origin.
+		run(t, repoRoot, nil, "git", "fetch", "--unshallow", "--quiet", "origin")
+	}
+	if out, err := exec.Command("git", "-C", repoRoot, "rev-parse", "--verify", "--quiet", previousRelease+"^{commit}").Output(); err == nil {
+		require.Equal(t, previousCommit, strings.TrimSpace(string(out)), "the %s tag moved", previousRelease)
+	}
+	run(t, repoRoot, nil, "git", "worktree", "add", "--detach", src, previousCommit)
 	removed := false
 	remove := func() {
 		if !removed {
