@@ -24,7 +24,7 @@ import (
 
 // The previous release, its upgrade's plan name, and this test's ports.
 const (
-	previousRelease   = "v0.1.0"
+	previousRelease = "v0.1.0"
 	// previousCommit is the commit the v0.1.0 tag names. The test checks
 	// it out by hash: a clone of main's branch alone (as CI makes) has the
 	// commit in its history but not necessarily the tag.
