@@ -9,11 +9,9 @@ import (
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/healthchain/healthd/x/consent/types"
-	consortiumtypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
 type msgServer struct {
@@ -446,7 +444,7 @@ func (ms msgServer) BreakGlass(ctx context.Context, msg *types.MsgBreakGlass) (*
 	if member.Equals(patient) {
 		return nil, errorsmod.Wrap(types.ErrGranteeIsPatient, "a member cannot break glass on its own account")
 	}
-	if err := ms.consortium.RequireRole(ctx, member, consortiumtypes.Role_ROLE_HOSPITAL); err != nil {
+	if err := ms.consortium.RequireRole(ctx, member, types.BreakGlassRoles()...); err != nil {
 		return nil, err
 	}
 	params, err := ms.Params.Get(ctx)
