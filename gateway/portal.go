@@ -159,8 +159,8 @@ func (s *Server) handleEncryptionKey(w http.ResponseWriter, rq *request) {
 	writeJSON(w, http.StatusOK, map[string]any{"account": account, "recipient": res.Key.Recipient})
 }
 
-// handleBreakGlassRecipients answers, to an active member about to open
-// break-glass access, the keys its sealed justification must be readable
+// handleBreakGlassRecipients answers, to an active member of a role that may
+// break glass (rules.ReadBreakGlassRecipients) about to open break-glass access, the keys its sealed justification must be readable
 // by: the patient's and the live guardians' registered keys, without the
 // guardians' accounts. The read is audited for the patient.
 func (s *Server) handleBreakGlassRecipients(w http.ResponseWriter, rq *request) {
@@ -169,8 +169,9 @@ func (s *Server) handleBreakGlassRecipients(w http.ResponseWriter, rq *request) 
 		s.fail(w, rq.r, aerr)
 		return
 	}
-	if rq.caller.Member == nil {
-		s.refuse(w, rq, patient, "BreakGlassRecipients", forbidden(ReasonNotMember, "only an active member opens break-glass access"))
+	d, refusal := s.rules.ReadBreakGlassRecipients(rq.caller)
+	if refusal != nil {
+		s.refuse(w, rq, patient, "BreakGlassRecipients", refusal)
 		return
 	}
 	readers := []string{patient}
@@ -197,7 +198,7 @@ func (s *Server) handleBreakGlassRecipients(w http.ResponseWriter, rq *request) 
 		}
 		recipients = append(recipients, k.Key.Recipient)
 	}
-	if aerr := s.record(rq, patient, "BreakGlassRecipients", nil, Decision{Basis: BasisBreakGlass}, nil); aerr != nil {
+	if aerr := s.record(rq, patient, "BreakGlassRecipients", nil, d, nil); aerr != nil {
 		s.fail(w, rq.r, aerr)
 		return
 	}

@@ -456,6 +456,22 @@ func TestEncryptionKeys(t *testing.T) {
 			t.Fatalf("%s: %d %s", name, a.status, a.body)
 		}
 	}
+	// Active members of roles x/consent does not let break glass: refused,
+	// and the refusal (not a read) is what the patient's log shows.
+	for _, name := range []string{"payer", "lab", "pharmacy", "regulator"} {
+		before := len(auditLines(t, f.audit))
+		a := f.get(f.login(name), path)
+		if a.status != http.StatusForbidden || a.reason() != ReasonWrongRole || strings.Contains(string(a.body), "age1") {
+			t.Fatalf("%s: %d %s", name, a.status, a.body)
+		}
+		lines := auditLines(t, f.audit)
+		if len(lines) != before+1 || lines[len(lines)-1].Patient != p || !strings.Contains(string(lines[len(lines)-1].Event), `"outcome":"4"`) {
+			t.Fatalf("%s: the refusal is not audited as one: %+v", name, lines[len(lines)-1])
+		}
+	}
+	if a := f.get("", path); a.status != http.StatusUnauthorized || a.reason() != ReasonNoSession || strings.Contains(string(a.body), "age1") {
+		t.Fatalf("no session: %d %s", a.status, a.body)
+	}
 }
 
 // TestMedicationRecalls: the medication history carries the recall notices

@@ -325,6 +325,21 @@ func (r *rules) ReadPayerQueue(c Caller) (Decision, *apiError) {
 	return Decision{Basis: BasisPayer}, nil
 }
 
+// ReadBreakGlassRecipients decides who may learn the keys a break-glass
+// justification is sealed to: an active member of a role that x/consent lets
+// open break-glass access (consenttypes.BreakGlassRoles, the rule
+// MsgBreakGlass applies), so that nobody else can probe which patients have
+// guardians or registered keys.
+func (r *rules) ReadBreakGlassRecipients(c Caller) (Decision, *apiError) {
+	if c.Member == nil {
+		return Decision{}, forbidden(ReasonNotMember, "only an active member opens break-glass access")
+	}
+	if !c.hasRole(consenttypes.BreakGlassRoles()...) {
+		return Decision{}, forbidden(ReasonWrongRole, "break-glass access is opened only by members of the roles x/consent allows to break glass")
+	}
+	return Decision{Basis: BasisBreakGlass}, nil
+}
+
 // ReadGuardians decides a read of a patient's guardians: the patient's
 // side only.
 func (r *rules) ReadGuardians(ctx context.Context, c Caller, patient string) (Decision, *apiError, error) {
