@@ -16,6 +16,7 @@ import (
 	"cosmossdk.io/log/v2"
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/spf13/cobra"
 
 	"github.com/healthchain/healthd/vault"
@@ -34,6 +35,8 @@ const (
 	FlagAllowRemote     = "allow-remote"
 	FlagAllowRemoteNode = "allow-remote-node"
 	FlagGateway         = "gateway"
+	FlagWalletRPC       = "wallet-rpc"
+	FlagWalletREST      = "wallet-rest"
 
 	DefaultListen  = "127.0.0.1:8089"
 	DefaultGateway = "http://" + DefaultListen
@@ -84,6 +87,8 @@ key made at start, so a restart ends every session.`,
 	f.String(FlagSecretFile, "", "file with the key for challenges and sessions (at least 32 bytes); default: random at start")
 	f.Bool(FlagAllowRemote, false, "listen on a non-loopback address (behind a TLS-terminating proxy only)")
 	f.Bool(FlagAllowRemoteNode, false, "use a non-loopback node over unencrypted gRPC")
+	f.String(FlagWalletRPC, "", "the node's public CometBFT RPC URL, offered to a browser wallet (Keplr) that does not know the chain")
+	f.String(FlagWalletREST, "", "the node's public REST URL, offered to a browser wallet (Keplr) that does not know the chain")
 	return cmd
 }
 
@@ -99,6 +104,8 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 	secretFile, _ := f.GetString(FlagSecretFile)
 	allowRemote, _ := f.GetBool(FlagAllowRemote)
 	allowRemoteNode, _ := f.GetBool(FlagAllowRemoteNode)
+	walletRPC, _ := f.GetString(FlagWalletRPC)
+	walletREST, _ := f.GetString(FlagWalletREST)
 
 	chainID = strings.TrimSpace(chainID)
 	if chainID == "" {
@@ -176,7 +183,9 @@ func runStart(cmd *cobra.Command, defaultHome string) error {
 		}
 		defer state.Close()
 	}
-	handler, err := NewServer(Config{ChainID: chainID, BaseURL: baseURL, VaultURL: vaultURL, SessionTTL: ttl, Secret: secret, State: state},
+	handler, err := NewServer(Config{ChainID: chainID, BaseURL: baseURL, VaultURL: vaultURL, SessionTTL: ttl, Secret: secret, State: state,
+		// The app sets the SDK's bond denomination, which fees are paid in.
+		WalletRPC: walletRPC, WalletREST: walletREST, FeeDenom: sdk.DefaultBondDenom},
 		NewGRPCChain(conn), audit, logger)
 	if err != nil {
 		return err

@@ -87,7 +87,14 @@ type Config struct {
 	// answered before the restart. Without it they are kept in memory,
 	// which is enough when Secret is random at each start.
 	State *vault.State
-	Now   func() time.Time
+	// WalletRPC and WalletREST are the node's public CometBFT RPC and REST
+	// URLs, given to a browser wallet (Keplr) that does not know the chain
+	// yet (GET /v1/chain-info); empty when the operator publishes neither.
+	WalletRPC  string
+	WalletREST string
+	// FeeDenom is the denomination fees are paid in, for wallets.
+	FeeDenom string
+	Now      func() time.Time
 }
 
 // Server is the gateway's HTTP handler.
@@ -152,6 +159,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /auth/logout", s.handleLogout)
 	m.HandleFunc("GET /v1/whoami", s.authed(s.handleWhoami))
 	m.HandleFunc("GET /v1/verify", s.handleVerify)
+	m.HandleFunc("GET /v1/chain-info", s.handleChainInfo)
 	m.HandleFunc("GET /v1/medication-history", s.authed(s.handleMedications))
 	m.HandleFunc("GET /v1/supply/unit", s.authed(s.handleSupplyUnit))
 	m.HandleFunc("GET /fhir/metadata", s.handleMetadata)

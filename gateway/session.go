@@ -66,9 +66,12 @@ type SessionRequest struct {
 	// PubKey is the account's compressed secp256k1 public key, standard base64.
 	PubKey string `json:"pubkey"`
 	Nonce  string `json:"nonce"`
-	// Signature is the 64-byte r||s secp256k1 signature of
-	// SessionSignBytes (SHA-256 hashed, as Cosmos keys sign), standard base64.
+	// Signature is the 64-byte r||s secp256k1 signature (SHA-256 hashed, as
+	// Cosmos keys sign), standard base64, of SessionSignBytes, or with
+	// SignMode "adr036" of ADR036SignBytes(account, SessionSignBytes).
 	Signature string `json:"signature"`
+	// SignMode is "direct" (or empty) or "adr036" (a browser wallet).
+	SignMode string `json:"sign_mode,omitempty"`
 }
 
 // Session is the answer to POST /auth/session.
@@ -279,6 +282,14 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		unauthorized(vault.ReasonAccountMismatch, "the public key does not belong to %s", req.Account)
 		return
 	}
+	mode := req.SignMode
+	if mode == "" {
+		mode = SignModeDirect
+	}
+	if mode != SignModeDirect && mode != SignModeADR036 {
+		unauthorized(ReasonBadRequest, "sign_mode must be %q (the default) or %q", SignModeDirect, SignModeADR036)
+		return
+	}
 	sig, err := base64.StdEncoding.DecodeString(req.Signature)
 	if err != nil || len(sig) != 64 {
 		unauthorized(vault.ReasonBadSignature, "signature must be a 64-byte secp256k1 signature (r || s) in standard base64")
@@ -290,12 +301,16 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	reason := s.challenges.Redeem(req.Nonce, now, func() bool {
-		return pub.VerifySignature(SessionSignBytes(s.cfg.ChainID, req.Account, req.Nonce), sig)
+		msg := SessionSignBytes(s.cfg.ChainID, req.Account, req.Nonce)
+		if mode == SignModeADR036 {
+			msg = ADR036SignBytes(req.Account, msg)
+		}
+		return pub.VerifySignature(msg, sig)
 	})
 	switch reason {
 	case "":
 	case vault.ReasonBadSignature:
-		unauthorized(reason, "the signature does not verify: sign %q, chain id %q, the account and the nonce, one per line", SignDomain+"\nsession", s.cfg.ChainID)
+		unauthorized(reason, "the signature does not verify: sign %q, chain id %q, the account and the nonce, one per line (with sign_mode %q: their ADR-036 document, chain id \"\", signed by the account)", SignDomain+"\nsession", s.cfg.ChainID, SignModeADR036)
 		return
 	case vault.ReasonExpiredNonce:
 		unauthorized(reason, "the challenge expired: get a new one from POST /auth/challenge and use it at once")
@@ -309,7 +324,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, nil, internalError(err))
 		return
 	}
-	s.logger.Info("session opened", "account", req.Account, "expires_at", sess.ExpiresAt)
+	s.logger.Info("session opened", "account", req.Account, "sign_mode", mode, "expires_at", sess.ExpiresAt)
 	writeJSON(w, http.StatusOK, sess)
 }
 
