@@ -207,7 +207,8 @@ run() {
   done
   log "starting gateway; log: $HOME_DIR/gateway.log"
   "$HEALTHD" gateway start --listen "127.0.0.1:$GATEWAY_PORT" --grpc "127.0.0.1:$GRPC_PORT" --chain-id "$CHAIN_ID" \
-    --audit-log "$HOME_DIR/gateway/audit.log" --vault-url "http://127.0.0.1:$VAULT_PORT" >"$HOME_DIR/gateway.log" 2>&1 &
+    --audit-log "$HOME_DIR/gateway/audit.log" --vault-url "http://127.0.0.1:$VAULT_PORT" \
+    --wallet-rpc "http://127.0.0.1:$RPC_PORT" --wallet-rest "http://127.0.0.1:$API_PORT" >"$HOME_DIR/gateway.log" 2>&1 &
   gpid=$!
   echo "$gpid" > "$HOME_DIR/gateway.pid"
   for i in $(seq 1 30); do
