@@ -79,7 +79,7 @@ portal-check: portal ## fail if the committed portal bundle differs from a fresh
 	fi
 	@echo "portal-check: the bundle is up to date"
 
-.PHONY: evm evm-check test-evm
+.PHONY: evm evm-check test-evm test-evm-e2e localnet-eth
 # What `make evm` generates: the compiled contracts and their abigen bindings.
 EVM_GENERATED := evm/artifacts evm/htlc/hashedtimelockerc20.go evm/htlc/testtoken.go evm/htlc/nobooltoken_test.go evm/htlc/hooktoken_test.go
 
@@ -95,6 +95,10 @@ evm-check: evm ## fail if the committed contract artifacts or Go bindings differ
 test-evm: ## run the Ethereum contract tests (the evm module, on go-ethereum's simulated backend; no npm needed)
 	cd evm && go test -count=1 -timeout 10m ./...
 
+test-evm-e2e: build ## settlement end to end on real processes: a healthd localnet, geth --dev and healthd-evm-relay (builds geth at evm/go.mod's version)
+	./scripts/localnet-eth.sh build
+	cd evm && HEALTHD_BIN=$(HEALTHD) GETH_BIN=$(BUILD_DIR)/geth go test -count=1 -timeout 20m -v ./e2e
+
 lint: ## go vet and gofmt
 	go vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -108,8 +112,11 @@ localnet-4: build ## start four validators, one per founding member, on 127.0.0.
 localnet-ibc: build npm ## run a hospital chain and a pharma chain joined by the bridge, with the @confio/relayer (needs npm; Ctrl-C stops all)
 	HEALTHD=$(HEALTHD) ./scripts/localnet-ibc.sh run
 
+localnet-eth: build ## run geth --dev with the HTLC and a test token beside a healthd localnet (started if none runs), and healthd-evm-relay (Ctrl-C stops what it started)
+	HEALTHD=$(HEALTHD) ./scripts/localnet-eth.sh run
+
 localnet-4-stop: ## stop exactly the processes localnet-4 started
 	./scripts/localnet-4.sh stop
 
 clean: ## remove build output and local network data
-	rm -rf $(BUILD_DIR) .localnet .localnet-4 .localnet-ibc scripts/relayer/node_modules
+	rm -rf $(BUILD_DIR) .localnet .localnet-4 .localnet-ibc .localnet-eth scripts/relayer/node_modules
