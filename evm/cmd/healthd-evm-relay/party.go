@@ -220,7 +220,7 @@ func cmdLock(ctx context.Context, args []string) error {
 		"lock_id": lockID, "hashlock": hl, "preimage_file": preFile,
 		"sender": key.addr, "receiver": receiver, "token": token, "amount": amount.String(), "timelock": *timelock,
 		"timelock_utc": time.Unix(int64(*timelock), 0).UTC().Format(time.RFC3339),
-		"lock_tx": r.TxHash, "lock_block": r.BlockNumber.Uint64(), "lock_gas_used": r.GasUsed, "approve_gas_used": approveGas,
+		"lock_tx":      r.TxHash, "lock_block": r.BlockNumber.Uint64(), "lock_gas_used": r.GasUsed, "approve_gas_used": approveGas,
 		"healthd_flags": fmt.Sprintf("--hashlock %s --evm-lock-id %s --evm-timelock %d --evm-receiver %s --evm-token %s --evm-amount %s",
 			hl, lockID, *timelock, receiver.Hex(), token.Hex(), amount),
 	})

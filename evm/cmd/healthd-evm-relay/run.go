@@ -20,10 +20,10 @@ import (
 // deployment is the JSON healthd-evm-deploy writes; the relay reads the
 // contract address (and the first block to read) from it.
 type deployment struct {
-	HTLC        common.Address `json:"htlc"`
-	HTLCBlock   uint64         `json:"htlc_block"`
-	Token       common.Address `json:"token"`
-	ChainID     uint64         `json:"chain_id"`
+	HTLC      common.Address `json:"htlc"`
+	HTLCBlock uint64         `json:"htlc_block"`
+	Token     common.Address `json:"token"`
+	ChainID   uint64         `json:"chain_id"`
 }
 
 func cmdRun(ctx context.Context, args []string) error {
