@@ -14,11 +14,13 @@
 # it is used as it is (its settlement margin is whatever its genesis says);
 # otherwise this script sets one up with scripts/localnet.sh (LOCALNET_HOME,
 # CHAIN_ID, BLOCK_TIME as there), sets the settlement margin to
-# SETTLEMENT_MARGIN seconds in its genesis, and runs it.
+# SETTLEMENT_MARGIN seconds and the shortest reveal window to MIN_REVEAL_WINDOW
+# seconds in its genesis (both default 60, against healthd's 3600 and 600, so
+# that a demo lock can live minutes, not hours), and runs it.
 #
 # Environment: ETH_HOME (default .localnet-eth), PORT_OFFSET (0; also offsets the
 # Ethereum ports: http 8545, authrpc 8551, relay status 8590), SETTLEMENT_MARGIN
-# (60), DEV_PERIOD (1: geth --dev block time in seconds), HEALTHD, GETH.
+# (60), MIN_REVEAL_WINDOW (60), DEV_PERIOD (1: geth --dev block time in seconds), HEALTHD, GETH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +32,7 @@ GETH=${GETH:-$ROOT/build/geth}
 RELAY=$ROOT/build/healthd-evm-relay
 DEPLOY=$ROOT/build/healthd-evm-deploy
 MARGIN=${SETTLEMENT_MARGIN:-60}
+WINDOW=${MIN_REVEAL_WINDOW:-60}
 DEV_PERIOD=${DEV_PERIOD:-1}
 ETH_PORT=$((8545 + OFF)); AUTH_PORT=$((8551 + OFF)); STATUS_PORT=$((8590 + OFF)); RPC_PORT=$((26657 + OFF))
 ETH_RPC=http://127.0.0.1:$ETH_PORT
@@ -172,11 +175,13 @@ INFO
 set_margin() {
   local g=$1 tmp
   tmp=$(mktemp)
-  jq --arg m "$MARGIN" '
-    (if .app_state.claims.params | has("evm_settlement_margin") then .app_state.claims.params.evm_settlement_margin = $m else . end)
-    | (if .app_state.drugtrace.params | has("evm_settlement_margin") then .app_state.drugtrace.params.evm_settlement_margin = $m else . end)' "$g" > "$tmp"
+  jq --arg m "$MARGIN" --arg w "$WINDOW" '
+    reduce ("claims", "drugtrace") as $mod (.;
+      if .app_state[$mod].params | has("evm_settlement_margin") then
+        .app_state[$mod].params.evm_settlement_margin = $m | .app_state[$mod].params.evm_min_reveal_window = $w
+      else . end)' "$g" > "$tmp"
   mv "$tmp" "$g"
-  log "settlement margin in genesis: $(jq -c '[.app_state.claims.params.evm_settlement_margin, .app_state.drugtrace.params.evm_settlement_margin]' "$g") s"
+  log "settlement margin and reveal window in genesis (claims, drugtrace): $(jq -c '[[.app_state.claims.params | .evm_settlement_margin, .evm_min_reveal_window], [.app_state.drugtrace.params | .evm_settlement_margin, .evm_min_reveal_window]]' "$g") s"
 }
 
 case "${1:-run}" in
