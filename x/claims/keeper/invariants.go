@@ -18,6 +18,10 @@ import (
 // simulation picks its actors with it.
 func (k Keeper) ConsortiumKeeper() types.ConsortiumKeeper { return k.consortium }
 
+// ConsentKeeper returns the consent module the keeper asks for disclosure;
+// the simulation submits claims only where the patient's consents hold.
+func (k Keeper) ConsentKeeper() types.ConsentKeeper { return k.consent }
+
 // RegisterInvariants registers x/claims's invariants. The SDK v0.54 has no
 // x/crisis to run them: the app's simulation test collects them through this
 // registry interface and runs them after blocks (docs/simulation.md).

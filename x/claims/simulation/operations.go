@@ -13,15 +13,18 @@ import (
 
 	"github.com/healthchain/healthd/x/claims/keeper"
 	"github.com/healthchain/healthd/x/claims/types"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	csim "github.com/healthchain/healthd/x/consortium/simulation"
 	ctypes "github.com/healthchain/healthd/x/consortium/types"
 )
 
-// Register adds x/claims' operations: plans, coverages, escrow and params,
-// accepted and refused.
+// Register adds x/claims' operations: plans, coverages, prior
+// authorisations, escrow, the claim flow (claims.go) and params, accepted
+// and refused.
 func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	d := csim.ExportDigest(k.ExportGenesis)
 	notPayer := csim.Errs(ctypes.ErrMissingRole, ctypes.ErrNotMember)
+	notMember := notPayer
 	reg.Add(weights.Get("claims_create_plan", 5), csim.Succeed(CreatePlan(k, true)))
 	reg.Add(weights.Get("claims_create_plan_not_payer", 2), csim.Refuse(d, notPayer, CreatePlan(k, false)))
 	reg.Add(weights.Get("claims_update_plan", 3), csim.Succeed(UpdatePlan(k, true)))
@@ -34,6 +37,24 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("claims_fund_escrow_other_denom", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidFunds), FundEscrow(k, false)))
 	reg.Add(weights.Get("claims_withdraw_escrow", 3), csim.Succeed(WithdrawEscrow(k, true)))
 	reg.Add(weights.Get("claims_withdraw_escrow_too_much", 2), csim.Refuse(d, csim.Errs(types.ErrEscrowOwed, types.ErrInvalidFunds, sdkerrors.ErrInsufficientFunds), WithdrawEscrow(k, false)))
+	reg.Add(weights.Get("claims_grant_prior_auth", 3), csim.Succeed(GrantPriorAuth(k, true)))
+	reg.Add(weights.Get("claims_grant_prior_auth_bad_code", 1), csim.Refuse(d, csim.Errs(types.ErrInvalidCode), GrantPriorAuth(k, false)))
+	// The consents a claim needs are x/consent messages; x/consent's own
+	// factories check its refusals and state.
+	reg.Add(weights.Get("claims_patient_consent", 12), csim.Attempt(nil, csim.Errs(consenttypes.ErrOverlappingConsent), ClaimConsent(k)))
+	reg.Add(weights.Get("claims_submit", 15), csim.Succeed(SubmitClaim(k, submitOK)))
+	reg.Add(weights.Get("claims_submit_wrong_patient", 2), csim.Refuse(d, csim.Errs(types.ErrCoveragePatient), SubmitClaim(k, submitWrongPatient)))
+	reg.Add(weights.Get("claims_submit_no_treatment", 2), csim.Refuse(d, csim.Errs(types.ErrNoTreatment), SubmitClaim(k, submitNoTreatment)))
+	reg.Add(weights.Get("claims_submit_not_provider", 2), csim.Refuse(d, notMember, SubmitClaim(k, submitNotProvider)))
+	reg.Add(weights.Get("claims_review", 8), csim.Succeed(ReviewClaim(k, reviewOK)))
+	reg.Add(weights.Get("claims_review_other_payer", 2), csim.Refuse(d, csim.Errs(types.ErrNotPayer), ReviewClaim(k, reviewOtherPayer)))
+	reg.Add(weights.Get("claims_review_not_pended", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidTransition), ReviewClaim(k, reviewNotPended)))
+	reg.Add(weights.Get("claims_appeal", 4), csim.Succeed(AppealClaim(k, true)))
+	reg.Add(weights.Get("claims_appeal_other_provider", 2), csim.Refuse(d, csim.Errs(types.ErrNotProvider), AppealClaim(k, false)))
+	reg.Add(weights.Get("claims_withdraw", 2), csim.Succeed(WithdrawClaim(k, true)))
+	reg.Add(weights.Get("claims_withdraw_settled", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidTransition), WithdrawClaim(k, false)))
+	reg.Add(weights.Get("claims_cancel", 2), csim.Succeed(CancelClaim(k, true)))
+	reg.Add(weights.Get("claims_cancel_other_payer", 2), csim.Refuse(d, csim.Errs(types.ErrNotPayer), CancelClaim(k, false)))
 	reg.Add(weights.Get("claims_update_params", 1), csim.Succeed(UpdateParams(true)))
 	reg.Add(weights.Get("claims_update_params_unauthorized", 2), csim.Refuse(d, csim.Errs(sdkerrors.ErrUnauthorized), UpdateParams(false)))
 }

@@ -284,3 +284,21 @@ func Attempt[T sdk.Msg](digest Digest, allowed []error, f simsx.SimMsgFactoryFn[
 		}
 	})
 }
+
+// AccountWhere returns a random account for which keep holds, trying every
+// account once from a random start, or skips (what names the account wanted).
+func AccountWhere(data *simsx.ChainDataSource, reporter simsx.SimulationReporter, what string, keep func(simsx.SimAccount) bool) simsx.SimAccount {
+	accs := data.AllAccounts()
+	start := data.Rand().IntInRange(0, len(accs))
+	for i := range accs {
+		a := data.GetAccountbyAccAddr(reporter, accs[(start+i)%len(accs)].Address)
+		if reporter.IsSkipped() {
+			return simsx.SimAccount{}
+		}
+		if keep(a) {
+			return a
+		}
+	}
+	reporter.Skipf("no %s", what)
+	return simsx.SimAccount{}
+}

@@ -45,7 +45,7 @@ func invariant(name string, check func(ctx context.Context) ([]string, error)) s
 
 // invariants lists the module's checks.
 func invariants(k Keeper) []namedCheck {
-	return []namedCheck{{"organs-cases-custody", k.checkOrgans}}
+	return []namedCheck{{"organs-cases-custody", k.checkOrgans}, {"custody-chain-offers", k.checkCustody}}
 }
 
 // checkOrgans checks that every case is stored under its DIN, that every
@@ -91,6 +91,64 @@ func (k Keeper) checkOrgans(ctx context.Context) ([]string, error) {
 	}
 	err = k.HandOffs.Walk(ctx, nil, func(key collections.Triple[string, string, uint32], _ types.HandOff) (bool, error) {
 		organ("hand-off", key.K1(), key.K2())
+		return false, nil
+	})
+	return broken, err
+}
+
+// checkCustody checks that each organ has one custodian, the one its
+// hand-offs lead to: replaying them from the case's OPO, every hand-off
+// leaves the holder of its time, only the last may be pending, and the
+// organ's holder and pending recipient are where the replay ends. Its open
+// offer and its acceptance name candidates in that state.
+func (k Keeper) checkCustody(ctx context.Context) ([]string, error) {
+	var broken []string
+	err := k.Organs.Walk(ctx, nil, func(_ OrganKey, o types.Organ) (bool, error) {
+		c, err := k.Cases.Get(ctx, o.DIN)
+		if err != nil {
+			return false, nil // checkOrgans reports an organ without a case
+		}
+		holder, pending := c.OPO, ""
+		for i := uint32(1); i <= o.Handoffs; i++ {
+			h, err := k.HandOffs.Get(ctx, listKey(o, i))
+			if err != nil {
+				broken = append(broken, fmt.Sprintf("organ %s/%s: hand-off %d of %d: %s", o.DIN, o.OrganType, i, o.Handoffs, err))
+				continue
+			}
+			if h.From != holder {
+				broken = append(broken, fmt.Sprintf("organ %s/%s: hand-off %d from %s, the holder was %s", o.DIN, o.OrganType, i, h.From, holder))
+			}
+			switch h.Status {
+			case types.HandOffStatus_HAND_OFF_STATUS_ACCEPTED:
+				holder = h.To
+			case types.HandOffStatus_HAND_OFF_STATUS_PENDING:
+				if i != o.Handoffs {
+					broken = append(broken, fmt.Sprintf("organ %s/%s: hand-off %d pending, %d follow it", o.DIN, o.OrganType, i, o.Handoffs-i))
+				}
+				pending = h.To
+			}
+		}
+		if o.Holder != holder || o.PendingTo != pending {
+			broken = append(broken, fmt.Sprintf("organ %s/%s: held by %s (pending %q), its hand-offs say %s (pending %q)",
+				o.DIN, o.OrganType, o.Holder, o.PendingTo, holder, pending))
+		}
+		check := func(rank uint32, want types.CandidateStatus) {
+			cand, err := k.Candidates.Get(ctx, listKey(o, rank))
+			switch {
+			case err != nil:
+				broken = append(broken, fmt.Sprintf("organ %s/%s: candidate %d: %s", o.DIN, o.OrganType, rank, err))
+			case cand.Status != want:
+				broken = append(broken, fmt.Sprintf("organ %s/%s: candidate %d is %s, want %s", o.DIN, o.OrganType, rank, cand.Status, want))
+			case want == types.CandidateStatus_CANDIDATE_STATUS_ACCEPTED && cand.Centre != o.Centre:
+				broken = append(broken, fmt.Sprintf("organ %s/%s: allocated to %s, candidate %d is at %s", o.DIN, o.OrganType, o.Centre, rank, cand.Centre))
+			}
+		}
+		if o.OfferedRank != 0 {
+			check(o.OfferedRank, types.CandidateStatus_CANDIDATE_STATUS_OFFERED)
+		}
+		if o.AcceptedRank != 0 {
+			check(o.AcceptedRank, types.CandidateStatus_CANDIDATE_STATUS_ACCEPTED)
+		}
 		return false, nil
 	})
 	return broken, err

@@ -15,7 +15,8 @@ import (
 )
 
 // Register adds x/organs' operations: opening donation cases (deceased
-// donors) and recording their blood group, with refusals, and params.
+// donors) and recording their blood group, the flow past it (flow.go), with
+// refusals, and params.
 func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	d := csim.ExportDigest(k.ExportGenesis)
 	reg.Add(weights.Get("organs_open_case", 6), csim.Succeed(OpenCase(k, caseOK)))
@@ -23,6 +24,29 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("organs_open_case_bad_check_character", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidDIN), OpenCase(k, caseBadCheck)))
 	reg.Add(weights.Get("organs_record_abo", 4), csim.Attempt(d, csim.Errs(types.ErrABOConfirmed), RecordABO(k, true)))
 	reg.Add(weights.Get("organs_record_abo_not_opo", 2), csim.Refuse(d, csim.Errs(types.ErrNotCaseOPO, ctypes.ErrMissingRole, ctypes.ErrNotMember), RecordABO(k, false)))
+	reg.Add(weights.Get("organs_set_staff", 3), csim.Succeed(SetStaff(k, true)))
+	reg.Add(weights.Get("organs_set_staff_member", 1), csim.Refuse(d, csim.Errs(types.ErrInvalidStaff), SetStaff(k, false)))
+	reg.Add(weights.Get("organs_confirm_abo", 4), csim.Succeed(ConfirmABO(k, true)))
+	reg.Add(weights.Get("organs_confirm_abo_same_person", 2), csim.Refuse(d, csim.Errs(types.ErrSamePerson), ConfirmABO(k, false)))
+	reg.Add(weights.Get("organs_recover", 6), csim.Succeed(RecoverOrgan(k, true)))
+	reg.Add(weights.Get("organs_recover_unknown_type", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidOrganType), RecoverOrgan(k, false)))
+	reg.Add(weights.Get("organs_post_match_run", 5), csim.Succeed(PostMatchRun(k, true)))
+	reg.Add(weights.Get("organs_post_match_run_abo_unconfirmed", 2), csim.Refuse(d, csim.Errs(types.ErrABONotConfirmed), PostMatchRun(k, false)))
+	reg.Add(weights.Get("organs_offer", 6), csim.Succeed(Offer(k, true)))
+	reg.Add(weights.Get("organs_offer_out_of_order", 2), csim.Refuse(d, csim.Errs(types.ErrSkippedCandidate), Offer(k, false)))
+	reg.Add(weights.Get("organs_respond_offer", 6), csim.Succeed(RespondOffer(k, true)))
+	reg.Add(weights.Get("organs_respond_offer_other_centre", 2), csim.Refuse(d, csim.Errs(types.ErrNotCandidateCentre), RespondOffer(k, false)))
+	reg.Add(weights.Get("organs_skip_candidate", 2), csim.Succeed(SkipCandidate(k, true)))
+	reg.Add(weights.Get("organs_skip_candidate_not_expired", 2), csim.Refuse(d, csim.Errs(types.ErrOfferNotExpired), SkipCandidate(k, false)))
+	reg.Add(weights.Get("organs_hand_off", 6), csim.Succeed(HandOff(k, true)))
+	reg.Add(weights.Get("organs_hand_off_not_holder", 2), csim.Refuse(d, csim.Errs(types.ErrNotHolder), HandOff(k, false)))
+	reg.Add(weights.Get("organs_accept_hand_off", 6), csim.Succeed(AcceptHandOff(k, true)))
+	reg.Add(weights.Get("organs_accept_hand_off_not_recipient", 2), csim.Refuse(d, csim.Errs(types.ErrNoHandOff), AcceptHandOff(k, false)))
+	reg.Add(weights.Get("organs_cancel_hand_off", 1), csim.Succeed(CancelHandOff(k)))
+	reg.Add(weights.Get("organs_transplant", 5), csim.Succeed(Transplant(k, true)))
+	reg.Add(weights.Get("organs_transplant_wrong_recipient", 2), csim.Refuse(d, csim.Errs(types.ErrRecipientMismatch), Transplant(k, false)))
+	reg.Add(weights.Get("organs_discard", 1), csim.Succeed(Discard(k, true)))
+	reg.Add(weights.Get("organs_discard_not_holder", 2), csim.Refuse(d, csim.Errs(types.ErrNotHolder), Discard(k, false)))
 	reg.Add(weights.Get("organs_update_params", 1), csim.Succeed(UpdateParams(true)))
 	reg.Add(weights.Get("organs_update_params_unauthorized", 2), csim.Refuse(d, csim.Errs(sdkerrors.ErrUnauthorized), UpdateParams(false)))
 }
@@ -110,7 +134,8 @@ func RecordABO(k keeper.Keeper, byOPO bool) simsx.SimMsgFactoryFn[*types.MsgReco
 				reporter.Skip("OPO no longer active")
 			}
 		} else {
-			actor = data.AnyAccountN(10, reporter, simsx.ExcludeAddresses(c.OPO))
+			// Neither the OPO nor its staff (who act for it).
+			actor = data.AnyAccountN(10, reporter, simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool { return !actsFor(ctx, k, a, c.OPO) }))
 		}
 		if reporter.IsSkipped() {
 			return nil, nil

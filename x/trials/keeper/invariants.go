@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"cosmossdk.io/collections"
 
@@ -15,6 +16,10 @@ import (
 // ConsortiumKeeper returns the consortium the keeper asks about roles; the
 // simulation picks its actors with it.
 func (k Keeper) ConsortiumKeeper() types.ConsortiumKeeper { return k.consortium }
+
+// ConsentKeeper returns the consent module the keeper asks about subjects'
+// consents; the simulation enrols and records only where they hold.
+func (k Keeper) ConsentKeeper() types.ConsentKeeper { return k.consent }
 
 // RegisterInvariants registers x/trials's invariants. The SDK v0.54 has no
 // x/crisis to run them: the app's simulation test collects them through this
@@ -45,7 +50,7 @@ func invariant(name string, check func(ctx context.Context) ([]string, error)) s
 
 // invariants lists the module's checks.
 func invariants(k Keeper) []namedCheck {
-	return []namedCheck{{"registry-ids-versions", k.checkTrials}}
+	return []namedCheck{{"registry-ids-versions", k.checkTrials}, {"enrolment-counts-sae-queue", k.checkSubjects}}
 }
 
 // checkTrials checks that each claimed registry id is held by a trial that
@@ -92,5 +97,75 @@ func (k Keeper) checkTrials(ctx context.Context) ([]string, error) {
 		}
 		return false, nil
 	})
+	return broken, err
+}
+
+// checkSubjects checks the counters and queues kept beside the enrolments
+// and SAE clocks: each trial's enrolled count and the per (trial, site,
+// version) counts equal the enrolments that were enrolled (withdrawn ones
+// included), and the open-SAE queue holds exactly the unreported clocks
+// under their due time.
+func (k Keeper) checkSubjects(ctx context.Context) ([]string, error) {
+	var broken []string
+	perTrial := map[uint64]uint64{}
+	counts := map[string]uint64{}
+	key := func(trial uint64, site string, version uint32) string {
+		return fmt.Sprintf("%d/%s/%d", trial, site, version)
+	}
+	err := k.Enrolments.Walk(ctx, nil, func(_ SubjectKey, e types.Enrolment) (bool, error) {
+		if e.EnrolledVersion != 0 {
+			perTrial[e.TrialID]++
+			counts[key(e.TrialID, e.Site, e.EnrolledVersion)]++
+		}
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	err = k.EnrolmentCounts.Walk(ctx, nil, func(kk collections.Triple[uint64, sdk.AccAddress, uint32], n uint64) (bool, error) {
+		kc := key(kk.K1(), k.addrString(kk.K2()), kk.K3())
+		if counts[kc] != n {
+			broken = append(broken, fmt.Sprintf("enrolment count %s is %d, %d enrolments", kc, n, counts[kc]))
+		}
+		delete(counts, kc)
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	for kc, n := range counts {
+		broken = append(broken, fmt.Sprintf("no enrolment count %s for %d enrolments", kc, n))
+	}
+	err = k.Trials.Walk(ctx, nil, func(id uint64, t types.Trial) (bool, error) {
+		if t.Enrolled != perTrial[id] {
+			broken = append(broken, fmt.Sprintf("trial %d counts %d enrolled, %d enrolments were", id, t.Enrolled, perTrial[id]))
+		}
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	open := 0
+	err = k.SAEClocks.Walk(ctx, nil, func(id uint64, c types.SAEClock) (bool, error) {
+		queued, err := k.OpenSAEs.Has(ctx, collections.Join(c.DueAt, id))
+		if err != nil {
+			return true, err
+		}
+		if queued != (c.ReportedAt == nil) {
+			broken = append(broken, fmt.Sprintf("SAE clock %d: reported %t, queued %t", id, c.ReportedAt != nil, queued))
+		}
+		if queued {
+			open++
+		}
+		return false, nil
+	})
+	if err != nil {
+		return broken, err
+	}
+	n := 0
+	err = k.OpenSAEs.Walk(ctx, nil, func(collections.Pair[time.Time, uint64]) (bool, error) { n++; return false, nil })
+	if n != open {
+		broken = append(broken, fmt.Sprintf("open-SAE queue holds %d entries, %d clocks are open", n, open))
+	}
 	return broken, err
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/healthchain/healthd/internal/trialid"
 	"github.com/healthchain/healthd/internal/unixfs"
+	consenttypes "github.com/healthchain/healthd/x/consent/types"
 	csim "github.com/healthchain/healthd/x/consortium/simulation"
 	ctypes "github.com/healthchain/healthd/x/consortium/types"
 	"github.com/healthchain/healthd/x/trials/keeper"
@@ -20,7 +21,8 @@ import (
 )
 
 // Register adds x/trials' operations: registration, protocol versions and
-// their review, enrolment and the authority's messages, accepted and refused.
+// their review, the subject flow (subjects.go) and the authority's messages,
+// accepted and refused.
 func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	d := csim.ExportDigest(k.ExportGenesis)
 	notMember := csim.Errs(ctypes.ErrMissingRole, ctypes.ErrNotMember)
@@ -32,6 +34,28 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("trials_amend_protocol", 4), csim.Attempt(d, csim.Errs(types.ErrVersionPending, types.ErrTrialClosed), AmendProtocol(k, true)))
 	reg.Add(weights.Get("trials_amend_protocol_not_sponsor", 2), csim.Refuse(d, csim.Errs(types.ErrNotSponsor), AmendProtocol(k, false)))
 	reg.Add(weights.Get("trials_enrol_not_site", 2), csim.Refuse(d, csim.Errs(types.ErrNotSite), EnrolNotSite(k)))
+	// The subject's consent is an x/consent message; x/consent's own
+	// factories check its refusals and state.
+	reg.Add(weights.Get("trials_subject_consent", 10), csim.Attempt(nil, csim.Errs(consenttypes.ErrOverlappingConsent), SubjectConsent(k)))
+	reg.Add(weights.Get("trials_consent_to_version", 10), csim.Succeed(ConsentToVersion(k, consentOK)))
+	reg.Add(weights.Get("trials_consent_to_version_not_in_force", 2), csim.Refuse(d, csim.Errs(types.ErrVersionNotApproved), ConsentToVersion(k, consentWrongVersion)))
+	reg.Add(weights.Get("trials_enrol", 8), csim.Succeed(Enrol(k)))
+	reg.Add(weights.Get("trials_enrol_not_consented", 2), csim.Refuse(d, csim.Errs(types.ErrNotConsented), EnrolNotConsented(k)))
+	reg.Add(weights.Get("trials_withdraw", 1), csim.Succeed(Withdraw(k, true)))
+	reg.Add(weights.Get("trials_withdraw_not_enrolled", 2), csim.Refuse(d, csim.Errs(types.ErrNotEnrolled), Withdraw(k, false)))
+	reg.Add(weights.Get("trials_record_data", 10), csim.Succeed(RecordData(k, dataOK)))
+	reg.Add(weights.Get("trials_record_data_not_site", 2), csim.Refuse(d, csim.Errs(types.ErrNotSite), RecordData(k, dataNotSite)))
+	reg.Add(weights.Get("trials_amend_data", 4), csim.Succeed(AmendData(k, dataOK)))
+	reg.Add(weights.Get("trials_amend_data_not_recorded", 2), csim.Refuse(d, csim.Errs(types.ErrDataNotFound), AmendData(k, dataNotRecorded)))
+	reg.Add(weights.Get("trials_report_sae", 4), csim.Succeed(ReportSAE(k, true)))
+	reg.Add(weights.Get("trials_report_sae_registered", 2), csim.Refuse(d, csim.Errs(types.ErrNotRecruiting), ReportSAE(k, false)))
+	reg.Add(weights.Get("trials_submit_sae_report", 4), csim.Succeed(SubmitSAEReport(k, saeOK)))
+	reg.Add(weights.Get("trials_submit_sae_report_not_sponsor", 2), csim.Refuse(d, csim.Errs(types.ErrNotSponsor), SubmitSAEReport(k, saeOtherSponsor)))
+	reg.Add(weights.Get("trials_submit_sae_report_again", 2), csim.Refuse(d, csim.Errs(types.ErrSAEAlreadyReported), SubmitSAEReport(k, saeReported)))
+	reg.Add(weights.Get("trials_lock_database", 1), csim.Succeed(LockDatabase(k, true)))
+	reg.Add(weights.Get("trials_lock_database_not_sponsor", 2), csim.Refuse(d, csim.Errs(types.ErrNotSponsor), LockDatabase(k, false)))
+	reg.Add(weights.Get("trials_report_results", 3), csim.Succeed(ReportResults(k, true)))
+	reg.Add(weights.Get("trials_report_results_not_locked", 2), csim.Refuse(d, csim.Errs(types.ErrNotLocked), ReportResults(k, false)))
 	reg.Add(weights.Get("trials_release_registry_id_unauthorized", 1), csim.Refuse(d, csim.Errs(sdkerrors.ErrUnauthorized), ReleaseRegistryID(k)))
 	reg.Add(weights.Get("trials_update_params", 1), csim.Succeed(UpdateParams(true)))
 	reg.Add(weights.Get("trials_update_params_unauthorized", 2), csim.Refuse(d, csim.Errs(sdkerrors.ErrUnauthorized), UpdateParams(false)))
