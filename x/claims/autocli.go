@@ -50,6 +50,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{RpcMethod: "Escrow", Use: "escrow [payer]", Short: "A payer's escrow balance", PositionalArgs: pos("payer")},
 				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
+				{
+					RpcMethod: "ClaimSettlement", Use: "settlement [claim-id]",
+					Short: "A claim's hash-time-locked settlement on Ethereum: hashlock, lock id, timelock, healthd deadline, status " +
+						"(LOCKED, REVEALED with the preimage, LAPSED with the reason); expired: locked and the deadline passed",
+					Example:        fmt.Sprintf("%s q claims settlement 7", app),
+					PositionalArgs: pos("claim_id"),
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -95,6 +102,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					FlagOptions: map[string]*autocliv1.FlagOptions{
 						"approve_lines": {Usage: "partial only: the lines to approve, numbered from 0 (the first line is 0); comma-separated (0,2) or the flag repeated"},
 						"reason":        {Usage: "partial or deny: the CARC code of the denied lines, 1-3 digits, optionally after a capital letter (50: not medically necessary)"},
+						"settlement_preimage": {Usage: "approve or partial of a claim with a locked settlement: its 32-byte preimage in hex " +
+							"(revealed by this transaction; a refused one is in the block too, so simulate first: --gas auto)"},
 					},
 				},
 				{
@@ -114,6 +123,28 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Take back escrow not owed to your payable claims (amount in the settlement denom, e.g. 500000uhealth)",
 					Example:        fmt.Sprintf("%s tx claims withdraw-escrow 500000uhealth --from payer", app),
 					PositionalArgs: pos("amount"),
+				},
+				{
+					RpcMethod: "LockClaimSettlement", Use: "lock-settlement [claim-id]",
+					Short: "Record your hash-time-locked ERC-20 payment of a pended or appealed claim on Ethereum (payer); approve it later with --settlement-preimage",
+					Long: "Lock the payment on Ethereum first (HashedTimelockERC20.lock, hashlock = sha256 of 32 random bytes), then record it here: " +
+						"--hashlock and --evm-lock-id are 32 bytes in hex, --evm-timelock the lock's unix time, --evm-receiver and --evm-token " +
+						"0x addresses, --evm-amount the amount in the token's base units. The healthd deadline is evm-timelock less the " +
+						"evm_settlement_margin param (1 h by default), and must be more than evm_min_reveal_window (10 min) away. " +
+						"healthd does not see Ethereum: the relay checks the lock there. See docs/settlement.md.",
+					Example: fmt.Sprintf("%s tx claims lock-settlement 7 --hashlock 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 "+
+						"--evm-lock-id 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8 --evm-timelock 1796000000 "+
+						"--evm-receiver 0x1111111111111111111111111111111111111111 --evm-token 0x2222222222222222222222222222222222222222 "+
+						"--evm-amount 24000000 --from payer", app),
+					PositionalArgs: pos("claim_id"),
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"hashlock":     {Usage: "sha256 of the preimage: 32 bytes in hex"},
+						"evm_lock_id":  {Usage: "the contract's lockId (Locked event): 32 bytes in hex"},
+						"evm_timelock": {Usage: "the lock's timelock, unix seconds"},
+						"evm_receiver": {Usage: "the lock's receiver (the provider's Ethereum address), 0x and 40 hex digits"},
+						"evm_token":    {Usage: "the ERC-20 token's address, 0x and 40 hex digits"},
+						"evm_amount":   {Usage: "the locked amount in the token's base units (a positive integer)"},
+					},
 				},
 				{RpcMethod: "UpdateParams", Skip: true},
 			},

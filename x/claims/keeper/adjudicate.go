@@ -84,6 +84,16 @@ func (k Keeper) adjudicate(ctx context.Context, c *types.Claim, denied map[int]s
 	}
 
 	adj := types.Adjudicate(in)
+	if isNew {
+		c.Settlement = plan.Settlement
+	}
+	if !reviewed && c.Settlement == types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC &&
+		(adj.Outcome == types.ClaimStatus_CLAIM_STATUS_APPROVED || adj.Outcome == types.ClaimStatus_CLAIM_STATUS_PARTIALLY_APPROVED) {
+		// The engine never pays an HTLC claim: it waits, with the amounts
+		// computed, for the payer to lock the payment and approve with the
+		// preimage.
+		adj.Outcome, adj.PendReasons = types.ClaimStatus_CLAIM_STATUS_PENDED, append(adj.PendReasons, types.PendSettlement)
+	}
 	c.Results, c.Outcome, c.PendReasons = adj.Results, adj.Outcome, adj.PendReasons
 	c.UpdatedAt = sdk.UnwrapSDKContext(ctx).BlockTime()
 	switch adj.Outcome {
@@ -174,9 +184,17 @@ func owed(c *types.Claim) math.Int {
 }
 
 // pay pays what is owed from the payer's escrow (PAID), or queues the claim
-// while the escrow is short (PAYABLE).
+// while the escrow is short (PAYABLE). A claim settled on Ethereum is PAID
+// with nothing moved here: ReviewClaim reached this only with the preimage
+// of its locked settlement, which it reveals in the same transaction.
 func (k Keeper) pay(ctx context.Context, c *types.Claim) error {
 	payer := k.mustAddr(c.Payer)
+	if c.Settlement == types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC {
+		if err := k.dequeue(ctx, payer, c.ID); err != nil {
+			return err
+		}
+		return k.setStatus(ctx, c, types.ClaimStatus_CLAIM_STATUS_PAID)
+	}
 	amount := owed(c)
 	balance, err := k.escrow(ctx, payer)
 	if err != nil {

@@ -69,6 +69,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, s := range gs.Settlements {
+		if err := k.Settlements.Set(ctx, s.ClaimID, s); err != nil {
+			return err
+		}
+	}
+	for _, h := range gs.Hashlocks {
+		if err := k.Hashlocks.Set(ctx, h.Hashlock, h.ClaimID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -108,6 +118,16 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.Escrow.Walk(ctx, nil, func(payer sdk.AccAddress, b math.Int) (bool, error) {
 		gs.Escrows = append(gs.Escrows, types.EscrowEntry{Payer: k.addrString(payer), Balance: b})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if gs.Settlements, err = values(ctx, k.Settlements); err != nil {
+		return nil, err
+	}
+	err = k.Hashlocks.Walk(ctx, nil, func(h []byte, id uint64) (bool, error) {
+		gs.Hashlocks = append(gs.Hashlocks, types.HashlockEntry{Hashlock: h, ClaimID: id})
 		return false, nil
 	})
 	return gs, err

@@ -31,7 +31,7 @@ var _ types.QueryServer = queryServer{}
 func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
 // grpcErr gives the claims keeper's errors their gRPC codes.
-var grpcErr = querysrv.NewErrorMap([]error{types.ErrClaimNotFound, types.ErrPlanNotFound, types.ErrCoverageNotFound}, nil).Status
+var grpcErr = querysrv.NewErrorMap([]error{types.ErrClaimNotFound, types.ErrPlanNotFound, types.ErrCoverageNotFound, types.ErrSettlementNotFound}, nil).Status
 
 // Plan implements types.QueryServer.
 func (q queryServer) Plan(ctx context.Context, req *types.QueryPlanRequest) (*types.QueryPlanResponse, error) {

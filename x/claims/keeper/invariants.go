@@ -55,6 +55,7 @@ func invariants(k Keeper) []namedCheck {
 		{"escrow-owes-payable-claims", k.checkPayable},
 		{"escrow-balance", k.checkEscrowBalance},
 		{"claim-indexes", k.checkClaimIndexes},
+		{"settlements", k.CheckSettlements},
 	}
 }
 

@@ -119,6 +119,14 @@ type Keeper struct {
 	// Owed is each payer's total owed to its payable claims: escrow above it
 	// may be withdrawn.
 	Owed collections.Map[sdk.AccAddress, math.Int]
+	// Settlements is each claim's hash-time-locked settlement, the latest
+	// (a lock after a lapse replaces the lapsed one).
+	Settlements collections.Map[uint64, types.Settlement]
+	// Hashlocks maps every hashlock ever recorded to its claim. Not an index
+	// of Settlements: it keeps the hashlocks of replaced (lapsed) settlements
+	// too, so that no hashlock is used twice: one preimage opens every
+	// Ethereum lock under its hash.
+	Hashlocks collections.Map[[]byte, uint64]
 }
 
 // NewKeeper builds the keeper. authority is the fallback authority (x/gov).
@@ -176,6 +184,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		PayableByAmount: collections.NewKeySet(sb, types.PayableByAmountKey, "payable_by_amount",
 			collections.TripleKeyCodec(sdk.AccAddressKey, collections.BytesKey, collections.Uint64Key)),
 		Owed: collections.NewMap(sb, types.OwedKey, "owed", sdk.AccAddressKey, sdk.IntValue),
+		Settlements: collections.NewMap(sb, types.SettlementsKey, "settlements", collections.Uint64Key,
+			codec.CollValue[types.Settlement](cdc)),
+		Hashlocks: collections.NewMap(sb, types.HashlocksKey, "hashlocks", collections.BytesKey, collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -384,7 +384,8 @@ func (s *KeeperTestSuite) TestFundEscrowRefusals() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestUpdateParams() {
-	p := types.Params{SettlementDenom: "ucredit", MaxLines: 2, MaxDiagnoses: 3, MaxRecords: 0, MaxServices: 10}
+	p := types.Params{SettlementDenom: "ucredit", MaxLines: 2, MaxDiagnoses: 3, MaxRecords: 0, MaxServices: 10,
+		EVMSettlementMargin: 60, EVMMinRevealWindow: 30}
 	_, err := s.ms.UpdateParams(s.ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: p})
 	s.Require().NoError(err, "no escrow is held: the denom may change")
 	res, err := s.qs.Params(s.ctx, &types.QueryParamsRequest{})

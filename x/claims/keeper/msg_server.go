@@ -56,8 +56,11 @@ func (m msgServer) payer(ctx context.Context, s string) (sdk.AccAddress, error) 
 	return payer, m.k.consortium.RequireRole(ctx, payer, consortiumtypes.Role_ROLE_PAYER)
 }
 
-func (m msgServer) planTerms(ctx context.Context, name string, services []types.CoveredService, ded, oop, threshold math.Int) ([]types.CoveredService, error) {
+func (m msgServer) planTerms(ctx context.Context, name string, services []types.CoveredService, ded, oop, threshold math.Int, settlement types.SettlementMethod) ([]types.CoveredService, error) {
 	if err := validName(name); err != nil {
+		return nil, err
+	}
+	if err := types.ValidateSettlementMethod(settlement); err != nil {
 		return nil, err
 	}
 	params, err := m.k.Params.Get(ctx)
@@ -77,7 +80,7 @@ func (m msgServer) CreatePlan(ctx context.Context, msg *types.MsgCreatePlan) (*t
 	if err != nil {
 		return nil, err
 	}
-	services, err := m.planTerms(ctx, msg.Name, msg.Services, msg.Deductible, msg.OutOfPocketMax, msg.ReviewThreshold)
+	services, err := m.planTerms(ctx, msg.Name, msg.Services, msg.Deductible, msg.OutOfPocketMax, msg.ReviewThreshold, msg.Settlement)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +92,7 @@ func (m msgServer) CreatePlan(ctx context.Context, msg *types.MsgCreatePlan) (*t
 	p := types.Plan{
 		ID: id, Payer: m.k.addrString(payer), Name: msg.Name, Services: services, Deductible: msg.Deductible,
 		OutOfPocketMax: msg.OutOfPocketMax, ReviewThreshold: msg.ReviewThreshold, UpdatedAt: sdkCtx.BlockTime(),
+		Settlement: msg.Settlement,
 	}
 	if err := m.k.Plans.Set(ctx, id, p); err != nil {
 		return nil, err
@@ -118,13 +122,13 @@ func (m msgServer) UpdatePlan(ctx context.Context, msg *types.MsgUpdatePlan) (*t
 	if err != nil {
 		return nil, err
 	}
-	services, err := m.planTerms(ctx, msg.Name, msg.Services, msg.Deductible, msg.OutOfPocketMax, msg.ReviewThreshold)
+	services, err := m.planTerms(ctx, msg.Name, msg.Services, msg.Deductible, msg.OutOfPocketMax, msg.ReviewThreshold, msg.Settlement)
 	if err != nil {
 		return nil, err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	p.Name, p.Services, p.Deductible, p.OutOfPocketMax, p.ReviewThreshold, p.UpdatedAt =
-		msg.Name, services, msg.Deductible, msg.OutOfPocketMax, msg.ReviewThreshold, sdkCtx.BlockTime()
+	p.Name, p.Services, p.Deductible, p.OutOfPocketMax, p.ReviewThreshold, p.UpdatedAt, p.Settlement =
+		msg.Name, services, msg.Deductible, msg.OutOfPocketMax, msg.ReviewThreshold, sdkCtx.BlockTime(), msg.Settlement
 	if err := m.k.Plans.Set(ctx, p.ID, p); err != nil {
 		return nil, err
 	}
@@ -413,9 +417,48 @@ func (m msgServer) ReviewClaim(ctx context.Context, msg *types.MsgReviewClaim) (
 	default:
 		return nil, errorsmod.Wrapf(types.ErrInvalidReview, "unknown decision %s", msg.Decision)
 	}
-	if err := m.k.adjudicate(ctx, &c, denied, true); err != nil {
+	approving := msg.Decision != types.ReviewDecision_REVIEW_DECISION_DENY
+	s, locked, err := m.k.lockedSettlement(ctx, c.ID)
+	if err != nil {
 		return nil, err
 	}
+	switch {
+	case len(msg.SettlementPreimage) > 0 && !(approving && locked):
+		return nil, errorsmod.Wrapf(types.ErrInvalidSettlement, "claim %d: a preimage goes only with the approval of a claim with a locked settlement", c.ID)
+	case approving && locked:
+		if err := checkReveal(ctx, s, msg.SettlementPreimage); err != nil {
+			return nil, err
+		}
+	case approving && c.Settlement == types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC:
+		return nil, errorsmod.Wrapf(types.ErrSettlementRequired, "claim %d has no locked settlement", c.ID)
+	}
+	if !locked {
+		if err := m.k.adjudicate(ctx, &c, denied, true); err != nil {
+			return nil, err
+		}
+		return &types.MsgReviewClaimResponse{Status: c.Status}, nil
+	}
+	// The claim has a locked settlement: an approval must end PAID (settled
+	// on Ethereum) and reveal, a denial lapses it. Adjudicate in a cache, so
+	// that an approval the adjudication turns into a denial changes nothing.
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	cacheCtx, write := sdkCtx.CacheContext()
+	if err := m.k.adjudicate(cacheCtx, &c, denied, true); err != nil {
+		return nil, err
+	}
+	switch {
+	case approving && c.Status == types.ClaimStatus_CLAIM_STATUS_PAID:
+		err = m.k.reveal(cacheCtx, s, msg.SettlementPreimage)
+	case approving:
+		return nil, errorsmod.Wrapf(types.ErrInvalidReview, "claim %d adjudicates to %s (%s), not paid: the preimage is not revealed; deny the claim instead",
+			c.ID, c.Status, c.Outcome)
+	case c.Status == types.ClaimStatus_CLAIM_STATUS_DENIED:
+		err = m.k.lapse(cacheCtx, c.ID, types.LapseDenied)
+	}
+	if err != nil {
+		return nil, err
+	}
+	write()
 	return &types.MsgReviewClaimResponse{Status: c.Status}, nil
 }
 
@@ -437,6 +480,11 @@ func (m msgServer) AppealClaim(ctx context.Context, msg *types.MsgAppealClaim) (
 	if c.Status != types.ClaimStatus_CLAIM_STATUS_DENIED && !partial {
 		return nil, errorsmod.Wrapf(types.ErrInvalidTransition, "claim %d is %s (%s): only denied or partially approved claims are appealed",
 			c.ID, c.Status, c.Outcome)
+	}
+	if c.Status == types.ClaimStatus_CLAIM_STATUS_PAID && c.Settlement == types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC {
+		// Its payment was revealed on Ethereum and cannot be re-locked: the
+		// denied lines are billed again in a new claim (they hold no slot).
+		return nil, errorsmod.Wrapf(types.ErrInvalidTransition, "claim %d was settled on Ethereum: bill its denied lines in a new claim", c.ID)
 	}
 	// An appeal sends the claim to the payer again: the patient's consents
 	// must still hold, as at submission.
@@ -473,6 +521,9 @@ func (m msgServer) WithdrawClaim(ctx context.Context, msg *types.MsgWithdrawClai
 		return nil, err
 	}
 	if err := m.k.setStatus(ctx, &c, types.ClaimStatus_CLAIM_STATUS_WITHDRAWN); err != nil {
+		return nil, err
+	}
+	if err := m.k.lapse(ctx, c.ID, types.LapseWithdrawn); err != nil {
 		return nil, err
 	}
 	return &types.MsgWithdrawClaimResponse{}, m.k.Claims.Set(ctx, c.ID, c)
@@ -521,6 +572,11 @@ func (m msgServer) CancelClaim(ctx context.Context, msg *types.MsgCancelClaim) (
 	}
 	c.CancelReason, c.UpdatedAt = msg.Reason, sdk.UnwrapSDKContext(ctx).BlockTime()
 	if err := m.k.setStatus(ctx, &c, types.ClaimStatus_CLAIM_STATUS_CANCELLED); err != nil {
+		return nil, err
+	}
+	// A PAYABLE claim has no locked settlement (locks are for pended and
+	// appealed claims); lapse covers any all the same.
+	if err := m.k.lapse(ctx, c.ID, types.LapseCancelled); err != nil {
 		return nil, err
 	}
 	if err := m.k.Claims.Set(ctx, c.ID, c); err != nil {

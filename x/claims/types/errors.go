@@ -29,3 +29,15 @@ var (
 	ErrOverflow          = errorsmod.Register(ModuleName, 24, "amount or count out of range")
 	ErrInvalidDiagnoses  = errorsmod.Register(ModuleName, 25, "invalid diagnoses commitment or ciphertext")
 )
+
+// Errors of hash-time-locked settlement (docs/settlement.md).
+var (
+	ErrInvalidSettlement  = errorsmod.Register(ModuleName, 26, "invalid settlement")
+	ErrSettlementLocked   = errorsmod.Register(ModuleName, 27, "claim already has a locked settlement")
+	ErrHashlockInUse      = errorsmod.Register(ModuleName, 28, "hashlock already used by a settlement")
+	ErrPreimageMismatch   = errorsmod.Register(ModuleName, 29, "preimage does not open the hashlock")
+	ErrSettlementExpired  = errorsmod.Register(ModuleName, 30, "settlement deadline has passed")
+	ErrSettlementNotFound = errorsmod.Register(ModuleName, 31, "settlement not found")
+	ErrSettlementRequired = errorsmod.Register(ModuleName, 32, "claim is settled on Ethereum: lock the settlement, then approve with its preimage")
+	ErrSettlementTooSoon  = errorsmod.Register(ModuleName, 33, "settlement deadline too soon")
+)

@@ -539,6 +539,266 @@ func (m *EventEscrowWithdrawn) GetBalance() string {
 	return ""
 }
 
+// EventClaimSettlementLocked is emitted when a payer records a hash-time-locked
+// settlement of a claim. Hex fields are lower case without 0x.
+type EventClaimSettlementLocked struct {
+	ClaimID     uint64 `protobuf:"varint,1,opt,name=claim_id,json=claimId,proto3" json:"claim_id,omitempty"`
+	Payer       string `protobuf:"bytes,2,opt,name=payer,proto3" json:"payer,omitempty"`
+	Provider    string `protobuf:"bytes,3,opt,name=provider,proto3" json:"provider,omitempty"`
+	Hashlock    string `protobuf:"bytes,4,opt,name=hashlock,proto3" json:"hashlock,omitempty"`
+	EVMLockID   string `protobuf:"bytes,5,opt,name=evm_lock_id,json=evmLockId,proto3" json:"evm_lock_id,omitempty"`
+	EVMTimelock uint64 `protobuf:"varint,6,opt,name=evm_timelock,json=evmTimelock,proto3" json:"evm_timelock,omitempty"`
+	// deadline is t_h: the last reveal is in a block before it.
+	Deadline    uint64 `protobuf:"varint,7,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	EVMReceiver string `protobuf:"bytes,8,opt,name=evm_receiver,json=evmReceiver,proto3" json:"evm_receiver,omitempty"`
+	EVMToken    string `protobuf:"bytes,9,opt,name=evm_token,json=evmToken,proto3" json:"evm_token,omitempty"`
+	EVMAmount   string `protobuf:"bytes,10,opt,name=evm_amount,json=evmAmount,proto3" json:"evm_amount,omitempty"`
+}
+
+func (m *EventClaimSettlementLocked) Reset()         { *m = EventClaimSettlementLocked{} }
+func (m *EventClaimSettlementLocked) String() string { return proto.CompactTextString(m) }
+func (*EventClaimSettlementLocked) ProtoMessage()    {}
+func (*EventClaimSettlementLocked) Descriptor() ([]byte, []int) {
+	return fileDescriptor_67b9bf36845b9b54, []int{8}
+}
+func (m *EventClaimSettlementLocked) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventClaimSettlementLocked) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventClaimSettlementLocked.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventClaimSettlementLocked) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventClaimSettlementLocked.Merge(m, src)
+}
+func (m *EventClaimSettlementLocked) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventClaimSettlementLocked) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventClaimSettlementLocked.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventClaimSettlementLocked proto.InternalMessageInfo
+
+func (m *EventClaimSettlementLocked) GetClaimID() uint64 {
+	if m != nil {
+		return m.ClaimID
+	}
+	return 0
+}
+
+func (m *EventClaimSettlementLocked) GetPayer() string {
+	if m != nil {
+		return m.Payer
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLocked) GetProvider() string {
+	if m != nil {
+		return m.Provider
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLocked) GetHashlock() string {
+	if m != nil {
+		return m.Hashlock
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLocked) GetEVMLockID() string {
+	if m != nil {
+		return m.EVMLockID
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLocked) GetEVMTimelock() uint64 {
+	if m != nil {
+		return m.EVMTimelock
+	}
+	return 0
+}
+
+func (m *EventClaimSettlementLocked) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+func (m *EventClaimSettlementLocked) GetEVMReceiver() string {
+	if m != nil {
+		return m.EVMReceiver
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLocked) GetEVMToken() string {
+	if m != nil {
+		return m.EVMToken
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLocked) GetEVMAmount() string {
+	if m != nil {
+		return m.EVMAmount
+	}
+	return ""
+}
+
+// EventClaimSettlementRevealed is emitted when the approval of a claim reveals
+// its preimage: anyone may now withdraw the lock on Ethereum to the receiver.
+type EventClaimSettlementRevealed struct {
+	ClaimID   uint64 `protobuf:"varint,1,opt,name=claim_id,json=claimId,proto3" json:"claim_id,omitempty"`
+	Hashlock  string `protobuf:"bytes,2,opt,name=hashlock,proto3" json:"hashlock,omitempty"`
+	Preimage  string `protobuf:"bytes,3,opt,name=preimage,proto3" json:"preimage,omitempty"`
+	EVMLockID string `protobuf:"bytes,4,opt,name=evm_lock_id,json=evmLockId,proto3" json:"evm_lock_id,omitempty"`
+}
+
+func (m *EventClaimSettlementRevealed) Reset()         { *m = EventClaimSettlementRevealed{} }
+func (m *EventClaimSettlementRevealed) String() string { return proto.CompactTextString(m) }
+func (*EventClaimSettlementRevealed) ProtoMessage()    {}
+func (*EventClaimSettlementRevealed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_67b9bf36845b9b54, []int{9}
+}
+func (m *EventClaimSettlementRevealed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventClaimSettlementRevealed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventClaimSettlementRevealed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventClaimSettlementRevealed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventClaimSettlementRevealed.Merge(m, src)
+}
+func (m *EventClaimSettlementRevealed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventClaimSettlementRevealed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventClaimSettlementRevealed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventClaimSettlementRevealed proto.InternalMessageInfo
+
+func (m *EventClaimSettlementRevealed) GetClaimID() uint64 {
+	if m != nil {
+		return m.ClaimID
+	}
+	return 0
+}
+
+func (m *EventClaimSettlementRevealed) GetHashlock() string {
+	if m != nil {
+		return m.Hashlock
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementRevealed) GetPreimage() string {
+	if m != nil {
+		return m.Preimage
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementRevealed) GetEVMLockID() string {
+	if m != nil {
+		return m.EVMLockID
+	}
+	return ""
+}
+
+// EventClaimSettlementLapsed is emitted when a locked settlement can no longer
+// be revealed: the payer may refund on Ethereum after the timelock.
+type EventClaimSettlementLapsed struct {
+	ClaimID   uint64 `protobuf:"varint,1,opt,name=claim_id,json=claimId,proto3" json:"claim_id,omitempty"`
+	Hashlock  string `protobuf:"bytes,2,opt,name=hashlock,proto3" json:"hashlock,omitempty"`
+	EVMLockID string `protobuf:"bytes,3,opt,name=evm_lock_id,json=evmLockId,proto3" json:"evm_lock_id,omitempty"`
+	// reason: denied, withdrawn, cancelled or expired.
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventClaimSettlementLapsed) Reset()         { *m = EventClaimSettlementLapsed{} }
+func (m *EventClaimSettlementLapsed) String() string { return proto.CompactTextString(m) }
+func (*EventClaimSettlementLapsed) ProtoMessage()    {}
+func (*EventClaimSettlementLapsed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_67b9bf36845b9b54, []int{10}
+}
+func (m *EventClaimSettlementLapsed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventClaimSettlementLapsed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventClaimSettlementLapsed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventClaimSettlementLapsed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventClaimSettlementLapsed.Merge(m, src)
+}
+func (m *EventClaimSettlementLapsed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventClaimSettlementLapsed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventClaimSettlementLapsed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventClaimSettlementLapsed proto.InternalMessageInfo
+
+func (m *EventClaimSettlementLapsed) GetClaimID() uint64 {
+	if m != nil {
+		return m.ClaimID
+	}
+	return 0
+}
+
+func (m *EventClaimSettlementLapsed) GetHashlock() string {
+	if m != nil {
+		return m.Hashlock
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLapsed) GetEVMLockID() string {
+	if m != nil {
+		return m.EVMLockID
+	}
+	return ""
+}
+
+func (m *EventClaimSettlementLapsed) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventPlanDefined)(nil), "healthd.claims.v1.EventPlanDefined")
 	proto.RegisterType((*EventCoverageChanged)(nil), "healthd.claims.v1.EventCoverageChanged")
@@ -548,47 +808,64 @@ func init() {
 	proto.RegisterType((*EventClaimPaid)(nil), "healthd.claims.v1.EventClaimPaid")
 	proto.RegisterType((*EventClaimCancelled)(nil), "healthd.claims.v1.EventClaimCancelled")
 	proto.RegisterType((*EventEscrowWithdrawn)(nil), "healthd.claims.v1.EventEscrowWithdrawn")
+	proto.RegisterType((*EventClaimSettlementLocked)(nil), "healthd.claims.v1.EventClaimSettlementLocked")
+	proto.RegisterType((*EventClaimSettlementRevealed)(nil), "healthd.claims.v1.EventClaimSettlementRevealed")
+	proto.RegisterType((*EventClaimSettlementLapsed)(nil), "healthd.claims.v1.EventClaimSettlementLapsed")
 }
 
 func init() { proto.RegisterFile("healthd/claims/v1/events.proto", fileDescriptor_67b9bf36845b9b54) }
 
 var fileDescriptor_67b9bf36845b9b54 = []byte{
-	// 549 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x54, 0x4f, 0x6f, 0xd3, 0x4e,
-	0x10, 0xcd, 0xba, 0xa9, 0x9d, 0xdf, 0x54, 0x8a, 0x7e, 0x35, 0x21, 0xb2, 0x22, 0xe1, 0x44, 0x46,
-	0x42, 0xb9, 0x60, 0xab, 0xe5, 0xc2, 0x95, 0x26, 0xa5, 0xf2, 0x01, 0xa9, 0x32, 0x07, 0x24, 0x90,
-	0x80, 0x8d, 0x77, 0x1b, 0xaf, 0x70, 0x76, 0xad, 0xcd, 0x3a, 0xa5, 0x57, 0xee, 0x48, 0x7c, 0x08,
-	0x3e, 0x0c, 0xc7, 0x1e, 0x39, 0x45, 0xc8, 0xf9, 0x22, 0xc8, 0xff, 0x92, 0x48, 0x29, 0x90, 0x43,
-	0x6f, 0x7e, 0x3b, 0x6f, 0x67, 0xdf, 0xcc, 0x1b, 0x0f, 0xd8, 0x11, 0xc5, 0xb1, 0x8a, 0x88, 0x17,
-	0xc6, 0x98, 0xcd, 0xe6, 0xde, 0xe2, 0xc4, 0xa3, 0x0b, 0xca, 0xd5, 0xdc, 0x4d, 0xa4, 0x50, 0xc2,
-	0x3c, 0xae, 0xe2, 0x6e, 0x19, 0x77, 0x17, 0x27, 0xbd, 0xce, 0x54, 0x4c, 0x45, 0x11, 0xf5, 0xf2,
-	0xaf, 0x92, 0xd8, 0x7b, 0xb4, 0x9b, 0x48, 0xdd, 0x24, 0xb4, 0xca, 0xe3, 0xbc, 0x82, 0xff, 0xcf,
-	0xf3, 0xbc, 0x97, 0x31, 0xe6, 0x63, 0x7a, 0xc5, 0x38, 0x25, 0xe6, 0x63, 0x30, 0x92, 0x18, 0xf3,
-	0x0f, 0x8c, 0x58, 0x68, 0x80, 0x86, 0xcd, 0x33, 0xc8, 0x96, 0x7d, 0x3d, 0x67, 0xf8, 0xe3, 0x40,
-	0xcf, 0x43, 0x3e, 0x31, 0x3b, 0x70, 0x98, 0xe0, 0x1b, 0x2a, 0x2d, 0x6d, 0x80, 0x86, 0xff, 0x05,
-	0x25, 0x70, 0xbe, 0x22, 0xe8, 0x14, 0xf9, 0x46, 0x62, 0x41, 0x25, 0x9e, 0xd2, 0x51, 0x84, 0xf9,
-	0x94, 0x12, 0xd3, 0x83, 0xa3, 0xb0, 0x3a, 0xda, 0xe4, 0x6d, 0x67, 0xcb, 0x3e, 0xd4, 0x4c, 0x7f,
-	0x1c, 0x40, 0x4d, 0xf9, 0x53, 0x7e, 0xd3, 0x02, 0x23, 0xc1, 0x8a, 0x51, 0xae, 0xac, 0x83, 0xe2,
-	0xbc, 0x86, 0x39, 0x9f, 0x72, 0x42, 0x89, 0xd5, 0x1c, 0xa0, 0x61, 0x2b, 0x28, 0x81, 0xf3, 0x11,
-	0x1e, 0x96, 0xe5, 0x49, 0x26, 0xe4, 0x8b, 0x54, 0x45, 0x17, 0x12, 0x73, 0x45, 0x89, 0xd9, 0x05,
-	0x6d, 0x2d, 0x43, 0xcf, 0x96, 0x7d, 0xcd, 0x1f, 0x07, 0x1a, 0xdb, 0xd1, 0xa9, 0xfd, 0x4b, 0xa7,
-	0xf3, 0x0e, 0x8e, 0x8b, 0x17, 0xce, 0xe7, 0xa1, 0x14, 0xd7, 0x2f, 0xd3, 0xfc, 0xd9, 0x8d, 0x78,
-	0xb4, 0x2d, 0xbe, 0x0b, 0x3a, 0x9e, 0x89, 0x94, 0xab, 0xaa, 0xa6, 0x0a, 0xe5, 0x45, 0x4d, 0x70,
-	0x8c, 0x79, 0x48, 0xeb, 0xa2, 0x2a, 0xe8, 0x7c, 0xd7, 0x2a, 0x7b, 0x46, 0xb9, 0x79, 0xaf, 0x15,
-	0x56, 0xe9, 0xdc, 0x7c, 0x02, 0xad, 0xc2, 0xcb, 0x4d, 0x1f, 0x8f, 0xb2, 0x65, 0xdf, 0x28, 0x28,
-	0xfe, 0x38, 0x30, 0x8a, 0xa0, 0x4f, 0xcc, 0x1e, 0xb4, 0x12, 0x29, 0x16, 0x8c, 0xac, 0x9b, 0xb8,
-	0xc6, 0x7f, 0xef, 0x63, 0x29, 0xbd, 0xb9, 0x2d, 0xfd, 0x14, 0x9a, 0x57, 0x52, 0xcc, 0xac, 0xc3,
-	0x01, 0x1a, 0xb6, 0x4f, 0x6d, 0x77, 0x67, 0xfa, 0xdc, 0x2d, 0x85, 0x41, 0xc1, 0x35, 0x5d, 0xd0,
-	0x94, 0xb0, 0xf4, 0xbd, 0x6e, 0x68, 0x4a, 0x98, 0xcf, 0xc1, 0x10, 0xa9, 0x0a, 0xc5, 0x8c, 0x5a,
-	0xc6, 0x5e, 0x97, 0x6a, 0xba, 0xf3, 0x05, 0x41, 0x7b, 0xd3, 0xa6, 0x4b, 0xcc, 0xc8, 0xbd, 0x34,
-	0x69, 0xdd, 0x8a, 0x83, 0xbb, 0x5d, 0x6c, 0x6e, 0xbb, 0xe8, 0x7c, 0x82, 0x07, 0x1b, 0x0d, 0xa3,
-	0xdc, 0xbe, 0x38, 0xa6, 0xfb, 0x0b, 0xb9, 0x7b, 0xde, 0xbb, 0xa0, 0x4b, 0x8a, 0xe7, 0x82, 0x57,
-	0x1a, 0x2a, 0xe4, 0xbc, 0xaf, 0x7e, 0xb3, 0x72, 0xea, 0xde, 0x30, 0x15, 0x11, 0x89, 0xaf, 0xf9,
-	0x7d, 0x0d, 0xde, 0xd9, 0xc5, 0x8f, 0xcc, 0x46, 0xb7, 0x99, 0x8d, 0x7e, 0x65, 0x36, 0xfa, 0xb6,
-	0xb2, 0x1b, 0xb7, 0x2b, 0xbb, 0xf1, 0x73, 0x65, 0x37, 0xde, 0x3e, 0x9d, 0x32, 0x15, 0xa5, 0x13,
-	0x37, 0x14, 0x33, 0xaf, 0xb4, 0x27, 0x8c, 0x30, 0xe3, 0x5e, 0xbd, 0x66, 0x3e, 0xd7, 0x8b, 0xa6,
-	0xd8, 0x32, 0x13, 0xbd, 0x58, 0x33, 0xcf, 0x7e, 0x07, 0x00, 0x00, 0xff, 0xff, 0x03, 0xde, 0x0a,
-	0x1e, 0xd0, 0x04, 0x00, 0x00,
+	// 778 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x55, 0x4f, 0x6f, 0xd3, 0x4e,
+	0x10, 0xad, 0x1d, 0xd7, 0x49, 0x36, 0xfd, 0xf5, 0x47, 0x4d, 0xa9, 0xac, 0x08, 0x9c, 0xc8, 0x48,
+	0x28, 0x48, 0x34, 0x51, 0xcb, 0x85, 0x6b, 0x9b, 0x84, 0x2a, 0x12, 0x95, 0x2a, 0x83, 0x8a, 0x04,
+	0x12, 0x65, 0x6b, 0x4f, 0x63, 0x2b, 0xf6, 0x6e, 0xe4, 0x6c, 0x5c, 0x7a, 0xe5, 0x8e, 0xc4, 0x27,
+	0xe0, 0x84, 0xc4, 0x89, 0xef, 0xc1, 0xb1, 0x47, 0x4e, 0x11, 0x72, 0xbf, 0x08, 0xda, 0xb5, 0x9d,
+	0x98, 0xf4, 0x2f, 0xa2, 0xb7, 0x7d, 0xbb, 0xe3, 0x99, 0x37, 0xef, 0xcd, 0x7a, 0x91, 0xe1, 0x02,
+	0xf6, 0x99, 0xeb, 0xb4, 0x6c, 0x1f, 0x7b, 0xc1, 0xa8, 0x15, 0x6d, 0xb4, 0x20, 0x02, 0xc2, 0x46,
+	0xcd, 0x61, 0x48, 0x19, 0xd5, 0x56, 0xd2, 0xf3, 0x66, 0x72, 0xde, 0x8c, 0x36, 0xaa, 0xab, 0x7d,
+	0xda, 0xa7, 0xe2, 0xb4, 0xc5, 0x57, 0x49, 0x60, 0xf5, 0xc1, 0xf9, 0x44, 0xec, 0x64, 0x08, 0x69,
+	0x1e, 0x73, 0x17, 0xdd, 0xe9, 0xf2, 0xbc, 0x7b, 0x3e, 0x26, 0x1d, 0x38, 0xf2, 0x08, 0x38, 0xda,
+	0x43, 0x54, 0x1c, 0xfa, 0x98, 0x1c, 0x78, 0x8e, 0x2e, 0xd5, 0xa5, 0x86, 0xb2, 0x8d, 0xe2, 0x49,
+	0x4d, 0xe5, 0x11, 0xbd, 0x8e, 0xa5, 0xf2, 0xa3, 0x9e, 0xa3, 0xad, 0xa2, 0xc5, 0x21, 0x3e, 0x81,
+	0x50, 0x97, 0xeb, 0x52, 0xa3, 0x6c, 0x25, 0xc0, 0xfc, 0x24, 0xa1, 0x55, 0x91, 0xaf, 0x4d, 0x23,
+	0x08, 0x71, 0x1f, 0xda, 0x2e, 0x26, 0x7d, 0x70, 0xb4, 0x16, 0xaa, 0xd8, 0xe9, 0xd6, 0x2c, 0xef,
+	0x72, 0x3c, 0xa9, 0xa1, 0x2c, 0xb2, 0xd7, 0xb1, 0x50, 0x16, 0x72, 0x59, 0x7e, 0x4d, 0x47, 0xc5,
+	0x21, 0x66, 0x1e, 0x10, 0xa6, 0x17, 0xc4, 0x7e, 0x06, 0x79, 0x3c, 0x10, 0x07, 0x1c, 0x5d, 0xa9,
+	0x4b, 0x8d, 0x92, 0x95, 0x00, 0xf3, 0x3d, 0xba, 0x97, 0xb4, 0x17, 0x7a, 0x34, 0xdc, 0x1a, 0x33,
+	0x77, 0x27, 0xc4, 0x84, 0x81, 0xa3, 0xad, 0x21, 0x79, 0x4a, 0x43, 0x8d, 0x27, 0x35, 0xb9, 0xd7,
+	0xb1, 0x64, 0xef, 0x1c, 0x4f, 0xf9, 0x3a, 0x9e, 0xe6, 0x5b, 0xb4, 0x22, 0x2a, 0x74, 0x47, 0x76,
+	0x48, 0x8f, 0x9f, 0x8f, 0x79, 0xd9, 0x19, 0x79, 0x29, 0x4f, 0x7e, 0x0d, 0xa9, 0x38, 0xa0, 0x63,
+	0xc2, 0xd2, 0x9e, 0x52, 0xc4, 0x9b, 0x3a, 0xc4, 0x3e, 0x26, 0x36, 0x64, 0x4d, 0xa5, 0xd0, 0xfc,
+	0x2a, 0xa7, 0xf6, 0xb4, 0xb9, 0x79, 0x2f, 0x19, 0x66, 0xe3, 0x91, 0xf6, 0x08, 0x95, 0x84, 0x97,
+	0x33, 0x1d, 0x2b, 0xf1, 0xa4, 0x56, 0x14, 0x21, 0xbd, 0x8e, 0x55, 0x14, 0x87, 0x3d, 0x47, 0xab,
+	0xa2, 0xd2, 0x30, 0xa4, 0x91, 0xe7, 0x4c, 0x45, 0x9c, 0xe2, 0xab, 0x75, 0x4c, 0xa8, 0x2b, 0x79,
+	0xea, 0x9b, 0x48, 0x39, 0x0a, 0x69, 0xa0, 0x2f, 0xd6, 0xa5, 0xc6, 0xf2, 0xa6, 0xd1, 0x3c, 0x37,
+	0x7d, 0xcd, 0x1c, 0x43, 0x4b, 0xc4, 0x6a, 0x4d, 0x24, 0x33, 0xaa, 0xab, 0x37, 0xfa, 0x42, 0x66,
+	0x54, 0x7b, 0x86, 0x8a, 0x74, 0xcc, 0x6c, 0x1a, 0x80, 0x5e, 0xbc, 0xd1, 0x47, 0x59, 0xb8, 0xf9,
+	0x51, 0x42, 0xcb, 0x33, 0x99, 0xf6, 0xb0, 0xe7, 0xdc, 0x8a, 0x48, 0x53, 0x29, 0x0a, 0x17, 0xbb,
+	0xa8, 0xe4, 0x5d, 0x34, 0x07, 0xe8, 0xee, 0x8c, 0x43, 0x9b, 0xdb, 0xe7, 0xfb, 0x70, 0x73, 0x22,
+	0x17, 0xcf, 0xfb, 0x1a, 0x52, 0x43, 0xc0, 0x23, 0x4a, 0x52, 0x0e, 0x29, 0x32, 0xdf, 0xa5, 0xd7,
+	0x2c, 0x99, 0xba, 0xd7, 0x1e, 0x73, 0x9d, 0x10, 0x1f, 0x93, 0x5b, 0x1b, 0xbc, 0x2f, 0x05, 0x54,
+	0xcd, 0x0d, 0x1e, 0x30, 0xe6, 0x43, 0x00, 0x84, 0xbd, 0xa0, 0xf6, 0xe0, 0x9f, 0x9b, 0xca, 0x6b,
+	0x5e, 0x98, 0xd3, 0xbc, 0x8a, 0x4a, 0x2e, 0x1e, 0xb9, 0x3e, 0xb5, 0x07, 0xa9, 0xbe, 0x53, 0xac,
+	0xad, 0xa3, 0x0a, 0x44, 0xc1, 0x01, 0x5f, 0xf3, 0xc2, 0x7c, 0x16, 0xcb, 0xdb, 0xff, 0xc5, 0x93,
+	0x5a, 0xb9, 0xbb, 0xbf, 0xcb, 0x99, 0xf5, 0x3a, 0x56, 0x19, 0xa2, 0x40, 0x2c, 0x1d, 0x6d, 0x13,
+	0x2d, 0xf1, 0x70, 0xe6, 0x05, 0x20, 0xd2, 0xa9, 0x82, 0xe8, 0xff, 0xf1, 0xa4, 0x56, 0xe9, 0xee,
+	0xef, 0xbe, 0x4a, 0xb7, 0x2d, 0x9e, 0x33, 0x03, 0xbc, 0xbc, 0x03, 0xd8, 0xf1, 0x3d, 0x92, 0x0c,
+	0xa1, 0x62, 0x4d, 0x71, 0x96, 0x2f, 0x04, 0x1b, 0xbc, 0x08, 0x42, 0xbd, 0x24, 0xea, 0x67, 0xf9,
+	0xac, 0x74, 0x5b, 0xe4, 0xcb, 0x80, 0xf6, 0x18, 0x95, 0x05, 0x07, 0x3a, 0x00, 0xa2, 0x97, 0xc5,
+	0x07, 0x4b, 0xf1, 0xa4, 0x56, 0xe2, 0x04, 0xf8, 0x9e, 0x55, 0xe2, 0xd5, 0xf9, 0x4a, 0x7b, 0x82,
+	0x10, 0x0f, 0x4d, 0x8d, 0x42, 0x7f, 0x34, 0xb7, 0x25, 0x36, 0x45, 0x73, 0xc9, 0xd2, 0xfc, 0x2e,
+	0xa1, 0xfb, 0x17, 0x19, 0x64, 0x41, 0x04, 0xf8, 0x6f, 0xe6, 0x2e, 0x2f, 0xb8, 0x3c, 0x27, 0xb8,
+	0x30, 0x0a, 0xbc, 0x00, 0xf7, 0x61, 0x66, 0x54, 0x82, 0xe7, 0xcd, 0x50, 0xae, 0x36, 0xc3, 0xfc,
+	0x26, 0x5d, 0x32, 0x50, 0x78, 0x38, 0xba, 0x25, 0xb6, 0x73, 0x8c, 0x0a, 0xd7, 0x8c, 0xc7, 0xec,
+	0x6a, 0x29, 0xf9, 0xab, 0xb5, 0xbd, 0xf3, 0x23, 0x36, 0xa4, 0xd3, 0xd8, 0x90, 0x7e, 0xc5, 0x86,
+	0xf4, 0xf9, 0xcc, 0x58, 0x38, 0x3d, 0x33, 0x16, 0x7e, 0x9e, 0x19, 0x0b, 0x6f, 0xd6, 0xfb, 0x1e,
+	0x73, 0xc7, 0x87, 0x4d, 0x9b, 0x06, 0xad, 0xe4, 0xcf, 0x64, 0xbb, 0xd8, 0x23, 0xad, 0xec, 0x85,
+	0xfd, 0x90, 0xbd, 0xb1, 0xe2, 0x81, 0x3d, 0x54, 0xc5, 0x0b, 0xfb, 0xf4, 0x77, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0x33, 0xbf, 0x42, 0xda, 0xcb, 0x07, 0x00, 0x00,
 }
 
 func (m *EventPlanDefined) Marshal() (dAtA []byte, err error) {
@@ -954,6 +1231,191 @@ func (m *EventEscrowWithdrawn) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventClaimSettlementLocked) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventClaimSettlementLocked) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventClaimSettlementLocked) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.EVMAmount) > 0 {
+		i -= len(m.EVMAmount)
+		copy(dAtA[i:], m.EVMAmount)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMAmount)))
+		i--
+		dAtA[i] = 0x52
+	}
+	if len(m.EVMToken) > 0 {
+		i -= len(m.EVMToken)
+		copy(dAtA[i:], m.EVMToken)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMToken)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if len(m.EVMReceiver) > 0 {
+		i -= len(m.EVMReceiver)
+		copy(dAtA[i:], m.EVMReceiver)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMReceiver)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.Deadline != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.EVMTimelock != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EVMTimelock))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.EVMLockID) > 0 {
+		i -= len(m.EVMLockID)
+		copy(dAtA[i:], m.EVMLockID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMLockID)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Hashlock) > 0 {
+		i -= len(m.Hashlock)
+		copy(dAtA[i:], m.Hashlock)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Hashlock)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Provider) > 0 {
+		i -= len(m.Provider)
+		copy(dAtA[i:], m.Provider)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Provider)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Payer) > 0 {
+		i -= len(m.Payer)
+		copy(dAtA[i:], m.Payer)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Payer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ClaimID != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ClaimID))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventClaimSettlementRevealed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventClaimSettlementRevealed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventClaimSettlementRevealed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.EVMLockID) > 0 {
+		i -= len(m.EVMLockID)
+		copy(dAtA[i:], m.EVMLockID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMLockID)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Preimage) > 0 {
+		i -= len(m.Preimage)
+		copy(dAtA[i:], m.Preimage)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Preimage)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Hashlock) > 0 {
+		i -= len(m.Hashlock)
+		copy(dAtA[i:], m.Hashlock)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Hashlock)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ClaimID != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ClaimID))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventClaimSettlementLapsed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventClaimSettlementLapsed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventClaimSettlementLapsed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.EVMLockID) > 0 {
+		i -= len(m.EVMLockID)
+		copy(dAtA[i:], m.EVMLockID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMLockID)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Hashlock) > 0 {
+		i -= len(m.Hashlock)
+		copy(dAtA[i:], m.Hashlock)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Hashlock)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ClaimID != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ClaimID))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -1132,6 +1594,100 @@ func (m *EventEscrowWithdrawn) Size() (n int) {
 		n += 1 + l + sovEvents(uint64(l))
 	}
 	l = len(m.Balance)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventClaimSettlementLocked) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ClaimID != 0 {
+		n += 1 + sovEvents(uint64(m.ClaimID))
+	}
+	l = len(m.Payer)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Provider)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Hashlock)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMLockID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.EVMTimelock != 0 {
+		n += 1 + sovEvents(uint64(m.EVMTimelock))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovEvents(uint64(m.Deadline))
+	}
+	l = len(m.EVMReceiver)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMToken)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMAmount)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventClaimSettlementRevealed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ClaimID != 0 {
+		n += 1 + sovEvents(uint64(m.ClaimID))
+	}
+	l = len(m.Hashlock)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Preimage)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMLockID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventClaimSettlementLapsed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ClaimID != 0 {
+		n += 1 + sovEvents(uint64(m.ClaimID))
+	}
+	l = len(m.Hashlock)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMLockID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -2276,6 +2832,667 @@ func (m *EventEscrowWithdrawn) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			m.Balance = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventClaimSettlementLocked) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventClaimSettlementLocked: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventClaimSettlementLocked: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClaimID", wireType)
+			}
+			m.ClaimID = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ClaimID |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Payer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Payer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Provider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Provider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hashlock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hashlock = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMLockID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMLockID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMTimelock", wireType)
+			}
+			m.EVMTimelock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EVMTimelock |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMReceiver", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMReceiver = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMToken", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMToken = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMAmount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMAmount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventClaimSettlementRevealed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventClaimSettlementRevealed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventClaimSettlementRevealed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClaimID", wireType)
+			}
+			m.ClaimID = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ClaimID |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hashlock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hashlock = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Preimage", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Preimage = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMLockID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMLockID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventClaimSettlementLapsed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventClaimSettlementLapsed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventClaimSettlementLapsed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClaimID", wireType)
+			}
+			m.ClaimID = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ClaimID |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hashlock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hashlock = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMLockID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMLockID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

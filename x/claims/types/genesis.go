@@ -53,6 +53,9 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := ValidatePlanAmounts(p.Deductible, p.OutOfPocketMax, p.ReviewThreshold); err != nil {
 			return fmt.Errorf("%w: plan %d: %w", ErrInvalidGenesis, p.ID, err)
 		}
+		if err := ValidateSettlementMethod(p.Settlement); err != nil {
+			return fmt.Errorf("%w: plan %d: %w", ErrInvalidGenesis, p.ID, err)
+		}
 		plans[p.ID] = p
 	}
 	coverages := map[uint64]Coverage{}
@@ -87,8 +90,10 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "prior authorisation %d: unknown coverage, bad units or period", pa.ID)
 		}
 	}
+	claims := make(map[uint64]Claim, len(gs.Claims))
 	prev = 0
 	for i, c := range gs.Claims {
+		claims[c.ID] = c
 		if err := ordered("claim", i, c.ID, prev, gs.NextClaimID); err != nil {
 			return err
 		}
@@ -115,6 +120,9 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 		if err := ValidateSealedDiagnoses(c.DiagnosesCommitment, c.DiagnosesCiphertext); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: %s", c.ID, err)
 		}
+		if _, ok := SettlementMethod_name[int32(c.Settlement)]; !ok {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "claim %d: settlement method %d", c.ID, int32(c.Settlement))
+		}
 		for i, l := range c.Lines {
 			if err := ValidateLine(l); err != nil {
 				return fmt.Errorf("%w: claim %d line %d: %w", ErrInvalidGenesis, c.ID, i+1, err)
@@ -126,6 +134,9 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 				}
 			}
 		}
+	}
+	if err := validateSettlements(gs.Settlements, gs.Hashlocks, claims); err != nil {
+		return err
 	}
 	seenAcc := map[[2]int64]bool{}
 	for _, a := range gs.Accumulators {
@@ -147,6 +158,55 @@ func (gs GenesisState) Validate(ac address.Codec) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "escrow of %s: listed twice or negative", e.Payer)
 		}
 		seenPayer[e.Payer] = true
+	}
+	return nil
+}
+
+// validateSettlements checks the settlements against their claims and the
+// hashlock index: one settlement per claim, each well formed, LOCKED only on a
+// pended or appealed claim and REVEALED only on a paid one, both settled by
+// EVM_HTLC; every hashlock listed once, naming a claim with a settlement; and
+// each settlement's own hashlock listed under its claim.
+func validateSettlements(settlements []Settlement, hashlocks []HashlockEntry, claims map[uint64]Claim) error {
+	index := make(map[string]uint64, len(hashlocks))
+	for _, h := range hashlocks {
+		if len(h.Hashlock) != HashlockLength {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hashlock %x: %d bytes", h.Hashlock, len(h.Hashlock))
+		}
+		if _, dup := index[string(h.Hashlock)]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hashlock %x listed twice", h.Hashlock)
+		}
+		index[string(h.Hashlock)] = h.ClaimID
+	}
+	seen := make(map[uint64]bool, len(settlements))
+	for _, s := range settlements {
+		if err := s.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of claim %d: %s", s.ClaimID, err)
+		}
+		c, ok := claims[s.ClaimID]
+		if !ok || seen[s.ClaimID] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of claim %d: unknown claim or listed twice", s.ClaimID)
+		}
+		seen[s.ClaimID] = true
+		if owner, ok := index[string(s.Hashlock)]; !ok || owner != s.ClaimID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of claim %d: hashlock %x not indexed under it", s.ClaimID, s.Hashlock)
+		}
+		htlc := c.Settlement == SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC
+		switch s.Status {
+		case SettlementStatus_SETTLEMENT_STATUS_LOCKED:
+			if !htlc || (c.Status != ClaimStatus_CLAIM_STATUS_PENDED && c.Status != ClaimStatus_CLAIM_STATUS_APPEALED) {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of claim %d is locked but the claim is %s (%s)", c.ID, c.Status, c.Settlement)
+			}
+		case SettlementStatus_SETTLEMENT_STATUS_REVEALED:
+			if !htlc || c.Status != ClaimStatus_CLAIM_STATUS_PAID {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of claim %d is revealed but the claim is %s (%s)", c.ID, c.Status, c.Settlement)
+			}
+		}
+	}
+	for _, h := range hashlocks {
+		if !seen[h.ClaimID] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hashlock %x names claim %d, which has no settlement", h.Hashlock, h.ClaimID)
+		}
 	}
 	return nil
 }

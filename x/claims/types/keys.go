@@ -42,6 +42,8 @@ var (
 	PayableQueueKey      = collections.NewPrefix(20)
 	PayableByAmountKey   = collections.NewPrefix(21)
 	OwedKey              = collections.NewPrefix(22)
+	SettlementsKey       = collections.NewPrefix(23)
+	HashlocksKey         = collections.NewPrefix(24)
 )
 
 // MaxPayoutsPerFunding bounds how many payable claims one funding pays.

@@ -32,6 +32,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgCancelClaim)(nil)
 	_ sdk.HasValidateBasic = (*MsgWithdrawEscrow)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
+	_ sdk.HasValidateBasic = (*MsgLockClaimSettlement)(nil)
 )
 
 // MaxPlanNameLength bounds a plan's name.
@@ -68,6 +69,9 @@ func (m *MsgCreatePlan) ValidateBasic() error {
 	if err := addrs.Check(ErrInvalidAddress, "payer", m.Payer); err != nil {
 		return err
 	}
+	if err := ValidateSettlementMethod(m.Settlement); err != nil {
+		return err
+	}
 	return validatePlanTerms(m.Name, m.Services, m.Deductible, m.OutOfPocketMax, m.ReviewThreshold)
 }
 
@@ -77,6 +81,9 @@ func (m *MsgUpdatePlan) ValidateBasic() error {
 		return err
 	}
 	if err := requireID(ErrPlanNotFound, "plan", m.PlanID); err != nil {
+		return err
+	}
+	if err := ValidateSettlementMethod(m.Settlement); err != nil {
 		return err
 	}
 	return validatePlanTerms(m.Name, m.Services, m.Deductible, m.OutOfPocketMax, m.ReviewThreshold)
@@ -224,7 +231,36 @@ func (m *MsgReviewClaim) ValidateBasic() error {
 	if err := addrs.Check(ErrInvalidAddress, "payer", m.Payer); err != nil {
 		return err
 	}
+	if n := len(m.SettlementPreimage); n != 0 && n != PreimageLength {
+		return errorsmod.Wrapf(ErrPreimageMismatch, "settlement_preimage is %d bytes, want %d", n, PreimageLength)
+	}
 	return requireID(ErrClaimNotFound, "claim", m.ClaimID)
+}
+
+// ValidateBasic checks the payer, the claim id and the lock's fields.
+func (m *MsgLockClaimSettlement) ValidateBasic() error {
+	if err := addrs.Check(ErrInvalidAddress, "payer", m.Payer); err != nil {
+		return err
+	}
+	if err := requireID(ErrClaimNotFound, "claim", m.ClaimID); err != nil {
+		return err
+	}
+	_, err := m.Lock().Normalize()
+	return err
+}
+
+// Lock returns the lock the message declares.
+func (m *MsgLockClaimSettlement) Lock() SettlementLock {
+	return SettlementLock{Hashlock: m.Hashlock, EVMLockID: m.EVMLockID, EVMTimelock: m.EVMTimelock,
+		EVMReceiver: m.EVMReceiver, EVMToken: m.EVMToken, EVMAmount: m.EVMAmount}
+}
+
+// ValidateSettlementMethod checks a plan's settlement method.
+func ValidateSettlementMethod(m SettlementMethod) error {
+	if _, ok := SettlementMethod_name[int32(m)]; !ok {
+		return errorsmod.Wrapf(ErrInvalidPlan, "settlement method %d", int32(m))
+	}
+	return nil
 }
 
 // ValidateBasic checks the provider, claim id and reason.

@@ -83,23 +83,29 @@ func TestValidatePlanAmounts(t *testing.T) {
 
 func TestParamsValidate(t *testing.T) {
 	require.NoError(t, types.DefaultParams().Validate())
-	boundary := types.Params{SettlementDenom: "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2", MaxLines: 999, MaxDiagnoses: 99, MaxRecords: 100, MaxServices: 10_000}
+	boundary := types.Params{SettlementDenom: "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2", MaxLines: 999, MaxDiagnoses: 99, MaxRecords: 100, MaxServices: 10_000,
+		EVMSettlementMargin: types.MaxEVMSettlementSeconds, EVMMinRevealWindow: types.MaxEVMSettlementSeconds}
 	require.NoError(t, boundary.Validate())
-	low := types.Params{SettlementDenom: "uhealth", MaxLines: 1, MaxDiagnoses: 1, MaxRecords: 0, MaxServices: 1}
+	low := types.Params{SettlementDenom: "uhealth", MaxLines: 1, MaxDiagnoses: 1, MaxRecords: 0, MaxServices: 1,
+		EVMSettlementMargin: 1, EVMMinRevealWindow: 1}
 	require.NoError(t, low.Validate(), "claims may cite no records")
 
 	for name, f := range map[string]func(*types.Params){
-		"no denom":            func(p *types.Params) { p.SettlementDenom = "" },
-		"bad denom":           func(p *types.Params) { p.SettlementDenom = "1health" },
-		"denom with a space":  func(p *types.Params) { p.SettlementDenom = "u health" },
-		"no lines":            func(p *types.Params) { p.MaxLines = 0 },
-		"too many lines":      func(p *types.Params) { p.MaxLines = 1000 },
-		"no diagnoses":        func(p *types.Params) { p.MaxDiagnoses = 0 },
-		"too many diagnoses":  func(p *types.Params) { p.MaxDiagnoses = 100 },
-		"too many records":    func(p *types.Params) { p.MaxRecords = 101 },
-		"no services":         func(p *types.Params) { p.MaxServices = 0 },
-		"too many services":   func(p *types.Params) { p.MaxServices = 10_001 },
-		"denom and bad lines": func(p *types.Params) { p.SettlementDenom, p.MaxLines = "x", 0 },
+		"no denom":             func(p *types.Params) { p.SettlementDenom = "" },
+		"bad denom":            func(p *types.Params) { p.SettlementDenom = "1health" },
+		"denom with a space":   func(p *types.Params) { p.SettlementDenom = "u health" },
+		"no lines":             func(p *types.Params) { p.MaxLines = 0 },
+		"no settlement margin": func(p *types.Params) { p.EVMSettlementMargin = 0 },
+		"margin over a year":   func(p *types.Params) { p.EVMSettlementMargin = types.MaxEVMSettlementSeconds + 1 },
+		"no reveal window":     func(p *types.Params) { p.EVMMinRevealWindow = 0 },
+		"window over a year":   func(p *types.Params) { p.EVMMinRevealWindow = types.MaxEVMSettlementSeconds + 1 },
+		"too many lines":       func(p *types.Params) { p.MaxLines = 1000 },
+		"no diagnoses":         func(p *types.Params) { p.MaxDiagnoses = 0 },
+		"too many diagnoses":   func(p *types.Params) { p.MaxDiagnoses = 100 },
+		"too many records":     func(p *types.Params) { p.MaxRecords = 101 },
+		"no services":          func(p *types.Params) { p.MaxServices = 0 },
+		"too many services":    func(p *types.Params) { p.MaxServices = 10_001 },
+		"denom and bad lines":  func(p *types.Params) { p.SettlementDenom, p.MaxLines = "x", 0 },
 	} {
 		p := types.DefaultParams()
 		f(&p)

@@ -75,8 +75,38 @@ func updateFromFile(cdc codec.JSONCodec, path, payer string, id uint64) (*types.
 	return &types.MsgUpdatePlan{
 		Payer: terms.Payer, PlanID: id, Name: terms.Name, Services: terms.Services,
 		Deductible: terms.Deductible, OutOfPocketMax: terms.OutOfPocketMax, ReviewThreshold: terms.ReviewThreshold,
+		Settlement: terms.Settlement,
 	}, nil
 }
+
+// flagSettlement sets a plan's settlement method in place of the file's.
+const flagSettlement = "settlement"
+
+// settlementMethods are the values of --settlement.
+var settlementMethods = map[string]types.SettlementMethod{
+	"escrow":   types.SettlementMethod_SETTLEMENT_METHOD_ESCROW,
+	"evm-htlc": types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC,
+}
+
+// settlementFlag returns the method --settlement names, and whether it was given.
+func settlementFlag(cmd *cobra.Command) (types.SettlementMethod, bool, error) {
+	if !cmd.Flags().Changed(flagSettlement) {
+		return 0, false, nil
+	}
+	v, err := cmd.Flags().GetString(flagSettlement)
+	if err != nil {
+		return 0, false, err
+	}
+	m, ok := settlementMethods[v]
+	if !ok {
+		return 0, false, fmt.Errorf("--%s %q: want escrow or evm-htlc", flagSettlement, v)
+	}
+	return m, true, nil
+}
+
+const settlementUsage = "how the plan's claims are paid: escrow (from your escrow on healthd, the default) or evm-htlc " +
+	"(an ERC-20 locked on Ethereum; claims the engine would approve are pended until you lock-settlement and approve " +
+	"with the preimage; docs/settlement.md); replaces the file's settlement field"
 
 // flagPatient names submit's patient in place of the file's.
 const flagPatient = "patient"
@@ -139,10 +169,21 @@ CODE_SYSTEM_CPT, CODE_SYSTEM_HCPCS or CODE_SYSTEM_NDC; prior_auth_required and m
 Every field: x/claims/README.md ("Plan and claim files"); a complete plan: x/claims/testdata/plan.json.`,
 		Example: fmt.Sprintf("%s tx claims create-plan x/claims/testdata/plan.json --from payer", version.AppName),
 		Args:    cobra.ExactArgs(1),
-		RunE: txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
-			return planFromFile(clientCtx.Codec, args[0], clientCtx.GetFromAddress().String())
-		}),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			method, set, err := settlementFlag(cmd)
+			if err != nil {
+				return err
+			}
+			return txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
+				msg, err := planFromFile(clientCtx.Codec, args[0], clientCtx.GetFromAddress().String())
+				if err == nil && set {
+					msg.Settlement = method
+				}
+				return msg, err
+			})(cmd, args)
+		},
 	}
+	cmd.Flags().String(flagSettlement, "", settlementUsage)
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
 }
@@ -155,14 +196,25 @@ func updatePlanCmd() *cobra.Command {
 the plan: name, services, deductible, out-of-pocket maximum, review threshold (format: create-plan --help).`,
 		Example: fmt.Sprintf("%s tx claims update-plan 1 x/claims/testdata/plan.json --from payer", version.AppName),
 		Args:    cobra.ExactArgs(2),
-		RunE: txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
-			id, err := strconv.ParseUint(args[0], 10, 64)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			method, set, err := settlementFlag(cmd)
 			if err != nil {
-				return nil, fmt.Errorf("plan id %q: %w", args[0], err)
+				return err
 			}
-			return updateFromFile(clientCtx.Codec, args[1], clientCtx.GetFromAddress().String(), id)
-		}),
+			return txRun(func(clientCtx client.Context, args []string) (sdk.Msg, error) {
+				id, err := strconv.ParseUint(args[0], 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("plan id %q: %w", args[0], err)
+				}
+				msg, err := updateFromFile(clientCtx.Codec, args[1], clientCtx.GetFromAddress().String(), id)
+				if err == nil && set {
+					msg.Settlement = method
+				}
+				return msg, err
+			})(cmd, args)
+		},
 	}
+	cmd.Flags().String(flagSettlement, "", settlementUsage)
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
 }
