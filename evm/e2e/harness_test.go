@@ -337,6 +337,10 @@ func (e *env) tryTx(args ...string) txResult {
 	out, err := e.cli(append(args, "-y", "-o", "json", "--gas", "auto", "--gas-adjustment", "1.5")...)
 	var r txResult
 	if jerr := json.Unmarshal([]byte(out), &r); jerr != nil {
+		if err != nil && strings.TrimSpace(out) == "" {
+			// Refused at simulation (--gas auto): nothing was broadcast.
+			return txResult{Code: 1, RawLog: err.Error()}
+		}
 		e.t.Fatalf("healthd %s: %v (%v)", strings.Join(args, " "), err, jerr)
 	}
 	if r.Code == 0 && (r.Height == "" || r.Height == "0") {

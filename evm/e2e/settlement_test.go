@@ -95,8 +95,9 @@ func (e *env) write(name string, v any) string {
 func (e *env) submit(c *claims) string {
 	e.t.Helper()
 	id := fmt.Sprint(c.next)
+	// A day of its own: the same service on the same day is a duplicate (denied, CARC 18).
+	day := time.Now().UTC().Add(-24 * time.Duration(c.next) * time.Hour).Format(time.RFC3339)
 	c.next++
-	day := time.Now().UTC().Add(-24 * time.Hour).Format(time.RFC3339)
 	claim := e.write("claim"+id+".json", map[string]any{
 		"patient": e.addr("patient1"), "coverage_id": c.coverage, "service_date": day, "diagnoses": []string{"E11.9"},
 		"lines": []map[string]any{{"system": "CODE_SYSTEM_CPT", "code": "99213", "units": 1, "charge": "200"}},
