@@ -47,6 +47,13 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Container", Use: "container [sscc]", Short: "Show a case or pallet and what it holds", PositionalArgs: pos("sscc")},
 				{RpcMethod: "Alerts", Use: "alerts", Short: "Suspect-product alerts (second dispense, shipment by a non-custodian)"},
 				{RpcMethod: "Params", Use: "params", Short: "Module parameters"},
+				{
+					RpcMethod: "ShipmentSettlement", Use: "settlement [shipment-id]",
+					Short: "A shipment's hash-time-locked payment on Ethereum: hashlock, lock id, timelock, healthd deadline, status " +
+						"(LOCKED, REVEALED with the preimage, LAPSED with the reason); expired: locked and the deadline passed",
+					Example:        fmt.Sprintf("%s q drugtrace settlement 3", app),
+					PositionalArgs: pos("shipment_id"),
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -72,7 +79,37 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "Ship", Use: "ship [to] --containers SSCC ... --units U ...", Short: "Ship pallets, cases and loose units to a distributor, pharmacy or hospital",
 					PositionalArgs: pos("to"), Long: unitHelp,
 				},
-				{RpcMethod: "Receive", Use: "receive [shipment-id]", Short: "Receive a shipment addressed to you (re-verifies every unit)", PositionalArgs: pos("shipment_id")},
+				{
+					RpcMethod: "Receive", Use: "receive [shipment-id]", Short: "Receive a shipment addressed to you (re-verifies every unit)",
+					PositionalArgs: pos("shipment_id"),
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"settlement_preimage": {Usage: "a shipment with a locked settlement: its 32-byte preimage in hex, revealed by the receipt " +
+							"(a refused receipt is in the block too, so simulate first: --gas auto)"},
+					},
+				},
+				{
+					RpcMethod: "LockShipmentSettlement", Use: "lock-settlement [shipment-id]",
+					Short: "Record your hash-time-locked ERC-20 payment of a shipment in transit to you (the buyer); receive it later with --settlement-preimage",
+					Long: "Lock the payment on Ethereum first (HashedTimelockERC20.lock, hashlock = sha256 of 32 random bytes, receiver the seller), " +
+						"then record it here: --hashlock and --evm-lock-id are 32 bytes in hex, --evm-timelock the lock's unix time, " +
+						"--evm-receiver and --evm-token 0x addresses, --evm-amount the amount in the token's base units. The healthd deadline " +
+						"is evm-timelock less the evm_settlement_margin param (1 h by default), and must be more than evm_min_reveal_window " +
+						"(10 min) away; until then the shipment is received only with the preimage. healthd does not see Ethereum: the " +
+						"relay checks the lock there. See docs/settlement.md.",
+					Example: fmt.Sprintf("%s tx drugtrace lock-settlement 3 --hashlock 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 "+
+						"--evm-lock-id 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8 --evm-timelock 1796000000 "+
+						"--evm-receiver 0x1111111111111111111111111111111111111111 --evm-token 0x2222222222222222222222222222222222222222 "+
+						"--evm-amount 5000000 --from pharmacy", app),
+					PositionalArgs: pos("shipment_id"),
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"hashlock":     {Usage: "sha256 of the preimage: 32 bytes in hex"},
+						"evm_lock_id":  {Usage: "the contract's lockId (Locked event): 32 bytes in hex"},
+						"evm_timelock": {Usage: "the lock's timelock, unix seconds"},
+						"evm_receiver": {Usage: "the lock's receiver (the seller's Ethereum address), 0x and 40 hex digits"},
+						"evm_token":    {Usage: "the ERC-20 token's address, 0x and 40 hex digits"},
+						"evm_amount":   {Usage: "the locked amount in the token's base units (a positive integer)"},
+					},
+				},
 				{RpcMethod: "RefuseShipment", Use: "refuse [shipment-id]", Short: "Refuse a shipment: custody returns to the sender", PositionalArgs: pos("shipment_id")},
 				{RpcMethod: "Dispense", Skip: true}, // custom `dispense`: a prescription of the pharmacy's own goes as a commitment
 				{RpcMethod: "Decommission", Use: "decommission [unit] [reason]", Short: "Decommission a unit (destroyed, stolen, sample, expired)", PositionalArgs: pos("unit", "reason")},

@@ -119,7 +119,7 @@ func (s *KeeperTestSuite) TestPackRefusals() {
 	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "U4")}, types.ErrInvalidStatus)
 
 	// Batch cap: the units of nested containers count.
-	s.setParams(types.Params{MaxBatchUnits: 1, GasPerUnit: 1})
+	s.setParams(types.Params{MaxBatchUnits: 1, GasPerUnit: 1, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600})
 	refuse(s, s.ms.Pack, &types.MsgPack{Actor: s.manufacturer, SSCC: sscc(4), Units: refsOf(gtinA, "U5"), Containers: []string{case2}}, types.ErrBatchTooLarge)
 }
 

@@ -73,6 +73,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, s := range gs.Settlements {
+		if err := k.Settlements.Set(ctx, s.ShipmentID, s); err != nil {
+			return err
+		}
+	}
+	for _, h := range gs.Hashlocks {
+		if err := k.Hashlocks.Set(ctx, h.Hashlock, h.ShipmentID); err != nil {
+			return err
+		}
+	}
 	if err := k.ShipmentSeq.Set(ctx, gs.NextShipmentID); err != nil {
 		return err
 	}
@@ -137,6 +147,18 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if err := k.Alerts.Walk(ctx, nil, func(_ uint64, a types.Alert) (bool, error) {
 		gs.Alerts = append(gs.Alerts, a)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Settlements.Walk(ctx, nil, func(_ uint64, s types.Settlement) (bool, error) {
+		gs.Settlements = append(gs.Settlements, s)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Hashlocks.Walk(ctx, nil, func(h []byte, id uint64) (bool, error) {
+		gs.Hashlocks = append(gs.Hashlocks, types.HashlockEntry{Hashlock: h, ShipmentID: id})
 		return false, nil
 	}); err != nil {
 		return nil, err

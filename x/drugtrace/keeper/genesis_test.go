@@ -10,7 +10,7 @@ import (
 // richScenario leaves units in every status, nested containers, open,
 // received and refused shipments, a recall, a lot hold and alerts.
 func (s *KeeperTestSuite) richScenario() {
-	s.setParams(types.Params{MaxBatchUnits: 500, GasPerUnit: 1_234})
+	s.setParams(types.Params{MaxBatchUnits: 500, GasPerUnit: 1_234, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600})
 	_, _, pallet, id := s.shipScenario() // pallet of two cases + L1, M -> D, open
 	s.receive(s.distributor, id)
 	mustRun(s, s.ms.Unpack, &types.MsgUnpack{Actor: s.distributor, SSCC: pallet})
@@ -49,7 +49,7 @@ func (s *KeeperTestSuite) TestGenesisRoundTrip() {
 	s.Require().NoError(gs.Validate())
 
 	// The export holds everything.
-	s.Require().Equal(types.Params{MaxBatchUnits: 500, GasPerUnit: 1_234}, gs.Params)
+	s.Require().Equal(types.Params{MaxBatchUnits: 500, GasPerUnit: 1_234, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}, gs.Params)
 	s.Require().Len(gs.Products, 3)
 	s.Require().NotEmpty(gs.Containers)
 	s.Require().Len(gs.Shipments, 6)

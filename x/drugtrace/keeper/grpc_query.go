@@ -25,7 +25,7 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
 // grpcErr gives the drugtrace keeper's errors their gRPC codes.
 var grpcErr = querysrv.NewErrorMap(
-	[]error{types.ErrUnitNotFound, types.ErrLabelMismatch},
+	[]error{types.ErrUnitNotFound, types.ErrLabelMismatch, types.ErrSettlementNotFound},
 	[]error{types.ErrInvalidUnitRef, types.ErrInvalidGTIN, types.ErrInvalidSerial, types.ErrInvalidLot, types.ErrInvalidSSCC, types.ErrInvalidAddress},
 ).Status
 

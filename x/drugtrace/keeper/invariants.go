@@ -50,6 +50,7 @@ func invariants(k Keeper) []namedCheck {
 		{"one-custodian-per-unit", k.checkCustody},
 		{"lot-index", k.checkLotIndex},
 		{"container-index", k.checkContainerIndex},
+		{"settlements", k.CheckSettlements},
 	}
 }
 

@@ -50,6 +50,14 @@ type Keeper struct {
 	EventSeq collections.Sequence
 	Alerts   collections.Map[uint64, types.Alert]
 	AlertSeq collections.Sequence
+	// Settlements is each shipment's hash-time-locked payment, the latest (a
+	// lock after an expiry replaces the expired one).
+	Settlements collections.Map[uint64, types.Settlement]
+	// Hashlocks maps every hashlock ever recorded to its shipment. Not an
+	// index of Settlements: it keeps the hashlocks of replaced settlements
+	// too, so that no hashlock is used twice: one preimage opens every
+	// Ethereum lock under its hash.
+	Hashlocks collections.Map[[]byte, uint64]
 }
 
 // NewKeeper builds the keeper. authority is the fallback authority (x/gov).
@@ -78,6 +86,9 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, address
 		EventSeq: collections.NewSequence(sb, types.EventSeqKey, "event_seq"),
 		Alerts:   collections.NewMap(sb, types.AlertsKey, "alerts", collections.Uint64Key, codec.CollValue[types.Alert](cdc)),
 		AlertSeq: collections.NewSequence(sb, types.AlertSeqKey, "alert_seq"),
+		Settlements: collections.NewMap(sb, types.SettlementsKey, "settlements", collections.Uint64Key,
+			codec.CollValue[types.Settlement](cdc)),
+		Hashlocks: collections.NewMap(sb, types.HashlocksKey, "hashlocks", collections.BytesKey, collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -106,7 +106,7 @@ func (ms msgServer) Receive(ctx context.Context, msg *types.MsgReceive) (*types.
 	if err != nil {
 		return nil, err
 	}
-	n, err := ms.receive(ctx, ms.addrString(actor), msg.ShipmentID)
+	n, err := ms.receive(ctx, ms.addrString(actor), msg.ShipmentID, msg.SettlementPreimage)
 	if err != nil {
 		return nil, err
 	}

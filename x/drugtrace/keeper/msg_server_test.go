@@ -111,7 +111,7 @@ func (s *KeeperTestSuite) TestEveryMessageEmitsATypedEvent() {
 			return err
 		}, evRecall},
 		{"update params", func(ctx context.Context) error {
-			_, err := s.ms.UpdateParams(ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 7, GasPerUnit: 3}})
+			_, err := s.ms.UpdateParams(ctx, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 7, GasPerUnit: 3, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}})
 			return err
 		}, evParams},
 	}
@@ -158,7 +158,7 @@ func (s *KeeperTestSuite) TestNewEventsCarryTheRecord() {
 	s.Require().Equal(s.regulator, rel.By)
 
 	s.freshEvents()
-	p := types.Params{MaxBatchUnits: 9, GasPerUnit: 11}
+	p := types.Params{MaxBatchUnits: 9, GasPerUnit: 11, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}
 	s.setParams(p)
 	s.Require().Equal(p, events[*types.EventParamsUpdated](s)[0].Params)
 }
@@ -180,11 +180,11 @@ func (s *KeeperTestSuite) TestStatusChangesFollowTheTable() {
 // ---------------------------------------------------------------------------
 
 func (s *KeeperTestSuite) TestUpdateParams() {
-	p := types.Params{MaxBatchUnits: 7, GasPerUnit: 11}
+	p := types.Params{MaxBatchUnits: 7, GasPerUnit: 11, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}
 	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: s.manufacturer, Params: p}, sdkerrors.ErrUnauthorized)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 0, GasPerUnit: 1}}, types.ErrInvalidParams)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 100_001, GasPerUnit: 1}}, types.ErrInvalidParams)
-	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 1, GasPerUnit: 0}}, types.ErrInvalidParams)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 0, GasPerUnit: 1, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}}, types.ErrInvalidParams)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 100_001, GasPerUnit: 1, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}}, types.ErrInvalidParams)
+	refuse(s, s.ms.UpdateParams, &types.MsgUpdateParams{Authority: testkit.Gov, Params: types.Params{MaxBatchUnits: 1, GasPerUnit: 0, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}}, types.ErrInvalidParams)
 
 	s.setParams(p)
 	res, err := s.qs.Params(s.ctx, &types.QueryParamsRequest{})

@@ -211,7 +211,7 @@ func (s *KeeperTestSuite) TestCommissionRefusals() {
 	s.Require().NoError(err)
 	refuse(s, s.ms.Commission, with(func(m *types.MsgCommission) { m.Serials = serials("BIG", int(params.MaxBatchUnits)+1) }), types.ErrBatchTooLarge)
 
-	s.setParams(types.Params{MaxBatchUnits: 3, GasPerUnit: 10})
+	s.setParams(types.Params{MaxBatchUnits: 3, GasPerUnit: 10, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600})
 	refuse(s, s.ms.Commission, with(func(m *types.MsgCommission) { m.Serials = []string{"A", "B", "C", "D"} }), types.ErrBatchTooLarge)
 	mustRun(s, s.ms.Commission, with(func(m *types.MsgCommission) { m.Serials = []string{"A", "B", "C"} }))
 }

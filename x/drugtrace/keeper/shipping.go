@@ -235,11 +235,26 @@ func (k Keeper) settle(ctx context.Context, s types.Shipment, holder string, sta
 // receive takes delivery of shipment id for a, its addressee. Every unit is
 // re-verified as authentic (commissioned by a member manufacturer, not
 // illegitimate, dispensed or decommissioned); a shipment carrying one that is
-// not must be refused. It returns how many units arrived.
-func (k Keeper) receive(ctx context.Context, a string, id uint64) (int, error) {
+// not must be refused. A shipment with a LOCKED settlement is received only
+// with its preimage, before its deadline, and the receipt reveals it: the
+// buyer cannot take delivery on chain without paying. It returns how many
+// units arrived.
+func (k Keeper) receive(ctx context.Context, a string, id uint64, preimage []byte) (int, error) {
 	s, err := k.openShipment(ctx, a, id)
 	if err != nil {
 		return 0, err
+	}
+	settlement, locked, err := k.lockedSettlement(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case locked:
+		if err := checkReveal(ctx, settlement, preimage); err != nil {
+			return 0, err
+		}
+	case len(preimage) > 0:
+		return 0, errorsmod.Wrapf(types.ErrInvalidSettlement, "shipment %d has no locked settlement: send no preimage", id)
 	}
 	units, _, err := k.shipmentUnits(ctx, s)
 	if err != nil {
@@ -262,7 +277,11 @@ func (k Keeper) receive(ctx context.Context, a string, id uint64) (int, error) {
 	}
 	ev := types.TraceEvent{EventType: types.EventTypeObject, Action: types.ActionObserve, BizStep: types.BizStepReceiving,
 		Disposition: types.DispositionActive, Actor: a, From: s.From, To: a, TransactionReference: shipmentRef(s)}
-	return k.settle(ctx, s, a, types.ShipmentStatus_SHIPMENT_STATUS_RECEIVED, ev)
+	n, err := k.settle(ctx, s, a, types.ShipmentStatus_SHIPMENT_STATUS_RECEIVED, ev)
+	if err != nil || !locked {
+		return n, err
+	}
+	return n, k.reveal(ctx, settlement, preimage)
 }
 
 // refuse sends shipment id back: custody returns to the sender.
@@ -273,6 +292,8 @@ func (k Keeper) refuse(ctx context.Context, a string, id uint64) error {
 	}
 	ev := types.TraceEvent{EventType: types.EventTypeObject, Action: types.ActionObserve, BizStep: types.BizStepReceiving,
 		Disposition: types.DispositionReturned, Actor: a, From: a, To: s.From, TransactionReference: shipmentRef(s)}
-	_, err = k.settle(ctx, s, s.From, types.ShipmentStatus_SHIPMENT_STATUS_REFUSED, ev)
-	return err
+	if _, err = k.settle(ctx, s, s.From, types.ShipmentStatus_SHIPMENT_STATUS_REFUSED, ev); err != nil {
+		return err
+	}
+	return k.lapse(ctx, id, types.LapseRefused)
 }

@@ -178,7 +178,7 @@ func (s *KeeperTestSuite) TestShipRefusals() {
 	mustRun(s, s.ms.Release, &types.MsgRelease{Actor: s.regulator, GTIN: gtinA, Lot: lotA})
 
 	// Batch cap, counting the units in containers.
-	s.setParams(types.Params{MaxBatchUnits: 2, GasPerUnit: 5})
+	s.setParams(types.Params{MaxBatchUnits: 2, GasPerUnit: 5, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600})
 	refuse(s, s.ms.Ship, ship(s.distributor, "U1", "U3", "U5"), types.ErrBatchTooLarge)
 	refuse(s, s.ms.Ship, &types.MsgShip{Actor: s.manufacturer, To: s.distributor, Containers: []string{case1}, Units: refsOf(gtinA, "U1", "U3")}, types.ErrBatchTooLarge)
 	s.ship(s.manufacturer, s.distributor, []string{case1}, refsOf(gtinA, "U1"))
@@ -295,7 +295,7 @@ func (s *KeeperTestSuite) TestReceiveKeepsQuarantine() {
 func (s *KeeperTestSuite) TestLowerBatchCapDoesNotStrandShipments() {
 	s.commissionA("U1", "U2", "U3")
 	id := s.ship(s.manufacturer, s.distributor, nil, refsOf(gtinA, "U1", "U2", "U3"))
-	s.setParams(types.Params{MaxBatchUnits: 2, GasPerUnit: 2_000})
+	s.setParams(types.Params{MaxBatchUnits: 2, GasPerUnit: 2_000, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600})
 	_, errReceive := run(s, s.ms.Receive, &types.MsgReceive{Actor: s.distributor, ShipmentID: id})
 	_, errRefuse := run(s, s.ms.RefuseShipment, &types.MsgRefuseShipment{Actor: s.distributor, ShipmentID: id})
 	if errReceive != nil && errRefuse != nil {

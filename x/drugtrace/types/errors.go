@@ -45,3 +45,14 @@ var (
 	ErrInvalidRecall      = errorsmod.Register(ModuleName, 40, "invalid recall class or reason code")
 	ErrLabelMismatch      = errorsmod.Register(ModuleName, 41, "label does not match the commissioned unit")
 )
+
+// Errors of hash-time-locked settlement (docs/settlement.md).
+var (
+	ErrInvalidSettlement  = errorsmod.Register(ModuleName, 42, "invalid settlement")
+	ErrSettlementLocked   = errorsmod.Register(ModuleName, 43, "shipment already has a locked settlement")
+	ErrHashlockInUse      = errorsmod.Register(ModuleName, 44, "hashlock already used by a settlement")
+	ErrPreimageMismatch   = errorsmod.Register(ModuleName, 45, "preimage does not open the hashlock")
+	ErrSettlementExpired  = errorsmod.Register(ModuleName, 46, "settlement deadline has passed")
+	ErrSettlementNotFound = errorsmod.Register(ModuleName, 47, "settlement not found")
+	ErrSettlementTooSoon  = errorsmod.Register(ModuleName, 48, "settlement deadline too soon")
+)

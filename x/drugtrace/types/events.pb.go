@@ -368,6 +368,266 @@ func (m *EventParamsUpdated) GetParams() Params {
 	return Params{}
 }
 
+// EventShipmentSettlementLocked is emitted when a buyer records a
+// hash-time-locked payment of a shipment. Hex fields are lower case, no 0x.
+type EventShipmentSettlementLocked struct {
+	ShipmentID uint64 `protobuf:"varint,1,opt,name=shipment_id,json=shipmentId,proto3" json:"shipment_id,omitempty"`
+	// buyer is the shipment's addressee, seller its sender.
+	Buyer       string `protobuf:"bytes,2,opt,name=buyer,proto3" json:"buyer,omitempty"`
+	Seller      string `protobuf:"bytes,3,opt,name=seller,proto3" json:"seller,omitempty"`
+	Hashlock    string `protobuf:"bytes,4,opt,name=hashlock,proto3" json:"hashlock,omitempty"`
+	EVMLockID   string `protobuf:"bytes,5,opt,name=evm_lock_id,json=evmLockId,proto3" json:"evm_lock_id,omitempty"`
+	EVMTimelock uint64 `protobuf:"varint,6,opt,name=evm_timelock,json=evmTimelock,proto3" json:"evm_timelock,omitempty"`
+	Deadline    uint64 `protobuf:"varint,7,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	EVMReceiver string `protobuf:"bytes,8,opt,name=evm_receiver,json=evmReceiver,proto3" json:"evm_receiver,omitempty"`
+	EVMToken    string `protobuf:"bytes,9,opt,name=evm_token,json=evmToken,proto3" json:"evm_token,omitempty"`
+	EVMAmount   string `protobuf:"bytes,10,opt,name=evm_amount,json=evmAmount,proto3" json:"evm_amount,omitempty"`
+}
+
+func (m *EventShipmentSettlementLocked) Reset()         { *m = EventShipmentSettlementLocked{} }
+func (m *EventShipmentSettlementLocked) String() string { return proto.CompactTextString(m) }
+func (*EventShipmentSettlementLocked) ProtoMessage()    {}
+func (*EventShipmentSettlementLocked) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{7}
+}
+func (m *EventShipmentSettlementLocked) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventShipmentSettlementLocked) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventShipmentSettlementLocked.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventShipmentSettlementLocked) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventShipmentSettlementLocked.Merge(m, src)
+}
+func (m *EventShipmentSettlementLocked) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventShipmentSettlementLocked) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventShipmentSettlementLocked.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventShipmentSettlementLocked proto.InternalMessageInfo
+
+func (m *EventShipmentSettlementLocked) GetShipmentID() uint64 {
+	if m != nil {
+		return m.ShipmentID
+	}
+	return 0
+}
+
+func (m *EventShipmentSettlementLocked) GetBuyer() string {
+	if m != nil {
+		return m.Buyer
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLocked) GetSeller() string {
+	if m != nil {
+		return m.Seller
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLocked) GetHashlock() string {
+	if m != nil {
+		return m.Hashlock
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLocked) GetEVMLockID() string {
+	if m != nil {
+		return m.EVMLockID
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLocked) GetEVMTimelock() uint64 {
+	if m != nil {
+		return m.EVMTimelock
+	}
+	return 0
+}
+
+func (m *EventShipmentSettlementLocked) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+func (m *EventShipmentSettlementLocked) GetEVMReceiver() string {
+	if m != nil {
+		return m.EVMReceiver
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLocked) GetEVMToken() string {
+	if m != nil {
+		return m.EVMToken
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLocked) GetEVMAmount() string {
+	if m != nil {
+		return m.EVMAmount
+	}
+	return ""
+}
+
+// EventShipmentSettlementRevealed is emitted when receipt of a shipment
+// reveals the preimage: anyone may withdraw the lock on Ethereum.
+type EventShipmentSettlementRevealed struct {
+	ShipmentID uint64 `protobuf:"varint,1,opt,name=shipment_id,json=shipmentId,proto3" json:"shipment_id,omitempty"`
+	Hashlock   string `protobuf:"bytes,2,opt,name=hashlock,proto3" json:"hashlock,omitempty"`
+	Preimage   string `protobuf:"bytes,3,opt,name=preimage,proto3" json:"preimage,omitempty"`
+	EVMLockID  string `protobuf:"bytes,4,opt,name=evm_lock_id,json=evmLockId,proto3" json:"evm_lock_id,omitempty"`
+}
+
+func (m *EventShipmentSettlementRevealed) Reset()         { *m = EventShipmentSettlementRevealed{} }
+func (m *EventShipmentSettlementRevealed) String() string { return proto.CompactTextString(m) }
+func (*EventShipmentSettlementRevealed) ProtoMessage()    {}
+func (*EventShipmentSettlementRevealed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{8}
+}
+func (m *EventShipmentSettlementRevealed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventShipmentSettlementRevealed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventShipmentSettlementRevealed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventShipmentSettlementRevealed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventShipmentSettlementRevealed.Merge(m, src)
+}
+func (m *EventShipmentSettlementRevealed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventShipmentSettlementRevealed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventShipmentSettlementRevealed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventShipmentSettlementRevealed proto.InternalMessageInfo
+
+func (m *EventShipmentSettlementRevealed) GetShipmentID() uint64 {
+	if m != nil {
+		return m.ShipmentID
+	}
+	return 0
+}
+
+func (m *EventShipmentSettlementRevealed) GetHashlock() string {
+	if m != nil {
+		return m.Hashlock
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementRevealed) GetPreimage() string {
+	if m != nil {
+		return m.Preimage
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementRevealed) GetEVMLockID() string {
+	if m != nil {
+		return m.EVMLockID
+	}
+	return ""
+}
+
+// EventShipmentSettlementLapsed is emitted when a locked settlement can no
+// longer be revealed: the buyer may refund on Ethereum after the timelock.
+type EventShipmentSettlementLapsed struct {
+	ShipmentID uint64 `protobuf:"varint,1,opt,name=shipment_id,json=shipmentId,proto3" json:"shipment_id,omitempty"`
+	Hashlock   string `protobuf:"bytes,2,opt,name=hashlock,proto3" json:"hashlock,omitempty"`
+	EVMLockID  string `protobuf:"bytes,3,opt,name=evm_lock_id,json=evmLockId,proto3" json:"evm_lock_id,omitempty"`
+	// reason: refused or expired.
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *EventShipmentSettlementLapsed) Reset()         { *m = EventShipmentSettlementLapsed{} }
+func (m *EventShipmentSettlementLapsed) String() string { return proto.CompactTextString(m) }
+func (*EventShipmentSettlementLapsed) ProtoMessage()    {}
+func (*EventShipmentSettlementLapsed) Descriptor() ([]byte, []int) {
+	return fileDescriptor_b7ad8b09030b52a1, []int{9}
+}
+func (m *EventShipmentSettlementLapsed) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventShipmentSettlementLapsed) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventShipmentSettlementLapsed.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventShipmentSettlementLapsed) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventShipmentSettlementLapsed.Merge(m, src)
+}
+func (m *EventShipmentSettlementLapsed) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventShipmentSettlementLapsed) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventShipmentSettlementLapsed.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventShipmentSettlementLapsed proto.InternalMessageInfo
+
+func (m *EventShipmentSettlementLapsed) GetShipmentID() uint64 {
+	if m != nil {
+		return m.ShipmentID
+	}
+	return 0
+}
+
+func (m *EventShipmentSettlementLapsed) GetHashlock() string {
+	if m != nil {
+		return m.Hashlock
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLapsed) GetEVMLockID() string {
+	if m != nil {
+		return m.EVMLockID
+	}
+	return ""
+}
+
+func (m *EventShipmentSettlementLapsed) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventTrace)(nil), "healthd.drugtrace.v1.EventTrace")
 	proto.RegisterType((*EventSuspectProduct)(nil), "healthd.drugtrace.v1.EventSuspectProduct")
@@ -376,40 +636,61 @@ func init() {
 	proto.RegisterType((*EventLotHeld)(nil), "healthd.drugtrace.v1.EventLotHeld")
 	proto.RegisterType((*EventLotReleased)(nil), "healthd.drugtrace.v1.EventLotReleased")
 	proto.RegisterType((*EventParamsUpdated)(nil), "healthd.drugtrace.v1.EventParamsUpdated")
+	proto.RegisterType((*EventShipmentSettlementLocked)(nil), "healthd.drugtrace.v1.EventShipmentSettlementLocked")
+	proto.RegisterType((*EventShipmentSettlementRevealed)(nil), "healthd.drugtrace.v1.EventShipmentSettlementRevealed")
+	proto.RegisterType((*EventShipmentSettlementLapsed)(nil), "healthd.drugtrace.v1.EventShipmentSettlementLapsed")
 }
 
 func init() { proto.RegisterFile("healthd/drugtrace/v1/events.proto", fileDescriptor_b7ad8b09030b52a1) }
 
 var fileDescriptor_b7ad8b09030b52a1 = []byte{
-	// 447 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x92, 0xcf, 0x8a, 0xd4, 0x40,
-	0x10, 0xc6, 0x27, 0xb3, 0x3b, 0x2b, 0x5b, 0xab, 0x20, 0xed, 0x20, 0x71, 0xd5, 0x18, 0x73, 0xca,
-	0xc5, 0xc4, 0xd5, 0xc3, 0x82, 0xe8, 0x61, 0x07, 0xc4, 0x3f, 0x88, 0x2c, 0x59, 0x45, 0xf0, 0x22,
-	0x3d, 0xe9, 0x22, 0x09, 0xf4, 0xa4, 0x43, 0x77, 0x27, 0x38, 0x6f, 0xe1, 0xc3, 0xf8, 0x10, 0x7b,
-	0x5c, 0x3c, 0x79, 0x12, 0x99, 0x79, 0x11, 0x49, 0x77, 0x47, 0x3c, 0x84, 0x39, 0x78, 0xeb, 0xae,
-	0xfa, 0xbe, 0x5f, 0x15, 0xc5, 0x07, 0x0f, 0x4b, 0xa4, 0x5c, 0x97, 0x2c, 0x65, 0xb2, 0x2d, 0xb4,
-	0xa4, 0x39, 0xa6, 0xdd, 0x49, 0x8a, 0x1d, 0xd6, 0x5a, 0x25, 0x8d, 0x14, 0x5a, 0x90, 0xb9, 0x93,
-	0x24, 0x7f, 0x25, 0x49, 0x77, 0x72, 0x3c, 0x2f, 0x44, 0x21, 0x8c, 0x20, 0xed, 0x5f, 0x56, 0x7b,
-	0x7c, 0x27, 0x17, 0x6a, 0x25, 0xd4, 0x17, 0xdb, 0xb0, 0x1f, 0xd7, 0x0a, 0x47, 0x27, 0xe9, 0x75,
-	0x83, 0x4e, 0x11, 0x75, 0x00, 0x2f, 0xfb, 0xc1, 0x1f, 0xfa, 0x26, 0x79, 0x0e, 0x33, 0xb3, 0x86,
-	0xef, 0x85, 0x5e, 0x7c, 0xf4, 0x24, 0x4c, 0xc6, 0xd6, 0x48, 0x8c, 0xd6, 0xb8, 0x16, 0xfb, 0x97,
-	0xbf, 0x1e, 0x4c, 0x32, 0x6b, 0x22, 0x73, 0x98, 0xb5, 0x75, 0xa5, 0x95, 0x3f, 0x0d, 0xf7, 0xe2,
-	0xc3, 0xcc, 0x7e, 0xfa, 0x6a, 0x2e, 0xda, 0x5a, 0xfb, 0x7b, 0xa1, 0x17, 0xdf, 0xc8, 0xec, 0x27,
-	0x7a, 0x0f, 0xb7, 0x0c, 0xe1, 0xa2, 0x55, 0x0d, 0xe6, 0xfa, 0x5c, 0x0a, 0xd6, 0xe6, 0x9a, 0x9c,
-	0xc2, 0x8c, 0x72, 0x94, 0xc3, 0x02, 0x77, 0xc7, 0x17, 0x38, 0xeb, 0x25, 0xc3, 0x6c, 0xa3, 0x8f,
-	0xde, 0xc0, 0x91, 0xe1, 0x65, 0x98, 0x53, 0xce, 0xc9, 0x33, 0x38, 0x90, 0xe6, 0xe5, 0x40, 0xf7,
-	0xc6, 0x41, 0x56, 0xed, 0x48, 0xce, 0x11, 0x7d, 0x82, 0xdb, 0x06, 0xe5, 0x76, 0xca, 0xb0, 0xa8,
-	0x94, 0x46, 0x89, 0x8c, 0xbc, 0x80, 0x6b, 0x8d, 0x2d, 0x3a, 0xec, 0xfd, 0x71, 0xac, 0x73, 0x3a,
-	0xee, 0xe0, 0x89, 0x5e, 0xc1, 0x75, 0x03, 0x7e, 0x27, 0xf4, 0x6b, 0xe4, 0x8c, 0x9c, 0xc2, 0x7e,
-	0x29, 0x38, 0xdb, 0xcd, 0xea, 0xc5, 0x82, 0x33, 0xc7, 0x32, 0x86, 0xa8, 0x85, 0x9b, 0x03, 0x28,
-	0x43, 0x8e, 0x54, 0xe1, 0xff, 0xc3, 0x48, 0x0c, 0xd3, 0xe5, 0xda, 0x9f, 0x86, 0x5e, 0x7c, 0xb8,
-	0xf0, 0x7f, 0x7c, 0x7f, 0x34, 0x77, 0x09, 0x3a, 0x63, 0x4c, 0xa2, 0x52, 0x17, 0x5a, 0x56, 0x75,
-	0x91, 0x4d, 0x97, 0xeb, 0xe8, 0x1c, 0x88, 0x3d, 0x0c, 0x95, 0x74, 0xa5, 0x3e, 0x36, 0x8c, 0x6a,
-	0x64, 0xfd, 0xa9, 0x1b, 0x53, 0xd8, 0x7d, 0x6a, 0x6b, 0x1a, 0x4e, 0x6d, 0x1d, 0x8b, 0xb7, 0x97,
-	0x9b, 0xc0, 0xbb, 0xda, 0x04, 0xde, 0xef, 0x4d, 0xe0, 0x7d, 0xdb, 0x06, 0x93, 0xab, 0x6d, 0x30,
-	0xf9, 0xb9, 0x0d, 0x26, 0x9f, 0x1f, 0x17, 0x95, 0x2e, 0xdb, 0x65, 0x92, 0x8b, 0x55, 0x6a, 0x79,
-	0x79, 0x49, 0xab, 0x3a, 0x1d, 0x02, 0xfd, 0xf5, 0x9f, 0x48, 0x9b, 0x3c, 0x2f, 0x0f, 0x4c, 0xa0,
-	0x9f, 0xfe, 0x09, 0x00, 0x00, 0xff, 0xff, 0x46, 0x92, 0xce, 0x03, 0x5e, 0x03, 0x00, 0x00,
+	// 733 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x54, 0xcd, 0x6e, 0xd3, 0x4a,
+	0x14, 0x8e, 0xf3, 0xd7, 0x64, 0xd2, 0xde, 0x7b, 0x35, 0x37, 0xaa, 0x4c, 0xa0, 0x49, 0xf0, 0x2a,
+	0x48, 0x34, 0xa1, 0x65, 0x51, 0x09, 0xc1, 0xa2, 0x51, 0x2b, 0x08, 0xa2, 0xa8, 0x9a, 0x96, 0x22,
+	0xb1, 0xa9, 0x26, 0x9e, 0xa3, 0xd8, 0xaa, 0xff, 0x64, 0x8f, 0x2d, 0xf2, 0x16, 0x3c, 0x05, 0x2f,
+	0x00, 0x1b, 0xde, 0xa0, 0xcb, 0x8a, 0x15, 0xab, 0x08, 0xa5, 0x2f, 0x82, 0xe6, 0xc7, 0x51, 0xa9,
+	0xd2, 0x22, 0x55, 0xac, 0x3c, 0xdf, 0x99, 0xef, 0x7c, 0xe7, 0x9b, 0x33, 0xc7, 0x83, 0x1e, 0x3a,
+	0x40, 0x3d, 0xee, 0xb0, 0x01, 0x8b, 0xd3, 0x09, 0x8f, 0xa9, 0x0d, 0x83, 0x6c, 0x6b, 0x00, 0x19,
+	0x04, 0x3c, 0xe9, 0x47, 0x71, 0xc8, 0x43, 0xdc, 0xd4, 0x94, 0xfe, 0x82, 0xd2, 0xcf, 0xb6, 0x5a,
+	0xcd, 0x49, 0x38, 0x09, 0x25, 0x61, 0x20, 0x56, 0x8a, 0xdb, 0xba, 0x67, 0x87, 0x89, 0x1f, 0x26,
+	0xa7, 0x6a, 0x43, 0x01, 0xbd, 0xd5, 0x5d, 0x5a, 0x89, 0x4f, 0x23, 0xd0, 0x0c, 0x2b, 0x43, 0x68,
+	0x5f, 0x14, 0x3e, 0x16, 0x9b, 0xf8, 0x39, 0xaa, 0x48, 0x1b, 0xa6, 0xd1, 0x35, 0x7a, 0x8d, 0xed,
+	0x6e, 0x7f, 0x99, 0x8d, 0xbe, 0xe4, 0xca, 0xac, 0x61, 0xf9, 0x7c, 0xd6, 0x29, 0x10, 0x95, 0x84,
+	0x9b, 0xa8, 0x92, 0x06, 0x2e, 0x4f, 0xcc, 0x62, 0xb7, 0xd4, 0xab, 0x13, 0x05, 0x44, 0xd4, 0x0e,
+	0xd3, 0x80, 0x9b, 0xa5, 0xae, 0xd1, 0x5b, 0x23, 0x0a, 0x58, 0x6f, 0xd1, 0xff, 0x52, 0xe1, 0x28,
+	0x4d, 0x22, 0xb0, 0xf9, 0x61, 0x1c, 0xb2, 0xd4, 0xe6, 0x78, 0x07, 0x55, 0xa8, 0x07, 0x71, 0x6e,
+	0xe0, 0xfe, 0x72, 0x03, 0xbb, 0x82, 0x92, 0xd7, 0x96, 0x7c, 0x6b, 0x84, 0x1a, 0x52, 0x8f, 0x80,
+	0x4d, 0x3d, 0x0f, 0x3f, 0x43, 0xd5, 0x58, 0xae, 0xb4, 0xd0, 0x83, 0xe5, 0x42, 0x8a, 0xad, 0x95,
+	0x74, 0x86, 0xf5, 0x1e, 0xad, 0x4b, 0x29, 0xed, 0x89, 0xc0, 0xc4, 0x4d, 0x38, 0xc4, 0xc0, 0xf0,
+	0x0b, 0xb4, 0x12, 0xa9, 0xa0, 0x96, 0xdd, 0x58, 0x2e, 0xab, 0x33, 0xb5, 0x6e, 0x9e, 0x63, 0xbd,
+	0x44, 0xab, 0x52, 0xf8, 0x4d, 0xc8, 0x5f, 0x81, 0xc7, 0xf0, 0x0e, 0x2a, 0x3b, 0xa1, 0xc7, 0x6e,
+	0xd7, 0x12, 0xe4, 0xd0, 0x63, 0x5a, 0x4b, 0x26, 0x58, 0x29, 0xfa, 0x2f, 0x17, 0x22, 0xe0, 0x01,
+	0x4d, 0xe0, 0xee, 0x62, 0xb8, 0x87, 0x8a, 0xe3, 0xa9, 0x59, 0xec, 0x1a, 0xbd, 0xfa, 0xd0, 0xfc,
+	0xfe, 0x75, 0xb3, 0xa9, 0x27, 0x68, 0x97, 0xb1, 0x18, 0x92, 0xe4, 0x88, 0xc7, 0x6e, 0x30, 0x21,
+	0xc5, 0xf1, 0xd4, 0x3a, 0x44, 0x58, 0x35, 0x86, 0xc6, 0xd4, 0x4f, 0xde, 0x45, 0x8c, 0x72, 0x60,
+	0xa2, 0xd5, 0x91, 0x0c, 0xdc, 0xde, 0x6a, 0x95, 0x94, 0xb7, 0x5a, 0x65, 0x58, 0x9f, 0x4b, 0x68,
+	0x43, 0x8d, 0x81, 0xe3, 0x46, 0xbe, 0xf8, 0x02, 0xe7, 0x1e, 0xf8, 0xf2, 0x6c, 0xf6, 0x19, 0x30,
+	0x3c, 0x40, 0x8d, 0x44, 0xef, 0x9d, 0xba, 0xea, 0x74, 0xe5, 0xe1, 0x3f, 0xf3, 0x59, 0x07, 0xe5,
+	0x29, 0xa3, 0x3d, 0x82, 0x72, 0xca, 0x88, 0x89, 0x71, 0x1b, 0xa7, 0x53, 0x88, 0xd5, 0x89, 0x88,
+	0x02, 0x78, 0x1d, 0x55, 0x13, 0xf0, 0x3c, 0x88, 0xe5, 0x14, 0xd6, 0x89, 0x46, 0xb8, 0x85, 0x6a,
+	0x0e, 0x4d, 0x1c, 0x2f, 0xb4, 0xcf, 0xcc, 0xb2, 0xdc, 0x59, 0x60, 0xbc, 0x89, 0x1a, 0x90, 0xf9,
+	0xa7, 0x62, 0x2d, 0x4a, 0x57, 0x64, 0x87, 0xd6, 0xe6, 0xb3, 0x4e, 0x7d, 0xff, 0xe4, 0x40, 0xd8,
+	0x1b, 0xed, 0x91, 0x3a, 0x64, 0xbe, 0x5c, 0x32, 0xbc, 0x8d, 0x56, 0x05, 0x9d, 0xbb, 0x3e, 0x48,
+	0xb9, 0xaa, 0xb4, 0xfa, 0xef, 0x7c, 0xd6, 0x69, 0xec, 0x9f, 0x1c, 0x1c, 0xeb, 0x30, 0x11, 0x9a,
+	0x39, 0x10, 0xe5, 0x19, 0x50, 0xe6, 0xb9, 0x01, 0x98, 0x2b, 0x82, 0x4f, 0x16, 0x38, 0xd7, 0x8b,
+	0xc1, 0x06, 0x37, 0x83, 0xd8, 0xac, 0xc9, 0xfa, 0xb9, 0x1e, 0xd1, 0x61, 0xa9, 0x97, 0x03, 0xfc,
+	0x08, 0xd5, 0xa5, 0x87, 0xf0, 0x0c, 0x02, 0xb3, 0x2e, 0x13, 0x56, 0xe7, 0xb3, 0x4e, 0x4d, 0x18,
+	0x10, 0x31, 0x52, 0x13, 0xd5, 0xc5, 0x0a, 0x3f, 0x46, 0x48, 0x50, 0xa9, 0x2f, 0xff, 0x4d, 0xf4,
+	0xdb, 0xe1, 0x76, 0x65, 0x50, 0x1e, 0x4e, 0x2d, 0xad, 0x6f, 0x06, 0xea, 0xdc, 0x70, 0x51, 0x04,
+	0x32, 0xa0, 0xde, 0x5d, 0xae, 0xea, 0x6a, 0xf3, 0x8b, 0xd7, 0x9a, 0xdf, 0x42, 0xb5, 0x28, 0x06,
+	0xd7, 0xa7, 0x13, 0xd0, 0x57, 0xb6, 0xc0, 0xd7, 0x2f, 0xa6, 0x7c, 0xfb, 0xc5, 0x58, 0x5f, 0x8c,
+	0x9b, 0x87, 0x8c, 0x46, 0xc9, 0xdf, 0x76, 0x7e, 0xcd, 0x5d, 0xe9, 0x0f, 0x63, 0xb3, 0x2e, 0x5e,
+	0x2a, 0x9a, 0x84, 0x81, 0x9e, 0x3f, 0x8d, 0x86, 0xaf, 0xcf, 0xe7, 0x6d, 0xe3, 0x62, 0xde, 0x36,
+	0x7e, 0xce, 0xdb, 0xc6, 0xa7, 0xcb, 0x76, 0xe1, 0xe2, 0xb2, 0x5d, 0xf8, 0x71, 0xd9, 0x2e, 0x7c,
+	0x78, 0x32, 0x71, 0xb9, 0x93, 0x8e, 0xfb, 0x76, 0xe8, 0x0f, 0xd4, 0xaf, 0x66, 0x3b, 0xd4, 0x0d,
+	0x06, 0xf9, 0x5b, 0xff, 0xf1, 0xca, 0x6b, 0x2f, 0x9f, 0xfa, 0x71, 0x55, 0xbe, 0xf5, 0x4f, 0x7f,
+	0x05, 0x00, 0x00, 0xff, 0xff, 0x09, 0x00, 0x82, 0xc0, 0x79, 0x06, 0x00, 0x00,
 }
 
 func (m *EventTrace) Marshal() (dAtA []byte, err error) {
@@ -664,6 +945,191 @@ func (m *EventParamsUpdated) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventShipmentSettlementLocked) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventShipmentSettlementLocked) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventShipmentSettlementLocked) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.EVMAmount) > 0 {
+		i -= len(m.EVMAmount)
+		copy(dAtA[i:], m.EVMAmount)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMAmount)))
+		i--
+		dAtA[i] = 0x52
+	}
+	if len(m.EVMToken) > 0 {
+		i -= len(m.EVMToken)
+		copy(dAtA[i:], m.EVMToken)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMToken)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if len(m.EVMReceiver) > 0 {
+		i -= len(m.EVMReceiver)
+		copy(dAtA[i:], m.EVMReceiver)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMReceiver)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.Deadline != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.EVMTimelock != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.EVMTimelock))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.EVMLockID) > 0 {
+		i -= len(m.EVMLockID)
+		copy(dAtA[i:], m.EVMLockID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMLockID)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Hashlock) > 0 {
+		i -= len(m.Hashlock)
+		copy(dAtA[i:], m.Hashlock)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Hashlock)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Seller) > 0 {
+		i -= len(m.Seller)
+		copy(dAtA[i:], m.Seller)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Seller)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Buyer) > 0 {
+		i -= len(m.Buyer)
+		copy(dAtA[i:], m.Buyer)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Buyer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ShipmentID != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ShipmentID))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventShipmentSettlementRevealed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventShipmentSettlementRevealed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventShipmentSettlementRevealed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.EVMLockID) > 0 {
+		i -= len(m.EVMLockID)
+		copy(dAtA[i:], m.EVMLockID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMLockID)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Preimage) > 0 {
+		i -= len(m.Preimage)
+		copy(dAtA[i:], m.Preimage)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Preimage)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Hashlock) > 0 {
+		i -= len(m.Hashlock)
+		copy(dAtA[i:], m.Hashlock)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Hashlock)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ShipmentID != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ShipmentID))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventShipmentSettlementLapsed) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventShipmentSettlementLapsed) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventShipmentSettlementLapsed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.EVMLockID) > 0 {
+		i -= len(m.EVMLockID)
+		copy(dAtA[i:], m.EVMLockID)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EVMLockID)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Hashlock) > 0 {
+		i -= len(m.Hashlock)
+		copy(dAtA[i:], m.Hashlock)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Hashlock)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ShipmentID != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ShipmentID))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -762,6 +1228,100 @@ func (m *EventParamsUpdated) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovEvents(uint64(l))
+	return n
+}
+
+func (m *EventShipmentSettlementLocked) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ShipmentID != 0 {
+		n += 1 + sovEvents(uint64(m.ShipmentID))
+	}
+	l = len(m.Buyer)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Seller)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Hashlock)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMLockID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.EVMTimelock != 0 {
+		n += 1 + sovEvents(uint64(m.EVMTimelock))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovEvents(uint64(m.Deadline))
+	}
+	l = len(m.EVMReceiver)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMToken)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMAmount)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventShipmentSettlementRevealed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ShipmentID != 0 {
+		n += 1 + sovEvents(uint64(m.ShipmentID))
+	}
+	l = len(m.Hashlock)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Preimage)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMLockID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventShipmentSettlementLapsed) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ShipmentID != 0 {
+		n += 1 + sovEvents(uint64(m.ShipmentID))
+	}
+	l = len(m.Hashlock)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EVMLockID)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
 	return n
 }
 
@@ -1413,6 +1973,667 @@ func (m *EventParamsUpdated) Unmarshal(dAtA []byte) error {
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventShipmentSettlementLocked) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventShipmentSettlementLocked: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventShipmentSettlementLocked: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ShipmentID", wireType)
+			}
+			m.ShipmentID = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ShipmentID |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Buyer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Buyer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Seller", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Seller = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hashlock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hashlock = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMLockID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMLockID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMTimelock", wireType)
+			}
+			m.EVMTimelock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.EVMTimelock |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMReceiver", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMReceiver = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMToken", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMToken = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMAmount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMAmount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventShipmentSettlementRevealed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventShipmentSettlementRevealed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventShipmentSettlementRevealed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ShipmentID", wireType)
+			}
+			m.ShipmentID = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ShipmentID |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hashlock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hashlock = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Preimage", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Preimage = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMLockID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMLockID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventShipmentSettlementLapsed) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventShipmentSettlementLapsed: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventShipmentSettlementLapsed: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ShipmentID", wireType)
+			}
+			m.ShipmentID = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ShipmentID |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hashlock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hashlock = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EVMLockID", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EVMLockID = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -75,9 +75,54 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "recall of GTIN %s lot %s: class, reason code or code %q invalid", r.GTIN, r.Lot, r.Reason)
 		}
 	}
+	shipments := make(map[uint64]Shipment, len(gs.Shipments))
 	for _, s := range gs.Shipments {
 		if s.ID == 0 || s.ID >= gs.NextShipmentID {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "shipment id %d not below next id %d", s.ID, gs.NextShipmentID)
+		}
+		shipments[s.ID] = s
+	}
+	return validateSettlements(gs.Settlements, gs.Hashlocks, shipments)
+}
+
+// validateSettlements checks the settlements against their shipments and the
+// hashlock index: one settlement per shipment, each well formed, LOCKED only
+// on a shipment in transit and REVEALED only on a received one; every
+// hashlock listed once, naming a shipment with a settlement; and each
+// settlement's own hashlock listed under its shipment.
+func validateSettlements(settlements []Settlement, hashlocks []HashlockEntry, shipments map[uint64]Shipment) error {
+	index := make(map[string]uint64, len(hashlocks))
+	for _, h := range hashlocks {
+		if len(h.Hashlock) != HashlockLength {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hashlock %x: %d bytes", h.Hashlock, len(h.Hashlock))
+		}
+		if _, dup := index[string(h.Hashlock)]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hashlock %x listed twice", h.Hashlock)
+		}
+		index[string(h.Hashlock)] = h.ShipmentID
+	}
+	seen := make(map[uint64]bool, len(settlements))
+	for _, s := range settlements {
+		if err := s.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of shipment %d: %s", s.ShipmentID, err)
+		}
+		sh, ok := shipments[s.ShipmentID]
+		if !ok || seen[s.ShipmentID] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of shipment %d: unknown shipment or listed twice", s.ShipmentID)
+		}
+		seen[s.ShipmentID] = true
+		if owner, ok := index[string(s.Hashlock)]; !ok || owner != s.ShipmentID {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of shipment %d: hashlock %x not indexed under it", s.ShipmentID, s.Hashlock)
+		}
+		switch {
+		case s.Status == SettlementStatus_SETTLEMENT_STATUS_LOCKED && sh.Status != ShipmentStatus_SHIPMENT_STATUS_IN_TRANSIT,
+			s.Status == SettlementStatus_SETTLEMENT_STATUS_REVEALED && sh.Status != ShipmentStatus_SHIPMENT_STATUS_RECEIVED:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "settlement of shipment %d is %s but the shipment is %s", sh.ID, s.Status, sh.Status)
+		}
+	}
+	for _, h := range hashlocks {
+		if !seen[h.ShipmentID] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "hashlock %x names shipment %d, which has no settlement", h.Hashlock, h.ShipmentID)
 		}
 	}
 	return nil

@@ -26,6 +26,8 @@ var (
 	EventSeqKey          = collections.NewPrefix(12)
 	AlertsKey            = collections.NewPrefix(13)
 	AlertSeqKey          = collections.NewPrefix(14)
+	SettlementsKey       = collections.NewPrefix(15)
+	HashlocksKey         = collections.NewPrefix(16)
 )
 
 // Limits on free-text-like fields.

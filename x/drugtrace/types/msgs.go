@@ -29,6 +29,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgConfirmIllegitimate)(nil)
 	_ sdk.HasValidateBasic = (*MsgRecall)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
+	_ sdk.HasValidateBasic = (*MsgLockShipmentSettlement)(nil)
 )
 
 func checkAddress(field, s string) error { return addrs.Check(ErrInvalidAddress, field, s) }
@@ -117,7 +118,28 @@ func (m *MsgReceive) ValidateBasic() error {
 	if err := checkAddress("actor", m.Actor); err != nil {
 		return err
 	}
+	if n := len(m.SettlementPreimage); n != 0 && n != PreimageLength {
+		return errorsmod.Wrapf(ErrPreimageMismatch, "settlement_preimage is %d bytes, want %d", n, PreimageLength)
+	}
 	return checkShipmentID(m.ShipmentID)
+}
+
+// ValidateBasic checks the actor, the shipment id and the lock's fields.
+func (m *MsgLockShipmentSettlement) ValidateBasic() error {
+	if err := checkAddress("actor", m.Actor); err != nil {
+		return err
+	}
+	if err := checkShipmentID(m.ShipmentID); err != nil {
+		return err
+	}
+	_, err := m.Lock().Normalize()
+	return err
+}
+
+// Lock returns the lock the message declares.
+func (m *MsgLockShipmentSettlement) Lock() SettlementLock {
+	return SettlementLock{Hashlock: m.Hashlock, EVMLockID: m.EVMLockID, EVMTimelock: m.EVMTimelock,
+		EVMReceiver: m.EVMReceiver, EVMToken: m.EVMToken, EVMAmount: m.EVMAmount}
 }
 
 // ValidateBasic checks the actor and the shipment id.

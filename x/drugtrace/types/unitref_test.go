@@ -139,8 +139,8 @@ func TestExpired(t *testing.T) {
 
 func TestParams(t *testing.T) {
 	require.NoError(t, types.DefaultParams().Validate())
-	require.Equal(t, types.Params{MaxBatchUnits: 10_000, GasPerUnit: 2_000}, types.DefaultParams())
-	for _, p := range []types.Params{{MaxBatchUnits: 1, GasPerUnit: 1}, {MaxBatchUnits: 100_000, GasPerUnit: 1 << 40}} {
+	require.Equal(t, types.Params{MaxBatchUnits: 10_000, GasPerUnit: 2_000, EVMSettlementMargin: 3600, EVMMinRevealWindow: 600}, types.DefaultParams())
+	for _, p := range []types.Params{{MaxBatchUnits: 1, GasPerUnit: 1, EVMSettlementMargin: 1, EVMMinRevealWindow: 1}, {MaxBatchUnits: 100_000, GasPerUnit: 1 << 40, EVMSettlementMargin: types.MaxEVMSettlementSeconds, EVMMinRevealWindow: types.MaxEVMSettlementSeconds}} {
 		require.NoError(t, p.Validate(), "%+v", p)
 	}
 	for _, p := range []types.Params{{}, {MaxBatchUnits: 0, GasPerUnit: 1}, {MaxBatchUnits: 100_001, GasPerUnit: 1}, {MaxBatchUnits: 10, GasPerUnit: 0},
