@@ -112,8 +112,12 @@ func randomAccounts(r *rand.Rand, n int) []simtypes.Account {
 	return simtypes.RandomAccounts(r, min(max(n, 40), 60))
 }
 
-// invariantChecks counts the invariant runs of the process.
-var invariantChecks atomic.Int64
+// invariantChecks counts the invariant runs of the process; invariantRoutes
+// names the routes run (module/route), the same for every app instance.
+var (
+	invariantChecks atomic.Int64
+	invariantRoutes atomic.Value
+)
 
 type invariantRoute struct {
 	module, route string
@@ -142,6 +146,11 @@ func newSimApp(logger log.Logger, db dbm.DB, _ bool, appOpts servertypes.AppOpti
 		}
 	}
 	reg.RegisterRoute(bridgetypes.ModuleName, "prescription-dispenses", prescriptionDispenses(a))
+	names := make([]string, 0, len(reg.routes))
+	for _, r := range reg.routes {
+		names = append(names, r.module+"/"+r.route)
+	}
+	invariantRoutes.Store(names)
 	period := int64(max(*flagInvariantPeriod, 1))
 	a.SetEndBlocker(func(ctx sdk.Context) (sdk.EndBlock, error) {
 		res, err := a.EndBlocker(ctx)
@@ -268,6 +277,8 @@ func runSims(t *testing.T, post ...func(tb testing.TB, ti simsx.TestInstance[*ap
 			simsx.RunWithSeedAndRandAcc(t, cfg, newSimApp, setupStateFactory, seed, nil, randomAccounts, post...)
 		})
 	}
+	routes, _ := invariantRoutes.Load().([]string)
+	fmt.Printf("healthd invariants (%d routes, each checked every %d blocks): %s\n", len(routes), max(*flagInvariantPeriod, 1), strings.Join(routes, ", "))
 	fmt.Printf("healthd operations (%d blocks of %d per seed; %d invariant checks):\n%s",
 		cfg.NumBlocks, cfg.BlockSize, invariantChecks.Load(), csim.Stats.String())
 	require.Positive(t, csim.Stats.Total(csim.OutcomeOK), "no healthd message succeeded")

@@ -242,7 +242,8 @@ const (
 )
 
 // ReviewClaim is the payer deciding a pended or appealed claim: approve,
-// deny with a CARC code, or (with two lines or more) approve some lines.
+// deny with a CARC code, or (with two lines or more) approve some lines; a
+// claim settled on Ethereum is only denied here (see RevealSettlement).
 // Refused: another payer's review (reviewOtherPayer), a review of a claim
 // that is not pended or appealed (reviewNotPended).
 func ReviewClaim(k keeper.Keeper, mode reviewMode) simsx.SimMsgFactoryFn[*types.MsgReviewClaim] {
@@ -262,7 +263,13 @@ func ReviewClaim(k keeper.Keeper, mode reviewMode) simsx.SimMsgFactoryFn[*types.
 		}
 		msg := &types.MsgReviewClaim{Payer: payer.AddressBech32, ClaimID: c.ID, Decision: types.ReviewDecision_REVIEW_DECISION_APPROVE}
 		r := data.Rand()
-		switch r.IntInRange(0, 3) {
+		choice := r.IntInRange(0, 3)
+		if c.Settlement == types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC {
+			// Settled on Ethereum: approved only with the lock's preimage
+			// (RevealSettlement); denied here, which lapses the lock.
+			choice = 1
+		}
+		switch choice {
 		case 1:
 			msg.Decision, msg.Reason = types.ReviewDecision_REVIEW_DECISION_DENY, "50"
 		case 2:
@@ -278,7 +285,10 @@ func ReviewClaim(k keeper.Keeper, mode reviewMode) simsx.SimMsgFactoryFn[*types.
 func appealable(c types.Claim) bool {
 	partial := c.Outcome == types.ClaimStatus_CLAIM_STATUS_PARTIALLY_APPROVED &&
 		(c.Status == types.ClaimStatus_CLAIM_STATUS_PAID || c.Status == types.ClaimStatus_CLAIM_STATUS_PAYABLE)
-	return !c.Appealed && (c.Status == types.ClaimStatus_CLAIM_STATUS_DENIED || partial)
+	// A claim paid on Ethereum cannot be appealed: its denied lines are
+	// billed again in a new claim.
+	evmPaid := c.Status == types.ClaimStatus_CLAIM_STATUS_PAID && c.Settlement == types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC
+	return !c.Appealed && !evmPaid && (c.Status == types.ClaimStatus_CLAIM_STATUS_DENIED || partial)
 }
 
 // AppealClaim is the provider appealing a denied or partially approved

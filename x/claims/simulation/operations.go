@@ -49,6 +49,10 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("claims_review", 8), csim.Succeed(ReviewClaim(k, reviewOK)))
 	reg.Add(weights.Get("claims_review_other_payer", 2), csim.Refuse(d, csim.Errs(types.ErrNotPayer), ReviewClaim(k, reviewOtherPayer)))
 	reg.Add(weights.Get("claims_review_not_pended", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidTransition), ReviewClaim(k, reviewNotPended)))
+	reg.Add(weights.Get("claims_lock_settlement", 3), csim.Succeed(LockSettlement(k, true)))
+	reg.Add(weights.Get("claims_lock_settlement_too_soon", 1), csim.Refuse(d, csim.Errs(types.ErrSettlementTooSoon), LockSettlement(k, false)))
+	reg.Add(weights.Get("claims_review_reveal", 4), csim.Attempt(d, csim.Errs(types.ErrInvalidReview), RevealSettlement(k, true)))
+	reg.Add(weights.Get("claims_review_wrong_preimage", 1), csim.Refuse(d, csim.Errs(types.ErrPreimageMismatch), RevealSettlement(k, false)))
 	reg.Add(weights.Get("claims_appeal", 4), csim.Succeed(AppealClaim(k, true)))
 	reg.Add(weights.Get("claims_appeal_other_provider", 2), csim.Refuse(d, csim.Errs(types.ErrNotProvider), AppealClaim(k, false)))
 	reg.Add(weights.Get("claims_withdraw", 2), csim.Succeed(WithdrawClaim(k, true)))
@@ -88,8 +92,18 @@ func CreatePlan(k keeper.Keeper, payer bool) simsx.SimMsgFactoryFn[*types.MsgCre
 		return []simsx.SimAccount{signer}, &types.MsgCreatePlan{
 			Payer: signer.AddressBech32, Name: fmt.Sprintf("Simulated Plan %d", r.IntInRange(0, 1000)), Services: services(data),
 			Deductible: ded, OutOfPocketMax: ded.AddRaw(int64(r.IntInRange(0, 5000))), ReviewThreshold: math.NewInt(int64(r.IntInRange(0, 20_000))),
+			Settlement: settlementMethod(data),
 		}
 	}
+}
+
+// settlementMethod is escrow for three plans in four, else hash-time-locked
+// settlement on Ethereum (whose claims pend for the payer's lock).
+func settlementMethod(data *simsx.ChainDataSource) types.SettlementMethod {
+	if data.Rand().IntInRange(0, 4) == 0 {
+		return types.SettlementMethod_SETTLEMENT_METHOD_EVM_HTLC
+	}
+	return types.SettlementMethod_SETTLEMENT_METHOD_ESCROW
 }
 
 func plans(ctx context.Context, k keeper.Keeper) []types.Plan {
@@ -132,7 +146,7 @@ func UpdatePlan(k keeper.Keeper, own bool) simsx.SimMsgFactoryFn[*types.MsgUpdat
 		}
 		return []simsx.SimAccount{signer}, &types.MsgUpdatePlan{
 			Payer: signer.AddressBech32, PlanID: p.ID, Name: p.Name, Services: services(data),
-			Deductible: p.Deductible, OutOfPocketMax: p.OutOfPocketMax, ReviewThreshold: p.ReviewThreshold,
+			Deductible: p.Deductible, OutOfPocketMax: p.OutOfPocketMax, ReviewThreshold: p.ReviewThreshold, Settlement: p.Settlement,
 		}
 	}
 }

@@ -113,11 +113,15 @@ func RegisterTrial(k keeper.Keeper, sponsor bool) simsx.SimMsgFactoryFn[*types.M
 	}
 }
 
-// pending returns up to 300 pending protocol versions.
+// pending returns up to 300 pending protocol versions of open trials (a
+// locked or reported trial's pending version is never decided).
 func pending(ctx context.Context, k keeper.Keeper) []types.ProtocolVersion {
 	var out []types.ProtocolVersion
 	_ = k.Versions.Walk(ctx, nil, func(_ collections.Pair[uint64, uint32], v types.ProtocolVersion) (bool, error) {
-		if v.Status == types.VersionStatus_VERSION_STATUS_PENDING {
+		if v.Status != types.VersionStatus_VERSION_STATUS_PENDING {
+			return false, nil
+		}
+		if t, err := k.Trials.Get(ctx, v.TrialID); err == nil && (t.Status == types.TrialStatus_TRIAL_STATUS_REGISTERED || recruiting(t)) {
 			out = append(out, v)
 		}
 		return len(out) >= 300, nil
