@@ -24,6 +24,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 )
 
 // runConfig is one workload run's parameters.
@@ -142,48 +143,89 @@ func (r *runner) sign(ctx context.Context, a *account, gas uint64, msgs ...sdk.M
 	return r.txCfg.TxEncoder()(b.GetTx())
 }
 
-// setup sends a workload's setup transactions and waits for them to commit
-// with code 0.
+// setup sends a workload's setup stages in order: each stage's transactions
+// are built (from what the earlier stages committed), sent, and waited for
+// until every one is in a block with code 0; their Then callbacks get the
+// responses.
 func (r *runner) setup(ctx context.Context, w workload) error {
-	if w.Setup == nil {
-		return nil
+	for i, st := range w.Setup {
+		txs := st(r.fx)
+		if len(txs) == 0 {
+			continue
+		}
+		if err := r.setupStage(ctx, w, txs); err != nil {
+			return fmt.Errorf("setup stage %d: %w", i+1, err)
+		}
+		r.logf("%s: setup stage %d: %d transactions committed", w.Name, i+1, len(txs))
 	}
-	txs := w.Setup(r.fx)
+	return nil
+}
+
+func (r *runner) setupStage(ctx context.Context, w workload, txs []setupTx) error {
+	seen := map[*account]bool{}
 	for _, t := range txs {
+		if seen[t.Signer] {
+			continue
+		}
+		seen[t.Signer] = true
 		if err := r.queryAccount(ctx, t.Signer); err != nil {
 			return err
 		}
 	}
-	hashes := map[[32]byte]string{}
-	for _, t := range txs {
-		bz, err := r.sign(ctx, t.Signer, w.Gas, t.Msg)
+	pending := map[[32]byte]*setupTx{}
+	for i := range txs {
+		t := &txs[i]
+		gas := t.Gas
+		if gas == 0 {
+			gas = w.Gas
+		}
+		bz, err := r.sign(ctx, t.Signer, gas, t.Msg)
 		if err != nil {
 			return err
 		}
-		res, err := r.chain.client.BroadcastTxSync(ctx, bz)
-		if err != nil {
-			return fmt.Errorf("setup %s: %w", sdk.MsgTypeURL(t.Msg), err)
+		for attempt := 0; ; attempt++ {
+			res, err := r.chain.client.BroadcastTxSync(ctx, bz)
+			if err == nil && res.Code == 0 {
+				break
+			}
+			if err == nil { // CheckTx refused it
+				return fmt.Errorf("%s refused: code %d (%s): %s", sdk.MsgTypeURL(t.Msg), res.Code, res.Codespace, res.Log)
+			}
+			if attempt == 600 || ctx.Err() != nil {
+				return fmt.Errorf("%s: not accepted after %d attempts: %v", sdk.MsgTypeURL(t.Msg), attempt+1, err)
+			}
+			time.Sleep(100 * time.Millisecond) // the mempool is full, or the RPC call failed otherwise
 		}
-		if res.Code != 0 {
-			return fmt.Errorf("setup %s refused: code %d (%s): %s", sdk.MsgTypeURL(t.Msg), res.Code, res.Codespace, res.Log)
-		}
-		hashes[sha256.Sum256(bz)] = sdk.MsgTypeURL(t.Msg)
+		pending[sha256.Sum256(bz)] = t
 	}
-	r.logf("%s: %d setup transactions sent; waiting for them to commit", w.Name, len(txs))
-	deadline := time.Now().Add(2 * time.Minute)
-	for len(hashes) > 0 {
-		for h, what := range hashes {
+	// A block holds thousands of these: allow two minutes plus a second per 100.
+	deadline := time.Now().Add(2*time.Minute + time.Duration(len(txs))*10*time.Millisecond)
+	for len(pending) > 0 {
+		for h, t := range pending {
 			res, err := r.chain.client.Tx(ctx, h[:], false)
 			if err != nil {
 				continue // not yet in a block
 			}
+			what := sdk.MsgTypeURL(t.Msg)
 			if res.TxResult.Code != 0 {
-				return fmt.Errorf("setup %s failed in block %d: %s", what, res.Height, res.TxResult.Log)
+				return fmt.Errorf("%s failed in block %d: %s", what, res.Height, res.TxResult.Log)
 			}
-			delete(hashes, h)
+			if t.Then != nil {
+				var data sdk.TxMsgData
+				if err := gogoproto.Unmarshal(res.TxResult.Data, &data); err != nil {
+					return fmt.Errorf("%s: response: %w", what, err)
+				}
+				if len(data.MsgResponses) != 1 {
+					return fmt.Errorf("%s: %d responses, want 1", what, len(data.MsgResponses))
+				}
+				if err := t.Then(r.fx, data.MsgResponses[0]); err != nil {
+					return fmt.Errorf("%s: %w", what, err)
+				}
+			}
+			delete(pending, h)
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d setup transactions not committed after 2 minutes", len(hashes))
+			return fmt.Errorf("%d setup transactions not committed in time", len(pending))
 		}
 		select {
 		case <-ctx.Done():

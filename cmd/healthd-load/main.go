@@ -40,6 +40,9 @@ type options struct {
 	Users           int
 	Authors         int
 	Manufacturers   int
+	Distributors    int
+	Pharmacies      int
+	Providers       int
 	Concurrency     int
 	Rate            float64
 	WorkloadTimeout time.Duration
@@ -82,6 +85,9 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.Users, "users", 200, "funded user accounts (senders of bank sends, patients granting consents)")
 	fs.IntVar(&o.Authors, "authors", 8, "hospital and laboratory members anchoring records (admitted in genesis)")
 	fs.IntVar(&o.Manufacturers, "manufacturers", 8, "manufacturer members commissioning units, each with a GS1 prefix and a product")
+	fs.IntVar(&o.Distributors, "distributors", 4, "distributor members receiving shipments (ship, receive, mixed)")
+	fs.IntVar(&o.Pharmacies, "pharmacies", 8, "pharmacy members dispensing (dispense, mixed)")
+	fs.IntVar(&o.Providers, "providers", 8, "hospital members submitting claims to the one payer (claim, mixed)")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "broadcasting goroutines (at most one per signing account)")
 	fs.Float64Var(&o.Rate, "rate", 0, "target submissions per second over all goroutines (0: as fast as the node accepts them)")
 	fs.DurationVar(&o.WorkloadTimeout, "workload-timeout", 5*time.Minute, "bound on one workload, from its first broadcast to its last block read")
@@ -108,8 +114,8 @@ func parseFlags(args []string) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.Txs < 1 || o.Users < 2 || o.Authors < 1 || o.Manufacturers < 1 || o.Concurrency < 1 {
-		return o, errors.New("-txs, -authors, -manufacturers and -concurrency must be at least 1, -users at least 2")
+	if o.Txs < 1 || o.Users < 2 || o.Authors < 1 || o.Manufacturers < 1 || o.Distributors < 1 || o.Pharmacies < 1 || o.Providers < 1 || o.Concurrency < 1 {
+		return o, errors.New("-txs, -authors, -manufacturers, -distributors, -pharmacies, -providers and -concurrency must be at least 1, -users at least 2")
 	}
 	if o.CPUProfileDir != "" {
 		o.Pprof = true
@@ -149,6 +155,39 @@ func main() {
 	}
 }
 
+// pools returns how many accounts of each kind the named workloads need: only
+// those, since each member is a CLI call at genesis. The mixed workload
+// needs at least its day's share of each kind (dayShare).
+func pools(o options, names []string) poolSizes {
+	n := poolSizes{Users: o.Users}
+	uses := func(ws ...string) bool {
+		return slices.ContainsFunc(ws, func(w string) bool { return slices.Contains(names, w) })
+	}
+	mixed := uses("mixed")
+	share := map[string]int{}
+	if mixed {
+		for _, s := range dayShare {
+			share[s.Kind] = s.Count
+		}
+	}
+	pick := func(count, need int, ws ...string) int {
+		if !uses(ws...) && !mixed {
+			return 0
+		}
+		return max(count, need)
+	}
+	n.Authors = pick(o.Authors, share["anchor"], "anchor")
+	n.Manufacturers = pick(o.Manufacturers, share["ship"], "commission", "ship", "receive", "dispense")
+	n.Distributors = pick(o.Distributors, share["receive"], "ship", "receive")
+	n.Pharmacies = pick(o.Pharmacies, share["dispense"], "dispense")
+	n.Providers = pick(o.Providers, share["claim"], "claim")
+	if uses("claim") || mixed {
+		n.Payers = 1
+	}
+	n.Users = max(n.Users, share["consent"]+claimPatients)
+	return n
+}
+
 // run creates the chain, runs every workload in turn and stops the node. It
 // returns the reports of the workloads that ran, also on error.
 func run(ctx context.Context, o options) ([]*report, runEnv, error) {
@@ -177,14 +216,7 @@ func run(ctx context.Context, o options) ([]*report, runEnv, error) {
 	for i, w := range ws {
 		names[i] = w.Name
 	}
-	authors, mfrs := 0, 0
-	if slices.Contains(names, "anchor") {
-		authors = o.Authors
-	}
-	if slices.Contains(names, "commission") {
-		mfrs = o.Manufacturers
-	}
-	fx := newFixture(o.Users, authors, mfrs)
+	fx := newFixture(pools(o, names), o.Txs)
 
 	home := o.Home
 	if home == "" {
@@ -242,6 +274,14 @@ func run(ctx context.Context, o options) ([]*report, runEnv, error) {
 		}
 		logf("%s: %d committed, %.0f tx/s, p50 %.0f ms, p99 %.0f ms", w.Name, rep.Committed, rep.CommittedTPS, rep.LatencyMS.P50, rep.LatencyMS.P99)
 		reps = append(reps, rep)
+		if w.Check != nil {
+			saw, err := w.Check(ctx, r)
+			if err != nil {
+				return reps, env, fmt.Errorf("workload %s: check: %w", w.Name, err)
+			}
+			rep.Checked = saw
+			logf("%s: checked: %s", w.Name, saw)
+		}
 		if ctx.Err() != nil {
 			return reps, env, ctx.Err()
 		}

@@ -21,6 +21,8 @@ type report struct {
 	Concurrency int    `json:"concurrency"` // broadcasting goroutines
 	GasLimit    uint64 `json:"gas_limit"`
 	UnitsPerTx  int    `json:"units_per_tx,omitempty"`
+	// Checked is what the workload's check read from the chain after the run.
+	Checked string `json:"checked,omitempty"`
 
 	// What became of the transactions: Txs = Accepted + RejectedCheckTx + NotSubmitted,
 	// Accepted = Committed + FailedInBlock + NeverSeen.
@@ -250,6 +252,9 @@ func printTable(w io.Writer, env runEnv, reps []*report) {
 		if r.Committed > 0 && r.DataAfter > r.DataBefore {
 			fmt.Fprintf(w, "  data directory +%d bytes (%.0f per committed tx; includes block store and indexes)\n",
 				r.DataAfter-r.DataBefore, float64(r.DataAfter-r.DataBefore)/float64(r.Committed))
+		}
+		if r.Checked != "" {
+			fmt.Fprintf(w, "  checked on the chain after the run: %s\n", r.Checked)
 		}
 		if r.MempoolFullRetries+r.RPCErrorRetries > 0 {
 			fmt.Fprintf(w, "  retries: mempool full %d, RPC errors %d %s\n", r.MempoolFullRetries, r.RPCErrorRetries, strings.Join(r.RPCErrorSamples, " | "))

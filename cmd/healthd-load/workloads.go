@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
@@ -44,28 +47,55 @@ type fixture struct {
 	Users         []*account
 	Authors       []*account
 	Manufacturers []*account
+	Distributors  []*account
+	Pharmacies    []*account
+	Providers     []*account // hospitals submitting claims
+	Payers        []*account
 	Now           time.Time
+	// Txs is the number of transactions per workload; setups size their
+	// stock and shipments by it.
+	Txs int
+
+	// What setup stages committed, for the later stages and the run.
+	Shipments map[shipmentKey]uint64 // the shipment each receive transaction takes in
+	Stock     map[*account][]uint64  // shipments to a pharmacy, until it receives them
+	PlanID    uint64                 // the payer's plan (claims)
+	Coverage  map[*account]uint64    // each claim patient's coverage
+	Claims    int                    // claims built so far (claimMsg)
+
+	// Recipients claims' diagnoses are sealed to.
+	PayerAge, ProviderAge *age.X25519Recipient
 }
 
-func newFixture(users, authors, manufacturers int) *fixture {
-	f := &fixture{Now: time.Now().UTC()}
-	for i := range users {
-		f.Users = append(f.Users, newAccount("user", i))
+// poolSizes says how many accounts of each kind a run creates.
+type poolSizes struct {
+	Users, Authors, Manufacturers, Distributors, Pharmacies, Providers, Payers int
+}
+
+func newFixture(n poolSizes, txs int) *fixture {
+	f := &fixture{Now: time.Now().UTC(), Txs: txs, Shipments: map[shipmentKey]uint64{},
+		Stock: map[*account][]uint64{}, Coverage: map[*account]uint64{},
+		PayerAge: ageRecipient(), ProviderAge: ageRecipient()}
+	pool := func(role string, count int) []*account {
+		out := make([]*account, count)
+		for i := range out {
+			out[i] = newAccount(role, i)
+		}
+		return out
 	}
-	for i := range authors {
-		f.Authors = append(f.Authors, newAccount("author", i))
-	}
-	for i := range manufacturers {
-		f.Manufacturers = append(f.Manufacturers, newAccount("manufacturer", i))
-	}
+	f.Users, f.Authors, f.Manufacturers = pool("user", n.Users), pool("author", n.Authors), pool("manufacturer", n.Manufacturers)
+	f.Distributors, f.Pharmacies = pool("distributor", n.Distributors), pool("pharmacy", n.Pharmacies)
+	f.Providers, f.Payers = pool("provider", n.Providers), pool("payer", n.Payers)
 	return f
 }
 
 // all returns every account of the fixture.
 func (f *fixture) all() []*account {
-	out := append([]*account{}, f.Users...)
-	out = append(out, f.Authors...)
-	return append(out, f.Manufacturers...)
+	var out []*account
+	for _, p := range [][]*account{f.Users, f.Authors, f.Manufacturers, f.Distributors, f.Pharmacies, f.Providers, f.Payers} {
+		out = append(out, p...)
+	}
+	return out
 }
 
 // members returns the consortium members genesis must admit for the
@@ -82,6 +112,14 @@ func (f *fixture) members() []member {
 	}
 	for i, m := range f.Manufacturers {
 		out = append(out, member{Addr: m.Bech32, Name: fmt.Sprintf("Load manufacturer %d", i), Roles: "manufacturer", Prefixes: gs1Prefix(i)})
+	}
+	for _, p := range []struct {
+		accounts []*account
+		role     string
+	}{{f.Distributors, "distributor"}, {f.Pharmacies, "pharmacy"}, {f.Providers, "hospital"}, {f.Payers, "payer"}} {
+		for i, a := range p.accounts {
+			out = append(out, member{Addr: a.Bech32, Name: fmt.Sprintf("Load %s %d", p.role, i), Roles: p.role})
+		}
 	}
 	return out
 }
@@ -114,9 +152,14 @@ type workload struct {
 	// Signers are the accounts that sign, in turn: transaction k is signed
 	// by Signers[k % len(Signers)].
 	Signers func(f *fixture) []*account
-	// Setup are transactions sent and committed before the run (for
-	// example registering the products to commission).
-	Setup func(f *fixture) []setupTx
+	// Setup are the stages of transactions sent and committed before the
+	// run (for example registering the products to commission), in order.
+	Setup []stage
+	// Check, when set, reads the chain after the run and says what it saw,
+	// or fails the run: a transaction's code 0 does not always mean that it
+	// did what the workload says (a refused shipment raises an alert in a
+	// successful transaction; a denied claim is a successful transaction).
+	Check func(ctx context.Context, r *runner) (string, error)
 	// Msg is transaction k's message; r is the run's seeded random source.
 	Msg func(f *fixture, k int, signer *account, r *rand.Rand) sdk.Msg
 }
@@ -124,6 +167,9 @@ type workload struct {
 type setupTx struct {
 	Signer *account
 	Msg    sdk.Msg
+	Gas    uint64 // 0: the workload's
+	// Then, when set, is given the message's response once committed.
+	Then func(f *fixture, resp *codectypes.Any) error
 }
 
 // commissionUnits is the number of units one commission transaction commissions.
@@ -144,46 +190,20 @@ var workloads = map[string]workload{
 		Name: "consent", Doc: "x/consent MsgGrantConsent: a user (the patient) grants TREAT over Observation to a fresh grantee for a year",
 		Gas:     300_000,
 		Signers: func(f *fixture) []*account { return f.Users },
-		Msg: func(f *fixture, k int, s *account, r *rand.Rand) sdk.Msg {
-			// A grantee per transaction, so no grant overlaps another.
-			seed := make([]byte, 16)
-			for i := range seed {
-				seed[i] = byte(r.UintN(256))
-			}
-			h := sha256.Sum256(append([]byte(fmt.Sprintf("healthd-load/grantee/%d/", k)), seed...))
-			return &consenttypes.MsgGrantConsent{
-				Signer: s.Bech32, Patient: s.Bech32, Grantee: sdk.AccAddress(h[:20]).String(),
-				Purpose: "TREAT", Categories: []string{"Observation"}, End: f.Now.AddDate(1, 0, 0),
-			}
-		},
+		Msg:     consentMsg,
 	},
 	"anchor": {
 		Name: "anchor", Doc: "x/records MsgAnchorRecord: a hospital or laboratory member anchors a FHIR Observation (random commitment and CID) for a user",
 		Gas:     300_000,
 		Signers: func(f *fixture) []*account { return f.Authors },
-		Msg: func(f *fixture, k int, s *account, r *rand.Rand) sdk.Msg {
-			commitment := make([]byte, recordstypes.CommitmentSize)
-			for i := range commitment {
-				commitment[i] = byte(r.UintN(256))
-			}
-			blob := make([]byte, 64)
-			for i := range blob {
-				blob[i] = byte(r.UintN(256))
-			}
-			blob = append(blob, []byte(fmt.Sprintf("/%d", k))...) // a fresh CID per transaction
-			return &recordstypes.MsgAnchorRecord{
-				Author: s.Bech32, Patient: f.Users[k%len(f.Users)].Bech32,
-				Format: recordstypes.Format_FORMAT_FHIR_R4, Kind: "Observation", Category: "laboratory",
-				Commitment: commitment, CID: unixfs.SumBytes(blob), BlobSize: uint64(len(blob)),
-			}
-		},
+		Msg:     anchorMsg,
 	},
 	"commission": {
 		Name: "commission", Doc: fmt.Sprintf("x/drugtrace MsgCommission of %d serialized units of the manufacturer's product", commissionUnits),
 		Gas:     4_000_000,
 		Units:   commissionUnits,
 		Signers: func(f *fixture) []*account { return f.Manufacturers },
-		Setup: func(f *fixture) []setupTx {
+		Setup: []stage{func(f *fixture) []setupTx {
 			out := make([]setupTx, 0, len(f.Manufacturers))
 			for i, m := range f.Manufacturers {
 				out = append(out, setupTx{Signer: m, Msg: &drugtracetypes.MsgRegisterProduct{
@@ -192,7 +212,7 @@ var workloads = map[string]workload{
 				}})
 			}
 			return out
-		},
+		}},
 		Msg: func(f *fixture, k int, s *account, r *rand.Rand) sdk.Msg {
 			i := manufacturerIndex(f, s)
 			serials := make([]string, commissionUnits)
@@ -208,6 +228,40 @@ var workloads = map[string]workload{
 	},
 }
 
+// consentMsg: the user (the patient) grants TREAT over Observation to a
+// fresh grantee for a year.
+func consentMsg(f *fixture, k int, s *account, r *rand.Rand) sdk.Msg {
+	// A grantee per transaction, so no grant overlaps another.
+	seed := make([]byte, 16)
+	for i := range seed {
+		seed[i] = byte(r.UintN(256))
+	}
+	h := sha256.Sum256(append([]byte(fmt.Sprintf("healthd-load/grantee/%d/", k)), seed...))
+	return &consenttypes.MsgGrantConsent{
+		Signer: s.Bech32, Patient: s.Bech32, Grantee: sdk.AccAddress(h[:20]).String(),
+		Purpose: "TREAT", Categories: []string{"Observation"}, End: f.Now.AddDate(1, 0, 0),
+	}
+}
+
+// anchorMsg: a hospital or laboratory anchors an Observation (random
+// commitment, a fresh CID) for a user.
+func anchorMsg(f *fixture, k int, s *account, r *rand.Rand) sdk.Msg {
+	commitment := make([]byte, recordstypes.CommitmentSize)
+	for i := range commitment {
+		commitment[i] = byte(r.UintN(256))
+	}
+	blob := make([]byte, 64)
+	for i := range blob {
+		blob[i] = byte(r.UintN(256))
+	}
+	blob = append(blob, []byte(fmt.Sprintf("/%d", k))...) // a fresh CID per transaction
+	return &recordstypes.MsgAnchorRecord{
+		Author: s.Bech32, Patient: f.Users[k%len(f.Users)].Bech32,
+		Format: recordstypes.Format_FORMAT_FHIR_R4, Kind: "Observation", Category: "laboratory",
+		Commitment: commitment, CID: unixfs.SumBytes(blob), BlobSize: uint64(len(blob)),
+	}
+}
+
 func manufacturerIndex(f *fixture, s *account) int {
 	for i, m := range f.Manufacturers {
 		if m == s {
@@ -218,7 +272,56 @@ func manufacturerIndex(f *fixture, s *account) int {
 }
 
 // workloadOrder is the order "all" runs the workloads in.
-var workloadOrder = []string{"bank", "consent", "anchor", "commission"}
+var workloadOrder = []string{"bank", "consent", "anchor", "commission", "ship", "receive", "dispense", "claim", "mixed"}
+
+func init() {
+	shipJobs := func(f *fixture) []job { return jobs(f, f.Manufacturers) }
+	recvJobs := func(f *fixture) []job { return jobs(f, f.Distributors) }
+	dispJobs := func(f *fixture) []job { return jobs(f, f.Pharmacies) }
+	for _, w := range []workload{{
+		Name: "ship", Check: checkNoAlerts, Doc: fmt.Sprintf("x/drugtrace MsgShip: a manufacturer ships %d of its units to a distributor", unitsPerShipment),
+		Gas: shipGas, Units: unitsPerShipment,
+		Signers: func(f *fixture) []*account { return f.Manufacturers },
+		Setup:   registerAndCommission("SH", itemShip, unitsPerShipment, func(f *fixture) []stock { return shipUnits("SH", itemShip, shipJobs(f))(f) }),
+		Msg:     func(f *fixture, k int, s *account, _ *rand.Rand) sdk.Msg { return shipMsg(f, "SH", itemShip, k, s) },
+	}, {
+		Name: "receive", Check: checkNoAlerts, Doc: fmt.Sprintf("x/drugtrace MsgReceive: a distributor takes in a shipment of %d units (shipped in setup)", unitsPerShipment),
+		Gas: shipGas, Units: unitsPerShipment,
+		Signers: func(f *fixture) []*account { return f.Distributors },
+		Setup:   receiveStages("RV", itemReceive, recvJobs),
+		Msg:     func(f *fixture, k int, s *account, _ *rand.Rand) sdk.Msg { return receiveMsg(f, "RV", k, s) },
+	}, {
+		Name: "dispense", Check: checkNoAlerts, Doc: "x/drugtrace MsgDispense: a pharmacy dispenses a prescription-only pack from its stock to a user, against a prescription commitment",
+		Gas:     500_000,
+		Signers: func(f *fixture) []*account { return f.Pharmacies },
+		Setup:   dispenseStages("DS", itemDispense, dispJobs),
+		Msg: func(f *fixture, k int, s *account, r *rand.Rand) sdk.Msg {
+			return dispenseMsg(f, "DS", itemDispense, k, s, r)
+		},
+	}, {
+		Name: "claim", Check: checkClaimsPaid, Doc: "x/claims MsgSubmitClaim: a hospital bills an enrolled patient's visit; adjudicated and paid from the payer's escrow in the same transaction",
+		Gas:     1_000_000,
+		Signers: func(f *fixture) []*account { return f.Providers },
+		Setup:   claimStages(),
+		Msg:     func(f *fixture, k int, s *account, _ *rand.Rand) sdk.Msg { return claimMsg(f, k, s) },
+	}, {
+		Name: "mixed", Doc: "a hospital day, per 20 transactions: 6 record anchors, 4 claims, 4 dispenses, 2 receipts, 2 consents, 2 shipments",
+		Gas:     shipGas,
+		Signers: daySigners,
+		Setup:   daySetup(),
+		Msg:     dayMsg,
+		Check: func(ctx context.Context, r *runner) (string, error) {
+			a, err := checkNoAlerts(ctx, r)
+			if err != nil {
+				return "", err
+			}
+			c, err := checkClaimsPaid(ctx, r)
+			return a + "; " + c, err
+		},
+	}} {
+		workloads[w.Name] = w
+	}
+}
 
 // parseWorkloads reads a comma-separated list of workload names ("all" for every one).
 func parseWorkloads(s string) ([]workload, error) {
