@@ -91,7 +91,8 @@ func need(t *testing.T) {
 
 // env is one run: the healthd localnet, geth, the deployment and the relay.
 type env struct {
-	t        *testing.T
+	t        *testing.T // the running (sub)test
+	root     *testing.T // the whole run: processes are stopped when it ends
 	ctx      context.Context
 	dir      string
 	home     string // healthd node home
@@ -117,7 +118,7 @@ type deployment struct {
 
 func start(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, ctx: context.Background(), dir: t.TempDir()}
+	e := &env{t: t, root: t, ctx: context.Background(), dir: t.TempDir()}
 	e.home = filepath.Join(e.dir, "healthd", "node")
 	e.rpc = fmt.Sprintf("http://127.0.0.1:%d", 26657+portOffset)
 	e.ethURL = fmt.Sprintf("http://127.0.0.1:%d", 8545+portOffset)
@@ -254,7 +255,7 @@ func (e *env) startRelay() {
 	must(e.t, cmd.Start())
 	f.Close()
 	e.relay = cmd
-	e.t.Cleanup(func() { stop(cmd) })
+	e.root.Cleanup(func() { stop(cmd) })
 	e.waitFor("the relay's status", 30*time.Second, func() bool { _, err := e.relayStatus(); return err == nil })
 }
 

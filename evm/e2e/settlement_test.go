@@ -31,6 +31,11 @@ func TestSettlementEndToEnd(t *testing.T) {
 	e := start(t)
 	t.Logf("healthd, geth and the relay up in %s", time.Since(began).Round(time.Second))
 	var f figures
+	defer func() {
+		t.Logf("FIGURES gas (geth --dev v1.17.10, every fork): lock %v, withdraw %v, refund %v", f.lockGas, f.withdrawGas, f.refundGas)
+		t.Logf("FIGURES settlement latency, healthd revealing block's time -> withdraw's block time: %v; reveal CLI returned -> withdrawn seen: %v", f.latency, f.wall)
+		t.Logf("whole run %s", time.Since(began).Round(time.Second))
+	}()
 	c := e.claimsSetup()
 
 	t.Run("ClaimApprovedPaid", func(t *testing.T) { e.t = t; e.claimApproved(c, &f) })
@@ -45,9 +50,6 @@ func TestSettlementEndToEnd(t *testing.T) {
 	if n := e.relayNonce(); n != 3 || st.WithdrawTxs != 3 || st.WithdrawnRly != 3 || st.Refunded != 1 || len(st.Mismatches) != 0 || st.Expired != 0 {
 		t.Fatalf("relay nonce %d, status %+v", n, st)
 	}
-	t.Logf("FIGURES gas (geth --dev %s, all forks): lock %v, withdraw %v, refund %v", "v1.17.10", f.lockGas, f.withdrawGas, f.refundGas)
-	t.Logf("FIGURES settlement latency, healthd approval block time -> withdraw block time: %v; approval CLI return -> withdrawn seen: %v", f.latency, f.wall)
-	t.Logf("whole run %s", time.Since(began).Round(time.Second))
 }
 
 // claims is the claims fixture: a plan settled on Ethereum, the patient's
