@@ -74,13 +74,18 @@ export class Gateway {
   async login(account) {
     const ch = await this.post("/auth/challenge", {}, { auth: false });
     const msg = `healthd-gateway/v1\nsession\n${ch.chain_id}\n${account.address}\n${ch.nonce}`;
-    const sig = await account.sign(new TextEncoder().encode(msg));
-    const s = await this.post("/auth/session", {
-      account: account.address,
-      pubkey: base64.encode(account.pub),
-      nonce: ch.nonce,
-      signature: base64.encode(sig),
-    }, { auth: false });
+    let req;
+    if (account.kind === "keplr") {
+      // A wallet signs no raw bytes: the gateway takes the ADR-036 document
+      // of the same line (sign_mode adr036).
+      if (account.chainId !== ch.chain_id) throw new Error("Keplr is connected to another network than this server's.");
+      const r = await account.signArbitrary(msg);
+      req = { account: account.address, pubkey: r.pubkey, nonce: ch.nonce, signature: r.signature, sign_mode: "adr036" };
+    } else {
+      const sig = await account.sign(new TextEncoder().encode(msg));
+      req = { account: account.address, pubkey: base64.encode(account.pub), nonce: ch.nonce, signature: base64.encode(sig) };
+    }
+    const s = await this.post("/auth/session", req, { auth: false });
     this.token = s.token;
     this.account = s.account;
     this.chainId = ch.chain_id;

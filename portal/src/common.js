@@ -1,5 +1,5 @@
 // Shared pieces of the views.
-import { h } from "./ui.js";
+import { h, short } from "./ui.js";
 import { gateway } from "./api.js";
 
 // fhirAll reads a FHIR search and follows its next links, up to pages pages.
@@ -27,6 +27,9 @@ export function recordView(id, rec) {
   const body = isText ? new TextDecoder().decode(rec.bytes) : `${rec.bytes.length} bytes (binary: use the downloaded file)`;
   return h("section", { class: "card", "aria-labelledby": "record-title" },
     h("h2", { id: "record-title" }, `Record ${id}: ${rec.header.kind || ""} (${rec.header.category || ""})`),
+    h("p", { id: "record-verified", class: "msg msg-ok", "data-cid": rec.verified.cid },
+      "Verified: this is the record the network recorded. Its fingerprint (", h("span", { class: "mono" }, short(rec.verified.cid)),
+      ") and its content's seal were checked in this browser."),
     h("pre", { id: "record-text", class: "record", tabindex: "0" }, body));
 }
 

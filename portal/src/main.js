@@ -2,7 +2,7 @@
 // role (GET /v1/whoami; an account that is not a member is a patient).
 import { h, field, message, busy, short } from "./ui.js";
 import { gateway } from "./api.js";
-import { fromMnemonic, remember, remembered, unlock, forgetRemembered } from "./keys.js";
+import { fromMnemonic, remember, remembered, unlock, forgetRemembered, keplrPresent, connectKeplr, NO_RAW_SIGNING } from "./keys.js";
 import * as patient from "./patient.js";
 import * as clinician from "./clinician.js";
 import * as pharmacist from "./pharmacist.js";
@@ -38,7 +38,8 @@ function renderNav(current) {
     const out = h("button", { type: "button", id: "sign-out" }, "Sign out");
     out.addEventListener("click", signOut);
     const who = ctx.who.member ? `${ctx.who.name} (${ctx.roles.map((x) => ROLE_WORDS[x] || x.toLowerCase()).join(", ")})` : "Patient";
-    bar.replaceChildren(h("span", { id: "who", "data-account": ctx.account.address }, who, " · ", h("span", { class: "mono", title: ctx.account.address }, short(ctx.account.address))), out);
+    bar.replaceChildren(h("span", { id: "who", "data-account": ctx.account.address, "data-signer": ctx.account.kind }, who, " · ",
+      h("span", { class: "mono", title: ctx.account.address }, short(ctx.account.address)), ctx.account.kind === "keplr" ? " · Keplr" : ""), out);
   } else {
     bar.replaceChildren(h("a", { href: "#/signin", id: "nav-signin" }, "Sign in"));
   }
@@ -152,7 +153,27 @@ function signIn(note) {
       busy(ok, false);
     }
   });
-  parts.push(form, h("p", {}, h("a", { href: "#/verify" }, "Verify a medicine pack without signing in")));
+  parts.push(form);
+
+  if (keplrPresent()) {
+    const kb = h("button", { type: "button", class: "primary", id: "keplr-signin" }, "Sign in with Keplr");
+    kb.addEventListener("click", async () => {
+      busy(kb, true);
+      message(status, "info", "Connecting to Keplr…");
+      try {
+        const info = await gateway.get("/v1/chain-info", { auth: false });
+        await start(await connectKeplr(info));
+      } catch (e) {
+        message(status, "error", e.message);
+      } finally {
+        busy(kb, false);
+      }
+    });
+    parts.push(h("section", { class: "card", id: "keplr-card" }, h("h2", {}, "Or use Keplr"),
+      h("p", {}, "Keplr keeps your key in its extension and asks you to approve each signature."),
+      h("p", { class: "hint" }, NO_RAW_SIGNING), kb));
+  }
+  parts.push(h("p", {}, h("a", { href: "#/verify" }, "Verify a medicine pack without signing in")));
   main.replaceChildren(...parts);
   main.dataset.view = "signin";
   if (note) message(status, "info", note);

@@ -4,7 +4,7 @@ import { gateway } from "./api.js";
 import { send } from "./tx.js";
 import * as msgs from "./msgs.js";
 import { PURPOSES, CATEGORIES, REVOCATION, purposeWords, categoryWords, claimStatusWords } from "./words.js";
-import { validAddress } from "./keys.js";
+import { validAddress, NO_RAW_SIGNING } from "./keys.js";
 import { openRecord } from "./records.js";
 import { fhirAll, downloadRecord, recordView } from "./common.js";
 
@@ -221,8 +221,9 @@ export async function records(ctx, main) {
   const box = h("div", { id: "records" }, h("p", {}, "Loading your records…"));
   const view = h("div", { id: "record-view" });
   main.replaceChildren(h("h1", {}, "Your records"),
-    h("p", {}, "Your records are stored encrypted. They are decrypted here, in your browser, with your key; the server never sees them in clear."),
+    h("p", {}, "Your records are stored encrypted. They are decrypted here, in your browser, with your key; the server never sees them in clear. Before a record is shown, this browser checks it is the one recorded on the network."),
     status, box, view);
+  if (!ctx.account.rawSigner) message(status, "info", NO_RAW_SIGNING);
   let docs;
   try {
     docs = await fhirAll("DocumentReference", { patient: me });
@@ -327,7 +328,7 @@ export async function guardians(ctx, main) {
     try {
       const res = await gateway.get("/v1/guardians?patient=" + encodeURIComponent(me));
       box.replaceChildren(table("Your guardians", ["Guardian", "From", "Until", "Now", ""], (res.guardians || []).map((g) => {
-        const rm = h("button", { type: "button", class: "danger" }, "Remove");
+        const rm = h("button", { type: "button", class: "danger remove-guardian", "data-guardian": g.guardian, "aria-label": "Remove guardian " + g.guardian }, "Remove");
         rm.addEventListener("click", async () => {
           try {
             busy(rm, true);
@@ -340,8 +341,8 @@ export async function guardians(ctx, main) {
             busy(rm, false);
           }
         });
-        return [h("span", { class: "mono" }, short(g.guardian)), day(g.start), day(g.end), g.live ? "Yes" : "No", rm];
-      })));
+        return [h("span", { class: "mono guardian", "data-guardian": g.guardian, title: g.guardian }, short(g.guardian)), day(g.start), day(g.end), g.live ? "Yes" : "No", rm];
+      }), { id: "guardians-table" }));
     } catch (e) {
       message(box, "error", e.message);
     }

@@ -7,6 +7,8 @@ import { Decrypter } from "age-encryption";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bech32, base64, hex } from "@scure/base";
 import { gateway } from "./api.js";
+import { NO_RAW_SIGNING } from "./keys.js";
+import { checkBlob, checkCommitment, IntegrityError } from "./integrity.js";
 
 const enc = new TextEncoder();
 const KEY_MESSAGE = "healthd/records/encryption-key/v1: sign only inside healthd; this signature is your record decryption key";
@@ -65,12 +67,31 @@ export function openEnvelope(b) {
   return { header, bytes: b.subarray(start + n) };
 }
 
-// openRecord fetches the account's wrapped key and the blob of record id and
-// decrypts them in the browser. age authenticates every chunk, so a blob
-// changed by one byte does not decrypt.
+const COMMITMENT_SYSTEM = "urn:healthd:record-commitment";
+
+// anchorOf reads what the chain anchored for record id (the gateway's
+// DocumentReference, read from the chain): the blob's CID, the commitment
+// and the format.
+async function anchorOf(id) {
+  const d = await gateway.get(`/fhir/DocumentReference/${id}`, { headers: { Accept: "application/fhir+json" } });
+  const cid = (d.masterIdentifier || {}).value;
+  const commitment = ((d.identifier || []).find((x) => x.system === COMMITMENT_SYSTEM) || {}).value;
+  const format = (((d.content || [])[0] || {}).format || {}).code;
+  if (!cid || !commitment || !format) throw new IntegrityError("This record was not shown: the network's record of it could not be read, so it cannot be checked.");
+  return { cid, commitment: base64.decode(commitment), format };
+}
+
+// openRecord fetches the account's wrapped key and the blob of record id,
+// checks the blob's CID against the chain's anchor, decrypts them in the
+// browser and checks the record's salted commitment against the anchor, as
+// `healthd records get` does; a record that does not match is not returned.
 export async function openRecord(account, id) {
+  if (!account.rawSigner) throw new Error(NO_RAW_SIGNING);
   const wrapped = await vaultGet(account, `/v1/records/${id}/key`);
   const blob = await vaultGet(account, `/v1/records/${id}/blob`);
+  const anchor = await anchorOf(id);
+  // The blob is checked before the account's key is used.
+  const cid = checkBlob(blob, anchor.cid);
   const me = new Decrypter();
   me.addIdentity(await deriveIdentity(account));
   let recordKey;
@@ -87,5 +108,15 @@ export async function openRecord(account, id) {
   } catch {
     throw new Error("The record could not be decrypted: the stored copy is damaged or was tampered with.");
   }
-  return openEnvelope(env);
+  const rec = openEnvelope(env);
+  let salt;
+  try {
+    salt = base64.decode(rec.header.salt || "");
+  } catch {
+    salt = new Uint8Array(0);
+  }
+  if (salt.length !== 32) throw new IntegrityError("This record was not shown: its header is damaged, so it cannot be checked against the network's record of it.");
+  const commitment = checkCommitment(rec.bytes, anchor.format, salt, anchor.commitment);
+  rec.verified = { cid, commitment: hex.encode(commitment) };
+  return rec;
 }

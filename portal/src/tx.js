@@ -61,13 +61,24 @@ export async function send(account, msgs, progress = () => {}, memo = "") {
   }
   const gas = (gasUsed * 3n) / 2n + 1n;
   const authBytes = authInfo(account.pub, seq, gas);
-  progress("sign", "Signing with your key (it never leaves this device)…");
-  const sig = await account.sign(signDoc(bodyBytes, authBytes, acc.chain_id || gateway.chainId, accNum));
+  const chainId = acc.chain_id || gateway.chainId;
+  let signed;
+  if (account.kind === "keplr") {
+    progress("sign", "Confirm the transaction in Keplr…");
+    const r = await account.signDirect({ bodyBytes, authInfoBytes: authBytes, chainId, accountNumber: accNum });
+    if (r.chainId !== chainId || BigInt(String(r.accountNumber)) !== accNum) throw new Error("Keplr signed for another network or account: nothing was sent.");
+    // What Keplr signed is what is sent: it may have changed the fee.
+    signed = txRaw(r.bodyBytes, r.authInfoBytes, r.signature);
+  } else {
+    progress("sign", "Signing with your key (it never leaves this device)…");
+    const sig = await account.sign(signDoc(bodyBytes, authBytes, chainId, accNum));
+    signed = txRaw(bodyBytes, authBytes, sig);
+  }
 
   progress("broadcast", "Sending…");
   let res;
   try {
-    res = await gateway.post("/v1/tx", { tx_bytes: base64.encode(txRaw(bodyBytes, authBytes, sig)) });
+    res = await gateway.post("/v1/tx", { tx_bytes: base64.encode(signed) });
   } catch (e) {
     throw chainError(e);
   }
