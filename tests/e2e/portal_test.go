@@ -2,17 +2,24 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/cosmos/cosmos-sdk/crypto/hd"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
 	"github.com/stretchr/testify/require"
 )
 
@@ -33,8 +40,12 @@ const portalStep = 90 * time.Second
 // timeline, opens the record itself, changes and withdraws the consent; the
 // pharmacy verifies a commissioned pack by its GS1 string ("Authentic") and
 // dispenses it against its own prescription reference; the payer approves a
-// pended claim. Every view is captured at desktop and phone width into
-// build/portal-screenshots/.
+// pended claim. Each opened record shows "Verified" (the browser recomputed
+// its CID and commitment and compared them with the chain's anchor).
+// patient1 appoints a guardian and removes it. patient2 signs in with Keplr
+// (a test double of the extension, injected before the portal loads, that
+// signs with patient2's key in Go) and grants a consent with it. Every view
+// is captured at desktop and phone width into build/portal-screenshots/.
 func TestPortal(t *testing.T) {
 	chrome := chromiumBinary(t)
 
@@ -152,6 +163,7 @@ func TestPortal(t *testing.T) {
 	p.openRecord(lt, recID, "opened")
 	got := p.textOf(lt, "#record-text")
 	require.Equal(t, wantText, strings.TrimSpace(got), "the portal decrypts what the Go client put")
+	p.verified(lt, put.CID)
 	p.shoot(lt, "clinician-record-opened")
 	require.Contains(t, n.mustCLI("q", "records", "disclosures", patient, "-o", "json"), lab, "the lab's access grant is on chain")
 
@@ -164,11 +176,33 @@ func TestPortal(t *testing.T) {
 	p.run(pt, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#records-table [data-record="%s"]`, recID))))
 	p.wait(pt, "#records-status .msg-ok")
 	require.Equal(t, wantText, strings.TrimSpace(p.textOf(pt, "#record-text")), "the patient decrypts what the Go client put")
+	p.verified(pt, put.CID)
 	p.shoot(pt, "patient-records")
-	for _, v := range []string{"claims", "medications", "guardians"} {
+	for _, v := range []string{"claims", "medications"} {
 		p.route(pt, v)
 		p.shoot(pt, "patient-"+v)
 	}
+
+	// patient1 appoints patient2 as guardian, then removes the guardian.
+	patient2 := n.addr("patient2")
+	guardians := func() string {
+		return httpGet(t, fmt.Sprintf("%s/healthd/consent/v1/patients/%s/guardians", rest, patient))
+	}
+	p.route(pt, "guardians")
+	require.NotContains(t, guardians(), patient2)
+	p.run(pt, chromedp.SendKeys(chromedp.CSS("#guardian-account"), patient2), chromedp.Click(chromedp.CSS("#guardian-submit")))
+	p.wait(pt, "#guardian-status .msg-ok")
+	p.wait(pt, fmt.Sprintf(`#guardians-table .guardian[data-guardian=%q]`, patient2))
+	p.text(pt, "#guardians-table tbody", "Yes")
+	p.shoot(pt, "patient-guardians")
+	require.Contains(t, guardians(), patient2, "the guardianship is on chain")
+	p.eval(pt, `document.getElementById("guardian-status").replaceChildren(), true`)
+	p.run(pt, chromedp.Click(chromedp.CSS(fmt.Sprintf(`#guardians-table .remove-guardian[data-guardian=%q]`, patient2))))
+	p.wait(pt, "#guardian-status .msg-ok")
+	p.text(pt, "#guardian-status", "Guardian removed")
+	require.False(t, p.eval(pt, fmt.Sprintf(`!!document.querySelector('#guardians-table [data-guardian=%q]')`, patient2)), "the page still lists the removed guardian")
+	p.shoot(pt, "patient-guardian-removed")
+	require.NotContains(t, guardians(), patient2, "the guardianship left the chain")
 
 	// patient1 changes the lab's consent (laboratory results too), then withdraws it.
 	check := func(category string) string {
@@ -232,7 +266,6 @@ func TestPortal(t *testing.T) {
 	// 8. The hospital opens emergency access to patient2 (no consent) with a
 	// reason; the browser seals the reason to the hospital, the patient and
 	// the live guardians, and the patient reads it with the Go client.
-	patient2 := n.addr("patient2")
 	ht := tab()
 	p.signIn(ht, localnetMnemonic(t, dir, "hospital"), "#lookup-form")
 	p.run(ht, chromedp.SendKeys(chromedp.CSS("#lookup-patient"), patient2), chromedp.Click(chromedp.CSS("#lookup-submit")))
@@ -253,6 +286,41 @@ func TestPortal(t *testing.T) {
 	require.Equal(t, patient2, opened.Patient)
 	require.Equal(t, hospital, opened.Member)
 	require.Contains(t, strings.ToLower(opened.Justification), "life", "the reason chosen in the browser, opened by the patient's Go client")
+
+	// 9. patient2 signs in with Keplr (the test double below: Keplr does not
+	// know the chain, so the portal suggests it first) and grants the lab a
+	// consent, signed by Keplr in direct mode.
+	kt := tab()
+	calls := p.keplr(kt, localnetMnemonic(t, dir, "patient2"), patient2)
+	p.run(kt, chromedp.Navigate(p.base), chromedp.WaitVisible(chromedp.CSS("#keplr-signin")))
+	p.shoot(kt, "signin-keplr")
+	p.run(kt, chromedp.Click(chromedp.CSS("#keplr-signin")))
+	p.wait(kt, "#consents-table")
+	p.wait(kt, `#who[data-signer="keplr"]`)
+	require.Equal(t, patient2, p.attr(kt, "#who", "data-account"))
+	// The log is colored (ANSI escapes around each field name).
+	logText := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(string(mustRead(t, filepath.Join(dir, "gateway.log"))), "")
+	adr036 := false
+	for _, l := range strings.Split(logText, "\n") {
+		if strings.Contains(l, "session opened") && strings.Contains(l, patient2) && strings.Contains(l, "sign_mode=adr036") {
+			adr036 = true
+		}
+	}
+	require.True(t, adr036, "the gateway logged no ADR-036 session of %s", patient2)
+	kcheck := func() string {
+		return httpGet(t, fmt.Sprintf("%s/healthd/consent/v1/check/%s/%s/TREAT/Observation", rest, patient2, lab))
+	}
+	require.Contains(t, kcheck(), `"allowed":false`)
+	p.run(kt, chromedp.SendKeys(chromedp.CSS("#grant-grantee"), lab), chromedp.Click(chromedp.CSS("#grant-submit")))
+	p.wait(kt, `#consent-status[data-step="done"] .msg-ok`)
+	p.text(kt, "#consents-table", lab[:12])
+	p.shoot(kt, "keplr-consent-granted")
+	require.Contains(t, kcheck(), `"allowed":true`, "the consent Keplr signed is on chain")
+	require.Equal(t, []string{"enable", "suggest", "enable", "getKey", "signArbitrary", "signDirect"}, calls(), "the portal's calls to Keplr")
+	// Records need the key Keplr does not expose: the page says so.
+	p.route(kt, "records")
+	p.text(kt, "#records-status", "Keplr can sign your transactions, but it cannot open records")
+	p.shoot(kt, "keplr-records")
 
 	// The sign-in page itself.
 	st := tab()
@@ -405,4 +473,122 @@ func (p *portalPage) shoot(ctx context.Context, name string) {
 		require.NoError(p.t, os.WriteFile(filepath.Join(p.shots, name+"-"+s.label+".png"), buf, 0o644))
 	}
 	p.run(ctx, chromedp.EmulateViewport(1280, 800))
+}
+
+// verified checks that the opened record is shown as verified against the
+// chain's anchor, with the CID the Go client put.
+func (p *portalPage) verified(ctx context.Context, cid string) {
+	p.t.Helper()
+	p.text(ctx, "#record-verified", "Verified")
+	require.Equal(p.t, cid, p.attr(ctx, "#record-verified", "data-cid"), "the CID the browser computed")
+}
+
+// attr is an attribute of the first element sel matches.
+func (p *portalPage) attr(ctx context.Context, sel, name string) string {
+	p.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, portalStep)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	require.NoError(p.t, err, "%s[%s]", sel, name)
+	return v.Value
+}
+
+// keplrDouble is a test double of the Keplr extension's window.keplr: it
+// knows no chain until experimentalSuggestChain, and it builds what Keplr
+// signs as Keplr does (ADR-036: the amino sign document, keys sorted, then
+// JSON.stringify with <, > and & escaped; direct: the SignDoc's protobuf
+// bytes) and has them signed by window.keplrTestSign, a Go function holding
+// the account's key. It records the calls in window.__keplrCalls.
+const keplrDouble = `(() => {
+  if (window.keplr) return;
+  const ACCOUNT = %q, PUB = %q;
+  const calls = [];
+  const known = new Set();
+  const enc = (u8) => { let s = ""; for (const b of u8) s += String.fromCharCode(b); return btoa(s); };
+  const dec = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  const sorted = (v) => Array.isArray(v) ? v.map(sorted) : v && typeof v === "object"
+    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v;
+  const varint = (out, n) => { n = BigInt(n); while (n >= 128n) { out.push(Number(n & 127n) | 128); n >>= 7n; } out.push(Number(n)); };
+  const bytesField = (out, f, b) => { if (!b.length) return; varint(out, f * 8 + 2); varint(out, b.length); out.push(...b); };
+  const sign = async (bytes) => await window.keplrTestSign(enc(bytes));
+  const pubKey = { type: "tendermint/PubKeySecp256k1", value: PUB };
+  const mine = (chainId, signer) => {
+    if (!known.has(chainId)) throw new Error("There is no chain info for " + chainId);
+    if (signer !== ACCOUNT) throw new Error("signer is not the selected account");
+  };
+  window.keplr = {
+    version: "0.0.0-test-double",
+    async enable(chainId) {
+      calls.push("enable");
+      if (!known.has(chainId)) throw new Error("There is no chain info for " + chainId);
+    },
+    async experimentalSuggestChain(info) {
+      calls.push("suggest");
+      if (!info.chainId || !info.rpc || !info.rest || info.bech32Config.bech32PrefixAccAddr !== "health" ||
+          info.bip44.coinType !== 118 || info.feeCurrencies[0].coinMinimalDenom !== "uhealth") throw new Error("bad chain info");
+      known.add(info.chainId);
+    },
+    async getKey(chainId) {
+      calls.push("getKey");
+      mine(chainId, ACCOUNT);
+      return { name: "test double", algo: "secp256k1", pubKey: dec(PUB), bech32Address: ACCOUNT, isNanoLedger: false };
+    },
+    async signArbitrary(chainId, signer, data) {
+      calls.push("signArbitrary");
+      mine(chainId, signer);
+      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+      const doc = { chain_id: "", account_number: "0", sequence: "0", fee: { gas: "0", amount: [] },
+        msgs: [{ type: "sign/MsgSignData", value: { signer, data: enc(bytes) } }], memo: "" };
+      const json = JSON.stringify(sorted(doc)).replace(/&/g, "\\u0026").replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+      return { pub_key: pubKey, signature: await sign(new TextEncoder().encode(json)) };
+    },
+    async signDirect(chainId, signer, doc) {
+      calls.push("signDirect");
+      mine(chainId, signer);
+      const out = [];
+      bytesField(out, 1, doc.bodyBytes);
+      bytesField(out, 2, doc.authInfoBytes);
+      bytesField(out, 3, new TextEncoder().encode(doc.chainId));
+      if (BigInt(doc.accountNumber.toString()) !== 0n) { varint(out, 4 * 8); varint(out, doc.accountNumber.toString()); }
+      const signature = await sign(Uint8Array.from(out));
+      return { signed: { bodyBytes: doc.bodyBytes, authInfoBytes: doc.authInfoBytes, chainId: doc.chainId, accountNumber: doc.accountNumber },
+        signature: { pub_key: pubKey, signature } };
+    },
+  };
+  window.__keplrCalls = calls;
+})();`
+
+// keplr installs the Keplr test double in the tab before any page loads,
+// with the key of mnemonic (whose address must be account), and returns a
+// function that reads the calls the page made to it.
+func (p *portalPage) keplr(ctx context.Context, mnemonic, account string) func() []string {
+	p.t.Helper()
+	seed, err := hd.Secp256k1.Derive()(mnemonic, "", hd.CreateHDPath(118, 0, 0).String())
+	require.NoError(p.t, err)
+	priv := &secp256k1.PrivKey{Key: seed}
+	addr, err := bech32.ConvertAndEncode("health", priv.PubKey().Address())
+	require.NoError(p.t, err)
+	require.Equal(p.t, account, addr, "the double's key is the account's")
+	script := fmt.Sprintf(keplrDouble, account, base64.StdEncoding.EncodeToString(priv.PubKey().Bytes()))
+	p.run(ctx,
+		chromedp.ExposeFunc("keplrTestSign", func(_ context.Context, msg string) (string, error) {
+			bz, err := base64.StdEncoding.DecodeString(msg)
+			if err != nil {
+				return "", err
+			}
+			sig, err := priv.Sign(bz)
+			return base64.StdEncoding.EncodeToString(sig), err
+		}),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
+			return err
+		}))
+	return func() []string {
+		p.t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, portalStep)
+		defer cancel()
+		v, err := chromedp.Run(sctx, chromedp.Evaluate[[]string](`window.__keplrCalls || []`))
+		require.NoError(p.t, err)
+		return v
+	}
 }
