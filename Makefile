@@ -51,12 +51,17 @@ load: build ## run cmd/healthd-load: a fresh one-validator chain on 127.0.0.1 (p
 	go build -o $(BUILD_DIR)/healthd-load ./cmd/healthd-load
 	$(BUILD_DIR)/healthd-load -bin $(HEALTHD) $(LOAD_ARGS)
 
+BENCH_CHAIN_WORKLOADS ?= bank,consent,bank,anchor,bank,commission,bank,ship,bank,receive,bank,dispense,bank,claim,bank,mixed
+bench-chain: build ## rewrite docs/benchmarks.md: every workload of cmd/healthd-load on a fresh chain, a bank-send run before each (the ratio); run it on an idle machine
+	go build -o $(BUILD_DIR)/healthd-load ./cmd/healthd-load
+	$(BUILD_DIR)/healthd-load -bin $(HEALTHD) -workloads $(BENCH_CHAIN_WORKLOADS) -commit $$(git rev-parse --short HEAD)$$(git diff --quiet HEAD -- . ':!docs/benchmarks.md' || echo '+changes') -markdown docs/benchmarks.md $(LOAD_ARGS)
+
 CHAOS_ARGS ?=
 chaos: build ## run cmd/healthd-chaos: four validators on 127.0.0.1 (port offset 5600) under load; kill one, kill two, pause, kill all, lose a WAL; check app hashes, answers and that nothing committed is lost (CHAOS_ARGS='-down 10s' etc.)
 	go build -o $(BUILD_DIR)/healthd-chaos ./cmd/healthd-chaos
 	$(BUILD_DIR)/healthd-chaos -bin $(HEALTHD) $(CHAOS_ARGS)
 
-.PHONY: sim
+.PHONY: sim bench-chain
 SIM_ARGS ?= -NumBlocks=500 -BlockSize=100 -SimSeeds=1,2,7,32 -InvariantPeriod=10
 sim: ## run the random-message simulation long: full run, import/export and determinism, several seeds (docs/simulation.md; SIM_ARGS='-NumBlocks=200 -SimSeeds=4' etc.)
 	go test -count=1 -timeout 6h -v ./app -run 'TestFullAppSimulation|TestAppImportExport|TestAppStateDeterminism' $(SIM_ARGS)

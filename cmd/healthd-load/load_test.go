@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,4 +178,26 @@ func TestGoodsIdentifiers(t *testing.T) {
 	require.LessOrEqual(t, len(serial("DYD", 9_999_999, 49)), 20)
 	require.NotEqual(t, serial("SH", 1, 0), serial("RV", 1, 0))
 	require.NotEqual(t, serial("SH", 1, 0), serial("SH", 10, 0))
+}
+
+// TestMarkdownRatios checks the benchmark page: each run's ratio is to the
+// bank run before it, a run with no bank run before it has none, and every
+// workload is described once.
+func TestMarkdownRatios(t *testing.T) {
+	reps := []*report{
+		{Workload: "consent", Doc: "grants.", CommittedTPS: 300},
+		{Workload: "bank", Doc: "sends.", CommittedTPS: 500},
+		{Workload: "anchor", Doc: "anchors.", CommittedTPS: 250, Checked: "fine"},
+		{Workload: "bank", Doc: "sends.", CommittedTPS: 400},
+		{Workload: "consent", Doc: "grants.", CommittedTPS: 600},
+	}
+	var b strings.Builder
+	writeMarkdown(&b, runEnv{Version: "v9", BlockTime: "1s", Started: "today"}, "abc123", reps)
+	page := b.String()
+	require.Contains(t, page, "commit abc123")
+	require.Regexp(t, `\n\| consent \| 0 \| 300 \| - \| - \|`, page)
+	require.Regexp(t, `\n\| anchor \| 0 \| 250 \| - \| 0\.50 \|`, page)
+	require.Regexp(t, `\n\| consent \| 0 \| 600 \| - \| 1\.50 \|`, page)
+	require.Equal(t, 1, strings.Count(page, "- **consent**"))
+	require.Contains(t, page, "- **anchor**: anchors. Checked after the run: fine.")
 }

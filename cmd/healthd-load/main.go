@@ -58,6 +58,8 @@ type options struct {
 	Seed            uint64
 	LogLevel        string
 	Quiet           bool
+	Markdown        string
+	Commit          string
 }
 
 // runEnv describes where the run happened, for the report's header.
@@ -103,6 +105,8 @@ func parseFlags(args []string) (options, error) {
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed of the random commitments, CIDs and grantees")
 	fs.StringVar(&o.LogLevel, "log-level", "info", "the node's log level")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress lines on stderr")
+	fs.StringVar(&o.Markdown, "markdown", "", "also write the results as the benchmark page (docs/benchmarks.md) to this file")
+	fs.StringVar(&o.Commit, "commit", "", "the commit the binary was built from, for the benchmark page")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: healthd-load [flags]\n\nworkloads:\n")
 		for _, n := range workloadOrder {
@@ -152,6 +156,20 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "healthd-load:", err)
 		os.Exit(1)
+	}
+	// The page only from a whole run: a partial one would read as a result.
+	if o.Markdown != "" {
+		var b strings.Builder
+		writeMarkdown(&b, env, o.Commit, reps)
+		tmp := o.Markdown + ".tmp"
+		if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err == nil {
+			err = os.Rename(tmp, o.Markdown)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "healthd-load: writing", o.Markdown+":", err)
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "healthd-load: wrote", o.Markdown)
 	}
 }
 
