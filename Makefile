@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=healthd \
              -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install test e2e test-unit bench load chaos proto-gen proto-check portal portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm browser clean
+.PHONY: help build install test e2e test-unit bench load chaos proto-gen proto-check portal portal-deps portal-check lint localnet localnet-4 localnet-4-stop localnet-ibc npm browser clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,7 +23,7 @@ build: ## build build/healthd
 install: ## install healthd into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/healthd
 
-test: build npm browser ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
+test: build npm browser portal-deps ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
 	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 60m ./...
 	$(MAKE) --no-print-directory test-evm
 
@@ -74,6 +74,9 @@ proto-check: proto-gen ## fail if the committed generated code differs from a fr
 	  echo "generated code is out of date; run 'make proto-gen' and commit:"; git status --porcelain -- x proto; git --no-pager diff --stat -- x proto; exit 1; \
 	fi
 	@echo "proto-check: generated code is up to date"
+
+portal-deps: npm ## install the portal's npm packages from the committed lockfile (its Go test runs the portal's code under node)
+	@[ -d portal/node_modules ] || { cd portal && npm ci --no-audit --no-fund --loglevel=error; }
 
 portal: npm ## build the web portal's bundle into portal/dist (npm ci from the committed lockfile, then esbuild)
 	cd portal && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
