@@ -23,8 +23,9 @@ import (
 	"github.com/healthchain/healthd/x/drugtrace/types"
 )
 
-// ConsensusVersion is the module's state version.
-const ConsensusVersion = 1
+// ConsensusVersion is the module's state version: 2 added the hash-time-locked
+// settlement (its params, settlements and hashlocks; Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.HasGenesis   = AppModule{}
@@ -72,6 +73,9 @@ func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	if err := cfg.RegisterMigration(types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2); err != nil {
+		panic(fmt.Errorf("drugtrace: register migration 1 to 2: %w", err))
+	}
 }
 
 // DefaultGenesis returns the default params and no products.
