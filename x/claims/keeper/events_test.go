@@ -11,7 +11,8 @@ import (
 
 // TestEventsCarryNoClinicalCodes runs every kind of claims message (enrol,
 // prior authorisation, escrow in and out, submit, review, appeal, withdraw,
-// cancel, end coverage, plan update) on one event manager and checks that no event, of this module
+// cancel, end coverage, plan update, settlement lock, reveal and lapse) on
+// one event manager and checks that no event, of this module
 // or another (bank transfers), carries a procedure code, an NDC, a
 // diagnosis or the sealed diagnoses: events name parties, ids, statuses,
 // amounts and CARC codes, so none pairs a patient account with a diagnosis
@@ -74,11 +75,33 @@ func (s *KeeperTestSuite) TestEventsCarryNoClinicalCodes() {
 		Deductible: plan.Deductible, OutOfPocketMax: plan.OutOfPocketMax, ReviewThreshold: plan.ReviewThreshold})
 	must(err)
 
+	// Settled on Ethereum: a pended claim locked and approved with the
+	// preimage, another locked and denied (the lock lapses).
+	for i, provider := range []sdk.AccAddress{s.lab, s.pharmacy} {
+		res := submit(s.claimMsg(provider, s.patient, s.cov, line(cpt, "0042T", 1, 300)))
+		s.Require().Equal(stPended, res.Status)
+		sec := newSecret(provider.String())
+		_, err = s.ms.LockClaimSettlement(ctx, s.lockMsg(s.payer, res.ID, sec))
+		must(err)
+		review := s.reviewMsg(s.payer, res.ID, approve, sec.preimage)
+		if i == 1 {
+			review = s.reviewMsg(s.payer, res.ID, denyAll, nil)
+		}
+		_, err = s.ms.ReviewClaim(ctx, review)
+		must(err)
+	}
+
 	clinical := []string{"99213", "J1100", "0042T", "70553", "97110", "00093-4155-73", "E11.9", "G43.909", "R51.9"}
 	kinds := map[string]bool{}
 	for _, e := range ctx.EventManager().ABCIEvents() {
 		if strings.HasPrefix(e.Type, claimsEvent) {
 			kinds[e.Type] = true
+		}
+		if strings.Contains(e.Type, "Settlement") {
+			// The settlement events name no patient (EventClaimStatus does, as before).
+			for _, a := range e.Attributes {
+				s.Require().NotContains(a.Value, s.addr(s.patient), "event %s attribute %s", e.Type, a.Key)
+			}
 		}
 		for _, a := range e.Attributes {
 			s.Require().NotContains(strings.ToLower(a.Key), "diagnos", "event %s", e.Type)
@@ -90,8 +113,9 @@ func (s *KeeperTestSuite) TestEventsCarryNoClinicalCodes() {
 	}
 	// Every claims event type was emitted at least once, so each was checked.
 	for _, kind := range []string{"EventPlanDefined", "EventCoverageChanged", "EventPriorAuthGranted", "EventEscrowFunded",
-		"EventClaimStatus", "EventClaimPaid", "EventClaimCancelled", "EventEscrowWithdrawn"} {
+		"EventClaimStatus", "EventClaimPaid", "EventClaimCancelled", "EventEscrowWithdrawn",
+		"EventClaimSettlementLocked", "EventClaimSettlementRevealed", "EventClaimSettlementLapsed"} {
 		s.Require().True(kinds[claimsEvent+"v1."+kind], kind)
 	}
-	s.Require().Len(kinds, 8, "a new event type: add it above")
+	s.Require().Len(kinds, 11, "a new event type: add it above")
 }

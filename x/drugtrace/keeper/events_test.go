@@ -13,7 +13,7 @@ import (
 // drugtrace message (commission, pack, unpack, ship, receive, refuse,
 // dispense against a pharmacy's own prescription and against a bridge
 // prescription, a second dispense, decommission, quarantine, lot hold,
-// recall) and checks every attribute of every event: none names the patient
+// recall, settlement lock, reveal and lapse) and checks every attribute of every event: none names the patient
 // (account, its bytes in hex, or the history's hash of account and unit)
 // beside a unit, a GTIN, a lot or an NDC, and none carries a prescription in
 // clear. A dispense's event names the unit and at most the bridge
@@ -24,6 +24,18 @@ func (s *KeeperTestSuite) TestEventsPairNoPatientWithDrug() {
 	s.unitsAt(s.pharmacy, s.manufacturer, gtinRx, lotA, "B1")
 	mustRun(s, s.ms.Dispense, &types.MsgDispense{Actor: s.pharmacy, Unit: unitRef(gtinRx, "B1"), PatientRef: s.patient, PrescriptionID: 7})
 	mustRun(s, s.ms.Dispense, s.dispenseMsg(s.pharmacy, unitRef(gtinRx, "B1"))) // alert
+	// Payment against delivery: one shipment locked and received with the
+	// preimage, one locked and refused (the lock lapses).
+	for i, serial := range []string{"S1", "S2"} {
+		id := s.pharmacyShipment(serial)
+		sec := newSecret(serial)
+		mustRun(s, s.ms.LockShipmentSettlement, s.lockMsg(s.pharmacy, id, sec))
+		if i == 0 {
+			mustRun(s, s.ms.Receive, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: id, SettlementPreimage: sec.preimage})
+		} else {
+			mustRun(s, s.ms.RefuseShipment, &types.MsgRefuseShipment{Actor: s.pharmacy, ShipmentID: id})
+		}
+	}
 
 	patient := []string{s.patient, hex.EncodeToString(s.acc(s.patient))}
 	for _, e := range []types.TraceEvent{s.lastEvent(gtinA, "P3"), s.lastEvent(gtinRx, "B1")} {
@@ -31,8 +43,11 @@ func (s *KeeperTestSuite) TestEventsPairNoPatientWithDrug() {
 		patient = append(patient, e.PatientRefHash)
 	}
 	drug := []string{gtinA, gtinRx, lotA, "P3", "B1"}
-	dispensed := 0
+	dispensed, settlement := 0, map[string]bool{}
 	for _, e := range s.ctx.EventManager().ABCIEvents() {
+		if strings.Contains(e.Type, "Settlement") {
+			settlement[e.Type] = true
+		}
 		var who, what []string
 		for _, a := range e.Attributes {
 			s.Require().NotContains(a.Value, rxReference, "event %s carries a prescription in clear", e.Type)
@@ -53,6 +68,7 @@ func (s *KeeperTestSuite) TestEventsPairNoPatientWithDrug() {
 		}
 	}
 	s.Require().Equal(2, dispensed, "both dispenses' events were checked")
+	s.Require().Len(settlement, 3, "the settlement events were checked: %v", settlement)
 }
 
 // attr is the value of the attribute named key.
