@@ -35,13 +35,21 @@ func staffOf(ctx context.Context, k keeper.Keeper, member string) []sdk.AccAddre
 	return out
 }
 
-// actsFor reports whether the account acts for member: is it, or its staff.
+// isStaff reports whether the account is some member's staff.
+func isStaff(ctx context.Context, k keeper.Keeper, a sdk.AccAddress) bool {
+	has, _ := k.Staff.Has(ctx, a)
+	return has
+}
+
+// actsFor reports whether the account acts for member, as x/organs resolves
+// a signer: staff act for their member; any other account for itself. (An
+// account named staff and admitted as a member later acts for the member
+// whose staff it is, even signing as itself.)
 func actsFor(ctx context.Context, k keeper.Keeper, a simsx.SimAccount, member string) bool {
-	if a.AddressBech32 == member {
-		return true
+	if s, err := k.Staff.Get(ctx, a.Address); err == nil {
+		return s.Member == member
 	}
-	s, err := k.Staff.Get(ctx, a.Address)
-	return err == nil && s.Member == member
+	return a.AddressBech32 == member
 }
 
 // person returns a random account acting for org (its own or a staff
@@ -62,7 +70,7 @@ func person(ctx context.Context, k keeper.Keeper, data *simsx.ChainDataSource, r
 		return a
 	}
 	var people []simsx.SimAccount
-	if org != not {
+	if org != not && actsFor(ctx, k, a, org) {
 		people = append(people, a)
 	}
 	for _, s := range staffOf(ctx, k, org) {
@@ -73,12 +81,12 @@ func person(ctx context.Context, k keeper.Keeper, data *simsx.ChainDataSource, r
 	return csim.Pick(data, reporter, "person acting for "+org, people)
 }
 
-// stranger returns an active member that is not org (members are never
-// staff, so it does not act for org), or skips.
+// stranger returns an active member other than org that acts for itself
+// (nobody's staff), so not for org, or skips.
 func stranger(ctx context.Context, k keeper.Keeper, data *simsx.ChainDataSource, reporter simsx.SimulationReporter, org string, roles ...ctypes.Role) simsx.SimAccount {
 	rc := k.ConsortiumKeeper()
 	return csim.AccountWhere(data, reporter, "active member other than "+org, func(a simsx.SimAccount) bool {
-		if a.AddressBech32 == org || rc.RequireActive(ctx, a.Address) != nil {
+		if a.AddressBech32 == org || rc.RequireActive(ctx, a.Address) != nil || isStaff(ctx, k, a.Address) {
 			return false
 		}
 		return len(roles) == 0 || rc.RequireRole(ctx, a.Address, roles...) == nil
@@ -92,6 +100,9 @@ func SetStaff(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgSetSt
 	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSetStaff) {
 		rc := k.ConsortiumKeeper()
 		member := csim.MemberWithRole(ctx, data, reporter, rc, ctypes.Role_ROLE_ORGAN_PROCUREMENT, ctypes.Role_ROLE_TRANSPLANT_CENTRE)
+		if !reporter.IsSkipped() && isStaff(ctx, k, member.Address) {
+			reporter.Skip("the member's account is another's staff")
+		}
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
@@ -192,7 +203,8 @@ func RecoverOrgan(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgR
 		if clamp.Before(c.OpenedAt) {
 			clamp = c.OpenedAt
 		}
-		return []simsx.SimAccount{actor}, &types.MsgRecoverOrgan{Actor: actor.AddressBech32, DIN: c.DIN, OrganType: organType, CrossClamp: clamp}
+		return []simsx.SimAccount{actor}, &types.MsgRecoverOrgan{Actor: actor.AddressBech32, DIN: c.DIN, OrganType: organType, CrossClamp: clamp,
+			Logger: ownLogger(ctx, k, data, c.OPO)}
 	}
 }
 
@@ -323,8 +335,8 @@ func candidate(ctx context.Context, k keeper.Keeper, reporter simsx.SimulationRe
 	return cand
 }
 
-// RespondOffer is the offered candidate's centre accepting (half the time)
-// or declining with a code; with valid false another centre, which is
+// RespondOffer is the offered candidate's centre accepting (two times in
+// three) or declining with a code; with valid false another centre, which is
 // refused.
 func RespondOffer(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgRespondOffer] {
 	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRespondOffer) {
@@ -346,7 +358,7 @@ func RespondOffer(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgR
 			return nil, nil
 		}
 		msg := &types.MsgRespondOffer{Actor: actor.AddressBech32, DIN: o.DIN, OrganType: o.OrganType, Rank: cand.Rank, Accept: true}
-		if r := data.Rand(); r.Bool() {
+		if r := data.Rand(); r.IntInRange(0, 3) == 0 {
 			msg.Accept, msg.DeclineReason = false, types.DeclineReason(r.IntInRange(1, len(types.DeclineReason_name)))
 		}
 		return []simsx.SimAccount{actor}, msg
@@ -412,14 +424,14 @@ func handOffTarget(ctx context.Context, k keeper.Keeper, data *simsx.ChainDataSo
 		return to
 	}
 	return csim.AccountWhere(data, reporter, "member to hand to", func(a simsx.SimAccount) bool {
-		return a.AddressBech32 != o.Holder && rc.RequireActive(ctx, a.Address) == nil &&
+		return a.AddressBech32 != o.Holder && rc.RequireActive(ctx, a.Address) == nil && !isStaff(ctx, k, a.Address) &&
 			rc.RequireRole(ctx, a.Address, ctypes.Role_ROLE_TRANSPLANT_CENTRE) != nil
 	})
 }
 
-// HandOff is the holder offering custody of the organ (see handOffTarget);
-// with valid false an active member that is not the holder, which is
-// refused.
+// HandOff is the holder offering custody of the organ (see handOffTarget),
+// often packing one of its loggers for the leg; with valid false an active
+// member that is not the holder, which is refused.
 func HandOff(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgHandOff] {
 	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgHandOff) {
 		params, err := k.Params.Get(ctx)
@@ -443,7 +455,8 @@ func HandOff(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgHandOf
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
-		return []simsx.SimAccount{actor}, &types.MsgHandOff{Actor: actor.AddressBech32, DIN: o.DIN, OrganType: o.OrganType, To: to.AddressBech32}
+		return []simsx.SimAccount{actor}, &types.MsgHandOff{Actor: actor.AddressBech32, DIN: o.DIN, OrganType: o.OrganType, To: to.AddressBech32,
+			Logger: ownLogger(ctx, k, data, o.Holder)}
 	}
 }
 

@@ -24,17 +24,21 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("organs_open_case_bad_check_character", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidDIN), OpenCase(k, caseBadCheck)))
 	reg.Add(weights.Get("organs_record_abo", 4), csim.Attempt(d, csim.Errs(types.ErrABOConfirmed), RecordABO(k, true)))
 	reg.Add(weights.Get("organs_record_abo_not_opo", 2), csim.Refuse(d, csim.Errs(types.ErrNotCaseOPO, ctypes.ErrMissingRole, ctypes.ErrNotMember), RecordABO(k, false)))
-	reg.Add(weights.Get("organs_set_staff", 3), csim.Succeed(SetStaff(k, true)))
+	reg.Add(weights.Get("organs_set_staff", 5), csim.Succeed(SetStaff(k, true)))
 	reg.Add(weights.Get("organs_set_staff_member", 1), csim.Refuse(d, csim.Errs(types.ErrInvalidStaff), SetStaff(k, false)))
-	reg.Add(weights.Get("organs_confirm_abo", 4), csim.Succeed(ConfirmABO(k, true)))
+	reg.Add(weights.Get("organs_register_logger", 3), csim.Succeed(RegisterLogger(k, true)))
+	reg.Add(weights.Get("organs_register_logger_taken", 1), csim.Refuse(d, csim.Errs(types.ErrLoggerExists), RegisterLogger(k, false)))
+	reg.Add(weights.Get("organs_post_readings", 5), csim.Succeed(PostReadings(k, true)))
+	reg.Add(weights.Get("organs_post_readings_forged", 2), csim.Refuse(d, csim.Errs(types.ErrBadSignature), PostReadings(k, false)))
+	reg.Add(weights.Get("organs_confirm_abo", 10), csim.Succeed(ConfirmABO(k, true)))
 	reg.Add(weights.Get("organs_confirm_abo_same_person", 2), csim.Refuse(d, csim.Errs(types.ErrSamePerson), ConfirmABO(k, false)))
 	reg.Add(weights.Get("organs_recover", 6), csim.Succeed(RecoverOrgan(k, true)))
 	reg.Add(weights.Get("organs_recover_unknown_type", 2), csim.Refuse(d, csim.Errs(types.ErrInvalidOrganType), RecoverOrgan(k, false)))
-	reg.Add(weights.Get("organs_post_match_run", 5), csim.Succeed(PostMatchRun(k, true)))
+	reg.Add(weights.Get("organs_post_match_run", 8), csim.Succeed(PostMatchRun(k, true)))
 	reg.Add(weights.Get("organs_post_match_run_abo_unconfirmed", 2), csim.Refuse(d, csim.Errs(types.ErrABONotConfirmed), PostMatchRun(k, false)))
-	reg.Add(weights.Get("organs_offer", 6), csim.Succeed(Offer(k, true)))
+	reg.Add(weights.Get("organs_offer", 8), csim.Succeed(Offer(k, true)))
 	reg.Add(weights.Get("organs_offer_out_of_order", 2), csim.Refuse(d, csim.Errs(types.ErrSkippedCandidate), Offer(k, false)))
-	reg.Add(weights.Get("organs_respond_offer", 6), csim.Succeed(RespondOffer(k, true)))
+	reg.Add(weights.Get("organs_respond_offer", 8), csim.Succeed(RespondOffer(k, true)))
 	reg.Add(weights.Get("organs_respond_offer_other_centre", 2), csim.Refuse(d, csim.Errs(types.ErrNotCandidateCentre), RespondOffer(k, false)))
 	reg.Add(weights.Get("organs_skip_candidate", 2), csim.Succeed(SkipCandidate(k, true)))
 	reg.Add(weights.Get("organs_skip_candidate_not_expired", 2), csim.Refuse(d, csim.Errs(types.ErrOfferNotExpired), SkipCandidate(k, false)))
@@ -43,7 +47,7 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("organs_accept_hand_off", 6), csim.Succeed(AcceptHandOff(k, true)))
 	reg.Add(weights.Get("organs_accept_hand_off_not_recipient", 2), csim.Refuse(d, csim.Errs(types.ErrNoHandOff), AcceptHandOff(k, false)))
 	reg.Add(weights.Get("organs_cancel_hand_off", 1), csim.Succeed(CancelHandOff(k)))
-	reg.Add(weights.Get("organs_transplant", 5), csim.Succeed(Transplant(k, true)))
+	reg.Add(weights.Get("organs_transplant", 8), csim.Succeed(Transplant(k, true)))
 	reg.Add(weights.Get("organs_transplant_wrong_recipient", 2), csim.Refuse(d, csim.Errs(types.ErrRecipientMismatch), Transplant(k, false)))
 	reg.Add(weights.Get("organs_discard", 1), csim.Succeed(Discard(k, true)))
 	reg.Add(weights.Get("organs_discard_not_holder", 2), csim.Refuse(d, csim.Errs(types.ErrNotHolder), Discard(k, false)))
@@ -77,6 +81,9 @@ func OpenCase(k keeper.Keeper, mode caseMode) simsx.SimMsgFactoryFn[*types.MsgOp
 	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgOpenCase) {
 		rc := k.ConsortiumKeeper()
 		opo := csim.MemberWithRole(ctx, data, reporter, rc, ctypes.Role_ROLE_ORGAN_PROCUREMENT)
+		if !reporter.IsSkipped() && isStaff(ctx, k, opo.Address) {
+			reporter.Skip("the OPO's account is another's staff")
+		}
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
@@ -126,13 +133,9 @@ func RecordABO(k keeper.Keeper, byOPO bool) simsx.SimMsgFactoryFn[*types.MsgReco
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
-		rc := k.ConsortiumKeeper()
 		var actor simsx.SimAccount
 		if byOPO {
-			actor = data.GetAccount(reporter, c.OPO)
-			if !reporter.IsSkipped() && rc.RequireRole(ctx, actor.Address, ctypes.Role_ROLE_ORGAN_PROCUREMENT) != nil {
-				reporter.Skip("OPO no longer active")
-			}
+			actor = person(ctx, k, data, reporter, c.OPO, "", ctypes.Role_ROLE_ORGAN_PROCUREMENT)
 		} else {
 			// Neither the OPO nor its staff (who act for it).
 			actor = data.AnyAccountN(10, reporter, simsx.SimAccountFilterFn(func(a simsx.SimAccount) bool { return !actsFor(ctx, k, a, c.OPO) }))
