@@ -234,7 +234,7 @@ func (e *env) claimDenied(c *claims, f *figures) {
 	const amount = 7_000_000
 	payerBefore := e.tokenBalance("payer")
 	// The shortest lock healthd accepts: margin + reveal window, plus time to record it.
-	l := e.lockClaim(id, amount, (margin+window+20)*time.Second, f)
+	l := e.lockClaim(id, amount, (margin+window+30)*time.Second, f)
 	e.waitChecked(l.ID)
 	hospitalBefore := e.tokenBalance("hospital")
 	e.tx("tx", "claims", "review", id, "deny", "--reason", "50", "--from", "payer")
