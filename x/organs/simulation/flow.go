@@ -439,9 +439,14 @@ func HandOff(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgHandOf
 			reporter.Skipf("params: %s", err)
 			return nil, nil
 		}
-		o := csim.Pick(data, reporter, "organ to hand off", openOrgans(ctx, k, func(o types.Organ) bool {
-			return o.PendingTo == "" && o.Handoffs < params.MaxHandoffs
-		}))
+		free := func(o types.Organ) bool { return o.PendingTo == "" && o.Handoffs < params.MaxHandoffs }
+		organs := openOrgans(ctx, k, free)
+		// Organs allocated but not at their centre go first, two times in
+		// three, so that transplants happen.
+		if allocated := openOrgans(ctx, k, func(o types.Organ) bool { return free(o) && o.AcceptedRank != 0 && o.Holder != o.Centre }); len(allocated) > 0 && data.Rand().IntInRange(0, 3) != 0 {
+			organs = allocated
+		}
+		o := csim.Pick(data, reporter, "organ to hand off", organs)
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
