@@ -93,12 +93,16 @@ func ClaimConsent(k keeper.Keeper) simsx.SimMsgFactoryFn[*consenttypes.MsgGrantC
 		purpose := keeper.PurposePayment
 		if data.Rand().Bool() {
 			grantee = data.GetAccount(reporter, c.Payer)
-			if !reporter.IsSkipped() && paymentConsent(ctx, k, patient.Address, grantee.Address) {
-				reporter.Skip("the payer has the payment consent")
+			if !reporter.IsSkipped() && (grantee.AddressBech32 == c.Patient || paymentConsent(ctx, k, patient.Address, grantee.Address)) {
+				reporter.Skip("the payer has the payment consent, or is the patient")
 			}
 		} else {
 			purpose = keeper.PurposeTreatment
-			grantee = csim.MemberWithRole(ctx, data, reporter, k.ConsortiumKeeper(), providerRoles...)
+			// Not the patient itself (a patient may have been admitted as
+			// a member since): a patient consents to no one for their own data.
+			grantee = csim.AccountWhere(data, reporter, "provider", func(a simsx.SimAccount) bool {
+				return a.AddressBech32 != c.Patient && k.ConsortiumKeeper().RequireRole(ctx, a.Address, providerRoles...) == nil
+			})
 			if !reporter.IsSkipped() && treatmentConsent(ctx, k, patient.Address, grantee.Address) {
 				reporter.Skip("the provider has the treatment consent")
 			}
@@ -175,7 +179,7 @@ func SubmitClaim(k keeper.Keeper, mode submitMode) simsx.SimMsgFactoryFn[*types.
 			}
 			want := mode == submitOK
 			provider = csim.AccountWhere(data, reporter, "provider", func(a simsx.SimAccount) bool {
-				return rc.RequireRole(ctx, a.Address, providerRoles...) == nil && treatmentConsent(ctx, k, patient.Address, a.Address) == want
+				return a.AddressBech32 != c.Patient && rc.RequireRole(ctx, a.Address, providerRoles...) == nil && treatmentConsent(ctx, k, patient.Address, a.Address) == want
 			})
 		case submitWrongPatient:
 			provider = csim.MemberWithRole(ctx, data, reporter, rc, providerRoles...)
