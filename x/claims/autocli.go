@@ -146,6 +146,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"evm_amount":   {Usage: "the locked amount in the token's base units (a positive integer)"},
 					},
 				},
+				{
+					RpcMethod: "ConfirmClaimSettlement", Use: "confirm-settlement [claim-id] [hashlock-hex]",
+					Short:          "Confirm, as the claim's provider, that the payer's recorded lock is on Ethereum as recorded (healthd-evm-relay show checks it); only a confirmed lock is revealed by the approval",
+					Example:        fmt.Sprintf("%s tx claims confirm-settlement 7 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 --from hospital", app),
+					PositionalArgs: pos("claim_id", "hashlock"),
+				},
 				{RpcMethod: "UpdateParams", Skip: true},
 			},
 		},

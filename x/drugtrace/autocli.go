@@ -110,6 +110,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"evm_amount":   {Usage: "the locked amount in the token's base units (a positive integer)"},
 					},
 				},
+				{
+					RpcMethod: "ConfirmShipmentSettlement", Use: "confirm-settlement [shipment-id] [hashlock-hex]",
+					Short:          "Confirm, as the shipment's sender, that the buyer's recorded lock is on Ethereum as recorded (healthd-evm-relay show checks it); the shipment is received, revealing the preimage, only once confirmed",
+					Example:        fmt.Sprintf("%s tx drugtrace confirm-settlement 3 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 --from distributor", app),
+					PositionalArgs: pos("shipment_id", "hashlock"),
+				},
 				{RpcMethod: "RefuseShipment", Use: "refuse [shipment-id]", Short: "Refuse a shipment: custody returns to the sender", PositionalArgs: pos("shipment_id")},
 				{RpcMethod: "Dispense", Skip: true}, // custom `dispense`: a prescription of the pharmacy's own goes as a commitment
 				{RpcMethod: "Decommission", Use: "decommission [unit] [reason]", Short: "Decommission a unit (destroyed, stolen, sample, expired)", PositionalArgs: pos("unit", "reason")},

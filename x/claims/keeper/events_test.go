@@ -83,6 +83,8 @@ func (s *KeeperTestSuite) TestEventsCarryNoClinicalCodes() {
 		sec := newSecret(provider.String())
 		_, err = s.ms.LockClaimSettlement(ctx, s.lockMsg(s.payer, res.ID, sec))
 		must(err)
+		_, err = s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(provider), res.ID, sec.hashlock))
+		must(err)
 		review := s.reviewMsg(s.payer, res.ID, approve, sec.preimage)
 		if i == 1 {
 			review = s.reviewMsg(s.payer, res.ID, denyAll, nil)
@@ -114,8 +116,8 @@ func (s *KeeperTestSuite) TestEventsCarryNoClinicalCodes() {
 	// Every claims event type was emitted at least once, so each was checked.
 	for _, kind := range []string{"EventPlanDefined", "EventCoverageChanged", "EventPriorAuthGranted", "EventEscrowFunded",
 		"EventClaimStatus", "EventClaimPaid", "EventClaimCancelled", "EventEscrowWithdrawn",
-		"EventClaimSettlementLocked", "EventClaimSettlementRevealed", "EventClaimSettlementLapsed"} {
+		"EventClaimSettlementLocked", "EventClaimSettlementConfirmed", "EventClaimSettlementRevealed", "EventClaimSettlementLapsed"} {
 		s.Require().True(kinds[claimsEvent+"v1."+kind], kind)
 	}
-	s.Require().Len(kinds, 11, "a new event type: add it above")
+	s.Require().Len(kinds, 12, "a new event type: add it above")
 }

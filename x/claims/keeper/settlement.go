@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -75,6 +76,9 @@ func (k Keeper) reveal(ctx context.Context, s types.Settlement, preimage []byte)
 // settlement: the block time is before the deadline, and the preimage opens
 // the hashlock.
 func checkReveal(ctx context.Context, s types.Settlement, preimage []byte) error {
+	if !s.Confirmed {
+		return errorsmod.Wrapf(types.ErrSettlementUnconfirmed, "claim %d: the provider has not confirmed the lock on Ethereum (confirm-settlement)", s.ClaimID)
+	}
 	if now := blockUnix(ctx); now >= s.Deadline {
 		return errorsmod.Wrapf(types.ErrSettlementExpired, "claim %d: block time %d is not before the deadline %d", s.ClaimID, now, s.Deadline)
 	}
@@ -155,6 +159,44 @@ func (m msgServer) LockClaimSettlement(ctx context.Context, msg *types.MsgLockCl
 			ClaimID: c.ID, Payer: c.Payer, Provider: c.Provider, Hashlock: types.Hex(s.Hashlock), EVMLockID: types.Hex(s.EVMLockID),
 			EVMTimelock: s.EVMTimelock, Deadline: s.Deadline, EVMReceiver: s.EVMReceiver, EVMToken: s.EVMToken, EVMAmount: s.EVMAmount,
 		})
+}
+
+// ConfirmClaimSettlement implements types.MsgServer: the claim's provider
+// (the lock's receiver) confirms that the lock the payer recorded is on
+// Ethereum as recorded. Only a confirmed lock is revealed by an approval, so
+// a claim is never approved against a payment that is not there.
+func (m msgServer) ConfirmClaimSettlement(ctx context.Context, msg *types.MsgConfirmClaimSettlement) (*types.MsgConfirmClaimSettlementResponse, error) {
+	provider, err := m.k.parseAddress("provider", msg.Provider)
+	if err != nil {
+		return nil, err
+	}
+	c, err := m.k.GetClaim(ctx, msg.ClaimID)
+	if err != nil {
+		return nil, err
+	}
+	if c.Provider != m.k.addrString(provider) {
+		return nil, errorsmod.Wrapf(types.ErrNotProvider, "claim %d was submitted by %s", c.ID, c.Provider)
+	}
+	s, locked, err := m.k.lockedSettlement(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !locked:
+		return nil, errorsmod.Wrapf(types.ErrSettlementNotFound, "claim %d has no locked settlement", c.ID)
+	case !bytes.Equal(s.Hashlock, msg.Hashlock):
+		return nil, errorsmod.Wrapf(types.ErrInvalidSettlement, "claim %d is locked under hashlock %x, not %x", c.ID, s.Hashlock, msg.Hashlock)
+	case s.Confirmed:
+		return nil, errorsmod.Wrapf(types.ErrSettlementLocked, "claim %d: the lock is already confirmed", c.ID)
+	case blockUnix(ctx) >= s.Deadline:
+		return nil, errorsmod.Wrapf(types.ErrSettlementExpired, "claim %d: the deadline %d has passed", c.ID, s.Deadline)
+	}
+	s.Confirmed = true
+	if err := m.k.Settlements.Set(ctx, c.ID, s); err != nil {
+		return nil, err
+	}
+	return &types.MsgConfirmClaimSettlementResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(
+		&types.EventClaimSettlementConfirmed{ClaimID: c.ID, Hashlock: types.Hex(s.Hashlock), EVMLockID: types.Hex(s.EVMLockID)})
 }
 
 // ClaimSettlement implements types.QueryServer. expired is computed at query

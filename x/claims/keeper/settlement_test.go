@@ -47,7 +47,20 @@ func (s *KeeperTestSuite) lockMsg(payer sdk.AccAddress, id uint64, sec secret) *
 	}
 }
 
+// lock records msg's lock and has the claim's provider confirm it, as the
+// provider's relay does once it has checked the lock on Ethereum.
 func (s *KeeperTestSuite) lock(msg *types.MsgLockClaimSettlement) uint64 {
+	s.T().Helper()
+	deadline := s.lockOnly(msg)
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.claim(msg.ClaimID).Provider, msg.ClaimID, msg.Hashlock))
+		return err
+	})
+	return deadline
+}
+
+// lockOnly records msg's lock, unconfirmed.
+func (s *KeeperTestSuite) lockOnly(msg *types.MsgLockClaimSettlement) uint64 {
 	s.T().Helper()
 	var res *types.MsgLockClaimSettlementResponse
 	s.tx(func(ctx sdk.Context) (err error) {
@@ -55,6 +68,80 @@ func (s *KeeperTestSuite) lock(msg *types.MsgLockClaimSettlement) uint64 {
 		return err
 	})
 	return res.Deadline
+}
+
+func (s *KeeperTestSuite) confirmMsg(provider string, id uint64, hashlock []byte) *types.MsgConfirmClaimSettlement {
+	return &types.MsgConfirmClaimSettlement{Provider: provider, ClaimID: id, Hashlock: hashlock}
+}
+
+// TestSettlementConfirm: only the claim's provider confirms, only the
+// locked hashlock, once, before the deadline; an approval of an unconfirmed
+// lock is refused and reveals nothing; after the confirmation it pays.
+func (s *KeeperTestSuite) TestSettlementConfirm() {
+	id, _ := s.htlcClaim(s.patient)
+	sec := newSecret("confirm")
+	msg := s.lockMsg(s.payer, id, sec)
+	s.lockOnly(msg)
+	got, _ := s.settlementOf(id)
+	s.Require().False(got.Confirmed)
+
+	// Approving before the provider confirmed: refused, nothing revealed.
+	s.refuse(types.ErrSettlementUnconfirmed, func(ctx sdk.Context) error {
+		_, err := s.ms.ReviewClaim(ctx, s.reviewMsg(s.payer, id, approve, sec.preimage))
+		return err
+	})
+	// Every wrong actor.
+	for _, who := range []sdk.AccAddress{s.payer, s.payer2, s.lab, s.pharmacy, s.patient, s.patient2, s.stranger} {
+		s.refuse(types.ErrNotProvider, func(ctx sdk.Context) error {
+			_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(who), id, sec.hashlock))
+			return err
+		})
+	}
+	// Another hashlock, a claim without a lock, a bad address, a short hashlock.
+	other := newSecret("other")
+	s.refuse(types.ErrInvalidSettlement, func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.hospital), id, other.hashlock))
+		return err
+	})
+	plain, _ := s.htlcClaimBy(s.lab, s.patient2)
+	s.refuse(types.ErrSettlementNotFound, func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.lab), plain, sec.hashlock))
+		return err
+	})
+	s.Require().ErrorIs(s.confirmMsg("nobody", id, sec.hashlock).ValidateBasic(), types.ErrInvalidAddress)
+	s.Require().ErrorIs(s.confirmMsg(s.addr(s.hospital), id, sec.hashlock[:31]).ValidateBasic(), types.ErrInvalidSettlement)
+	s.Require().ErrorIs(s.confirmMsg(s.addr(s.hospital), 0, sec.hashlock).ValidateBasic(), types.ErrClaimNotFound)
+
+	// The provider confirms, once.
+	s.freshEvents()
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.hospital), id, sec.hashlock))
+		return err
+	})
+	ev := testkit.Events[*types.EventClaimSettlementConfirmed](s.ctx)
+	s.Require().Len(ev, 1)
+	s.Require().Equal(types.EventClaimSettlementConfirmed{ClaimID: id, Hashlock: hex.EncodeToString(sec.hashlock), EVMLockID: hex.EncodeToString(sec.lockID)}, *ev[0])
+	got, _ = s.settlementOf(id)
+	s.Require().True(got.Confirmed)
+	s.refuse(types.ErrSettlementLocked, func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.hospital), id, sec.hashlock))
+		return err
+	})
+	s.Require().Equal(stPaid, s.reviewWith(s.reviewMsg(s.payer, id, approve, sec.preimage)))
+	s.requireInvariants()
+}
+
+// TestSettlementConfirmAfterDeadline: a lock whose deadline has passed is
+// not confirmed (it can never be revealed).
+func (s *KeeperTestSuite) TestSettlementConfirmAfterDeadline() {
+	id, _ := s.htlcClaim(s.patient)
+	sec := newSecret("late")
+	deadline := s.lockOnly(s.lockMsg(s.payer, id, sec))
+	s.advance(time.Duration(deadline-uint64(s.now().Unix())) * time.Second)
+	s.refuse(types.ErrSettlementExpired, func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.hospital), id, sec.hashlock))
+		return err
+	})
 }
 
 func (s *KeeperTestSuite) reviewMsg(payer sdk.AccAddress, id uint64, d types.ReviewDecision, preimage []byte) *types.MsgReviewClaim {
@@ -116,7 +203,7 @@ func (s *KeeperTestSuite) TestSettlementHTLCPlanPaysOnReveal() {
 
 	sec := newSecret("a")
 	msg := s.lockMsg(s.payer, id, sec)
-	deadline := s.lock(msg)
+	deadline := s.lockOnly(msg)
 	s.Require().Equal(msg.EVMTimelock-types.DefaultEVMSettlementMargin, deadline)
 	locked := testkit.Events[*types.EventClaimSettlementLocked](s.ctx)
 	s.Require().Len(locked, 1)
@@ -131,6 +218,10 @@ func (s *KeeperTestSuite) TestSettlementHTLCPlanPaysOnReveal() {
 		ClaimID: id, Hashlock: sec.hashlock, EVMLockID: sec.lockID, EVMTimelock: msg.EVMTimelock, Deadline: deadline,
 		EVMReceiver: strings.ToLower(evmReceiver), EVMToken: evmToken, EVMAmount: "24000000", Status: setLocked,
 	}, got)
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.hospital), id, sec.hashlock))
+		return err
+	})
 
 	s.Require().Equal(stPaid, s.reviewWith(s.reviewMsg(s.payer, id, approve, sec.preimage)))
 	c := s.claim(id)
@@ -402,7 +493,7 @@ func (s *KeeperTestSuite) TestSettlementRelockAfterExpiry() {
 	s.Require().True(expired)
 	s.Require().Equal(setLocked, got.Status, "expiry is computed at query time")
 	second := newSecret("later")
-	s.lock(s.lockMsg(s.payer, id, second))
+	s.lockOnly(s.lockMsg(s.payer, id, second))
 	lapsed := testkit.Events[*types.EventClaimSettlementLapsed](s.ctx)
 	s.Require().Len(lapsed, 1)
 	s.Require().Equal(types.LapseExpired, lapsed[0].Reason)
@@ -410,6 +501,11 @@ func (s *KeeperTestSuite) TestSettlementRelockAfterExpiry() {
 	got, expired = s.settlementOf(id)
 	s.Require().False(expired)
 	s.Require().Equal(second.hashlock, got.Hashlock)
+	s.Require().False(got.Confirmed, "a new lock is confirmed anew")
+	s.tx(func(ctx sdk.Context) error {
+		_, err := s.ms.ConfirmClaimSettlement(ctx, s.confirmMsg(s.addr(s.hospital), id, second.hashlock))
+		return err
+	})
 	s.Require().Equal(stPaid, s.reviewWith(s.reviewMsg(s.payer, id, approve, second.preimage)))
 	s.requireSettlementInvariants()
 }

@@ -83,24 +83,67 @@ func LockSettlement(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.Ms
 	}
 }
 
-// RevealSettlement is the payer approving a claim with a live lock and
-// revealing the preimage; with valid false a preimage that does not match,
-// which is refused. An approval the adjudication does not turn into a
-// payment (a line outside the plan, say) is refused as well: the payer
-// must deny it instead.
-func RevealSettlement(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgReviewClaim] {
-	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgReviewClaim) {
-		t := blockUnix(ctx)
-		var locked []types.Settlement
-		_ = k.Settlements.Walk(ctx, nil, func(_ uint64, s types.Settlement) (bool, error) {
-			if s.Status == types.SettlementStatus_SETTLEMENT_STATUS_LOCKED && t < s.Deadline {
-				if c, err := k.Claims.Get(ctx, s.ClaimID); err == nil && reviewable(c) {
-					locked = append(locked, s)
-				}
+// liveLocks returns (up to 300) LOCKED settlements before their deadline on
+// claims still under review, confirmed by their provider or not.
+func liveLocks(ctx context.Context, k keeper.Keeper, confirmed bool) []types.Settlement {
+	t := blockUnix(ctx)
+	var locked []types.Settlement
+	_ = k.Settlements.Walk(ctx, nil, func(_ uint64, s types.Settlement) (bool, error) {
+		if s.Status == types.SettlementStatus_SETTLEMENT_STATUS_LOCKED && t < s.Deadline && s.Confirmed == confirmed {
+			if c, err := k.Claims.Get(ctx, s.ClaimID); err == nil && reviewable(c) {
+				locked = append(locked, s)
 			}
-			return len(locked) >= 300, nil
-		})
-		s := csim.Pick(data, reporter, "live lock", locked)
+		}
+		return len(locked) >= 300, nil
+	})
+	return locked
+}
+
+// ConfirmSettlement is the claim's provider confirming the payer's lock (as
+// its relay does after checking it on Ethereum); with valid false another
+// provider tries, which is refused.
+func ConfirmSettlement(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgConfirmClaimSettlement] {
+	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgConfirmClaimSettlement) {
+		s := csim.Pick(data, reporter, "unconfirmed lock", liveLocks(ctx, k, false))
+		if reporter.IsSkipped() {
+			return nil, nil
+		}
+		c, err := k.Claims.Get(ctx, s.ClaimID)
+		if err != nil {
+			reporter.Skipf("claim: %s", err)
+			return nil, nil
+		}
+		var who simsx.SimAccount
+		if valid {
+			who = claimProvider(ctx, k, data, reporter, c)
+		} else {
+			who = otherWithRole(ctx, k, data, reporter, c.Provider, providerRoles...)
+		}
+		if reporter.IsSkipped() {
+			return nil, nil
+		}
+		return []simsx.SimAccount{who}, &types.MsgConfirmClaimSettlement{Provider: who.AddressBech32, ClaimID: c.ID, Hashlock: s.Hashlock}
+	}
+}
+
+// RevealSettlement is the payer approving a claim with a live, confirmed
+// lock and revealing the preimage; with valid false a preimage that does not
+// match, which is refused. An approval the adjudication does not turn into a
+// payment (a line outside the plan, say) is refused as well: the payer must
+// deny it instead. RevealUnconfirmed approves with the right preimage a lock
+// its provider has not confirmed, which is refused.
+func RevealSettlement(k keeper.Keeper, valid bool) simsx.SimMsgFactoryFn[*types.MsgReviewClaim] {
+	return reveal(k, true, valid)
+}
+
+// RevealUnconfirmed: see RevealSettlement.
+func RevealUnconfirmed(k keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgReviewClaim] {
+	return reveal(k, false, true)
+}
+
+func reveal(k keeper.Keeper, confirmed, valid bool) simsx.SimMsgFactoryFn[*types.MsgReviewClaim] {
+	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgReviewClaim) {
+		s := csim.Pick(data, reporter, "live lock", liveLocks(ctx, k, confirmed))
 		if reporter.IsSkipped() {
 			return nil, nil
 		}

@@ -13,7 +13,7 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgCreatePlan{}, &MsgUpdatePlan{}, &MsgEnroll{}, &MsgEndCoverage{}, &MsgGrantPriorAuth{}, &MsgFundEscrow{},
 		&MsgSubmitClaim{}, &MsgReviewClaim{}, &MsgAppealClaim{}, &MsgWithdrawClaim{}, &MsgUpdateParams{},
-		&MsgCancelClaim{}, &MsgWithdrawEscrow{}, &MsgLockClaimSettlement{},
+		&MsgCancelClaim{}, &MsgWithdrawEscrow{}, &MsgLockClaimSettlement{}, &MsgConfirmClaimSettlement{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -28,7 +28,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 		"healthd/claims/MsgAppealClaim": &MsgAppealClaim{}, "healthd/claims/MsgWithdrawClaim": &MsgWithdrawClaim{},
 		"healthd/claims/MsgUpdateParams": &MsgUpdateParams{},
 		"healthd/claims/MsgCancelClaim":  &MsgCancelClaim{}, "healthd/claims/MsgWithdrawEscrow": &MsgWithdrawEscrow{},
-		"healthd/claims/MsgLockClaimSettlement": &MsgLockClaimSettlement{},
+		"healthd/claims/MsgLockClaimSettlement":    &MsgLockClaimSettlement{},
+		"healthd/claims/MsgConfirmClaimSettlement": &MsgConfirmClaimSettlement{},
 	} {
 		legacy.RegisterAminoMsg(cdc, msg, name)
 	}

@@ -40,4 +40,6 @@ var (
 	ErrSettlementNotFound = errorsmod.Register(ModuleName, 31, "settlement not found")
 	ErrSettlementRequired = errorsmod.Register(ModuleName, 32, "claim is settled on Ethereum: lock the settlement, then approve with its preimage")
 	ErrSettlementTooSoon  = errorsmod.Register(ModuleName, 33, "settlement deadline too soon")
+	// ErrSettlementUnconfirmed: the lock's receiver has not confirmed it.
+	ErrSettlementUnconfirmed = errorsmod.Register(ModuleName, 34, "settlement lock not confirmed by its receiver")
 )

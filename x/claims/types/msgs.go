@@ -33,6 +33,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgWithdrawEscrow)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
 	_ sdk.HasValidateBasic = (*MsgLockClaimSettlement)(nil)
+	_ sdk.HasValidateBasic = (*MsgConfirmClaimSettlement)(nil)
 )
 
 // MaxPlanNameLength bounds a plan's name.
@@ -247,6 +248,17 @@ func (m *MsgLockClaimSettlement) ValidateBasic() error {
 	}
 	_, err := m.Lock().Normalize()
 	return err
+}
+
+// ValidateBasic checks the provider, the claim id and the hashlock's length.
+func (m *MsgConfirmClaimSettlement) ValidateBasic() error {
+	if err := addrs.Check(ErrInvalidAddress, "provider", m.Provider); err != nil {
+		return err
+	}
+	if len(m.Hashlock) != HashlockLength {
+		return errorsmod.Wrapf(ErrInvalidSettlement, "hashlock is %d bytes, want %d", len(m.Hashlock), HashlockLength)
+	}
+	return requireID(ErrClaimNotFound, "claim", m.ClaimID)
 }
 
 // Lock returns the lock the message declares.

@@ -30,6 +30,7 @@ func (s *KeeperTestSuite) TestEventsPairNoPatientWithDrug() {
 		id := s.pharmacyShipment(serial)
 		sec := newSecret(serial)
 		mustRun(s, s.ms.LockShipmentSettlement, s.lockMsg(s.pharmacy, id, sec))
+		mustRun(s, s.ms.ConfirmShipmentSettlement, &types.MsgConfirmShipmentSettlement{Actor: s.manufacturer, ShipmentID: id, Hashlock: sec.hashlock})
 		if i == 0 {
 			mustRun(s, s.ms.Receive, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: id, SettlementPreimage: sec.preimage})
 		} else {
@@ -68,7 +69,7 @@ func (s *KeeperTestSuite) TestEventsPairNoPatientWithDrug() {
 		}
 	}
 	s.Require().Equal(2, dispensed, "both dispenses' events were checked")
-	s.Require().Len(settlement, 3, "the settlement events were checked: %v", settlement)
+	s.Require().Len(settlement, 4, "the settlement events were checked: %v", settlement)
 }
 
 // attr is the value of the attribute named key.

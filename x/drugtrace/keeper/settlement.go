@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -74,6 +75,9 @@ func (k Keeper) reveal(ctx context.Context, s types.Settlement, preimage []byte)
 // checkReveal is the rule for receiving a shipment with a LOCKED settlement:
 // the block time is before the deadline, and the preimage opens the hashlock.
 func checkReveal(ctx context.Context, s types.Settlement, preimage []byte) error {
+	if !s.Confirmed {
+		return errorsmod.Wrapf(types.ErrSettlementUnconfirmed, "shipment %d: the seller has not confirmed the lock on Ethereum (confirm-settlement)", s.ShipmentID)
+	}
 	if now := blockUnix(ctx); now >= s.Deadline {
 		return errorsmod.Wrapf(types.ErrSettlementExpired, "shipment %d: block time %d is not before the deadline %d", s.ShipmentID, now, s.Deadline)
 	}
@@ -141,6 +145,48 @@ func (ms msgServer) LockShipmentSettlement(ctx context.Context, msg *types.MsgLo
 			ShipmentID: shipment.ID, Buyer: shipment.To, Seller: shipment.From, Hashlock: types.Hex(s.Hashlock), EVMLockID: types.Hex(s.EVMLockID),
 			EVMTimelock: s.EVMTimelock, Deadline: s.Deadline, EVMReceiver: s.EVMReceiver, EVMToken: s.EVMToken, EVMAmount: s.EVMAmount,
 		})
+}
+
+// ConfirmShipmentSettlement implements types.MsgServer: the shipment's
+// sender (the lock's receiver) confirms that the lock the buyer recorded is on
+// Ethereum as recorded. A locked shipment is received, revealing the
+// preimage, only once confirmed: goods are never taken in against a payment
+// that is not there.
+func (ms msgServer) ConfirmShipmentSettlement(ctx context.Context, msg *types.MsgConfirmShipmentSettlement) (*types.MsgConfirmShipmentSettlementResponse, error) {
+	actor, err := ms.parseAddress("actor", msg.Actor)
+	if err != nil {
+		return nil, err
+	}
+	shipment, err := ms.Shipments.Get(ctx, msg.ShipmentID)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrShipmentNotFound, "%d", msg.ShipmentID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if shipment.From != ms.addrString(actor) {
+		return nil, errorsmod.Wrapf(types.ErrNotSender, "shipment %d was sent by %s", shipment.ID, shipment.From)
+	}
+	s, locked, err := ms.lockedSettlement(ctx, shipment.ID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !locked:
+		return nil, errorsmod.Wrapf(types.ErrSettlementNotFound, "shipment %d has no locked settlement", shipment.ID)
+	case !bytes.Equal(s.Hashlock, msg.Hashlock):
+		return nil, errorsmod.Wrapf(types.ErrInvalidSettlement, "shipment %d is locked under hashlock %x, not %x", shipment.ID, s.Hashlock, msg.Hashlock)
+	case s.Confirmed:
+		return nil, errorsmod.Wrapf(types.ErrSettlementLocked, "shipment %d: the lock is already confirmed", shipment.ID)
+	case blockUnix(ctx) >= s.Deadline:
+		return nil, errorsmod.Wrapf(types.ErrSettlementExpired, "shipment %d: the deadline %d has passed", shipment.ID, s.Deadline)
+	}
+	s.Confirmed = true
+	if err := ms.Settlements.Set(ctx, shipment.ID, s); err != nil {
+		return nil, err
+	}
+	return &types.MsgConfirmShipmentSettlementResponse{}, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(
+		&types.EventShipmentSettlementConfirmed{ShipmentID: shipment.ID, Hashlock: types.Hex(s.Hashlock), EVMLockID: types.Hex(s.EVMLockID)})
 }
 
 // ShipmentSettlement implements types.QueryServer. expired is computed at

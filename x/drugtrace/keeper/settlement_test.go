@@ -55,10 +55,62 @@ func (s *KeeperTestSuite) lockMsg(actor string, id uint64, sec secret) *types.Ms
 	}
 }
 
+// lock records msg's lock and has the shipment's sender confirm it, as the
+// seller's relay does once it has checked the lock on Ethereum.
 func (s *KeeperTestSuite) lock(msg *types.MsgLockShipmentSettlement) uint64 {
+	s.T().Helper()
+	deadline := s.lockOnly(msg)
+	mustRun(s, s.ms.ConfirmShipmentSettlement, &types.MsgConfirmShipmentSettlement{
+		Actor: s.shipment(msg.ShipmentID).From, ShipmentID: msg.ShipmentID, Hashlock: msg.Hashlock})
+	return deadline
+}
+
+// lockOnly records msg's lock, unconfirmed.
+func (s *KeeperTestSuite) lockOnly(msg *types.MsgLockShipmentSettlement) uint64 {
 	s.T().Helper()
 	s.freshEvents()
 	return mustRun(s, s.ms.LockShipmentSettlement, msg).Deadline
+}
+
+// TestShipmentSettlementConfirm: only the shipment's sender confirms, only
+// the locked hashlock, once, before the deadline; a receipt of an
+// unconfirmed lock is refused, even with the right preimage.
+func (s *KeeperTestSuite) TestShipmentSettlementConfirm() {
+	id := s.pharmacyShipment("K1")
+	sec := newSecret("confirm")
+	s.lockOnly(s.lockMsg(s.pharmacy, id, sec))
+	refuse(s, s.ms.Receive, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: id, SettlementPreimage: sec.preimage}, types.ErrSettlementUnconfirmed)
+	confirm := func(actor string, id uint64, h []byte) *types.MsgConfirmShipmentSettlement {
+		return &types.MsgConfirmShipmentSettlement{Actor: actor, ShipmentID: id, Hashlock: h}
+	}
+	for _, who := range []string{s.pharmacy, s.pharmacy2, s.stranger} {
+		refuse(s, s.ms.ConfirmShipmentSettlement, confirm(who, id, sec.hashlock), types.ErrNotSender)
+	}
+	refuse(s, s.ms.ConfirmShipmentSettlement, confirm(s.manufacturer, id, newSecret("other").hashlock), types.ErrInvalidSettlement)
+	refuse(s, s.ms.ConfirmShipmentSettlement, confirm(s.manufacturer, id+100, sec.hashlock), types.ErrShipmentNotFound)
+	plain := s.pharmacyShipment("K2")
+	refuse(s, s.ms.ConfirmShipmentSettlement, confirm(s.manufacturer, plain, sec.hashlock), types.ErrSettlementNotFound)
+	s.Require().ErrorIs(confirm(s.manufacturer, id, sec.hashlock[:31]).ValidateBasic(), types.ErrInvalidSettlement)
+	s.Require().Error(confirm("nobody", id, sec.hashlock).ValidateBasic())
+
+	s.freshEvents()
+	mustRun(s, s.ms.ConfirmShipmentSettlement, confirm(s.manufacturer, id, sec.hashlock))
+	ev := events[*types.EventShipmentSettlementConfirmed](s)
+	s.Require().Len(ev, 1)
+	s.Require().Equal(types.EventShipmentSettlementConfirmed{ShipmentID: id, Hashlock: hex.EncodeToString(sec.hashlock), EVMLockID: hex.EncodeToString(sec.lockID)}, *ev[0])
+	refuse(s, s.ms.ConfirmShipmentSettlement, confirm(s.manufacturer, id, sec.hashlock), types.ErrSettlementLocked)
+	mustRun(s, s.ms.Receive, &types.MsgReceive{Actor: s.pharmacy, ShipmentID: id, SettlementPreimage: sec.preimage})
+	got, _ := s.settlementOf(id)
+	s.Require().Equal(setRevealed, got.Status)
+	s.Require().True(got.Confirmed)
+	s.requireSettlementInvariant()
+
+	// After the deadline a lock is not confirmed.
+	late := s.pharmacyShipment("K3")
+	lsec := newSecret("late")
+	deadline := s.lockOnly(s.lockMsg(s.pharmacy, late, lsec))
+	s.ctx = s.ctx.WithBlockTime(time.Unix(int64(deadline), 0).UTC())
+	refuse(s, s.ms.ConfirmShipmentSettlement, confirm(s.manufacturer, late, lsec.hashlock), types.ErrSettlementExpired)
 }
 
 func (s *KeeperTestSuite) settlementOf(id uint64) (types.Settlement, bool) {
@@ -92,7 +144,7 @@ func (s *KeeperTestSuite) TestShipmentSettlementPayOnDelivery() {
 	s.Require().False(expired)
 	s.Require().Equal(types.Settlement{
 		ShipmentID: id, Hashlock: sec.hashlock, EVMLockID: sec.lockID, EVMTimelock: msg.EVMTimelock, Deadline: deadline,
-		EVMReceiver: strings.ToLower(evmReceiver), EVMToken: evmToken, EVMAmount: "5000000", Status: setLocked,
+		EVMReceiver: strings.ToLower(evmReceiver), EVMToken: evmToken, EVMAmount: "5000000", Status: setLocked, Confirmed: true,
 	}, got)
 
 	// no delivery without paying

@@ -13,7 +13,7 @@ func RegisterInterfaces(ir codectypes.InterfaceRegistry) {
 	ir.RegisterImplementations((*sdk.Msg)(nil),
 		&MsgRegisterProduct{}, &MsgCommission{}, &MsgPack{}, &MsgUnpack{}, &MsgShip{}, &MsgReceive{},
 		&MsgRefuseShipment{}, &MsgDispense{}, &MsgDecommission{}, &MsgQuarantine{}, &MsgRelease{},
-		&MsgConfirmIllegitimate{}, &MsgRecall{}, &MsgUpdateParams{}, &MsgLockShipmentSettlement{},
+		&MsgConfirmIllegitimate{}, &MsgRecall{}, &MsgUpdateParams{}, &MsgLockShipmentSettlement{}, &MsgConfirmShipmentSettlement{},
 	)
 	msgservice.RegisterMsgServiceDesc(ir, &_Msg_serviceDesc)
 }
@@ -35,4 +35,5 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRecall{}, "healthd/trace/MsgRecall")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "healthd/trace/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgLockShipmentSettlement{}, "healthd/trace/MsgLockShipmentSettlement")
+	legacy.RegisterAminoMsg(cdc, &MsgConfirmShipmentSettlement{}, "healthd/trace/MsgConfirmShipmentSettlement")
 }

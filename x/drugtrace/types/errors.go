@@ -55,4 +55,7 @@ var (
 	ErrSettlementExpired  = errorsmod.Register(ModuleName, 46, "settlement deadline has passed")
 	ErrSettlementNotFound = errorsmod.Register(ModuleName, 47, "settlement not found")
 	ErrSettlementTooSoon  = errorsmod.Register(ModuleName, 48, "settlement deadline too soon")
+	// ErrSettlementUnconfirmed: the lock's receiver (the seller) has not confirmed it.
+	ErrSettlementUnconfirmed = errorsmod.Register(ModuleName, 49, "settlement lock not confirmed by its receiver")
+	ErrNotSender             = errorsmod.Register(ModuleName, 50, "not the shipment's sender")
 )

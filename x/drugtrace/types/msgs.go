@@ -30,6 +30,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgRecall)(nil)
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
 	_ sdk.HasValidateBasic = (*MsgLockShipmentSettlement)(nil)
+	_ sdk.HasValidateBasic = (*MsgConfirmShipmentSettlement)(nil)
 )
 
 func checkAddress(field, s string) error { return addrs.Check(ErrInvalidAddress, field, s) }
@@ -134,6 +135,17 @@ func (m *MsgLockShipmentSettlement) ValidateBasic() error {
 	}
 	_, err := m.Lock().Normalize()
 	return err
+}
+
+// ValidateBasic checks the actor, the shipment id and the hashlock's length.
+func (m *MsgConfirmShipmentSettlement) ValidateBasic() error {
+	if err := checkAddress("actor", m.Actor); err != nil {
+		return err
+	}
+	if len(m.Hashlock) != HashlockLength {
+		return errorsmod.Wrapf(ErrInvalidSettlement, "hashlock is %d bytes, want %d", len(m.Hashlock), HashlockLength)
+	}
+	return checkShipmentID(m.ShipmentID)
 }
 
 // Lock returns the lock the message declares.
