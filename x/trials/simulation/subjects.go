@@ -76,6 +76,12 @@ func SubjectConsent(k keeper.Keeper) simsx.SimMsgFactoryFn[*consenttypes.MsgGran
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
+		// csim.Patient is any account without an active role: a suspended
+		// site is one, and is not its own subject.
+		if subject.AddressBech32 == site.AddressBech32 {
+			reporter.Skip("picked the site")
+			return nil, nil
+		}
 		if _, ok := trialConsent(ctx, k, t, subject.Address, site.Address); ok {
 			reporter.Skip("the subject consented already")
 			return nil, nil
@@ -118,6 +124,9 @@ func ConsentToVersion(k keeper.Keeper, mode consentMode) simsx.SimMsgFactoryFn[*
 		var subject simsx.SimAccount
 		if mode == consentWrongVersion {
 			subject = csim.Patient(ctx, data, reporter, k.ConsortiumKeeper())
+			if !reporter.IsSkipped() && subject.AddressBech32 == site.AddressBech32 {
+				reporter.Skip("picked the site") // suspended, so no active role
+			}
 		} else {
 			subject = csim.AccountWhere(data, reporter, "subject with a live consent", func(a simsx.SimAccount) bool {
 				if _, ok := trialConsent(ctx, k, t, a.Address, site.Address); !ok {
