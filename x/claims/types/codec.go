@@ -29,7 +29,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 		"healthd/claims/MsgUpdateParams": &MsgUpdateParams{},
 		"healthd/claims/MsgCancelClaim":  &MsgCancelClaim{}, "healthd/claims/MsgWithdrawEscrow": &MsgWithdrawEscrow{},
 		"healthd/claims/MsgLockClaimSettlement":    &MsgLockClaimSettlement{},
-		"healthd/claims/MsgConfirmClaimSettlement": &MsgConfirmClaimSettlement{},
+		"healthd/claims/MsgConfirmSettlement": &MsgConfirmClaimSettlement{},
 	} {
 		legacy.RegisterAminoMsg(cdc, msg, name)
 	}

@@ -35,5 +35,5 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgRecall{}, "healthd/trace/MsgRecall")
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "healthd/trace/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgLockShipmentSettlement{}, "healthd/trace/MsgLockShipmentSettlement")
-	legacy.RegisterAminoMsg(cdc, &MsgConfirmShipmentSettlement{}, "healthd/trace/MsgConfirmShipmentSettlement")
+	legacy.RegisterAminoMsg(cdc, &MsgConfirmShipmentSettlement{}, "healthd/trace/MsgConfirmSettlement")
 }
