@@ -9,7 +9,7 @@ package app_test
 // `go test ./app` runs them short (20 blocks, one seed); `make sim` long:
 //
 //	go test ./app -run 'TestFullAppSimulation|TestAppImportExport|TestAppStateDeterminism' \
-//	  -NumBlocks=500 -BlockSize=100 -SimSeeds=1,2,7,32 -timeout 2h -v
+//	  -NumBlocks=500 -BlockSize=100 -SimSeeds=2,13 -timeout 2h -v
 
 import (
 	"bytes"
