@@ -40,6 +40,13 @@ HEALTHD_RPC=http://127.0.0.1:$RPC_PORT
 
 log() { printf '[localnet-eth] %s\n' "$*" >&2; }
 
+# jq reads the deployment's addresses: Debian's, installed if missing.
+if ! command -v jq >/dev/null; then
+  log "installing jq (apt-get)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq jq >/dev/null
+fi
+
 # build builds geth at exactly the go-ethereum version evm/go.mod requires
 # (go install pkg@version uses go-ethereum's own go.mod, as its releases do),
 # and the relay and deploy tools from the evm module.
@@ -132,10 +139,19 @@ run() {
   log "deploying the HTLC contract and TestToken, creating keystores (payer, pharmacy, hospital, distributor, relay)"
   "$DEPLOY" --eth-rpc "$ETH_RPC" --out "$ETH_HOME" --password-file "$ETH_HOME/password"
 
-  log "starting healthd-evm-relay; log: $ETH_HOME/relay.log"
+  # The relay also runs for the two receivers of the walk-throughs: it
+  # confirms on healthd, with their keys in the localnet's test keyring, the
+  # locks that pay them once it has checked them on Ethereum (healthd reveals
+  # only confirmed locks).
+  local lnode=${LOCALNET_HOME:-$ROOT/.localnet}/node
+  log "starting healthd-evm-relay (confirming for hospital and distributor); log: $ETH_HOME/relay.log"
   "$RELAY" run --home "$ETH_HOME/relay" --healthd-rpc "$HEALTHD_RPC" --eth-rpc "$ETH_RPC" \
     --deployment "$ETH_HOME/deployment.json" --keystore "$ETH_HOME/keystore/relay.json" --password-file "$ETH_HOME/password" \
-    --status "127.0.0.1:$STATUS_PORT" >"$ETH_HOME/relay.log" 2>&1 &
+    --status "127.0.0.1:$STATUS_PORT" \
+    --confirm "$(jq -r .accounts.hospital.address "$ETH_HOME/deployment.json")=hospital" \
+    --confirm "$(jq -r .accounts.distributor.address "$ETH_HOME/deployment.json")=distributor" \
+    --healthd-bin "$HEALTHD" --healthd-home "$lnode" --healthd-keyring-backend test \
+    --healthd-chain-id "${CHAIN_ID:-healthd-local}" >"$ETH_HOME/relay.log" 2>&1 &
   rpid=$!
   echo "$rpid" > "$ETH_HOME/relay.pid"
   sleep 1

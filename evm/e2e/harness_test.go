@@ -250,7 +250,13 @@ func (e *env) startRelay() {
 	fmt.Fprintf(f, "=== relay run %d\n", e.runs)
 	cmd := exec.Command(relayBin, "run", "--home", filepath.Join(e.dir, "relay"), "--healthd-rpc", e.rpc, "--eth-rpc", e.ethURL,
 		"--deployment", filepath.Join(e.dir, "eth", "deployment.json"), "--keystore", e.dep.Accounts["relay"].Keystore,
-		"--password-file", e.password, "--status", e.status, "--poll", "500ms")
+		"--password-file", e.password, "--status", e.status, "--poll", "500ms",
+		// The relay runs for the receivers too: it confirms on healthd, with
+		// their healthd keys, the locks that pay them once it has checked
+		// them on Ethereum (healthd reveals only confirmed locks).
+		"--confirm", e.dep.Accounts["hospital"].Address.Hex()+"=hospital",
+		"--confirm", e.dep.Accounts["distributor"].Address.Hex()+"=distributor",
+		"--healthd-bin", healthdBin, "--healthd-home", e.home, "--healthd-keyring-backend", "test", "--healthd-chain-id", chainID)
 	cmd.Stdout, cmd.Stderr = f, f
 	must(e.t, cmd.Start())
 	f.Close()

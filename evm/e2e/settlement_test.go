@@ -130,16 +130,18 @@ func (e *env) lockClaim(id string, amount int64, ttl time.Duration, f *figures) 
 	return l
 }
 
-// waitChecked waits until the relay has read healthd's record of a lock and checked it on Ethereum.
+// waitChecked waits until the relay has read healthd's record of a lock,
+// checked it on Ethereum, and confirmed it on healthd as its receiver (the
+// relay saw healthd's Confirmed event).
 func (e *env) waitChecked(lockID string) {
 	e.t.Helper()
-	e.waitFor("the relay to check lock "+lockID, time.Minute, func() bool {
+	e.waitFor("the relay to check and confirm lock "+lockID, time.Minute, func() bool {
 		st, err := relayStateAt(e)
 		if err != nil {
 			return false
 		}
 		s := st.Settlements[lockID]
-		return s != nil && s.Check == "ok"
+		return s != nil && s.Check == "ok" && s.Confirmed
 	})
 }
 
@@ -157,6 +159,7 @@ type stateView struct {
 	HealthdHeight int64 `json:"healthd_height"`
 	Settlements   map[string]*struct {
 		Check       string   `json:"check"`
+		Confirmed   bool     `json:"confirmed"`
 		Outcome     string   `json:"outcome"`
 		OutcomeTx   string   `json:"outcome_tx"`
 		ByRelay     bool     `json:"by_relay"`

@@ -13,21 +13,24 @@ import (
 
 // Kinds of healthd settlement events.
 const (
-	kindLocked   = "locked"
-	kindRevealed = "revealed"
-	kindLapsed   = "lapsed"
+	kindLocked    = "locked"
+	kindRevealed  = "revealed"
+	kindLapsed    = "lapsed"
+	kindConfirmed = "confirmed"
 )
 
 // eventNames maps the message name of healthd's typed events (the ABCI event
 // type is the proto full name, healthd.claims.v1.EventClaimSettlementLocked;
 // the relay matches on the part after the package) to flow and kind.
 var eventNames = map[string][2]string{
-	"EventClaimSettlementLocked":      {FlowClaim, kindLocked},
-	"EventClaimSettlementRevealed":    {FlowClaim, kindRevealed},
-	"EventClaimSettlementLapsed":      {FlowClaim, kindLapsed},
-	"EventShipmentSettlementLocked":   {FlowShipment, kindLocked},
-	"EventShipmentSettlementRevealed": {FlowShipment, kindRevealed},
-	"EventShipmentSettlementLapsed":   {FlowShipment, kindLapsed},
+	"EventClaimSettlementLocked":       {FlowClaim, kindLocked},
+	"EventClaimSettlementRevealed":     {FlowClaim, kindRevealed},
+	"EventClaimSettlementLapsed":       {FlowClaim, kindLapsed},
+	"EventClaimSettlementConfirmed":    {FlowClaim, kindConfirmed},
+	"EventShipmentSettlementConfirmed": {FlowShipment, kindConfirmed},
+	"EventShipmentSettlementLocked":    {FlowShipment, kindLocked},
+	"EventShipmentSettlementRevealed":  {FlowShipment, kindRevealed},
+	"EventShipmentSettlementLapsed":    {FlowShipment, kindLapsed},
 }
 
 // settlementEvent is one healthd settlement event, checked and normalised.

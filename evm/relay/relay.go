@@ -48,6 +48,19 @@ type EthClient interface {
 	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
 }
 
+// Confirmer confirms on healthd, as the lock's receiver (the claim's
+// provider, the shipment's seller), a lock the relay has checked on
+// Ethereum: healthd reveals only confirmed locks. A relay run by (or for) a
+// receiver has one; a relay that only withdraws does not.
+type Confirmer interface {
+	// For reports whether the relay confirms locks paying receiver (a
+	// checksummed 0x address): those it holds the healthd key for.
+	For(receiver string) bool
+	// Confirm sends, as receiver, the confirmation of flow's ref under
+	// hashlock (hex).
+	Confirm(ctx context.Context, receiver, flow, ref, hashlock string) error
+}
+
 // Config configures a Relay.
 type Config struct {
 	Home    string // holds state.json
@@ -70,6 +83,11 @@ type Config struct {
 	RebroadcastAfter time.Duration
 	// ReplaceAfter is how long an unmined withdraw waits before it is replaced, same nonce, at twice the fees.
 	ReplaceAfter time.Duration
+	// Confirmer, when set, confirms the checked locks it is for.
+	Confirmer Confirmer
+	// ConfirmRetry is how long a sent confirmation waits for healthd's event
+	// before it is sent again (default 30 s; a second is refused harmlessly).
+	ConfirmRetry time.Duration
 	// MaxHealthdBlocks and MaxEthBlocks bound the work of one step.
 	MaxHealthdBlocks int64
 	MaxEthBlocks     uint64
@@ -90,6 +108,9 @@ func (c *Config) defaults() {
 	}
 	if c.ReplaceAfter == 0 {
 		c.ReplaceAfter = time.Minute
+	}
+	if c.ConfirmRetry == 0 {
+		c.ConfirmRetry = 30 * time.Second
 	}
 	if c.MaxHealthdBlocks == 0 {
 		c.MaxHealthdBlocks = 500
@@ -264,6 +285,12 @@ func (r *Relay) applyHealthd(ev settlementEvent, height int64) {
 		}
 		s.Preimage, s.RevealedHeight, s.RevealedSeen = ev.preimage, height, r.cfg.Now()
 		r.cfg.Log.Info("settlement revealed on healthd", "flow", s.Flow, "ref", s.Ref, "lock_id", s.LockID, "height", height)
+	case kindConfirmed:
+		if s == nil || s.Confirmed {
+			return
+		}
+		s.Confirmed = true
+		r.cfg.Log.Info("lock confirmed on healthd by its receiver", "flow", s.Flow, "ref", s.Ref, "lock_id", s.LockID, "height", height)
 	case kindLapsed:
 		if s == nil {
 			s = &Settlement{LockID: ev.lockID, Flow: ev.flow, Ref: ev.ref, Hashlock: ev.hashlock}
@@ -408,6 +435,11 @@ func (r *Relay) act(ctx context.Context) error {
 			r.settle(s, OutcomeRefunded, "")
 			continue
 		}
+		if s.Preimage == "" && lock.State == lockOpen {
+			if err := r.confirm(ctx, s); err != nil {
+				errs = append(errs, fmt.Errorf("confirm %s %s: %w", s.Flow, s.Ref, err))
+			}
+		}
 		if s.Preimage == "" || lock.State != lockOpen {
 			continue
 		}
@@ -427,6 +459,31 @@ func (r *Relay) act(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// confirm sends healthd the receiver's confirmation of a lock that matches
+// healthd's record, when this relay confirms for that receiver, the lock is
+// not confirmed or lapsed yet and healthd's deadline has not passed. A
+// confirmation sent and not seen on healthd is sent again after ConfirmRetry
+// (healthd refuses a second one: nothing is confirmed twice).
+func (r *Relay) confirm(ctx context.Context, s *Settlement) error {
+	c := r.cfg.Confirmer
+	now := r.cfg.Now()
+	switch {
+	case c == nil, s.Confirmed, s.Lapsed != "", s.Check != CheckOK, s.LockedHeight == 0, !c.For(s.Receiver):
+		return nil
+	case uint64(now.Unix()) >= s.Deadline:
+		return nil
+	case !s.ConfirmSent.IsZero() && now.Sub(s.ConfirmSent) < r.cfg.ConfirmRetry:
+		return nil
+	}
+	s.ConfirmSent = now
+	// Saved before sending: a relay killed now waits ConfirmRetry, then sends again.
+	if err := r.save(); err != nil {
+		return err
+	}
+	r.cfg.Log.Info("confirming the lock on healthd as its receiver", "flow", s.Flow, "ref", s.Ref, "lock_id", s.LockID)
+	return c.Confirm(ctx, s.Receiver, s.Flow, s.Ref, s.Hashlock)
 }
 
 // check compares healthd's record of a settlement with the lock on Ethereum.

@@ -173,6 +173,7 @@ type kit struct {
 	now     time.Time
 
 	payer, provider, relay party
+	confirmer              Confirmer // given to the relays newRelay makes
 }
 
 func newKit(t *testing.T) *kit {
@@ -310,7 +311,7 @@ func (k *kit) newRelay(eth EthClient) *Relay {
 		k.t.Fatal(err)
 	}
 	r, err := New(Config{Home: k.home, Healthd: h, Eth: eth, ChainID: big.NewInt(1337), HTLC: k.htlcAt, Key: k.relay.key,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return k.now }})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return k.now }, Confirmer: k.confirmer})
 	if err != nil {
 		k.t.Fatal(err)
 	}
@@ -672,5 +673,70 @@ func TestStatusLoopbackOnly(t *testing.T) {
 	var st StatusReport
 	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || st.Relay != k.relay.addr.Hex() {
 		t.Fatalf("status %+v %v", st, err)
+	}
+}
+
+// fakeConfirmer records the confirmations a relay sends.
+type fakeConfirmer struct {
+	receiver string
+	sent     []string
+}
+
+func (f *fakeConfirmer) For(receiver string) bool { return receiver == f.receiver }
+
+func (f *fakeConfirmer) Confirm(_ context.Context, receiver, flow, ref, hashlock string) error {
+	f.sent = append(f.sent, strings.Join([]string{receiver, flow, ref, hashlock}, " "))
+	return nil
+}
+
+func confirmedTx(claimID string, l ethLock) fakeTx {
+	return fakeTx{events: []map[string]any{typedEvent("healthd.claims.v1.EventClaimSettlementConfirmed", map[string]any{
+		"claim_id": claimID, "hashlock": hx(l.hashlock), "evm_lock_id": hx(l.id)}, "")}}
+}
+
+// TestConfirmCheckedLock: a relay run for the receiver confirms on healthd a
+// lock that matches healthd's record, once, again only after ConfirmRetry
+// without healthd's Confirmed event, never after it; it does not confirm a
+// lock that differs from the record, nor a lock paying someone else.
+func TestConfirmCheckedLock(t *testing.T) {
+	k := newKit(t)
+	fc := &fakeConfirmer{receiver: k.provider.addr.Hex()}
+	k.confirmer = fc
+	good, bad, other := k.lock(3600), k.lock(3600), k.lock(3600)
+	k.healthd.block(k.lockedTx("7", good, k.provider.addr, amount), k.lockedTx("8", bad, k.provider.addr, big.NewInt(1)),
+		k.lockedTx("9", other, k.payer.addr, amount))
+	r := k.newRelay(nil)
+	k.step(r)
+	want := k.provider.addr.Hex() + " claim 7 " + hx(good.hashlock)
+	if len(fc.sent) != 1 || fc.sent[0] != want {
+		t.Fatalf("confirmations %q, want [%q]", fc.sent, want)
+	}
+	k.step(r)
+	if len(fc.sent) != 1 {
+		t.Fatalf("sent again within the retry time: %q", fc.sent)
+	}
+	// A restart keeps the time it was sent: no second confirmation yet.
+	r = k.newRelay(nil)
+	k.step(r)
+	if len(fc.sent) != 1 {
+		t.Fatalf("sent again after a restart: %q", fc.sent)
+	}
+	k.now = k.now.Add(31 * time.Second)
+	k.step(r)
+	if len(fc.sent) != 2 || fc.sent[1] != want {
+		t.Fatalf("not sent again after the retry time: %q", fc.sent)
+	}
+	k.healthd.block(confirmedTx("7", good))
+	k.step(r)
+	if !r.state.Settlements[hx(good.id)].Confirmed {
+		t.Fatal("healthd's Confirmed event not applied")
+	}
+	k.now = k.now.Add(time.Hour / 2)
+	k.step(r)
+	if len(fc.sent) != 2 {
+		t.Fatalf("confirmed after healthd said confirmed: %q", fc.sent)
+	}
+	if got := r.state.Settlements[hx(bad.id)]; got.Check != CheckMismatch || got.ConfirmSent != (time.Time{}) {
+		t.Fatalf("the mismatched lock: check %q, confirm sent %v", got.Check, got.ConfirmSent)
 	}
 }

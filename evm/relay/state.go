@@ -60,9 +60,14 @@ type Settlement struct {
 	Token    string `json:"evm_token"`
 	Amount   string `json:"evm_amount"`
 
-	LockedHeight int64  `json:"locked_height,omitempty"`
-	Check        string `json:"check"`
-	Mismatch     string `json:"mismatch,omitempty"`
+	LockedHeight int64 `json:"locked_height,omitempty"`
+	// Confirmed: healthd says the receiver confirmed the lock (only then
+	// does a reveal pass). ConfirmSent is when this relay last sent that
+	// confirmation, as the receiver, for a lock it checked.
+	Confirmed   bool      `json:"confirmed,omitempty"`
+	ConfirmSent time.Time `json:"confirm_sent,omitempty"`
+	Check       string    `json:"check"`
+	Mismatch    string    `json:"mismatch,omitempty"`
 
 	Preimage       string    `json:"preimage,omitempty"` // public on healthd once revealed
 	RevealedHeight int64     `json:"revealed_height,omitempty"`

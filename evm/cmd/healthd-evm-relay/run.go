@@ -42,8 +42,22 @@ func cmdRun(ctx context.Context, args []string) error {
 	ethFrom := fs.Uint64("eth-from", 0, "first Ethereum block to read when there is no state yet (default: the deployment's block)")
 	gas := fs.Uint64("gas-limit", 400_000, "gas limit of a withdraw (sent without estimation)")
 	replace := fs.Duration("replace-after", time.Minute, "replace an unmined withdraw (same nonce, twice the fees) after this long")
+	confirms := confirmFlags{}
+	fs.Var(confirms, "confirm", "RECEIVER=KEY (repeatable): confirm on healthd, with healthd key KEY, each lock paying Ethereum address RECEIVER once it matches healthd's record (healthd reveals only confirmed locks); run the relay for the receiver")
+	healthdBin := fs.String("healthd-bin", "healthd", "the healthd binary that sends the confirmations")
+	healthdHome := fs.String("healthd-home", "", "the healthd home whose keyring holds the --confirm keys (default: healthd's)")
+	healthdKeyring := fs.String("healthd-keyring-backend", "os", "the keyring backend of the --confirm keys")
+	healthdChainID := fs.String("healthd-chain-id", "", "healthd's chain id (required with --confirm)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var confirmer relay.Confirmer
+	if len(confirms) > 0 {
+		if *healthdChainID == "" {
+			return errors.New("--confirm needs --healthd-chain-id")
+		}
+		confirmer = &cliConfirmer{bin: *healthdBin, home: *healthdHome, keyringBackend: *healthdKeyring,
+			chainID: *healthdChainID, node: *healthdRPC, keys: confirms}
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if *ks == "" || *pw == "" {
@@ -92,7 +106,8 @@ func cmdRun(ctx context.Context, args []string) error {
 		return fmt.Errorf("no contract at %s on %s (%v)", dep.HTLC, *ethRPC, err)
 	}
 	r, err := relay.New(relay.Config{Home: *home, Healthd: h, Eth: eth, ChainID: eth.ChainID, HTLC: dep.HTLC, Key: key,
-		HealthdFrom: *healthdFrom, EthFrom: *ethFrom, Confirmations: *conf, GasLimit: *gas, ReplaceAfter: *replace, Log: log})
+		HealthdFrom: *healthdFrom, EthFrom: *ethFrom, Confirmations: *conf, GasLimit: *gas, ReplaceAfter: *replace, Log: log,
+		Confirmer: confirmer})
 	if err != nil {
 		return err
 	}
