@@ -23,9 +23,10 @@ build: ## build build/healthd
 install: ## install healthd into GOBIN
 	go install -ldflags '$(LDFLAGS)' ./cmd/healthd
 
-test: build npm browser portal-deps ## run every test: unit, app (in-process chains, IBC) and end-to-end (real nodes, a real relayer)
+test: build npm browser portal-deps ## run every test: unit, app (in-process chains, IBC), end-to-end (real nodes, a real relayer) and the Ethereum settlement end to end (geth --dev)
 	HEALTHD_BIN=$(HEALTHD) go test -count=1 -timeout 60m ./...
 	$(MAKE) --no-print-directory test-evm
+	$(MAKE) --no-print-directory test-evm-e2e
 
 npm: ## make sure npm is there for the relayer (Debian's nodejs and npm through apt-get if not)
 	@command -v npm >/dev/null || { echo "installing nodejs and npm (apt-get)"; \
