@@ -36,6 +36,12 @@ func Register(weights simsx.WeightSource, reg simsx.Registry, k keeper.Keeper) {
 	reg.Add(weights.Get("drugtrace_ship", 15), csim.Attempt(d, holds, Ship(k)))
 	reg.Add(weights.Get("drugtrace_receive", 12), csim.Attempt(d, holds, Receive(k, true)))
 	reg.Add(weights.Get("drugtrace_receive_not_addressee", 3), csim.Refuse(d, csim.Errs(types.ErrNotAddressee, ctypes.ErrMissingRole, ctypes.ErrNotMember), Receive(k, false)))
+	reg.Add(weights.Get("drugtrace_lock_settlement", 3), csim.Succeed(LockShipmentSettlement(k, true)))
+	reg.Add(weights.Get("drugtrace_lock_settlement_too_soon", 1), csim.Refuse(d, csim.Errs(types.ErrSettlementTooSoon), LockShipmentSettlement(k, false)))
+	reg.Add(weights.Get("drugtrace_confirm_settlement", 3), csim.Succeed(ConfirmShipmentSettlement(k, true)))
+	reg.Add(weights.Get("drugtrace_confirm_settlement_not_sender", 1), csim.Refuse(d, csim.Errs(types.ErrNotSender), ConfirmShipmentSettlement(k, false)))
+	reg.Add(weights.Get("drugtrace_receive_settled", 4), csim.Attempt(d, holds, ReceiveSettled(k, true)))
+	reg.Add(weights.Get("drugtrace_receive_unconfirmed", 1), csim.Refuse(d, csim.Errs(types.ErrSettlementUnconfirmed), ReceiveSettled(k, false)))
 	reg.Add(weights.Get("drugtrace_refuse_shipment", 3), csim.Attempt(d, holds, RefuseShipment(k, true)))
 	reg.Add(weights.Get("drugtrace_refuse_shipment_closed", 2), csim.Refuse(d, csim.Errs(types.ErrShipmentClosed), RefuseShipment(k, false)))
 	reg.Add(weights.Get("drugtrace_dispense", 10), csim.Attempt(d, holds, Dispense(k, true)))
@@ -312,11 +318,12 @@ func shipments(ctx context.Context, k keeper.Keeper, inTransit bool) []types.Shi
 	return out
 }
 
-// Receive receives a shipment in transit, by its addressee; with
-// addressee false by another member, which is refused.
+// Receive receives a shipment in transit without a locked settlement (those
+// are ReceiveSettled's), by its addressee; with addressee false by another
+// member, which is refused.
 func Receive(k keeper.Keeper, addressee bool) simsx.SimMsgFactoryFn[*types.MsgReceive] {
 	return func(ctx context.Context, data *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgReceive) {
-		s := csim.Pick(data, reporter, "shipment in transit", shipments(ctx, k, true))
+		s := csim.Pick(data, reporter, "shipment in transit", settledShipments(ctx, k, func(_ types.Settlement, locked bool) bool { return !locked }))
 		if reporter.IsSkipped() {
 			return nil, nil
 		}
