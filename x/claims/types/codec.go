@@ -28,8 +28,8 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 		"healthd/claims/MsgAppealClaim": &MsgAppealClaim{}, "healthd/claims/MsgWithdrawClaim": &MsgWithdrawClaim{},
 		"healthd/claims/MsgUpdateParams": &MsgUpdateParams{},
 		"healthd/claims/MsgCancelClaim":  &MsgCancelClaim{}, "healthd/claims/MsgWithdrawEscrow": &MsgWithdrawEscrow{},
-		"healthd/claims/MsgLockClaimSettlement":    &MsgLockClaimSettlement{},
-		"healthd/claims/MsgConfirmSettlement": &MsgConfirmClaimSettlement{},
+		"healthd/claims/MsgLockClaimSettlement": &MsgLockClaimSettlement{},
+		"healthd/claims/MsgConfirmSettlement":   &MsgConfirmClaimSettlement{},
 	} {
 		legacy.RegisterAminoMsg(cdc, msg, name)
 	}
