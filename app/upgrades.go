@@ -31,8 +31,9 @@ const V020Name = "v0.2.0"
 // the stores of x/trials and x/organs, which RunMigrations then fills with
 // their default genesis (a module missing from fromVM gets InitGenesis), and
 // runs the migrations of the modules whose layout changed: x/records 1 to 2
-// (grants stored without their category) and x/consent 1 to 2 (break-glass
-// accesses stored without their clear justification). x/consortium's FINs are
+// (grants stored without their category), x/consent 1 to 2 (break-glass
+// accesses stored without their clear justification), and x/claims and
+// x/drugtrace 1 to 2 (the settlement params set to their defaults). x/consortium's FINs are
 // a new optional field of Member that no v0.1.0 member holds: no migration.
 var V020 = Upgrade{
 	Name: V020Name,
